@@ -1,0 +1,79 @@
+import { AlicloudApiError, maskSecrets } from "../errors";
+import { backoffDelay, isRetryable, type RetryPolicy } from "../retry";
+
+/** What the seam needs besides the SDK client: the retry policy and a clock. */
+export interface CallOptions {
+  retry: RetryPolicy;
+  /** Injected in tests; real time otherwise. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one API action, retrying throttling, 5xx and dropped connections with
+ * exponential back-off and full jitter, and turns whatever the SDK throws into
+ * one `AlicloudApiError`. Other 4xx are not retried: they will not get better.
+ */
+export async function callApi<T>(
+  action: string,
+  options: CallOptions,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const sleep = options.sleep ?? realSleep;
+  const max = Math.max(1, options.retry.maxAttempts);
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (raw) {
+      const err = toApiError(action, raw, n);
+      if (n >= max || !isRetryable(err)) throw err;
+      // Honour the service's Retry-After for throttling when it is longer than our draw.
+      const retryAfter = retryAfterMs(raw);
+      await sleep(Math.max(backoffDelay(options.retry, n, options.random), retryAfter));
+    }
+  }
+}
+
+function retryAfterMs(raw: unknown): number {
+  const value = (raw as { retryAfter?: unknown } | null)?.retryAfter;
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.min(value, 60_000) : 0;
+}
+
+/** Maps an SDK or network error to our typed error. */
+export function toApiError(action: string, raw: unknown, attempts: number): AlicloudApiError {
+  if (AlicloudApiError.is(raw)) return raw;
+  const e = (raw ?? {}) as {
+    statusCode?: unknown;
+    code?: unknown;
+    message?: unknown;
+    requestId?: unknown;
+    data?: { Message?: unknown; message?: unknown; RequestId?: unknown };
+  };
+  const status = typeof e.statusCode === "number" ? e.statusCode : 0;
+  const requestId =
+    typeof e.requestId === "string" && e.requestId !== "undefined"
+      ? e.requestId
+      : typeof e.data?.RequestId === "string"
+        ? e.data.RequestId
+        : undefined;
+  if (status === 0) {
+    // No HTTP answer: connection refused or reset, DNS, timeout.
+    const netCode = typeof e.code === "string" ? e.code : "";
+    const msg = typeof e.message === "string" ? e.message : String(raw);
+    return new AlicloudApiError({
+      action,
+      status: 0,
+      code: "NetworkError",
+      message: maskSecrets(netCode && !msg.includes(netCode) ? `${netCode}: ${msg}` : msg),
+      requestId,
+      attempts,
+    });
+  }
+  const code = typeof e.code === "string" && e.code !== "undefined" ? e.code : `HTTP${status}`;
+  const bodyMessage = e.data?.Message ?? e.data?.message;
+  const message =
+    typeof bodyMessage === "string" ? bodyMessage : typeof e.message === "string" ? e.message : "";
+  return new AlicloudApiError({ action, status, code, message: maskSecrets(message), requestId, attempts });
+}

@@ -1,0 +1,19 @@
+// The package entry: re-exports only.
+export { AlicloudApiError, hasCode, maskSecrets } from "./errors";
+export * as limits from "./limits";
+export { canonicalSet, normalizeFingerprint, normalizeIssuerUrl } from "./normalize";
+export { type FingerprintStep, planFingerprintSteps } from "./plan";
+export {
+  checkOidcProviderInputs,
+  diffOidcProvider,
+  issuerUrlProblem,
+  OidcProvider,
+  type OidcProviderArgs,
+  type OidcProviderInputs,
+  type OidcProviderOutputs,
+  OidcProviderProvider,
+  oidcProviderRules,
+} from "./resources/oidcProvider";
+export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
+export { CONFIG_KEYS, ENV_KEYS, type RuntimeSettings } from "./settings";
+export type { CheckFailure } from "./validation";

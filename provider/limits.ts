@@ -1,0 +1,136 @@
+/**
+ * Every documented Alibaba Cloud limit this library checks, in one place.
+ *
+ * The provider's validators, their messages, the TSDoc and the emulator all
+ * read from here, so a limit that changes upstream changes in one line.
+ *
+ * Where public sources disagree or are silent, the choice is made here, with a
+ * comment saying why. See `../shared/reference/alibaba-api.md` §1.4 and §9.
+ */
+
+/** IMS OIDC identity provider limits (IMS 2019-08-15). */
+export const OIDC = {
+  /**
+   * Providers per account.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+   */
+  maxProvidersPerAccount: 100,
+  /**
+   * `OIDCProviderName`: letters, digits, `.`, `-`, `_`; must not start or end
+   * with `.`, `-` or `_`; at most 128 characters.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+   */
+  name: {
+    maxLength: 128,
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/,
+    rule: "letters, digits, '.', '-' and '_', not starting or ending with '.', '-' or '_'",
+  },
+  /**
+   * `IssuerUrl`: an https URL with no query, fragment or user info, at most 255
+   * characters, unique per account.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+   */
+  issuerUrl: { maxLength: 255 },
+  /**
+   * `Description`: at most 256 characters.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-updateoidcprovider
+   */
+  description: { maxLength: 256 },
+  /**
+   * Client IDs per provider. The 2024 docs said 20; SDK 2.3.2 and the current
+   * English page say 50. We take the current value: a stricter check would
+   * refuse configurations the service accepts, while the looser one at worst
+   * turns into the service's own error at `up`. The emulator can be started
+   * with the old value (`limits.oidc.maxClientIds`).
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+   */
+  maxClientIds: 50,
+  /**
+   * Each client ID: letters, digits, `.`, `-`, `_`, `:`, `/`, not starting
+   * with one of those specials; at most 128 characters (64 in the 2024 docs;
+   * same reasoning as `maxClientIds`).
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-addclientidtooidcprovider
+   */
+  clientId: {
+    maxLength: 128,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/,
+    rule: "letters, digits, '.', '-', '_', ':' and '/', starting with a letter or digit",
+  },
+  /**
+   * Fingerprints per provider: 1 to 5. The minimum of 1 is not in the API
+   * reference; the Terraform provider records it as observed behaviour, and a
+   * provider without a fingerprint cannot verify any token, so we enforce it.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-addfingerprinttooidcprovider
+   */
+  minFingerprints: 1,
+  maxFingerprints: 5,
+  /**
+   * Each fingerprint. The API accepts up to 128 letters and digits (40 in the
+   * 2024 docs), but Alibaba compares it with the SHA-1 of the IdP's
+   * certificate, which is always 40 hex digits. The provider therefore
+   * requires exactly 40 hex digits (colons and case are normalized away): a
+   * SHA-256 fingerprint pasted by mistake would be accepted by the API and then
+   * fail every token exchange. The emulator enforces the API's own rule.
+   * https://www.alibabacloud.com/help/en/ram/obtain-oidc-idp-fingerprints-through-openssl
+   */
+  fingerprint: {
+    apiMaxLength: 128,
+    apiPattern: /^[A-Za-z0-9]+$/,
+    sha1HexLength: 40,
+  },
+  /**
+   * `IssuanceLimitTime`: whole hours, 1 to 168. A token whose `iat` is more
+   * than this many hours in the past is refused. No API default is documented;
+   * the console shows 12, which we use when the argument is omitted so that
+   * the stored value is always explicit and never drifts.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+   */
+  issuanceLimitTime: { min: 1, max: 168, default: 12 },
+  /**
+   * `ListOIDCProviders` `MaxItems`: 1 to 100, default 100.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-listoidcproviders
+   */
+  listMaxItems: { min: 1, max: 100, default: 100 },
+} as const;
+
+/** Request signing (every signed Alibaba OpenAPI call). */
+export const SIGNING = {
+  /**
+   * How far `x-acs-date` (V3) or `Timestamp` (V1) may be from the server's
+   * clock: about 15 minutes per the signature docs.
+   * https://www.alibabacloud.com/help/en/sdk/product-overview/v3-request-structure-and-signature
+   */
+  maxClockSkewSeconds: 15 * 60,
+} as const;
+
+/** Retry policy defaults for throttling and 5xx answers (ours, not Alibaba's). */
+export const RETRY = {
+  /** Attempts in total, including the first. */
+  maxAttempts: 6,
+  /** First back-off; doubled on each retry, with full jitter. */
+  baseDelayMs: 200,
+  /** No single wait is longer than this. */
+  maxDelayMs: 10_000,
+} as const;
+
+/** The shape of the OIDC limits, so an emulator can be started with variants. */
+export type OidcLimits = {
+  maxProvidersPerAccount: number;
+  maxClientIds: number;
+  clientIdMaxLength: number;
+  minFingerprints: number;
+  maxFingerprints: number;
+  fingerprintMaxLength: number;
+  descriptionMaxLength: number;
+};
+
+/** The documented values, as the emulator uses them by default. */
+export const DEFAULT_OIDC_LIMITS: OidcLimits = {
+  maxProvidersPerAccount: OIDC.maxProvidersPerAccount,
+  maxClientIds: OIDC.maxClientIds,
+  clientIdMaxLength: OIDC.clientId.maxLength,
+  minFingerprints: OIDC.minFingerprints,
+  maxFingerprints: OIDC.maxFingerprints,
+  fingerprintMaxLength: OIDC.fingerprint.apiMaxLength,
+  descriptionMaxLength: OIDC.description.maxLength,
+};

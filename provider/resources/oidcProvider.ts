@@ -1,0 +1,593 @@
+/**
+ * `OidcProvider`: a RAM OIDC identity provider (IMS 2019-08-15), the anchor of
+ * a federation with GitHub Actions, GitLab CI, ACK RRSA or any OIDC IdP.
+ *
+ * API: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import * as ims from "../client/ims";
+import { type Session, session } from "../client/session";
+import { AlicloudApiError, hasCode } from "../errors";
+import { OIDC } from "../limits";
+import {
+  canonicalSet,
+  containsUnknown,
+  normalizeFingerprint,
+  normalizeIssuerUrl,
+  sameSet,
+  UNKNOWN,
+} from "../normalize";
+import { type FingerprintStep, planFingerprintSteps } from "../plan";
+import { applyConfig } from "../settings";
+import { providerShim } from "../shim";
+import { type CheckFailure, formatFailures, tooLong, validateFields } from "../validation";
+
+/** The arguments of an `OidcProvider`. */
+export interface OidcProviderArgs {
+  /**
+   * The provider's name, unique in the account. Letters, digits, `.`, `-` and
+   * `_`, not starting or ending with `.`, `-` or `_`; 1 to 128 characters.
+   * Changing it replaces the provider.
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+   */
+  oidcProviderName: pulumi.Input<string>;
+  /**
+   * The IdP's issuer: the exact `iss` claim of its tokens. An `https` URL with
+   * no query, fragment or user info, at most 255 characters, unique in the
+   * account. Scheme and host case and a `:443` port are normalized; the path,
+   * trailing slash included, is kept exactly. Changing it replaces the provider.
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+   */
+  issuerUrl: pulumi.Input<string>;
+  /**
+   * SHA-1 fingerprints of the last certificate in the chain served by the
+   * IdP's `jwks_uri` host: 1 to 5, each 40 hex digits (colons and case do not
+   * matter). Compared as a set. Changing them updates in place, adding new
+   * ones before removing old ones and never leaving fewer than 1 or more than 5.
+   * @see https://www.alibabacloud.com/help/en/ram/obtain-oidc-idp-fingerprints-through-openssl
+   */
+  fingerprints: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The audiences (`aud`) accepted from the IdP, e.g. `sts.aliyuncs.com` for
+   * GitHub Actions: 1 to 50, each at most 128 characters of letters, digits,
+   * `.`, `-`, `_`, `:` and `/`, starting with a letter or digit. Compared as a
+   * set (case-sensitive, as `aud` is).
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-addclientidtooidcprovider
+   */
+  clientIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Hours a token stays usable after its `iat`: a whole number from 1 to 168.
+   * Default 12 (the console's default).
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+   */
+  issuanceLimitTime?: pulumi.Input<number>;
+  /**
+   * Free text, at most 256 characters. Default: none.
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-updateoidcprovider
+   */
+  description?: pulumi.Input<string>;
+  /**
+   * Take over a provider of the same name that already exists in the account
+   * instead of failing. Pulumi cannot `import` dynamic resources, so adoption
+   * is this explicit opt-in. The existing provider must have the same issuer
+   * URL; its other settings are then brought in line with these arguments, and
+   * destroying the stack deletes it (use the `retainOnDelete` resource option
+   * to keep it). Default `false`.
+   */
+  adopt?: pulumi.Input<boolean>;
+}
+
+/** Inputs after `check`: every field present and normalized. */
+export interface OidcProviderInputs {
+  oidcProviderName: string;
+  issuerUrl: string;
+  fingerprints: string[];
+  clientIds: string[];
+  issuanceLimitTime: number;
+  description: string;
+  adopt: boolean;
+}
+
+/** What is stored in state. Newer code must keep reading older shapes of this. */
+export interface OidcProviderOutputs extends OidcProviderInputs {
+  /** `acs:ram::<accountId>:oidc-provider/<name>` */
+  arn: string;
+  /** ISO-8601 UTC, as the service reports it. */
+  createDate: string;
+  /** ISO-8601 UTC, as the service reports it. */
+  updateDate: string;
+}
+
+// ---------------------------------------------------------------------------
+// Validation: every documented limit, all problems at once.
+
+const nameSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+  if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+  else if (v.length > OIDC.name.maxLength)
+    ctx.addIssue({
+      code: "custom",
+      message: tooLong(v.length, OIDC.name.maxLength, "a RAM OIDC provider name"),
+    });
+  if (v.length > 0 && !OIDC.name.pattern.test(v))
+    ctx.addIssue({ code: "custom", message: `'${v}' is not allowed: use ${OIDC.name.rule}` });
+});
+
+/** Why an issuer URL is refused, or undefined when it is acceptable. */
+export function issuerUrlProblem(v: string): string | undefined {
+  if (v.length === 0) return "must not be empty";
+  if (v.length > OIDC.issuerUrl.maxLength)
+    return tooLong(v.length, OIDC.issuerUrl.maxLength, "an issuer URL");
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return `'${v}' is not a URL; expected e.g. https://token.actions.githubusercontent.com`;
+  }
+  if (url.protocol !== "https:") return `must start with https:// (got '${url.protocol}//')`;
+  if (url.username || url.password) return "must not contain user info (user@ or user:password@)";
+  if (url.search || v.includes("?")) return "must not contain a query (?...)";
+  if (url.hash || v.includes("#")) return "must not contain a fragment (#...)";
+  if (!url.hostname) return "must have a host";
+  return undefined;
+}
+
+const issuerSchema = z
+  .string({ error: "must be a string" })
+  .superRefine((v, ctx) => {
+    const problem = issuerUrlProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform(normalizeIssuerUrl);
+
+const fingerprintItem = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+  const n = normalizeFingerprint(v);
+  if (!/^[0-9a-f]*$/.test(n)) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be hex digits (colons allowed), the SHA-1 of a certificate",
+    });
+  } else if (n.length !== OIDC.fingerprint.sha1HexLength) {
+    const hint = n.length === 64 ? " (that is a SHA-256 fingerprint; Alibaba compares SHA-1)" : "";
+    ctx.addIssue({
+      code: "custom",
+      message: `has ${n.length} hex digits, but a SHA-1 fingerprint has exactly ${OIDC.fingerprint.sha1HexLength}${hint}`,
+    });
+  }
+});
+
+const fingerprintsSchema = z
+  .array(fingerprintItem, { error: "must be a list of strings" })
+  .transform((list) => canonicalSet(list.map(normalizeFingerprint)))
+  .superRefine((set, ctx) => {
+    if (set.length < OIDC.minFingerprints)
+      ctx.addIssue({ code: "custom", message: `must have at least ${OIDC.minFingerprints} fingerprint` });
+    if (set.length > OIDC.maxFingerprints)
+      ctx.addIssue({
+        code: "custom",
+        message: `has ${set.length} distinct items, but a RAM OIDC provider allows at most ${OIDC.maxFingerprints}`,
+      });
+  });
+
+const clientIdItem = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+  if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+  else if (v.length > OIDC.clientId.maxLength)
+    ctx.addIssue({ code: "custom", message: tooLong(v.length, OIDC.clientId.maxLength, "a client ID") });
+  else if (!OIDC.clientId.pattern.test(v))
+    ctx.addIssue({ code: "custom", message: `'${v}' is not allowed: use ${OIDC.clientId.rule}` });
+});
+
+const clientIdsSchema = z
+  .array(clientIdItem, { error: "must be a list of strings" })
+  .transform(canonicalSet)
+  .superRefine((set, ctx) => {
+    if (set.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        message: "must have at least 1 client ID: a token is accepted only if its aud is one of them",
+      });
+    if (set.length > OIDC.maxClientIds)
+      ctx.addIssue({
+        code: "custom",
+        message: `has ${set.length} distinct items, but a RAM OIDC provider allows at most ${OIDC.maxClientIds}`,
+      });
+  });
+
+const issuanceSchema = z.number({ error: "must be a number of hours" }).superRefine((v, ctx) => {
+  const { min, max } = OIDC.issuanceLimitTime;
+  if (!Number.isInteger(v) || v < min || v > max)
+    ctx.addIssue({
+      code: "custom",
+      message: `is ${v}, but must be a whole number of hours from ${min} to ${max}`,
+    });
+});
+
+const descriptionSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+  if (v.length > OIDC.description.maxLength)
+    ctx.addIssue({ code: "custom", message: tooLong(v.length, OIDC.description.maxLength, "a description") });
+});
+
+/** The zod rules per argument, exported for users' own pre-flight checks. */
+export const oidcProviderRules = {
+  oidcProviderName: { schema: nameSchema, required: true },
+  issuerUrl: { schema: issuerSchema, required: true },
+  fingerprints: { schema: fingerprintsSchema, required: true },
+  clientIds: { schema: clientIdsSchema, required: true },
+  issuanceLimitTime: { schema: issuanceSchema },
+  description: { schema: descriptionSchema },
+  adopt: { schema: z.boolean({ error: "must be true or false" }) },
+};
+
+/** Validates and normalizes raw inputs. Unknown (preview) values pass through. */
+export function checkOidcProviderInputs(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+} {
+  const { values, failures } = validateFields(news, oidcProviderRules);
+  const inputs: Record<string, unknown> = { ...news, ...values };
+  if (news.issuanceLimitTime === undefined || news.issuanceLimitTime === null)
+    inputs.issuanceLimitTime = OIDC.issuanceLimitTime.default;
+  if (news.description === undefined || news.description === null) inputs.description = "";
+  if (news.adopt === undefined || news.adopt === null) inputs.adopt = false;
+  return { inputs, failures };
+}
+
+// ---------------------------------------------------------------------------
+// Lifecycle.
+
+/** Turns a live record into stored outputs, normalized like inputs. */
+function toOutputs(rec: ims.OidcProviderRecord, desired: OidcProviderInputs): OidcProviderOutputs {
+  return {
+    oidcProviderName: rec.name,
+    issuerUrl: normalizeIssuerUrl(rec.issuerUrl),
+    fingerprints: canonicalSet(rec.fingerprints.map(normalizeFingerprint)),
+    clientIds: canonicalSet(rec.clientIds),
+    issuanceLimitTime: rec.issuanceLimitTime ?? desired.issuanceLimitTime,
+    description: rec.description,
+    adopt: desired.adopt,
+    arn: rec.arn,
+    createDate: rec.createDate,
+    updateDate: rec.updateDate,
+  };
+}
+
+/** Re-validates inputs that reach create/update without a known-good check (defensive). */
+function requireInputs(raw: Record<string, unknown>): OidcProviderInputs {
+  const { inputs, failures } = checkOidcProviderInputs(raw);
+  if (containsUnknown(inputs))
+    failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
+  if (failures.length > 0) throw new Error(`invalid OidcProvider arguments:\n${formatFailures(failures)}`);
+  return inputs as unknown as OidcProviderInputs;
+}
+
+/** Fills fields missing from state written by older versions. */
+function readOlds(olds: Record<string, unknown>, id: string): OidcProviderOutputs {
+  const o = olds as Partial<OidcProviderOutputs>;
+  return {
+    oidcProviderName: o.oidcProviderName ?? id,
+    issuerUrl: o.issuerUrl ?? "",
+    fingerprints: canonicalSet((o.fingerprints ?? []).map(normalizeFingerprint)),
+    clientIds: canonicalSet(o.clientIds ?? []),
+    issuanceLimitTime: o.issuanceLimitTime ?? OIDC.issuanceLimitTime.default,
+    description: o.description ?? "",
+    adopt: o.adopt ?? false,
+    arn: o.arn ?? "",
+    createDate: o.createDate ?? "",
+    updateDate: o.updateDate ?? "",
+  };
+}
+
+const differs = (a: unknown, b: unknown) => b === UNKNOWN || containsUnknown(b) || a !== b;
+const setDiffers = (a: string[], b: unknown) =>
+  containsUnknown(b) || !Array.isArray(b) || !sameSet(a, b as string[]);
+
+/** Which arguments differ between stored outputs and new inputs. Pure. */
+export function diffOidcProvider(
+  olds: OidcProviderOutputs,
+  news: Record<string, unknown>,
+): { replaces: string[]; changes: string[] } {
+  const replaces: string[] = [];
+  const changes: string[] = [];
+  if (differs(olds.oidcProviderName, news.oidcProviderName)) replaces.push("oidcProviderName");
+  if (
+    differs(
+      normalizeIssuerUrl(olds.issuerUrl),
+      typeof news.issuerUrl === "string" ? normalizeIssuerUrl(news.issuerUrl) : news.issuerUrl,
+    )
+  )
+    replaces.push("issuerUrl");
+  if (
+    setDiffers(
+      olds.fingerprints,
+      Array.isArray(news.fingerprints) && !containsUnknown(news.fingerprints)
+        ? (news.fingerprints as string[]).map(normalizeFingerprint)
+        : news.fingerprints,
+    )
+  )
+    changes.push("fingerprints");
+  if (setDiffers(olds.clientIds, news.clientIds)) changes.push("clientIds");
+  if (differs(olds.issuanceLimitTime, news.issuanceLimitTime ?? OIDC.issuanceLimitTime.default))
+    changes.push("issuanceLimitTime");
+  if (differs(olds.description, news.description ?? "")) changes.push("description");
+  return { replaces, changes: [...replaces, ...changes] };
+}
+
+/** Runs fingerprint steps; returns the last record seen, if any call was made. */
+async function applyFingerprintSteps(
+  s: Session,
+  name: string,
+  steps: FingerprintStep[],
+): Promise<ims.OidcProviderRecord | undefined> {
+  let last: ims.OidcProviderRecord | undefined;
+  for (const step of steps) {
+    last =
+      step.op === "add"
+        ? await ims.addFingerprint(s, name, step.fingerprint)
+        : await ims.removeFingerprint(s, name, step.fingerprint);
+  }
+  return last;
+}
+
+/**
+ * Brings the fingerprints from `current` to `desired`. On a conflict that says
+ * the live set is not what state believed (a step already done by a failed
+ * earlier run, or an out-of-band edit), reads the live provider once and plans
+ * again from what is really there: the common path costs no extra call.
+ */
+async function convergeFingerprints(
+  s: Session,
+  name: string,
+  current: string[],
+  desired: string[],
+): Promise<ims.OidcProviderRecord | undefined> {
+  const limits = { min: OIDC.minFingerprints, max: OIDC.maxFingerprints };
+  try {
+    return await applyFingerprintSteps(s, name, planFingerprintSteps(current, desired, limits));
+  } catch (err) {
+    const stale =
+      AlicloudApiError.is(err) &&
+      (err.code.startsWith("EntityAlreadyExists") ||
+        err.code.startsWith("LimitExceeded") ||
+        (err.code.startsWith("EntityNotExist") && err.code !== "EntityNotExist.OIDCProvider"));
+    if (!stale) throw err;
+    const live = await ims.getOidcProvider(s, name);
+    // Remove by the live spelling: the service may echo a different case.
+    const liveByNorm = new Map(live.fingerprints.map((f) => [normalizeFingerprint(f), f]));
+    const steps = planFingerprintSteps([...liveByNorm.keys()], desired, limits).map((st) =>
+      st.op === "remove" ? { ...st, fingerprint: liveByNorm.get(st.fingerprint) ?? st.fingerprint } : st,
+    );
+    return (await applyFingerprintSteps(s, name, steps)) ?? live;
+  }
+}
+
+/** The settings half of an update: one UpdateOIDCProvider call, or none. */
+async function updateSettings(
+  s: Session,
+  olds: OidcProviderOutputs,
+  news: OidcProviderInputs,
+): Promise<ims.OidcProviderRecord | undefined> {
+  const update: ims.UpdateOidcProviderInput = { name: olds.oidcProviderName };
+  let needed = false;
+  if (!sameSet(olds.clientIds, news.clientIds)) {
+    update.clientIds = news.clientIds;
+    needed = true;
+  }
+  if (olds.description !== news.description) {
+    update.description = news.description;
+    needed = true;
+  }
+  if (olds.issuanceLimitTime !== news.issuanceLimitTime) {
+    update.issuanceLimitTime = news.issuanceLimitTime;
+    needed = true;
+  }
+  return needed ? ims.updateOidcProvider(s, update) : undefined;
+}
+
+async function adoptExisting(s: Session, desired: OidcProviderInputs): Promise<ims.OidcProviderRecord> {
+  const live = await ims.getOidcProvider(s, desired.oidcProviderName);
+  if (normalizeIssuerUrl(live.issuerUrl) !== desired.issuerUrl) {
+    throw new Error(
+      `oidcProviderName: the existing provider '${desired.oidcProviderName}' has issuer ${live.issuerUrl}, ` +
+        `not ${desired.issuerUrl}; an issuer cannot change in place, so it cannot be adopted with these arguments`,
+    );
+  }
+  const current = readOlds({ ...toOutputs(live, desired) }, desired.oidcProviderName);
+  const afterSettings = await updateSettings(s, current, desired);
+  const afterFingerprints = await convergeFingerprints(
+    s,
+    desired.oidcProviderName,
+    current.fingerprints,
+    desired.fingerprints,
+  );
+  return afterFingerprints ?? afterSettings ?? live;
+}
+
+/** Explains a name or issuer clash, naming the provider that holds the issuer. */
+async function explainConflict(
+  s: Session,
+  err: AlicloudApiError,
+  desired: OidcProviderInputs,
+): Promise<Error> {
+  if (err.code === "EntityAlreadyExists.OIDCProvider") {
+    return new Error(
+      `oidcProviderName: an OIDC provider named '${desired.oidcProviderName}' already exists in this account. ` +
+        "To manage it from this stack, set `adopt: true` (Pulumi cannot import dynamic resources); " +
+        `otherwise choose another name. (${err.message})`,
+    );
+  }
+  let holder = "another provider";
+  try {
+    const all = await ims.listOidcProviders(s);
+    const owner = all.find((p) => normalizeIssuerUrl(p.issuerUrl) === desired.issuerUrl);
+    if (owner) holder = `the provider '${owner.name}'`;
+  } catch {
+    // The explanation is a courtesy; the original error still stands.
+  }
+  return new Error(
+    `issuerUrl: ${holder} already uses ${desired.issuerUrl}, and an issuer URL is unique per account. ` +
+      `Adopt that provider under its own name (adopt: true), or delete it first. (${err.message})`,
+  );
+}
+
+/** The provider implementation: what the engine drives through the shim. */
+export const OidcProviderProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    applyConfig(req.config);
+  },
+
+  async check(
+    _olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.CheckResult> {
+    const { inputs, failures } = checkOidcProviderInputs(news);
+    return { inputs, failures };
+  },
+
+  async diff(
+    id: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.DiffResult> {
+    const { replaces, changes } = diffOidcProvider(readOlds(olds, id), news);
+    return {
+      changes: changes.length > 0,
+      replaces,
+      // Name and issuer are both unique per account: the new provider cannot
+      // exist beside the old one, so the old one goes first.
+      deleteBeforeReplace: replaces.length > 0,
+    };
+  },
+
+  async create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<OidcProviderOutputs>> {
+    const desired = requireInputs(raw);
+    const s = session();
+    // Whether an attempt may have reached the service before failing (timeout,
+    // dropped connection, 5xx): then "already exists" may be our own create.
+    let ambiguous = false;
+    const tracked: Session = {
+      ...s,
+      sleep: (ms) => {
+        ambiguous = true;
+        return (s.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
+      },
+    };
+    let rec: ims.OidcProviderRecord;
+    try {
+      rec = await ims.createOidcProvider(tracked, {
+        name: desired.oidcProviderName,
+        issuerUrl: desired.issuerUrl,
+        clientIds: desired.clientIds,
+        fingerprints: desired.fingerprints,
+        issuanceLimitTime: desired.issuanceLimitTime,
+        description: desired.description,
+      });
+    } catch (err) {
+      if (!AlicloudApiError.is(err) || !err.code.startsWith("EntityAlreadyExists.OIDCProvider")) throw err;
+      if (ambiguous && err.code === "EntityAlreadyExists.OIDCProvider") {
+        const live = await ims.getOidcProvider(s, desired.oidcProviderName);
+        const mine = toOutputs(live, desired);
+        if (
+          mine.issuerUrl === desired.issuerUrl &&
+          sameSet(mine.clientIds, desired.clientIds) &&
+          sameSet(mine.fingerprints, desired.fingerprints) &&
+          mine.description === desired.description
+        ) {
+          return { id: live.name, outs: mine };
+        }
+      }
+      if (desired.adopt && err.code === "EntityAlreadyExists.OIDCProvider")
+        rec = await adoptExisting(s, desired);
+      else throw await explainConflict(s, err, desired);
+    }
+    return { id: rec.name, outs: toOutputs(rec, desired) };
+  },
+
+  async read(
+    id: string,
+    props?: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.ReadResult<OidcProviderOutputs>> {
+    const s = session();
+    let rec: ims.OidcProviderRecord;
+    try {
+      rec = await ims.getOidcProvider(s, id);
+    } catch (err) {
+      // Deleted out of band: drop it from state, so the next up creates it again.
+      if (hasCode(err, "EntityNotExist.OIDCProvider")) return { id: "", props: {} };
+      throw err;
+    }
+    const olds = readOlds(props ?? {}, id);
+    const outs = toOutputs(rec, olds);
+    const { arn: _a, createDate: _c, updateDate: _u, ...inputs } = outs;
+    return { id: rec.name, props: outs, inputs };
+  },
+
+  async update(
+    id: string,
+    rawOlds: Record<string, unknown>,
+    rawNews: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.UpdateResult<OidcProviderOutputs>> {
+    const olds = readOlds(rawOlds, id);
+    const news = requireInputs(rawNews);
+    const s = session();
+    const afterSettings = await updateSettings(s, olds, news);
+    const afterFingerprints = await convergeFingerprints(
+      s,
+      olds.oidcProviderName,
+      olds.fingerprints,
+      news.fingerprints,
+    );
+    const last = afterFingerprints ?? afterSettings ?? (await ims.getOidcProvider(s, olds.oidcProviderName));
+    return { outs: toOutputs(last, news) };
+  },
+
+  async delete(id: string, props: Record<string, unknown>): Promise<void> {
+    const s = session();
+    const name = readOlds(props, id).oidcProviderName;
+    try {
+      await ims.deleteOidcProvider(s, name);
+    } catch (err) {
+      if (hasCode(err, "EntityNotExist.OIDCProvider")) return; // already gone is success
+      throw err;
+    }
+  },
+};
+
+/**
+ * A RAM OIDC identity provider.
+ *
+ * ```ts
+ * const github = new OidcProvider("github", {
+ *   oidcProviderName: "github-actions",
+ *   issuerUrl: "https://token.actions.githubusercontent.com",
+ *   clientIds: ["sts.aliyuncs.com"],
+ *   fingerprints: ["<sha1 of the last certificate in the chain>"],
+ * });
+ * ```
+ * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
+ */
+export class OidcProvider extends pulumi.dynamic.Resource {
+  declare readonly oidcProviderName: pulumi.Output<string>;
+  declare readonly issuerUrl: pulumi.Output<string>;
+  /** Normalized: lower-case hex without colons, sorted. */
+  declare readonly fingerprints: pulumi.Output<string[]>;
+  /** Sorted. */
+  declare readonly clientIds: pulumi.Output<string[]>;
+  declare readonly issuanceLimitTime: pulumi.Output<number>;
+  declare readonly description: pulumi.Output<string>;
+  declare readonly adopt: pulumi.Output<boolean>;
+  /** `acs:ram::<accountId>:oidc-provider/<name>`: what a role's trust policy names. */
+  declare readonly arn: pulumi.Output<string>;
+  declare readonly createDate: pulumi.Output<string>;
+  declare readonly updateDate: pulumi.Output<string>;
+
+  constructor(name: string, args: OidcProviderArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      providerShim("OidcProviderProvider"),
+      name,
+      { ...args, arn: undefined, createDate: undefined, updateDate: undefined },
+      opts,
+      "alicloud-federation",
+      "OidcProvider",
+    );
+  }
+}

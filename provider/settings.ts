@@ -1,0 +1,122 @@
+import Credential, { Config as CredentialConfig } from "@alicloud/credentials";
+import { registerSecret } from "./errors";
+import { parseRetryPolicy, type RetryPolicy } from "./retry";
+
+/**
+ * Where API calls go and as whom. Resolved inside the provider process at run
+ * time, never captured in the serialized provider or stored in state.
+ *
+ * Order, first wins:
+ * 1. stack config, as the engine hands it to `configure`:
+ *    `alicloud-federation:endpoint`, `alicloud-federation:accessKeyId`,
+ *    `alicloud-federation:accessKeySecret` (set it with `--secret`),
+ *    `alicloud-federation:securityToken` (secret), `alicloud-federation:retry`;
+ * 2. the environment: `ALICLOUD_FEDERATION_ENDPOINT`, `ALICLOUD_FEDERATION_RETRY`;
+ * 3. for credentials, the Alibaba Cloud default credential chain of
+ *    `@alicloud/credentials` (`ALIBABA_CLOUD_ACCESS_KEY_ID`/`_SECRET`/
+ *    `_SECURITY_TOKEN`, `ALIBABA_CLOUD_ROLE_ARN` + `ALIBABA_CLOUD_OIDC_*`,
+ *    the CLI profile, the ECS instance role, ...).
+ */
+export interface RuntimeSettings {
+  /**
+   * `http(s)://host:port` that every client talks to instead of the product's
+   * public endpoint (the emulator, or a private gateway). Unset: the real
+   * Alibaba Cloud endpoints (`ims.aliyuncs.com`, `ram.aliyuncs.com`, ...).
+   */
+  endpoint: string | undefined;
+  retry: RetryPolicy;
+  credential: Credential;
+}
+
+/** The stack-config keys we read (namespace `alicloud-federation`). */
+export const CONFIG_KEYS = {
+  endpoint: "alicloud-federation:endpoint",
+  accessKeyId: "alicloud-federation:accessKeyId",
+  accessKeySecret: "alicloud-federation:accessKeySecret",
+  securityToken: "alicloud-federation:securityToken",
+  retry: "alicloud-federation:retry",
+} as const;
+
+/** The environment variables we read ourselves (the credential chain reads its own). */
+export const ENV_KEYS = {
+  endpoint: "ALICLOUD_FEDERATION_ENDPOINT",
+  retry: "ALICLOUD_FEDERATION_RETRY",
+} as const;
+
+/** Anything with `get(key)`, like the `config` of a dynamic provider's `configure` request. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+let configured: ConfigSource | undefined;
+let cached: RuntimeSettings | undefined;
+
+/** Records the stack config handed to `configure`; settings are rebuilt on next use. */
+export function applyConfig(config: ConfigSource | undefined): void {
+  configured = config;
+  cached = undefined;
+}
+
+/** Forgets everything resolved so far (tests change the environment between cases). */
+export function resetSettings(): void {
+  configured = undefined;
+  cached = undefined;
+}
+
+function pick(configKey: string, envKey?: string): string | undefined {
+  const fromConfig = configured?.get(configKey);
+  if (fromConfig !== undefined && fromConfig !== "") return fromConfig;
+  const fromEnv = envKey ? process.env[envKey] : undefined;
+  return fromEnv === "" ? undefined : fromEnv;
+}
+
+/** The settings in force for this process, resolved once and reused. */
+export function runtimeSettings(): RuntimeSettings {
+  if (cached) return cached;
+  const endpoint = pick(CONFIG_KEYS.endpoint, ENV_KEYS.endpoint);
+  if (endpoint !== undefined) parseEndpoint(endpoint);
+  const retry = parseRetryPolicy(pick(CONFIG_KEYS.retry, ENV_KEYS.retry));
+  const accessKeyId = pick(CONFIG_KEYS.accessKeyId);
+  const accessKeySecret = pick(CONFIG_KEYS.accessKeySecret);
+  const securityToken = pick(CONFIG_KEYS.securityToken);
+  registerSecret(accessKeySecret);
+  registerSecret(securityToken);
+  registerSecret(process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET);
+  registerSecret(process.env.ALIBABA_CLOUD_SECURITY_TOKEN);
+  let credential: Credential;
+  if (accessKeyId && accessKeySecret) {
+    credential = new Credential(
+      new CredentialConfig(
+        securityToken
+          ? { type: "sts", accessKeyId, accessKeySecret, securityToken }
+          : { type: "access_key", accessKeyId, accessKeySecret },
+      ),
+    );
+  } else if (accessKeyId || accessKeySecret) {
+    throw new Error(
+      `${CONFIG_KEYS.accessKeyId} and ${CONFIG_KEYS.accessKeySecret} must be set together (only one is set)`,
+    );
+  } else {
+    // The default chain: environment, OIDC role ARN, CLI profile, ECS role...
+    credential = new Credential();
+  }
+  cached = { endpoint, retry, credential };
+  return cached;
+}
+
+/** Splits `http://127.0.0.1:8080` into what the SDK config wants. */
+export function parseEndpoint(endpoint: string): { protocol: "http" | "https"; host: string } {
+  let url: URL;
+  try {
+    url = new URL(endpoint.includes("://") ? endpoint : `https://${endpoint}`);
+  } catch {
+    throw new Error(`endpoint: '${endpoint}' is not a URL; expected e.g. http://127.0.0.1:8080`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error(`endpoint: '${endpoint}' must use http or https`);
+  }
+  if (url.pathname !== "/" || url.search || url.hash) {
+    throw new Error(`endpoint: '${endpoint}' must be a bare origin (scheme, host and port only)`);
+  }
+  return { protocol: url.protocol === "http:" ? "http" : "https", host: url.host };
+}

@@ -1,0 +1,24 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The provider object stored with every resource in state is this shim, not
+ * the implementation: each method `require`s the installed package by name and
+ * forwards to the named export. So state stays small (the serialized text is a
+ * few hundred bytes), upgrading the library changes nothing in state, and
+ * refresh and delete run the installed code instead of a copy frozen in state.
+ *
+ * Only `exportName` (a string) is captured. Nothing else may be: the closure
+ * serializer would inline it into every resource.
+ */
+export function providerShim(exportName: string): pulumi.dynamic.ResourceProvider {
+  const impl = (): pulumi.dynamic.ResourceProvider => require("alicloud-federation")[exportName];
+  return {
+    configure: (req) => impl().configure!(req),
+    check: (olds, news) => impl().check!(olds, news),
+    diff: (id, olds, news) => impl().diff!(id, olds, news),
+    create: (inputs) => impl().create(inputs),
+    read: (id, props) => impl().read!(id, props),
+    update: (id, olds, news) => impl().update!(id, olds, news),
+    delete: (id, props) => impl().delete!(id, props),
+  };
+}

@@ -1,0 +1,157 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { callApi, toApiError } from "../../provider/client/call";
+import { AlicloudApiError, maskSecrets, registerSecret } from "../../provider/errors";
+import { backoffDelay, isRetryable, parseRetryPolicy } from "../../provider/retry";
+
+const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
+const sdkError = (statusCode: number, code: string) =>
+  Object.assign(new Error(`${code}: code: ${statusCode}`), {
+    statusCode,
+    code,
+    requestId: "REQ-1",
+    data: { Message: `message for ${code}`, RequestId: "REQ-1" },
+  });
+
+describe("AlicloudApiError", () => {
+  it("carries action, status, Alibaba code and request id", () => {
+    const e = toApiError("GetOIDCProvider", sdkError(404, "EntityNotExist.OIDCProvider"), 1);
+    expect(e).toMatchObject({
+      action: "GetOIDCProvider",
+      status: 404,
+      code: "EntityNotExist.OIDCProvider",
+      requestId: "REQ-1",
+    });
+    expect(e.message).toBe(
+      "GetOIDCProvider failed: HTTP 404 EntityNotExist.OIDCProvider: message for EntityNotExist.OIDCProvider (request id REQ-1)",
+    );
+  });
+
+  it("is recognised by brand, even from a plain object carrying the symbol (another module copy)", () => {
+    const e = toApiError("X", sdkError(500, "InternalError"), 1);
+    expect(AlicloudApiError.is(e)).toBe(true);
+    expect(AlicloudApiError.is(new Error("x"))).toBe(false);
+    expect(AlicloudApiError.is({ [Symbol.for("alicloud-federation.AlicloudApiError")]: true })).toBe(true);
+  });
+
+  it("maps a connection failure to status 0 NetworkError", () => {
+    const e = toApiError("X", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), 2);
+    expect(e).toMatchObject({ status: 0, code: "NetworkError", attempts: 2 });
+    expect(e.message).toContain("ECONNRESET: socket hang up");
+  });
+});
+
+describe("maskSecrets", () => {
+  it("masks key=value secrets", () => {
+    expect(maskSecrets("AccessKeySecret=abcdEFGH1234&x=1")).toBe("AccessKeySecret=***&x=1");
+    expect(maskSecrets('{"SecurityToken":"CAIS.long.token"}')).toBe('{"SecurityToken":"***"}');
+  });
+  it("masks bearer and basic credentials", () => {
+    expect(maskSecrets("Authorization: Bearer eyJhbGciOi.x.y")).toBe("Authorization: Bearer ***");
+    expect(maskSecrets("Authorization: Basic dXNlcjpwYXNz")).toBe("Authorization: Basic ***");
+  });
+  it("masks V1 signatures in URLs", () => {
+    expect(maskSecrets("GET /?Action=X&Signature=abc%2Bdef&Foo=1")).toBe(
+      "GET /?Action=X&Signature=***&Foo=1",
+    );
+  });
+  it("masks a registered secret wherever it appears verbatim", () => {
+    registerSecret("s3cr3t-value-never-shown");
+    expect(maskSecrets("the service said: bad key s3cr3t-value-never-shown!")).toBe(
+      "the service said: bad key ***!",
+    );
+    const e = toApiError("X", sdkError(400, "Bad"), 1);
+    expect(new AlicloudApiError({ ...e, message: "echo s3cr3t-value-never-shown" }).message).not.toContain(
+      "s3cr3t",
+    );
+  });
+});
+
+describe("backoff", () => {
+  it("doubles the ceiling per retry, caps it, and draws within [0, ceiling)", () => {
+    expect(backoffDelay(policy, 1, () => 0.999)).toBe(99);
+    expect(backoffDelay(policy, 2, () => 0.999)).toBe(199);
+    expect(backoffDelay(policy, 5, () => 0.999)).toBe(999);
+    expect(backoffDelay(policy, 30, () => 0.999)).toBe(999);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.double({ min: 0, max: 0.9999, noNaN: true }),
+        (n, r) => {
+          const d = backoffDelay(policy, n, () => r);
+          expect(d).toBeGreaterThanOrEqual(0);
+          expect(d).toBeLessThan(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1)));
+        },
+      ),
+    );
+  });
+
+  it("retries throttling, 429, 5xx and network errors only", () => {
+    expect(isRetryable({ status: 400, code: "Throttling.User" })).toBe(true);
+    expect(isRetryable({ status: 429, code: "TooMany" })).toBe(true);
+    expect(isRetryable({ status: 503, code: "ServiceUnavailable" })).toBe(true);
+    expect(isRetryable({ status: 0, code: "NetworkError" })).toBe(true);
+    expect(isRetryable({ status: 400, code: "InvalidParameter" })).toBe(false);
+    expect(isRetryable({ status: 404, code: "EntityNotExist.OIDCProvider" })).toBe(false);
+  });
+
+  it("parses overrides and refuses nonsense", () => {
+    expect(parseRetryPolicy('{"maxAttempts":2}')).toEqual({ ...parseRetryPolicy(undefined), maxAttempts: 2 });
+    expect(() => parseRetryPolicy('{"maxAttempts":0}')).toThrow(/maxAttempts/);
+    expect(() => parseRetryPolicy('{"baseDelayMs":-1}')).toThrow(/baseDelayMs/);
+  });
+});
+
+describe("callApi", () => {
+  it("retries throttling with growing waits, then succeeds", async () => {
+    const waits: number[] = [];
+    let n = 0;
+    const out = await callApi(
+      "A",
+      { retry: policy, sleep: async (ms) => void waits.push(ms), random: () => 0.5 },
+      async () => {
+        n++;
+        if (n < 3) throw sdkError(400, "Throttling.User");
+        return "ok";
+      },
+    );
+    expect(out).toBe("ok");
+    expect(n).toBe(3);
+    expect(waits).toEqual([50, 100]);
+  });
+
+  it("gives up after maxAttempts with the last error and the attempt count", async () => {
+    let n = 0;
+    const err = await callApi("A", { retry: policy, sleep: async () => {} }, async () => {
+      n++;
+      throw sdkError(500, "InternalError");
+    }).catch((e) => e);
+    expect(n).toBe(4);
+    expect(err).toMatchObject({ code: "InternalError", status: 500, attempts: 4 });
+    expect(err.message).toContain("after 4 attempts");
+  });
+
+  it("does not retry a client error", async () => {
+    let n = 0;
+    const err = await callApi("A", { retry: policy, sleep: async () => {} }, async () => {
+      n++;
+      throw sdkError(400, "InvalidParameter.IssuerUrl");
+    }).catch((e) => e);
+    expect(n).toBe(1);
+    expect(AlicloudApiError.is(err)).toBe(true);
+  });
+
+  it("waits at least the service's Retry-After", async () => {
+    const waits: number[] = [];
+    let n = 0;
+    await callApi(
+      "A",
+      { retry: policy, sleep: async (ms) => void waits.push(ms), random: () => 0 },
+      async () => {
+        if (n++ === 0) throw Object.assign(sdkError(400, "Throttling"), { retryAfter: 750 });
+        return 1;
+      },
+    );
+    expect(waits).toEqual([750]);
+  });
+});

@@ -1,0 +1,213 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { OIDC } from "../../provider/limits";
+import { UNKNOWN } from "../../provider/normalize";
+import { checkOidcProviderInputs } from "../../provider/resources/oidcProvider";
+
+const fp = (n: number) => n.toString(16).padStart(40, "0");
+const valid = {
+  oidcProviderName: "github-actions",
+  issuerUrl: "https://token.actions.githubusercontent.com",
+  fingerprints: [fp(1)],
+  clientIds: ["sts.aliyuncs.com"],
+};
+const failuresOf = (over: Record<string, unknown>) => checkOidcProviderInputs({ ...valid, ...over }).failures;
+
+describe("OidcProvider check: limits at the edge and one past", () => {
+  it("accepts a minimal valid configuration and fills defaults", () => {
+    const { inputs, failures } = checkOidcProviderInputs(valid);
+    expect(failures).toEqual([]);
+    expect(inputs).toMatchObject({ issuanceLimitTime: 12, description: "", adopt: false });
+  });
+
+  it("oidcProviderName: 128 characters pass, 129 fail", () => {
+    expect(failuresOf({ oidcProviderName: "a".repeat(128) })).toEqual([]);
+    expect(failuresOf({ oidcProviderName: "a".repeat(129) })).toMatchInlineSnapshot(`
+      [
+        {
+          "property": "oidcProviderName",
+          "reason": "is 129 characters long, but a RAM OIDC provider name allows at most 128",
+        },
+      ]
+    `);
+  });
+
+  it("oidcProviderName: characters and ends", () => {
+    expect(failuresOf({ oidcProviderName: "a.b-c_d" })).toEqual([]);
+    for (const bad of ["-abc", "abc_", ".abc", "ab c", "ab/c", "名字"]) {
+      expect(failuresOf({ oidcProviderName: bad }), bad).toHaveLength(1);
+    }
+    expect(failuresOf({ oidcProviderName: "-x" })[0]?.reason).toMatchInlineSnapshot(
+      `"'-x' is not allowed: use letters, digits, '.', '-' and '_', not starting or ending with '.', '-' or '_'"`,
+    );
+  });
+
+  it("issuerUrl: 255 characters pass, 256 fail", () => {
+    const at = (n: number) => `https://idp.example.com/${"p".repeat(n - "https://idp.example.com/".length)}`;
+    expect(at(255)).toHaveLength(255);
+    expect(failuresOf({ issuerUrl: at(255) })).toEqual([]);
+    expect(failuresOf({ issuerUrl: at(256) })).toEqual([
+      { property: "issuerUrl", reason: "is 256 characters long, but an issuer URL allows at most 255" },
+    ]);
+  });
+
+  it("issuerUrl: refuses http, query, fragment, user info and non-URLs, each with its reason", () => {
+    const reasons = Object.fromEntries(
+      [
+        "http://idp.example.com",
+        "https://idp.example.com?x=1",
+        "https://idp.example.com#frag",
+        "https://user@idp.example.com",
+        "idp.example.com",
+      ].map((u) => [u, failuresOf({ issuerUrl: u }).map((f) => f.reason)]),
+    );
+    expect(reasons).toMatchInlineSnapshot(`
+      {
+        "http://idp.example.com": [
+          "must start with https:// (got 'http://')",
+        ],
+        "https://idp.example.com#frag": [
+          "must not contain a fragment (#...)",
+        ],
+        "https://idp.example.com?x=1": [
+          "must not contain a query (?...)",
+        ],
+        "https://user@idp.example.com": [
+          "must not contain user info (user@ or user:password@)",
+        ],
+        "idp.example.com": [
+          "'idp.example.com' is not a URL; expected e.g. https://token.actions.githubusercontent.com",
+        ],
+      }
+    `);
+  });
+
+  it("fingerprints: 1 and 5 pass; 0 and 6 fail", () => {
+    expect(failuresOf({ fingerprints: [1, 2, 3, 4, 5].map(fp) })).toEqual([]);
+    expect(failuresOf({ fingerprints: [1, 2, 3, 4, 5, 6].map(fp) })).toMatchInlineSnapshot(`
+      [
+        {
+          "property": "fingerprints",
+          "reason": "has 6 distinct items, but a RAM OIDC provider allows at most 5",
+        },
+      ]
+    `);
+    expect(failuresOf({ fingerprints: [] })).toEqual([
+      { property: "fingerprints", reason: "must have at least 1 fingerprint" },
+    ]);
+  });
+
+  it("fingerprints: duplicates in another spelling count once", () => {
+    const upper = fp(6).toUpperCase().match(/../g)!.join(":");
+    expect(failuresOf({ fingerprints: [1, 2, 3, 4, 5, 6].map(fp).concat(upper).slice(1) })).toEqual([]);
+  });
+
+  it("fingerprints: each must be 40 hex digits; 39 and 41 fail; SHA-256 gets a hint", () => {
+    expect(failuresOf({ fingerprints: ["a".repeat(40)] })).toEqual([]);
+    expect(failuresOf({ fingerprints: ["a".repeat(39)] })[0]).toEqual({
+      property: "fingerprints[0]",
+      reason: "has 39 hex digits, but a SHA-1 fingerprint has exactly 40",
+    });
+    expect(failuresOf({ fingerprints: [fp(1), "a".repeat(41)] })[0]?.property).toBe("fingerprints[1]");
+    expect(failuresOf({ fingerprints: ["b".repeat(64)] })[0]?.reason).toContain(
+      "that is a SHA-256 fingerprint",
+    );
+    expect(failuresOf({ fingerprints: ["z".repeat(40)] })[0]?.reason).toMatch(/hex digits/);
+  });
+
+  it("clientIds: 50 pass, 51 fail, 0 fail", () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `client-${i}`);
+    expect(failuresOf({ clientIds: ids(OIDC.maxClientIds) })).toEqual([]);
+    expect(failuresOf({ clientIds: ids(OIDC.maxClientIds + 1) })).toEqual([
+      { property: "clientIds", reason: "has 51 distinct items, but a RAM OIDC provider allows at most 50" },
+    ]);
+    expect(failuresOf({ clientIds: [] })[0]?.reason).toMatch(/at least 1 client ID/);
+  });
+
+  it("clientIds: each 128 characters pass, 129 fail; format is checked", () => {
+    expect(failuresOf({ clientIds: ["a".repeat(128)] })).toEqual([]);
+    expect(failuresOf({ clientIds: ["ok", "a".repeat(129)] })).toEqual([
+      { property: "clientIds[1]", reason: "is 129 characters long, but a client ID allows at most 128" },
+    ]);
+    expect(failuresOf({ clientIds: ["api://x/y:z_1.2-3"] })).toEqual([]);
+    expect(failuresOf({ clientIds: ["/leading"] })).toHaveLength(1);
+    expect(failuresOf({ clientIds: ["has space"] })).toHaveLength(1);
+  });
+
+  it("issuanceLimitTime: 1 and 168 pass; 0, 169 and 1.5 fail", () => {
+    expect(failuresOf({ issuanceLimitTime: 1 })).toEqual([]);
+    expect(failuresOf({ issuanceLimitTime: 168 })).toEqual([]);
+    for (const bad of [0, 169, 1.5, -1]) {
+      expect(failuresOf({ issuanceLimitTime: bad })).toEqual([
+        {
+          property: "issuanceLimitTime",
+          reason: `is ${bad}, but must be a whole number of hours from 1 to 168`,
+        },
+      ]);
+    }
+  });
+
+  it("description: 256 characters pass, 257 fail", () => {
+    expect(failuresOf({ description: "d".repeat(256) })).toEqual([]);
+    expect(failuresOf({ description: "d".repeat(257) })).toEqual([
+      { property: "description", reason: "is 257 characters long, but a description allows at most 256" },
+    ]);
+  });
+
+  it("reports every problem at once, each naming its field", () => {
+    const failures = checkOidcProviderInputs({
+      oidcProviderName: "_bad_",
+      issuerUrl: "http://x",
+      fingerprints: ["xyz"],
+      clientIds: [],
+      issuanceLimitTime: 0,
+      description: "d".repeat(300),
+      adopt: "yes",
+    }).failures;
+    expect(failures.map((f) => f.property)).toEqual([
+      "oidcProviderName",
+      "issuerUrl",
+      "fingerprints[0]",
+      "clientIds",
+      "issuanceLimitTime",
+      "description",
+      "adopt",
+    ]);
+  });
+
+  it("names missing required arguments", () => {
+    expect(checkOidcProviderInputs({}).failures).toEqual([
+      { property: "oidcProviderName", reason: "is required" },
+      { property: "issuerUrl", reason: "is required" },
+      { property: "fingerprints", reason: "is required" },
+      { property: "clientIds", reason: "is required" },
+    ]);
+  });
+
+  it("lets values unknown at preview through untouched", () => {
+    const { inputs, failures } = checkOidcProviderInputs({
+      ...valid,
+      oidcProviderName: UNKNOWN,
+      fingerprints: [fp(1), UNKNOWN],
+      clientIds: UNKNOWN,
+    });
+    expect(failures).toEqual([]);
+    expect(inputs).toMatchObject({
+      oidcProviderName: UNKNOWN,
+      fingerprints: [fp(1), UNKNOWN],
+      clientIds: UNKNOWN,
+    });
+  });
+
+  it("property: every name the documented pattern accepts up to 128 passes; anything longer fails", () => {
+    const nameArb = fc
+      .stringMatching(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,140}[A-Za-z0-9])?$/)
+      .filter((s) => s.length >= 1);
+    fc.assert(
+      fc.property(nameArb, (name) => {
+        const f = failuresOf({ oidcProviderName: name });
+        expect(f.length === 0).toBe(name.length <= 128);
+      }),
+    );
+  });
+});
