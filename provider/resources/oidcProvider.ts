@@ -261,7 +261,7 @@ function requireInputs(raw: Record<string, unknown>): OidcProviderInputs {
 }
 
 /** Fills fields missing from state written by older versions. */
-function readOlds(olds: Record<string, unknown>, id: string): OidcProviderOutputs {
+function readOlds(olds: object, id: string): OidcProviderOutputs {
   const o = olds as Partial<OidcProviderOutputs>;
   return {
     oidcProviderName: o.oidcProviderName ?? id,
@@ -443,11 +443,7 @@ export const OidcProviderProvider = {
     return { inputs, failures };
   },
 
-  async diff(
-    id: string,
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
+  async diff(id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
     const { replaces, changes } = diffOidcProvider(readOlds(olds, id), news);
     return {
       changes: changes.length > 0,
@@ -458,7 +454,7 @@ export const OidcProviderProvider = {
     };
   },
 
-  async create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<OidcProviderOutputs>> {
+  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: OidcProviderOutputs }> {
     const desired = requireInputs(raw);
     const s = session();
     // Whether an attempt may have reached the service before failing (timeout,
@@ -504,8 +500,8 @@ export const OidcProviderProvider = {
 
   async read(
     id: string,
-    props?: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.ReadResult<OidcProviderOutputs>> {
+    props?: object,
+  ): Promise<{ id: string; props: Partial<OidcProviderOutputs>; inputs?: OidcProviderInputs }> {
     const s = session();
     let rec: ims.OidcProviderRecord;
     try {
@@ -523,9 +519,9 @@ export const OidcProviderProvider = {
 
   async update(
     id: string,
-    rawOlds: Record<string, unknown>,
+    rawOlds: object,
     rawNews: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.UpdateResult<OidcProviderOutputs>> {
+  ): Promise<{ outs: OidcProviderOutputs }> {
     const olds = readOlds(rawOlds, id);
     const news = requireInputs(rawNews);
     const s = session();
@@ -540,7 +536,7 @@ export const OidcProviderProvider = {
     return { outs: toOutputs(last, news) };
   },
 
-  async delete(id: string, props: Record<string, unknown>): Promise<void> {
+  async delete(id: string, props: object): Promise<void> {
     const s = session();
     const name = readOlds(props, id).oidcProviderName;
     try {

@@ -1,0 +1,48 @@
+/**
+ * A faithful local emulator of the Alibaba Cloud APIs this library calls (IMS first).
+ *
+ * ```ts
+ * const emulator = await startEmulator({ port: 0 });
+ * const ims = new Ims(new $OpenApiUtil.Config({
+ *   accessKeyId: emulator.accessKeyId, accessKeySecret: emulator.accessKeySecret,
+ *   endpoint: emulator.endpoint, protocol: "http",
+ * }));
+ * ```
+ */
+import { consoleResult } from "./client";
+import { EmulatorCore } from "./server";
+import type { Emulator, EmulatorOptions } from "./types";
+
+export type { StsCredentials } from "./auth/credentials";
+export { connectEmulator } from "./client";
+export { AlibabaError, type AlibabaErrorBody } from "./errors";
+export type { FingerprintCase } from "./services/ims";
+export {
+  ConsoleCallError,
+  type Emulator,
+  type EmulatorOptions,
+  type FaultSpec,
+  type RequestLogEntry,
+} from "./types";
+
+/** Starts an emulator in this process; resolves once it is listening. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const core = new EmulatorCore(options);
+  await core.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+  return {
+    url: core.url,
+    endpoint: core.endpoint,
+    accessKeyId: core.accessKeyId,
+    accessKeySecret: core.accessKeySecret,
+    accountId: core.accountId,
+    close: () => core.close(),
+    reset: async () => core.reset(),
+    requests: async (filter) => core.log.list(filter),
+    clearRequests: async () => core.log.clear(),
+    injectFault: async (spec) => core.faults.add(spec),
+    clearFaults: async () => core.faults.clear(),
+    console: async (service, action, params) => consoleResult(core.runConsole(service, action, params)),
+    state: async () => core.snapshot(),
+    issueStsCredentials: async (opts) => core.issueStsCredentials(opts),
+  };
+}

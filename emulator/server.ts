@@ -1,0 +1,385 @@
+/**
+ * The emulator core: one HTTP server that routes RPC calls by (version, action) to the
+ * registered services, authenticates them, applies injected faults, logs every call, and
+ * persists state after mutations. Control routes live under `/__emulator/` (see control.ts).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { DEFAULT_OIDC_LIMITS } from "../provider/limits";
+import { type Credential, CredentialStore, type StsCredentials } from "./auth/credentials";
+import { parseQueryPairs, type SignedRequest, verifyRequest } from "./auth/signature";
+import { handleControl } from "./control";
+import {
+  AlibabaError,
+  errorBody,
+  internalError,
+  invalidActionNotFound,
+  invalidVersion,
+  missingAction,
+  missingVersion,
+  serviceUnavailable,
+  throttlingUser,
+} from "./errors";
+import { FaultRegistry } from "./faults";
+import { loadState, type PersistedState, STATE_FORMAT, saveState } from "./persistence";
+import { RequestLog } from "./requestLog";
+import type { ActionSpec, ServiceDefinition } from "./service";
+import { createImsService } from "./services/ims";
+import type { EmulatorOptions, FaultSpec } from "./types";
+import { newRequestId, randomAlphanumeric, sleep } from "./util";
+
+export const CONTROL_PREFIX = "/__emulator/";
+export const DEFAULT_ACCOUNT_ID = "1234567890123456";
+export const DEFAULT_ACCESS_KEY_ID = "LTAI5tEmulatorAccessKey";
+/** Guess: HostId used when no service matched the request's version. */
+const FALLBACK_HOST_ID = "openapi.aliyuncs.com";
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ApiResult {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export class EmulatorCore {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly accountId: string;
+  readonly credentials: CredentialStore;
+  readonly log = new RequestLog();
+  readonly faults: FaultRegistry;
+  readonly now: () => number;
+  url = "";
+  endpoint = "";
+  private readonly services = new Map<string, ServiceDefinition>();
+  private readonly byVersion = new Map<string, ServiceDefinition>();
+  private readonly stateFile: string | undefined;
+  private server: Server | undefined;
+
+  constructor(options: EmulatorOptions = {}) {
+    this.now = options.clock ?? Date.now;
+    this.stateFile = options.stateFile;
+    const persisted = this.stateFile === undefined ? undefined : loadState(this.stateFile);
+    if (persisted && options.accountId !== undefined && persisted.accountId !== options.accountId) {
+      throw new Error(
+        `state file ${this.stateFile} belongs to account ${persisted.accountId}, not ${options.accountId}`,
+      );
+    }
+    this.accountId = options.accountId ?? persisted?.accountId ?? DEFAULT_ACCOUNT_ID;
+    if (!/^\d{16}$/.test(this.accountId))
+      throw new Error(`accountId must be 16 digits, got ${this.accountId}`);
+    this.accessKeyId = options.accessKeyId ?? DEFAULT_ACCESS_KEY_ID;
+    this.accessKeySecret = options.accessKeySecret ?? randomAlphanumeric(30);
+    const root: Credential = {
+      accessKeyId: this.accessKeyId,
+      accessKeySecret: this.accessKeySecret,
+      kind: "access-key",
+      principal: `acs:ram::${this.accountId}:root`,
+    };
+    this.credentials = new CredentialStore(root, this.now);
+    this.faults = new FaultRegistry(options.seed ?? 1);
+
+    this.register(
+      createImsService({
+        accountId: this.accountId,
+        limits: { ...DEFAULT_OIDC_LIMITS, ...options.limits?.oidc },
+        fingerprintCase: options.fingerprintCase ?? "preserve",
+        now: this.now,
+      }),
+    );
+
+    if (persisted) this.restore(persisted);
+  }
+
+  /** Adds a service; its version must not collide with one already registered. */
+  register(service: ServiceDefinition): void {
+    if (this.byVersion.has(service.version)) throw new Error(`version ${service.version} is already routed`);
+    if (this.services.has(service.name)) throw new Error(`service ${service.name} is already registered`);
+    this.services.set(service.name, service);
+    this.byVersion.set(service.version, service);
+  }
+
+  async listen(port: number, host: string): Promise<void> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch(() => {
+        // The handlers answer every error themselves; this only guards against a write after
+        // the socket closed.
+        if (!res.headersSent) res.destroy();
+      });
+    });
+    // A dropped connection (fault "drop") must not keep the server open at close().
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const addr = server.address() as AddressInfo;
+    const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+    this.endpoint = `${shownHost}:${addr.port}`;
+    this.url = `http://${this.endpoint}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      server.closeAllConnections();
+    });
+  }
+
+  // ---- State ---------------------------------------------------------------------------------
+
+  snapshot(): PersistedState {
+    const services: Record<string, unknown> = {};
+    for (const [name, s] of this.services) services[name] = s.snapshot();
+    return {
+      format: STATE_FORMAT,
+      accountId: this.accountId,
+      services,
+      stsCredentials: this.credentials.snapshot(),
+    };
+  }
+
+  private restore(state: PersistedState): void {
+    for (const [name, s] of this.services) {
+      if (state.services[name] !== undefined) s.restore(state.services[name]);
+    }
+    this.credentials.restore(state.stsCredentials);
+  }
+
+  reset(): void {
+    for (const s of this.services.values()) s.reset();
+    this.credentials.reset();
+    this.log.reset();
+    this.faults.reset();
+    this.persist();
+  }
+
+  issueStsCredentials(opts?: { durationSeconds?: number; principal?: string }): StsCredentials {
+    const creds = this.credentials.issueSts(opts);
+    this.persist();
+    return creds;
+  }
+
+  private persist(): void {
+    if (this.stateFile !== undefined) saveState(this.stateFile, this.snapshot());
+  }
+
+  // ---- Console -------------------------------------------------------------------------------
+
+  /** Runs an action out of band (no auth, no faults), logged with `console: true`. */
+  runConsole(serviceName: string, action: string, params: Record<string, string>): ApiResult {
+    const started = performance.now();
+    const time = new Date(this.now()).toISOString();
+    const requestId = newRequestId();
+    const service = this.services.get(serviceName);
+    let result: ApiResult;
+    let error: string | undefined;
+    try {
+      const spec = service ? lookupAction(service, action) : undefined;
+      if (!service || !spec) throw invalidActionNotFound();
+      result = this.runAction(spec, params, undefined, requestId);
+    } catch (e) {
+      ({ result, error } = this.errorResult(e, service, requestId));
+    }
+    this.log.add({
+      time,
+      service: service?.name ?? serviceName,
+      version: service?.version ?? "",
+      action,
+      status: result.status,
+      ...codeOf(result),
+      params,
+      console: true,
+      ...(error === undefined ? {} : { error }),
+      durationMs: performance.now() - started,
+    });
+    return result;
+  }
+
+  // ---- HTTP ----------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? "/";
+    const q = rawUrl.indexOf("?");
+    const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const rawQuery = q === -1 ? "" : rawUrl.slice(q + 1);
+    const body = await readBody(req);
+    if (body === undefined) {
+      res.writeHead(413).end();
+      return;
+    }
+    if (rawPath.startsWith(CONTROL_PREFIX)) {
+      await handleControl(
+        this,
+        req.method ?? "GET",
+        rawPath.slice(CONTROL_PREFIX.length),
+        rawQuery,
+        body,
+        res,
+      );
+      return;
+    }
+    await this.handleApi(req, res, rawPath, rawQuery, body);
+  }
+
+  private async handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rawPath: string,
+    rawQuery: string,
+    body: Buffer,
+  ): Promise<void> {
+    const started = performance.now();
+    const time = new Date(this.now()).toISOString();
+    const requestId = newRequestId();
+    const headers = headerMap(req.rawHeaders);
+    const method = (req.method ?? "GET").toUpperCase();
+
+    const params: Record<string, string> = {};
+    for (const [k, v] of parseQueryPairs(rawQuery)) params[k] = v;
+    const contentType = headers.get("content-type")?.[0] ?? "";
+    if (body.length > 0 && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+      for (const [k, v] of parseQueryPairs(body.toString("utf8"))) params[k] = v;
+    }
+    const action = headers.get("x-acs-action")?.[0] ?? params.Action ?? "";
+    const version = headers.get("x-acs-version")?.[0] ?? params.Version ?? "";
+
+    let service: ServiceDefinition | undefined;
+    let fault: FaultSpec | undefined;
+    let result: ApiResult;
+    let error: string | undefined;
+    const log = (status: number, code?: string): void => {
+      this.log.add({
+        time,
+        service: service?.name ?? "",
+        version,
+        action,
+        status,
+        ...(code === undefined ? {} : { code }),
+        params,
+        ...(fault === undefined ? {} : { fault: fault.kind }),
+        ...(error === undefined ? {} : { error }),
+        durationMs: performance.now() - started,
+      });
+    };
+
+    try {
+      if ((method !== "GET" && method !== "POST") || rawPath !== "/") throw invalidActionNotFound();
+      if (version === "") throw missingVersion();
+      if (action === "") throw missingAction();
+      service = this.byVersion.get(version);
+      if (!service) throw invalidVersion(version);
+      const spec = lookupAction(service, action);
+      if (!spec) throw invalidActionNotFound();
+
+      fault = this.faults.take(service.name, action);
+      if (fault?.kind === "drop") {
+        log(0);
+        req.socket.destroy();
+        return;
+      }
+      if (fault) await applyFault(fault);
+
+      const signed: SignedRequest = { method, rawPath, rawQuery, headers, body, params };
+      const caller = verifyRequest(signed, this.credentials, this.now());
+      result = this.runAction(spec, params, caller.credential, requestId);
+    } catch (e) {
+      ({ result, error } = this.errorResult(e, service, requestId));
+    }
+    log(result.status, codeOf(result).code);
+    const payload = JSON.stringify(result.body);
+    res.writeHead(result.status, {
+      "content-type": "application/json;charset=utf-8",
+      "content-length": Buffer.byteLength(payload),
+      "x-acs-request-id": requestId,
+    });
+    res.end(payload);
+  }
+
+  private runAction(
+    spec: ActionSpec,
+    params: Record<string, string>,
+    caller: Credential | undefined,
+    requestId: string,
+  ): ApiResult {
+    const out = spec.handle(params, { caller, requestId });
+    if (spec.mutates) this.persist();
+    return { status: 200, body: { RequestId: requestId, ...out } };
+  }
+
+  private errorResult(
+    e: unknown,
+    service: ServiceDefinition | undefined,
+    requestId: string,
+  ): { result: ApiResult; error?: string } {
+    const hostId = service?.hostId ?? FALLBACK_HOST_ID;
+    const product = service?.product ?? "";
+    if (e instanceof AlibabaError) {
+      return { result: { status: e.status, body: { ...errorBody(e, requestId, hostId, product) } } };
+    }
+    const err = internalError();
+    return {
+      result: { status: err.status, body: { ...errorBody(err, requestId, hostId, product) } },
+      error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    };
+  }
+}
+
+function lookupAction(service: ServiceDefinition, action: string): ActionSpec | undefined {
+  return Object.hasOwn(service.actions, action) ? service.actions[action] : undefined;
+}
+
+function codeOf(result: ApiResult): { code?: string } {
+  const code = result.body.Code;
+  return result.status >= 400 && typeof code === "string" ? { code } : {};
+}
+
+/** Throws the fault's error, or waits for a latency fault and returns. */
+async function applyFault(fault: FaultSpec): Promise<void> {
+  switch (fault.kind) {
+    case "latency":
+      await sleep(fault.latencyMs ?? 1000);
+      return;
+    case "throttle": {
+      const base = throttlingUser();
+      throw new AlibabaError(fault.status ?? base.status, fault.code ?? base.code, base.message);
+    }
+    case "server-error": {
+      const base = fault.status === 503 ? serviceUnavailable() : internalError();
+      throw new AlibabaError(fault.status ?? base.status, fault.code ?? base.code, base.message);
+    }
+    case "drop":
+      return;
+  }
+}
+
+function headerMap(rawHeaders: string[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? "").toLowerCase();
+    const list = map.get(name) ?? [];
+    list.push(rawHeaders[i + 1] ?? "");
+    map.set(name, list);
+  }
+  return map;
+}
+
+/** The whole body, or undefined when it is larger than MAX_BODY_BYTES. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,114 @@
+/** Public types of the emulator (re-exported by `emulator/index.ts`). */
+import type { OidcLimits } from "../provider/limits";
+import type { StsCredentials } from "./auth/credentials";
+
+export type { StsCredentials } from "./auth/credentials";
+
+export interface EmulatorOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The account's long-term access key id. Default: a fixed `LTAI…` id. */
+  accessKeyId?: string;
+  /** Default: random on each start. */
+  accessKeySecret?: string;
+  /** 16-digit account id used in ARNs. Default `1234567890123456`. */
+  accountId?: string;
+  /** Loaded at start if it exists; saved atomically (tmp file + rename) after every mutation. */
+  stateFile?: string;
+  /** Overrides of the documented limits, e.g. `{ oidc: { maxClientIds: 20 } }` for the older docs. */
+  limits?: { oidc?: Partial<OidcLimits> };
+  /** How IMS echoes fingerprints back; unknown in public docs, default "preserve". */
+  fingerprintCase?: "preserve" | "lower" | "upper";
+  /** Seed of the PRNG behind ratio faults. Default 1. */
+  seed?: number;
+  /**
+   * The emulator's clock in epoch ms (default `Date.now`). Used for timestamps, STS expiry and the
+   * signature date check; lets tests move time. An addition to the original design.
+   */
+  clock?: () => number;
+}
+
+export interface RequestLogEntry {
+  seq: number;
+  /** ISO time the request arrived. */
+  time: string;
+  /** Service key ("ims"), or "" when the version matched no service. */
+  service: string;
+  version: string;
+  action: string;
+  /** HTTP status answered; 0 when the connection was dropped by a fault. */
+  status: number;
+  /** Alibaba error code, for failures. */
+  code?: string;
+  /** Parameters (query + form body); names matching /secret|token|password|signature/i are "***". */
+  params: Record<string, string>;
+  /** True for out-of-band console edits. */
+  console?: boolean;
+  /** The kind of the fault applied to this call, if any. */
+  fault?: string;
+  /** For 500 InternalError caused by a bug: the thrown message (an addition, for debugging). */
+  error?: string;
+  durationMs: number;
+}
+
+export interface FaultSpec {
+  /** Service key ("ims"); default: any service. */
+  service?: string;
+  /** Action name; default "*" (any). */
+  action?: string;
+  kind: "throttle" | "server-error" | "latency" | "drop";
+  /** Apply to the next N matching calls only. Default: every matching call until cleared. */
+  count?: number;
+  /** Apply to this fraction (0..1) of matching calls, drawn from the seeded PRNG. */
+  ratio?: number;
+  /** For "latency": delay before the call runs normally. Default 1000. */
+  latencyMs?: number;
+  /** Overrides the answered HTTP status (server-error 503 → ServiceUnavailable). */
+  status?: number;
+  /** Overrides the answered error code. */
+  code?: string;
+}
+
+export interface Emulator {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** `127.0.0.1:PORT`, for the SDK's `endpoint` with `protocol: "http"`. */
+  endpoint: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  accountId: string;
+  close(): Promise<void>;
+  /** Empties every service, the request log, faults and STS credentials. */
+  reset(): Promise<void>;
+  requests(filter?: {
+    service?: string;
+    action?: string;
+    includeConsole?: boolean;
+  }): Promise<RequestLogEntry[]>;
+  clearRequests(): Promise<void>;
+  injectFault(spec: FaultSpec): Promise<void>;
+  clearFaults(): Promise<void>;
+  /**
+   * An out-of-band edit, as if made in the web console: same state rules, no auth, logged with
+   * `console: true`. Resolves to the API's JSON body; rejects with a `ConsoleCallError`.
+   */
+  console(service: string, action: string, params: Record<string, string>): Promise<unknown>;
+  /** `{ accountId, services: { ims: {...} }, stsCredentials: [...] }` */
+  state(): Promise<unknown>;
+  issueStsCredentials(opts?: { durationSeconds?: number; principal?: string }): Promise<StsCredentials>;
+}
+
+/** Thrown by `Emulator.console` when the action fails; mirrors the SDK error's fields. */
+export class ConsoleCallError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly data: Record<string, unknown>,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = "ConsoleCallError";
+  }
+}

@@ -1,0 +1,38 @@
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+import { resetSettings } from "../../provider/settings";
+
+/** Fast retries for tests: the behaviour is the same, the waits are not. */
+export const FAST_RETRY = JSON.stringify({ maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 });
+
+/** Starts an emulator and points the provider's settings at it through `configure`. */
+export async function startWired(options: EmulatorOptions = {}): Promise<{
+  emulator: Emulator;
+  config: Record<string, string>;
+}> {
+  const emulator = await startEmulator({ port: 0, ...options });
+  const config: Record<string, string> = {
+    "alicloud-federation:endpoint": emulator.url,
+    "alicloud-federation:accessKeyId": emulator.accessKeyId,
+    "alicloud-federation:accessKeySecret": emulator.accessKeySecret,
+    "alicloud-federation:retry": FAST_RETRY,
+  };
+  resetSettings();
+  return { emulator, config };
+}
+
+/** The config object a dynamic provider's `configure` receives. */
+export const configOf = (values: Record<string, string>) => ({
+  config: {
+    get: (k: string) => values[k],
+    require: (k: string) => {
+      const v = values[k];
+      if (v === undefined) throw new Error(`missing ${k}`);
+      return v;
+    },
+  },
+});
+
+/** Actions the emulator saw, in order, leaving out console (out-of-band) edits. */
+export async function actions(emulator: Emulator, service = "ims"): Promise<string[]> {
+  return (await emulator.requests({ service })).map((r) => r.action);
+}

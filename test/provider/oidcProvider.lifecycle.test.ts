@@ -1,0 +1,314 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
+import { AlicloudApiError } from "../../provider/errors";
+import {
+  checkOidcProviderInputs,
+  type OidcProviderOutputs,
+  OidcProviderProvider as P,
+} from "../../provider/resources/oidcProvider";
+import { actions, configOf, startWired } from "./harness";
+
+const fp = (n: number) => n.toString(16).padStart(40, "0");
+const ISSUER = "https://token.actions.githubusercontent.com";
+
+let emulator: Emulator;
+let config: Record<string, string>;
+
+beforeAll(async () => {
+  ({ emulator, config } = await startWired());
+  await P.configure(configOf(config));
+});
+afterAll(async () => emulator?.close());
+beforeEach(async () => {
+  await emulator.reset();
+  await emulator.clearFaults();
+  await emulator.clearRequests();
+});
+
+/** Inputs as the engine would hand them to create/update: after check. */
+function inputs(over: Record<string, unknown> = {}) {
+  const { inputs, failures } = checkOidcProviderInputs({
+    oidcProviderName: "github",
+    issuerUrl: ISSUER,
+    fingerprints: [fp(1)],
+    clientIds: ["sts.aliyuncs.com"],
+    ...over,
+  });
+  expect(failures).toEqual([]);
+  return inputs;
+}
+
+type Live = { Fingerprints: string; ClientIds: string; Description: string; IssuanceLimitTime: number };
+async function live(name = "github"): Promise<Live> {
+  const body = (await emulator.console("ims", "GetOIDCProvider", { OIDCProviderName: name })) as {
+    OIDCProvider: Live;
+  };
+  return body.OIDCProvider;
+}
+
+async function created(over: Record<string, unknown> = {}): Promise<OidcProviderOutputs> {
+  const res = await P.create(inputs(over));
+  await emulator.clearRequests();
+  return res.outs;
+}
+
+describe("create", () => {
+  it("makes exactly one call and returns normalized outputs with ARN and dates", async () => {
+    const res = await P.create(inputs({ fingerprints: [fp(1).toUpperCase()], description: "GitHub" }));
+    expect(await actions(emulator)).toEqual(["CreateOIDCProvider"]);
+    expect(res.id).toBe("github");
+    expect(res.outs).toMatchObject({
+      oidcProviderName: "github",
+      issuerUrl: ISSUER,
+      fingerprints: [fp(1)],
+      clientIds: ["sts.aliyuncs.com"],
+      issuanceLimitTime: 12,
+      description: "GitHub",
+      adopt: false,
+    });
+    expect(res.outs.arn).toBe(`acs:ram::${emulator.accountId}:oidc-provider/github`);
+    expect(res.outs.createDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const l = await live();
+    expect(l.Fingerprints).toBe(fp(1));
+    expect(l.IssuanceLimitTime).toBe(12);
+  });
+
+  it("refuses to take over an existing provider without adopt, saying how, after one call", async () => {
+    await emulator.console("ims", "CreateOIDCProvider", {
+      OIDCProviderName: "github",
+      IssuerUrl: ISSUER,
+      Fingerprints: fp(9),
+      ClientIds: "other",
+    });
+    const err = await P.create(inputs()).catch((e) => e);
+    expect(err.message).toMatch(/already exists in this account.*set `adopt: true`/s);
+    expect(await actions(emulator)).toEqual(["CreateOIDCProvider"]);
+    expect((await live()).Fingerprints).toBe(fp(9));
+  });
+
+  it("adopts an existing provider when asked and converges it to the arguments", async () => {
+    await emulator.console("ims", "CreateOIDCProvider", {
+      OIDCProviderName: "github",
+      IssuerUrl: ISSUER,
+      Fingerprints: fp(9),
+      ClientIds: "other",
+    });
+    const res = await P.create(inputs({ adopt: true, description: "now ours" }));
+    expect(res.outs).toMatchObject({ fingerprints: [fp(1)], clientIds: ["sts.aliyuncs.com"], adopt: true });
+    expect(await actions(emulator)).toEqual([
+      "CreateOIDCProvider",
+      "GetOIDCProvider",
+      "UpdateOIDCProvider",
+      "AddFingerprintToOIDCProvider",
+      "RemoveFingerprintFromOIDCProvider",
+    ]);
+    const l = await live();
+    expect(l).toMatchObject({ Fingerprints: fp(1), ClientIds: "sts.aliyuncs.com", Description: "now ours" });
+  });
+
+  it("refuses to adopt a provider whose issuer differs", async () => {
+    await emulator.console("ims", "CreateOIDCProvider", {
+      OIDCProviderName: "github",
+      IssuerUrl: "https://gitlab.com",
+      Fingerprints: fp(9),
+      ClientIds: "x",
+    });
+    const err = await P.create(inputs({ adopt: true })).catch((e) => e);
+    expect(err.message).toMatch(/has issuer https:\/\/gitlab.com, not https:\/\/token.actions/);
+  });
+
+  it("names the provider that already holds the issuer URL", async () => {
+    await emulator.console("ims", "CreateOIDCProvider", {
+      OIDCProviderName: "legacy-gh",
+      IssuerUrl: ISSUER,
+      Fingerprints: fp(9),
+      ClientIds: "x",
+    });
+    const err = await P.create(inputs()).catch((e) => e);
+    expect(err.message).toMatch(/issuerUrl: the provider 'legacy-gh' already uses/);
+  });
+
+  it("retries throttling and succeeds, with one state change", async () => {
+    await emulator.injectFault({ action: "CreateOIDCProvider", kind: "throttle", count: 2 });
+    const res = await P.create(inputs());
+    expect(res.id).toBe("github");
+    const log = await emulator.requests({ service: "ims" });
+    expect(log.map((r) => [r.action, r.status])).toEqual([
+      ["CreateOIDCProvider", 400],
+      ["CreateOIDCProvider", 400],
+      ["CreateOIDCProvider", 200],
+    ]);
+    expect(log[0]?.code).toBe("Throttling.User");
+  });
+
+  it("retries a dropped connection", async () => {
+    await emulator.injectFault({ action: "CreateOIDCProvider", kind: "drop", count: 1 });
+    const res = await P.create(inputs());
+    expect(res.id).toBe("github");
+    expect((await actions(emulator)).filter((a) => a === "CreateOIDCProvider")).toHaveLength(2);
+  });
+
+  it("surfaces a persistent 5xx as a typed error after the configured attempts, with no secret in it", async () => {
+    await emulator.injectFault({ action: "CreateOIDCProvider", kind: "server-error", count: 10 });
+    const err = await P.create(inputs()).catch((e) => e);
+    expect(AlicloudApiError.is(err)).toBe(true);
+    expect(err).toMatchObject({
+      action: "CreateOIDCProvider",
+      status: 500,
+      code: "InternalError",
+      attempts: 4,
+    });
+    expect(err.message).not.toContain(emulator.accessKeySecret);
+    expect(await actions(emulator)).toHaveLength(4);
+  });
+});
+
+describe("read", () => {
+  it("makes one call and reports out-of-band changes field by field as inputs", async () => {
+    const outs = await created();
+    await emulator.console("ims", "UpdateOIDCProvider", {
+      OIDCProviderName: "github",
+      NewDescription: "edited in console",
+      ClientIds: "sts.aliyuncs.com,intruder",
+    });
+    await emulator.console("ims", "AddFingerprintToOIDCProvider", {
+      OIDCProviderName: "github",
+      Fingerprint: fp(7).toUpperCase(),
+    });
+    const res = await P.read("github", outs);
+    expect(await actions(emulator)).toEqual(["GetOIDCProvider"]);
+    expect(res.inputs).toEqual({
+      oidcProviderName: "github",
+      issuerUrl: ISSUER,
+      fingerprints: [fp(1), fp(7)],
+      clientIds: ["intruder", "sts.aliyuncs.com"],
+      issuanceLimitTime: 12,
+      description: "edited in console",
+      adopt: false,
+    });
+    expect(res.props).toMatchObject({ description: "edited in console", arn: outs.arn });
+    const d = await P.diff("github", res.props, inputs());
+    expect(d).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("drops a provider deleted out of band from state", async () => {
+    const outs = await created();
+    await emulator.console("ims", "DeleteOIDCProvider", { OIDCProviderName: "github" });
+    expect(await P.read("github", outs)).toEqual({ id: "", props: {} });
+  });
+
+  it("shows no diff right after create", async () => {
+    const outs = await created();
+    const res = await P.read("github", outs);
+    expect(await P.diff("github", res.props, inputs())).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+});
+
+describe("diff", () => {
+  it("replaces (deleting first) only for name or issuer changes", async () => {
+    const outs = await created();
+    expect(await P.diff("github", outs, inputs({ issuerUrl: "https://gitlab.com" }))).toEqual({
+      changes: true,
+      replaces: ["issuerUrl"],
+      deleteBeforeReplace: true,
+    });
+    expect(await P.diff("github", outs, inputs({ oidcProviderName: "gh2" }))).toMatchObject({
+      replaces: ["oidcProviderName"],
+    });
+    expect(await P.diff("github", outs, inputs({ fingerprints: [fp(2)] }))).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+});
+
+describe("update", () => {
+  it("changes description, client IDs and issuance limit together in one call", async () => {
+    const outs = await created();
+    const res = await P.update(
+      "github",
+      outs,
+      inputs({ description: "d2", clientIds: ["a", "b"], issuanceLimitTime: 24 }),
+    );
+    expect(await actions(emulator)).toEqual(["UpdateOIDCProvider"]);
+    expect(res.outs).toMatchObject({ description: "d2", clientIds: ["a", "b"], issuanceLimitTime: 24 });
+    expect(await live()).toMatchObject({ Description: "d2", ClientIds: "a,b", IssuanceLimitTime: 24 });
+  });
+
+  it("rotates k fingerprints in at most 2k calls; a full 5-to-5 rotation works", async () => {
+    const outs = await created({ fingerprints: [1, 2, 3, 4, 5].map(fp) });
+    const res = await P.update("github", outs, inputs({ fingerprints: [6, 7, 8, 9, 10].map(fp) }));
+    const log = await emulator.requests({ service: "ims" });
+    expect(log).toHaveLength(10);
+    expect(log.every((r) => r.status === 200)).toBe(true);
+    expect(res.outs.fingerprints).toEqual([6, 7, 8, 9, 10].map(fp));
+    expect((await live()).Fingerprints.split(",").sort()).toEqual([6, 7, 8, 9, 10].map(fp));
+  });
+
+  it("rotates one fingerprint in 2 calls, adding first", async () => {
+    const outs = await created({ fingerprints: [fp(1), fp(2)] });
+    await P.update("github", outs, inputs({ fingerprints: [fp(1), fp(3)] }));
+    expect(await actions(emulator)).toEqual([
+      "AddFingerprintToOIDCProvider",
+      "RemoveFingerprintFromOIDCProvider",
+    ]);
+  });
+
+  it("after a hard failure half-way, a re-run from the same state converges", async () => {
+    const outs = await created({ fingerprints: [fp(1), fp(2)] });
+    const news = inputs({ fingerprints: [fp(3), fp(4)], description: "rotated" });
+    // Plan: Update, add 3, add 4, remove 1, remove 2. Every attempt at the first
+    // remove fails: the update dies with two adds done.
+    await emulator.injectFault({
+      action: "RemoveFingerprintFromOIDCProvider",
+      kind: "server-error",
+      count: 4,
+    });
+    const err = await P.update("github", outs, news).catch((e) => e);
+    expect(err).toMatchObject({ action: "RemoveFingerprintFromOIDCProvider", status: 500, attempts: 4 });
+    expect((await live()).Fingerprints.split(",").sort()).toEqual([1, 2, 3, 4].map(fp));
+    await emulator.clearRequests();
+    // The engine kept the old state; the re-run starts from it and converges.
+    const res = await P.update("github", outs, news);
+    expect(res.outs).toMatchObject({ fingerprints: [fp(3), fp(4)], description: "rotated" });
+    expect((await live()).Fingerprints.split(",").sort()).toEqual([fp(3), fp(4)]);
+    // Update (idempotent), add 3 (already there), then one read and the rest of the plan.
+    expect(await actions(emulator)).toEqual([
+      "UpdateOIDCProvider",
+      "AddFingerprintToOIDCProvider",
+      "GetOIDCProvider",
+      "RemoveFingerprintFromOIDCProvider",
+      "RemoveFingerprintFromOIDCProvider",
+    ]);
+  });
+
+  it("fails with a clear error if the provider was deleted out of band", async () => {
+    const outs = await created();
+    await emulator.console("ims", "DeleteOIDCProvider", { OIDCProviderName: "github" });
+    const err = await P.update("github", outs, inputs({ description: "x" })).catch((e) => e);
+    expect(err).toMatchObject({ code: "EntityNotExist.OIDCProvider" });
+  });
+});
+
+describe("delete", () => {
+  it("makes one call and leaves nothing", async () => {
+    const outs = await created();
+    await P.delete("github", outs);
+    expect(await actions(emulator)).toEqual(["DeleteOIDCProvider"]);
+    const err = await emulator
+      .console("ims", "GetOIDCProvider", { OIDCProviderName: "github" })
+      .catch((e) => e);
+    expect(err).toMatchObject({ statusCode: 404, code: "EntityNotExist.OIDCProvider" });
+  });
+
+  it("counts an already deleted provider as success", async () => {
+    const outs = await created();
+    await emulator.console("ims", "DeleteOIDCProvider", { OIDCProviderName: "github" });
+    await expect(P.delete("github", outs)).resolves.toBeUndefined();
+  });
+});
