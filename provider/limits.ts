@@ -93,6 +93,65 @@ export const OIDC = {
   listMaxItems: { min: 1, max: 100, default: 100 },
 } as const;
 
+/** RAM 2015-05-01 role limits. */
+export const RAM_ROLE = {
+  /**
+   * `RoleName`: letters, digits, `.` and `-`; 1 to 64 characters. Cannot be
+   * renamed.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createrole
+   */
+  name: { maxLength: 64, pattern: /^[A-Za-z0-9.-]+$/, rule: "letters, digits, '.' and '-'" },
+  /**
+   * `Description`: 1 to 1024 characters.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createrole
+   */
+  description: { maxLength: 1024 },
+  /**
+   * `MaxSessionDuration`: 3600 to 43200 seconds, default 3600.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createrole
+   */
+  maxSessionDuration: { min: 3600, max: 43200, default: 3600 },
+  /**
+   * `AssumeRolePolicyDocument`: at most 2048 characters. The API reference
+   * does not print the number; 2048 is RAM's documented trust-policy quota
+   * (and the code `InvalidParameter.AssumeRolePolicyDocument.Length` exists).
+   * https://www.alibabacloud.com/help/en/ram/product-overview/limits
+   */
+  trustPolicyMaxLength: 2048,
+  /**
+   * Policies attached to one role: RAM's quota is 25 (system and custom
+   * together). https://www.alibabacloud.com/help/en/ram/product-overview/limits
+   */
+  maxAttachedPolicies: 25,
+  /**
+   * Roles per account: RAM's default quota is 1000.
+   * https://www.alibabacloud.com/help/en/ram/product-overview/limits
+   */
+  maxRolesPerAccount: 1000,
+  /**
+   * `PolicyName` (custom): letters, digits and `-`; 1 to 128 characters.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createpolicy
+   */
+  policyName: { maxLength: 128, pattern: /^[A-Za-z0-9-]+$/, rule: "letters, digits and '-'" },
+  /** `PolicyType`: exactly these. */
+  policyTypes: ["System", "Custom"] as const,
+} as const;
+
+/** STS 2015-04-01 `AssumeRoleWithOIDC` limits. */
+export const STS = {
+  /**
+   * `RoleSessionName`: letters, digits, `.`, `@`, `-`, `_`; 2 to 64 characters.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-assumerolewithoidc
+   */
+  roleSessionName: { minLength: 2, maxLength: 64, pattern: /^[A-Za-z0-9.@_-]+$/ },
+  /** `OIDCToken`: 4 to 20000 characters. */
+  oidcToken: { minLength: 4, maxLength: 20000 },
+  /** `Policy`: 1 to 2048 characters. */
+  policy: { minLength: 1, maxLength: 2048 },
+  /** `DurationSeconds`: 900 up to the role's MaxSessionDuration; default 3600. */
+  durationSeconds: { min: 900, default: 3600 },
+} as const;
+
 /** Request signing (every signed Alibaba OpenAPI call). */
 export const SIGNING = {
   /**

@@ -1,0 +1,187 @@
+/**
+ * RAM role trust policies (`AssumeRolePolicyDocument`): parsing into one
+ * canonical model, semantic comparison, and generation for OIDC federation.
+ *
+ * RAM reshapes the documents it stores (key order, a scalar turned into a
+ * one-element array, a lone statement object). Comparing the canonical models
+ * instead of the text is what keeps those reshapings from showing as a diff.
+ *
+ * Policy grammar: https://www.alibabacloud.com/help/en/ram/user-guide/policy-elements
+ * OIDC trust: https://www.alibabacloud.com/help/en/ram/user-guide/create-a-ram-role-for-a-trusted-idp
+ */
+
+export type Effect = "Allow" | "Deny";
+
+/** Condition operators we understand; others are kept and compared, but never match. */
+export const CONDITION_OPERATORS = ["StringEquals", "StringLike", "StringNotEquals", "StringNotLike"] as const;
+export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+/** One statement, canonical: every list sorted and duplicate-free, condition keys lower-cased. */
+export interface TrustStatement {
+  effect: Effect;
+  actions: string[];
+  principals: { federated: string[]; ram: string[]; service: string[] };
+  /** operator → condition key (lower-case) → accepted values */
+  conditions: Record<string, Record<string, string[]>>;
+}
+
+export interface TrustPolicy {
+  version: string;
+  statements: TrustStatement[];
+}
+
+/** A document RAM would refuse (`MalformedPolicyDocument`), with the reason. */
+export class PolicyParseError extends Error {
+  constructor(reason: string) {
+    super(`malformed trust policy: ${reason}`);
+    this.name = "PolicyParseError";
+  }
+}
+
+const sortedUnique = (values: string[]) => [...new Set(values)].sort();
+
+function stringList(value: unknown, where: string): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return sortedUnique(value as string[]);
+  throw new PolicyParseError(`${where} must be a string or a list of strings`);
+}
+
+/** Looks a key up case-insensitively: RAM accepts `Statement` and `statement` alike. */
+function field(obj: Record<string, unknown>, name: string): unknown {
+  const hit = Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase());
+  return hit === undefined ? undefined : obj[hit];
+}
+
+function asObject(value: unknown, where: string): Record<string, unknown> {
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new PolicyParseError(`${where} must be an object`);
+  return value as Record<string, unknown>;
+}
+
+function parseStatement(raw: unknown, i: number): TrustStatement {
+  const where = `Statement[${i}]`;
+  const st = asObject(raw, where);
+  const effect = field(st, "Effect");
+  if (effect !== "Allow" && effect !== "Deny") throw new PolicyParseError(`${where}.Effect must be Allow or Deny`);
+  const actionRaw = field(st, "Action");
+  if (actionRaw === undefined) throw new PolicyParseError(`${where}.Action is required`);
+  const principal = asObject(field(st, "Principal"), `${where}.Principal`);
+  const principals = {
+    federated: field(principal, "Federated") === undefined ? [] : stringList(field(principal, "Federated"), `${where}.Principal.Federated`),
+    ram: field(principal, "RAM") === undefined ? [] : stringList(field(principal, "RAM"), `${where}.Principal.RAM`),
+    service: field(principal, "Service") === undefined ? [] : stringList(field(principal, "Service"), `${where}.Principal.Service`),
+  };
+  const conditions: Record<string, Record<string, string[]>> = {};
+  const condRaw = field(st, "Condition");
+  if (condRaw !== undefined) {
+    for (const [op, block] of Object.entries(asObject(condRaw, `${where}.Condition`))) {
+      const keys: Record<string, string[]> = {};
+      for (const [key, values] of Object.entries(asObject(block, `${where}.Condition.${op}`))) {
+        const k = key.toLowerCase();
+        keys[k] = sortedUnique([...(keys[k] ?? []), ...stringList(values, `${where}.Condition.${op}.${key}`)]);
+      }
+      conditions[op] = { ...(conditions[op] ?? {}), ...keys };
+    }
+  }
+  return { effect, actions: stringList(actionRaw, `${where}.Action`), principals, conditions };
+}
+
+/** Parses a trust policy document (text or object) into the canonical model. */
+export function parseTrustPolicy(doc: string | object): TrustPolicy {
+  let raw: unknown = doc;
+  if (typeof doc === "string") {
+    try {
+      raw = JSON.parse(doc);
+    } catch (err) {
+      throw new PolicyParseError(`not JSON (${(err as Error).message})`);
+    }
+  }
+  const root = asObject(raw, "the document");
+  const version = field(root, "Version");
+  if (version !== undefined && typeof version !== "string") throw new PolicyParseError("Version must be a string");
+  const stRaw = field(root, "Statement");
+  if (stRaw === undefined) throw new PolicyParseError("Statement is required");
+  const list = Array.isArray(stRaw) ? stRaw : [stRaw];
+  if (list.length === 0) throw new PolicyParseError("Statement must not be empty");
+  const statements = list.map(parseStatement);
+  return { version: version ?? "1", statements: sortStatements(statements) };
+}
+
+function sortStatements(statements: TrustStatement[]): TrustStatement[] {
+  return [...statements].sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)));
+}
+
+/** JSON with object keys sorted at every level: equal models give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The canonical text of a policy: what we compare and what we store in state. */
+export function canonicalTrustPolicy(doc: string | object | TrustPolicy): string {
+  const model = isModel(doc) ? doc : parseTrustPolicy(doc);
+  return canonicalJson(model);
+}
+
+function isModel(doc: unknown): doc is TrustPolicy {
+  return !!doc && typeof doc === "object" && Array.isArray((doc as TrustPolicy).statements);
+}
+
+/** True when two documents mean the same thing, however RAM reshaped them. */
+export function trustPoliciesEqual(a: string | object, b: string | object): boolean {
+  return canonicalTrustPolicy(a) === canonicalTrustPolicy(b);
+}
+
+/** The subject conditions of an OIDC trust. */
+export interface SubjectConditions {
+  /** Exact `sub` values (`StringEquals`). */
+  equals?: string[];
+  /** `sub` patterns with `*` and `?` (`StringLike`). */
+  like?: string[];
+}
+
+/** Everything an OIDC trust policy says. */
+export interface OidcTrustSpec {
+  /** `acs:ram::<account>:oidc-provider/<name>` */
+  providerArn: string;
+  /** When given, `oidc:iss` must equal it. */
+  issuerUrl?: string;
+  /** `oidc:aud` must be one of these. */
+  audiences: string[];
+  /** `oidc:sub` conditions; none means any subject of the IdP (say so loudly). */
+  subjects?: SubjectConditions;
+}
+
+/**
+ * The trust policy document for an OIDC federation, as RAM's console would
+ * write it: one Allow statement for `sts:AssumeRole`, the provider as the
+ * Federated principal, and the iss/aud/sub conditions.
+ */
+export function buildOidcTrustPolicy(spec: OidcTrustSpec): string {
+  const base: Record<string, string | string[]> = {};
+  if (spec.issuerUrl) base["oidc:iss"] = spec.issuerUrl;
+  base["oidc:aud"] = one(sortedUnique(spec.audiences));
+  const subEq = sortedUnique(spec.subjects?.equals ?? []);
+  const subLike = sortedUnique(spec.subjects?.like ?? []);
+  const statement = (condition: Record<string, Record<string, string | string[]>>) => ({
+    Effect: "Allow",
+    Action: "sts:AssumeRole",
+    Principal: { Federated: [spec.providerArn] },
+    Condition: condition,
+  });
+  const statements = [];
+  // Conditions within one statement are ANDed; exact subjects and patterns are
+  // alternatives, so each kind gets a statement of its own.
+  if (subEq.length > 0) statements.push(statement({ StringEquals: { ...base, "oidc:sub": one(subEq) } }));
+  if (subLike.length > 0) statements.push(statement({ StringEquals: base, StringLike: { "oidc:sub": one(subLike) } }));
+  if (statements.length === 0) statements.push(statement({ StringEquals: base }));
+  return JSON.stringify({ Version: "1", Statement: statements });
+}
+
+const one = (values: string[]): string | string[] => (values.length === 1 ? values[0]! : values);
