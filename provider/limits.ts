@@ -112,19 +112,21 @@ export const RAM_ROLE = {
    */
   maxSessionDuration: { min: 3600, max: 43200, default: 3600 },
   /**
-   * `AssumeRolePolicyDocument`: at most 2048 characters. The API reference
-   * does not print the number; 2048 is RAM's documented trust-policy quota
-   * (and the code `InvalidParameter.AssumeRolePolicyDocument.Length` exists).
+   * `AssumeRolePolicyDocument` length. The RAM limits page gives no number for
+   * trust policies; 6144 is its limit for a custom policy document, and a trust
+   * policy is a policy document. Used as an upper bound only (our generated
+   * policies are a few hundred characters); the emulator enforces the same.
    * https://www.alibabacloud.com/help/en/ram/product-overview/limits
    */
-  trustPolicyMaxLength: 2048,
+  trustPolicyMaxLength: 6144,
   /**
-   * Policies attached to one role: RAM's quota is 25 (system and custom
-   * together). https://www.alibabacloud.com/help/en/ram/product-overview/limits
+   * Policies attached to one role: 20 system and 10 custom (adjustable quotas).
+   * https://www.alibabacloud.com/help/en/ram/product-overview/limits
    */
-  maxAttachedPolicies: 25,
+  maxSystemPolicies: 20,
+  maxCustomPolicies: 10,
   /**
-   * Roles per account: RAM's default quota is 1000.
+   * Roles per account: 1000 (adjustable quota).
    * https://www.alibabacloud.com/help/en/ram/product-overview/limits
    */
   maxRolesPerAccount: 1000,
