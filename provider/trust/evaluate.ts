@@ -15,7 +15,7 @@
  *   any of its values matches, a negated one when none does;
  * - a claim the token lacks fails positive operators and satisfies negated ones.
  */
-import { type TrustPolicy, type TrustStatement, parseTrustPolicy } from "./policy";
+import { parseTrustPolicy, type TrustPolicy, type TrustStatement } from "./policy";
 
 /** The OIDC claims the trust conditions can see. */
 export interface OidcClaims {
@@ -86,15 +86,20 @@ function conditionMiss(op: string, key: string, accepted: string[], claims: Oidc
   if (!["StringEquals", "StringLike", "StringNotEquals", "StringNotLike"].includes(op)) {
     return `${op} on ${key} is an operator this evaluator does not support, so it never holds`;
   }
-  if (actual === undefined) return negated ? undefined : `the token has no ${key.slice(5)} claim (${op} ${key})`;
+  if (actual === undefined)
+    return negated ? undefined : `the token has no ${key.slice(5)} claim (${op} ${key})`;
   const hit = actual.some((a) => accepted.some((p) => (like ? stringLike(p, a) : p === a)));
   if (negated) return hit ? `${key} ${quote(actual)} is excluded by ${op} ${quote(accepted)}` : undefined;
   return hit ? undefined : `${key} ${quote(actual)} does not match ${op} ${quote(accepted)}`;
 }
 
 /** Why a statement does not match the request, or undefined when it does. */
-function statementMiss(st: TrustStatement, req: Required<Pick<TrustRequest, "providerArn" | "action">> & TrustRequest): string | undefined {
-  if (!st.actions.some((a) => actionCovers(a, req.action))) return `its actions ${quote(st.actions)} do not cover ${req.action}`;
+function statementMiss(
+  st: TrustStatement,
+  req: Required<Pick<TrustRequest, "providerArn" | "action">> & TrustRequest,
+): string | undefined {
+  if (!st.actions.some((a) => actionCovers(a, req.action)))
+    return `its actions ${quote(st.actions)} do not cover ${req.action}`;
   if (!st.principals.federated.includes(req.providerArn))
     return st.principals.federated.length === 0
       ? "it trusts no OIDC provider (no Federated principal)"
@@ -121,10 +126,13 @@ export function evaluateTrust(request: TrustRequest): TrustDecision {
   for (const [i, st] of policy.statements.entries()) {
     if (st.effect !== "Allow") continue;
     const miss = statementMiss(st, req);
-    if (miss === undefined) return { allowed: true, reason: `statement ${i + 1} allows it`, statement: i, misses };
+    if (miss === undefined)
+      return { allowed: true, reason: `statement ${i + 1} allows it`, statement: i, misses };
     misses.push(`statement ${i + 1}: ${miss}`);
   }
   const reason =
-    misses.length === 0 ? "no statement allows it (the policy has no Allow statement)" : `no statement allows it: ${misses.join("; ")}`;
+    misses.length === 0
+      ? "no statement allows it (the policy has no Allow statement)"
+      : `no statement allows it: ${misses.join("; ")}`;
   return { allowed: false, reason, misses };
 }

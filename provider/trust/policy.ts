@@ -13,7 +13,12 @@
 export type Effect = "Allow" | "Deny";
 
 /** Condition operators we understand; others are kept and compared, but never match. */
-export const CONDITION_OPERATORS = ["StringEquals", "StringLike", "StringNotEquals", "StringNotLike"] as const;
+export const CONDITION_OPERATORS = [
+  "StringEquals",
+  "StringLike",
+  "StringNotEquals",
+  "StringNotLike",
+] as const;
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
 /** One statement, canonical: every list sorted and duplicate-free, condition keys lower-cased. */
@@ -42,7 +47,8 @@ const sortedUnique = (values: string[]) => [...new Set(values)].sort();
 
 function stringList(value: unknown, where: string): string[] {
   if (typeof value === "string") return [value];
-  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return sortedUnique(value as string[]);
+  if (Array.isArray(value) && value.every((v) => typeof v === "string"))
+    return sortedUnique(value as string[]);
   throw new PolicyParseError(`${where} must be a string or a list of strings`);
 }
 
@@ -62,14 +68,24 @@ function parseStatement(raw: unknown, i: number): TrustStatement {
   const where = `Statement[${i}]`;
   const st = asObject(raw, where);
   const effect = field(st, "Effect");
-  if (effect !== "Allow" && effect !== "Deny") throw new PolicyParseError(`${where}.Effect must be Allow or Deny`);
+  if (effect !== "Allow" && effect !== "Deny")
+    throw new PolicyParseError(`${where}.Effect must be Allow or Deny`);
   const actionRaw = field(st, "Action");
   if (actionRaw === undefined) throw new PolicyParseError(`${where}.Action is required`);
   const principal = asObject(field(st, "Principal"), `${where}.Principal`);
   const principals = {
-    federated: field(principal, "Federated") === undefined ? [] : stringList(field(principal, "Federated"), `${where}.Principal.Federated`),
-    ram: field(principal, "RAM") === undefined ? [] : stringList(field(principal, "RAM"), `${where}.Principal.RAM`),
-    service: field(principal, "Service") === undefined ? [] : stringList(field(principal, "Service"), `${where}.Principal.Service`),
+    federated:
+      field(principal, "Federated") === undefined
+        ? []
+        : stringList(field(principal, "Federated"), `${where}.Principal.Federated`),
+    ram:
+      field(principal, "RAM") === undefined
+        ? []
+        : stringList(field(principal, "RAM"), `${where}.Principal.RAM`),
+    service:
+      field(principal, "Service") === undefined
+        ? []
+        : stringList(field(principal, "Service"), `${where}.Principal.Service`),
   };
   const conditions: Record<string, Record<string, string[]>> = {};
   const condRaw = field(st, "Condition");
@@ -78,7 +94,10 @@ function parseStatement(raw: unknown, i: number): TrustStatement {
       const keys: Record<string, string[]> = {};
       for (const [key, values] of Object.entries(asObject(block, `${where}.Condition.${op}`))) {
         const k = key.toLowerCase();
-        keys[k] = sortedUnique([...(keys[k] ?? []), ...stringList(values, `${where}.Condition.${op}.${key}`)]);
+        keys[k] = sortedUnique([
+          ...(keys[k] ?? []),
+          ...stringList(values, `${where}.Condition.${op}.${key}`),
+        ]);
       }
       conditions[op] = { ...(conditions[op] ?? {}), ...keys };
     }
@@ -98,7 +117,8 @@ export function parseTrustPolicy(doc: string | object): TrustPolicy {
   }
   const root = asObject(raw, "the document");
   const version = field(root, "Version");
-  if (version !== undefined && typeof version !== "string") throw new PolicyParseError("Version must be a string");
+  if (version !== undefined && typeof version !== "string")
+    throw new PolicyParseError("Version must be a string");
   const stRaw = field(root, "Statement");
   if (stRaw === undefined) throw new PolicyParseError("Statement is required");
   const list = Array.isArray(stRaw) ? stRaw : [stRaw];
@@ -179,7 +199,8 @@ export function buildOidcTrustPolicy(spec: OidcTrustSpec): string {
   // Conditions within one statement are ANDed; exact subjects and patterns are
   // alternatives, so each kind gets a statement of its own.
   if (subEq.length > 0) statements.push(statement({ StringEquals: { ...base, "oidc:sub": one(subEq) } }));
-  if (subLike.length > 0) statements.push(statement({ StringEquals: base, StringLike: { "oidc:sub": one(subLike) } }));
+  if (subLike.length > 0)
+    statements.push(statement({ StringEquals: base, StringLike: { "oidc:sub": one(subLike) } }));
   if (statements.length === 0) statements.push(statement({ StringEquals: base }));
   return JSON.stringify({ Version: "1", Statement: statements });
 }

@@ -37,7 +37,8 @@ function reshape(doc: string, seed: number): string {
     return v;
   };
   const out = walk(JSON.parse(doc)) as { Statement: unknown[] };
-  if (out.Statement.length === 1 && rnd(2) === 0) (out as { Statement: unknown }).Statement = out.Statement[0];
+  if (out.Statement.length === 1 && rnd(2) === 0)
+    (out as { Statement: unknown }).Statement = out.Statement[0];
   return JSON.stringify(out, null, rnd(2) ? 2 : 0);
 }
 
@@ -64,26 +65,51 @@ describe("trust policy comparison", () => {
   });
 
   it("treats condition keys case-insensitively and merges repeated values", () => {
-    const a = { Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Federated: ARN }, Condition: { StringEquals: { "OIDC:AUD": ["x", "x"] } } }] };
-    const b = { Version: "1", Statement: { Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Federated: [ARN] }, Condition: { StringEquals: { "oidc:aud": "x" } } } };
+    const a = {
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Principal: { Federated: ARN },
+          Condition: { StringEquals: { "OIDC:AUD": ["x", "x"] } },
+        },
+      ],
+    };
+    const b = {
+      Version: "1",
+      Statement: {
+        Effect: "Allow",
+        Action: ["sts:AssumeRole"],
+        Principal: { Federated: [ARN] },
+        Condition: { StringEquals: { "oidc:aud": "x" } },
+      },
+    };
     expect(trustPoliciesEqual(a, b)).toBe(true);
   });
 
   it("refuses malformed documents with a reason", () => {
     expect(() => parseTrustPolicy("{")).toThrow(PolicyParseError);
     expect(() => parseTrustPolicy({ Statement: [] })).toThrow(/must not be empty/);
-    expect(() => parseTrustPolicy({ Statement: [{ Effect: "Maybe", Action: "x", Principal: {} }] })).toThrow(/Effect/);
+    expect(() => parseTrustPolicy({ Statement: [{ Effect: "Maybe", Action: "x", Principal: {} }] })).toThrow(
+      /Effect/,
+    );
   });
 });
 
 describe("evaluateTrust", () => {
   it("allows the exact subject", () => {
-    expect(evaluateTrust({ policy, providerArn: ARN, claims })).toMatchObject({ allowed: true, reason: "statement 1 allows it" });
+    expect(evaluateTrust({ policy, providerArn: ARN, claims })).toMatchObject({
+      allowed: true,
+      reason: "statement 1 allows it",
+    });
   });
 
   it("refuses each wrong claim and says which", () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
-      [{ sub: "repo:acme/app:pull_request" }, /oidc:sub 'repo:acme\/app:pull_request' does not match StringEquals/],
+      [
+        { sub: "repo:acme/app:pull_request" },
+        /oidc:sub 'repo:acme\/app:pull_request' does not match StringEquals/,
+      ],
       [{ sub: "repo:fork/app:ref:refs/heads/main" }, /oidc:sub/],
       [{ aud: "other" }, /oidc:aud 'other' does not match/],
       [{ iss: "https://evil.example.com" }, /oidc:iss/],
@@ -103,7 +129,10 @@ describe("evaluateTrust", () => {
   });
 
   it("accepts an aud array when any value is allowed", () => {
-    expect(evaluateTrust({ policy, providerArn: ARN, claims: { ...claims, aud: ["x", "sts.aliyuncs.com"] } }).allowed).toBe(true);
+    expect(
+      evaluateTrust({ policy, providerArn: ARN, claims: { ...claims, aud: ["x", "sts.aliyuncs.com"] } })
+        .allowed,
+    ).toBe(true);
   });
 
   it("ORs exact subjects and patterns given together", () => {
@@ -112,7 +141,8 @@ describe("evaluateTrust", () => {
       audiences: ["sts.aliyuncs.com"],
       subjects: { equals: ["repo:acme/app:environment:prod"], like: ["repo:acme/app:ref:refs/tags/v*"] },
     });
-    const allowed = (sub: string) => evaluateTrust({ policy: p, providerArn: ARN, claims: { ...claims, sub } }).allowed;
+    const allowed = (sub: string) =>
+      evaluateTrust({ policy: p, providerArn: ARN, claims: { ...claims, sub } }).allowed;
     expect(allowed("repo:acme/app:environment:prod")).toBe(true);
     expect(allowed("repo:acme/app:ref:refs/tags/v1.2.0")).toBe(true);
     expect(allowed("repo:acme/app:ref:refs/heads/main")).toBe(false);
@@ -120,9 +150,18 @@ describe("evaluateTrust", () => {
 
   it("lets an explicit Deny win over an Allow", () => {
     const doc = JSON.parse(policy);
-    doc.Statement.push({ Effect: "Deny", Action: "sts:*", Principal: { Federated: ARN }, Condition: { StringLike: { "oidc:sub": "*:pull_request" } } });
+    doc.Statement.push({
+      Effect: "Deny",
+      Action: "sts:*",
+      Principal: { Federated: ARN },
+      Condition: { StringLike: { "oidc:sub": "*:pull_request" } },
+    });
     expect(evaluateTrust({ policy: JSON.stringify(doc), providerArn: ARN, claims }).allowed).toBe(true);
-    const pr = evaluateTrust({ policy: JSON.stringify(doc), providerArn: ARN, claims: { ...claims, sub: "repo:acme/app:pull_request" } });
+    const pr = evaluateTrust({
+      policy: JSON.stringify(doc),
+      providerArn: ARN,
+      claims: { ...claims, sub: "repo:acme/app:pull_request" },
+    });
     expect(pr).toMatchObject({ allowed: false });
   });
 
@@ -136,7 +175,9 @@ describe("evaluateTrust", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.boolean(), (seed, good) => {
         const c = good ? claims : { ...claims, sub: "repo:acme/app:pull_request" };
-        expect(evaluateTrust({ policy: reshape(policy, seed), providerArn: ARN, claims: c }).allowed).toBe(good);
+        expect(evaluateTrust({ policy: reshape(policy, seed), providerArn: ARN, claims: c }).allowed).toBe(
+          good,
+        );
       }),
     );
   });
@@ -152,10 +193,14 @@ describe("stringLike", () => {
   });
   it("a pattern without wildcards matches exactly itself", () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !/[*?]/.test(s)), fc.string(), (p, v) => {
-        expect(stringLike(p, v)).toBe(p === v);
-        expect(stringLike(p, p)).toBe(true);
-      }),
+      fc.property(
+        fc.string().filter((s) => !/[*?]/.test(s)),
+        fc.string(),
+        (p, v) => {
+          expect(stringLike(p, v)).toBe(p === v);
+          expect(stringLike(p, p)).toBe(true);
+        },
+      ),
     );
   });
 });
