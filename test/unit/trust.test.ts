@@ -21,7 +21,11 @@ const claims = { iss: ISS, aud: "sts.aliyuncs.com", sub: "repo:acme/app:ref:refs
 
 /** Reshapes a document the ways RAM is known or suspected to: key order, scalars to arrays, a lone statement. */
 function reshape(doc: string, seed: number): string {
-  const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+  let state = seed;
+  const rnd = (n: number) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
   const walk = (v: unknown, key?: string): unknown => {
     if (Array.isArray(v)) {
       const items = v.map((x) => walk(x));
