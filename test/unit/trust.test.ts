@@ -37,7 +37,9 @@ function reshape(doc: string, seed: number): string {
       if (rnd(2) === 0) entries.reverse();
       return Object.fromEntries(entries);
     }
-    if (typeof v === "string" && key !== "Effect" && key !== "Version" && rnd(3) === 0) return [v];
+    // Only a property's value becomes a one-element array; RAM never nests lists.
+    if (typeof v === "string" && key !== undefined && key !== "Effect" && key !== "Version" && rnd(3) === 0)
+      return [v];
     return v;
   };
   const out = walk(JSON.parse(doc)) as { Statement: unknown[] };
