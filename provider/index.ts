@@ -16,4 +16,33 @@ export {
 } from "./resources/oidcProvider";
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export { CONFIG_KEYS, ENV_KEYS, type RuntimeSettings } from "./settings";
+export {
+  evaluateTrust,
+  type OidcClaims,
+  stringLike,
+  type TrustDecision,
+  type TrustRequest,
+} from "./trust/evaluate";
+export {
+  buildOidcTrustPolicy,
+  canonicalTrustPolicy,
+  type OidcTrustSpec,
+  PolicyParseError,
+  parseTrustPolicy,
+  type SubjectConditions,
+  trustPoliciesEqual,
+} from "./trust/policy";
+export {
+  type AckRrsaTrust,
+  type AuthingTrust,
+  ackRrsa,
+  authing,
+  type GitHubActionsTrust,
+  type GitLabCiTrust,
+  githubActions,
+  gitlabCi,
+  PresetError,
+  type TrustPreset,
+  trustPresets,
+} from "./trust/presets";
 export type { CheckFailure } from "./validation";

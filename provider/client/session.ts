@@ -1,5 +1,6 @@
 import Ims from "@alicloud/ims20190815";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
+import Ram from "@alicloud/ram20150501";
 import * as $dara from "@darabonba/typescript";
 import { parseEndpoint, type RuntimeSettings, runtimeSettings } from "../settings";
 import type { CallOptions } from "./call";
@@ -17,6 +18,7 @@ export const PUBLIC_ENDPOINTS = {
  */
 export interface Session extends CallOptions {
   ims: Ims;
+  ram: Ram;
   /** Options for each SDK call: our retry loop is the only one. */
   runtime: $dara.RuntimeOptions;
 }
@@ -42,6 +44,7 @@ export function session(overrides: Partial<CallOptions> = {}): Session {
       settings,
       session: {
         ims: new Ims(sdkConfig(settings, "ims")),
+        ram: new Ram(sdkConfig(settings, "ram")),
         runtime: new $dara.RuntimeOptions({ autoretry: false, maxAttempts: 1 }),
         retry: settings.retry,
       },

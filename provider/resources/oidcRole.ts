@@ -1,0 +1,604 @@
+/**
+ * `OidcRole`: a RAM role whose trust policy lets tokens from an OIDC provider
+ * assume it, with typed conditions, semantic trust-policy comparison and
+ * policy attachments.
+ *
+ * API: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createrole
+ * Trust: https://www.alibabacloud.com/help/en/ram/user-guide/create-a-ram-role-for-a-trusted-idp
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import * as ram from "../client/ram";
+import { type Session, session } from "../client/session";
+import { AlicloudApiError, hasCode } from "../errors";
+import { RAM_ROLE } from "../limits";
+import { canonicalSet, containsUnknown, normalizeIssuerUrl } from "../normalize";
+import { applyConfig } from "../settings";
+import { providerShim } from "../shim";
+import { buildOidcTrustPolicy, canonicalTrustPolicy } from "../trust/policy";
+import type { TrustPreset } from "../trust/presets";
+import { type CheckFailure, formatFailures, tooLong, validateFields } from "../validation";
+import type { OidcProvider } from "./oidcProvider";
+
+/** A policy to attach: a system policy by name (`AliyunOSSReadOnlyAccess`) or one of your custom policies. */
+export interface PolicyRef {
+  /** `System` or `Custom`. */
+  type: "System" | "Custom";
+  /** The policy's name: at most 128 characters. */
+  name: string;
+}
+
+/** The arguments of an `OidcRole`. */
+export interface OidcRoleArgs {
+  /**
+   * The role's name, unique in the account: 1 to 64 letters, digits, `.` and
+   * `-`. Changing it replaces the role.
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createrole
+   */
+  roleName: pulumi.Input<string>;
+  /**
+   * The OIDC provider whose tokens may assume the role: an `OidcProvider` (its
+   * issuer and client IDs are then checked against `audiences` at preview) or
+   * its ARN `acs:ram::<account>:oidc-provider/<name>`.
+   */
+  provider: OidcProvider | pulumi.Input<string>;
+  /**
+   * A preset from `trustPresets` (GitHub Actions, GitLab CI, ACK RRSA,
+   * Authing): fills in the issuer, audiences and subjects, validated. The
+   * explicit arguments below, when given, take precedence.
+   */
+  trust?: TrustPreset;
+  /**
+   * `oidc:iss` must equal this. Default: the `OidcProvider`'s issuer, or the
+   * preset's. Omitted with a bare ARN: no `oidc:iss` condition (STS checks the
+   * issuer against the provider anyway).
+   */
+  issuerUrl?: pulumi.Input<string>;
+  /**
+   * Accepted `aud` values: at least 1; each must be one of the provider's
+   * client IDs, or STS refuses every token. Default: the preset's.
+   */
+  audiences?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Exact `sub` values (StringEquals), e.g.
+   * `repo:acme/app:ref:refs/heads/main`. Alternatives: any listed value passes.
+   */
+  subjects?: pulumi.Input<pulumi.Input<string>[]>;
+  /** `sub` patterns with `*` and `?` (StringLike). Alternatives to `subjects`. */
+  subjectPatterns?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Must be `true` to create a role that any subject of the IdP may assume (no
+   * `subjects`, or a pattern that matches everything). For GitHub that is any
+   * repository on github.com. Default `false`: such a role fails at preview.
+   */
+  allowAnySubject?: pulumi.Input<boolean>;
+  /**
+   * Longest STS session, in seconds: 3600 to 43200. Default 3600.
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createrole
+   */
+  maxSessionDuration?: pulumi.Input<number>;
+  /** Free text, at most 1024 characters. Default: none. */
+  description?: pulumi.Input<string>;
+  /**
+   * Policies to attach: at most 20 system and 10 custom. Compared as a set.
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-attachpolicytorole
+   */
+  policies?: pulumi.Input<pulumi.Input<PolicyRef>[]>;
+  /**
+   * Take over a role of the same name that already exists, bringing its trust
+   * policy, settings and attachments in line with these arguments. Default `false`.
+   */
+  adopt?: pulumi.Input<boolean>;
+}
+
+/** Inputs after `check`. `trustPolicy` is the canonical text of the generated document. */
+export interface OidcRoleInputs {
+  roleName: string;
+  providerArn: string;
+  issuerUrl: string;
+  audiences: string[];
+  subjects: string[];
+  subjectPatterns: string[];
+  allowAnySubject: boolean;
+  maxSessionDuration: number;
+  description: string;
+  policies: PolicyRef[];
+  adopt: boolean;
+  /** The provider's client IDs when known (from an `OidcProvider`), for the audience check. */
+  providerClientIds?: string[];
+  /** The provider's issuer when known (from an `OidcProvider`), for the issuer check. */
+  providerIssuerUrl?: string;
+  trustPolicy: string;
+}
+
+export interface OidcRoleOutputs extends OidcRoleInputs {
+  /** `acs:ram::<account>:role/<name>`: what `ALIBABA_CLOUD_ROLE_ARN` is set to. */
+  arn: string;
+  roleId: string;
+  createDate: string;
+  updateDate: string;
+}
+
+const PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._-]+$/;
+
+const roleNameSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+  if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+  else if (v.length > RAM_ROLE.name.maxLength)
+    ctx.addIssue({ code: "custom", message: tooLong(v.length, RAM_ROLE.name.maxLength, "a RAM role name") });
+  if (v.length > 0 && !RAM_ROLE.name.pattern.test(v))
+    ctx.addIssue({ code: "custom", message: `'${v}' is not allowed: use ${RAM_ROLE.name.rule}` });
+});
+
+const nonEmptyStrings = (what: string) =>
+  z
+    .array(
+      z
+        .string({ error: "must be a string" })
+        .refine((s) => s.trim() !== "", { message: `an empty ${what} matches nothing` }),
+      { error: "must be a list of strings" },
+    )
+    .transform(canonicalSet);
+
+const policiesSchema = z
+  .array(
+    z.object(
+      {
+        type: z.enum(RAM_ROLE.policyTypes, { error: "type must be System or Custom" }),
+        name: z
+          .string({ error: "name must be a string" })
+          .min(1, { message: "name must not be empty" })
+          .max(RAM_ROLE.policyName.maxLength, {
+            message: `name is longer than the ${RAM_ROLE.policyName.maxLength} characters a policy name allows`,
+          }),
+      },
+      { error: "must be {type, name}" },
+    ),
+    { error: "must be a list of {type, name}" },
+  )
+  .transform((list) => {
+    const seen = new Map(
+      list.map((p) => [`${p.type}:${p.name}`, { type: p.type, name: p.name } as PolicyRef]),
+    );
+    return [...seen.values()].sort((a, b) => `${a.type}:${a.name}`.localeCompare(`${b.type}:${b.name}`));
+  })
+  .superRefine((list, ctx) => {
+    const sys = list.filter((p) => p.type === "System").length;
+    const custom = list.length - sys;
+    if (sys > RAM_ROLE.maxSystemPolicies)
+      ctx.addIssue({
+        code: "custom",
+        message: `has ${sys} system policies, but a RAM role allows at most ${RAM_ROLE.maxSystemPolicies}`,
+      });
+    if (custom > RAM_ROLE.maxCustomPolicies)
+      ctx.addIssue({
+        code: "custom",
+        message: `has ${custom} custom policies, but a RAM role allows at most ${RAM_ROLE.maxCustomPolicies}`,
+      });
+  });
+
+/** The zod rules per argument. */
+export const oidcRoleRules = {
+  roleName: { schema: roleNameSchema, required: true },
+  providerArn: {
+    schema: z.string({ error: "must be a string" }).refine((v) => PROVIDER_ARN.test(v), {
+      message: "must be an OIDC provider ARN, acs:ram::<account id>:oidc-provider/<name>",
+    }),
+    required: true,
+  },
+  issuerUrl: {
+    schema: z.string({ error: "must be a string" }).transform((v) => (v === "" ? "" : normalizeIssuerUrl(v))),
+  },
+  audiences: {
+    schema: nonEmptyStrings("audience").refine((a) => a.length > 0, {
+      message: "must have at least 1 audience: STS accepts a token only if its aud is listed",
+    }),
+    required: true,
+  },
+  subjects: { schema: nonEmptyStrings("subject") },
+  subjectPatterns: { schema: nonEmptyStrings("subject pattern") },
+  allowAnySubject: { schema: z.boolean({ error: "must be true or false" }) },
+  maxSessionDuration: {
+    schema: z.number({ error: "must be a number of seconds" }).superRefine((v, ctx) => {
+      const { min, max } = RAM_ROLE.maxSessionDuration;
+      if (!Number.isInteger(v) || v < min || v > max)
+        ctx.addIssue({
+          code: "custom",
+          message: `is ${v}, but must be a whole number of seconds from ${min} to ${max}`,
+        });
+    }),
+  },
+  description: {
+    schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+      if (v.length > RAM_ROLE.description.maxLength)
+        ctx.addIssue({
+          code: "custom",
+          message: tooLong(v.length, RAM_ROLE.description.maxLength, "a role description"),
+        });
+    }),
+  },
+  policies: { schema: policiesSchema },
+  adopt: { schema: z.boolean({ error: "must be true or false" }) },
+  providerClientIds: { schema: z.array(z.string()).transform(canonicalSet) },
+  providerIssuerUrl: { schema: z.string().transform(normalizeIssuerUrl) },
+};
+
+/** A subject pattern that every subject matches. */
+const matchesEverything = (p: string) => /^\**$/.test(p.replace(/\?/g, "*")) || p === "*";
+
+/** Validates, defaults and normalizes; computes the canonical trust policy when everything is known. */
+export function checkOidcRoleInputs(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+} {
+  const { values, failures } = validateFields(news, oidcRoleRules);
+  const inputs: Record<string, unknown> = { ...news, ...values };
+  inputs.issuerUrl ??= "";
+  inputs.subjects ??= [];
+  inputs.subjectPatterns ??= [];
+  inputs.allowAnySubject ??= false;
+  inputs.maxSessionDuration ??= RAM_ROLE.maxSessionDuration.default;
+  inputs.description ??= "";
+  inputs.policies ??= [];
+  inputs.adopt ??= false;
+
+  const known = (v: unknown): v is string[] => Array.isArray(v) && !containsUnknown(v);
+  const { subjects, subjectPatterns, audiences, providerClientIds } = inputs;
+  if (known(subjects) && known(subjectPatterns) && inputs.allowAnySubject !== true) {
+    const broad = subjectPatterns.filter(matchesEverything);
+    if (subjects.length === 0 && subjectPatterns.length === 0) {
+      failures.push({
+        property: "subjects",
+        reason:
+          "no subject condition: any identity the IdP issues tokens to could assume this role (for GitHub Actions, " +
+          "any repository on github.com). Restrict subjects, or set allowAnySubject: true if that is really intended",
+      });
+    } else if (broad.length > 0) {
+      failures.push({
+        property: "subjectPatterns",
+        reason: `'${broad[0]}' matches every subject; restrict it, or set allowAnySubject: true if that is really intended`,
+      });
+    }
+  }
+  if (known(audiences) && known(providerClientIds)) {
+    // Positions refer to the list as the user wrote it, not the sorted one.
+    const written = Array.isArray(news.audiences) ? (news.audiences as string[]) : audiences;
+    written.forEach((aud, i) => {
+      if (typeof aud === "string" && !providerClientIds.includes(aud))
+        failures.push({
+          property: `audiences[${i}]`,
+          reason: `'${aud}' is not a client ID of the provider (it has ${providerClientIds.map((c) => `'${c}'`).join(", ")}), so STS would refuse every token`,
+        });
+    });
+  }
+  const { issuerUrl, providerIssuerUrl } = inputs;
+  if (
+    typeof issuerUrl === "string" &&
+    issuerUrl !== "" &&
+    typeof providerIssuerUrl === "string" &&
+    !containsUnknown(issuerUrl) &&
+    !containsUnknown(providerIssuerUrl) &&
+    issuerUrl !== providerIssuerUrl
+  ) {
+    failures.push({
+      property: "issuerUrl",
+      reason: `'${issuerUrl}' is not the provider's issuer '${providerIssuerUrl}', so no token could ever match`,
+    });
+  }
+  if (failures.length === 0 && !containsUnknown(inputs)) {
+    const doc = buildOidcTrustPolicy({
+      providerArn: inputs.providerArn as string,
+      issuerUrl: (inputs.issuerUrl as string) || undefined,
+      audiences: inputs.audiences as string[],
+      subjects: { equals: inputs.subjects as string[], like: inputs.subjectPatterns as string[] },
+    });
+    if (doc.length > RAM_ROLE.trustPolicyMaxLength)
+      failures.push({
+        property: "subjects",
+        reason: `the trust policy would be ${doc.length} characters, but RAM allows at most ${RAM_ROLE.trustPolicyMaxLength}; use fewer subjects or patterns`,
+      });
+    inputs.trustPolicy = canonicalTrustPolicy(doc);
+  }
+  return { inputs, failures };
+}
+
+function requireInputs(raw: Record<string, unknown>): OidcRoleInputs {
+  const { inputs, failures } = checkOidcRoleInputs(raw);
+  if (containsUnknown(inputs))
+    failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
+  if (failures.length > 0) throw new Error(`invalid OidcRole arguments:\n${formatFailures(failures)}`);
+  return inputs as unknown as OidcRoleInputs;
+}
+
+function readOlds(olds: object, id: string): OidcRoleOutputs {
+  const o = olds as Partial<OidcRoleOutputs>;
+  return {
+    roleName: o.roleName ?? id,
+    providerArn: o.providerArn ?? "",
+    issuerUrl: o.issuerUrl ?? "",
+    audiences: o.audiences ?? [],
+    subjects: o.subjects ?? [],
+    subjectPatterns: o.subjectPatterns ?? [],
+    allowAnySubject: o.allowAnySubject ?? false,
+    maxSessionDuration: o.maxSessionDuration ?? RAM_ROLE.maxSessionDuration.default,
+    description: o.description ?? "",
+    policies: o.policies ?? [],
+    adopt: o.adopt ?? false,
+    providerClientIds: o.providerClientIds,
+    providerIssuerUrl: o.providerIssuerUrl,
+    trustPolicy: o.trustPolicy ?? "",
+    arn: o.arn ?? "",
+    roleId: o.roleId ?? "",
+    createDate: o.createDate ?? "",
+    updateDate: o.updateDate ?? "",
+  };
+}
+
+const policyKey = (p: PolicyRef) => `${p.type}:${p.name}`;
+const samePolicies = (a: PolicyRef[], b: PolicyRef[]) =>
+  a.length === b.length &&
+  canonicalSet(a.map(policyKey)).join("\n") === canonicalSet(b.map(policyKey)).join("\n");
+
+/** Which arguments differ. Pure. The trust policy is compared by meaning, never by text. */
+export function diffOidcRole(
+  olds: OidcRoleOutputs,
+  news: Record<string, unknown>,
+): { replaces: string[]; changes: string[] } {
+  const replaces: string[] = [];
+  const changes: string[] = [];
+  if (containsUnknown(news.roleName) || olds.roleName !== news.roleName) replaces.push("roleName");
+  if (
+    news.trustPolicy === undefined ||
+    containsUnknown(news.trustPolicy) ||
+    olds.trustPolicy !== news.trustPolicy
+  )
+    changes.push("trustPolicy");
+  if (containsUnknown(news.maxSessionDuration) || olds.maxSessionDuration !== news.maxSessionDuration)
+    changes.push("maxSessionDuration");
+  if (containsUnknown(news.description) || olds.description !== news.description) changes.push("description");
+  if (containsUnknown(news.policies) || !samePolicies(olds.policies, (news.policies as PolicyRef[]) ?? []))
+    changes.push("policies");
+  return { replaces, changes: [...replaces, ...changes] };
+}
+
+function toOutputs(role: ram.RoleRecord, policies: PolicyRef[], desired: OidcRoleInputs): OidcRoleOutputs {
+  return {
+    ...desired,
+    roleName: role.roleName,
+    description: role.description,
+    maxSessionDuration: role.maxSessionDuration ?? desired.maxSessionDuration,
+    policies: [...policies].sort((a, b) => policyKey(a).localeCompare(policyKey(b))),
+    trustPolicy: canonicalTrustPolicy(role.assumeRolePolicyDocument),
+    arn: role.arn,
+    roleId: role.roleId,
+    createDate: role.createDate,
+    updateDate: role.updateDate,
+  };
+}
+
+/** Attaches what is missing, then detaches what is extra: the fewest calls, permissions never all gone. */
+async function convergePolicies(
+  s: Session,
+  roleName: string,
+  current: PolicyRef[],
+  desired: PolicyRef[],
+): Promise<void> {
+  const have = new Set(current.map(policyKey));
+  const want = new Set(desired.map(policyKey));
+  for (const p of desired) {
+    if (have.has(policyKey(p))) continue;
+    try {
+      await ram.attachPolicyToRole(s, roleName, { policyType: p.type, policyName: p.name });
+    } catch (err) {
+      // Attached by an earlier, interrupted run: already the state we want.
+      if (!hasCode(err, "EntityAlreadyExists.Role.Policy")) throw err;
+    }
+  }
+  for (const p of current) {
+    if (want.has(policyKey(p))) continue;
+    try {
+      await ram.detachPolicyFromRole(s, roleName, { policyType: p.type, policyName: p.name });
+    } catch (err) {
+      if (
+        !(
+          AlicloudApiError.is(err) &&
+          err.code.startsWith("EntityNotExist") &&
+          err.code !== "EntityNotExist.Role"
+        )
+      )
+        throw err;
+    }
+  }
+}
+
+const toRefs = (list: ram.PolicyAttachment[]): PolicyRef[] =>
+  list.map((p) => ({ type: p.policyType, name: p.policyName }));
+
+/** The settings half of an update: one UpdateRole, or none. */
+async function updateSettings(
+  s: Session,
+  olds: OidcRoleOutputs,
+  news: OidcRoleInputs,
+): Promise<ram.RoleRecord | undefined> {
+  const input: ram.UpdateRoleInput = { roleName: olds.roleName };
+  let needed = false;
+  if (olds.trustPolicy !== news.trustPolicy) {
+    input.assumeRolePolicyDocument = news.trustPolicy;
+    needed = true;
+  }
+  if (olds.maxSessionDuration !== news.maxSessionDuration) {
+    input.maxSessionDuration = news.maxSessionDuration;
+    needed = true;
+  }
+  if (olds.description !== news.description) {
+    input.description = news.description;
+    needed = true;
+  }
+  return needed ? ram.updateRole(s, input) : undefined;
+}
+
+/** The provider implementation the engine drives through the shim. */
+export const OidcRoleProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    applyConfig(req.config);
+  },
+
+  async check(
+    _olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.CheckResult> {
+    return checkOidcRoleInputs(news);
+  },
+
+  async diff(id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+    const { replaces, changes } = diffOidcRole(readOlds(olds, id), news);
+    // The name is the role's identity; a new one can be created beside the old.
+    return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: OidcRoleOutputs }> {
+    const desired = requireInputs(raw);
+    const s = session();
+    let role: ram.RoleRecord;
+    let current: PolicyRef[] = [];
+    try {
+      role = await ram.createRole(s, {
+        roleName: desired.roleName,
+        assumeRolePolicyDocument: desired.trustPolicy,
+        description: desired.description,
+        maxSessionDuration: desired.maxSessionDuration,
+      });
+    } catch (err) {
+      if (!hasCode(err, "EntityAlreadyExists.Role")) throw err;
+      if (!desired.adopt) {
+        throw new Error(
+          `roleName: a RAM role named '${desired.roleName}' already exists in this account. To manage it from this ` +
+            "stack, set `adopt: true` (Pulumi cannot import dynamic resources); otherwise choose another name.",
+        );
+      }
+      const live = await ram.getRole(s, desired.roleName);
+      current = toRefs(await ram.listPoliciesForRole(s, desired.roleName));
+      role =
+        (await updateSettings(s, readOlds(toOutputs(live, current, desired), desired.roleName), desired)) ??
+        live;
+    }
+    await convergePolicies(s, desired.roleName, current, desired.policies);
+    return { id: role.roleName, outs: toOutputs(role, desired.policies, desired) };
+  },
+
+  async read(
+    id: string,
+    props?: object,
+  ): Promise<{ id: string; props: Partial<OidcRoleOutputs>; inputs?: object }> {
+    const s = session();
+    let role: ram.RoleRecord;
+    let policies: PolicyRef[];
+    try {
+      role = await ram.getRole(s, id);
+      policies = toRefs(await ram.listPoliciesForRole(s, id));
+    } catch (err) {
+      if (hasCode(err, "EntityNotExist.Role")) return { id: "", props: {} };
+      throw err;
+    }
+    const olds = readOlds(props ?? {}, id);
+    const outs = toOutputs(role, policies, olds);
+    const { arn: _a, roleId: _r, createDate: _c, updateDate: _u, ...inputs } = outs;
+    return { id: role.roleName, props: outs, inputs };
+  },
+
+  async update(
+    id: string,
+    rawOlds: object,
+    rawNews: Record<string, unknown>,
+  ): Promise<{ outs: OidcRoleOutputs }> {
+    const olds = readOlds(rawOlds, id);
+    const news = requireInputs(rawNews);
+    const s = session();
+    const updated = await updateSettings(s, olds, news);
+    await convergePolicies(s, olds.roleName, olds.policies, news.policies);
+    const role = updated ?? (await ram.getRole(s, olds.roleName));
+    return { outs: toOutputs(role, news.policies, news) };
+  },
+
+  async delete(id: string, props: object): Promise<void> {
+    const s = session();
+    const name = readOlds(props, id).roleName;
+    try {
+      // Listed, not taken from state: a policy attached in the console would
+      // otherwise block the delete with DeleteConflict.Role.Policy.
+      const attached = await ram.listPoliciesForRole(s, name);
+      for (const p of attached) await ram.detachPolicyFromRole(s, name, p);
+      await ram.deleteRole(s, name);
+    } catch (err) {
+      if (hasCode(err, "EntityNotExist.Role")) return;
+      throw err;
+    }
+  },
+};
+
+function isOidcProvider(value: unknown): value is OidcProvider {
+  return (
+    pulumi.dynamic.Resource.isInstance(value) &&
+    "issuerUrl" in (value as object) &&
+    "clientIds" in (value as object)
+  );
+}
+
+/**
+ * A RAM role that tokens from an OIDC provider may assume, under typed,
+ * preview-checked conditions.
+ *
+ * ```ts
+ * const deployer = new OidcRole("deployer", {
+ *   roleName: "github-deployer",
+ *   provider: github, // an OidcProvider
+ *   trust: trustPresets.githubActions({ repository: "acme/app", branches: ["main"] }),
+ *   policies: [{ type: "System", name: "AliyunOSSFullAccess" }],
+ * });
+ * ```
+ */
+export class OidcRole extends pulumi.dynamic.Resource {
+  declare readonly roleName: pulumi.Output<string>;
+  /** `acs:ram::<account>:role/<name>` */
+  declare readonly arn: pulumi.Output<string>;
+  declare readonly roleId: pulumi.Output<string>;
+  declare readonly providerArn: pulumi.Output<string>;
+  declare readonly audiences: pulumi.Output<string[]>;
+  declare readonly subjects: pulumi.Output<string[]>;
+  declare readonly subjectPatterns: pulumi.Output<string[]>;
+  /** The trust policy in canonical form (what is compared; RAM's stored text may be shaped differently). */
+  declare readonly trustPolicy: pulumi.Output<string>;
+  declare readonly maxSessionDuration: pulumi.Output<number>;
+  declare readonly description: pulumi.Output<string>;
+  declare readonly policies: pulumi.Output<PolicyRef[]>;
+  declare readonly createDate: pulumi.Output<string>;
+  declare readonly updateDate: pulumi.Output<string>;
+
+  constructor(name: string, args: OidcRoleArgs, opts?: pulumi.CustomResourceOptions) {
+    const preset = args.trust;
+    const provider = args.provider;
+    const fromResource = isOidcProvider(provider);
+    const props = {
+      roleName: args.roleName,
+      providerArn: fromResource ? provider.arn : provider,
+      providerClientIds: fromResource ? provider.clientIds : undefined,
+      providerIssuerUrl: fromResource ? provider.issuerUrl : undefined,
+      issuerUrl: args.issuerUrl ?? preset?.issuerUrl ?? (fromResource ? provider.issuerUrl : undefined),
+      audiences: args.audiences ?? preset?.audiences,
+      subjects: args.subjects ?? preset?.subjects.equals,
+      subjectPatterns: args.subjectPatterns ?? preset?.subjects.like,
+      allowAnySubject: args.allowAnySubject ?? preset?.allowAnySubject,
+      maxSessionDuration: args.maxSessionDuration,
+      description: args.description,
+      policies: args.policies,
+      adopt: args.adopt,
+      arn: undefined,
+      roleId: undefined,
+      trustPolicy: undefined,
+      createDate: undefined,
+      updateDate: undefined,
+    };
+    super(providerShim("OidcRoleProvider"), name, props, opts, "alicloud-federation", "OidcRole");
+    // Loud, at preview: a preset that trusts more than one workload says so.
+    for (const warning of preset?.warnings ?? []) pulumi.log.warn(`${name}: ${warning}`, this);
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * Trust presets: typed builders for the subject grammar of common OIDC
+ * issuers. Each validates what it is given and what it produces, and says so
+ * (in `warnings`, shown at preview) when the result trusts more than one
+ * workload.
+ */
+import type { SubjectConditions } from "./policy";
+
+/** What a preset contributes to an `OidcRole`. */
+export interface TrustPreset {
+  /** The issuer its tokens carry in `iss`. */
+  issuerUrl: string;
+  /** Accepted `aud` values. */
+  audiences: string[];
+  subjects: SubjectConditions;
+  /** True when any subject of the issuer passes; the role then needs this acknowledged. */
+  allowAnySubject: boolean;
+  /** Shown at preview: what the trust lets in beyond the obvious. */
+  warnings: string[];
+}
+
+/** Thrown for invalid preset arguments; lists every problem, each naming its field. */
+export class PresetError extends Error {
+  constructor(
+    preset: string,
+    readonly problems: string[],
+  ) {
+    super(`${preset}: ${problems.join("; ")}`);
+    this.name = "PresetError";
+  }
+}
+
+const STS_AUDIENCE = "sts.aliyuncs.com";
+
+/**
+ * What git refuses in ref names (git check-ref-format), plus white space. `*`
+ * and `?` are not here: in a preset they are wildcards.
+ */
+const BAD_REF = /[\s~^:[\\]|\.\.|@\{|\/\/|^\/|\/$|\.lock$|^-/;
+const hasControlChar = (v: string) => [...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
+function refProblems(field: string, values: readonly string[] | undefined, allowGlob: boolean): string[] {
+  const out: string[] = [];
+  (values ?? []).forEach((v, i) => {
+    const where = `${field}[${i}]`;
+    if (v === "") out.push(`${where}: must not be empty`);
+    else if (v.startsWith("refs/"))
+      out.push(
+        `${where}: give the name only ('${v.replace(/^refs\/(heads|tags)\//, "")}'), not the full ref`,
+      );
+    else if (BAD_REF.test(v) || hasControlChar(v)) out.push(`${where}: '${v}' is not a valid git ref name`);
+    else if (!allowGlob && v.includes("*")) out.push(`${where}: wildcards are not allowed here`);
+  });
+  return out;
+}
+
+const hasGlob = (s: string) => s.includes("*") || s.includes("?");
+
+/** Splits values into exact subjects and StringLike patterns. */
+function addSubject(target: { equals: string[]; like: string[] }, subject: string): void {
+  (hasGlob(subject) ? target.like : target.equals).push(subject);
+}
+
+export interface GitHubActionsTrust {
+  /** `owner/name`, exactly as GitHub spells it (the `sub` claim is case-sensitive). */
+  repository: string;
+  /** Branches whose workflows may assume the role (names, `*` allowed: `release/*`). */
+  branches?: string[];
+  /** Tags (names, `*` allowed: `v*`). */
+  tags?: string[];
+  /**
+   * GitHub environments. A job that names an environment gets the
+   * `environment:` subject instead of the `ref:` one, so list it here.
+   */
+  environments?: string[];
+  /**
+   * Allow `pull_request` workflows. Their token has the subject
+   * `repo:<owner>/<name>:pull_request` whatever the branch, including pull
+   * requests from forks when the workflow grants `id-token: write`.
+   */
+  pullRequests?: boolean;
+  /** Any workflow of the repository, whatever its ref, environment or event. */
+  anyRef?: boolean;
+  /** Audience requested by the workflow. Default `sts.aliyuncs.com`. */
+  audience?: string;
+  /** GitHub Enterprise Cloud with a customized issuer: the enterprise slug. */
+  enterpriseSlug?: string;
+}
+
+const GH_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const GH_REPO = /^[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * GitHub Actions. Subjects follow GitHub's grammar exactly:
+ * `repo:<owner>/<name>:ref:refs/heads/<branch>`, `...:ref:refs/tags/<tag>`,
+ * `...:environment:<name>`, `...:pull_request` (underscore, lower case).
+ * @see https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect
+ */
+export function githubActions(t: GitHubActionsTrust): TrustPreset {
+  const problems: string[] = [];
+  const [owner, name, ...rest] = t.repository.split("/");
+  if (rest.length > 0 || !owner || !name) problems.push(`repository: '${t.repository}' must be owner/name`);
+  else {
+    if (!GH_OWNER.test(owner))
+      problems.push(`repository: owner '${owner}' is not a valid GitHub account name`);
+    if (!GH_REPO.test(name) || name === "." || name === "..")
+      problems.push(
+        `repository: '${name}' is not a valid repository name (letters, digits, '.', '-', '_'; at most 100)`,
+      );
+  }
+  problems.push(...refProblems("branches", t.branches, true), ...refProblems("tags", t.tags, true));
+  (t.environments ?? []).forEach((e, i) => {
+    if (e.trim() === "" || e.length > 255) problems.push(`environments[${i}]: must be 1 to 255 characters`);
+  });
+  const chosen = (t.branches?.length ?? 0) + (t.tags?.length ?? 0) + (t.environments?.length ?? 0);
+  if (chosen === 0 && !t.pullRequests && !t.anyRef)
+    problems.push(
+      "choose what may assume the role: branches, tags, environments, pullRequests or (broadly) anyRef",
+    );
+  if (t.enterpriseSlug !== undefined && !/^[a-z0-9-]+$/.test(t.enterpriseSlug))
+    problems.push(`enterpriseSlug: '${t.enterpriseSlug}' must be lower-case letters, digits and '-'`);
+  if (problems.length > 0) throw new PresetError("githubActions", problems);
+
+  const prefix = `repo:${t.repository}`;
+  const subjects = { equals: [] as string[], like: [] as string[] };
+  const warnings: string[] = [];
+  if (t.anyRef) {
+    subjects.like.push(`${prefix}:*`);
+    warnings.push(
+      `trusts every workflow of ${t.repository}: any branch, tag, environment and pull_request event, including pull requests from forks whose workflow may request a token`,
+    );
+  } else {
+    for (const b of t.branches ?? []) addSubject(subjects, `${prefix}:ref:refs/heads/${b}`);
+    for (const tag of t.tags ?? []) addSubject(subjects, `${prefix}:ref:refs/tags/${tag}`);
+    for (const e of t.environments ?? []) addSubject(subjects, `${prefix}:environment:${e}`);
+    if (t.pullRequests) {
+      subjects.equals.push(`${prefix}:pull_request`);
+      warnings.push(
+        `trusts pull_request workflows of ${t.repository}, whatever their branch, including pull requests from forks`,
+      );
+    }
+    for (const b of t.branches ?? [])
+      if (b === "*")
+        warnings.push(
+          `branches: '*' trusts workflows on every branch of ${t.repository}, including ones anyone with push access creates`,
+        );
+  }
+  return {
+    issuerUrl: t.enterpriseSlug
+      ? `https://token.actions.githubusercontent.com/${t.enterpriseSlug}`
+      : "https://token.actions.githubusercontent.com",
+    audiences: [t.audience ?? STS_AUDIENCE],
+    subjects,
+    allowAnySubject: false,
+    warnings,
+  };
+}
+
+export interface GitLabCiTrust {
+  /** The project's full path: `group/subgroup/project`. */
+  project: string;
+  /** Branches (`ref_type` branch), `*` allowed. */
+  branches?: string[];
+  /** Tags (`ref_type` tag), `*` allowed. */
+  tags?: string[];
+  /** Any pipeline of the project. */
+  anyRef?: boolean;
+  /** Your GitLab's URL (the issuer). Default `https://gitlab.com`. */
+  gitlabUrl?: string;
+  /** The `aud` set in the job's `id_tokens`. Default `sts.aliyuncs.com`. */
+  audience?: string;
+}
+
+/**
+ * GitLab CI `id_tokens`: `project_path:<group>/<project>:ref_type:<branch|tag>:ref:<name>`.
+ * @see https://docs.gitlab.com/ci/secrets/id_token_authentication/
+ */
+export function gitlabCi(t: GitLabCiTrust): TrustPreset {
+  const problems: string[] = [];
+  const segments = t.project.split("/");
+  if (segments.length < 2 || segments.some((s) => !/^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/.test(s)))
+    problems.push(`project: '${t.project}' must be the full path group[/subgroup...]/project`);
+  problems.push(...refProblems("branches", t.branches, true), ...refProblems("tags", t.tags, true));
+  if ((t.branches?.length ?? 0) + (t.tags?.length ?? 0) === 0 && !t.anyRef)
+    problems.push("choose what may assume the role: branches, tags or (broadly) anyRef");
+  const gitlabUrl = (t.gitlabUrl ?? "https://gitlab.com").replace(/\/$/, "");
+  if (!/^https:\/\/[^/?#]+$/.test(gitlabUrl))
+    problems.push(`gitlabUrl: '${t.gitlabUrl}' must be https://<host>`);
+  if (problems.length > 0) throw new PresetError("gitlabCi", problems);
+  const prefix = `project_path:${t.project}`;
+  const subjects = { equals: [] as string[], like: [] as string[] };
+  const warnings: string[] = [];
+  if (t.anyRef) {
+    subjects.like.push(`${prefix}:*`);
+    warnings.push(
+      `trusts every pipeline of ${t.project}, on any branch or tag, including merge request pipelines`,
+    );
+  } else {
+    for (const b of t.branches ?? []) addSubject(subjects, `${prefix}:ref_type:branch:ref:${b}`);
+    for (const tag of t.tags ?? []) addSubject(subjects, `${prefix}:ref_type:tag:ref:${tag}`);
+  }
+  return {
+    issuerUrl: gitlabUrl,
+    audiences: [t.audience ?? STS_AUDIENCE],
+    subjects,
+    allowAnySubject: false,
+    warnings,
+  };
+}
+
+export interface AckRrsaTrust {
+  /** The ACK cluster's ID (`c` followed by 32 hex digits). */
+  clusterId: string;
+  /** The cluster's region, e.g. `cn-hangzhou`. */
+  region: string;
+  /** The Kubernetes namespace. */
+  namespace: string;
+  /** The service account. */
+  serviceAccount: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * ACK RRSA (RAM Roles for Service Accounts): a pod's projected service
+ * account token, `system:serviceaccount:<namespace>:<name>`.
+ * @see https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/use-rrsa-to-authorize-pods-to-access-different-cloud-services
+ */
+export function ackRrsa(t: AckRrsaTrust): TrustPreset {
+  const problems: string[] = [];
+  if (!/^c[0-9a-f]{32}$/.test(t.clusterId))
+    problems.push(`clusterId: '${t.clusterId}' must be 'c' followed by 32 hex digits`);
+  if (!/^[a-z]{2,}-[a-z0-9-]+$/.test(t.region))
+    problems.push(`region: '${t.region}' is not a region id like cn-hangzhou`);
+  if (t.namespace.length > 63 || !DNS_LABEL.test(t.namespace))
+    problems.push(
+      `namespace: '${t.namespace}' is not a Kubernetes namespace (DNS label: a-z, 0-9, '-', at most 63)`,
+    );
+  if (t.serviceAccount.length > 253 || !DNS_SUBDOMAIN.test(t.serviceAccount))
+    problems.push(
+      `serviceAccount: '${t.serviceAccount}' is not a Kubernetes name (DNS subdomain, at most 253)`,
+    );
+  if (problems.length > 0) throw new PresetError("ackRrsa", problems);
+  return {
+    issuerUrl: `https://oidc-ack-${t.region}.oss-${t.region}.aliyuncs.com/${t.clusterId}`,
+    audiences: [STS_AUDIENCE],
+    subjects: { equals: [`system:serviceaccount:${t.namespace}:${t.serviceAccount}`], like: [] },
+    allowAnySubject: false,
+    warnings: [],
+  };
+}
+
+export interface AuthingTrust {
+  /** The OIDC application's host, e.g. `acme.authing.cn`. */
+  appHost: string;
+  /** The application's App ID: the token's `aud`. */
+  appId: string;
+  /** Authing user IDs allowed to assume the role (the `sub` claim). Omit only with `allowAnyUser`. */
+  userIds?: string[];
+  /** Any user of the application may assume the role. */
+  allowAnyUser?: boolean;
+}
+
+/**
+ * An Authing OIDC application: issuer `https://<appHost>/oidc`, audience the App ID.
+ * @see https://docs.authing.cn/v2/federation/oidc/
+ */
+export function authing(t: AuthingTrust): TrustPreset {
+  const problems: string[] = [];
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(t.appHost))
+    problems.push(`appHost: '${t.appHost}' must be a host name such as acme.authing.cn (no scheme or path)`);
+  if (!/^[A-Za-z0-9]{8,64}$/.test(t.appId)) problems.push(`appId: '${t.appId}' is not an Authing App ID`);
+  if ((t.userIds?.length ?? 0) === 0 && !t.allowAnyUser)
+    problems.push("userIds: list the users who may assume the role, or set allowAnyUser: true");
+  if (problems.length > 0) throw new PresetError("authing", problems);
+  const any = (t.userIds?.length ?? 0) === 0;
+  return {
+    issuerUrl: `https://${t.appHost}/oidc`,
+    audiences: [t.appId],
+    subjects: { equals: [...(t.userIds ?? [])], like: [] },
+    allowAnySubject: any,
+    warnings: any ? [`trusts every user of the Authing application ${t.appId} on ${t.appHost}`] : [],
+  };
+}
+
+/** All presets, as one namespace. */
+export const trustPresets = { githubActions, gitlabCi, ackRrsa, authing };
