@@ -30,18 +30,29 @@ export async function startEngine(opts: {
   workDir: string;
   stackName: string;
   config?: Record<string, string>;
+  /**
+   * How the provider learns the endpoint and keys: the environment (default),
+   * or stack config (`alicloud-federation:*`, the secret stored as a secret),
+   * with the environment holding neither.
+   */
+  credentialsVia?: "env" | "config";
 }): Promise<EngineHarness> {
   const binDir = ensurePulumi();
   const emulator = await startEmulator({ port: 0 });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-e2e-"));
+  const viaEnv = (opts.credentialsVia ?? "env") === "env";
   const env = engineEnv({
     binDir,
     stateDir,
-    endpoint: emulator.url,
-    accessKeyId: emulator.accessKeyId,
-    accessKeySecret: emulator.accessKeySecret,
+    endpoint: viaEnv ? emulator.url : undefined,
+    accessKeyId: viaEnv ? emulator.accessKeyId : undefined,
+    accessKeySecret: viaEnv ? emulator.accessKeySecret : undefined,
     passphrase: "e2e",
   });
+  if (!viaEnv) {
+    for (const k of Object.keys(env))
+      if (k.startsWith("ALIBABA_CLOUD_") || k === "ALICLOUD_FEDERATION_ENDPOINT") delete env[k];
+  }
   // Fast retries: behaviour is the same, the waits are not.
   env.ALICLOUD_FEDERATION_RETRY = JSON.stringify({ maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 50 });
   const envVars = Object.fromEntries(
@@ -53,6 +64,14 @@ export async function startEngine(opts: {
     { envVars, pulumiCommand },
   );
   for (const [k, v] of Object.entries(opts.config ?? {})) await stack.setConfig(k, { value: v });
+  if (!viaEnv) {
+    await stack.setConfig("alicloud-federation:endpoint", { value: emulator.url });
+    await stack.setConfig("alicloud-federation:accessKeyId", { value: emulator.accessKeyId });
+    await stack.setConfig("alicloud-federation:accessKeySecret", {
+      value: emulator.accessKeySecret,
+      secret: true,
+    });
+  }
   const projectName = (await stack.workspace.projectSettings()).name;
   return {
     emulator,
