@@ -95,7 +95,7 @@ export async function handleControl(
         return send(200, { ok: true });
       case "POST console": {
         const c = parse(consoleBody, json(body));
-        return send(200, core.runConsole(c.service, c.action, c.params));
+        return send(200, await core.runConsole(c.service, c.action, c.params));
       }
       case "POST sts-credentials":
         return send(200, core.issueStsCredentials(parse(stsBody, json(body))));

@@ -12,6 +12,8 @@ export class AlibabaError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra body fields, e.g. `AccessDeniedDetail` of a NoPermission answer. */
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = "AlibabaError";
@@ -25,6 +27,8 @@ export interface AlibabaErrorBody {
   Code: string;
   Message: string;
   Recommend: string;
+  /** NoPermission answers: which policy type refused which action (openapi-core reads it). */
+  AccessDeniedDetail?: Record<string, unknown>;
 }
 
 export function errorBody(
@@ -40,6 +44,7 @@ export function errorBody(
     Code: err.code,
     Message: err.message,
     Recommend: `https://api.aliyun.com/troubleshoot?q=${q}&product=${product}&requestId=${requestId}`,
+    ...err.extra,
   };
 }
 

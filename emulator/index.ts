@@ -1,5 +1,6 @@
 /**
- * A faithful local emulator of the Alibaba Cloud APIs this library calls (IMS first).
+ * A faithful local emulator of the Alibaba Cloud APIs this library calls: IMS (OIDC providers),
+ * RAM (roles, policies, users) and STS (AssumeRoleWithOIDC), plus a test OIDC IdP.
  *
  * ```ts
  * const emulator = await startEmulator({ port: 0 });
@@ -16,7 +17,22 @@ import type { Emulator, EmulatorOptions } from "./types";
 export type { StsCredentials } from "./auth/credentials";
 export { connectEmulator } from "./client";
 export { AlibabaError, type AlibabaErrorBody } from "./errors";
+export {
+  createTestCertificates,
+  sha1Fingerprint,
+  startTestIdp,
+  type TestCertificates,
+  type TestIdp,
+  type TestIdpClaims,
+  type TestIdpOptions,
+} from "./idp";
 export type { FingerprintCase } from "./services/ims";
+export {
+  evaluatePermission,
+  type PermissionDecision,
+  parsePermissionPolicy,
+  type RamLimits,
+} from "./services/ram";
 export {
   ConsoleCallError,
   type Emulator,
@@ -32,6 +48,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: core.url,
     endpoint: core.endpoint,
+    ...(core.httpsUrl === undefined ? {} : { httpsUrl: core.httpsUrl }),
+    ...(core.httpsEndpoint === undefined ? {} : { httpsEndpoint: core.httpsEndpoint }),
+    ...(core.httpsCaPem === undefined ? {} : { httpsCaPem: core.httpsCaPem }),
     accessKeyId: core.accessKeyId,
     accessKeySecret: core.accessKeySecret,
     accountId: core.accountId,
@@ -41,7 +60,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clearRequests: async () => core.log.clear(),
     injectFault: async (spec) => core.faults.add(spec),
     clearFaults: async () => core.faults.clear(),
-    console: async (service, action, params) => consoleResult(core.runConsole(service, action, params)),
+    console: async (service, action, params) => consoleResult(await core.runConsole(service, action, params)),
     state: async () => core.snapshot(),
     issueStsCredentials: async (opts) => core.issueStsCredentials(opts),
   };

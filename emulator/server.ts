@@ -4,6 +4,7 @@
  * persists state after mutations. Control routes live under `/__emulator/` (see control.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_OIDC_LIMITS } from "../provider/limits";
@@ -22,10 +23,14 @@ import {
   throttlingUser,
 } from "./errors";
 import { FaultRegistry } from "./faults";
+import { createTestCertificates } from "./idp/certs";
 import { loadState, type PersistedState, STATE_FORMAT, saveState } from "./persistence";
 import { RequestLog } from "./requestLog";
 import type { ActionSpec, ServiceDefinition } from "./service";
 import { createImsService } from "./services/ims";
+import { createRamService, DEFAULT_RAM_LIMITS, type RamState } from "./services/ram";
+import { authorizeCaller } from "./services/ram/permissions";
+import { createStsService } from "./services/sts";
 import type { EmulatorOptions, FaultSpec } from "./types";
 import { newRequestId, randomAlphanumeric, sleep } from "./util";
 
@@ -35,6 +40,11 @@ export const DEFAULT_ACCESS_KEY_ID = "LTAI5tEmulatorAccessKey";
 /** Guess: HostId used when no service matched the request's version. */
 const FALLBACK_HOST_ID = "openapi.aliyuncs.com";
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The SDKs put every RPC parameter in the query string: a 6144-character policy document,
+ * percent-encoded, is up to ~18 KB of URL, past Node's default 16 KB header limit.
+ */
+const MAX_HEADER_BYTES = 64 * 1024;
 
 export interface ApiResult {
   status: number;
@@ -51,6 +61,15 @@ export class EmulatorCore {
   readonly now: () => number;
   url = "";
   endpoint = "";
+  /** Set when the HTTPS listener runs (option `https`). */
+  httpsUrl: string | undefined;
+  httpsEndpoint: string | undefined;
+  /** The PEM root to trust for the HTTPS listener, when the emulator generated its certificate. */
+  httpsCaPem: string | undefined;
+  private readonly ram: RamState;
+  private readonly httpsOption: EmulatorOptions["https"];
+  private readonly httpsPortOption: number | undefined;
+  private httpsServer: Server | undefined;
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly byVersion = new Map<string, ServiceDefinition>();
   private readonly stateFile: string | undefined;
@@ -79,14 +98,34 @@ export class EmulatorCore {
     this.credentials = new CredentialStore(root, this.now);
     this.faults = new FaultRegistry(options.seed ?? 1);
 
+    const ims = createImsService({
+      accountId: this.accountId,
+      limits: { ...DEFAULT_OIDC_LIMITS, ...options.limits?.oidc },
+      fingerprintCase: options.fingerprintCase ?? "preserve",
+      now: this.now,
+    });
+    const ram = createRamService({
+      accountId: this.accountId,
+      limits: { ...DEFAULT_RAM_LIMITS, ...options.limits?.ram },
+      reshapeTrustPolicies: options.reshapeTrustPolicies ?? true,
+      now: this.now,
+    });
+    this.ram = ram.state;
+    this.register(ims);
+    this.register(ram);
     this.register(
-      createImsService({
+      createStsService({
         accountId: this.accountId,
-        limits: { ...DEFAULT_OIDC_LIMITS, ...options.limits?.oidc },
-        fingerprintCase: options.fingerprintCase ?? "preserve",
+        ims: ims.state,
+        ram: ram.state,
+        credentials: this.credentials,
         now: this.now,
+        trustedCertificates: options.trustedCertificates ?? [],
+        outboundTimeoutMs: options.outboundTimeoutMs ?? 5000,
       }),
     );
+    this.httpsOption = options.https;
+    this.httpsPortOption = options.httpsPort;
 
     if (persisted) this.restore(persisted);
   }
@@ -100,7 +139,7 @@ export class EmulatorCore {
   }
 
   async listen(port: number, host: string): Promise<void> {
-    const server = createServer((req, res) => {
+    const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch(() => {
         // The handlers answer every error themselves; this only guards against a write after
         // the socket closed.
@@ -121,16 +160,65 @@ export class EmulatorCore {
     const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
     this.endpoint = `${shownHost}:${addr.port}`;
     this.url = `http://${this.endpoint}`;
+    if (this.httpsOption) await this.listenHttps(host);
+  }
+
+  /**
+   * A second listener over HTTPS, same routes and state: for clients that force https, such as
+   * @alicloud/credentials' OIDC provider (it always calls `https://<stsEndpoint>`). With
+   * `https: true` the emulator makes its own test CA (`httpsCaPem`); clients must trust it
+   * (NODE_EXTRA_CA_CERTS for the credentials client).
+   */
+  private async listenHttps(host: string): Promise<void> {
+    const option = this.httpsOption;
+    if (!option) return;
+    let key: string;
+    let cert: string;
+    if (option === true) {
+      const certs = createTestCertificates({
+        label: "alicloud-federation emulator",
+        hosts: [host, "localhost"],
+      });
+      key = certs.leafKeyPem;
+      cert = certs.leafPem + certs.intermediateCaPem;
+      this.httpsCaPem = certs.rootCaPem;
+    } else {
+      key = option.key;
+      cert = option.cert;
+    }
+    const server = createHttpsServer({ key, cert, maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) res.destroy();
+      });
+    });
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.httpsPortOption ?? 0, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    this.httpsServer = server;
+    const addr = server.address() as AddressInfo;
+    const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+    this.httpsEndpoint = `${shownHost}:${addr.port}`;
+    this.httpsUrl = `https://${this.httpsEndpoint}`;
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
+    const servers = [this.server, this.httpsServer].filter((s): s is Server => s !== undefined);
     this.server = undefined;
-    await new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections();
-    });
+    this.httpsServer = undefined;
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve, reject) => {
+            server.close((err) => (err ? reject(err) : resolve()));
+            server.closeAllConnections();
+          }),
+      ),
+    );
   }
 
   // ---- State ---------------------------------------------------------------------------------
@@ -174,7 +262,7 @@ export class EmulatorCore {
   // ---- Console -------------------------------------------------------------------------------
 
   /** Runs an action out of band (no auth, no faults), logged with `console: true`. */
-  runConsole(serviceName: string, action: string, params: Record<string, string>): ApiResult {
+  async runConsole(serviceName: string, action: string, params: Record<string, string>): Promise<ApiResult> {
     const started = performance.now();
     const time = new Date(this.now()).toISOString();
     const requestId = newRequestId();
@@ -184,7 +272,7 @@ export class EmulatorCore {
     try {
       const spec = service ? lookupAction(service, action) : undefined;
       if (!service || !spec) throw invalidActionNotFound();
-      result = this.runAction(spec, params, undefined, requestId);
+      result = await this.runAction(spec, params, undefined, requestId);
     } catch (e) {
       ({ result, error } = this.errorResult(e, service, requestId));
     }
@@ -287,9 +375,18 @@ export class EmulatorCore {
       }
       if (fault) await applyFault(fault);
 
-      const signed: SignedRequest = { method, rawPath, rawQuery, headers, body, params };
-      const caller = verifyRequest(signed, this.credentials, this.now());
-      result = this.runAction(spec, params, caller.credential, requestId);
+      let credential: Credential | undefined;
+      if (!spec.anonymous) {
+        const signed: SignedRequest = { method, rawPath, rawQuery, headers, body, params };
+        credential = verifyRequest(signed, this.credentials, this.now()).credential;
+        authorizeCaller(
+          this.ram,
+          this.accountId,
+          credential,
+          `${service.actionNamespace ?? service.name}:${action}`,
+        );
+      }
+      result = await this.runAction(spec, params, credential, requestId);
     } catch (e) {
       ({ result, error } = this.errorResult(e, service, requestId));
     }
@@ -303,13 +400,13 @@ export class EmulatorCore {
     res.end(payload);
   }
 
-  private runAction(
+  private async runAction(
     spec: ActionSpec,
     params: Record<string, string>,
     caller: Credential | undefined,
     requestId: string,
-  ): ApiResult {
-    const out = spec.handle(params, { caller, requestId });
+  ): Promise<ApiResult> {
+    const out = await spec.handle(params, { caller, requestId });
     if (spec.mutates) this.persist();
     return { status: 200, body: { RequestId: requestId, ...out } };
   }

@@ -15,11 +15,22 @@ export interface ActionContext {
   requestId: string;
 }
 
-/** A handler returns the success body without `RequestId`; the server adds it first. */
+/**
+ * A handler returns the success body without `RequestId`; the server adds it first. It may be
+ * async (STS fetches the IdP's keys).
+ */
 export interface ActionSpec {
   /** True when the action changes state (the state file is saved afterwards). */
   mutates: boolean;
-  handle(params: Readonly<Record<string, string>>, ctx: ActionContext): Record<string, unknown>;
+  /**
+   * True for actions Alibaba serves without an AK signature (STS `AssumeRoleWithOIDC`, security
+   * scheme `ARS_OIDC`): the router neither verifies a signature nor scopes the caller.
+   */
+  anonymous?: boolean;
+  handle(
+    params: Readonly<Record<string, string>>,
+    ctx: ActionContext,
+  ): Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 export type ActionMap<Name extends string = string> = Readonly<Record<Name, ActionSpec>>;
@@ -33,6 +44,11 @@ export interface ServiceDefinition {
   version: string;
   /** HostId in error bodies: "ims.aliyuncs.com". */
   hostId: string;
+  /**
+   * Prefix of this service's actions in RAM permission policies (`<namespace>:<Action>`); default
+   * `name`. IMS's OIDC actions are `ram:` actions (alibaba-api.md §1.1).
+   */
+  actionNamespace?: string;
   actions: ActionMap;
   snapshot(): unknown;
   /** Loads a snapshot written by `snapshot()`; throws if it does not parse. */

@@ -1,6 +1,7 @@
 /** Public types of the emulator (re-exported by `emulator/index.ts`). */
 import type { OidcLimits } from "../provider/limits";
 import type { StsCredentials } from "./auth/credentials";
+import type { RamLimits } from "./services/ram/state";
 
 export type { StsCredentials } from "./auth/credentials";
 
@@ -17,8 +18,33 @@ export interface EmulatorOptions {
   accountId?: string;
   /** Loaded at start if it exists; saved atomically (tmp file + rename) after every mutation. */
   stateFile?: string;
-  /** Overrides of the documented limits, e.g. `{ oidc: { maxClientIds: 20 } }` for the older docs. */
-  limits?: { oidc?: Partial<OidcLimits> };
+  /**
+   * Overrides of the documented limits, e.g. `{ oidc: { maxClientIds: 20 } }` for the older docs,
+   * or `{ ram: { maxRolesPerAccount: 3 } }` for a small quota.
+   */
+  limits?: { oidc?: Partial<OidcLimits>; ram?: Partial<RamLimits> };
+  /**
+   * RAM reshapes the trust policies it stores (keys sorted, scalars in Principal and Condition
+   * turned into lists, pretty-printed), so GetRole does not echo what CreateRole sent. Default
+   * true, as in production; false stores documents verbatim.
+   */
+  reshapeTrustPolicies?: boolean;
+  /**
+   * Extra PEM roots trusted by STS's outbound calls to OIDC issuers (discovery document, JWKS,
+   * fingerprint), added to Node's roots; `NODE_EXTRA_CA_CERTS` keeps working. E.g. a test IdP's
+   * `rootCaPem`.
+   */
+  trustedCertificates?: string[];
+  /** Timeout of each outbound step of STS (discovery, TLS, JWKS). Default 5000 ms. */
+  outboundTimeoutMs?: number;
+  /**
+   * Also listen over HTTPS (same routes and state), for clients that force https such as
+   * `@alicloud/credentials`' OIDC provider. `true`: a certificate from a generated test CA
+   * (`Emulator.httpsCaPem`); or your own PEM `cert` (chain) and `key`.
+   */
+  https?: true | { cert: string; key: string };
+  /** Port of the HTTPS listener; default 0 (a free one). */
+  httpsPort?: number;
   /** How IMS echoes fingerprints back; unknown in public docs, default "preserve". */
   fingerprintCase?: "preserve" | "lower" | "upper";
   /** Seed of the PRNG behind ratio faults. Default 1. */
@@ -76,6 +102,12 @@ export interface Emulator {
   url: string;
   /** `127.0.0.1:PORT`, for the SDK's `endpoint` with `protocol: "http"`. */
   endpoint: string;
+  /** `https://127.0.0.1:PORT` when started with `https`. */
+  httpsUrl?: string;
+  /** `127.0.0.1:PORT` of the HTTPS listener, e.g. the credentials client's `stsEndpoint`. */
+  httpsEndpoint?: string;
+  /** With `https: true`: the PEM root CA to trust (e.g. via NODE_EXTRA_CA_CERTS). */
+  httpsCaPem?: string;
   accessKeyId: string;
   accessKeySecret: string;
   accountId: string;

@@ -22,6 +22,14 @@ export interface Credential {
   securityToken?: string;
   /** STS only: epoch ms after which the token is refused. */
   expiresAtMs?: number;
+  /** STS only: the `Policy` passed to AssumeRoleWithOIDC, which narrows the role's permissions. */
+  sessionPolicy?: string;
+  /**
+   * STS only: true for credentials minted by STS AssumeRoleWithOIDC, whose calls are checked
+   * against the role's attached policies. Credentials from the control route are not scoped: their
+   * principal is a label only (as before roles existed).
+   */
+  scoped?: boolean;
 }
 
 export interface StsCredentials {
@@ -38,6 +46,8 @@ export const stsCredentialSnapshot = z.object({
   principal: z.string(),
   securityToken: z.string(),
   expiresAtMs: z.number(),
+  sessionPolicy: z.string().optional(),
+  scoped: z.boolean().optional(),
 });
 export type StsCredentialSnapshot = z.infer<typeof stsCredentialSnapshot>;
 
@@ -56,7 +66,9 @@ export class CredentialStore {
   }
 
   /** Mints STS credentials; `durationSeconds` defaults to 3600 as in STS. */
-  issueSts(opts: { durationSeconds?: number; principal?: string } = {}): StsCredentials {
+  issueSts(
+    opts: { durationSeconds?: number; principal?: string; sessionPolicy?: string; scoped?: boolean } = {},
+  ): StsCredentials {
     const durationSeconds = opts.durationSeconds ?? 3600;
     if (!Number.isFinite(durationSeconds) || durationSeconds <= 0) {
       throw new RangeError(`durationSeconds must be a positive number, got ${durationSeconds}`);
@@ -67,6 +79,8 @@ export class CredentialStore {
       securityToken: `CAIS${randomBytes(120).toString("base64")}`,
       principal: opts.principal ?? this.root.principal,
       expiresAtMs: Math.floor(this.now() / 1000) * 1000 + durationSeconds * 1000,
+      ...(opts.sessionPolicy === undefined ? {} : { sessionPolicy: opts.sessionPolicy }),
+      ...(opts.scoped ? { scoped: true } : {}),
     };
     this.sts.set(record.accessKeyId, record);
     return {

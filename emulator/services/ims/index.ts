@@ -21,6 +21,7 @@ export function createImsService(options: ImsServiceOptions): ServiceDefinition 
     product: "Ims",
     version: "2019-08-15",
     hostId: "ims.aliyuncs.com",
+    actionNamespace: "ram",
     actions: imsActions(state),
     state,
     snapshot: () => state.snapshot(),

@@ -1,0 +1,494 @@
+/**
+ * RAM state: roles (with their trust policy and attached policies), custom policies, a system
+ * policy catalogue, and minimal users; every rule the service enforces.
+ *
+ * Modelled product behaviour: RAM reshapes the trust policy it stores (keys sorted, `Principal`
+ * entries and condition values turned into lists, pretty-printed). `reshapeTrustPolicies`
+ * (default true) keeps that, so callers must compare documents semantically; users of other
+ * tools get perpetual diffs from exactly this (pulumi-alicloud #1176, peers.md).
+ */
+import { randomInt } from "node:crypto";
+import { z } from "zod";
+import { RAM_ROLE } from "../../../provider/limits";
+import { PolicyParseError, parseTrustPolicy } from "../../../provider/trust/policy";
+import { SYSTEM_POLICIES, systemPolicy } from "./catalogue";
+import * as E from "./errors";
+import { type PermissionPolicy, PermissionPolicyError, parsePermissionPolicy } from "./permissions";
+
+/** The RAM limits an emulator may override (e.g. a small role quota in tests). */
+export interface RamLimits {
+  maxRolesPerAccount: number;
+  maxSystemPolicies: number;
+  maxCustomPolicies: number;
+}
+
+export const DEFAULT_RAM_LIMITS: RamLimits = {
+  maxRolesPerAccount: RAM_ROLE.maxRolesPerAccount,
+  maxSystemPolicies: RAM_ROLE.maxSystemPolicies,
+  maxCustomPolicies: RAM_ROLE.maxCustomPolicies,
+};
+
+/**
+ * RAM user name and display name (CreateUser, alibaba-api.md §5.5). Not in provider/limits.ts yet
+ * (read-only for this change): move them there when the provider grows users.
+ */
+export const RAM_USER = {
+  name: { maxLength: 64, pattern: /^[A-Za-z0-9._-]+$/, rule: "letters, digits, '.', '-' and '_'" },
+  displayName: { maxLength: 128 },
+} as const;
+
+/** Guess: custom policy description limit (RAM documents 1-1024 for descriptions). */
+const POLICY_DESCRIPTION_MAX = 1024;
+/** Custom policy document: 6144 characters (RAM limits page; the same number as for trust policies). */
+const POLICY_DOCUMENT_MAX = RAM_ROLE.trustPolicyMaxLength;
+
+export interface RamStateOptions {
+  accountId: string;
+  limits: RamLimits;
+  reshapeTrustPolicies: boolean;
+  now: () => number;
+}
+
+const attachment = z.object({
+  policyName: z.string(),
+  policyType: z.enum(["System", "Custom"]),
+  attachedMs: z.number(),
+});
+
+export const roleRecord = z.object({
+  roleId: z.string(),
+  roleName: z.string(),
+  description: z.string(),
+  assumeRolePolicyDocument: z.string(),
+  maxSessionDuration: z.number().int(),
+  createdMs: z.number(),
+  updatedMs: z.number(),
+  policies: z.array(attachment),
+});
+export type RoleRecord = z.infer<typeof roleRecord>;
+
+export const customPolicyRecord = z.object({
+  policyName: z.string(),
+  description: z.string(),
+  policyDocument: z.string(),
+  createdMs: z.number(),
+  updatedMs: z.number(),
+});
+export type CustomPolicyRecord = z.infer<typeof customPolicyRecord>;
+
+export const userRecord = z.object({
+  userId: z.string(),
+  userName: z.string(),
+  displayName: z.string(),
+  comments: z.string(),
+  email: z.string(),
+  mobilePhone: z.string(),
+  createdMs: z.number(),
+  updatedMs: z.number(),
+});
+export type UserRecord = z.infer<typeof userRecord>;
+
+export const ramSnapshot = z.object({
+  roles: z.array(roleRecord),
+  policies: z.array(customPolicyRecord),
+  users: z.array(userRecord),
+});
+export type RamSnapshot = z.infer<typeof ramSnapshot>;
+
+/** What GetPolicy and ListPoliciesForRole describe, for both kinds. */
+export interface PolicyView {
+  policyName: string;
+  policyType: "System" | "Custom";
+  description: string;
+  policyDocument: string;
+  defaultVersion: string;
+  createdMs?: number;
+  updatedMs?: number;
+  attachmentCount: number;
+}
+
+export type PolicyType = "System" | "Custom";
+
+/**
+ * RAM's reshaping of a stored trust policy: keys sorted at every level, `Statement` always a
+ * list, `Principal` entries and condition values always lists, pretty-printed with 2 spaces.
+ * `Action` keeps its shape (RAM's examples return `"Action": "sts:AssumeRole"`).
+ */
+export function reshapeTrustPolicy(doc: string): string {
+  const asList = (v: unknown): unknown => (Array.isArray(v) ? v : [v]);
+  const sortKeys = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v && typeof v === "object") {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([k, x]) => [k, sortKeys(x)]),
+      );
+    }
+    return v;
+  };
+  const raw = JSON.parse(doc) as Record<string, unknown>;
+  const statements = asList(raw.Statement ?? raw.statement) as Array<Record<string, unknown>>;
+  const shaped = {
+    ...raw,
+    Statement: statements.map((st) => {
+      const out: Record<string, unknown> = { ...st };
+      const principal = st.Principal;
+      if (principal && typeof principal === "object") {
+        out.Principal = Object.fromEntries(
+          Object.entries(principal as Record<string, unknown>).map(([k, v]) => [k, asList(v)]),
+        );
+      }
+      const condition = st.Condition;
+      if (condition && typeof condition === "object") {
+        out.Condition = Object.fromEntries(
+          Object.entries(condition as Record<string, Record<string, unknown>>).map(([op, block]) => [
+            op,
+            Object.fromEntries(Object.entries(block ?? {}).map(([k, v]) => [k, asList(v)])),
+          ]),
+        );
+      }
+      return out;
+    }),
+  };
+  if ("statement" in shaped && raw.statement !== undefined)
+    delete (shaped as Record<string, unknown>).statement;
+  return JSON.stringify(sortKeys(shaped), null, 2);
+}
+
+/** A 16-to-19-digit numeric id, like RAM's RoleId/UserId. */
+function numericId(): string {
+  return `3${String(randomInt(0, 1e9)).padStart(9, "0")}${String(randomInt(0, 1e7)).padStart(7, "0")}`;
+}
+
+const key = (name: string): string => name.toLowerCase();
+
+export class RamState {
+  private roles = new Map<string, RoleRecord>();
+  private policies = new Map<string, CustomPolicyRecord>();
+  private users = new Map<string, UserRecord>();
+
+  constructor(private readonly opts: RamStateOptions) {}
+
+  get accountId(): string {
+    return this.opts.accountId;
+  }
+
+  /**
+   * The ARN of a role. Alibaba lower-cases the role name in role ARNs (observed:
+   * `acs:ram::<uid>:role/aliyuncsdefaultrole` for AliyunCSDefaultRole), while the SDK's examples
+   * show the name as written; the emulator follows the observed behaviour.
+   */
+  roleArn(roleName: string): string {
+    return `acs:ram::${this.opts.accountId}:role/${roleName.toLowerCase()}`;
+  }
+
+  /** The role an ARN names, if it exists in this account (case-insensitive name). */
+  findRoleByArn(arn: string): RoleRecord | undefined {
+    const m = /^acs:ram::(\d+):role\/(.+)$/i.exec(arn);
+    if (!m || m[1] !== this.opts.accountId || !m[2]) return undefined;
+    const r = this.roles.get(key(m[2]));
+    return r ? structuredClone(r) : undefined;
+  }
+
+  // ---- Roles ---------------------------------------------------------------------------------
+
+  createRole(input: {
+    roleName: string;
+    assumeRolePolicyDocument: string;
+    description?: string;
+    maxSessionDuration?: number;
+  }): RoleRecord {
+    this.validateRoleName(input.roleName);
+    const document = this.checkTrustPolicy("AssumeRolePolicyDocument", input.assumeRolePolicyDocument);
+    const description = input.description ?? "";
+    this.validateDescription("Description", description);
+    const maxSessionDuration = input.maxSessionDuration ?? RAM_ROLE.maxSessionDuration.default;
+    this.validateSessionDuration("MaxSessionDuration", maxSessionDuration);
+    if (this.roles.has(key(input.roleName))) throw E.roleAlreadyExists(input.roleName);
+    if (this.roles.size >= this.opts.limits.maxRolesPerAccount) {
+      throw E.roleLimitExceeded(this.opts.limits.maxRolesPerAccount);
+    }
+    const now = this.opts.now();
+    const role: RoleRecord = {
+      roleId: numericId(),
+      roleName: input.roleName,
+      description,
+      assumeRolePolicyDocument: document,
+      maxSessionDuration,
+      createdMs: now,
+      updatedMs: now,
+      policies: [],
+    };
+    this.roles.set(key(role.roleName), role);
+    return structuredClone(role);
+  }
+
+  getRole(roleName: string): RoleRecord {
+    return structuredClone(this.mustGetRole(roleName));
+  }
+
+  updateRole(
+    roleName: string,
+    input: { assumeRolePolicyDocument?: string; description?: string; maxSessionDuration?: number },
+  ): RoleRecord {
+    const role = this.mustGetRole(roleName);
+    const document =
+      input.assumeRolePolicyDocument === undefined
+        ? undefined
+        : this.checkTrustPolicy("NewAssumeRolePolicyDocument", input.assumeRolePolicyDocument);
+    if (input.description !== undefined) this.validateDescription("NewDescription", input.description);
+    if (input.maxSessionDuration !== undefined) {
+      this.validateSessionDuration("NewMaxSessionDuration", input.maxSessionDuration);
+    }
+    if (document !== undefined) role.assumeRolePolicyDocument = document;
+    if (input.description !== undefined) role.description = input.description;
+    if (input.maxSessionDuration !== undefined) role.maxSessionDuration = input.maxSessionDuration;
+    role.updatedMs = Math.max(this.opts.now(), role.updatedMs);
+    return structuredClone(role);
+  }
+
+  deleteRole(roleName: string): void {
+    const role = this.mustGetRole(roleName);
+    if (role.policies.length > 0) throw E.deleteConflictRolePolicy(role.roleName);
+    this.roles.delete(key(roleName));
+  }
+
+  attachPolicyToRole(policyType: string, policyName: string, roleName: string): void {
+    const type = this.checkPolicyType(policyType);
+    const role = this.mustGetRole(roleName);
+    const policy = this.mustGetPolicy(type, policyName);
+    if (role.policies.some((p) => p.policyType === type && key(p.policyName) === key(policy.policyName))) {
+      throw E.rolePolicyAlreadyExists(policy.policyName, role.roleName);
+    }
+    const max = type === "System" ? this.opts.limits.maxSystemPolicies : this.opts.limits.maxCustomPolicies;
+    if (role.policies.filter((p) => p.policyType === type).length >= max) {
+      throw E.rolePolicyLimitExceeded(type.toLowerCase(), max);
+    }
+    role.policies.push({ policyName: policy.policyName, policyType: type, attachedMs: this.opts.now() });
+  }
+
+  detachPolicyFromRole(policyType: string, policyName: string, roleName: string): void {
+    const type = this.checkPolicyType(policyType);
+    const role = this.mustGetRole(roleName);
+    const policy = this.mustGetPolicy(type, policyName);
+    const i = role.policies.findIndex((p) => p.policyType === type && key(p.policyName) === key(policyName));
+    if (i === -1) throw E.rolePolicyNotExist(policy.policyName, role.roleName);
+    role.policies.splice(i, 1);
+  }
+
+  listPoliciesForRole(roleName: string): Array<PolicyView & { attachedMs: number }> {
+    const role = this.mustGetRole(roleName);
+    return role.policies.map((a) => ({
+      ...this.mustGetPolicy(a.policyType, a.policyName),
+      attachedMs: a.attachedMs,
+    }));
+  }
+
+  /** The parsed permission policies attached to a role, for the scoping of its STS credentials. */
+  rolePermissionPolicies(roleName: string): Array<{ name: string; policy: PermissionPolicy }> {
+    const role = this.roles.get(key(roleName));
+    if (!role) return [];
+    return role.policies.map((a) => {
+      const view = this.mustGetPolicy(a.policyType, a.policyName);
+      return {
+        name: `${a.policyType}:${view.policyName}`,
+        policy: parsePermissionPolicy(view.policyDocument),
+      };
+    });
+  }
+
+  // ---- Policies ------------------------------------------------------------------------------
+
+  createPolicy(input: { policyName: string; policyDocument: string; description?: string }): PolicyView {
+    const { maxLength, pattern, rule } = RAM_ROLE.policyName;
+    if (input.policyName.length < 1 || input.policyName.length > maxLength) {
+      throw E.invalidLength("PolicyName", input.policyName.length, 1, maxLength);
+    }
+    if (!pattern.test(input.policyName)) throw E.invalidChars("PolicyName", rule);
+    const description = input.description ?? "";
+    if (description.length > POLICY_DESCRIPTION_MAX) {
+      throw E.invalidLength("Description", description.length, 0, POLICY_DESCRIPTION_MAX);
+    }
+    if (input.policyDocument.length > POLICY_DOCUMENT_MAX) {
+      throw E.invalidLength("PolicyDocument", input.policyDocument.length, 1, POLICY_DOCUMENT_MAX);
+    }
+    try {
+      parsePermissionPolicy(input.policyDocument);
+    } catch (e) {
+      if (e instanceof PermissionPolicyError) throw E.malformedPolicyDocument(e.message);
+      throw e;
+    }
+    if (this.policies.has(key(input.policyName))) throw E.policyAlreadyExists(input.policyName);
+    const now = this.opts.now();
+    const record: CustomPolicyRecord = {
+      policyName: input.policyName,
+      description,
+      policyDocument: input.policyDocument,
+      createdMs: now,
+      updatedMs: now,
+    };
+    this.policies.set(key(record.policyName), record);
+    return this.mustGetPolicy("Custom", record.policyName);
+  }
+
+  getPolicy(policyType: string, policyName: string): PolicyView {
+    return this.mustGetPolicy(this.checkPolicyType(policyType), policyName);
+  }
+
+  deletePolicy(policyName: string): void {
+    const policy = this.mustGetPolicy("Custom", policyName);
+    if (policy.attachmentCount > 0) throw E.deleteConflictPolicyRole(policy.policyName);
+    this.policies.delete(key(policyName));
+  }
+
+  // ---- Users ---------------------------------------------------------------------------------
+
+  createUser(input: {
+    userName: string;
+    displayName?: string;
+    comments?: string;
+    email?: string;
+    mobilePhone?: string;
+  }): UserRecord {
+    const { maxLength, pattern, rule } = RAM_USER.name;
+    if (input.userName.length < 1 || input.userName.length > maxLength) {
+      throw E.invalidLength("UserName", input.userName.length, 1, maxLength);
+    }
+    if (!pattern.test(input.userName)) throw E.invalidChars("UserName", rule);
+    const displayName = input.displayName ?? input.userName;
+    if (displayName.length > RAM_USER.displayName.maxLength) {
+      throw E.invalidLength("DisplayName", displayName.length, 1, RAM_USER.displayName.maxLength);
+    }
+    if (this.users.has(key(input.userName))) throw E.userAlreadyExists(input.userName);
+    const now = this.opts.now();
+    const user: UserRecord = {
+      userId: numericId(),
+      userName: input.userName,
+      displayName,
+      comments: input.comments ?? "",
+      email: input.email ?? "",
+      mobilePhone: input.mobilePhone ?? "",
+      createdMs: now,
+      updatedMs: now,
+    };
+    this.users.set(key(user.userName), user);
+    return { ...user };
+  }
+
+  getUser(userName: string): UserRecord {
+    const u = this.users.get(key(userName));
+    if (!u) throw E.userNotExist(userName);
+    return { ...u };
+  }
+
+  deleteUser(userName: string): void {
+    if (!this.users.has(key(userName))) throw E.userNotExist(userName);
+    this.users.delete(key(userName));
+  }
+
+  // ---- Snapshot ------------------------------------------------------------------------------
+
+  snapshot(): RamSnapshot {
+    return {
+      roles: [...this.roles.values()].map((r) => structuredClone(r)),
+      policies: [...this.policies.values()].map((p) => ({ ...p })),
+      users: [...this.users.values()].map((u) => ({ ...u })),
+    };
+  }
+
+  restore(snapshot: unknown): void {
+    const s = ramSnapshot.parse(snapshot);
+    this.roles = new Map(s.roles.map((r) => [key(r.roleName), r]));
+    this.policies = new Map(s.policies.map((p) => [key(p.policyName), p]));
+    this.users = new Map(s.users.map((u) => [key(u.userName), u]));
+  }
+
+  reset(): void {
+    this.roles.clear();
+    this.policies.clear();
+    this.users.clear();
+  }
+
+  // ---- Rules ---------------------------------------------------------------------------------
+
+  private mustGetRole(roleName: string): RoleRecord {
+    const r = this.roles.get(key(roleName));
+    if (!r) throw E.roleNotExist(roleName);
+    return r;
+  }
+
+  private checkPolicyType(value: string): PolicyType {
+    if (value !== "System" && value !== "Custom") throw E.invalidPolicyType(value);
+    return value;
+  }
+
+  private attachmentCount(type: PolicyType, policyName: string): number {
+    let n = 0;
+    for (const r of this.roles.values()) {
+      if (r.policies.some((p) => p.policyType === type && key(p.policyName) === key(policyName))) n++;
+    }
+    return n;
+  }
+
+  private mustGetPolicy(type: PolicyType, policyName: string): PolicyView {
+    if (type === "System") {
+      const p = systemPolicy(policyName);
+      if (!p) throw E.policyNotExist(type, policyName);
+      return {
+        policyName: p.name,
+        policyType: "System",
+        description: p.description,
+        policyDocument: p.document,
+        defaultVersion: "v1",
+        attachmentCount: this.attachmentCount("System", p.name),
+      };
+    }
+    const p = this.policies.get(key(policyName));
+    if (!p) throw E.policyNotExist(type, policyName);
+    return {
+      policyName: p.policyName,
+      policyType: "Custom",
+      description: p.description,
+      policyDocument: p.policyDocument,
+      defaultVersion: "v1",
+      createdMs: p.createdMs,
+      updatedMs: p.updatedMs,
+      attachmentCount: this.attachmentCount("Custom", p.policyName),
+    };
+  }
+
+  private validateRoleName(name: string): void {
+    const { maxLength, pattern, rule } = RAM_ROLE.name;
+    if (name.length < 1 || name.length > maxLength)
+      throw E.invalidLength("RoleName", name.length, 1, maxLength);
+    if (!pattern.test(name)) throw E.invalidChars("RoleName", rule);
+  }
+
+  private validateDescription(param: string, description: string): void {
+    const max = RAM_ROLE.description.maxLength;
+    if (description.length > max) throw E.invalidLength(param, description.length, 1, max);
+  }
+
+  private validateSessionDuration(param: string, value: number): void {
+    const { min, max } = RAM_ROLE.maxSessionDuration;
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw E.invalidSessionDuration(param, value, min, max);
+  }
+
+  /** Length, then grammar (parseTrustPolicy, the library's own parser); returns what RAM stores. */
+  private checkTrustPolicy(param: string, doc: string): string {
+    const max = RAM_ROLE.trustPolicyMaxLength;
+    if (doc.length > max) throw E.invalidLength(param, doc.length, 1, max);
+    try {
+      parseTrustPolicy(doc);
+    } catch (e) {
+      if (e instanceof PolicyParseError) throw E.malformedPolicyDocument(e.message);
+      throw e;
+    }
+    return this.opts.reshapeTrustPolicies ? reshapeTrustPolicy(doc) : doc;
+  }
+}
+
+/** Every system policy name, for documentation and tests. */
+export const SYSTEM_POLICY_NAMES: readonly string[] = SYSTEM_POLICIES.map((p) => p.name);
