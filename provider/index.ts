@@ -17,6 +17,13 @@ export {
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export { CONFIG_KEYS, ENV_KEYS, type RuntimeSettings } from "./settings";
 export {
+  type DiscoveredFingerprint,
+  DiscoveryError,
+  type DiscoveryOptions,
+  discoverOidcFingerprint,
+  lastCertificateFingerprint,
+} from "./trust/discovery";
+export {
   evaluateTrust,
   type OidcClaims,
   stringLike,

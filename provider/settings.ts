@@ -26,6 +26,11 @@ export interface RuntimeSettings {
   endpoint: string | undefined;
   retry: RetryPolicy;
   credential: Credential;
+  /**
+   * Extra PEM roots trusted when discovering an IdP's fingerprint (an IdP
+   * behind a private CA). `NODE_EXTRA_CA_CERTS` works too.
+   */
+  caCertificates: string | undefined;
 }
 
 /** The stack-config keys we read (namespace `alicloud-federation`). */
@@ -35,6 +40,7 @@ export const CONFIG_KEYS = {
   accessKeySecret: "alicloud-federation:accessKeySecret",
   securityToken: "alicloud-federation:securityToken",
   retry: "alicloud-federation:retry",
+  caCertificates: "alicloud-federation:caCertificates",
 } as const;
 
 /** The environment variables we read ourselves (the credential chain reads its own). */
@@ -100,7 +106,7 @@ export function runtimeSettings(): RuntimeSettings {
     // The default chain: environment, OIDC role ARN, CLI profile, ECS role...
     credential = new Credential();
   }
-  cached = { endpoint, retry, credential };
+  cached = { endpoint, retry, credential, caCertificates: pick(CONFIG_KEYS.caCertificates) };
   return cached;
 }
 

@@ -19,8 +19,9 @@ import {
   UNKNOWN,
 } from "../normalize";
 import { type FingerprintStep, planFingerprintSteps } from "../plan";
-import { applyConfig } from "../settings";
+import { applyConfig, runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
+import { discoverOidcFingerprint } from "../trust/discovery";
 import { type CheckFailure, formatFailures, tooLong, validateFields } from "../validation";
 
 /** The arguments of an `OidcProvider`. */
@@ -45,9 +46,16 @@ export interface OidcProviderArgs {
    * IdP's `jwks_uri` host: 1 to 5, each 40 hex digits (colons and case do not
    * matter). Compared as a set. Changing them updates in place, adding new
    * ones before removing old ones and never leaving fewer than 1 or more than 5.
+   *
+   * Omitted: discovered from the issuer at every preview and up (Alibaba's
+   * rule: discovery document, `jwks_uri` host, last certificate presented), so
+   * when the IdP rotates its certificate the next `pulumi preview` shows the
+   * change, and the next `up` applies it, before tokens start failing. The
+   * machine running Pulumi must then reach the issuer over HTTPS (extra roots:
+   * `NODE_EXTRA_CA_CERTS`).
    * @see https://www.alibabacloud.com/help/en/ram/obtain-oidc-idp-fingerprints-through-openssl
    */
-  fingerprints: pulumi.Input<pulumi.Input<string>[]>;
+  fingerprints?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * The audiences (`aud`) accepted from the IdP, e.g. `sts.aliyuncs.com` for
    * GitHub Actions: 1 to 50, each at most 128 characters of letters, digits,
@@ -211,7 +219,8 @@ const descriptionSchema = z.string({ error: "must be a string" }).superRefine((v
 export const oidcProviderRules = {
   oidcProviderName: { schema: nameSchema, required: true },
   issuerUrl: { schema: issuerSchema, required: true },
-  fingerprints: { schema: fingerprintsSchema, required: true },
+  // Optional: when omitted, the provider's check() discovers it.
+  fingerprints: { schema: fingerprintsSchema },
   clientIds: { schema: clientIdsSchema, required: true },
   issuanceLimitTime: { schema: issuanceSchema },
   description: { schema: descriptionSchema },
@@ -429,6 +438,12 @@ async function explainConflict(
   );
 }
 
+/** Discovers the one fingerprint Alibaba expects for `issuer` (normalized). */
+async function discoverFingerprint(issuer: string): Promise<string> {
+  const ca = runtimeSettings().caCertificates;
+  return normalizeFingerprint((await discoverOidcFingerprint(issuer, ca ? { ca } : {})).fingerprint);
+}
+
 /** The provider implementation: what the engine drives through the shim. */
 export const OidcProviderProvider = {
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -440,6 +455,23 @@ export const OidcProviderProvider = {
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.CheckResult> {
     const { inputs, failures } = checkOidcProviderInputs(news);
+    if (inputs.fingerprints === undefined || inputs.fingerprints === null) {
+      const issuer = inputs.issuerUrl;
+      if (
+        typeof issuer === "string" &&
+        !containsUnknown(issuer) &&
+        !failures.some((f) => f.property === "issuerUrl")
+      ) {
+        try {
+          inputs.fingerprints = [await discoverFingerprint(issuer)];
+        } catch (err) {
+          failures.push({
+            property: "fingerprints",
+            reason: `not given, and discovering it from ${issuer} failed: ${(err as Error).message}. Give fingerprints explicitly, or make the issuer reachable`,
+          });
+        }
+      }
+    }
     return { inputs, failures };
   },
 

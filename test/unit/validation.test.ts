@@ -175,11 +175,10 @@ describe("OidcProvider check: limits at the edge and one past", () => {
     ]);
   });
 
-  it("names missing required arguments", () => {
+  it("names missing required arguments (fingerprints may be omitted: they are discovered)", () => {
     expect(checkOidcProviderInputs({}).failures).toEqual([
       { property: "oidcProviderName", reason: "is required" },
       { property: "issuerUrl", reason: "is required" },
-      { property: "fingerprints", reason: "is required" },
       { property: "clientIds", reason: "is required" },
     ]);
   });
