@@ -436,6 +436,19 @@ async function updateSettings(
   return needed ? ram.updateRole(s, input) : undefined;
 }
 
+function roleFromState(o: OidcRoleOutputs): ram.RoleRecord {
+  return {
+    roleId: o.roleId,
+    roleName: o.roleName,
+    arn: o.arn,
+    description: o.description,
+    assumeRolePolicyDocument: o.trustPolicy,
+    maxSessionDuration: o.maxSessionDuration,
+    createDate: o.createDate,
+    updateDate: o.updateDate,
+  };
+}
+
 /** The provider implementation the engine drives through the shim. */
 export const OidcRoleProvider = {
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -515,7 +528,8 @@ export const OidcRoleProvider = {
     const s = session();
     const updated = await updateSettings(s, olds, news);
     await convergePolicies(s, olds.roleName, olds.policies, news.policies);
-    const role = updated ?? (await ram.getRole(s, olds.roleName));
+    // No UpdateRole means the role itself is as state says: no read needed.
+    const role = updated ?? roleFromState(olds);
     return { outs: toOutputs(role, news.policies, news) };
   },
 

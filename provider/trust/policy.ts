@@ -143,10 +143,33 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The canonical text of a policy: what we compare and what we store in state. */
+/** The model written back as a RAM policy document (lists everywhere, empty parts left out). */
+function toDocument(model: TrustPolicy): object {
+  return {
+    Version: model.version,
+    Statement: model.statements.map((st) => {
+      const principal: Record<string, string[]> = {};
+      if (st.principals.federated.length > 0) principal.Federated = st.principals.federated;
+      if (st.principals.ram.length > 0) principal.RAM = st.principals.ram;
+      if (st.principals.service.length > 0) principal.Service = st.principals.service;
+      return {
+        Effect: st.effect,
+        Action: st.actions,
+        Principal: principal,
+        Condition: Object.keys(st.conditions).length > 0 ? st.conditions : undefined,
+      };
+    }),
+  };
+}
+
+/**
+ * The canonical text of a policy: a valid RAM trust policy document with keys
+ * sorted, every value a sorted list and statements in a fixed order. Equal
+ * meanings give equal text; it is what we compare, store and send.
+ */
 export function canonicalTrustPolicy(doc: string | object | TrustPolicy): string {
   const model = isModel(doc) ? doc : parseTrustPolicy(doc);
-  return canonicalJson(model);
+  return canonicalJson(toDocument(model));
 }
 
 function isModel(doc: unknown): doc is TrustPolicy {

@@ -167,7 +167,16 @@ describe("OidcRole check", () => {
       policies: [],
       allowAnySubject: false,
     });
-    expect(JSON.parse(inputs.trustPolicy as string).statements).toHaveLength(1);
+    const doc = JSON.parse(inputs.trustPolicy as string);
+    expect(doc.Statement).toHaveLength(1);
+    expect(doc.Statement[0]).toEqual({
+      Action: ["sts:AssumeRole"],
+      Condition: {
+        StringEquals: { "oidc:aud": ["sts.aliyuncs.com"], "oidc:sub": ["repo:acme/app:ref:refs/heads/main"] },
+      },
+      Effect: "Allow",
+      Principal: { Federated: [ARN] },
+    });
   });
 
   it("refuses a role any subject could assume, unless acknowledged", () => {

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
+import {
+  checkOidcRoleInputs,
+  type OidcRoleOutputs,
+  OidcRoleProvider as R,
+} from "../../provider/resources/oidcRole";
+import { trustPoliciesEqual } from "../../provider/trust/policy";
+import { actions, configOf, startWired } from "./harness";
+
+const ARN = "acs:ram::1234567890123456:oidc-provider/github";
+let emulator: Emulator;
+
+beforeAll(async () => {
+  const wired = await startWired();
+  emulator = wired.emulator;
+  await R.configure(configOf(wired.config));
+});
+afterAll(async () => emulator?.close());
+beforeEach(async () => {
+  await emulator.reset();
+});
+
+function inputs(over: Record<string, unknown> = {}) {
+  const { inputs, failures } = checkOidcRoleInputs({
+    roleName: "deployer",
+    providerArn: ARN,
+    issuerUrl: "https://token.actions.githubusercontent.com",
+    audiences: ["sts.aliyuncs.com"],
+    subjects: ["repo:acme/app:ref:refs/heads/main"],
+    policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
+    ...over,
+  });
+  expect(failures).toEqual([]);
+  return inputs;
+}
+
+type LiveRole = { AssumeRolePolicyDocument: string; MaxSessionDuration: number; Description: string };
+async function liveRole(): Promise<LiveRole> {
+  return ((await emulator.console("ram", "GetRole", { RoleName: "deployer" })) as { Role: LiveRole }).Role;
+}
+async function livePolicies(): Promise<string[]> {
+  const body = (await emulator.console("ram", "ListPoliciesForRole", { RoleName: "deployer" })) as {
+    Policies: { Policy: Array<{ PolicyType: string; PolicyName: string }> };
+  };
+  return body.Policies.Policy.map((p) => `${p.PolicyType}:${p.PolicyName}`).sort();
+}
+
+async function created(over: Record<string, unknown> = {}): Promise<OidcRoleOutputs> {
+  const res = await R.create(inputs(over));
+  await emulator.clearRequests();
+  return res.outs;
+}
+
+describe("OidcRole lifecycle", () => {
+  it("creates the role and attaches its policies: 1 + one call per policy", async () => {
+    const res = await R.create(inputs());
+    expect(await actions(emulator, "ram")).toEqual(["CreateRole", "AttachPolicyToRole"]);
+    expect(res.outs.arn).toMatch(/^acs:ram::1234567890123456:role\/deployer$/);
+    const live = await liveRole();
+    expect(trustPoliciesEqual(live.AssumeRolePolicyDocument, res.outs.trustPolicy)).toBe(true);
+    expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
+  });
+
+  it("sees no diff although RAM stored the trust policy reshaped", async () => {
+    const outs = await created();
+    const live = await liveRole();
+    expect(live.AssumeRolePolicyDocument).not.toBe(JSON.parse(JSON.stringify(outs.trustPolicy)));
+    const read = await R.read("deployer", outs);
+    expect(await actions(emulator, "ram")).toEqual(["GetRole", "ListPoliciesForRole"]);
+    expect(await R.diff("deployer", read.props, inputs())).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("reports a trust policy edited in the console as drift", async () => {
+    const outs = await created();
+    const doc = JSON.parse((await liveRole()).AssumeRolePolicyDocument);
+    doc.Statement[0].Condition.StringEquals["oidc:sub"] = [
+      "repo:acme/app:ref:refs/heads/main",
+      "repo:evil/app:ref:refs/heads/main",
+    ];
+    await emulator.console("ram", "UpdateRole", {
+      RoleName: "deployer",
+      NewAssumeRolePolicyDocument: JSON.stringify(doc),
+    });
+    const read = await R.read("deployer", outs);
+    expect(read.props.trustPolicy).toContain("repo:evil/app");
+    expect((await R.diff("deployer", read.props, inputs())).changes).toBe(true);
+  });
+
+  it("updates trust, session length and description in one UpdateRole, and policies attach-first", async () => {
+    const outs = await created();
+    const res = await R.update(
+      "deployer",
+      outs,
+      inputs({
+        subjects: ["repo:acme/app:ref:refs/heads/release"],
+        maxSessionDuration: 7200,
+        description: "deploys",
+        policies: [{ type: "System", name: "AliyunOSSFullAccess" }],
+      }),
+    );
+    expect(await actions(emulator, "ram")).toEqual([
+      "UpdateRole",
+      "AttachPolicyToRole",
+      "DetachPolicyFromRole",
+    ]);
+    expect(res.outs).toMatchObject({ maxSessionDuration: 7200, description: "deploys" });
+    expect(await livePolicies()).toEqual(["System:AliyunOSSFullAccess"]);
+    expect((await liveRole()).AssumeRolePolicyDocument).toContain("refs/heads/release");
+  });
+
+  it("changes only attachments without touching the role", async () => {
+    const outs = await created();
+    await R.update("deployer", outs, inputs({ policies: [] }));
+    expect(await actions(emulator, "ram")).toEqual(["DetachPolicyFromRole"]);
+  });
+
+  it("refuses an existing role without adopt, and adopts it with adopt", async () => {
+    await emulator.console("ram", "CreateRole", {
+      RoleName: "deployer",
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: "1",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Principal: { RAM: ["acs:ram::1234567890123456:root"] },
+          },
+        ],
+      }),
+    });
+    await emulator.console("ram", "AttachPolicyToRole", {
+      RoleName: "deployer",
+      PolicyType: "System",
+      PolicyName: "AdministratorAccess",
+    });
+    const refused = await R.create(inputs()).catch((e) => e);
+    expect(refused.message).toMatch(/already exists in this account.*adopt: true/s);
+    const adopted = await R.create(inputs({ adopt: true }));
+    expect(adopted.outs.policies).toEqual([{ type: "System", name: "AliyunOSSReadOnlyAccess" }]);
+    expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
+    expect(trustPoliciesEqual((await liveRole()).AssumeRolePolicyDocument, adopted.outs.trustPolicy)).toBe(
+      true,
+    );
+  });
+
+  it("detaches everything, including policies attached in the console, before deleting", async () => {
+    const outs = await created();
+    await emulator.console("ram", "AttachPolicyToRole", {
+      RoleName: "deployer",
+      PolicyType: "System",
+      PolicyName: "AdministratorAccess",
+    });
+    await R.delete("deployer", outs);
+    expect(await actions(emulator, "ram")).toEqual([
+      "ListPoliciesForRole",
+      "DetachPolicyFromRole",
+      "DetachPolicyFromRole",
+      "DeleteRole",
+    ]);
+    const gone = await emulator.console("ram", "GetRole", { RoleName: "deployer" }).catch((e) => e);
+    expect(gone).toMatchObject({ code: "EntityNotExist.Role" });
+  });
+
+  it("counts a role deleted out of band as deleted, and drops it from state on read", async () => {
+    const outs = await created({ policies: [] });
+    await emulator.console("ram", "DeleteRole", { RoleName: "deployer" });
+    expect(await R.read("deployer", outs)).toEqual({ id: "", props: {} });
+    await expect(R.delete("deployer", outs)).resolves.toBeUndefined();
+  });
+
+  it("converges when a re-run finds a policy already attached by the interrupted run", async () => {
+    const outs = await created({ policies: [] });
+    await emulator.console("ram", "AttachPolicyToRole", {
+      RoleName: "deployer",
+      PolicyType: "System",
+      PolicyName: "AliyunOSSReadOnlyAccess",
+    });
+    const res = await R.update("deployer", outs, inputs());
+    expect(res.outs.policies).toEqual([{ type: "System", name: "AliyunOSSReadOnlyAccess" }]);
+    expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
+  });
+});
