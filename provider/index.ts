@@ -14,6 +14,17 @@ export {
   OidcProviderProvider,
   oidcProviderRules,
 } from "./resources/oidcProvider";
+export {
+  checkOidcRoleInputs,
+  diffOidcRole,
+  OidcRole,
+  type OidcRoleArgs,
+  type OidcRoleInputs,
+  type OidcRoleOutputs,
+  OidcRoleProvider,
+  oidcRoleRules,
+  type PolicyRef,
+} from "./resources/oidcRole";
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export { CONFIG_KEYS, ENV_KEYS, type RuntimeSettings } from "./settings";
 export {

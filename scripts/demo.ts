@@ -3,7 +3,7 @@
  * engine, against the embedded emulator. Never touches a real account: every
  * client is pointed at the emulator and given the emulator's own keys.
  *
- *   1. pulumi up                    creates the GitHub Actions OIDC provider
+ *   1. pulumi up                    creates the GitHub Actions OIDC provider and a deploy role
  *   2. out-of-band edit             someone changes it in the "console"
  *   3. pulumi preview --refresh     shows exactly that drift
  *   4. pulumi up --refresh          repairs it
@@ -67,6 +67,11 @@ async function providers(emulator: Emulator): Promise<Provider[]> {
   return body.OIDCProviders?.OIDCProvider ?? [];
 }
 
+async function roles(emulator: Emulator): Promise<unknown[]> {
+  const state = (await emulator.state()) as { services?: { ram?: { roles?: unknown[] } } };
+  return state.services?.ram?.roles ?? [];
+}
+
 async function main(): Promise<void> {
   console.log("Preparing the Pulumi engine (built from source on first use; later runs reuse it)...");
   const binDir = ensurePulumi();
@@ -87,12 +92,16 @@ async function main(): Promise<void> {
     if ((await pulumi(env, ["stack", "init", STACK])).status !== 0) fail("could not create the demo stack");
     await pulumi(env, ["config", "set", "--path", "fingerprints[0]", FINGERPRINT, ...configFile]);
 
-    announce(1, "pulumi up: create the GitHub Actions OIDC provider");
+    announce(
+      1,
+      "pulumi up: create the GitHub Actions OIDC provider and a role only acme/app@main may assume",
+    );
     if ((await pulumi(env, ["up", "--yes", "--skip-preview", ...configFile])).status !== 0)
       fail("pulumi up failed");
     const afterUp = await providers(emulator);
     if (afterUp.length !== 1 || afterUp[0]?.ClientIds !== "sts.aliyuncs.com")
       fail(`expected one provider with client id sts.aliyuncs.com, found ${JSON.stringify(afterUp)}`);
+    if ((await roles(emulator)).length !== 1) fail("expected the deploy role to exist");
 
     announce(2, "out-of-band edit: someone adds a client ID and rewrites the description in the console");
     await emulator.console("ims", "UpdateOIDCProvider", {
@@ -136,6 +145,7 @@ async function main(): Promise<void> {
       fail("pulumi destroy failed");
     const left = await providers(emulator);
     if (left.length !== 0) fail(`destroy left ${left.length} provider(s) behind`);
+    if ((await roles(emulator)).length !== 0) fail("destroy left the role behind");
     await pulumi(env, ["stack", "rm", STACK, "--yes"]);
     console.log("\nDemo complete: up, drift, repair and destroy all behaved as announced.");
   } finally {

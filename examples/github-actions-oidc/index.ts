@@ -1,27 +1,43 @@
 /**
- * The RAM OIDC identity provider that lets GitHub Actions jobs exchange their
- * OIDC token for Alibaba Cloud STS credentials.
+ * GitHub Actions → Alibaba Cloud without long-lived keys: the RAM OIDC
+ * identity provider for GitHub's token issuer, and a role that only workflows
+ * on one repository's main branch may assume.
  *
  * Config (all optional):
  *   providerName   the provider's name in RAM (default "github-actions")
+ *   repository     owner/name whose main branch may deploy (default "acme/app")
+ *   roleName       the role's name (default "github-actions-deployer")
  *   fingerprints   SHA-1 fingerprints of the last certificate in the chain of
- *                  token.actions.githubusercontent.com (see the README for how
- *                  to obtain them; the emulator accepts any 40-hex value)
+ *                  token.actions.githubusercontent.com. Omitted: discovered
+ *                  from GitHub at every preview (needs network); the emulator
+ *                  accepts any 40-hex value.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OidcProvider } from "alicloud-federation";
+import { OidcProvider, OidcRole, trustPresets } from "alicloud-federation";
 
 const config = new pulumi.Config();
+const repository = config.get("repository") ?? "acme/app";
 
 const github = new OidcProvider("github-actions", {
   oidcProviderName: config.get("providerName") ?? "github-actions",
   issuerUrl: "https://token.actions.githubusercontent.com",
   // The audience GitHub puts in tokens requested for Alibaba Cloud STS.
   clientIds: ["sts.aliyuncs.com"],
-  fingerprints: config.requireObject<string[]>("fingerprints"),
+  fingerprints: config.getObject<string[]>("fingerprints"),
   // GitHub job tokens live minutes; refuse anything issued over an hour ago.
   issuanceLimitTime: 1,
   description: "GitHub Actions OIDC federation, managed by Pulumi (alicloud-federation)",
+});
+
+const deployer = new OidcRole("github-deployer", {
+  roleName: config.get("roleName") ?? "github-actions-deployer",
+  provider: github,
+  // Only `repo:<repository>:ref:refs/heads/main`: no other branch, no pull
+  // request, no fork, no other repository.
+  trust: trustPresets.githubActions({ repository, branches: ["main"] }),
+  maxSessionDuration: 3600,
+  description: `Assumed by GitHub Actions workflows on ${repository}@main`,
+  policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
 });
 
 /** What a role's trust policy names as its Federated principal. */
@@ -30,4 +46,7 @@ export const issuerUrl = github.issuerUrl;
 export const clientIds = github.clientIds;
 export const fingerprints = github.fingerprints;
 export const issuanceLimitTime = github.issuanceLimitTime;
-export const createDate = github.createDate;
+/** Set this as `role-to-assume` / ALIBABA_CLOUD_ROLE_ARN in the workflow. */
+export const roleArn = deployer.arn;
+export const trustedSubjects = deployer.subjects;
+export const attachedPolicies = deployer.policies;

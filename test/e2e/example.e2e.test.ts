@@ -1,0 +1,98 @@
+/**
+ * The main example (examples/github-actions-oidc) under the real engine: the
+ * provider and the deploy role come up, a second up changes nothing although
+ * RAM stored the trust policy reshaped, an equivalent rewrite of the trust
+ * policy in the console is not drift, a real one is, and destroy empties the
+ * account.
+ */
+import * as path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { REPO_ROOT } from "../../scripts/engine";
+import { type EngineHarness, outputSink, startEngine, writeCalls } from "./engine";
+
+const EXAMPLE = path.join(REPO_ROOT, "examples", "github-actions-oidc");
+let h: EngineHarness;
+
+beforeAll(async () => {
+  h = await startEngine({
+    workDir: EXAMPLE,
+    stackName: "e2e-example",
+    config: { fingerprints: JSON.stringify(["6ecaae3f2a354f6a0749ce0e8e56c41260169e11"]) },
+  });
+}, 600_000);
+afterAll(async () => h?.close());
+
+type Role = { AssumeRolePolicyDocument: string };
+const liveRole = async () =>
+  ((await h.emulator.console("ram", "GetRole", { RoleName: "github-actions-deployer" })) as { Role: Role })
+    .Role;
+
+it("ups the provider and a role only acme/app@main may assume", async () => {
+  await h.emulator.clearRequests();
+  const res = await h.stack.up();
+  expect(res.summary.resourceChanges).toEqual({ create: 3 });
+  expect(await writeCalls(h.emulator, "ims")).toEqual(["CreateOIDCProvider"]);
+  expect(await writeCalls(h.emulator, "ram")).toEqual(["CreateRole", "AttachPolicyToRole"]);
+  expect(res.outputs.roleArn?.value).toBe(`acs:ram::${h.emulator.accountId}:role/github-actions-deployer`);
+  expect(res.outputs.trustedSubjects?.value).toEqual(["repo:acme/app:ref:refs/heads/main"]);
+  const doc = JSON.parse((await liveRole()).AssumeRolePolicyDocument);
+  expect(JSON.stringify(doc)).toContain(`acs:ram::${h.emulator.accountId}:oidc-provider/github-actions`);
+});
+
+it("shows no diff on a second up, although RAM stored the trust policy in another shape", async () => {
+  const stored = (await liveRole()).AssumeRolePolicyDocument;
+  const state = JSON.parse(h.stateFile()).checkpoint.latest.resources;
+  const role = state.find((r: { type: string }) => r.type.endsWith(":OidcRole"));
+  expect(stored).not.toBe(role.outputs.trustPolicy);
+  await h.emulator.clearRequests();
+  const res = await h.stack.up({ refresh: true });
+  expect(res.summary.resourceChanges).toEqual({ same: 3 });
+  expect(await writeCalls(h.emulator, "ram")).toEqual([]);
+  expect(await writeCalls(h.emulator, "ims")).toEqual([]);
+});
+
+it("treats an equivalent rewrite in the console as no drift, and a widened trust as drift it repairs", async () => {
+  const doc = JSON.parse((await liveRole()).AssumeRolePolicyDocument);
+  const reshaped = JSON.stringify({ Statement: doc.Statement.reverse(), Version: doc.Version }, null, 4);
+  await h.emulator.console("ram", "UpdateRole", {
+    RoleName: "github-actions-deployer",
+    NewAssumeRolePolicyDocument: reshaped,
+  });
+  const same = await h.stack.preview({ refresh: true, expectNoChanges: true });
+  expect(same.changeSummary).toEqual({ same: 3 });
+
+  const widened = JSON.parse(reshaped);
+  for (const st of widened.Statement) {
+    const eq = st.Condition.StringEquals ?? st.Condition.stringequals;
+    eq["oidc:sub"] = ["repo:acme/app:ref:refs/heads/main", "repo:acme/app:pull_request"];
+  }
+  await h.emulator.console("ram", "UpdateRole", {
+    RoleName: "github-actions-deployer",
+    NewAssumeRolePolicyDocument: JSON.stringify(widened),
+  });
+  const sink = outputSink();
+  const gate = await h.stack
+    .preview({ refresh: true, expectNoChanges: true, diff: true, onOutput: sink.onOutput })
+    .then(
+      () => "passed",
+      () => "failed",
+    );
+  expect(gate).toBe("failed");
+  expect(sink.lines.join("")).toContain("pull_request");
+  await h.emulator.clearRequests();
+  await h.stack.up({ refresh: true });
+  expect(await writeCalls(h.emulator, "ram")).toEqual(["UpdateRole"]);
+  expect((await liveRole()).AssumeRolePolicyDocument).not.toContain("pull_request");
+});
+
+it("destroy detaches, deletes the role and the provider, and leaves nothing", async () => {
+  await h.emulator.clearRequests();
+  await h.stack.destroy();
+  expect(await writeCalls(h.emulator, "ram")).toEqual(["DetachPolicyFromRole", "DeleteRole"]);
+  expect(await writeCalls(h.emulator, "ims")).toEqual(["DeleteOIDCProvider"]);
+  const state = (await h.emulator.state()) as {
+    services: { ims: { oidcProviders: unknown[] }; ram: { roles: unknown[] } };
+  };
+  expect(state.services.ims.oidcProviders).toEqual([]);
+  expect(state.services.ram.roles).toEqual([]);
+});
