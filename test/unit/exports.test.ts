@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/noDynamicNamespaceImportAccess: this test enumerates the public surface by name.
 import { describe, expect, it } from "vitest";
 import * as pkg from "../../provider";
 
