@@ -4,6 +4,24 @@ export * as limits from "./limits";
 export { canonicalSet, normalizeFingerprint, normalizeIssuerUrl } from "./normalize";
 export { type FingerprintStep, planFingerprintSteps } from "./plan";
 export {
+  ApplicationAssignment,
+  type ApplicationAssignmentArgs,
+  type ApplicationAssignmentInputs,
+  type ApplicationAssignmentOutputs,
+  ApplicationAssignmentProvider,
+  checkApplicationAssignmentInputs,
+} from "./resources/applicationAssignment";
+export {
+  checkOfficialCliApplicationInputs,
+  OFFICIAL_CLI_APP_IDS,
+  OFFICIAL_CLI_SCOPES,
+  OfficialCliApplication,
+  type OfficialCliApplicationArgs,
+  type OfficialCliApplicationOutputs,
+  OfficialCliApplicationProvider,
+  type Site,
+} from "./resources/officialCliApplication";
+export {
   checkOidcProviderInputs,
   diffOidcProvider,
   issuerUrlProblem,

@@ -195,3 +195,77 @@ export const DEFAULT_OIDC_LIMITS: OidcLimits = {
   fingerprintMaxLength: OIDC.fingerprint.apiMaxLength,
   descriptionMaxLength: OIDC.description.maxLength,
 };
+
+// ================================================================================================
+// IMS_APP / RAM_USER: official (external) OAuth applications, their assignments, and RAM/IMS user
+// names. Added with the emulator's official-cli support; the provider does not use them yet.
+// ================================================================================================
+
+/** IMS 2019-08-15 external (official) applications and application assignments. */
+export const IMS_APP = {
+  /**
+   * The AppId of the official Alibaba Cloud CLI application (`official-cli`): the OAuth
+   * `client_id` hard-coded in aliyun-cli (`config/configure.go`). Inferred, not documented as
+   * "the official-cli AppId" (alibaba-api.md §3.3). One per site.
+   * https://www.alibabacloud.com/help/en/ram/configure-oauth-for-alibaba-cloud-cli
+   */
+  officialCliAppId: { cn: "4038181954557748008", intl: "4103531455503354461" },
+  /**
+   * The scopes of official-cli (zh CLI "configure credentials" doc, alibaba-api.md §3.1).
+   * `ProvisionExternalApplication` takes them `;`-separated.
+   * https://help.aliyun.com/zh/ram/developer-reference/api-ims-2019-08-15-provisionexternalapplication
+   */
+  officialCliScopes: [
+    {
+      name: "openid",
+      description: "Gets the user's OpenID. The OpenID identifies the user but contains no UID or username.",
+    },
+    { name: "/internal/ram/usersts", description: "Gets STS credentials for calling Alibaba Cloud APIs." },
+  ],
+  /** `PrincipalType` of CreateApplicationAssignment: exactly these, lower-case. */
+  principalTypes: ["user", "role"] as const,
+  /**
+   * `ListApplicationAssignments` `MaxItems`. The parameter table is not retrievable (§2.1); 1-100,
+   * default 100, like every other IMS list. Guess.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-listapplicationassignments
+   */
+  assignmentListMaxItems: { min: 1, max: 100, default: 100 },
+  /**
+   * Access token validity of an OAuth application: 900 to 10800 seconds, default 3600
+   * (CreateApplication `AccessTokenValidity`).
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createapplication
+   */
+  accessTokenValidity: { min: 900, max: 10800, default: 3600 },
+  /**
+   * Refresh token validity: 7200 to 31536000 seconds; default 7776000 (90 days) for a NativeApp,
+   * which the CLI (a public client) is taken to be (CreateApplication `RefreshTokenValidity`).
+   */
+  refreshTokenValidity: { min: 7200, max: 31536000, nativeAppDefault: 7776000 },
+} as const;
+
+/** RAM user names (RAM 2015 and IMS 2019 CreateUser, alibaba-api.md §5.5). */
+export const RAM_USER = {
+  /**
+   * `UserName` (RAM 2015), and the `<username>` part of IMS's `UserPrincipalName`: 1 to 64
+   * characters, letters, digits, `.`, `-`, `_`.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createuser
+   */
+  name: { maxLength: 64, pattern: /^[A-Za-z0-9._-]+$/, rule: "letters, digits, '.', '-' and '_'" },
+  /**
+   * IMS `UserPrincipalName`: `<username>@<default domain>`, 1 to 128 characters in all. The
+   * default domain is `<AccountAlias>.onaliyun.com`.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createuser
+   */
+  userPrincipalName: { maxLength: 128, domainSuffix: ".onaliyun.com" },
+  /** `DisplayName` (RAM 2015 CreateUser): 1 to 128 characters. */
+  displayName: { maxLength: 128 },
+  /** `DisplayName` (IMS 2019 CreateUser): 1 to 24 characters, stricter than RAM 2015's 128. */
+  imsDisplayName: { maxLength: 24 },
+  /** `Comments`: 1 to 128 characters (both APIs). */
+  comments: { maxLength: 128 },
+  /**
+   * IMS `ListUsers` `MaxItems`: 1 to 1000, default 1000.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-listusers
+   */
+  listMaxItems: { min: 1, max: 1000, default: 1000 },
+} as const;

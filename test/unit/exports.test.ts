@@ -4,7 +4,12 @@ import * as pkg from "../../provider";
 
 describe("the package entry", () => {
   it("exports each resource class and its provider implementation with the full lifecycle", () => {
-    for (const name of ["OidcProvider", "OidcRole"] as const) {
+    for (const name of [
+      "OidcProvider",
+      "OidcRole",
+      "OfficialCliApplication",
+      "ApplicationAssignment",
+    ] as const) {
       expect(typeof pkg[name], name).toBe("function");
       const impl = pkg[`${name}Provider`] as Record<string, unknown>;
       for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {

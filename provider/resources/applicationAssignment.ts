@@ -1,0 +1,331 @@
+/**
+ * `ApplicationAssignment`: grants one RAM user or role the use of an official
+ * application, e.g. who may log in to the Alibaba Cloud CLI with OAuth.
+ *
+ * API: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createapplicationassignment
+ * Semantics: https://www.alibabacloud.com/help/en/ram/assign-users-to-third-party-apps
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import * as apps from "../client/imsApps";
+import { type Session, session } from "../client/session";
+import { AlicloudApiError } from "../errors";
+import { RAM_ROLE } from "../limits";
+import { containsUnknown } from "../normalize";
+import { applyConfig } from "../settings";
+import { providerShim } from "../shim";
+import { type CheckFailure, formatFailures, validateFields } from "../validation";
+import type { OfficialCliApplication } from "./officialCliApplication";
+import type { OidcRole } from "./oidcRole";
+
+/** RAM user names: 1-64 letters, digits, `.`, `-`, `_` (RAM CreateUser). */
+const USER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+/** A user principal name's domain: the account's default domain or a custom one. */
+const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+/** IMS UserPrincipalName: at most 128 characters in all. */
+const UPN_MAX = 128;
+
+export type PrincipalType = apps.PrincipalType;
+
+/** The arguments of an `ApplicationAssignment`. */
+export interface ApplicationAssignmentArgs {
+  /** The application: an `OfficialCliApplication`, or an official application's AppId (digits). */
+  application: OfficialCliApplication | pulumi.Input<string>;
+  /**
+   * `user` or `role` (RAM user groups cannot be assigned). Case does not matter.
+   * Changing it replaces the assignment.
+   */
+  principalType: pulumi.Input<string>;
+  /**
+   * For `user`: a RAM user name (`alice`, completed with the account's default
+   * domain at apply) or a user principal name (`alice@acme.onaliyun.com`).
+   * For `role`: a RAM role name, or an `OidcRole`. Compared case-insensitively,
+   * as RAM names are. Changing it replaces the assignment.
+   */
+  principalName: pulumi.Input<string> | OidcRole;
+  /**
+   * Take over an assignment that already exists instead of failing (it is then
+   * removed when this resource is deleted). Default `false`.
+   */
+  adopt?: pulumi.Input<boolean>;
+}
+
+export interface ApplicationAssignmentInputs {
+  appId: string;
+  principalType: PrincipalType;
+  /** As given, lower-cased. */
+  principalName: string;
+  adopt: boolean;
+}
+
+export interface ApplicationAssignmentOutputs extends ApplicationAssignmentInputs {
+  /** What the API was given: a user principal name for users, the role name for roles. */
+  assignedPrincipalName: string;
+}
+
+function principalProblem(type: string, name: string): string | undefined {
+  if (type === "role") {
+    if (name.length > RAM_ROLE.name.maxLength || !RAM_ROLE.name.pattern.test(name))
+      return `'${name}' is not a RAM role name (${RAM_ROLE.name.rule}, at most ${RAM_ROLE.name.maxLength})`;
+    return undefined;
+  }
+  const at = name.indexOf("@");
+  if (at === -1) {
+    return USER_NAME.test(name)
+      ? undefined
+      : `'${name}' is not a RAM user name (letters, digits, '.', '-', '_', at most 64) or a user principal name (name@domain)`;
+  }
+  if (name.length > UPN_MAX)
+    return `is ${name.length} characters long, but a user principal name allows at most ${UPN_MAX}`;
+  const [user, domain] = [name.slice(0, at), name.slice(at + 1)];
+  if (!USER_NAME.test(user)) return `'${user}' (before @) is not a RAM user name`;
+  if (!DOMAIN.test(domain)) return `'${domain}' (after @) is not a domain such as <account id>.onaliyun.com`;
+  return undefined;
+}
+
+const rules = {
+  appId: {
+    schema: z.string({ error: "must be a string" }).refine((v) => /^\d{1,32}$/.test(v), {
+      message: "must be an official application's AppId (digits), e.g. official-cli's 4038181954557748008",
+    }),
+    required: true,
+  },
+  principalType: {
+    schema: z
+      .string({ error: "must be a string" })
+      .transform((v) => v.trim().toLowerCase())
+      .superRefine((v, ctx) => {
+        if (v === "group" || v === "usergroup")
+          ctx.addIssue({
+            code: "custom",
+            message: "RAM user groups cannot be assigned: assign each user, or a role",
+          });
+        else if (v !== "user" && v !== "role")
+          ctx.addIssue({ code: "custom", message: `'${v}' must be 'user' or 'role'` });
+      }),
+    required: true,
+  },
+  principalName: {
+    schema: z.string({ error: "must be a string" }).transform((v) => v.trim().toLowerCase()),
+    required: true,
+  },
+  adopt: { schema: z.boolean({ error: "must be true or false" }) },
+};
+
+export function checkApplicationAssignmentInputs(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+} {
+  const { values, failures } = validateFields(news, rules);
+  const inputs: Record<string, unknown> = { ...news, ...values };
+  inputs.adopt ??= false;
+  const { principalType, principalName } = inputs;
+  if (
+    typeof principalType === "string" &&
+    typeof principalName === "string" &&
+    !containsUnknown(principalType) &&
+    !containsUnknown(principalName) &&
+    (principalType === "user" || principalType === "role")
+  ) {
+    if (principalName === "") failures.push({ property: "principalName", reason: "must not be empty" });
+    else {
+      const problem = principalProblem(principalType, principalName);
+      if (problem) failures.push({ property: "principalName", reason: problem });
+    }
+  }
+  return { inputs, failures };
+}
+
+function requireInputs(raw: Record<string, unknown>): ApplicationAssignmentInputs {
+  const { inputs, failures } = checkApplicationAssignmentInputs(raw);
+  if (containsUnknown(inputs))
+    failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
+  if (failures.length > 0)
+    throw new Error(`invalid ApplicationAssignment arguments:\n${formatFailures(failures)}`);
+  return inputs as unknown as ApplicationAssignmentInputs;
+}
+
+function readOlds(olds: object): ApplicationAssignmentOutputs {
+  const o = olds as Partial<ApplicationAssignmentOutputs>;
+  return {
+    appId: o.appId ?? "",
+    principalType: o.principalType ?? "user",
+    principalName: o.principalName ?? "",
+    adopt: o.adopt ?? false,
+    assignedPrincipalName: o.assignedPrincipalName ?? o.principalName ?? "",
+  };
+}
+
+// The account's default domain: one GetDefaultDomain per provider process.
+let defaultDomain: Promise<string> | undefined;
+
+async function resolvePrincipal(s: Session, desired: ApplicationAssignmentInputs): Promise<string> {
+  if (desired.principalType === "role" || desired.principalName.includes("@")) return desired.principalName;
+  defaultDomain ??= apps.getDefaultDomain(s).catch((err) => {
+    defaultDomain = undefined; // do not cache a failure
+    throw err;
+  });
+  return `${desired.principalName}@${(await defaultDomain).toLowerCase()}`;
+}
+
+// One list call per application per operation: a refresh of N assignments of
+// the same app shares it. Any write in this process invalidates it.
+const listings = new Map<string, Promise<apps.AssignmentRecord[]>>();
+
+function listAssignments(s: Session, appId: string): Promise<apps.AssignmentRecord[]> {
+  let p = listings.get(appId);
+  if (!p) {
+    p = apps.listApplicationAssignments(s, appId);
+    listings.set(appId, p);
+    p.catch(() => listings.delete(appId));
+  }
+  return p;
+}
+
+const idOf = (a: { appId: string; principalType: string; assignedPrincipalName: string }) =>
+  `${a.appId}/${a.principalType}/${a.assignedPrincipalName}`;
+
+export const ApplicationAssignmentProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    applyConfig(req.config);
+    defaultDomain = undefined;
+    listings.clear();
+  },
+
+  async check(
+    _olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.CheckResult> {
+    return checkApplicationAssignmentInputs(news);
+  },
+
+  async diff(_id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+    const o = readOlds(olds);
+    const replaces: string[] = [];
+    for (const key of ["appId", "principalType", "principalName"] as const) {
+      if (containsUnknown(news[key]) || o[key] !== news[key]) replaces.push(key);
+    }
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ApplicationAssignmentOutputs }> {
+    const desired = requireInputs(raw);
+    const s = session();
+    const assignedPrincipalName = await resolvePrincipal(s, desired);
+    const record = {
+      appId: desired.appId,
+      principalType: desired.principalType,
+      principalName: assignedPrincipalName,
+    };
+    listings.delete(desired.appId);
+    try {
+      await apps.createApplicationAssignment(s, record);
+    } catch (err) {
+      if (!AlicloudApiError.is(err)) throw err;
+      if (err.code.startsWith("EntityAlreadyExists") && desired.adopt) {
+        // Already assigned: that is the state we want, now managed here.
+      } else if (err.code.startsWith("EntityAlreadyExists")) {
+        throw new Error(
+          `principalName: ${desired.principalType} '${assignedPrincipalName}' is already assigned to application ${desired.appId}. ` +
+            "Set `adopt: true` to manage that assignment from this stack.",
+        );
+      } else if (err.code.startsWith("EntityNotExist")) {
+        throw new Error(
+          `principalName: the RAM ${desired.principalType} '${assignedPrincipalName}' or application ${desired.appId} does not exist ` +
+            `(${err.code}). Create the ${desired.principalType} first, or make this resource depend on it.`,
+        );
+      } else throw err;
+    }
+    const outs = { ...desired, assignedPrincipalName };
+    return { id: idOf(outs), outs };
+  },
+
+  async read(
+    id: string,
+    props?: object,
+  ): Promise<{ id: string; props: Partial<ApplicationAssignmentOutputs>; inputs?: object }> {
+    const olds = readOlds(props ?? {});
+    let all: apps.AssignmentRecord[];
+    try {
+      all = await listAssignments(session(), olds.appId);
+    } catch (err) {
+      // The application itself is gone: so is the assignment.
+      if (AlicloudApiError.is(err) && err.code.startsWith("EntityNotExist")) return { id: "", props: {} };
+      throw err;
+    }
+    const found = all.some(
+      (a) =>
+        a.principalType === olds.principalType &&
+        a.principalName.toLowerCase() === olds.assignedPrincipalName.toLowerCase(),
+    );
+    // Unassigned in the console, or its user or role deleted: drift, not a crash.
+    if (!found) return { id: "", props: {} };
+    const { assignedPrincipalName: _a, ...inputs } = olds;
+    return { id, props: olds, inputs };
+  },
+
+  async update(
+    _id: string,
+    rawOlds: object,
+    rawNews: Record<string, unknown>,
+  ): Promise<{ outs: ApplicationAssignmentOutputs }> {
+    // Everything but `adopt` replaces; `adopt` changes nothing in the account.
+    return { outs: { ...readOlds(rawOlds), adopt: requireInputs(rawNews).adopt } };
+  },
+
+  async delete(_id: string, props: object): Promise<void> {
+    const olds = readOlds(props);
+    listings.delete(olds.appId);
+    try {
+      await apps.deleteApplicationAssignment(session(), {
+        appId: olds.appId,
+        principalType: olds.principalType,
+        principalName: olds.assignedPrincipalName,
+      });
+    } catch (err) {
+      if (AlicloudApiError.is(err) && err.code.startsWith("EntityNotExist")) return; // already gone
+      throw err;
+    }
+  },
+};
+
+function isResource(value: unknown, key: string): value is Record<string, pulumi.Output<string>> {
+  return pulumi.dynamic.Resource.isInstance(value) && key in (value as object);
+}
+
+/**
+ * Lets one RAM user or role use an official application.
+ *
+ * ```ts
+ * const cli = new OfficialCliApplication("cli", { site: "intl" });
+ * for (const user of ["alice", "bob"]) {
+ *   new ApplicationAssignment(`cli-${user}`, { application: cli, principalType: "user", principalName: user });
+ * }
+ * ```
+ */
+export class ApplicationAssignment extends pulumi.dynamic.Resource {
+  declare readonly appId: pulumi.Output<string>;
+  declare readonly principalType: pulumi.Output<PrincipalType>;
+  declare readonly principalName: pulumi.Output<string>;
+  /** What the API was given: a user principal name for users, the role name for roles. */
+  declare readonly assignedPrincipalName: pulumi.Output<string>;
+
+  constructor(name: string, args: ApplicationAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
+    const app = args.application;
+    const principal = args.principalName;
+    super(
+      providerShim("ApplicationAssignmentProvider"),
+      name,
+      {
+        appId: isResource(app, "appId") ? app.appId : app,
+        principalType: args.principalType,
+        principalName: isResource(principal, "roleName") ? principal.roleName : principal,
+        adopt: args.adopt,
+        assignedPrincipalName: undefined,
+      },
+      opts,
+      "alicloud-federation",
+      "ApplicationAssignment",
+    );
+  }
+}
