@@ -64,3 +64,20 @@ export function tooLong(actual: number, max: number, what: string): string {
 export function formatFailures(failures: readonly CheckFailure[]): string {
   return failures.map((f) => `${f.property}: ${f.reason}`).join("\n");
 }
+
+/**
+ * Re-runs a resource's check on the inputs that reach create/update and
+ * returns them typed, or throws every problem at once. The engine has already
+ * run check; this guards against values that were unknown at preview.
+ */
+export function requireChecked<T>(
+  resource: string,
+  check: (news: Record<string, unknown>) => { inputs: Record<string, unknown>; failures: CheckFailure[] },
+  raw: Record<string, unknown>,
+): T {
+  const { inputs, failures } = check(raw);
+  if (containsUnknown(inputs))
+    failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
+  if (failures.length > 0) throw new Error(`invalid ${resource} arguments:\n${formatFailures(failures)}`);
+  return inputs as unknown as T;
+}

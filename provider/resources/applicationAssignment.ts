@@ -14,7 +14,7 @@ import { RAM_ROLE } from "../limits";
 import { containsUnknown } from "../normalize";
 import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
-import { type CheckFailure, formatFailures, validateFields } from "../validation";
+import { type CheckFailure, requireChecked, validateFields } from "../validation";
 import type { OfficialCliApplication } from "./officialCliApplication";
 import type { OidcRole } from "./oidcRole";
 
@@ -137,12 +137,11 @@ export function checkApplicationAssignmentInputs(news: Record<string, unknown>):
 }
 
 function requireInputs(raw: Record<string, unknown>): ApplicationAssignmentInputs {
-  const { inputs, failures } = checkApplicationAssignmentInputs(raw);
-  if (containsUnknown(inputs))
-    failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
-  if (failures.length > 0)
-    throw new Error(`invalid ApplicationAssignment arguments:\n${formatFailures(failures)}`);
-  return inputs as unknown as ApplicationAssignmentInputs;
+  return requireChecked<ApplicationAssignmentInputs>(
+    "ApplicationAssignment",
+    checkApplicationAssignmentInputs,
+    raw,
+  );
 }
 
 function readOlds(olds: object): ApplicationAssignmentOutputs {

@@ -14,7 +14,7 @@ import { AlicloudApiError, hasCode } from "../errors";
 import { canonicalSet, containsUnknown, sameSet } from "../normalize";
 import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
-import { type CheckFailure, formatFailures, validateFields } from "../validation";
+import { type CheckFailure, requireChecked, validateFields } from "../validation";
 
 /**
  * official-cli's AppId per site: it is the CLI's OAuth client_id (aliyun-cli
@@ -81,12 +81,11 @@ export function checkOfficialCliApplicationInputs(news: Record<string, unknown>)
 }
 
 function requireInputs(raw: Record<string, unknown>): OfficialCliApplicationInputs {
-  const { inputs, failures } = checkOfficialCliApplicationInputs(raw);
-  if (containsUnknown(inputs))
-    failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
-  if (failures.length > 0)
-    throw new Error(`invalid OfficialCliApplication arguments:\n${formatFailures(failures)}`);
-  return inputs as unknown as OfficialCliApplicationInputs;
+  return requireChecked<OfficialCliApplicationInputs>(
+    "OfficialCliApplication",
+    checkOfficialCliApplicationInputs,
+    raw,
+  );
 }
 
 function readOlds(olds: object): OfficialCliApplicationOutputs {

@@ -22,7 +22,7 @@ import { type FingerprintStep, planFingerprintSteps } from "../plan";
 import { applyConfig, runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { discoverOidcFingerprint } from "../trust/discovery";
-import { type CheckFailure, formatFailures, tooLong, validateFields } from "../validation";
+import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 
 /** The arguments of an `OidcProvider`. */
 export interface OidcProviderArgs {
@@ -260,13 +260,8 @@ function toOutputs(rec: ims.OidcProviderRecord, desired: OidcProviderInputs): Oi
   };
 }
 
-/** Re-validates inputs that reach create/update without a known-good check (defensive). */
 function requireInputs(raw: Record<string, unknown>): OidcProviderInputs {
-  const { inputs, failures } = checkOidcProviderInputs(raw);
-  if (containsUnknown(inputs))
-    failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
-  if (failures.length > 0) throw new Error(`invalid OidcProvider arguments:\n${formatFailures(failures)}`);
-  return inputs as unknown as OidcProviderInputs;
+  return requireChecked<OidcProviderInputs>("OidcProvider", checkOidcProviderInputs, raw);
 }
 
 /** Fills fields missing from state written by older versions. */

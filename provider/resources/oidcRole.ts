@@ -17,7 +17,7 @@ import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { buildOidcTrustPolicy, canonicalTrustPolicy } from "../trust/policy";
 import type { TrustPreset } from "../trust/presets";
-import { type CheckFailure, formatFailures, tooLong, validateFields } from "../validation";
+import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 import type { OidcProvider } from "./oidcProvider";
 
 /** A policy to attach: a system policy by name (`AliyunOSSReadOnlyAccess`) or one of your custom policies. */
@@ -302,11 +302,7 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
 }
 
 function requireInputs(raw: Record<string, unknown>): OidcRoleInputs {
-  const { inputs, failures } = checkOidcRoleInputs(raw);
-  if (containsUnknown(inputs))
-    failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
-  if (failures.length > 0) throw new Error(`invalid OidcRole arguments:\n${formatFailures(failures)}`);
-  return inputs as unknown as OidcRoleInputs;
+  return requireChecked<OidcRoleInputs>("OidcRole", checkOidcRoleInputs, raw);
 }
 
 function readOlds(olds: object, id: string): OidcRoleOutputs {
