@@ -1,6 +1,8 @@
 /**
- * A faithful local emulator of the Alibaba Cloud APIs this library calls: IMS (OIDC providers),
- * RAM (roles, policies, users) and STS (AssumeRoleWithOIDC), plus a test OIDC IdP.
+ * A faithful local emulator of the Alibaba Cloud APIs this library calls: IMS (OIDC providers,
+ * official applications and their assignments, users), RAM (roles, policies, users), STS
+ * (AssumeRoleWithOIDC) and the CLI's OAuth login (`/oauth2/v1/auth`, `/v1/token`, `/v1/exchange`),
+ * plus a test OIDC IdP.
  *
  * ```ts
  * const emulator = await startEmulator({ port: 0 });

@@ -2,10 +2,18 @@ import type { RequestLogEntry } from "./types";
 
 const SECRET_PARAM = /secret|token|password|signature/i;
 
-/** Copies params, replacing the value of any parameter whose name looks secret with "***". */
-export function maskParams(params: Readonly<Record<string, string>>): Record<string, string> {
+/**
+ * Copies params, replacing with "***" the value of any parameter whose name looks secret, or is
+ * one of `extraSecrets` (a path-routed service's own secrets, e.g. OAuth's `code`).
+ */
+export function maskParams(
+  params: Readonly<Record<string, string>>,
+  extraSecrets: readonly string[] = [],
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) out[k] = SECRET_PARAM.test(k) ? "***" : v;
+  for (const [k, v] of Object.entries(params)) {
+    out[k] = SECRET_PARAM.test(k) || extraSecrets.includes(k) ? "***" : v;
+  }
   return out;
 }
 
@@ -14,8 +22,12 @@ export class RequestLog {
   private entries: RequestLogEntry[] = [];
   private seq = 0;
 
-  add(entry: Omit<RequestLogEntry, "seq">): RequestLogEntry {
-    const full: RequestLogEntry = { seq: ++this.seq, ...entry, params: maskParams(entry.params) };
+  add(entry: Omit<RequestLogEntry, "seq">, extraSecrets: readonly string[] = []): RequestLogEntry {
+    const full: RequestLogEntry = {
+      seq: ++this.seq,
+      ...entry,
+      params: maskParams(entry.params, extraSecrets),
+    };
     this.entries.push(full);
     return full;
   }

@@ -26,8 +26,17 @@ import { FaultRegistry } from "./faults";
 import { createTestCertificates } from "./idp/certs";
 import { loadState, type PersistedState, STATE_FORMAT, saveState } from "./persistence";
 import { RequestLog } from "./requestLog";
-import type { ActionSpec, ServiceDefinition } from "./service";
+import {
+  type ActionSpec,
+  matchRoute,
+  type PathServiceDefinition,
+  RouteMethodNotAllowed,
+  type RouteResult,
+  type RouteSpec,
+  type ServiceDefinition,
+} from "./service";
 import { createImsService } from "./services/ims";
+import { createOAuthService } from "./services/oauth";
 import { createRamService, DEFAULT_RAM_LIMITS, type RamState } from "./services/ram";
 import { authorizeCaller } from "./services/ram/permissions";
 import { createStsService } from "./services/sts";
@@ -72,6 +81,8 @@ export class EmulatorCore {
   private httpsServer: Server | undefined;
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly byVersion = new Map<string, ServiceDefinition>();
+  /** Path-routed services (OAuth), in registration order. */
+  private readonly pathServices = new Map<string, PathServiceDefinition>();
   private readonly stateFile: string | undefined;
   private server: Server | undefined;
 
@@ -98,17 +109,21 @@ export class EmulatorCore {
     this.credentials = new CredentialStore(root, this.now);
     this.faults = new FaultRegistry(options.seed ?? 1);
 
-    const ims = createImsService({
-      accountId: this.accountId,
-      limits: { ...DEFAULT_OIDC_LIMITS, ...options.limits?.oidc },
-      fingerprintCase: options.fingerprintCase ?? "preserve",
-      now: this.now,
-    });
     const ram = createRamService({
       accountId: this.accountId,
       limits: { ...DEFAULT_RAM_LIMITS, ...options.limits?.ram },
       reshapeTrustPolicies: options.reshapeTrustPolicies ?? true,
       now: this.now,
+    });
+    const site = options.site ?? "cn";
+    if (site !== "cn" && site !== "intl") throw new Error(`site must be "cn" or "intl", got ${String(site)}`);
+    const ims = createImsService({
+      accountId: this.accountId,
+      limits: { ...DEFAULT_OIDC_LIMITS, ...options.limits?.oidc },
+      fingerprintCase: options.fingerprintCase ?? "preserve",
+      now: this.now,
+      site,
+      ram: ram.state,
     });
     this.ram = ram.state;
     this.register(ims);
@@ -124,6 +139,15 @@ export class EmulatorCore {
         outboundTimeoutMs: options.outboundTimeoutMs ?? 5000,
       }),
     );
+    this.registerPaths(
+      createOAuthService({
+        accountId: this.accountId,
+        applications: ims.applications,
+        ram: ram.state,
+        credentials: this.credentials,
+        now: this.now,
+      }),
+    );
     this.httpsOption = options.https;
     this.httpsPortOption = options.httpsPort;
 
@@ -136,6 +160,27 @@ export class EmulatorCore {
     if (this.services.has(service.name)) throw new Error(`service ${service.name} is already registered`);
     this.services.set(service.name, service);
     this.byVersion.set(service.version, service);
+  }
+
+  /**
+   * Adds a path-routed service (OAuth; SCIM later). Its name shares the namespace of the RPC
+   * services (state file, log, faults); a method and path may be routed to one service only.
+   */
+  registerPaths(service: PathServiceDefinition): void {
+    if (this.services.has(service.name) || this.pathServices.has(service.name)) {
+      throw new Error(`service ${service.name} is already registered`);
+    }
+    for (const route of service.routes) {
+      if (route.path === "/" || route.path.startsWith(CONTROL_PREFIX)) {
+        throw new Error(`path ${route.path} is reserved`);
+      }
+      for (const other of this.pathServices.values()) {
+        if (other.routes.some((r) => r.method === route.method && r.path === route.path)) {
+          throw new Error(`${route.method} ${route.path} is already routed to ${other.name}`);
+        }
+      }
+    }
+    this.pathServices.set(service.name, service);
   }
 
   async listen(port: number, host: string): Promise<void> {
@@ -226,6 +271,7 @@ export class EmulatorCore {
   snapshot(): PersistedState {
     const services: Record<string, unknown> = {};
     for (const [name, s] of this.services) services[name] = s.snapshot();
+    for (const [name, s] of this.pathServices) services[name] = s.snapshot();
     return {
       format: STATE_FORMAT,
       accountId: this.accountId,
@@ -238,11 +284,15 @@ export class EmulatorCore {
     for (const [name, s] of this.services) {
       if (state.services[name] !== undefined) s.restore(state.services[name]);
     }
+    for (const [name, s] of this.pathServices) {
+      if (state.services[name] !== undefined) s.restore(state.services[name]);
+    }
     this.credentials.restore(state.stsCredentials);
   }
 
   reset(): void {
     for (const s of this.services.values()) s.reset();
+    for (const s of this.pathServices.values()) s.reset();
     this.credentials.reset();
     this.log.reset();
     this.faults.reset();
@@ -314,7 +364,92 @@ export class EmulatorCore {
       );
       return;
     }
+    for (const service of this.pathServices.values()) {
+      const match = matchRoute(service.routes, (req.method ?? "GET").toUpperCase(), rawPath);
+      if (match.allowed.length > 0) {
+        await this.handlePath(req, res, service, match, rawPath, rawQuery, body);
+        return;
+      }
+    }
     await this.handleApi(req, res, rawPath, rawQuery, body);
+  }
+
+  /** A path-routed call: faults, the route, persistence, the log; the service shapes every answer. */
+  private async handlePath(
+    req: IncomingMessage,
+    res: ServerResponse,
+    service: PathServiceDefinition,
+    match: { route?: RouteSpec; allowed: string[] },
+    rawPath: string,
+    rawQuery: string,
+    body: Buffer,
+  ): Promise<void> {
+    const started = performance.now();
+    const time = new Date(this.now()).toISOString();
+    const requestId = newRequestId();
+    const headers = headerMap(req.rawHeaders);
+    const method = (req.method ?? "GET").toUpperCase();
+    const params: Record<string, string> = {};
+    for (const [k, v] of parseQueryPairs(rawQuery)) params[k] = v;
+    const contentType = headers.get("content-type")?.[0] ?? "";
+    if (body.length > 0 && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+      for (const [k, v] of parseQueryPairs(body.toString("utf8"))) params[k] = v;
+    }
+    const route = match.route;
+    const action = route?.action ?? "";
+    let fault: FaultSpec | undefined;
+    let error: string | undefined;
+    const log = (status: number, code?: string): void => {
+      this.log.add(
+        {
+          time,
+          service: service.name,
+          version: "",
+          action,
+          method,
+          path: rawPath,
+          status,
+          ...(code === undefined ? {} : { code }),
+          params,
+          ...(fault === undefined ? {} : { fault: fault.kind }),
+          ...(error === undefined ? {} : { error }),
+          durationMs: performance.now() - started,
+        },
+        route?.secretParams ?? [],
+      );
+    };
+
+    let result: RouteResult;
+    try {
+      if (!route) throw new RouteMethodNotAllowed(method, match.allowed);
+      fault = this.faults.take(service.name, route.action);
+      if (fault?.kind === "drop") {
+        log(0);
+        req.socket.destroy();
+        return;
+      }
+      if (fault) await applyFault(fault);
+      try {
+        result = await route.handle({ method, path: rawPath, params, headers, body, requestId });
+      } finally {
+        // A failed call may change state too (a reused OAuth code revokes tokens).
+        if (route.mutates) this.persist();
+      }
+    } catch (e) {
+      const answer = service.errorResult(e, requestId);
+      result = answer.result;
+      error = answer.bug;
+    }
+    const errorCode = result.status >= 400 ? result.body?.error : undefined;
+    log(result.status, typeof errorCode === "string" ? errorCode : undefined);
+    const payload = result.body === undefined ? "" : JSON.stringify(result.body);
+    res.writeHead(result.status, {
+      ...(result.body === undefined ? {} : { "content-type": "application/json;charset=utf-8" }),
+      "content-length": Buffer.byteLength(payload),
+      "x-acs-request-id": requestId,
+      ...result.headers,
+    });
+    res.end(payload);
   }
 
   private async handleApi(

@@ -88,3 +88,85 @@ export function parseParams<S extends z.ZodType>(
 function throwError(err: AlibabaError): never {
   throw err;
 }
+
+// ---- Path-routed services ----------------------------------------------------------------------
+
+/**
+ * A request to a path-routed service (OAuth today; SCIM later). Unlike RPC actions, these are
+ * routed by method and path, answer their own JSON (not Alibaba's envelope) and may redirect.
+ */
+export interface RouteRequest {
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  /** Query parameters, then form-body parameters (the body wins on a repeated name). */
+  params: Readonly<Record<string, string>>;
+  /** Lower-cased header names; repeated headers keep every value. */
+  headers: ReadonlyMap<string, string[]>;
+  /** The raw body (JSON APIs such as SCIM read it themselves). */
+  body: Buffer;
+  requestId: string;
+}
+
+export interface RouteResult {
+  status: number;
+  /** Extra response headers, e.g. `location` of a 302. */
+  headers?: Readonly<Record<string, string>>;
+  /** Serialized as JSON; omitted for an empty body (redirects). */
+  body?: Record<string, unknown>;
+}
+
+export interface RouteSpec {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** An exact path (`/v1/token`), or a prefix ending in `/*` (`/Users/*`, for SCIM ids). */
+  path: string;
+  /** The name in the request log and in fault specs: "Token". */
+  action: string;
+  /** True when the route changes state (the state file is saved afterwards). */
+  mutates: boolean;
+  /**
+   * Parameter names whose values are secrets beyond the generic rule (names matching
+   * /secret|token|password|signature/i), e.g. `code`, `code_verifier`: logged as "***".
+   */
+  secretParams?: readonly string[];
+  handle(req: RouteRequest): RouteResult | Promise<RouteResult>;
+}
+
+export interface PathServiceDefinition {
+  /** Lower-case key used in the request log, faults and the state file: "oauth". */
+  name: string;
+  routes: readonly RouteSpec[];
+  /**
+   * Turns anything a route threw (its own errors, an `AlibabaError` from an injected fault, a bug)
+   * into this service's error answer. `bug` is set for surprises, for the log.
+   */
+  errorResult(e: unknown, requestId: string): { result: RouteResult; bug?: string };
+  snapshot(): unknown;
+  restore(snapshot: unknown): void;
+  reset(): void;
+}
+
+/** Given to `errorResult` when the path is routed but not with this method. */
+export class RouteMethodNotAllowed extends Error {
+  constructor(
+    readonly method: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`${method} is not allowed; use ${allowed.join(", ")}`);
+    this.name = "RouteMethodNotAllowed";
+  }
+}
+
+/** The route of a method and path, if any; `allowed` lists the methods the path has (empty: unknown path). */
+export function matchRoute(
+  routes: readonly RouteSpec[],
+  method: string,
+  path: string,
+): { route?: RouteSpec; allowed: string[] } {
+  const fits = (r: RouteSpec): boolean =>
+    r.path.endsWith("/*")
+      ? path.startsWith(r.path.slice(0, -1)) && path.length > r.path.length - 1
+      : r.path === path;
+  const onPath = routes.filter(fits);
+  return { route: onPath.find((r) => r.method === method), allowed: onPath.map((r) => r.method) };
+}

@@ -47,6 +47,12 @@ export interface EmulatorOptions {
   httpsPort?: number;
   /** How IMS echoes fingerprints back; unknown in public docs, default "preserve". */
   fingerprintCase?: "preserve" | "lower" | "upper";
+  /**
+   * The Alibaba Cloud site of the emulated account: "cn" (aliyun.com, default) or "intl"
+   * (alibabacloud.com). It decides which AppId is the official-cli application
+   * (`IMS_APP.officialCliAppId`); the other site's id is unknown to this account.
+   */
+  site?: "cn" | "intl";
   /** Seed of the PRNG behind ratio faults. Default 1. */
   seed?: number;
   /**
@@ -62,13 +68,22 @@ export interface RequestLogEntry {
   time: string;
   /** Service key ("ims"), or "" when the version matched no service. */
   service: string;
+  /** RPC API version; "" for path-routed services (OAuth). */
   version: string;
+  /** RPC action, or a path-routed service's route name ("Authorize", "Token", "Exchange"). */
   action: string;
+  /** Path-routed services only: the HTTP method and path (no query). */
+  method?: string;
+  path?: string;
   /** HTTP status answered; 0 when the connection was dropped by a fault. */
   status: number;
   /** Alibaba error code, for failures. */
   code?: string;
-  /** Parameters (query + form body); names matching /secret|token|password|signature/i are "***". */
+  /**
+   * Parameters (query + form body); names matching /secret|token|password|signature/i, and the
+   * secrets a path-routed service declares (OAuth `code`, `code_verifier`), are "***". Headers
+   * (e.g. `Authorization: Bearer ...`) are never logged.
+   */
   params: Record<string, string>;
   /** True for out-of-band console edits. */
   console?: boolean;

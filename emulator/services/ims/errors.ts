@@ -141,3 +141,114 @@ export function invalidRange(name: string, value: number, min: number, max: numb
 export function invalidMarker(): AlibabaError {
   return new AlibabaError(400, "InvalidParameter.Marker", "The parameter Marker is invalid.");
 }
+
+// ---- External (official) applications and assignments ----------------------------------------
+// None of these codes is published (the application pages point to the error center, §2.1).
+
+/**
+ * An AppId that is no official application of this site (unknown, or the other site's
+ * official-cli). `EntityNotExist.Application` is observed for IMS DeleteApplication (public
+ * code); using it for external applications is a guess.
+ */
+export function applicationNotExist(appId: string): AlibabaError {
+  return new AlibabaError(404, "EntityNotExist.Application", `The application does not exist: ${appId}.`);
+}
+
+/** Guess: Get/Deprovision/assignments on an official application not provisioned in this account. */
+export function externalApplicationNotExist(appId: string): AlibabaError {
+  return new AlibabaError(
+    404,
+    "EntityNotExist.ExternalApplication",
+    `The application ${appId} is not provisioned in this account; call ProvisionExternalApplication first.`,
+  );
+}
+
+/** Guess: ProvisionExternalApplication on an application already provisioned. */
+export function externalApplicationAlreadyExists(appId: string): AlibabaError {
+  return new AlibabaError(
+    409,
+    "EntityAlreadyExists.ExternalApplication",
+    `The application ${appId} is already provisioned in this account.`,
+  );
+}
+
+/** Guess: a scope the application does not define. */
+export function invalidScope(scope: string, allowed: readonly string[]): AlibabaError {
+  return new AlibabaError(
+    400,
+    "InvalidParameter.Scopes",
+    `The scope ${JSON.stringify(scope)} is not defined by the application; allowed: ${allowed.join(";")}.`,
+  );
+}
+
+/** Guess: PrincipalType other than `user` or `role` (lower-case only; groups are no principal type). */
+export function invalidPrincipalType(value: string): AlibabaError {
+  return new AlibabaError(
+    400,
+    "InvalidParameter.PrincipalType",
+    `The parameter PrincipalType must be user or role (lower-case); got ${JSON.stringify(value)}.`,
+  );
+}
+
+/** Guess: a user PrincipalName that is not `<username>@<domain>`. */
+export function invalidPrincipalName(detail: string): AlibabaError {
+  return new AlibabaError(
+    400,
+    "InvalidParameter.PrincipalName.Format",
+    `The parameter PrincipalName is invalid: ${detail}.`,
+  );
+}
+
+/** Guess: the same principal assigned twice. */
+export function assignmentAlreadyExists(principalType: string, principalName: string): AlibabaError {
+  return new AlibabaError(
+    409,
+    "EntityAlreadyExists.ApplicationAssignment",
+    `The ${principalType} ${principalName} is already assigned to the application.`,
+  );
+}
+
+/** Guess: deleting an assignment that does not exist. */
+export function assignmentNotExist(principalType: string, principalName: string): AlibabaError {
+  return new AlibabaError(
+    404,
+    "EntityNotExist.ApplicationAssignment",
+    `The ${principalType} ${principalName} is not assigned to the application.`,
+  );
+}
+
+// ---- Users (IMS view of the RAM user store) --------------------------------------------------
+
+/** Documented RAM code (§5.5 error list), reused by IMS. */
+export function userNotExist(what: string): AlibabaError {
+  return new AlibabaError(404, "EntityNotExist.User", `The user does not exist: ${what}.`);
+}
+
+/** Documented RAM code (§6.3), for a role PrincipalName that names no role. */
+export function roleNotExist(roleName: string): AlibabaError {
+  return new AlibabaError(404, "EntityNotExist.Role", `The role not exists: ${roleName}.`);
+}
+
+/**
+ * Guess: a UserPrincipalName whose domain is not this account's default domain
+ * (`<account-id>.onaliyun.com` in the emulator).
+ */
+export function invalidUserPrincipalNameDomain(upn: string, domain: string): AlibabaError {
+  return new AlibabaError(
+    400,
+    "InvalidParameter.UserPrincipalName.Domain",
+    `The domain of UserPrincipalName ${upn} must be the account's default domain ${domain}.`,
+  );
+}
+
+/**
+ * Guess: GetUser/DeleteUser with none (`MissingParameter.<first>`) or more than one
+ * (`InvalidParameter`) of the identifying parameters; the SDK says "specify only one".
+ */
+export function exactlyOneOf(names: readonly string[], given: number): AlibabaError {
+  return new AlibabaError(
+    400,
+    given === 0 ? `MissingParameter.${names[0] ?? "Parameter"}` : "InvalidParameter",
+    `Specify exactly one of ${names.join(", ")}; got ${given}.`,
+  );
+}

@@ -5,7 +5,10 @@
 import { z } from "zod";
 import { type ActionMap, type ActionSpec, parseParams } from "../../service";
 import { isoSeconds } from "../../util";
+import type { UserRecord } from "../ram/state";
+import type { ApplicationView, AssignmentView, ImsApplications } from "./applications";
 import type { ImsState, OidcProviderRecord } from "./state";
+import type { ImsUsers } from "./users";
 
 /** The OIDCProvider object of Create, Get, Update, the Add and Remove actions, and each List item. */
 export function oidcProviderBody(state: ImsState, p: OidcProviderRecord): Record<string, unknown> {
@@ -21,6 +24,64 @@ export function oidcProviderBody(state: ImsState, p: OidcProviderRecord): Record
     UpdateDate: isoSeconds(p.updatedMs),
     GmtCreate: String(p.createdMs),
     GmtModified: String(p.updatedMs),
+  };
+}
+
+/** The ExternalApplication object of Get/Provision and each ListExternalApplications item. */
+export function externalApplicationBody(apps: ImsApplications, a: ApplicationView): Record<string, unknown> {
+  return {
+    ForeignAppId: a.appId,
+    DisplayName: a.app.displayName,
+    AppPrincipalName: apps.appPrincipalName(a.app),
+    TenantId: apps.accountId,
+    // Epoch milliseconds as strings (the SDK's examples: "1737534146000").
+    CreateDate: String(a.createdMs),
+    UpdateDate: String(a.updatedMs),
+    DelegatedScope: {
+      PredefinedScopes: {
+        PredefinedScope: a.app.scopes
+          .filter((s) => a.scopes.includes(s.name))
+          .map((s) => ({ Name: s.name, Description: s.description })),
+      },
+    },
+  };
+}
+
+/**
+ * One ListApplicationAssignments item. No SDK model exists and the docs stored here show no
+ * response table (alibaba-api.md §2.1), so this shape is CHOSEN, in one place: the list is wrapped
+ * like every IMS list (`ApplicationAssignments.ApplicationAssignment[]`, with `IsTruncated` and
+ * `Marker` only when truncated); each item echoes the request's three names plus `CreateDate`
+ * (ISO-8601 seconds, like IMS user dates). CreateApplicationAssignment and Delete answer
+ * `RequestId` only (documented for Create, by symmetry for Delete).
+ */
+export function assignmentBody(a: AssignmentView): Record<string, unknown> {
+  return {
+    AppId: a.appId,
+    PrincipalType: a.principalType,
+    PrincipalName: a.displayName,
+    CreateDate: isoSeconds(a.createdMs),
+  };
+}
+
+/** The IMS User object; `extra` adds the fields only some models have (GetUser's UserName, ListUsers' Status). */
+export function imsUserBody(
+  users: ImsUsers,
+  u: UserRecord,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    UserPrincipalName: users.userPrincipalName(u),
+    UserId: u.userId,
+    DisplayName: u.displayName,
+    Comments: u.comments,
+    Email: u.email,
+    MobilePhone: u.mobilePhone,
+    CreateDate: isoSeconds(u.createdMs),
+    UpdateDate: isoSeconds(u.updatedMs),
+    // Guess: every emulated user is made by hand (not SCIM or CloudSSO).
+    ProvisionType: "Manual",
+    ...extra,
   };
 }
 
@@ -54,6 +115,28 @@ const updateParams = z.object({
 const listParams = z.object({ Marker: optional, MaxItems: integer });
 const clientIdParams = z.object({ OIDCProviderName: required, ClientId: required });
 const fingerprintParams = z.object({ OIDCProviderName: required, Fingerprint: required });
+const appIdParams = z.object({ AppId: required });
+const provisionParams = z.object({ AppId: required, Scopes: optional });
+const assignmentParams = z.object({ AppId: required, PrincipalType: required, PrincipalName: required });
+const listAssignmentParams = z.object({ AppId: required, Marker: optional, MaxItems: integer });
+/** Absent and empty mean the same: "not given". */
+const optionalId = z
+  .string()
+  .optional()
+  .transform((s) => (s === "" ? undefined : s));
+const createUserParams = z.object({
+  UserPrincipalName: required,
+  DisplayName: required,
+  Comments: optional,
+  Email: optional,
+  MobilePhone: optional,
+});
+const getUserParams = z.object({
+  UserPrincipalName: optionalId,
+  UserId: optionalId,
+  UserAccessKeyId: optionalId,
+});
+const deleteUserParams = z.object({ UserPrincipalName: optionalId, UserId: optionalId });
 
 export type ImsAction =
   | "CreateOIDCProvider"
@@ -64,9 +147,21 @@ export type ImsAction =
   | "AddClientIdToOIDCProvider"
   | "RemoveClientIdFromOIDCProvider"
   | "AddFingerprintToOIDCProvider"
-  | "RemoveFingerprintFromOIDCProvider";
+  | "RemoveFingerprintFromOIDCProvider"
+  | "ListExternalApplications"
+  | "GetExternalApplication"
+  | "ProvisionExternalApplication"
+  | "DeprovisionExternalApplication"
+  | "CreateApplicationAssignment"
+  | "ListApplicationAssignments"
+  | "DeleteApplicationAssignment"
+  | "CreateUser"
+  | "GetUser"
+  | "DeleteUser"
+  | "ListUsers"
+  | "GetDefaultDomain";
 
-export function imsActions(state: ImsState): ActionMap<ImsAction> {
+export function imsActions(state: ImsState, apps: ImsApplications, users: ImsUsers): ActionMap<ImsAction> {
   const one = (p: OidcProviderRecord) => ({ OIDCProvider: oidcProviderBody(state, p) });
   const mutation = (handle: ActionSpec["handle"]): ActionSpec => ({ mutates: true, handle });
   const query = (handle: ActionSpec["handle"]): ActionSpec => ({ mutates: false, handle });
@@ -126,6 +221,84 @@ export function imsActions(state: ImsState): ActionMap<ImsAction> {
     RemoveFingerprintFromOIDCProvider: mutation((params) => {
       const p = parseParams(fingerprintParams, params);
       return one(state.removeFingerprint(p.OIDCProviderName, p.Fingerprint));
+    }),
+
+    // ---- External applications (the SDK has no ListExternalApplicationsRequest: no parameters) --
+    ListExternalApplications: query(() => ({
+      IsTruncated: false,
+      ExternalApplications: {
+        ExternalApplication: apps.list().map((a) => externalApplicationBody(apps, a)),
+      },
+    })),
+    GetExternalApplication: query((params) => ({
+      ExternalApplication: externalApplicationBody(apps, apps.get(parseParams(appIdParams, params).AppId)),
+    })),
+    ProvisionExternalApplication: mutation((params) => {
+      const p = parseParams(provisionParams, params);
+      return { ExternalApplication: externalApplicationBody(apps, apps.provision(p.AppId, p.Scopes)) };
+    }),
+    DeprovisionExternalApplication: mutation((params) => {
+      apps.deprovision(parseParams(appIdParams, params).AppId);
+      return {};
+    }),
+
+    // ---- Application assignments (no SDK operation: called through callApi) --------------------
+    CreateApplicationAssignment: mutation((params) => {
+      const p = parseParams(assignmentParams, params);
+      apps.createAssignment(p.AppId, p.PrincipalType, p.PrincipalName);
+      return {};
+    }),
+    ListApplicationAssignments: query((params) => {
+      const p = parseParams(listAssignmentParams, params);
+      const page = apps.listAssignments(p.AppId, { marker: p.Marker, maxItems: p.MaxItems });
+      return {
+        IsTruncated: page.isTruncated,
+        ...(page.marker === undefined ? {} : { Marker: page.marker }),
+        ApplicationAssignments: { ApplicationAssignment: page.items.map(assignmentBody) },
+      };
+    }),
+    DeleteApplicationAssignment: mutation((params) => {
+      const p = parseParams(assignmentParams, params);
+      apps.deleteAssignment(p.AppId, p.PrincipalType, p.PrincipalName);
+      return {};
+    }),
+
+    // ---- Users (the RAM user store) ------------------------------------------------------------
+    CreateUser: mutation((params) => {
+      const p = parseParams(createUserParams, params);
+      const u = users.create({
+        userPrincipalName: p.UserPrincipalName,
+        displayName: p.DisplayName,
+        comments: p.Comments,
+        email: p.Email,
+        mobilePhone: p.MobilePhone,
+      });
+      return { User: imsUserBody(users, u) };
+    }),
+    GetUser: query((params) => {
+      const p = parseParams(getUserParams, params);
+      const u = users.get({
+        userPrincipalName: p.UserPrincipalName,
+        userId: p.UserId,
+        userAccessKeyId: p.UserAccessKeyId,
+      });
+      return { User: imsUserBody(users, u, { UserName: u.userName }) };
+    }),
+    DeleteUser: mutation((params) => {
+      const p = parseParams(deleteUserParams, params);
+      users.delete({ userPrincipalName: p.UserPrincipalName, userId: p.UserId });
+      return {};
+    }),
+    // The emulated account has no alias: its default domain is `<account-id>.onaliyun.com`.
+    GetDefaultDomain: query(() => ({ DefaultDomainName: users.defaultDomain })),
+    ListUsers: query((params) => {
+      const p = parseParams(listParams, params);
+      const page = users.list({ marker: p.Marker, maxItems: p.MaxItems });
+      return {
+        IsTruncated: page.isTruncated,
+        ...(page.marker === undefined ? {} : { Marker: page.marker }),
+        Users: { User: page.items.map((u) => imsUserBody(users, u, { Status: "active" })) },
+      };
     }),
   };
 }

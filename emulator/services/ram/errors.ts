@@ -132,6 +132,11 @@ export function invalidSessionDuration(name: string, value: number, min: number,
   );
 }
 
+/** Guess: a Marker this emulator did not hand out (IMS ListUsers on the RAM user store). */
+export function invalidMarker(): AlibabaError {
+  return new AlibabaError(400, "InvalidParameter.Marker", "The parameter Marker is invalid.");
+}
+
 /** Guess: PolicyType other than System or Custom. */
 export function invalidPolicyType(value: string): AlibabaError {
   return new AlibabaError(

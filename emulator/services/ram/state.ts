@@ -9,7 +9,7 @@
  */
 import { randomInt } from "node:crypto";
 import { z } from "zod";
-import { RAM_ROLE } from "../../../provider/limits";
+import { RAM_ROLE, RAM_USER } from "../../../provider/limits";
 import { PolicyParseError, parseTrustPolicy } from "../../../provider/trust/policy";
 import { SYSTEM_POLICIES, systemPolicy } from "./catalogue";
 import * as E from "./errors";
@@ -27,15 +27,6 @@ export const DEFAULT_RAM_LIMITS: RamLimits = {
   maxSystemPolicies: RAM_ROLE.maxSystemPolicies,
   maxCustomPolicies: RAM_ROLE.maxCustomPolicies,
 };
-
-/**
- * RAM user name and display name (CreateUser, alibaba-api.md §5.5). Not in provider/limits.ts yet
- * (read-only for this change): move them there when the provider grows users.
- */
-export const RAM_USER = {
-  name: { maxLength: 64, pattern: /^[A-Za-z0-9._-]+$/, rule: "letters, digits, '.', '-' and '_'" },
-  displayName: { maxLength: 128 },
-} as const;
 
 /** Guess: custom policy description limit (RAM documents 1-1024 for descriptions). */
 const POLICY_DESCRIPTION_MAX = 1024;
@@ -109,6 +100,16 @@ export interface PolicyView {
 
 export type PolicyType = "System" | "Custom";
 
+/** A RAM identity that can be deleted out from under something that names it (an assignment). */
+export type PrincipalKind = "user" | "role";
+export type PrincipalDeletedListener = (kind: PrincipalKind, name: string) => void;
+
+export interface UserListPage {
+  items: UserRecord[];
+  isTruncated: boolean;
+  marker?: string;
+}
+
 /**
  * RAM's reshaping of a stored trust policy: keys sorted at every level, `Statement` always a
  * list, `Principal` entries and condition values always lists, pretty-printed with 2 spaces.
@@ -167,8 +168,21 @@ export class RamState {
   private roles = new Map<string, RoleRecord>();
   private policies = new Map<string, CustomPolicyRecord>();
   private users = new Map<string, UserRecord>();
+  private readonly principalDeletedListeners: PrincipalDeletedListener[] = [];
 
   constructor(private readonly opts: RamStateOptions) {}
+
+  /**
+   * Called after a user or role is deleted (by RAM or IMS), with its stored name. IMS uses it to
+   * drop the application assignments that name the principal.
+   */
+  onPrincipalDeleted(listener: PrincipalDeletedListener): void {
+    this.principalDeletedListeners.push(listener);
+  }
+
+  private principalDeleted(kind: PrincipalKind, name: string): void {
+    for (const listener of this.principalDeletedListeners) listener(kind, name);
+  }
 
   get accountId(): string {
     return this.opts.accountId;
@@ -252,6 +266,13 @@ export class RamState {
     const role = this.mustGetRole(roleName);
     if (role.policies.length > 0) throw E.deleteConflictRolePolicy(role.roleName);
     this.roles.delete(key(roleName));
+    this.principalDeleted("role", role.roleName);
+  }
+
+  /** The role with this name (case-insensitive), if any. */
+  findRole(roleName: string): RoleRecord | undefined {
+    const r = this.roles.get(key(roleName));
+    return r ? structuredClone(r) : undefined;
   }
 
   attachPolicyToRole(policyType: string, policyName: string, roleName: string): void {
@@ -383,8 +404,46 @@ export class RamState {
   }
 
   deleteUser(userName: string): void {
-    if (!this.users.has(key(userName))) throw E.userNotExist(userName);
+    const u = this.users.get(key(userName));
+    if (!u) throw E.userNotExist(userName);
     this.users.delete(key(userName));
+    this.principalDeleted("user", u.userName);
+  }
+
+  /** The user with this name (case-insensitive), if any. */
+  findUser(userName: string): UserRecord | undefined {
+    const u = this.users.get(key(userName));
+    return u ? { ...u } : undefined;
+  }
+
+  findUserById(userId: string): UserRecord | undefined {
+    for (const u of this.users.values()) if (u.userId === userId) return { ...u };
+    return undefined;
+  }
+
+  /** `acs:ram::<account>:user/<UserName>`, the principal of a user's STS credentials. */
+  userArn(userName: string): string {
+    return `acs:ram::${this.opts.accountId}:user/${userName}`;
+  }
+
+  /**
+   * Users ordered by lower-cased name. The Marker is opaque to callers; here it encodes the key of
+   * the next user, so a deletion between pages skips nothing. Range checks are the caller's.
+   */
+  listUsers(opts: { marker?: string; maxItems: number }): UserListPage {
+    let from = "";
+    if (opts.marker !== undefined && opts.marker !== "") {
+      const decoded = Buffer.from(opts.marker, "base64url").toString("utf8");
+      if (!decoded.startsWith("user:")) throw E.invalidMarker();
+      from = decoded.slice("user:".length);
+    }
+    const all = [...this.users.entries()]
+      .filter(([k]) => k >= from)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const items = all.slice(0, opts.maxItems).map(([, u]) => ({ ...u }));
+    const next = all[opts.maxItems];
+    if (next === undefined) return { items, isTruncated: false };
+    return { items, isTruncated: true, marker: Buffer.from(`user:${next[0]}`).toString("base64url") };
   }
 
   // ---- Snapshot ------------------------------------------------------------------------------

@@ -1,0 +1,48 @@
+import { AlibabaError } from "../../errors";
+import { type PathServiceDefinition, RouteMethodNotAllowed, type RouteResult } from "../../service";
+import * as E from "./errors";
+import { oauthRoutes } from "./handlers";
+import { type OAuthDependencies, OAuthState } from "./state";
+
+export { OAuthError } from "./errors";
+export {
+  type GrantHandler,
+  OAUTH_LIFETIMES,
+  type OAuthDependencies,
+  OAuthState,
+  type TokenResponse,
+} from "./state";
+
+/**
+ * The OAuth endpoints of the CLI login (`signin.aliyun.com/oauth2/v1/auth`,
+ * `oauth.aliyun.com/v1/token`, `oauth.aliyun.com/v1/exchange`), path-routed on the emulator's one
+ * server. Tokens are persisted by hash (see state.ts); codes are not persisted.
+ */
+export function createOAuthService(deps: OAuthDependencies): PathServiceDefinition & { state: OAuthState } {
+  const state = new OAuthState(deps);
+  return {
+    name: "oauth",
+    routes: oauthRoutes(state),
+    state,
+    errorResult: (e, requestId) => {
+      const answer = (err: E.OAuthError): RouteResult => ({
+        status: err.status,
+        headers: err.headers,
+        body: { error: err.error, error_description: err.message, requestId },
+      });
+      if (e instanceof E.OAuthError) return { result: answer(e) };
+      if (e instanceof RouteMethodNotAllowed) {
+        return { result: answer(E.methodNotAllowed(e.method, e.allowed.join(", "))) };
+      }
+      // Injected faults arrive as Alibaba errors: same status, the code as the OAuth error (guess).
+      if (e instanceof AlibabaError) return { result: answer(new E.OAuthError(e.status, e.code, e.message)) };
+      return {
+        result: answer(E.serverError()),
+        bug: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      };
+    },
+    snapshot: () => state.snapshot(),
+    restore: (s) => state.restore(s),
+    reset: () => state.reset(),
+  };
+}
