@@ -67,3 +67,4 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     issueStsCredentials: async (opts) => core.issueStsCredentials(opts),
   };
 }
+export { type CliLogin, cliOAuthLogin } from "./cliLogin";

@@ -3,11 +3,13 @@
  * engine, against the embedded emulator. Never touches a real account: every
  * client is pointed at the emulator and given the emulator's own keys.
  *
- *   1. pulumi up                    creates the GitHub Actions OIDC provider and a deploy role
- *   2. out-of-band edit             someone changes it in the "console"
- *   3. pulumi preview --refresh     shows exactly that drift
- *   4. pulumi up --refresh          repairs it
- *   5. pulumi destroy               leaves the account empty
+ *   1. pulumi up                    the GitHub Actions OIDC provider, a deploy role, and the
+ *                                   CLI's OAuth login for alice and bob
+ *   2. the CLI's OAuth login        alice (assigned) gets STS credentials; mallory is refused
+ *   3. out-of-band edits            someone changes the provider and unassigns bob in the "console"
+ *   4. pulumi preview --refresh     shows exactly that drift, and the drift gate fails
+ *   5. pulumi up --refresh          repairs it: bob can log in again
+ *   6. pulumi destroy               leaves the account as it was
  *
  * Exits non-zero if any step does not behave as announced.
  */
@@ -15,9 +17,10 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../emulator";
+import { cliOAuthLogin } from "../emulator/cliLogin";
 import { engineEnv, ensurePulumi, REPO_ROOT } from "./engine";
 
-const STEPS = 5;
+const STEPS = 6;
 const DEMO_DIR = path.join(REPO_ROOT, ".demo");
 const STACK = "demo";
 const FINGERPRINT = "6ecaae3f2a354f6a0749ce0e8e56c41260169e11";
@@ -72,6 +75,21 @@ async function roles(emulator: Emulator): Promise<unknown[]> {
   return state.services?.ram?.roles ?? [];
 }
 
+type Assignment = { PrincipalName: string };
+async function cliAssignments(emulator: Emulator, appId: string): Promise<string[]> {
+  const body = (await emulator
+    .console("ims", "ListApplicationAssignments", { AppId: appId })
+    .catch(() => ({}))) as {
+    ApplicationAssignments?: { ApplicationAssignment?: Assignment[] };
+  };
+  return (body.ApplicationAssignments?.ApplicationAssignment ?? [])
+    .map((a) => a.PrincipalName.split("@")[0] ?? "")
+    .sort();
+}
+
+/** official-cli's AppId on the China site, the example's default. */
+const CLI_APP = "4038181954557748008";
+
 async function main(): Promise<void> {
   console.log("Preparing the Pulumi engine (built from source on first use; later runs reuse it)...");
   const binDir = ensurePulumi();
@@ -92,9 +110,14 @@ async function main(): Promise<void> {
     if ((await pulumi(env, ["stack", "init", STACK])).status !== 0) fail("could not create the demo stack");
     await pulumi(env, ["config", "set", "--path", "fingerprints[0]", FINGERPRINT, ...configFile]);
 
+    // The account already has its people: RAM users created long before this stack.
+    for (const user of ["alice", "bob", "mallory"])
+      await emulator.console("ram", "CreateUser", { UserName: user });
+    const upn = (user: string) => `${user}@${emulator.accountId}.onaliyun.com`;
+
     announce(
       1,
-      "pulumi up: create the GitHub Actions OIDC provider and a role only acme/app@main may assume",
+      "pulumi up: the OIDC provider, a role only acme/app@main may assume, and CLI login for alice and bob",
     );
     if ((await pulumi(env, ["up", "--yes", "--skip-preview", ...configFile])).status !== 0)
       fail("pulumi up failed");
@@ -102,19 +125,38 @@ async function main(): Promise<void> {
     if (afterUp.length !== 1 || afterUp[0]?.ClientIds !== "sts.aliyuncs.com")
       fail(`expected one provider with client id sts.aliyuncs.com, found ${JSON.stringify(afterUp)}`);
     if ((await roles(emulator)).length !== 1) fail("expected the deploy role to exist");
+    if ((await cliAssignments(emulator, CLI_APP)).join() !== "alice,bob")
+      fail("expected alice and bob assigned");
 
-    announce(2, "out-of-band edit: someone adds a client ID and rewrites the description in the console");
+    announce(2, "the CLI's OAuth login (PKCE, token, exchange): alice is assigned, mallory is not");
+    const alice = await cliOAuthLogin(emulator.url, CLI_APP, upn("alice"));
+    if (!alice.ok) fail(`alice could not log in: ${alice.error}`);
+    console.log(
+      `    alice: STS credentials ${alice.accessKeyId.slice(0, 8)}..., valid until ${alice.expiration}`,
+    );
+    const mallory = await cliOAuthLogin(emulator.url, CLI_APP, upn("mallory"));
+    if (mallory.ok) fail("mallory logged in without an assignment");
+    console.log(`    mallory: refused (${mallory.error})`);
+
+    announce(
+      3,
+      "out-of-band edits: someone adds a client ID to the provider and unassigns bob in the console",
+    );
     await emulator.console("ims", "UpdateOIDCProvider", {
       OIDCProviderName: "github-actions",
       ClientIds: "sts.aliyuncs.com,console-added-audience",
       NewDescription: "changed by hand in the console",
     });
-    console.log(
-      "    ClientIds is now sts.aliyuncs.com,console-added-audience; the description was rewritten.",
-    );
+    await emulator.console("ims", "DeleteApplicationAssignment", {
+      AppId: CLI_APP,
+      PrincipalType: "user",
+      PrincipalName: upn("bob"),
+    });
+    if ((await cliOAuthLogin(emulator.url, CLI_APP, upn("bob"))).ok) fail("bob could still log in");
+    console.log("    the provider now accepts console-added-audience, and bob can no longer log in.");
 
     announce(
-      3,
+      4,
       "pulumi preview --refresh --expect-no-changes: the drift is shown, and the gate fails as it should",
     );
     const preview = await pulumi(
@@ -125,29 +167,37 @@ async function main(): Promise<void> {
       },
     );
     if (preview.status === 0) fail("preview --refresh --expect-no-changes passed despite the drift");
-    if (!preview.output.includes("console-added-audience") || !preview.output.includes("description"))
-      fail("the preview did not name the drifted client ID and description");
+    for (const expected of ["console-added-audience", "description", "cli-bob"])
+      if (!preview.output.includes(expected)) fail(`the preview did not show the drift in ${expected}`);
 
-    announce(4, "pulumi up --refresh: repair the drift");
+    announce(5, "pulumi up --refresh: repair the drift");
     if ((await pulumi(env, ["up", "--refresh", "--yes", "--skip-preview", ...configFile])).status !== 0)
       fail("pulumi up --refresh failed");
     const repaired = await providers(emulator);
     if (repaired[0]?.ClientIds !== "sts.aliyuncs.com" || repaired[0]?.Description.includes("by hand"))
       fail(`the drift was not repaired: ${JSON.stringify(repaired)}`);
+    if (!(await cliOAuthLogin(emulator.url, CLI_APP, upn("bob"))).ok) fail("bob still cannot log in");
+    console.log("    bob can log in again.");
     const clean = await pulumi(env, ["preview", "--refresh", "--expect-no-changes", ...configFile], {
       capture: true,
     });
     if (clean.status !== 0) fail("a preview after the repair still shows changes");
     console.log("    preview --refresh --expect-no-changes now passes: code and account agree.");
 
-    announce(5, "pulumi destroy: remove everything the stack created");
+    announce(6, "pulumi destroy: remove everything the stack created");
     if ((await pulumi(env, ["destroy", "--yes", "--skip-preview", ...configFile])).status !== 0)
       fail("pulumi destroy failed");
     const left = await providers(emulator);
     if (left.length !== 0) fail(`destroy left ${left.length} provider(s) behind`);
     if ((await roles(emulator)).length !== 0) fail("destroy left the role behind");
+    const cliApp = await emulator
+      .console("ims", "GetExternalApplication", { AppId: CLI_APP })
+      .catch(() => undefined);
+    if (cliApp !== undefined) fail("destroy left official-cli installed");
+    const users = (await emulator.state()) as { services: { ram: { users: unknown[] } } };
+    if (users.services.ram.users.length !== 3) fail("destroy touched the account's users");
     await pulumi(env, ["stack", "rm", STACK, "--yes"]);
-    console.log("\nDemo complete: up, drift, repair and destroy all behaved as announced.");
+    console.log("\nDemo complete: up, CLI login, drift, repair and destroy all behaved as announced.");
   } finally {
     await emulator.close();
   }

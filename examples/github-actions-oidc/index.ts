@@ -11,9 +11,19 @@
  *                  token.actions.githubusercontent.com. Omitted: discovered
  *                  from GitHub at every preview (needs network); the emulator
  *                  accepts any 40-hex value.
+ *   site           "cn" or "intl": which official-cli application (default "cn")
+ *   cliUsers       RAM users (they must exist) who may log in to the Alibaba
+ *                  Cloud CLI with OAuth (default ["alice", "bob"])
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OidcProvider, OidcRole, trustPresets } from "alicloud-federation";
+import {
+  ApplicationAssignment,
+  OfficialCliApplication,
+  OidcProvider,
+  OidcRole,
+  type Site,
+  trustPresets,
+} from "alicloud-federation";
 
 const config = new pulumi.Config();
 const repository = config.get("repository") ?? "acme/app";
@@ -40,6 +50,17 @@ const deployer = new OidcRole("github-deployer", {
   policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
 });
 
+// Who may log in to the Alibaba Cloud CLI with OAuth (`aliyun configure --mode
+// OAuth`) instead of long-lived AccessKeys. This replaces two console steps an
+// administrator would otherwise do by hand: install the official-cli
+// application, then assign each user on its Assignments tab. Only assigned
+// identities can log in; removing a line here revokes that person's CLI login.
+const cli = new OfficialCliApplication("official-cli", { site: config.get<Site>("site") ?? "cn" });
+const cliUsers = config.getObject<string[]>("cliUsers") ?? ["alice", "bob"];
+for (const user of cliUsers) {
+  new ApplicationAssignment(`cli-${user}`, { application: cli, principalType: "user", principalName: user });
+}
+
 /** What a role's trust policy names as its Federated principal. */
 export const oidcProviderArn = github.arn;
 export const issuerUrl = github.issuerUrl;
@@ -50,3 +71,6 @@ export const issuanceLimitTime = github.issuanceLimitTime;
 export const roleArn = deployer.arn;
 export const trustedSubjects = deployer.subjects;
 export const attachedPolicies = deployer.policies;
+/** The official-cli AppId (the CLI's OAuth client id for the site). */
+export const cliAppId = cli.appId;
+export const cliLoginUsers = cliUsers;

@@ -1,17 +1,21 @@
 /**
  * The main example (examples/github-actions-oidc) under the real engine: the
- * provider and the deploy role come up, a second up changes nothing although
- * RAM stored the trust policy reshaped, an equivalent rewrite of the trust
- * policy in the console is not drift, a real one is, and destroy empties the
- * account.
+ * provider, the deploy role, official-cli and the team's CLI assignments come
+ * up; a second up changes nothing although RAM stored the trust policy
+ * reshaped; an equivalent rewrite of the trust policy in the console is not
+ * drift, a widened one is; an unassignment in the console is detected and
+ * repaired; destroy removes exactly what the stack created.
  */
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { cliOAuthLogin } from "../../emulator/cliLogin";
 import { REPO_ROOT } from "../../scripts/engine";
 import { type EngineHarness, outputSink, startEngine, writeCalls } from "./engine";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "github-actions-oidc");
+const CLI_APP = "4038181954557748008";
 let h: EngineHarness;
+const upn = (user: string) => `${user}@${h.emulator.accountId}.onaliyun.com`;
 
 beforeAll(async () => {
   h = await startEngine({
@@ -19,6 +23,8 @@ beforeAll(async () => {
     stackName: "e2e-example",
     config: { fingerprints: JSON.stringify(["6ecaae3f2a354f6a0749ce0e8e56c41260169e11"]) },
   });
+  // The team's RAM users exist before the stack, as in a real account.
+  for (const u of ["alice", "bob", "carol"]) await h.emulator.console("ram", "CreateUser", { UserName: u });
 }, 600_000);
 afterAll(async () => h?.close());
 
@@ -27,11 +33,21 @@ const liveRole = async () =>
   ((await h.emulator.console("ram", "GetRole", { RoleName: "github-actions-deployer" })) as { Role: Role })
     .Role;
 
-it("ups the provider and a role only acme/app@main may assume", async () => {
+it("ups the provider, a role only acme/app@main may assume, official-cli and the team's assignments", async () => {
   await h.emulator.clearRequests();
   const res = await h.stack.up();
-  expect(res.summary.resourceChanges).toEqual({ create: 3 });
-  expect(await writeCalls(h.emulator, "ims")).toEqual(["CreateOIDCProvider"]);
+  expect(res.summary.resourceChanges).toEqual({ create: 6 });
+  expect((await writeCalls(h.emulator, "ims")).sort()).toEqual([
+    "CreateApplicationAssignment",
+    "CreateApplicationAssignment",
+    "CreateOIDCProvider",
+    "ProvisionExternalApplication",
+  ]);
+  expect((await cliOAuthLogin(h.emulator.url, CLI_APP, upn("alice"))).ok).toBe(true);
+  expect(await cliOAuthLogin(h.emulator.url, CLI_APP, upn("carol"))).toEqual({
+    ok: false,
+    error: "access_denied",
+  });
   expect(await writeCalls(h.emulator, "ram")).toEqual(["CreateRole", "AttachPolicyToRole"]);
   expect(res.outputs.roleArn?.value).toBe(`acs:ram::${h.emulator.accountId}:role/github-actions-deployer`);
   expect(res.outputs.trustedSubjects?.value).toEqual(["repo:acme/app:ref:refs/heads/main"]);
@@ -46,7 +62,7 @@ it("shows no diff on a second up, although RAM stored the trust policy in anothe
   expect(stored).not.toBe(role.outputs.trustPolicy);
   await h.emulator.clearRequests();
   const res = await h.stack.up({ refresh: true });
-  expect(res.summary.resourceChanges).toEqual({ same: 3 });
+  expect(res.summary.resourceChanges).toEqual({ same: 6 });
   expect(await writeCalls(h.emulator, "ram")).toEqual([]);
   expect(await writeCalls(h.emulator, "ims")).toEqual([]);
 });
@@ -59,7 +75,7 @@ it("treats an equivalent rewrite in the console as no drift, and a widened trust
     NewAssumeRolePolicyDocument: reshaped,
   });
   const same = await h.stack.preview({ refresh: true, expectNoChanges: true });
-  expect(same.changeSummary).toEqual({ same: 3 });
+  expect(same.changeSummary).toEqual({ same: 6 });
 
   const widened = JSON.parse(reshaped);
   for (const st of widened.Statement) {
@@ -85,14 +101,46 @@ it("treats an equivalent rewrite in the console as no drift, and a widened trust
   expect((await liveRole()).AssumeRolePolicyDocument).not.toContain("pull_request");
 });
 
-it("destroy detaches, deletes the role and the provider, and leaves nothing", async () => {
+it("detects an unassignment in the console as drift, and up repairs it", async () => {
+  await h.emulator.console("ims", "DeleteApplicationAssignment", {
+    AppId: CLI_APP,
+    PrincipalType: "user",
+    PrincipalName: upn("bob"),
+  });
+  expect((await cliOAuthLogin(h.emulator.url, CLI_APP, upn("bob"))).ok).toBe(false);
+  const sink = outputSink();
+  const gate = await h.stack.preview({ refresh: true, expectNoChanges: true, onOutput: sink.onOutput }).then(
+    () => "passed",
+    () => "failed",
+  );
+  expect(gate).toBe("failed");
+  expect(sink.lines.join("")).toContain("cli-bob");
+  await h.emulator.clearRequests();
+  const res = await h.stack.up({ refresh: true });
+  expect(res.summary.resourceChanges).toMatchObject({ create: 1 });
+  expect(await writeCalls(h.emulator, "ims")).toEqual(["CreateApplicationAssignment"]);
+  expect((await cliOAuthLogin(h.emulator.url, CLI_APP, upn("bob"))).ok).toBe(true);
+});
+
+it("destroy removes exactly what the stack created", async () => {
   await h.emulator.clearRequests();
   await h.stack.destroy();
   expect(await writeCalls(h.emulator, "ram")).toEqual(["DetachPolicyFromRole", "DeleteRole"]);
-  expect(await writeCalls(h.emulator, "ims")).toEqual(["DeleteOIDCProvider"]);
+  expect((await writeCalls(h.emulator, "ims")).sort()).toEqual([
+    "DeleteApplicationAssignment",
+    "DeleteApplicationAssignment",
+    "DeleteOIDCProvider",
+    "DeprovisionExternalApplication",
+  ]);
   const state = (await h.emulator.state()) as {
-    services: { ims: { oidcProviders: unknown[] }; ram: { roles: unknown[] } };
+    services: { ims: { oidcProviders: unknown[] }; ram: { roles: unknown[]; users: unknown[] } };
   };
   expect(state.services.ims.oidcProviders).toEqual([]);
   expect(state.services.ram.roles).toEqual([]);
+  // The users were not the stack's: they stay.
+  expect(state.services.ram.users).toHaveLength(3);
+  const gone = await h.emulator
+    .console("ims", "GetExternalApplication", { AppId: CLI_APP })
+    .catch((e) => e.code);
+  expect(gone).toBe("EntityNotExist.ExternalApplication");
 });

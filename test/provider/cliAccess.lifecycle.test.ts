@@ -3,6 +3,7 @@ import { $OpenApiUtil } from "@alicloud/openapi-core";
 import Ram, * as $Ram from "@alicloud/ram20150501";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
+import { cliOAuthLogin } from "../../emulator/cliLogin";
 import {
   ApplicationAssignmentProvider as A,
   checkApplicationAssignmentInputs,
@@ -12,7 +13,6 @@ import {
   checkOfficialCliApplicationInputs,
   OFFICIAL_CLI_APP_IDS,
 } from "../../provider/resources/officialCliApplication";
-import { cliOAuthLogin } from "../support/cliLogin";
 import { actions, configOf, startWired } from "./harness";
 
 const APP = OFFICIAL_CLI_APP_IDS.cn;
