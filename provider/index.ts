@@ -1,4 +1,14 @@
 // The package entry: re-exports only.
+
+export {
+  type DirectoryEntry,
+  DirectoryError,
+  entryKey,
+  parseCsv,
+  readDirectory,
+  resourceNameFor,
+  scimUsersFromDirectory,
+} from "./directory";
 export { AlicloudApiError, hasCode, maskSecrets } from "./errors";
 export * as limits from "./limits";
 export { canonicalSet, normalizeFingerprint, normalizeIssuerUrl } from "./normalize";
@@ -43,6 +53,21 @@ export {
   oidcRoleRules,
   type PolicyRef,
 } from "./resources/oidcRole";
+export {
+  checkScimApplicationInputs,
+  SCIM_SCOPE,
+  ScimApplication,
+  type ScimApplicationArgs,
+  type ScimApplicationOutputs,
+  ScimApplicationProvider,
+} from "./resources/scimApplication";
+export {
+  checkScimUserInputs,
+  ScimUser,
+  type ScimUserArgs,
+  type ScimUserOutputs,
+  ScimUserProvider,
+} from "./resources/scimUser";
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export { CONFIG_KEYS, ENV_KEYS, type RuntimeSettings } from "./settings";
 export {

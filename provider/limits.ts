@@ -269,3 +269,86 @@ export const RAM_USER = {
    */
   listMaxItems: { min: 1, max: 1000, default: 1000 },
 } as const;
+
+// ================================================================================================
+// OAUTH_APP / SCIM: account-owned IMS OAuth applications (CreateApplication & co.) and SCIM for
+// RAM (alibaba-api.md §4-§5). Added with the emulator's SCIM support; the provider does not use
+// them yet.
+// ================================================================================================
+
+/** The SCIM scope of a ServerApp (alibaba-api.md §4.3). */
+export const SCIM_SCOPE = "/acs/scim";
+
+/** IMS 2019-08-15 OAuth applications owned by the account (alibaba-api.md §4.1-4.3). */
+export const OAUTH_APP = {
+  /** `AppName`: at most 64 characters, letters, digits, `.`, `_`, `-`. */
+  appName: { maxLength: 64, pattern: /^[A-Za-z0-9._-]+$/, rule: "letters, digits, '.', '_' and '-'" },
+  /** `DisplayName`: at most 24 characters. */
+  displayName: { maxLength: 24 },
+  appTypes: ["WebApp", "NativeApp", "ServerApp"] as const,
+  /** `AccessTokenValidity`: 900 to 10800 seconds, default 3600. */
+  accessTokenValidity: { min: 900, max: 10800, default: 3600 },
+  /**
+   * `RefreshTokenValidity`: 7200 to 31536000 seconds. The defaults disagree between sources
+   * (§4.1); these follow the SDK's doc comments ([SDK-IMS]): WebApp and ServerApp 30 days,
+   * NativeApp 90 days (the zh metadata says NativeApp/ServerApp 30 d and WebApp 90 d).
+   */
+  refreshTokenValidity: {
+    min: 7200,
+    max: 31536000,
+    defaults: { WebApp: 2592000, NativeApp: 7776000, ServerApp: 2592000 },
+  },
+  /** Guess: the maximum number of secrets per application is not documented; 2 allows a rotation. */
+  maxSecretsPerApp: 2,
+  /**
+   * ListPredefinedScopes, per AppType. Abridged and partly guessed: `openid`, `aliuid`,
+   * `profile` and `/internal/ram/usersts` (§3.1) for the user-facing types; a ServerApp "currently
+   * supports only SCIM user-sync apps" (§4.1), so only `/acs/scim`, named as in the console.
+   */
+  predefinedScopes: {
+    WebApp: [
+      {
+        name: "openid",
+        description: "Obtains the OpenID of the user. This is the default scope and cannot be deleted.",
+      },
+      {
+        name: "aliuid",
+        description: "Obtains the ID of the Alibaba Cloud account to which the user belongs.",
+      },
+      {
+        name: "profile",
+        description: "Obtains the basic information of the user, such as the user name and display name.",
+      },
+      { name: "/internal/ram/usersts", description: "Gets STS credentials for calling Alibaba Cloud APIs." },
+    ],
+    NativeApp: [
+      {
+        name: "openid",
+        description: "Obtains the OpenID of the user. This is the default scope and cannot be deleted.",
+      },
+      {
+        name: "aliuid",
+        description: "Obtains the ID of the Alibaba Cloud account to which the user belongs.",
+      },
+      {
+        name: "profile",
+        description: "Obtains the basic information of the user, such as the user name and display name.",
+      },
+      { name: "/internal/ram/usersts", description: "Gets STS credentials for calling Alibaba Cloud APIs." },
+    ],
+    ServerApp: [{ name: SCIM_SCOPE, description: "Accesses Cross-Domain Identity Management" }],
+  },
+} as const;
+
+/** SCIM for RAM (alibaba-api.md §5). */
+export const SCIM = {
+  scope: SCIM_SCOPE,
+  /**
+   * ListResponse paging: the doc example shows `itemsPerPage: 30`, so 30 is taken as the default
+   * `count`; `startIndex`/`count` are not documented (RFC 7644 §3.4.2.4 semantics assumed). The
+   * maximum is a guess.
+   */
+  listCount: { default: 30, max: 100 },
+  /** `displayName` of a RAM user (RAM 2015 rule): 1 to 128 characters. */
+  displayName: { maxLength: 128 },
+} as const;

@@ -31,6 +31,13 @@ export interface RuntimeSettings {
    * behind a private CA). `NODE_EXTRA_CA_CERTS` works too.
    */
   caCertificates: string | undefined;
+  /**
+   * SCIM client credentials for `ScimUser`s that are not given a
+   * `ScimApplication`: `alicloud-federation:scimClientId` and
+   * `alicloud-federation:scimClientSecret` (a secret), or
+   * `ALICLOUD_FEDERATION_SCIM_CLIENT_ID` / `_SECRET`.
+   */
+  scim: { clientId: string; clientSecret: string } | undefined;
 }
 
 /** The stack-config keys we read (namespace `alicloud-federation`). */
@@ -41,12 +48,16 @@ export const CONFIG_KEYS = {
   securityToken: "alicloud-federation:securityToken",
   retry: "alicloud-federation:retry",
   caCertificates: "alicloud-federation:caCertificates",
+  scimClientId: "alicloud-federation:scimClientId",
+  scimClientSecret: "alicloud-federation:scimClientSecret",
 } as const;
 
 /** The environment variables we read ourselves (the credential chain reads its own). */
 export const ENV_KEYS = {
   endpoint: "ALICLOUD_FEDERATION_ENDPOINT",
   retry: "ALICLOUD_FEDERATION_RETRY",
+  scimClientId: "ALICLOUD_FEDERATION_SCIM_CLIENT_ID",
+  scimClientSecret: "ALICLOUD_FEDERATION_SCIM_CLIENT_SECRET",
 } as const;
 
 /** Anything with `get(key)`, like the `config` of a dynamic provider's `configure` request. */
@@ -106,7 +117,12 @@ export function runtimeSettings(): RuntimeSettings {
     // The default chain: environment, OIDC role ARN, CLI profile, ECS role...
     credential = new Credential();
   }
-  cached = { endpoint, retry, credential, caCertificates: pick(CONFIG_KEYS.caCertificates) };
+  const scimClientId = pick(CONFIG_KEYS.scimClientId, ENV_KEYS.scimClientId);
+  const scimClientSecret = pick(CONFIG_KEYS.scimClientSecret, ENV_KEYS.scimClientSecret);
+  registerSecret(scimClientSecret);
+  const scim =
+    scimClientId && scimClientSecret ? { clientId: scimClientId, clientSecret: scimClientSecret } : undefined;
+  cached = { endpoint, retry, credential, caCertificates: pick(CONFIG_KEYS.caCertificates), scim };
   return cached;
 }
 

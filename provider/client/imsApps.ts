@@ -151,3 +151,146 @@ export async function listApplicationAssignments(s: Session, appId: string): Pro
   } while (marker || nextToken);
   return out;
 }
+
+/** An OAuth application of the account (IMS CreateApplication). */
+export interface OAuthApplicationRecord {
+  appId: string;
+  appName: string;
+  displayName: string;
+  appType: string;
+  accessTokenValidity: number | undefined;
+  scopes: string[];
+  createDate: string;
+  updateDate: string;
+}
+
+type RawApp = {
+  appId?: string;
+  appName?: string;
+  displayName?: string;
+  appType?: string;
+  accessTokenValidity?: number;
+  createDate?: string;
+  updateDate?: string;
+  delegatedScope?: { predefinedScopes?: { predefinedScope?: Array<{ name?: string }> } };
+};
+
+function toApp(action: string, raw: RawApp | undefined): OAuthApplicationRecord {
+  if (!raw?.appId) throw new Error(`${action}: the response carried no Application`);
+  return {
+    appId: raw.appId,
+    appName: raw.appName ?? "",
+    displayName: raw.displayName ?? "",
+    appType: raw.appType ?? "",
+    accessTokenValidity: raw.accessTokenValidity,
+    scopes: (raw.delegatedScope?.predefinedScopes?.predefinedScope ?? [])
+      .map((p) => p.name ?? "")
+      .filter(Boolean)
+      .sort(),
+    createDate: raw.createDate ?? "",
+    updateDate: raw.updateDate ?? "",
+  };
+}
+
+export interface CreateServerAppInput {
+  appName: string;
+  displayName: string;
+  accessTokenValidity: number;
+  scopes: string[];
+}
+
+/** A ServerApp (no user login) with the given scopes predefined and required. */
+export async function createServerApp(
+  s: Session,
+  input: CreateServerAppInput,
+): Promise<OAuthApplicationRecord> {
+  const action = "CreateApplication";
+  const res = await callApi(action, s, () =>
+    s.ims.createApplicationWithOptions(
+      new $Ims.CreateApplicationRequest({
+        appName: input.appName,
+        displayName: input.displayName,
+        appType: "ServerApp",
+        secretRequired: true,
+        accessTokenValidity: input.accessTokenValidity,
+        predefinedScopes: input.scopes.join(";"),
+        requiredScopes: input.scopes.join(";"),
+      }),
+      s.runtime,
+    ),
+  );
+  return toApp(action, res.body?.application as RawApp | undefined);
+}
+
+export async function getApplication(s: Session, appId: string): Promise<OAuthApplicationRecord> {
+  const action = "GetApplication";
+  const res = await callApi(action, s, () =>
+    s.ims.getApplicationWithOptions(new $Ims.GetApplicationRequest({ appId }), s.runtime),
+  );
+  return toApp(action, res.body?.application as RawApp | undefined);
+}
+
+export async function updateApplication(
+  s: Session,
+  appId: string,
+  changes: { displayName?: string; accessTokenValidity?: number },
+): Promise<OAuthApplicationRecord> {
+  const action = "UpdateApplication";
+  const res = await callApi(action, s, () =>
+    s.ims.updateApplicationWithOptions(
+      new $Ims.UpdateApplicationRequest({
+        appId,
+        newDisplayName: changes.displayName,
+        newAccessTokenValidity: changes.accessTokenValidity,
+      }),
+      s.runtime,
+    ),
+  );
+  return toApp(action, res.body?.application as RawApp | undefined);
+}
+
+export async function deleteApplication(s: Session, appId: string): Promise<void> {
+  await callApi("DeleteApplication", s, () =>
+    s.ims.deleteApplicationWithOptions(new $Ims.DeleteApplicationRequest({ appId }), s.runtime),
+  );
+}
+
+/** The admin consent an internal ServerApp needs before it can get tokens. */
+export async function provisionApplication(s: Session, appId: string, scopes: string[]): Promise<void> {
+  await callApi("ProvisionApplication", s, () =>
+    s.ims.provisionApplicationWithOptions(
+      new $Ims.ProvisionApplicationRequest({
+        appId,
+        scopes: scopes.join(";"),
+      }),
+      s.runtime,
+    ),
+  );
+}
+
+/** A new client secret; its value is shown this once. */
+export async function createAppSecret(
+  s: Session,
+  appId: string,
+): Promise<{ appSecretId: string; value: string }> {
+  const res = await callApi("CreateAppSecret", s, () =>
+    s.ims.createAppSecretWithOptions(new $Ims.CreateAppSecretRequest({ appId }), s.runtime),
+  );
+  const secret = res.body?.appSecret;
+  if (!secret?.appSecretId || !secret.appSecretValue)
+    throw new Error("CreateAppSecret: the response carried no secret");
+  return { appSecretId: secret.appSecretId, value: secret.appSecretValue };
+}
+
+export async function listAppSecretIds(s: Session, appId: string): Promise<string[]> {
+  const res = await callApi("ListAppSecretIds", s, () =>
+    s.ims.listAppSecretIdsWithOptions(new $Ims.ListAppSecretIdsRequest({ appId }), s.runtime),
+  );
+  return (res.body?.appSecrets?.appSecret ?? []).map((x) => x.appSecretId ?? "").filter(Boolean);
+}
+
+export async function deleteAppSecret(s: Session, appId: string, appSecretId: string): Promise<void> {
+  await callApi("DeleteAppSecret", s, () =>
+    s.ims.deleteAppSecretWithOptions(new $Ims.DeleteAppSecretRequest({ appId, appSecretId }), s.runtime),
+  );
+}

@@ -1,0 +1,245 @@
+/**
+ * RAM's SCIM 2.0 service and the OAuth client-credentials token it needs.
+ * https://www.alibabacloud.com/help/en/ram/user-guide/synchronize-accounts-from-an-enterprise-internal-system-to-ram-based-on-scim
+ *
+ * One token per provider process and client, shared by every concurrent call
+ * (single flight), refreshed before it expires, and fetched again once when a
+ * call meets an expired token: a thousand users cost one token request.
+ */
+import { AlicloudApiError, maskSecrets, registerSecret } from "../errors";
+import { parseEndpoint, runtimeSettings } from "../settings";
+import { callApi } from "./call";
+
+/** The SCIM and token endpoints of the China site (alibaba-api.md §5.1). */
+export const PUBLIC_SCIM = {
+  scimBase: "https://scim.aliyun.com",
+  tokenUrl: "https://oauth.aliyun.com/v1/token",
+};
+
+export interface ScimCredentials {
+  /** The ServerApp's AppId (its OAuth client_id). */
+  clientId: string;
+  clientSecret: string;
+}
+
+/** A RAM user as SCIM shows it. */
+export interface ScimUserRecord {
+  id: string;
+  userName: string;
+  displayName: string;
+  externalId: string;
+  created: string;
+  lastModified: string;
+}
+
+interface Endpoints {
+  scimBase: string;
+  tokenUrl: string;
+}
+
+function endpoints(): Endpoints {
+  const { endpoint } = runtimeSettings();
+  if (!endpoint) return PUBLIC_SCIM;
+  const { protocol, host } = parseEndpoint(endpoint);
+  // The emulator (or a gateway) serves SCIM at its root and the token at /v1/token.
+  return { scimBase: `${protocol}://${host}`, tokenUrl: `${protocol}://${host}/v1/token` };
+}
+
+/** An HTTP failure, in the shape `callApi` understands (status, code, message). */
+class HttpFailure extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly requestId?: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request(
+  url: string,
+  init: RequestInit,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  } catch (err) {
+    // No answer: status 0, retried as a network error.
+    throw Object.assign(new Error((err as Error).message), {
+      code: (err as { code?: string }).code ?? "ECONNRESET",
+    });
+  }
+  const text = await res.text();
+  let body: Record<string, unknown> = {};
+  if (text) {
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      body = { detail: text.slice(0, 200) };
+    }
+  }
+  if (res.status >= 400) {
+    // SCIM errors carry scimType/detail (RFC 7644); OAuth errors error/error_description.
+    const code = String(
+      body.scimType ?? body.error ?? body.Code ?? (res.status === 429 ? "Throttling" : `HTTP${res.status}`),
+    );
+    const message = String(body.detail ?? body.error_description ?? body.Message ?? res.statusText);
+    const requestId = (body.request_id ?? body.requestId ?? body.RequestId) as string | undefined;
+    throw new HttpFailure(res.status, code, maskSecrets(message), requestId);
+  }
+  return { status: res.status, body };
+}
+
+type Token = { value: string; expiresAt: number };
+const tokens = new Map<string, Promise<Token>>();
+let tokenRequests = 0;
+
+/** Token requests made by this process (the benchmark reports it). */
+export function tokenRequestCount(): number {
+  return tokenRequests;
+}
+
+/** Forgets cached tokens (tests; a changed secret). */
+export function resetScimTokens(): void {
+  tokens.clear();
+}
+
+// Refresh this long before expiry, so no call starts with a token about to lapse.
+const REFRESH_MARGIN_MS = 60_000;
+
+async function fetchToken(creds: ScimCredentials, ep: Endpoints): Promise<Token> {
+  tokenRequests++;
+  const url = new URL(ep.tokenUrl);
+  url.searchParams.set("grant_type", "client_credentials");
+  url.searchParams.set("client_id", creds.clientId);
+  const basic = Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString("base64");
+  const { body } = await callApi("Token", runtimeSettings(), () =>
+    request(url.toString(), { method: "POST", headers: { authorization: `Basic ${basic}` } }),
+  );
+  const value = body.access_token;
+  if (typeof value !== "string" || value === "")
+    throw new Error("Token: the response carried no access_token");
+  registerSecret(value);
+  // The service sends expires_in as a string ("3599").
+  const seconds = Number(body.expires_in);
+  const lifetime = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 3_600_000;
+  return { value, expiresAt: Date.now() + lifetime };
+}
+
+async function token(creds: ScimCredentials, ep: Endpoints): Promise<string> {
+  registerSecret(creds.clientSecret);
+  const key = `${ep.tokenUrl}|${creds.clientId}|${creds.clientSecret}`;
+  let pending = tokens.get(key);
+  if (pending) {
+    const t = await pending.catch(() => undefined);
+    if (t && t.expiresAt - REFRESH_MARGIN_MS > Date.now()) return t.value;
+    if (tokens.get(key) === pending) tokens.delete(key);
+    pending = tokens.get(key);
+  }
+  if (!pending) {
+    pending = fetchToken(creds, ep);
+    tokens.set(key, pending);
+    pending.catch(() => tokens.delete(key));
+  }
+  return (await pending).value;
+}
+
+function invalidate(creds: ScimCredentials, ep: Endpoints): void {
+  tokens.delete(`${ep.tokenUrl}|${creds.clientId}|${creds.clientSecret}`);
+}
+
+/** One SCIM call with the shared token, retried like every API call; an expired token is replaced once. */
+async function scim(
+  creds: ScimCredentials,
+  action: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const ep = endpoints();
+  for (let attempt = 0; ; attempt++) {
+    const bearer = await token(creds, ep);
+    try {
+      return await callApi(action, runtimeSettings(), () =>
+        request(`${ep.scimBase}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${bearer}`,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      );
+    } catch (err) {
+      if (attempt === 0 && AlicloudApiError.is(err) && err.status === 401) {
+        invalidate(creds, ep); // expired mid-run: one fresh token, once
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
+
+function toUser(raw: Record<string, unknown>): ScimUserRecord {
+  const meta = (raw.meta ?? {}) as Record<string, unknown>;
+  return {
+    id: String(raw.id ?? ""),
+    userName: String(raw.userName ?? ""),
+    displayName: String(raw.displayName ?? ""),
+    externalId: raw.externalId === undefined || raw.externalId === null ? "" : String(raw.externalId),
+    created: String(meta.created ?? ""),
+    lastModified: String(meta.lastModified ?? ""),
+  };
+}
+
+export interface ScimUserInput {
+  userName: string;
+  displayName: string;
+  externalId: string;
+}
+
+function userBody(u: ScimUserInput): Record<string, unknown> {
+  return {
+    schemas: [USER_SCHEMA],
+    userName: u.userName,
+    displayName: u.displayName,
+    ...(u.externalId === "" ? {} : { externalId: u.externalId }),
+  };
+}
+
+export async function createScimUser(creds: ScimCredentials, u: ScimUserInput): Promise<ScimUserRecord> {
+  return toUser((await scim(creds, "ScimCreateUser", "POST", "/Users", userBody(u))).body);
+}
+
+export async function getScimUser(creds: ScimCredentials, id: string): Promise<ScimUserRecord> {
+  return toUser((await scim(creds, "ScimGetUser", "GET", `/Users/${encodeURIComponent(id)}`)).body);
+}
+
+export async function replaceScimUser(
+  creds: ScimCredentials,
+  id: string,
+  u: ScimUserInput,
+): Promise<ScimUserRecord> {
+  return toUser(
+    (await scim(creds, "ScimReplaceUser", "PUT", `/Users/${encodeURIComponent(id)}`, userBody(u))).body,
+  );
+}
+
+export async function deleteScimUser(creds: ScimCredentials, id: string): Promise<void> {
+  await scim(creds, "ScimDeleteUser", "DELETE", `/Users/${encodeURIComponent(id)}`);
+}
+
+/** Finds users by `userName` or `externalId` (the only filters RAM supports, with `eq`). */
+export async function findScimUsers(
+  creds: ScimCredentials,
+  attribute: "userName" | "externalId",
+  value: string,
+): Promise<ScimUserRecord[]> {
+  const filter = `${attribute} eq "${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  const { body } = await scim(creds, "ScimListUsers", "GET", `/Users?filter=${encodeURIComponent(filter)}`);
+  const list = Array.isArray(body.Resources) ? (body.Resources as Record<string, unknown>[]) : [];
+  return list.map(toUser);
+}

@@ -1,0 +1,283 @@
+/**
+ * `ScimUser`: a RAM user provisioned over SCIM, kept in step with a directory.
+ *
+ * https://www.alibabacloud.com/help/en/ram/user-guide/synchronize-accounts-from-an-enterprise-internal-system-to-ram-based-on-scim
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import * as scim from "../client/scim";
+import { AlicloudApiError } from "../errors";
+import { containsUnknown } from "../normalize";
+import { applyConfig, runtimeSettings } from "../settings";
+import { providerShim } from "../shim";
+import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
+import type { ScimApplication } from "./scimApplication";
+
+/** RAM user names: 1-64 letters, digits, `.`, `-`, `_`, unique case-insensitively (RAM CreateUser). */
+const USER_NAME = { maxLength: 64, pattern: /^[A-Za-z0-9._-]+$/ };
+/** RAM display names: 1-128 characters (RAM CreateUser). */
+const DISPLAY_NAME_MAX = 128;
+/** externalId: no published limit; bounded like a display name so a typo cannot send a megabyte. */
+const EXTERNAL_ID_MAX = 128;
+
+/** The arguments of a `ScimUser`. */
+export interface ScimUserArgs {
+  /**
+   * The RAM user name: 1 to 64 letters, digits, `.`, `-`, `_`; unique in the
+   * account ignoring case. Changing it renames the user in place (SCIM PUT).
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createuser
+   */
+  userName: pulumi.Input<string>;
+  /** Display name: 1 to 128 characters. Default: the user name. */
+  displayName?: pulumi.Input<string>;
+  /** Your directory's stable id for the person (unique per account). Default: none. */
+  externalId?: pulumi.Input<string>;
+  /**
+   * The SCIM app whose credentials to use. Without it, the provider reads
+   * `alicloud-federation:scimClientId` / `scimClientSecret` (config) or
+   * `ALICLOUD_FEDERATION_SCIM_CLIENT_ID` / `_SECRET` (environment).
+   */
+  application?: ScimApplication;
+  /**
+   * Take over a RAM user that already exists with this `externalId` (or, if
+   * none is given, this `userName`) instead of failing with 409. Default `false`.
+   */
+  adopt?: pulumi.Input<boolean>;
+}
+
+export interface ScimUserInputs {
+  userName: string;
+  displayName: string;
+  externalId: string;
+  adopt: boolean;
+  /** From the application, if any; a secret in state. */
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface ScimUserOutputs extends ScimUserInputs {
+  /** The SCIM id: the RAM user id. */
+  scimId: string;
+  created: string;
+  lastModified: string;
+}
+
+const rules = {
+  userName: {
+    schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+      if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+      else if (v.length > USER_NAME.maxLength)
+        ctx.addIssue({ code: "custom", message: tooLong(v.length, USER_NAME.maxLength, "a RAM user name") });
+      else if (!USER_NAME.pattern.test(v))
+        ctx.addIssue({
+          code: "custom",
+          message: `'${v}' is not allowed: use letters, digits, '.', '-' and '_'`,
+        });
+    }),
+    required: true,
+  },
+  displayName: {
+    schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+      if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+      else if (v.length > DISPLAY_NAME_MAX)
+        ctx.addIssue({ code: "custom", message: tooLong(v.length, DISPLAY_NAME_MAX, "a RAM display name") });
+    }),
+  },
+  externalId: {
+    schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+      if (v.length > EXTERNAL_ID_MAX)
+        ctx.addIssue({ code: "custom", message: tooLong(v.length, EXTERNAL_ID_MAX, "an externalId") });
+    }),
+  },
+  adopt: { schema: z.boolean({ error: "must be true or false" }) },
+};
+
+export function checkScimUserInputs(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+} {
+  const { values, failures } = validateFields(news, rules);
+  const inputs: Record<string, unknown> = { ...news, ...values };
+  if (inputs.displayName === undefined && typeof inputs.userName === "string")
+    inputs.displayName = inputs.userName;
+  inputs.externalId ??= "";
+  inputs.adopt ??= false;
+  return { inputs, failures };
+}
+
+const requireInputs = (raw: Record<string, unknown>) =>
+  requireChecked<ScimUserInputs>("ScimUser", checkScimUserInputs, raw);
+
+function readOlds(olds: object, id: string): ScimUserOutputs {
+  const o = olds as Partial<ScimUserOutputs>;
+  return {
+    userName: o.userName ?? "",
+    displayName: o.displayName ?? "",
+    externalId: o.externalId ?? "",
+    adopt: o.adopt ?? false,
+    clientId: o.clientId,
+    clientSecret: o.clientSecret,
+    scimId: o.scimId ?? id,
+    created: o.created ?? "",
+    lastModified: o.lastModified ?? "",
+  };
+}
+
+function credentials(from: { clientId?: string; clientSecret?: string }): scim.ScimCredentials {
+  if (from.clientId && from.clientSecret) return { clientId: from.clientId, clientSecret: from.clientSecret };
+  const configured = runtimeSettings().scim;
+  if (configured) return configured;
+  throw new Error(
+    "ScimUser: no SCIM credentials. Pass `application` (a ScimApplication), or set alicloud-federation:scimClientId " +
+      "and alicloud-federation:scimClientSecret (--secret), or ALICLOUD_FEDERATION_SCIM_CLIENT_ID/_SECRET.",
+  );
+}
+
+function toOutputs(rec: scim.ScimUserRecord, desired: ScimUserInputs): ScimUserOutputs {
+  return {
+    ...desired,
+    userName: rec.userName,
+    displayName: rec.displayName,
+    externalId: rec.externalId,
+    scimId: rec.id,
+    created: rec.created,
+    lastModified: rec.lastModified,
+  };
+}
+
+const isScim = (err: unknown, status: number) => AlicloudApiError.is(err) && err.status === status;
+
+export const ScimUserProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    applyConfig(req.config);
+  },
+
+  async check(
+    _olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.CheckResult> {
+    return checkScimUserInputs(news);
+  },
+
+  async diff(id: string, rawOlds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+    const o = readOlds(rawOlds, id);
+    const changes: string[] = [];
+    // RAM user names are case-insensitive, but a change of case is still a rename the user asked for.
+    for (const key of ["userName", "displayName", "externalId"] as const)
+      if (containsUnknown(news[key]) || o[key] !== (news[key] ?? "")) changes.push(key);
+    // A rotated app secret reaches the stored credentials through an update (no API call).
+    if (
+      news.clientSecret !== undefined &&
+      (containsUnknown(news.clientSecret) || o.clientSecret !== news.clientSecret)
+    )
+      changes.push("clientSecret");
+    return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
+  },
+
+  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimUserOutputs }> {
+    const desired = requireInputs(raw);
+    const creds = credentials(desired);
+    let rec: scim.ScimUserRecord;
+    try {
+      rec = await scim.createScimUser(creds, desired);
+    } catch (err) {
+      if (!isScim(err, 409)) throw err;
+      const by = desired.externalId !== "" ? "externalId" : "userName";
+      const value = by === "externalId" ? desired.externalId : desired.userName;
+      if (!desired.adopt) {
+        throw new Error(
+          `userName: a RAM user with this ${by} ('${value}') already exists. To manage it from this stack, set ` +
+            "`adopt: true` (it is then updated to these arguments and deleted with the stack); otherwise choose another name.",
+        );
+      }
+      const [existing] = await scim.findScimUsers(creds, by, value);
+      if (!existing)
+        throw new Error(
+          `userName: SCIM answered 409 for '${desired.userName}', but no user has ${by} '${value}' to adopt`,
+        );
+      rec = await scim.replaceScimUser(creds, existing.id, desired);
+    }
+    return { id: rec.id, outs: toOutputs(rec, desired) };
+  },
+
+  async read(
+    id: string,
+    props?: object,
+  ): Promise<{ id: string; props: Partial<ScimUserOutputs>; inputs?: object }> {
+    const olds = readOlds(props ?? {}, id);
+    let rec: scim.ScimUserRecord;
+    try {
+      rec = await scim.getScimUser(credentials(olds), id);
+    } catch (err) {
+      if (isScim(err, 404)) return { id: "", props: {} }; // deleted out of band
+      throw err;
+    }
+    const outs = toOutputs(rec, olds);
+    const { scimId: _i, created: _c, lastModified: _l, ...inputs } = outs;
+    return { id, props: outs, inputs };
+  },
+
+  async update(
+    id: string,
+    rawOlds: object,
+    rawNews: Record<string, unknown>,
+  ): Promise<{ outs: ScimUserOutputs }> {
+    const olds = readOlds(rawOlds, id);
+    const news = requireInputs(rawNews);
+    const userChanged =
+      olds.userName !== news.userName ||
+      olds.displayName !== news.displayName ||
+      olds.externalId !== news.externalId;
+    if (!userChanged) return { outs: { ...olds, ...news } }; // only the credentials moved
+    const rec = await scim.replaceScimUser(credentials(news), id, news);
+    return { outs: toOutputs(rec, news) };
+  },
+
+  async delete(id: string, props: object): Promise<void> {
+    const olds = readOlds(props, id);
+    try {
+      await scim.deleteScimUser(credentials(olds), id);
+    } catch (err) {
+      if (isScim(err, 404)) return; // already gone
+      if (isScim(err, 409))
+        throw new Error(
+          `RAM refused to delete user '${olds.userName}' (${(err as Error).message}): a user with AccessKeys or ` +
+            "attached policies cannot be deleted over SCIM. Remove them, then run the destroy again; the user is unchanged.",
+        );
+      throw err;
+    }
+  },
+};
+
+/** A RAM user provisioned over SCIM. */
+export class ScimUser extends pulumi.dynamic.Resource {
+  declare readonly userName: pulumi.Output<string>;
+  declare readonly displayName: pulumi.Output<string>;
+  declare readonly externalId: pulumi.Output<string>;
+  /** The SCIM id (the RAM user id). */
+  declare readonly scimId: pulumi.Output<string>;
+  declare readonly created: pulumi.Output<string>;
+
+  constructor(name: string, args: ScimUserArgs, opts?: pulumi.CustomResourceOptions) {
+    const app = args.application;
+    super(
+      providerShim("ScimUserProvider"),
+      name,
+      {
+        userName: args.userName,
+        displayName: args.displayName,
+        externalId: args.externalId,
+        adopt: args.adopt,
+        clientId: app?.clientId,
+        // Secret in, so the engine keeps the same-named output secret too.
+        clientSecret: app ? pulumi.secret(app.clientSecret) : undefined,
+        scimId: undefined,
+        created: undefined,
+        lastModified: undefined,
+      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] },
+      "alicloud-federation",
+      "ScimUser",
+    );
+  }
+}
