@@ -39,6 +39,7 @@ import { createImsService } from "./services/ims";
 import { createOAuthService } from "./services/oauth";
 import { createRamService, DEFAULT_RAM_LIMITS, type RamState } from "./services/ram";
 import { authorizeCaller } from "./services/ram/permissions";
+import { createScimService } from "./services/scim";
 import { createStsService } from "./services/sts";
 import type { EmulatorOptions, FaultSpec } from "./types";
 import { newRequestId, randomAlphanumeric, sleep } from "./util";
@@ -84,10 +85,16 @@ export class EmulatorCore {
   /** Path-routed services (OAuth), in registration order. */
   private readonly pathServices = new Map<string, PathServiceDefinition>();
   private readonly stateFile: string | undefined;
+  /** Option `latencyMs`: the delay of every API call. */
+  private readonly latencyMs: number;
   private server: Server | undefined;
 
   constructor(options: EmulatorOptions = {}) {
     this.now = options.clock ?? Date.now;
+    this.latencyMs = options.latencyMs ?? 0;
+    if (!Number.isFinite(this.latencyMs) || this.latencyMs < 0) {
+      throw new Error(`latencyMs must be a non-negative number, got ${String(options.latencyMs)}`);
+    }
     this.stateFile = options.stateFile;
     const persisted = this.stateFile === undefined ? undefined : loadState(this.stateFile);
     if (persisted && options.accountId !== undefined && persisted.accountId !== options.accountId) {
@@ -139,13 +146,21 @@ export class EmulatorCore {
         outboundTimeoutMs: options.outboundTimeoutMs ?? 5000,
       }),
     );
+    const oauth = createOAuthService({
+      accountId: this.accountId,
+      applications: ims.applications,
+      oauthApps: ims.oauthApps,
+      ram: ram.state,
+      credentials: this.credentials,
+      now: this.now,
+    });
+    this.registerPaths(oauth);
+    const clientCredentials = oauth.clientCredentials;
     this.registerPaths(
-      createOAuthService({
-        accountId: this.accountId,
-        applications: ims.applications,
+      createScimService({
         ram: ram.state,
-        credentials: this.credentials,
-        now: this.now,
+        verifyToken: (token) => clientCredentials?.verify(token) ?? { ok: false, reason: "invalid" },
+        baseUrl: () => this.url,
       }),
     );
     this.httpsOption = options.https;
@@ -364,6 +379,7 @@ export class EmulatorCore {
       );
       return;
     }
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
     for (const service of this.pathServices.values()) {
       const match = matchRoute(service.routes, (req.method ?? "GET").toUpperCase(), rawPath);
       if (match.allowed.length > 0) {
@@ -440,7 +456,8 @@ export class EmulatorCore {
       result = answer.result;
       error = answer.bug;
     }
-    const errorCode = result.status >= 400 ? result.body?.error : undefined;
+    // OAuth bodies name the error in `error`, SCIM (RFC 7644) ones in `scimType`, when they have one.
+    const errorCode = result.status >= 400 ? (result.body?.error ?? result.body?.scimType) : undefined;
     log(result.status, typeof errorCode === "string" ? errorCode : undefined);
     const payload = result.body === undefined ? "" : JSON.stringify(result.body);
     res.writeHead(result.status, {

@@ -53,6 +53,13 @@ export interface EmulatorOptions {
    * (`IMS_APP.officialCliAppId`); the other site's id is unknown to this account.
    */
   site?: "cn" | "intl";
+  /**
+   * A fixed delay, in ms, added to every API call (RPC and path-routed: OAuth, SCIM; not control
+   * routes or console calls) before it is answered, like network distance to a region. Default 0.
+   * Unlike a latency fault it combines with other faults (a benchmark's 20 ms per call plus a 20%
+   * throttle ratio).
+   */
+  latencyMs?: number;
   /** Seed of the PRNG behind ratio faults. Default 1. */
   seed?: number;
   /**

@@ -52,9 +52,17 @@ class HttpFailure extends Error {
     readonly code: string,
     message: string,
     readonly requestId?: string,
+    /** From Retry-After, in ms: `callApi` waits at least this long before retrying. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
+}
+
+/** Retry-After in seconds (RFC 9110); an HTTP date is not worth parsing here. */
+function retryAfterMs(header: string | null): number | undefined {
+  const seconds = header === null ? Number.NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 async function request(
@@ -86,7 +94,13 @@ async function request(
     );
     const message = String(body.detail ?? body.error_description ?? body.Message ?? res.statusText);
     const requestId = (body.request_id ?? body.requestId ?? body.RequestId) as string | undefined;
-    throw new HttpFailure(res.status, code, maskSecrets(message), requestId);
+    throw new HttpFailure(
+      res.status,
+      code,
+      maskSecrets(message),
+      requestId,
+      retryAfterMs(res.headers.get("retry-after")),
+    );
   }
   return { status: res.status, body };
 }

@@ -109,6 +109,12 @@ export class ImsApplications {
   constructor(private readonly opts: ImsApplicationsOptions) {
     this.catalogue = officialApplications(opts.site);
     opts.ram.onPrincipalDeleted((kind, name) => this.dropPrincipal(kind, name));
+    // A user renamed through SCIM PUT keeps its assignments (guess: assignments follow the user).
+    opts.ram.onPrincipalRenamed((kind, oldName, newName) => {
+      for (const a of this.assignments) {
+        if (a.principalType === kind && ci(a.principalName) === ci(oldName)) a.principalName = newName;
+      }
+    });
   }
 
   get accountId(): string {

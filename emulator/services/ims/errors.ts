@@ -252,3 +252,82 @@ export function exactlyOneOf(names: readonly string[], given: number): AlibabaEr
     `Specify exactly one of ${names.join(", ")}; got ${given}.`,
   );
 }
+
+// ---- OAuth applications owned by the account (CreateApplication & co., alibaba-api.md §4) -----
+// `EntityNotExist.Application` (above) is observed; every other code here is a guess.
+
+/** Guess: AppName already used by another application of the account (case-insensitive). */
+export function applicationAlreadyExists(appName: string): AlibabaError {
+  return new AlibabaError(
+    409,
+    "EntityAlreadyExists.Application",
+    `The application already exists: ${appName}.`,
+  );
+}
+
+/** Guess: AppType outside WebApp | NativeApp | ServerApp. */
+export function invalidAppType(value: string): AlibabaError {
+  return new AlibabaError(
+    400,
+    "InvalidParameter.AppType",
+    `The parameter AppType must be WebApp, NativeApp or ServerApp; got ${JSON.stringify(value)}.`,
+  );
+}
+
+/** Guess: a `;`-separated scope list naming a scope the application type does not offer. */
+export function invalidPredefinedScope(
+  param: string,
+  scope: string,
+  allowed: readonly string[],
+): AlibabaError {
+  return new AlibabaError(
+    400,
+    `InvalidParameter.${param}`,
+    `The scope ${scope} is not available here; use some of: ${allowed.join(", ")}.`,
+  );
+}
+
+/** Guess: only internal ServerApp applications are provisioned (§4.3). */
+export function provisionNotSupported(appId: string, appType: string): AlibabaError {
+  return new AlibabaError(
+    400,
+    "InvalidParameter.AppType",
+    `The application ${appId} is a ${appType}; only ServerApp applications can be provisioned.`,
+  );
+}
+
+/** Guess: ProvisionApplication on an application already provisioned. */
+export function applicationProvisionAlreadyExists(appId: string): AlibabaError {
+  return new AlibabaError(
+    409,
+    "EntityAlreadyExists.ApplicationProvisionInfo",
+    `The application ${appId} is already provisioned; deprovision it first to change its scopes.`,
+  );
+}
+
+/** Guess: Deprovision/GetApplicationProvisionInfo on an application that is not provisioned. */
+export function applicationProvisionNotExist(appId: string): AlibabaError {
+  return new AlibabaError(
+    404,
+    "EntityNotExist.ApplicationProvisionInfo",
+    `The application ${appId} is not provisioned; call ProvisionApplication first.`,
+  );
+}
+
+/** Guess: unknown AppSecretId (or one of another application). */
+export function appSecretNotExist(appSecretId: string): AlibabaError {
+  return new AlibabaError(
+    404,
+    "EntityNotExist.AppSecret",
+    `The application secret does not exist: ${appSecretId}.`,
+  );
+}
+
+/** Guess: the per-application secret quota (undocumented, `OAUTH_APP.maxSecretsPerApp`). */
+export function appSecretLimitExceeded(max: number): AlibabaError {
+  return new AlibabaError(
+    409,
+    "LimitExceeded.AppSecret",
+    `An application can have at most ${max} secrets; delete one before creating another.`,
+  );
+}

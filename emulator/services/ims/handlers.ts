@@ -7,6 +7,7 @@ import { type ActionMap, type ActionSpec, parseParams } from "../../service";
 import { isoSeconds } from "../../util";
 import type { UserRecord } from "../ram/state";
 import type { ApplicationView, AssignmentView, ImsApplications } from "./applications";
+import type { AppSecretRecord, ImsOAuthApps, OAuthAppRecord } from "./oauthApps";
 import type { ImsState, OidcProviderRecord } from "./state";
 import type { ImsUsers } from "./users";
 
@@ -85,6 +86,74 @@ export function imsUserBody(
   };
 }
 
+/** The Application object of Create/Get/UpdateApplication and each ListApplications item. */
+export function oauthApplicationBody(apps: ImsOAuthApps, a: OAuthAppRecord): Record<string, unknown> {
+  return {
+    AppId: a.appId,
+    AppName: a.appName,
+    DisplayName: a.displayName,
+    AppType: a.appType,
+    AccountId: apps.accountId,
+    AccessTokenValidity: a.accessTokenValidity,
+    RefreshTokenValidity: a.refreshTokenValidity,
+    SecretRequired: a.secretRequired,
+    IsMultiTenant: a.isMultiTenant,
+    ProtocolVersion: a.protocolVersion,
+    RedirectUris: { RedirectUri: [...a.redirectUris] },
+    DelegatedScope: {
+      PredefinedScopes: {
+        PredefinedScope: a.scopes.map((s) => ({
+          Name: s.name,
+          Description: apps.scopeDescription(s.name),
+          Required: s.required,
+        })),
+      },
+    },
+    // ISO-8601 seconds (the SDK's examples: "2020-10-23T08:06:57Z").
+    CreateDate: isoSeconds(a.createdMs),
+    UpdateDate: isoSeconds(a.updatedMs),
+  };
+}
+
+/**
+ * The ApplicationProvisionInfo object. ProvisionApplication's model has AppPrincipalName and
+ * TenantId, GetApplicationProvisionInfo's does not; dates are epoch-ms strings in both models'
+ * examples ("1603693518000").
+ */
+export function provisionInfoBody(
+  apps: ImsOAuthApps,
+  a: OAuthAppRecord & { provision: NonNullable<OAuthAppRecord["provision"]> },
+  withPrincipal: boolean,
+): Record<string, unknown> {
+  return {
+    AccountId: apps.accountId,
+    AppId: a.appId,
+    AppName: a.appName,
+    DisplayName: a.displayName,
+    ...(withPrincipal ? { AppPrincipalName: apps.appPrincipalName(a), TenantId: apps.accountId } : {}),
+    CreateDate: String(a.provision.createdMs),
+    UpdateDate: String(a.provision.updatedMs),
+    DelegatedScope: {
+      PredefinedScopes: {
+        PredefinedScope: a.provision.scopes.map((name) => ({
+          Name: name,
+          Description: apps.scopeDescription(name),
+        })),
+      },
+    },
+  };
+}
+
+/** The AppSecret object; `value` only from CreateAppSecret (GetAppSecret answers "", see oauthApps.ts). */
+function appSecretBody(s: AppSecretRecord, value: string): Record<string, unknown> {
+  return {
+    AppId: s.appId,
+    AppSecretId: s.appSecretId,
+    AppSecretValue: value,
+    CreateDate: isoSeconds(s.createdMs),
+  };
+}
+
 const required = z.string().min(1);
 const optional = z.string().optional();
 /** An integer sent as a decimal string. */
@@ -93,6 +162,44 @@ const integer = z
   .regex(/^-?\d+$/, "expected an integer")
   .transform((s) => Number(s))
   .optional();
+
+/** A boolean sent as "true" / "false". */
+const bool = z
+  .enum(["true", "false"])
+  .transform((v) => v === "true")
+  .optional();
+
+const createAppParams = z.object({
+  AppName: required,
+  DisplayName: required,
+  AppType: required,
+  RedirectUris: optional,
+  SecretRequired: bool,
+  AccessTokenValidity: integer,
+  RefreshTokenValidity: integer,
+  PredefinedScopes: optional,
+  RequiredScopes: optional,
+  IsMultiTenant: bool,
+  ProtocolVersion: optional,
+});
+const updateAppParams = z.object({
+  AppId: required,
+  NewDisplayName: optional,
+  NewRedirectUris: optional,
+  NewPredefinedScopes: optional,
+  NewRequiredScopes: optional,
+  NewSecretRequired: bool,
+  NewAccessTokenValidity: integer,
+  NewRefreshTokenValidity: integer,
+  NewIsMultiTenant: bool,
+});
+const appSecretParams = z.object({ AppId: required, AppSecretId: required });
+const listScopesParams = z.object({
+  AppType: z
+    .string()
+    .optional()
+    .transform((s) => (s === "" ? undefined : s)),
+});
 
 const nameOnly = z.object({ OIDCProviderName: required });
 
@@ -159,9 +266,27 @@ export type ImsAction =
   | "GetUser"
   | "DeleteUser"
   | "ListUsers"
-  | "GetDefaultDomain";
+  | "GetDefaultDomain"
+  | "CreateApplication"
+  | "GetApplication"
+  | "UpdateApplication"
+  | "DeleteApplication"
+  | "ListApplications"
+  | "ListPredefinedScopes"
+  | "ProvisionApplication"
+  | "DeprovisionApplication"
+  | "GetApplicationProvisionInfo"
+  | "CreateAppSecret"
+  | "GetAppSecret"
+  | "ListAppSecretIds"
+  | "DeleteAppSecret";
 
-export function imsActions(state: ImsState, apps: ImsApplications, users: ImsUsers): ActionMap<ImsAction> {
+export function imsActions(
+  state: ImsState,
+  apps: ImsApplications,
+  users: ImsUsers,
+  oauthApps: ImsOAuthApps,
+): ActionMap<ImsAction> {
   const one = (p: OidcProviderRecord) => ({ OIDCProvider: oidcProviderBody(state, p) });
   const mutation = (handle: ActionSpec["handle"]): ActionSpec => ({ mutates: true, handle });
   const query = (handle: ActionSpec["handle"]): ActionSpec => ({ mutates: false, handle });
@@ -289,6 +414,98 @@ export function imsActions(state: ImsState, apps: ImsApplications, users: ImsUse
       users.delete({ userPrincipalName: p.UserPrincipalName, userId: p.UserId });
       return {};
     }),
+    // ---- OAuth applications of the account (§4) --------------------------------------------------
+    CreateApplication: mutation((params) => {
+      const p = parseParams(createAppParams, params);
+      const a = oauthApps.create({
+        appName: p.AppName,
+        displayName: p.DisplayName,
+        appType: p.AppType,
+        redirectUris: p.RedirectUris,
+        secretRequired: p.SecretRequired,
+        accessTokenValidity: p.AccessTokenValidity,
+        refreshTokenValidity: p.RefreshTokenValidity,
+        predefinedScopes: p.PredefinedScopes,
+        requiredScopes: p.RequiredScopes,
+        isMultiTenant: p.IsMultiTenant,
+        protocolVersion: p.ProtocolVersion,
+      });
+      return { Application: oauthApplicationBody(oauthApps, a) };
+    }),
+    GetApplication: query((params) => ({
+      Application: oauthApplicationBody(oauthApps, oauthApps.get(parseParams(appIdParams, params).AppId)),
+    })),
+    UpdateApplication: mutation((params) => {
+      const p = parseParams(updateAppParams, params);
+      const a = oauthApps.update(p.AppId, {
+        displayName: p.NewDisplayName,
+        redirectUris: p.NewRedirectUris,
+        predefinedScopes: p.NewPredefinedScopes,
+        requiredScopes: p.NewRequiredScopes,
+        secretRequired: p.NewSecretRequired,
+        accessTokenValidity: p.NewAccessTokenValidity,
+        refreshTokenValidity: p.NewRefreshTokenValidity,
+        isMultiTenant: p.NewIsMultiTenant,
+      });
+      return { Application: oauthApplicationBody(oauthApps, a) };
+    }),
+    DeleteApplication: mutation((params) => {
+      oauthApps.delete(parseParams(appIdParams, params).AppId);
+      return {};
+    }),
+    // No parameters and no paging fields (§4.1).
+    ListApplications: query(() => ({
+      Applications: { Application: oauthApps.list().map((a) => oauthApplicationBody(oauthApps, a)) },
+    })),
+    ListPredefinedScopes: query((params) => ({
+      PredefinedScopes: {
+        PredefinedScope: oauthApps
+          .predefinedScopes(parseParams(listScopesParams, params).AppType)
+          .map((s) => ({ Name: s.name, Description: s.description })),
+      },
+    })),
+    ProvisionApplication: mutation((params) => {
+      const p = parseParams(provisionParams, params);
+      const a = oauthApps.provision(p.AppId, p.Scopes);
+      return {
+        ApplicationProvisionInfo: provisionInfoBody(oauthApps, oauthApps.provisionInfo(a.appId), true),
+      };
+    }),
+    DeprovisionApplication: mutation((params) => {
+      oauthApps.deprovision(parseParams(appIdParams, params).AppId);
+      return {};
+    }),
+    GetApplicationProvisionInfo: query((params) => ({
+      ApplicationProvisionInfo: provisionInfoBody(
+        oauthApps,
+        oauthApps.provisionInfo(parseParams(appIdParams, params).AppId),
+        false,
+      ),
+    })),
+    CreateAppSecret: mutation((params) => {
+      const s = oauthApps.createSecret(parseParams(appIdParams, params).AppId);
+      return { AppSecret: appSecretBody(s, s.value) };
+    }),
+    // The value is shown only at creation (§4.2): the field is answered empty.
+    GetAppSecret: query((params) => {
+      const p = parseParams(appSecretParams, params);
+      return { AppSecret: appSecretBody(oauthApps.getSecret(p.AppId, p.AppSecretId), "") };
+    }),
+    ListAppSecretIds: query((params) => ({
+      AppSecrets: {
+        AppSecret: oauthApps.listSecrets(parseParams(appIdParams, params).AppId).map((s) => ({
+          AppId: s.appId,
+          AppSecretId: s.appSecretId,
+          CreateDate: isoSeconds(s.createdMs),
+        })),
+      },
+    })),
+    DeleteAppSecret: mutation((params) => {
+      const p = parseParams(appSecretParams, params);
+      oauthApps.deleteSecret(p.AppId, p.AppSecretId);
+      return {};
+    }),
+
     // The emulated account has no alias: its default domain is `<account-id>.onaliyun.com`.
     GetDefaultDomain: query(() => ({ DefaultDomainName: users.defaultDomain })),
     ListUsers: query((params) => {

@@ -3,6 +3,7 @@ import type { ServiceDefinition } from "../../service";
 import type { RamState } from "../ram/state";
 import { ImsApplications, type Site } from "./applications";
 import { imsActions } from "./handlers";
+import { ImsOAuthApps } from "./oauthApps";
 import { type FingerprintCase, ImsState } from "./state";
 import { ImsUsers } from "./users";
 
@@ -13,6 +14,7 @@ export {
   type SignInPrincipal,
   type Site,
 } from "./applications";
+export { type AppType, ImsOAuthApps, type OAuthAppRecord } from "./oauthApps";
 export type { FingerprintCase } from "./state";
 export { ImsState } from "./state";
 export { ImsUsers } from "./users";
@@ -32,31 +34,38 @@ export interface ImsServiceOptions {
  * IMS 2019-08-15 (`ims.aliyuncs.com`): OIDC identity providers, external (official) applications
  * and their assignments, and users (a view of the RAM user store).
  */
-export function createImsService(
-  options: ImsServiceOptions,
-): ServiceDefinition & { state: ImsState; applications: ImsApplications; users: ImsUsers } {
+export function createImsService(options: ImsServiceOptions): ServiceDefinition & {
+  state: ImsState;
+  applications: ImsApplications;
+  users: ImsUsers;
+  oauthApps: ImsOAuthApps;
+} {
   const state = new ImsState(options);
   const applications = new ImsApplications(options);
   const users = new ImsUsers(options);
+  const oauthApps = new ImsOAuthApps(options);
   return {
     name: "ims",
     product: "Ims",
     version: "2019-08-15",
     hostId: "ims.aliyuncs.com",
     actionNamespace: "ram",
-    actions: imsActions(state, applications, users),
+    actions: imsActions(state, applications, users, oauthApps),
     state,
     applications,
     users,
-    // One snapshot object: the OIDC fields and the application fields side by side.
-    snapshot: () => ({ ...state.snapshot(), ...applications.snapshot() }),
+    oauthApps,
+    // One snapshot object: the OIDC, external-application and OAuth-application fields side by side.
+    snapshot: () => ({ ...state.snapshot(), ...applications.snapshot(), ...oauthApps.snapshot() }),
     restore: (s) => {
       state.restore(s);
       applications.restore(s);
+      oauthApps.restore(s);
     },
     reset: () => {
       state.reset();
       applications.reset();
+      oauthApps.reset();
     },
   };
 }

@@ -21,6 +21,24 @@ export function invalidClient(detail: string): OAuthError {
   return new OAuthError(400, "invalid_client", detail);
 }
 
+/**
+ * Token endpoint, client_credentials: no or wrong client authentication (unknown client_id, wrong
+ * or deleted secret). RFC 6749 §5.2: 401 with a `WWW-Authenticate` challenge for HTTP Basic.
+ */
+export function invalidClientCredentials(detail: string): OAuthError {
+  return new OAuthError(401, "invalid_client", detail, { "www-authenticate": 'Basic realm="oauth"' });
+}
+
+/** Token endpoint: the client may not use this grant (not a ServerApp, or not provisioned). */
+export function unauthorizedClient(detail: string): OAuthError {
+  return new OAuthError(400, "unauthorized_client", detail);
+}
+
+/** Token endpoint: a requested scope the application was not granted. */
+export function invalidScope(detail: string): OAuthError {
+  return new OAuthError(400, "invalid_scope", detail);
+}
+
 /** A missing or malformed parameter. */
 export function invalidRequest(detail: string): OAuthError {
   return new OAuthError(400, "invalid_request", detail);

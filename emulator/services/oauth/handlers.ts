@@ -23,6 +23,7 @@ export function oauthRoutes(state: OAuthState): ReadonlyArray<RouteSpec & { acti
       path: "/v1/token",
       action: "Token",
       mutates: true,
+      // client_secret and every *token* parameter are masked by the generic rule.
       secretParams: ["code", "code_verifier"],
       handle: (req) => ({
         status: 200,

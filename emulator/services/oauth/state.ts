@@ -89,7 +89,8 @@ interface CodeRecord {
 export interface TokenResponse {
   access_token: string;
   refresh_token?: string;
-  expires_in: number;
+  /** A number for the CLI's grants; a string for client_credentials (the SCIM doc example, §5.1). */
+  expires_in: number | string;
   token_type: "Bearer";
   [extra: string]: unknown;
 }

@@ -100,6 +100,42 @@ export function userNotExist(userName: string): AlibabaError {
   return new AlibabaError(404, "EntityNotExist.User", `The user does not exist: ${userName}.`);
 }
 
+/** Guess (by analogy with DeleteConflict.Policy.Role): DeletePolicy while attached to a user only. */
+export function deleteConflictPolicyUser(policyName: string): AlibabaError {
+  return new AlibabaError(
+    409,
+    "DeleteConflict.Policy.User",
+    `The policy ${policyName} is attached to at least one user; detach it before deleting it.`,
+  );
+}
+
+/** Documented code (§5.5 error list): DeleteUser (RAM or SCIM) while policies are attached. */
+export function deleteConflictUserPolicy(userName: string): AlibabaError {
+  return new AlibabaError(
+    409,
+    "DeleteConflict.User.Policy",
+    `The user ${userName} still has policies attached; detach them before deleting it.`,
+  );
+}
+
+/** Guess (by analogy with EntityAlreadyExists.Role.Policy): a duplicate AttachPolicyToUser. */
+export function userPolicyAlreadyExists(policyName: string, userName: string): AlibabaError {
+  return new AlibabaError(
+    409,
+    "EntityAlreadyExists.User.Policy",
+    `The policy ${policyName} is already attached to the user ${userName}.`,
+  );
+}
+
+/** Guess: detaching a policy that is not attached to the user. */
+export function userPolicyNotExist(policyName: string, userName: string): AlibabaError {
+  return new AlibabaError(
+    404,
+    "EntityNotExist.User.Policy",
+    `The policy ${policyName} is not attached to the user ${userName}.`,
+  );
+}
+
 // ---- Parameters ------------------------------------------------------------------------------
 
 /**

@@ -83,6 +83,15 @@ const createUser = z.object({
   MobilePhone: optional,
 });
 const userName = z.object({ UserName: required });
+const updateUser = z.object({
+  UserName: required,
+  NewUserName: optional,
+  NewDisplayName: optional,
+  NewComments: optional,
+  NewEmail: optional,
+  NewMobilePhone: optional,
+});
+const userPolicy = z.object({ PolicyType: required, PolicyName: required, UserName: required });
 
 export type RamAction =
   | "CreateRole"
@@ -97,7 +106,10 @@ export type RamAction =
   | "DeletePolicy"
   | "CreateUser"
   | "GetUser"
-  | "DeleteUser";
+  | "UpdateUser"
+  | "DeleteUser"
+  | "AttachPolicyToUser"
+  | "DetachPolicyFromUser";
 
 export function ramActions(state: RamState): ActionMap<RamAction> {
   const mutation = (handle: ActionSpec["handle"]): ActionSpec => ({ mutates: true, handle });
@@ -207,6 +219,30 @@ export function ramActions(state: RamState): ActionMap<RamAction> {
       };
     }),
     GetUser: query((params) => ({ User: userBody(state.getUser(parseParams(userName, params).UserName)) })),
+    UpdateUser: mutation((params) => {
+      const p = parseParams(updateUser, params);
+      return {
+        User: userBody(
+          state.updateUser(p.UserName, {
+            newUserName: p.NewUserName,
+            newDisplayName: p.NewDisplayName,
+            newComments: p.NewComments,
+            newEmail: p.NewEmail,
+            newMobilePhone: p.NewMobilePhone,
+          }),
+        ),
+      };
+    }),
+    AttachPolicyToUser: mutation((params) => {
+      const p = parseParams(userPolicy, params);
+      state.attachPolicyToUser(p.PolicyType, p.PolicyName, p.UserName);
+      return {};
+    }),
+    DetachPolicyFromUser: mutation((params) => {
+      const p = parseParams(userPolicy, params);
+      state.detachPolicyFromUser(p.PolicyType, p.PolicyName, p.UserName);
+      return {};
+    }),
     DeleteUser: mutation((params) => {
       state.deleteUser(parseParams(userName, params).UserName);
       return {};

@@ -76,6 +76,12 @@ export const userRecord = z.object({
   mobilePhone: z.string(),
   createdMs: z.number(),
   updatedMs: z.number(),
+  /**
+   * Policies attached with AttachPolicyToUser. They block DeleteUser (RAM and SCIM,
+   * `DeleteConflict.User.Policy`), but do not scope the user's OAuth STS credentials (not
+   * modelled). Access keys of users are not modelled at all. Defaults for older state files.
+   */
+  policies: z.array(attachment).default([]),
 });
 export type UserRecord = z.infer<typeof userRecord>;
 
@@ -103,6 +109,7 @@ export type PolicyType = "System" | "Custom";
 /** A RAM identity that can be deleted out from under something that names it (an assignment). */
 export type PrincipalKind = "user" | "role";
 export type PrincipalDeletedListener = (kind: PrincipalKind, name: string) => void;
+export type PrincipalRenamedListener = (kind: PrincipalKind, oldName: string, newName: string) => void;
 
 export interface UserListPage {
   items: UserRecord[];
@@ -169,6 +176,7 @@ export class RamState {
   private policies = new Map<string, CustomPolicyRecord>();
   private users = new Map<string, UserRecord>();
   private readonly principalDeletedListeners: PrincipalDeletedListener[] = [];
+  private readonly principalRenamedListeners: PrincipalRenamedListener[] = [];
 
   constructor(private readonly opts: RamStateOptions) {}
 
@@ -178,6 +186,11 @@ export class RamState {
    */
   onPrincipalDeleted(listener: PrincipalDeletedListener): void {
     this.principalDeletedListeners.push(listener);
+  }
+
+  /** Called after a user is renamed (SCIM PUT), so what names it by name can follow. */
+  onPrincipalRenamed(listener: PrincipalRenamedListener): void {
+    this.principalRenamedListeners.push(listener);
   }
 
   private principalDeleted(kind: PrincipalKind, name: string): void {
@@ -359,7 +372,14 @@ export class RamState {
 
   deletePolicy(policyName: string): void {
     const policy = this.mustGetPolicy("Custom", policyName);
-    if (policy.attachmentCount > 0) throw E.deleteConflictPolicyRole(policy.policyName);
+    if (policy.attachmentCount > 0) {
+      const onRole = [...this.roles.values()].some((r) =>
+        r.policies.some((p) => p.policyType === "Custom" && key(p.policyName) === key(policyName)),
+      );
+      throw onRole
+        ? E.deleteConflictPolicyRole(policy.policyName)
+        : E.deleteConflictPolicyUser(policy.policyName);
+    }
     this.policies.delete(key(policyName));
   }
 
@@ -392,20 +412,74 @@ export class RamState {
       mobilePhone: input.mobilePhone ?? "",
       createdMs: now,
       updatedMs: now,
+      policies: [],
     };
     this.users.set(key(user.userName), user);
-    return { ...user };
+    return structuredClone(user);
   }
 
   getUser(userName: string): UserRecord {
     const u = this.users.get(key(userName));
     if (!u) throw E.userNotExist(userName);
-    return { ...u };
+    return structuredClone(u);
   }
 
+  /**
+   * RAM 2015 UpdateUser (also SCIM PUT). Same name rules as CreateUser; a rename to another
+   * user's name (case-insensitive) is `EntityAlreadyExists.User`, a change of case only is allowed.
+   */
+  updateUser(
+    userName: string,
+    input: {
+      newUserName?: string;
+      newDisplayName?: string;
+      newComments?: string;
+      newEmail?: string;
+      newMobilePhone?: string;
+    },
+  ): UserRecord {
+    const u = this.users.get(key(userName));
+    if (!u) throw E.userNotExist(userName);
+    const { maxLength, pattern, rule } = RAM_USER.name;
+    const newName = input.newUserName;
+    if (newName !== undefined) {
+      if (newName.length < 1 || newName.length > maxLength) {
+        throw E.invalidLength("NewUserName", newName.length, 1, maxLength);
+      }
+      if (!pattern.test(newName)) throw E.invalidChars("NewUserName", rule);
+      const other = this.users.get(key(newName));
+      if (other && other !== u) throw E.userAlreadyExists(newName);
+    }
+    const dn = input.newDisplayName;
+    if (dn !== undefined && (dn.length < 1 || dn.length > RAM_USER.displayName.maxLength)) {
+      throw E.invalidLength("NewDisplayName", dn.length, 1, RAM_USER.displayName.maxLength);
+    }
+    const comments = input.newComments;
+    if (comments !== undefined && comments.length > RAM_USER.comments.maxLength) {
+      throw E.invalidLength("NewComments", comments.length, 1, RAM_USER.comments.maxLength);
+    }
+    const oldName = u.userName;
+    if (dn !== undefined) u.displayName = dn;
+    if (comments !== undefined) u.comments = comments;
+    if (input.newEmail !== undefined) u.email = input.newEmail;
+    if (input.newMobilePhone !== undefined) u.mobilePhone = input.newMobilePhone;
+    if (newName !== undefined && newName !== oldName) {
+      this.users.delete(key(oldName));
+      u.userName = newName;
+      this.users.set(key(newName), u);
+    }
+    u.updatedMs = Math.max(this.opts.now(), u.updatedMs);
+    if (newName !== undefined && newName !== oldName) {
+      for (const listener of this.principalRenamedListeners) listener("user", oldName, newName);
+    }
+    return structuredClone(u);
+  }
+
+  /** Refused while policies are attached (documented code, §5.5); access keys are not modelled. */
   deleteUser(userName: string): void {
     const u = this.users.get(key(userName));
     if (!u) throw E.userNotExist(userName);
+    if (u.policies.length > 0) throw E.deleteConflictUserPolicy(u.userName);
     this.users.delete(key(userName));
     this.principalDeleted("user", u.userName);
   }
@@ -413,12 +487,49 @@ export class RamState {
   /** The user with this name (case-insensitive), if any. */
   findUser(userName: string): UserRecord | undefined {
     const u = this.users.get(key(userName));
-    return u ? { ...u } : undefined;
+    return u ? structuredClone(u) : undefined;
   }
 
   findUserById(userId: string): UserRecord | undefined {
-    for (const u of this.users.values()) if (u.userId === userId) return { ...u };
+    for (const u of this.users.values()) if (u.userId === userId) return structuredClone(u);
     return undefined;
+  }
+
+  /** Every user, in creation order (SCIM lists them). */
+  allUsers(): UserRecord[] {
+    return [...this.users.values()]
+      .sort((a, b) => a.createdMs - b.createdMs || (a.userId < b.userId ? -1 : 1))
+      .map((u) => structuredClone(u));
+  }
+
+  /**
+   * AttachPolicyToUser. Guess: the per-user quotas are the role ones (`limits.ram`), and the
+   * duplicate/missing codes mirror the role ones (`EntityAlreadyExists.User.Policy`,
+   * `EntityNotExist.User.Policy`).
+   */
+  attachPolicyToUser(policyType: string, policyName: string, userName: string): void {
+    const type = this.checkPolicyType(policyType);
+    const u = this.users.get(key(userName));
+    if (!u) throw E.userNotExist(userName);
+    const policy = this.mustGetPolicy(type, policyName);
+    if (u.policies.some((p) => p.policyType === type && key(p.policyName) === key(policy.policyName))) {
+      throw E.userPolicyAlreadyExists(policy.policyName, u.userName);
+    }
+    const max = type === "System" ? this.opts.limits.maxSystemPolicies : this.opts.limits.maxCustomPolicies;
+    if (u.policies.filter((p) => p.policyType === type).length >= max) {
+      throw E.rolePolicyLimitExceeded(type.toLowerCase(), max);
+    }
+    u.policies.push({ policyName: policy.policyName, policyType: type, attachedMs: this.opts.now() });
+  }
+
+  detachPolicyFromUser(policyType: string, policyName: string, userName: string): void {
+    const type = this.checkPolicyType(policyType);
+    const u = this.users.get(key(userName));
+    if (!u) throw E.userNotExist(userName);
+    const policy = this.mustGetPolicy(type, policyName);
+    const i = u.policies.findIndex((p) => p.policyType === type && key(p.policyName) === key(policyName));
+    if (i === -1) throw E.userPolicyNotExist(policy.policyName, u.userName);
+    u.policies.splice(i, 1);
   }
 
   /** `acs:ram::<account>:user/<UserName>`, the principal of a user's STS credentials. */
@@ -440,7 +551,7 @@ export class RamState {
     const all = [...this.users.entries()]
       .filter(([k]) => k >= from)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const items = all.slice(0, opts.maxItems).map(([, u]) => ({ ...u }));
+    const items = all.slice(0, opts.maxItems).map(([, u]) => structuredClone(u));
     const next = all[opts.maxItems];
     if (next === undefined) return { items, isTruncated: false };
     return { items, isTruncated: true, marker: Buffer.from(`user:${next[0]}`).toString("base64url") };
@@ -452,7 +563,7 @@ export class RamState {
     return {
       roles: [...this.roles.values()].map((r) => structuredClone(r)),
       policies: [...this.policies.values()].map((p) => ({ ...p })),
-      users: [...this.users.values()].map((u) => ({ ...u })),
+      users: [...this.users.values()].map((u) => structuredClone(u)),
     };
   }
 
@@ -484,7 +595,7 @@ export class RamState {
 
   private attachmentCount(type: PolicyType, policyName: string): number {
     let n = 0;
-    for (const r of this.roles.values()) {
+    for (const r of [...this.roles.values(), ...this.users.values()]) {
       if (r.policies.some((p) => p.policyType === type && key(p.policyName) === key(policyName))) n++;
     }
     return n;
