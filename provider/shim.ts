@@ -11,6 +11,19 @@ import type * as pulumi from "@pulumi/pulumi";
  * serializer would inline it into every resource.
  */
 export function providerShim(exportName: string): pulumi.dynamic.ResourceProvider {
+  // One object per export: the SDK caches serialized providers by object
+  // identity, so a thousand resources are serialized once, not a thousand times.
+  let shim = shims.get(exportName);
+  if (!shim) {
+    shim = makeShim(exportName);
+    shims.set(exportName, shim);
+  }
+  return shim;
+}
+
+const shims = new Map<string, pulumi.dynamic.ResourceProvider>();
+
+function makeShim(exportName: string): pulumi.dynamic.ResourceProvider {
   const impl = (): pulumi.dynamic.ResourceProvider => require("alicloud-federation")[exportName];
   return {
     configure: (req) => impl().configure!(req),

@@ -20,6 +20,16 @@ export interface ExternalApplicationRecord {
   updateDate: string;
 }
 
+type DelegatedScope = { predefinedScopes?: { predefinedScope?: Array<{ name?: string }> } };
+
+/** The sorted scope names of an application's `DelegatedScope`. */
+function scopeNames(scope: DelegatedScope | undefined): string[] {
+  return (scope?.predefinedScopes?.predefinedScope ?? [])
+    .map((p) => p.name ?? "")
+    .filter(Boolean)
+    .sort();
+}
+
 type RawExternal = {
   foreignAppId?: string;
   displayName?: string;
@@ -27,7 +37,7 @@ type RawExternal = {
   tenantId?: string;
   createDate?: string;
   updateDate?: string;
-  delegatedScope?: { predefinedScopes?: { predefinedScope?: Array<{ name?: string }> } };
+  delegatedScope?: DelegatedScope;
 };
 
 function toExternal(action: string, raw: RawExternal | undefined): ExternalApplicationRecord {
@@ -37,10 +47,7 @@ function toExternal(action: string, raw: RawExternal | undefined): ExternalAppli
     displayName: raw.displayName ?? "",
     appPrincipalName: raw.appPrincipalName ?? "",
     tenantId: raw.tenantId ?? "",
-    scopes: (raw.delegatedScope?.predefinedScopes?.predefinedScope ?? [])
-      .map((p) => p.name ?? "")
-      .filter(Boolean)
-      .sort(),
+    scopes: scopeNames(raw.delegatedScope),
     createDate: raw.createDate ?? "",
     updateDate: raw.updateDate ?? "",
   };
@@ -172,7 +179,7 @@ type RawApp = {
   accessTokenValidity?: number;
   createDate?: string;
   updateDate?: string;
-  delegatedScope?: { predefinedScopes?: { predefinedScope?: Array<{ name?: string }> } };
+  delegatedScope?: DelegatedScope;
 };
 
 function toApp(action: string, raw: RawApp | undefined): OAuthApplicationRecord {
@@ -183,10 +190,7 @@ function toApp(action: string, raw: RawApp | undefined): OAuthApplicationRecord 
     displayName: raw.displayName ?? "",
     appType: raw.appType ?? "",
     accessTokenValidity: raw.accessTokenValidity,
-    scopes: (raw.delegatedScope?.predefinedScopes?.predefinedScope ?? [])
-      .map((p) => p.name ?? "")
-      .filter(Boolean)
-      .sort(),
+    scopes: scopeNames(raw.delegatedScope),
     createDate: raw.createDate ?? "",
     updateDate: raw.updateDate ?? "",
   };
