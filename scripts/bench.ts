@@ -24,7 +24,7 @@ const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").map(Number);
 const THROTTLE_RATIO = 0.2;
 
 interface Run {
-  program: "scim" | "noop";
+  program: "scim" | "noop" | "noop-full";
   users: number;
   throttled: boolean;
   wallMs: number;
@@ -44,7 +44,7 @@ function directoryFile(dir: string, n: number): string {
 
 async function runOnce(
   binDir: string,
-  program: "scim" | "noop",
+  program: "scim" | "noop" | "noop-full",
   users: number,
   throttled: boolean,
   dir: string,
@@ -65,7 +65,7 @@ async function runOnce(
   const envVars = Object.fromEntries(
     Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
   );
-  const workDir = path.join(REPO_ROOT, "bench", program);
+  const workDir = path.join(REPO_ROOT, "bench", program === "scim" ? "scim" : "noop");
   const stackName = `bench-${program}-${users}-${throttled ? "t" : "p"}`;
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName, workDir },
@@ -73,6 +73,7 @@ async function runOnce(
   );
   try {
     await stack.setConfig("directory", { value: directoryFile(dir, users) });
+    if (program === "noop-full") await stack.setConfig("shape", { value: "full" });
     await emulator.clearRequests();
     const start = performance.now();
     const res = await stack.up({ parallel: PARALLEL });
@@ -110,11 +111,12 @@ async function main(): Promise<void> {
   );
   const rows: string[] = [];
   const header =
-    "users | program       | wall s | successful calls (by kind)                               | throttled | tokens | ideal s | wall/ideal | floor s | wall/floor";
+    "users | program       | wall s | successful calls (by kind)                               | throttled | tokens | ideal s | wall/ideal | min floor s | floor s | wall/floor";
   rows.push(header, "-".repeat(header.length));
   let ok = true;
   for (const users of SIZES) {
-    const floor = await runOnce(binDir, "noop", users, false, dir);
+    const minFloor = await runOnce(binDir, "noop", users, false, dir);
+    const floor = await runOnce(binDir, "noop-full", users, false, dir);
     for (const throttled of [false, true]) {
       const r = await runOnce(binDir, "scim", users, throttled, dir);
       const totalCalls = Object.values(r.calls).reduce((a, v) => a + v, 0);
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
           String(r.tokenRequests).padStart(6),
           seconds(idealMs).padStart(7),
           (r.wallMs / idealMs).toFixed(2).padStart(10),
+          seconds(minFloor.wallMs).padStart(11),
           seconds(floor.wallMs).padStart(7),
           (r.wallMs / floor.wallMs).toFixed(2).padStart(10),
         ].join(" | "),
@@ -151,7 +154,9 @@ async function main(): Promise<void> {
   }
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(
-    "\nideal = successful calls x latency / parallelism; floor = the same engine run with no-op resources (no API calls).",
+    "\nideal = successful calls x latency / parallelism. floor = the same resources as no-ops (no API calls) whose\n" +
+      "provider has the same seven methods as ours, so the engine stores and checkpoints the same amount per resource;\n" +
+      "min floor = a provider with only create, the smallest a dynamic resource can be.",
   );
   if (!ok) {
     console.error("\nBENCHMARK FAILED its requirements (see !! lines).");
