@@ -10,7 +10,7 @@ import { z } from "zod";
 import * as apps from "../client/imsApps";
 import { type Session, session } from "../client/session";
 import { AlicloudApiError } from "../errors";
-import { RAM_ROLE } from "../limits";
+import { RAM_ROLE, RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
 import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
@@ -18,12 +18,12 @@ import { type CheckFailure, requireChecked, validateFields } from "../validation
 import type { OfficialCliApplication } from "./officialCliApplication";
 import type { OidcRole } from "./oidcRole";
 
-/** RAM user names: 1-64 letters, digits, `.`, `-`, `_` (RAM CreateUser). */
-const USER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+/** RAM user names (RAM CreateUser), from the limits module. */
+const isUserName = (v: string) => v.length <= RAM_USER.name.maxLength && RAM_USER.name.pattern.test(v);
 /** A user principal name's domain: the account's default domain or a custom one. */
 const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
 /** IMS UserPrincipalName: at most 128 characters in all. */
-const UPN_MAX = 128;
+const UPN_MAX = RAM_USER.userPrincipalName.maxLength;
 
 export type PrincipalType = apps.PrincipalType;
 
@@ -71,14 +71,14 @@ function principalProblem(type: string, name: string): string | undefined {
   }
   const at = name.indexOf("@");
   if (at === -1) {
-    return USER_NAME.test(name)
+    return isUserName(name)
       ? undefined
       : `'${name}' is not a RAM user name (letters, digits, '.', '-', '_', at most 64) or a user principal name (name@domain)`;
   }
   if (name.length > UPN_MAX)
     return `is ${name.length} characters long, but a user principal name allows at most ${UPN_MAX}`;
   const [user, domain] = [name.slice(0, at), name.slice(at + 1)];
-  if (!USER_NAME.test(user)) return `'${user}' (before @) is not a RAM user name`;
+  if (!isUserName(user)) return `'${user}' (before @) is not a RAM user name`;
   if (!DOMAIN.test(domain)) return `'${domain}' (after @) is not a domain such as <account id>.onaliyun.com`;
   return undefined;
 }

@@ -11,20 +11,16 @@ import { z } from "zod";
 import * as apps from "../client/imsApps";
 import { type Session, session } from "../client/session";
 import { AlicloudApiError } from "../errors";
+import { OAUTH_APP, SCIM_SCOPE } from "../limits";
 import { containsUnknown } from "../normalize";
 import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 
 /** The scope RAM's SCIM service requires (alibaba-api.md §4.3). */
-export const SCIM_SCOPE = "/acs/scim";
+export { SCIM_SCOPE };
 
-/** IMS CreateApplication limits (alibaba-api.md §4.1; IMS SDK 2.3.2 models). */
-const APP = {
-  appName: { maxLength: 64, pattern: /^[A-Za-z0-9._-]+$/ },
-  displayName: { maxLength: 24 },
-  accessTokenValidity: { min: 900, max: 10800, default: 3600 },
-};
+const APP = OAUTH_APP;
 
 /** The arguments of a `ScimApplication`. */
 export interface ScimApplicationArgs {

@@ -7,16 +7,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as scim from "../client/scim";
 import { AlicloudApiError } from "../errors";
+import { RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
 import { applyConfig, runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 import type { ScimApplication } from "./scimApplication";
 
-/** RAM user names: 1-64 letters, digits, `.`, `-`, `_`, unique case-insensitively (RAM CreateUser). */
-const USER_NAME = { maxLength: 64, pattern: /^[A-Za-z0-9._-]+$/ };
-/** RAM display names: 1-128 characters (RAM CreateUser). */
-const DISPLAY_NAME_MAX = 128;
+const USER_NAME = RAM_USER.name;
+const DISPLAY_NAME_MAX = RAM_USER.displayName.maxLength;
 /** externalId: no published limit; bounded like a display name so a typo cannot send a megabyte. */
 const EXTERNAL_ID_MAX = 128;
 
