@@ -57,6 +57,15 @@ export function hasCode(err: unknown, code: string): boolean {
   return AlicloudApiError.is(err) && err.code === code;
 }
 
+/**
+ * True when `err` is an API error whose code is in this family, e.g.
+ * `EntityNotExist` for `EntityNotExist.Role`. For codes that are not
+ * published exactly, the family is what can be relied on.
+ */
+export function hasCodePrefix(err: unknown, prefix: string): boolean {
+  return AlicloudApiError.is(err) && err.code.startsWith(prefix);
+}
+
 // Patterns that may carry a secret inside a message or URL. Alibaba access key
 // secrets are 30 base62 characters; STS tokens are long base64 strings.
 const SECRET_PATTERNS: Array<[RegExp, string]> = [

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as apps from "../client/imsApps";
 import { type Session, session } from "../client/session";
-import { AlicloudApiError } from "../errors";
+import { AlicloudApiError, hasCodePrefix } from "../errors";
 import { RAM_ROLE, RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
 import { applyConfig } from "../settings";
@@ -249,7 +249,7 @@ export const ApplicationAssignmentProvider = {
       all = await listAssignments(session(), olds.appId);
     } catch (err) {
       // The application itself is gone: so is the assignment.
-      if (AlicloudApiError.is(err) && err.code.startsWith("EntityNotExist")) return { id: "", props: {} };
+      if (hasCodePrefix(err, "EntityNotExist")) return { id: "", props: {} };
       throw err;
     }
     const found = all.some(
@@ -282,7 +282,7 @@ export const ApplicationAssignmentProvider = {
         principalName: olds.assignedPrincipalName,
       });
     } catch (err) {
-      if (AlicloudApiError.is(err) && err.code.startsWith("EntityNotExist")) return; // already gone
+      if (hasCodePrefix(err, "EntityNotExist")) return; // already gone
       throw err;
     }
   },

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as apps from "../client/imsApps";
 import { session } from "../client/session";
-import { AlicloudApiError, hasCode } from "../errors";
+import { hasCodePrefix } from "../errors";
 import { canonicalSet, containsUnknown, sameSet } from "../normalize";
 import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
@@ -121,16 +121,6 @@ function toOutputs(
   };
 }
 
-/** Whether an error says the application is already installed (the code is not published). */
-function alreadyInstalled(err: unknown): boolean {
-  return AlicloudApiError.is(err) && err.code.startsWith("EntityAlreadyExists");
-}
-
-/** Whether an error says the application is not installed. */
-function notInstalled(err: unknown): boolean {
-  return AlicloudApiError.is(err) && err.code.startsWith("EntityNotExist");
-}
-
 export const OfficialCliApplicationProvider = {
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     applyConfig(req.config);
@@ -160,7 +150,8 @@ export const OfficialCliApplicationProvider = {
       const rec = await apps.provisionExternalApplication(s, appId, [...OFFICIAL_CLI_SCOPES]);
       return { id: appId, outs: toOutputs(rec, desired, true) };
     } catch (err) {
-      if (!alreadyInstalled(err)) throw err;
+      // The code for "already installed" is not published; any EntityAlreadyExists means it.
+      if (!hasCodePrefix(err, "EntityAlreadyExists")) throw err;
       if (!desired.adopt) {
         throw new Error(
           `official-cli (AppId ${appId}) is already installed in this account. To manage it from this stack, set ` +
@@ -181,7 +172,7 @@ export const OfficialCliApplicationProvider = {
     try {
       rec = await apps.getExternalApplication(session(), id);
     } catch (err) {
-      if (notInstalled(err)) return { id: "", props: {} };
+      if (hasCodePrefix(err, "EntityNotExist")) return { id: "", props: {} };
       throw err;
     }
     const outs = toOutputs(rec, olds, olds.installedByStack);
@@ -205,7 +196,7 @@ export const OfficialCliApplicationProvider = {
     try {
       await apps.deprovisionExternalApplication(session(), id);
     } catch (err) {
-      if (hasCode(err, "EntityNotExist.ExternalApplication") || notInstalled(err)) return;
+      if (hasCodePrefix(err, "EntityNotExist")) return;
       throw err;
     }
   },

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as apps from "../client/imsApps";
 import { type Session, session } from "../client/session";
-import { AlicloudApiError } from "../errors";
+import { hasCodePrefix } from "../errors";
 import { OAUTH_APP, SCIM_SCOPE } from "../limits";
 import { containsUnknown } from "../normalize";
 import { applyConfig } from "../settings";
@@ -152,7 +152,7 @@ async function rotateSecret(
     try {
       await apps.deleteAppSecret(s, appId, oldSecretId);
     } catch (err) {
-      if (!(AlicloudApiError.is(err) && err.code.startsWith("EntityNotExist"))) throw err;
+      if (!hasCodePrefix(err, "EntityNotExist")) throw err;
     }
   }
   return fresh;
@@ -228,7 +228,7 @@ export const ScimApplicationProvider = {
       app = await apps.getApplication(s, id);
       secretIds = await apps.listAppSecretIds(s, id);
     } catch (err) {
-      if (AlicloudApiError.is(err) && err.code.startsWith("EntityNotExist")) return { id: "", props: {} };
+      if (hasCodePrefix(err, "EntityNotExist")) return { id: "", props: {} };
       throw err;
     }
     const secretAlive = secretIds.includes(olds.appSecretId);
@@ -270,7 +270,7 @@ export const ScimApplicationProvider = {
     try {
       await apps.deleteApplication(session(), id); // its secrets go with it
     } catch (err) {
-      if (AlicloudApiError.is(err) && err.code.startsWith("EntityNotExist")) return;
+      if (hasCodePrefix(err, "EntityNotExist")) return;
       throw err;
     }
   },
