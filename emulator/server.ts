@@ -405,12 +405,7 @@ export class EmulatorCore {
     const requestId = newRequestId();
     const headers = headerMap(req.rawHeaders);
     const method = (req.method ?? "GET").toUpperCase();
-    const params: Record<string, string> = {};
-    for (const [k, v] of parseQueryPairs(rawQuery)) params[k] = v;
-    const contentType = headers.get("content-type")?.[0] ?? "";
-    if (body.length > 0 && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-      for (const [k, v] of parseQueryPairs(body.toString("utf8"))) params[k] = v;
-    }
+    const params = requestParams(headers, rawQuery, body);
     const route = match.route;
     const action = route?.action ?? "";
     let fault: FaultSpec | undefined;
@@ -482,12 +477,7 @@ export class EmulatorCore {
     const headers = headerMap(req.rawHeaders);
     const method = (req.method ?? "GET").toUpperCase();
 
-    const params: Record<string, string> = {};
-    for (const [k, v] of parseQueryPairs(rawQuery)) params[k] = v;
-    const contentType = headers.get("content-type")?.[0] ?? "";
-    if (body.length > 0 && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-      for (const [k, v] of parseQueryPairs(body.toString("utf8"))) params[k] = v;
-    }
+    const params = requestParams(headers, rawQuery, body);
     const action = headers.get("x-acs-action")?.[0] ?? params.Action ?? "";
     const version = headers.get("x-acs-version")?.[0] ?? params.Version ?? "";
 
@@ -631,4 +621,19 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     chunks.push(buf);
   }
   return Buffer.concat(chunks);
+}
+
+/** Query parameters, then form-body parameters (which win), as the gateway merges them. */
+function requestParams(
+  headers: ReadonlyMap<string, readonly string[]>,
+  rawQuery: string,
+  body: Buffer,
+): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [k, v] of parseQueryPairs(rawQuery)) params[k] = v;
+  const contentType = headers.get("content-type")?.[0] ?? "";
+  if (body.length > 0 && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+    for (const [k, v] of parseQueryPairs(body.toString("utf8"))) params[k] = v;
+  }
+  return params;
 }
