@@ -14,9 +14,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { type Emulator, startEmulator } from "../emulator";
-import { engineEnv, ensurePulumi, REPO_ROOT } from "./engine";
+import { engineEnv, ensurePulumi, localStack, REPO_ROOT } from "./engine";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 16);
@@ -62,15 +61,9 @@ async function runOnce(
   });
   // Throttled runs need room to retry; waits stay short so the run measures the service, not the back-off cap.
   env.ALICLOUD_FEDERATION_RETRY = JSON.stringify({ maxAttempts: 12, baseDelayMs: 50, maxDelayMs: 2000 });
-  const envVars = Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
-  );
   const workDir = path.join(REPO_ROOT, "bench", program === "scim" ? "scim" : "noop");
   const stackName = `bench-${program}-${users}-${throttled ? "t" : "p"}`;
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName, workDir },
-    { envVars, pulumiCommand: await PulumiCommand.get({ root: path.dirname(binDir) }) },
-  );
+  const { stack } = await localStack({ binDir, workDir, stackName, env });
   try {
     await stack.setConfig("directory", { value: directoryFile(dir, users) });
     if (program === "noop-full") await stack.setConfig("shape", { value: "full" });

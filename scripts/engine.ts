@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 
 export const PULUMI_VERSION = "3.259.0";
 /** The repository root, whether this file runs from source or from dist/. */
@@ -67,4 +68,25 @@ export function engineEnv(opts: {
   // Explicit keys replace whatever account the caller's shell is logged in to.
   if (opts.accessKeyId) delete env.ALIBABA_CLOUD_SECURITY_TOKEN;
   return env;
+}
+
+/**
+ * A stack of the program in `workDir`, driven through the Automation API with
+ * the CLI in `binDir` and exactly `env` (unset variables dropped).
+ */
+export async function localStack(opts: {
+  binDir: string;
+  workDir: string;
+  stackName: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<{ stack: Stack; envVars: Record<string, string> }> {
+  const envVars = Object.fromEntries(
+    Object.entries(opts.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(opts.binDir) });
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: opts.stackName, workDir: opts.workDir },
+    { envVars, pulumiCommand },
+  );
+  return { stack, envVars };
 }

@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { type Emulator, startEmulator } from "../../emulator";
-import { engineEnv, ensurePulumi } from "../../scripts/engine";
+import { engineEnv, ensurePulumi, localStack } from "../../scripts/engine";
 
 export interface EngineHarness {
   emulator: Emulator;
@@ -55,14 +55,12 @@ export async function startEngine(opts: {
   }
   // Fast retries: behaviour is the same, the waits are not.
   env.ALICLOUD_FEDERATION_RETRY = JSON.stringify({ maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 50 });
-  const envVars = Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
-  );
-  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(binDir) });
-  const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: opts.stackName, workDir: opts.workDir },
-    { envVars, pulumiCommand },
-  );
+  const { stack, envVars } = await localStack({
+    binDir,
+    workDir: opts.workDir,
+    stackName: opts.stackName,
+    env,
+  });
   for (const [k, v] of Object.entries(opts.config ?? {})) await stack.setConfig(k, { value: v });
   if (!viaEnv) {
     await stack.setConfig("alicloud-federation:endpoint", { value: emulator.url });
