@@ -13,6 +13,7 @@ interface Info {
   endpoint: string;
   accessKeyId: string;
   accountId: string;
+  eiamInstanceId: string;
 }
 
 /** Turns a console call's result into the API body, or throws like the SDK would. */
@@ -54,6 +55,7 @@ export async function connectEmulator(
     accessKeyId: info.accessKeyId,
     accessKeySecret: opts.accessKeySecret ?? "",
     accountId: info.accountId,
+    eiamInstanceId: info.eiamInstanceId,
     close: async () => {},
     reset: async () => {
       await call("POST", "reset");

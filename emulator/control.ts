@@ -67,6 +67,7 @@ export async function handleControl(
           endpoint: core.endpoint,
           accessKeyId: core.accessKeyId,
           accountId: core.accountId,
+          eiamInstanceId: core.eiamInstanceId,
         });
       case "POST reset":
         core.reset();

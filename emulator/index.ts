@@ -1,8 +1,8 @@
 /**
  * A faithful local emulator of the Alibaba Cloud APIs this library calls: IMS (OIDC providers,
  * official applications and their assignments, users), RAM (roles, policies, users), STS
- * (AssumeRoleWithOIDC) and the CLI's OAuth login (`/oauth2/v1/auth`, `/v1/token`, `/v1/exchange`),
- * plus a test OIDC IdP.
+ * (AssumeRoleWithOIDC), the CLI's OAuth login (`/oauth2/v1/auth`, `/v1/token`, `/v1/exchange`),
+ * IDaaS EIAM 2021-12-01 (one instance, with its M2M token endpoint), plus a test OIDC IdP.
  *
  * ```ts
  * const emulator = await startEmulator({ port: 0 });
@@ -28,6 +28,7 @@ export {
   type TestIdpClaims,
   type TestIdpOptions,
 } from "./idp";
+export { DEFAULT_EIAM_INSTANCE_ID } from "./services/eiam";
 export type { FingerprintCase } from "./services/ims";
 export {
   evaluatePermission,
@@ -56,6 +57,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     accessKeyId: core.accessKeyId,
     accessKeySecret: core.accessKeySecret,
     accountId: core.accountId,
+    eiamInstanceId: core.eiamInstanceId,
     close: () => core.close(),
     reset: async () => core.reset(),
     requests: async (filter) => core.log.list(filter),

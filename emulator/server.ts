@@ -35,6 +35,8 @@ import {
   type RouteSpec,
   type ServiceDefinition,
 } from "./service";
+import { createEiamService } from "./services/eiam";
+import type { EiamState } from "./services/eiam/state";
 import { createImsService } from "./services/ims";
 import { createOAuthService } from "./services/oauth";
 import { createRamService, DEFAULT_RAM_LIMITS, type RamState } from "./services/ram";
@@ -77,6 +79,7 @@ export class EmulatorCore {
   /** The PEM root to trust for the HTTPS listener, when the emulator generated its certificate. */
   httpsCaPem: string | undefined;
   private readonly ram: RamState;
+  private readonly eiam: EiamState;
   private readonly httpsOption: EmulatorOptions["https"];
   private readonly httpsPortOption: number | undefined;
   private httpsServer: Server | undefined;
@@ -163,10 +166,28 @@ export class EmulatorCore {
         baseUrl: () => this.url,
       }),
     );
+    const eiam = createEiamService({
+      instanceId: options.eiam?.instanceId,
+      now: this.now,
+      // The DefaultDomain, computed when answered: the HTTPS listener's when it runs (the Python
+      // SDK forces https), else the HTTP one's.
+      domain: () => this.httpsEndpoint ?? this.endpoint,
+      httpsEndpoint: () => this.httpsEndpoint,
+      trustedCertificates: options.trustedCertificates ?? [],
+      outboundTimeoutMs: options.outboundTimeoutMs ?? 5000,
+    });
+    this.eiam = eiam.state;
+    this.register(eiam);
+    this.registerPaths(eiam.oauth);
     this.httpsOption = options.https;
     this.httpsPortOption = options.httpsPort;
 
     if (persisted) this.restore(persisted);
+  }
+
+  /** The one IDaaS EIAM instance (option `eiam.instanceId`, or a state file's). */
+  get eiamInstanceId(): string {
+    return this.eiam.instanceId;
   }
 
   /** Adds a service; its version must not collide with one already registered. */

@@ -60,6 +60,12 @@ export interface EmulatorOptions {
    * throttle ratio).
    */
   latencyMs?: number;
+  /**
+   * The one IDaaS EIAM 2021-12-01 instance the emulator serves. `instanceId` (`idaas_` + 26
+   * lower-case letters or digits) defaults to `DEFAULT_EIAM_INSTANCE_ID`, or to the state file's.
+   * Calls naming another InstanceId answer 404 `EntityNotExists.Instance`.
+   */
+  eiam?: { instanceId?: string };
   /** Seed of the PRNG behind ratio faults. Default 1. */
   seed?: number;
   /**
@@ -133,6 +139,8 @@ export interface Emulator {
   accessKeyId: string;
   accessKeySecret: string;
   accountId: string;
+  /** The InstanceId of the emulated IDaaS EIAM instance. */
+  eiamInstanceId: string;
   close(): Promise<void>;
   /** Empties every service, the request log, faults and STS credentials. */
   reset(): Promise<void>;

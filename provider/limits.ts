@@ -352,3 +352,134 @@ export const SCIM = {
   /** `displayName` of a RAM user (RAM 2015 rule): 1 to 128 characters. */
   displayName: { maxLength: 128 },
 } as const;
+
+/**
+ * The `cloud-idaas-core` SDK's `client-config.json` (alibaba-api.md §7.4, from its
+ * `util/validator_util.py` and `config/*.py`).
+ */
+export const IDAAS_CLIENT_CONFIG = {
+  /** `ValidatorUtil.validate_http_config`: both timeouts in ms, 2000 to 60000. */
+  timeoutMs: { min: 2000, max: 60_000, defaultConnect: 5000, defaultRead: 10_000 },
+  /** `ScopeUtil`: each item `audience|value`, one audience per config. */
+  scopeItemPattern: /^[^|\s]+\|[^|\s]+$/,
+  /** The fixed scope for IDaaS-hosted RAM role / STS credentials. */
+  pamScope: "urn:cloud:idaas:pam|.all",
+  /** Where the SDK reads the Kubernetes service-account token by default. */
+  kubernetesTokenPath: "/var/run/secrets/kubernetes.io/serviceaccount/token",
+  /** The only plugin the SDK ships. */
+  pluginName: "alibabacloudPluginCredentialProvider",
+  /** POSIX-style environment variable names (the config holds names, never values). */
+  envVarName: /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
+} as const;
+
+// ================================================================================================
+// EIAM: IDaaS EIAM 2021-12-01 (alibaba-api.md §7): applications, M2M clients and resource servers,
+// client secrets and public keys, federated credentials, and the instance's OAuth token endpoint.
+// Added with the emulator's EIAM support. Self-contained: nothing above refers to it.
+// ================================================================================================
+
+/** IDaaS EIAM 2021-12-01 limits. `Guess:` marks the ones no public source states. */
+export const EIAM = {
+  /**
+   * Guess: the format of an instance id. The docs show `idaas_ue2jvisn35ea5lmthk267xxxxx`: the
+   * prefix and 26 lower-case letters or digits are read off that example.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-getinstance
+   */
+  instanceId: { pattern: /^idaas_[a-z0-9]{26}$/ },
+  /**
+   * `ApplicationName`: 1 to 64 characters (CreateApplication). Uniqueness is not documented and
+   * not enforced.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplication
+   */
+  applicationName: { maxLength: 64 },
+  /**
+   * `Description` of an application: at most 128 characters (CreateApplication). Guess: the same
+   * limit for federated credential providers and application federated credentials.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplication
+   */
+  description: { maxLength: 128 },
+  /**
+   * `ApplicationSourceType` and `SsoType` of CreateApplication.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplication
+   */
+  applicationSourceTypes: ["urn:alibaba:idaas:app:source:template", "urn:alibaba:idaas:app:source:standard"],
+  ssoTypes: ["saml2", "oidc"],
+  /**
+   * Client secrets per application: at most 2 (alibaba-api.md §7.2). `ExpirationTime` (epoch ms),
+   * when given, at least 1 day and at most 3 years ahead (the SDK model's doc comment). Guess: a
+   * year is 365 days.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationclientsecret
+   */
+  maxClientSecretsPerApplication: 2,
+  clientSecretExpiration: { minAheadMs: 86_400_000, maxAheadMs: 3 * 365 * 86_400_000 },
+  /**
+   * Guess: client public keys (private_key_jwt) per application; no source states a number.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createclientpublickey
+   */
+  maxClientPublicKeysPerApplication: 5,
+  /**
+   * Guess: `ResourceServerIdentifier` (the audience of access tokens): 1 to 256 characters, no
+   * whitespace and no `|` (the token endpoint's scope syntax `<identifier>|<value>` could not
+   * name it otherwise); unique in the instance.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-setapplicationresourceserveridentifier
+   */
+  resourceServerIdentifier: { maxLength: 256, pattern: /^[^\s|]+$/ },
+  /**
+   * Guess: `ResourceServerScopeName` 1 to 64 characters; `ResourceServerScopeValue` 1 to 64 of
+   * letters, digits, `:`, `.`, `_`, `/`, `-`, unique per application; `.all` is reserved (the
+   * token endpoint reads `<identifier>|.all` as every granted scope).
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createresourceserverscope
+   */
+  scopeName: { maxLength: 64 },
+  scopeValue: { maxLength: 64, pattern: /^[A-Za-z0-9:._/-]+$/, reserved: [".all"] },
+  /**
+   * `FederatedCredentialProviderName` and `ApplicationFederatedCredentialName`: at most 64
+   * characters (alibaba-api.md §7.2). Guess: provider names unique in the instance, credential
+   * names unique per application.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createfederatedcredentialprovider
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationfederatedcredential
+   */
+  federatedCredentialProviderName: { maxLength: 64 },
+  applicationFederatedCredentialName: { maxLength: 64 },
+  /**
+   * `FederatedCredentialProviderType`. Only `pkcs7` appears in the docs; `oidc` and `private_ca`
+   * are inferred from the config object names (alibaba-api.md §7.2). Guess.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-getfederatedcredentialprovider
+   */
+  federatedCredentialProviderTypes: ["oidc", "pkcs7", "private_ca"],
+  /**
+   * Guess: `OidcProviderConfig.Audiences`: 1 to 5 entries, each 1 to 128 characters.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createfederatedcredentialprovider
+   */
+  oidcAudiences: { min: 1, max: 5, maxLength: 128 },
+  /**
+   * Guess: `TrustCondition` / `VerificationCondition` expressions: at most 1024 characters, and
+   * parentheses or `!` nested at most 32 deep.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationfederatedcredential
+   */
+  expression: { maxLength: 1024, maxDepth: 32 },
+  /**
+   * Guess: `MaxResults` of the NextToken-paged lists (scopes, public keys, federated
+   * credentials and providers): 1 to 100, default 20.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-listfederatedcredentialproviders
+   */
+  listMaxResults: { min: 1, max: 100, default: 20 },
+  /**
+   * Guess: `PageNumber` (from 1) and `PageSize` (1 to 100, default 20) of ListApplications.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-listapplications
+   */
+  listPageSize: { min: 1, max: 100, default: 20 },
+  /**
+   * The instance's M2M token endpoint (`/api/v2/iauths_system/oauth2/token`). Guesses: access
+   * tokens live 3600 s; a client assertion (client_secret_jwt, private_key_jwt) may expire at
+   * most 3600 s ahead (its `jti` is remembered that long); clocks may differ by 60 s.
+   * https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/m2m-client-token-invocation-example
+   */
+  token: { accessTokenLifetimeSeconds: 3600, assertionMaxLifetimeSeconds: 3600, clockSkewSeconds: 60 },
+  /**
+   * Guess: the `ResourceServerScopeType` the library sends for the scopes it creates (the models
+   * name the field, no page lists its values), and at most 100 scopes per resource server.
+   */
+  scopeType: "custom",
+  maxScopesPerResourceServer: 100,
+} as const;
