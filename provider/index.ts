@@ -10,6 +10,16 @@ export {
   scimUsersFromDirectory,
 } from "./directory";
 export { AlicloudApiError, hasCode, maskSecrets } from "./errors";
+export {
+  buildIdaasClientConfig,
+  IDAAS_AUTHN_METHODS,
+  IDAAS_DEPLOY_ENVIRONMENTS,
+  type IdaasAuthnMethod,
+  type IdaasClientConfigJson,
+  type IdaasClientConfigSpec,
+  idaasEndpoints,
+  validateIdaasClientConfig,
+} from "./idaasClientConfig";
 export * as limits from "./limits";
 export { canonicalSet, normalizeFingerprint, normalizeIssuerUrl } from "./normalize";
 export { type FingerprintStep, planFingerprintSteps } from "./plan";
@@ -21,6 +31,58 @@ export {
   ApplicationAssignmentProvider,
   checkApplicationAssignmentInputs,
 } from "./resources/applicationAssignment";
+export {
+  checkIdaasApplicationFederatedCredentialInputs,
+  IdaasApplicationFederatedCredential,
+  type IdaasApplicationFederatedCredentialArgs,
+  type IdaasApplicationFederatedCredentialOutputs,
+  IdaasApplicationFederatedCredentialProvider,
+} from "./resources/idaasApplicationFederatedCredential";
+export {
+  checkIdaasClientConfigInputs,
+  IdaasClientConfig,
+  type IdaasClientConfigArgs,
+  type IdaasClientConfigOutputs,
+  IdaasClientConfigProvider,
+} from "./resources/idaasClientConfig";
+export {
+  checkIdaasClientPublicKeyInputs,
+  IdaasClientPublicKey,
+  type IdaasClientPublicKeyArgs,
+  type IdaasClientPublicKeyOutputs,
+  IdaasClientPublicKeyProvider,
+} from "./resources/idaasClientPublicKey";
+export {
+  checkIdaasClientSecretInputs,
+  IdaasClientSecret,
+  type IdaasClientSecretArgs,
+  type IdaasClientSecretOutputs,
+  IdaasClientSecretProvider,
+} from "./resources/idaasClientSecret";
+export {
+  checkIdaasFederatedCredentialProviderInputs,
+  IdaasFederatedCredentialProvider,
+  type IdaasFederatedCredentialProviderArgs,
+  type IdaasFederatedCredentialProviderOutputs,
+  IdaasFederatedCredentialProviderProvider,
+} from "./resources/idaasFederatedCredentialProvider";
+export {
+  checkIdaasM2mApplicationInputs,
+  IdaasM2mApplication,
+  type IdaasM2mApplicationArgs,
+  type IdaasM2mApplicationOutputs,
+  IdaasM2mApplicationProvider,
+} from "./resources/idaasM2mApplication";
+export {
+  checkIdaasResourceServerInputs,
+  type IdaasGrantArgs,
+  IdaasResourceServer,
+  type IdaasResourceServerArgs,
+  type IdaasResourceServerOutputs,
+  IdaasResourceServerProvider,
+  type IdaasScopeArgs,
+  idaasScope,
+} from "./resources/idaasResourceServer";
 export {
   checkOfficialCliApplicationInputs,
   OFFICIAL_CLI_APP_IDS,

@@ -38,6 +38,12 @@ export interface RuntimeSettings {
    * `ALICLOUD_FEDERATION_SCIM_CLIENT_ID` / `_SECRET`.
    */
   scim: { clientId: string; clientSecret: string } | undefined;
+  /**
+   * The region of the IDaaS EIAM instances the `Idaas*` resources manage:
+   * `alicloud-federation:eiamRegion` or `ALICLOUD_FEDERATION_EIAM_REGION`;
+   * default `cn-hangzhou`. EIAM is regional (`eiam.<region>.aliyuncs.com`).
+   */
+  eiamRegion: string;
 }
 
 /** The stack-config keys we read (namespace `alicloud-federation`). */
@@ -50,6 +56,7 @@ export const CONFIG_KEYS = {
   caCertificates: "alicloud-federation:caCertificates",
   scimClientId: "alicloud-federation:scimClientId",
   scimClientSecret: "alicloud-federation:scimClientSecret",
+  eiamRegion: "alicloud-federation:eiamRegion",
 } as const;
 
 /** The environment variables we read ourselves (the credential chain reads its own). */
@@ -58,6 +65,7 @@ export const ENV_KEYS = {
   retry: "ALICLOUD_FEDERATION_RETRY",
   scimClientId: "ALICLOUD_FEDERATION_SCIM_CLIENT_ID",
   scimClientSecret: "ALICLOUD_FEDERATION_SCIM_CLIENT_SECRET",
+  eiamRegion: "ALICLOUD_FEDERATION_EIAM_REGION",
 } as const;
 
 /** Anything with `get(key)`, like the `config` of a dynamic provider's `configure` request. */
@@ -122,7 +130,17 @@ export function runtimeSettings(): RuntimeSettings {
   registerSecret(scimClientSecret);
   const scim =
     scimClientId && scimClientSecret ? { clientId: scimClientId, clientSecret: scimClientSecret } : undefined;
-  cached = { endpoint, retry, credential, caCertificates: pick(CONFIG_KEYS.caCertificates), scim };
+  const eiamRegion = pick(CONFIG_KEYS.eiamRegion, ENV_KEYS.eiamRegion) ?? "cn-hangzhou";
+  if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(eiamRegion))
+    throw new Error(`eiamRegion: '${eiamRegion}' is not a region id such as cn-hangzhou`);
+  cached = {
+    endpoint,
+    retry,
+    credential,
+    caCertificates: pick(CONFIG_KEYS.caCertificates),
+    scim,
+    eiamRegion,
+  };
   return cached;
 }
 

@@ -1,22 +1,39 @@
 /**
- * Calls to RPC actions the official SDKs do not have yet (IMS application
- * assignments appeared in the docs in 2026), through the same openapi-core
- * client, signer and retry loop as the SDK's own operations.
- * Recipe: alibaba-api.md §2.3, mirroring the generated *WithOptions methods.
+ * Calls to RPC actions that no official Node SDK has: IMS application
+ * assignments (in the docs since 2026) and all of IDaaS EIAM 2021-12-01 (no
+ * npm SDK exists). They go through the same openapi-core client, signer and
+ * retry loop as the SDKs' own operations. Recipe: alibaba-api.md §2.3,
+ * mirroring the generated *WithOptions methods: POST, every parameter in the
+ * query, nested objects and lists flattened (`Config.Audiences.1=...`).
  */
+import type OpenApiClient from "@alicloud/openapi-core";
 import { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import { callApi } from "./call";
 import type { Session } from "./session";
 
-/** Calls IMS 2019-08-15 `action` with `query` and returns the parsed JSON body. */
-export async function callImsRpc(
+/** A query value: scalars, lists and nested objects (flattened on the wire). */
+export type RpcValue = string | number | boolean | undefined | RpcValue[] | { [key: string]: RpcValue };
+
+function dropUndefined(value: RpcValue): RpcValue {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(dropUndefined);
+  if (value && typeof value === "object") {
+    const out: Record<string, RpcValue> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = dropUndefined(v);
+    return out;
+  }
+  return value;
+}
+
+async function callRpc(
   s: Session,
+  client: OpenApiClient,
+  version: string,
   action: string,
-  query: Record<string, string | number | boolean | undefined>,
+  query: Record<string, RpcValue>,
 ): Promise<Record<string, unknown>> {
   const params = new $OpenApiUtil.Params({
     action,
-    version: "2019-08-15",
+    version,
     protocol: "HTTPS",
     pathname: "/",
     method: "POST",
@@ -25,10 +42,28 @@ export async function callImsRpc(
     reqBodyType: "formData",
     bodyType: "json",
   });
-  const defined = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
+  const defined = dropUndefined(query) as Record<string, unknown>;
   const res = await callApi(action, s, () =>
-    s.ims.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(defined) }), s.runtime),
+    client.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(defined) }), s.runtime),
   );
   const body = (res as { body?: unknown }).body;
   return body && typeof body === "object" ? (body as Record<string, unknown>) : {};
+}
+
+/** Calls IMS 2019-08-15 `action` with `query` and returns the parsed JSON body. */
+export function callImsRpc(
+  s: Session,
+  action: string,
+  query: Record<string, RpcValue>,
+): Promise<Record<string, unknown>> {
+  return callRpc(s, s.ims, "2019-08-15", action, query);
+}
+
+/** Calls IDaaS EIAM 2021-12-01 `action` (alibaba-api.md §7) and returns the parsed JSON body. */
+export function callEiamRpc(
+  s: Session,
+  action: string,
+  query: Record<string, RpcValue>,
+): Promise<Record<string, unknown>> {
+  return callRpc(s, s.eiam, "2021-12-01", action, query);
 }

@@ -1,5 +1,5 @@
 import Ims from "@alicloud/ims20190815";
-import { $OpenApiUtil } from "@alicloud/openapi-core";
+import OpenApiClient, { $OpenApiUtil } from "@alicloud/openapi-core";
 import Ram from "@alicloud/ram20150501";
 import * as $dara from "@darabonba/typescript";
 import { parseEndpoint, type RuntimeSettings, runtimeSettings } from "../settings";
@@ -12,6 +12,11 @@ export const PUBLIC_ENDPOINTS = {
   sts: "sts.aliyuncs.com",
 } as const;
 
+/** EIAM is regional: https://api.aliyun.com/product/Eiam (endpoints per region). */
+export function eiamEndpoint(region: string): string {
+  return `eiam.${region}.aliyuncs.com`;
+}
+
 /**
  * Everything a client function needs. Built inside provider methods, never at
  * module scope: the serialized provider must not capture sockets or secrets.
@@ -19,15 +24,17 @@ export const PUBLIC_ENDPOINTS = {
 export interface Session extends CallOptions {
   ims: Ims;
   ram: Ram;
+  /** IDaaS EIAM 2021-12-01 has no Node SDK: the generic openapi-core client (alibaba-api.md §7.1). */
+  eiam: OpenApiClient;
   /** Options for each SDK call: our retry loop is the only one. */
   runtime: $dara.RuntimeOptions;
 }
 
-function sdkConfig(settings: RuntimeSettings, product: keyof typeof PUBLIC_ENDPOINTS): $OpenApiUtil.Config {
+function sdkConfig(settings: RuntimeSettings, publicEndpoint: string): $OpenApiUtil.Config {
   const target = settings.endpoint ? parseEndpoint(settings.endpoint) : undefined;
   return new $OpenApiUtil.Config({
     credential: settings.credential,
-    endpoint: target?.host ?? PUBLIC_ENDPOINTS[product],
+    endpoint: target?.host ?? publicEndpoint,
     protocol: target?.protocol ?? "https",
     readTimeout: 30_000,
     connectTimeout: 10_000,
@@ -43,8 +50,9 @@ export function session(overrides: Partial<CallOptions> = {}): Session {
     cachedSession = {
       settings,
       session: {
-        ims: new Ims(sdkConfig(settings, "ims")),
-        ram: new Ram(sdkConfig(settings, "ram")),
+        ims: new Ims(sdkConfig(settings, PUBLIC_ENDPOINTS.ims)),
+        ram: new Ram(sdkConfig(settings, PUBLIC_ENDPOINTS.ram)),
+        eiam: new OpenApiClient(sdkConfig(settings, eiamEndpoint(settings.eiamRegion))),
         runtime: new $dara.RuntimeOptions({ autoretry: false, maxAttempts: 1 }),
         retry: settings.retry,
       },

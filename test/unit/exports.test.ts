@@ -9,6 +9,15 @@ describe("the package entry", () => {
       "OidcRole",
       "OfficialCliApplication",
       "ApplicationAssignment",
+      "ScimApplication",
+      "ScimUser",
+      "IdaasM2mApplication",
+      "IdaasClientSecret",
+      "IdaasResourceServer",
+      "IdaasFederatedCredentialProvider",
+      "IdaasApplicationFederatedCredential",
+      "IdaasClientPublicKey",
+      "IdaasClientConfig",
     ] as const) {
       expect(typeof pkg[name], name).toBe("function");
       const impl = pkg[`${name}Provider`] as Record<string, unknown>;

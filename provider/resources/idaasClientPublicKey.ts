@@ -1,0 +1,225 @@
+/**
+ * `IdaasClientPublicKey`: a public key of an EIAM application, for the `private_key_jwt` client
+ * authentication method: the workload signs its client assertion with the private key, which
+ * never leaves it (and never reaches Pulumi). The `AlgorithmType` follows from the key.
+ *
+ * API: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createclientpublickey
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import * as eiam from "../client/eiam";
+import { session } from "../client/session";
+import { EIAM } from "../limits";
+import { containsUnknown } from "../normalize";
+import { applyConfig } from "../settings";
+import { providerShim } from "../shim";
+import { type CheckFailure, requireChecked, validateFields } from "../validation";
+import { canonicalPublicKey, idRule, instanceIdRule, isNotFound, isQuotaExceeded } from "./idaas/common";
+
+/** The arguments of an `IdaasClientPublicKey`. */
+export interface IdaasClientPublicKeyArgs {
+  /**
+   * The EIAM instance (`idaas_…`). A change replaces the key.
+   * @see https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createclientpublickey
+   */
+  instanceId: pulumi.Input<string>;
+  /**
+   * The application (`app_…`), e.g. an `IdaasM2mApplication`'s `applicationId`; it holds at most
+   * 5 keys (a guess). A change replaces the key.
+   * @see https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createclientpublickey
+   */
+  applicationId: pulumi.Input<string>;
+  /**
+   * The public key as an SPKI PEM (`-----BEGIN PUBLIC KEY-----`, e.g. `openssl pkey -in key.pem
+   * -pubout`): RSA of at least 2048 bits, or EC on P-256, P-384 or P-521. A private key is refused.
+   * Compared by content (re-encoding is no change); another key replaces this one.
+   * @see https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createclientpublickey
+   */
+  publicKey: pulumi.Input<string>;
+}
+
+export interface IdaasClientPublicKeyInputs {
+  instanceId: string;
+  applicationId: string;
+  /** Canonical SPKI PEM. */
+  publicKey: string;
+}
+
+export interface IdaasClientPublicKeyOutputs extends IdaasClientPublicKeyInputs {
+  clientPublicKeyId: string;
+  /** The `AlgorithmType` sent (see `algorithmTypeOf`). */
+  algorithmType: string;
+  /** `enabled`, or `disabled` when someone disabled it out of band: the next `up` enables it again. */
+  status: string;
+}
+
+const publicKeySchema = z.string({ error: "must be a PEM public key" }).transform((v, ctx) => {
+  const k = canonicalPublicKey(v);
+  if ("problem" in k) {
+    ctx.addIssue({ code: "custom", message: k.problem });
+    return v;
+  }
+  return k.pem;
+});
+
+const rules = {
+  instanceId: instanceIdRule,
+  applicationId: idRule("app_"),
+  publicKey: { schema: publicKeySchema, required: true },
+};
+
+export function checkIdaasClientPublicKeyInputs(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+} {
+  const { values, failures } = validateFields(news, rules);
+  return { inputs: { ...news, ...values }, failures };
+}
+
+const requireInputs = (raw: Record<string, unknown>) =>
+  requireChecked<IdaasClientPublicKeyInputs>("IdaasClientPublicKey", checkIdaasClientPublicKeyInputs, raw);
+
+function readOlds(olds: object): IdaasClientPublicKeyOutputs {
+  const o = olds as Partial<IdaasClientPublicKeyOutputs>;
+  return {
+    instanceId: o.instanceId ?? "",
+    applicationId: o.applicationId ?? "",
+    publicKey: o.publicKey ?? "",
+    clientPublicKeyId: o.clientPublicKeyId ?? "",
+    algorithmType: o.algorithmType ?? "",
+    status: o.status ?? "enabled",
+  };
+}
+
+/** Canonical form of a key the API returned, or the text as is when it does not parse. */
+function canonicalOrSelf(pem: string): string {
+  const k = canonicalPublicKey(pem);
+  return "pem" in k ? k.pem : pem;
+}
+
+const REPLACING = ["instanceId", "applicationId", "publicKey"] as const;
+
+export const IdaasClientPublicKeyProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    applyConfig(req.config);
+  },
+
+  async check(
+    _olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.CheckResult> {
+    return checkIdaasClientPublicKeyInputs(news);
+  },
+
+  async diff(
+    _id: string,
+    rawOlds: object,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.DiffResult> {
+    const o = readOlds(rawOlds);
+    const replaces = REPLACING.filter((k) => containsUnknown(news[k]) || o[k] !== news[k]);
+    const changes: string[] = [...replaces];
+    if (o.status === "disabled") changes.push("status");
+    // Add the new key before removing the old: the workload's next assertion may use either.
+    return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientPublicKeyOutputs }> {
+    const desired = requireInputs(raw);
+    const key = canonicalPublicKey(desired.publicKey);
+    if ("problem" in key)
+      throw new Error(`invalid IdaasClientPublicKey arguments:\npublicKey: ${key.problem}`);
+    let clientPublicKeyId: string;
+    try {
+      clientPublicKeyId = await eiam.createClientPublicKey(
+        session(),
+        desired.instanceId,
+        desired.applicationId,
+        {
+          algorithmType: key.algorithmType,
+          publicKey: key.pem,
+        },
+      );
+    } catch (err) {
+      if (isQuotaExceeded(err))
+        throw new Error(
+          `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientPublicKeysPerApplication} ` +
+            "client public keys: delete one not managed by this stack first.",
+        );
+      throw err;
+    }
+    return {
+      id: clientPublicKeyId,
+      // Guess: a new key is enabled (Create takes no status).
+      outs: { ...desired, clientPublicKeyId, algorithmType: key.algorithmType, status: "enabled" },
+    };
+  },
+
+  async read(
+    id: string,
+    props?: object,
+  ): Promise<{ id: string; props: Partial<IdaasClientPublicKeyOutputs>; inputs?: object }> {
+    const olds = readOlds(props ?? {});
+    let rec: eiam.ClientPublicKeyRecord;
+    try {
+      rec = await eiam.getClientPublicKey(session(), olds.instanceId, olds.applicationId, id);
+    } catch (err) {
+      if (isNotFound(err)) return { id: "", props: {} }; // gone, or its application is
+      throw err;
+    }
+    const outs: IdaasClientPublicKeyOutputs = {
+      ...olds,
+      publicKey: rec.publicKey ? canonicalOrSelf(rec.publicKey) : olds.publicKey,
+      clientPublicKeyId: id,
+      algorithmType: rec.algorithmType || olds.algorithmType,
+      status: rec.status || olds.status,
+    };
+    const { instanceId, applicationId, publicKey } = outs;
+    return { id, props: outs, inputs: { instanceId, applicationId, publicKey } };
+  },
+
+  async update(
+    id: string,
+    rawOlds: object,
+    rawNews: Record<string, unknown>,
+  ): Promise<{ outs: IdaasClientPublicKeyOutputs }> {
+    // Every argument replaces: the only in-place change is enabling a key disabled out of band.
+    const olds = readOlds(rawOlds);
+    const news = requireInputs(rawNews);
+    if (olds.status === "disabled")
+      await eiam.setClientPublicKeyEnabled(session(), news.instanceId, news.applicationId, id, true);
+    return { outs: { ...olds, ...news, status: "enabled" } };
+  },
+
+  async delete(id: string, props: object): Promise<void> {
+    const { instanceId, applicationId } = readOlds(props);
+    try {
+      await eiam.deleteClientPublicKey(session(), instanceId, applicationId, id);
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+  },
+};
+
+/** A public key an EIAM application's workload proves itself with (`private_key_jwt`). */
+export class IdaasClientPublicKey extends pulumi.dynamic.Resource {
+  declare readonly instanceId: pulumi.Output<string>;
+  declare readonly applicationId: pulumi.Output<string>;
+  declare readonly clientPublicKeyId: pulumi.Output<string>;
+  /** `RSA` or `EC`. */
+  declare readonly algorithmType: pulumi.Output<string>;
+  /** `enabled` after every `up`. */
+  declare readonly status: pulumi.Output<string>;
+
+  constructor(name: string, args: IdaasClientPublicKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      providerShim("IdaasClientPublicKeyProvider"),
+      name,
+      { ...args, clientPublicKeyId: undefined, algorithmType: undefined, status: undefined },
+      opts,
+      "alicloud-federation",
+      "IdaasClientPublicKey",
+    );
+  }
+}

@@ -1,0 +1,404 @@
+/**
+ * IdaasM2mApplication, IdaasClientSecret, IdaasResourceServer and IdaasClientConfig through the
+ * emulator's EIAM service: exact calls per lifecycle step, drift after console edits, secret
+ * rotation that never leaves the app without a working secret, and tokens from the instance's
+ * token endpoint proving the grants are real.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
+import {
+  IdaasClientConfigProvider as Cfg,
+  checkIdaasClientConfigInputs,
+  type IdaasClientConfigOutputs,
+} from "../../provider/resources/idaasClientConfig";
+import {
+  checkIdaasClientSecretInputs,
+  type IdaasClientSecretOutputs,
+  IdaasClientSecretProvider as Sec,
+} from "../../provider/resources/idaasClientSecret";
+import {
+  IdaasM2mApplicationProvider as App,
+  checkIdaasM2mApplicationInputs,
+  type IdaasM2mApplicationOutputs,
+} from "../../provider/resources/idaasM2mApplication";
+import {
+  checkIdaasResourceServerInputs,
+  type IdaasResourceServerOutputs,
+  IdaasResourceServerProvider as Rs,
+} from "../../provider/resources/idaasResourceServer";
+import { configOf, startWired } from "./harness";
+
+const SERVICE = "eiam";
+let emulator: Emulator;
+let instanceId: string;
+let dir: string;
+
+beforeAll(async () => {
+  const wired = await startWired();
+  emulator = wired.emulator;
+  instanceId = emulator.eiamInstanceId;
+  for (const p of [App, Sec, Rs, Cfg]) await p.configure(configOf(wired.config));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "af-idaas-cfg-"));
+});
+afterAll(async () => {
+  await emulator?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await emulator.reset();
+  await emulator.clearFaults();
+  await emulator.clearRequests();
+});
+
+const calls = async () => (await emulator.requests({ service: SERVICE })).map((r) => r.action);
+const eiamConsole = (action: string, params: Record<string, unknown>) =>
+  emulator.console(SERVICE, action, { InstanceId: instanceId, ...params }) as Promise<
+    Record<string, unknown>
+  >;
+
+function checked<T>(
+  check: (n: Record<string, unknown>) => { inputs: Record<string, unknown>; failures: unknown[] },
+  news: Record<string, unknown>,
+): T {
+  const { inputs, failures } = check(news);
+  expect(failures).toEqual([]);
+  return inputs as T;
+}
+
+async function newApp(name = "reporting"): Promise<IdaasM2mApplicationOutputs> {
+  const inputs = checked<Record<string, unknown>>(checkIdaasM2mApplicationInputs, {
+    instanceId,
+    applicationName: name,
+  });
+  return (await App.create(inputs)).outs;
+}
+
+/** Asks the instance's token endpoint (client_secret_post). */
+async function token(
+  clientId: string,
+  secret: string,
+  scope: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${emulator.url}/api/v2/iauths_system/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: clientId,
+      client_secret: secret,
+      scope,
+    }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+const claims = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+
+describe("IdaasM2mApplication", () => {
+  it("create: CreateApplication + EnableApplicationM2MClient + GetApplication (for the client id)", async () => {
+    const app = await newApp();
+    expect(await calls()).toEqual(["CreateApplication", "EnableApplicationM2MClient", "GetApplication"]);
+    expect(app.applicationId).toMatch(/^app_/);
+    expect(app.clientId).not.toBe("");
+    const live = await eiamConsole("GetApplication", { ApplicationId: app.applicationId });
+    expect((live.Application as Record<string, unknown>).M2MClientStatus).toBe("enabled");
+  });
+
+  it("read is one GetApplication and shows no diff; a console disable is drift that update repairs with one call", async () => {
+    const app = await newApp();
+    await emulator.clearRequests();
+    const read = await App.read(app.applicationId, app);
+    expect(await calls()).toEqual(["GetApplication"]);
+    expect(await App.diff(app.applicationId, read.props, app as never)).toMatchObject({ changes: false });
+    await eiamConsole("DisableApplicationM2MClient", { ApplicationId: app.applicationId });
+    const drifted = await App.read(app.applicationId, app);
+    const diff = await App.diff(app.applicationId, drifted.props, app as never);
+    expect(diff).toMatchObject({ changes: true, replaces: [] });
+    await emulator.clearRequests();
+    await App.update(app.applicationId, drifted.props, app as never);
+    expect(await calls()).toEqual(["EnableApplicationM2MClient"]);
+  });
+
+  it("rename and description: one call each; another instance replaces", async () => {
+    const app = await newApp();
+    await emulator.clearRequests();
+    const news = { ...app, applicationName: "reporting-v2", description: "new" };
+    await App.update(app.applicationId, app, news as never);
+    expect(await calls()).toEqual(["UpdateApplicationInfo", "UpdateApplicationDescription"]);
+    const live = (await eiamConsole("GetApplication", { ApplicationId: app.applicationId }))
+      .Application as Record<string, unknown>;
+    expect(live).toMatchObject({ ApplicationName: "reporting-v2", Description: "new" });
+    const other = await App.diff(app.applicationId, app, {
+      ...app,
+      instanceId: "idaas_zzzzzzzzzzzzzzzzzzzzzzzzzz",
+    } as never);
+    expect(other.replaces).toEqual(["instanceId"]);
+  });
+
+  it("read of a deleted application answers id '' (Pulumi then recreates it); delete tolerates it", async () => {
+    const app = await newApp();
+    await eiamConsole("DeleteApplication", { ApplicationId: app.applicationId });
+    expect((await App.read(app.applicationId, app)).id).toBe("");
+    await emulator.clearRequests();
+    await App.delete(app.applicationId, app);
+    expect(await calls()).toEqual(["DeleteApplication"]);
+  });
+
+  it("a failure after CreateApplication leaves nothing behind", async () => {
+    await emulator.injectFault({
+      service: SERVICE,
+      action: "EnableApplicationM2MClient",
+      kind: "server-error",
+      count: 10,
+    });
+    const inputs = checked<Record<string, unknown>>(checkIdaasM2mApplicationInputs, {
+      instanceId,
+      applicationName: "x",
+    });
+    await expect(App.create(inputs)).rejects.toThrow(/EnableApplicationM2MClient/);
+    await emulator.clearFaults();
+    const list = await eiamConsole("ListApplications", {});
+    expect(list.TotalCount).toBe(0);
+  });
+});
+
+describe("IdaasClientSecret", () => {
+  async function newSecret(app: IdaasM2mApplicationOutputs, version = 1): Promise<IdaasClientSecretOutputs> {
+    const inputs = checked<Record<string, unknown>>(checkIdaasClientSecretInputs, {
+      instanceId,
+      applicationId: app.applicationId,
+      version,
+    });
+    return (await Sec.create(inputs)).outs;
+  }
+
+  it("create is one call; the value works at the token endpoint and never reaches the request log", async () => {
+    const app = await newApp();
+    const rs = await newRs([{ clientApplicationId: app.applicationId, scopes: ["orders:read"] }]);
+    await emulator.clearRequests();
+    const secret = await newSecret(app);
+    expect(await calls()).toEqual(["CreateApplicationClientSecret"]);
+    expect(secret.clientSecret.length).toBeGreaterThanOrEqual(32);
+    const got = await token(secret.clientId, secret.clientSecret, `${rs.identifier}|orders:read`);
+    expect(got.status).toBe(200);
+    expect(claims(String(got.body.access_token))).toMatchObject({ aud: rs.identifier, scope: "orders:read" });
+    expect(JSON.stringify(await emulator.requests())).not.toContain(secret.clientSecret);
+  });
+
+  it("rotation (version bump) replaces create-first: both work in between, the old one stops after", async () => {
+    const app = await newApp();
+    const rs = await newRs([{ clientApplicationId: app.applicationId, scopes: ["*"] }]);
+    const old = await newSecret(app, 1);
+    const diff = await Sec.diff(old.secretId, old, { ...old, version: 2 } as never);
+    expect(diff).toEqual({ changes: true, replaces: ["version"], deleteBeforeReplace: false });
+    const fresh = await newSecret(app, 2); // the engine creates the replacement first...
+    const scope = `${rs.identifier}|.all`;
+    expect((await token(old.clientId, old.clientSecret, scope)).status).toBe(200);
+    expect((await token(fresh.clientId, fresh.clientSecret, scope)).status).toBe(200);
+    await emulator.clearRequests();
+    await Sec.delete(old.secretId, old); // ...then deletes the old one
+    expect(await calls()).toEqual(["DeleteApplicationClientSecret"]);
+    expect((await token(old.clientId, old.clientSecret, scope)).status).toBe(401);
+    expect((await token(fresh.clientId, fresh.clientSecret, scope)).status).toBe(200);
+  });
+
+  it("a third secret is refused with a message naming the limit of two", async () => {
+    const app = await newApp();
+    await newSecret(app);
+    await newSecret(app);
+    await expect(newSecret(app)).rejects.toThrow(/at most 2 client secrets/);
+  });
+
+  it("read is one List call; a secret deleted out of band reads as gone, a disabled one is drift", async () => {
+    const app = await newApp();
+    const s = await newSecret(app);
+    await emulator.clearRequests();
+    const read = await Sec.read(s.secretId, s);
+    expect(await calls()).toEqual(["ListApplicationClientSecrets"]);
+    expect(read.props).toMatchObject({ enabled: true, clientSecret: s.clientSecret });
+    await eiamConsole("DisableApplicationClientSecret", {
+      ApplicationId: app.applicationId,
+      SecretId: s.secretId,
+    });
+    const disabled = await Sec.read(s.secretId, s);
+    expect((await Sec.diff(s.secretId, disabled.props, s as never)).changes).toBe(true);
+    await emulator.clearRequests();
+    await Sec.update(s.secretId, disabled.props, s as never);
+    expect(await calls()).toEqual(["EnableApplicationClientSecret"]);
+    await eiamConsole("DeleteApplicationClientSecret", {
+      ApplicationId: app.applicationId,
+      SecretId: s.secretId,
+    });
+    expect((await Sec.read(s.secretId, s)).id).toBe("");
+  });
+
+  it("expiresAt: one day ahead passes, a minute less fails; three years passes, a day more fails", () => {
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const day = 86_400_000;
+    const errs = (expiresAt: string) =>
+      checkIdaasClientSecretInputs({ instanceId, applicationId: "app_x", expiresAt }).failures.map(
+        (f) => f.reason,
+      );
+    expect(errs(at(day + 60_000))).toEqual([]);
+    expect(errs(at(day - 60_000))[0]).toContain("at least 1 day");
+    expect(errs(at(3 * 365 * day - 60_000))).toEqual([]);
+    expect(errs(at(3 * 365 * day + day))[0]).toContain("at most 3 years");
+    expect(errs("next tuesday")[0]).toContain("ISO 8601");
+  });
+});
+
+async function newRs(
+  grants: Array<{ clientApplicationId: string; scopes: string[] }> = [],
+): Promise<IdaasResourceServerOutputs> {
+  const inputs = checked<Record<string, unknown>>(checkIdaasResourceServerInputs, {
+    instanceId,
+    applicationName: "orders-api",
+    identifier: "api://orders",
+    scopes: [{ value: "orders:read", name: "Read" }, { value: "orders:write" }],
+    grants,
+  });
+  return (await Rs.create(inputs)).outs;
+}
+
+describe("IdaasResourceServer", () => {
+  it("create: app, enable, identifier, one call per scope, one grant call per client", async () => {
+    const a = await newApp("a");
+    const b = await newApp("b");
+    await emulator.clearRequests();
+    const rs = await newRs([
+      { clientApplicationId: a.applicationId, scopes: ["orders:read", "orders:write"] },
+      { clientApplicationId: b.applicationId, scopes: ["orders:read"] },
+    ]);
+    expect(await calls()).toEqual([
+      "CreateApplication",
+      "EnableApplicationResourceServer",
+      "SetApplicationResourceServerIdentifier",
+      "CreateResourceServerScope",
+      "CreateResourceServerScope",
+      "AuthorizeResourceServerScopesToClient",
+      "AuthorizeResourceServerScopesToClient",
+    ]);
+    expect(Object.keys(rs.scopeIds).sort()).toEqual(["orders:read", "orders:write"]);
+  });
+
+  it("grants are real: a client gets exactly its scopes, and changes converge with the fewest calls", async () => {
+    const a = await newApp("a");
+    const secret = (
+      await Sec.create(checked(checkIdaasClientSecretInputs, { instanceId, applicationId: a.applicationId }))
+    ).outs;
+    const rs = await newRs([{ clientApplicationId: a.applicationId, scopes: ["orders:read"] }]);
+    expect((await token(secret.clientId, secret.clientSecret, "api://orders|orders:read")).status).toBe(200);
+    expect((await token(secret.clientId, secret.clientSecret, "api://orders|orders:write")).status).toBe(400);
+    // Grant write, take read away, add a scope, rename one.
+    const news = checked<IdaasResourceServerOutputs>(checkIdaasResourceServerInputs, {
+      instanceId,
+      applicationName: "orders-api",
+      identifier: "api://orders",
+      scopes: [
+        { value: "orders:read", name: "Read orders" },
+        { value: "orders:write" },
+        { value: "orders:admin" },
+      ],
+      grants: [{ clientApplicationId: a.applicationId, scopes: ["orders:write", "orders:admin"] }],
+    });
+    expect((await Rs.diff(rs.applicationId, rs, news as never)).changes).toBe(true);
+    await emulator.clearRequests();
+    const { outs } = await Rs.update(rs.applicationId, rs, news as never);
+    expect(await calls()).toEqual([
+      "UpdateResourceServerScope",
+      "CreateResourceServerScope",
+      "AuthorizeResourceServerScopesToClient",
+      "RevokeResourceServerScopesFromClient",
+    ]);
+    const all = await token(secret.clientId, secret.clientSecret, "api://orders|.all");
+    expect(String(all.body.scope).split(" ").sort()).toEqual(["orders:admin", "orders:write"]);
+    expect(
+      (await Rs.diff(rs.applicationId, (await Rs.read(rs.applicationId, outs)).props, news as never)).changes,
+    ).toBe(false);
+  });
+
+  it("read: GetApplication + ListResourceServerScopes; console edits (identifier, a deleted scope) are drift", async () => {
+    const rs = await newRs();
+    await emulator.clearRequests();
+    const read = await Rs.read(rs.applicationId, rs);
+    expect(await calls()).toEqual(["GetApplication", "ListResourceServerScopes"]);
+    expect((await Rs.diff(rs.applicationId, read.props, rs as never)).changes).toBe(false);
+    await eiamConsole("SetApplicationResourceServerIdentifier", {
+      ApplicationId: rs.applicationId,
+      ResourceServerIdentifier: "api://hijacked",
+    });
+    await eiamConsole("DeleteResourceServerScope", {
+      ApplicationId: rs.applicationId,
+      ResourceServerScopeId: rs.scopeIds["orders:write"],
+    });
+    const drifted = await Rs.read(rs.applicationId, rs);
+    const diff = await Rs.diff(rs.applicationId, drifted.props, rs as never);
+    expect(diff.changes).toBe(true);
+    expect(diff.replaces).toEqual([]);
+    await emulator.clearRequests();
+    await Rs.update(rs.applicationId, drifted.props, rs as never);
+    expect(await calls()).toEqual(["SetApplicationResourceServerIdentifier", "CreateResourceServerScope"]);
+  });
+
+  it("check: grants must name declared scopes; scope values at 64 pass, 65 fail; '|' and '.all' refused", () => {
+    const base = { instanceId, applicationName: "x", identifier: "api://x" };
+    const fails = (extra: Record<string, unknown>) =>
+      checkIdaasResourceServerInputs({ ...base, ...extra }).failures;
+    expect(fails({ scopes: [{ value: "a".repeat(64) }] })).toEqual([]);
+    expect(fails({ scopes: [{ value: "a".repeat(65) }] })[0]?.reason).toContain("at most 64");
+    expect(fails({ scopes: [{ value: "a|b" }] })[0]?.property).toBe("scopes[0].value");
+    expect(fails({ scopes: [{ value: ".all" }] })[0]?.reason).toContain("reserved");
+    expect(fails({ scopes: [], identifier: "api x" }).map((f) => f.property)).toEqual([
+      "identifier",
+      "scopes",
+    ]);
+    expect(
+      fails({ scopes: [{ value: "r" }], grants: [{ clientApplicationId: "app_1", scopes: ["w"] }] }),
+    ).toEqual([
+      { property: "grants[0].scopes[0]", reason: "'w' is not one of this resource server's scopes" },
+    ]);
+  });
+});
+
+describe("IdaasClientConfig", () => {
+  it("create: one GetInstance for the issuer; the file holds names, not secrets; drift on disk is repaired", async () => {
+    const file = path.join(dir, "reporting", "client-config.json");
+    const inputs = checked<Record<string, unknown>>(checkIdaasClientConfigInputs, {
+      instanceId,
+      clientId: "app_client",
+      scope: "api://orders|orders:read",
+      authnMethod: "CLIENT_SECRET_POST",
+      clientSecretEnvVarName: "REPORTING_CLIENT_SECRET",
+      path: file,
+    });
+    const { outs } = await Cfg.create(inputs);
+    expect(await calls()).toEqual(["GetInstance"]);
+    const written = JSON.parse(fs.readFileSync(file, "utf8"));
+    expect(written).toEqual(outs.config);
+    expect(written).toMatchObject({
+      idaasInstanceId: instanceId,
+      clientId: "app_client",
+      tokenEndpoint: expect.stringMatching(/^https:\/\/.+\/api\/v2\/iauths_system\/oauth2\/token$/),
+      authnConfiguration: {
+        authnMethod: "CLIENT_SECRET_POST",
+        clientSecretEnvVarName: "REPORTING_CLIENT_SECRET",
+      },
+    });
+    // No change: no diff, and read touches no API.
+    await emulator.clearRequests();
+    const read = await Cfg.read("id", outs);
+    expect(await calls()).toEqual([]);
+    expect((await Cfg.diff("id", read.props, inputs)).changes).toBe(false);
+    // Someone edits the file: drift; update rewrites it.
+    fs.writeFileSync(file, "{}");
+    const drifted = (await Cfg.read("id", outs)).props as IdaasClientConfigOutputs;
+    expect((await Cfg.diff("id", drifted, inputs)).changes).toBe(true);
+    await Cfg.update("id", drifted, inputs);
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual(outs.config);
+    await Cfg.delete("id", outs);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+});
