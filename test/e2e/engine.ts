@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { type Emulator, startEmulator } from "../../emulator";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
 import { engineEnv, ensurePulumi, localStack } from "../../scripts/engine";
 
 export interface EngineHarness {
@@ -36,9 +36,11 @@ export async function startEngine(opts: {
    * with the environment holding neither.
    */
   credentialsVia?: "env" | "config";
+  /** Options of the in-process emulator (e.g. `https: true`). */
+  emulator?: EmulatorOptions;
 }): Promise<EngineHarness> {
   const binDir = ensurePulumi();
-  const emulator = await startEmulator({ port: 0 });
+  const emulator = await startEmulator({ port: 0, ...opts.emulator });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-e2e-"));
   const viaEnv = (opts.credentialsVia ?? "env") === "env";
   const env = engineEnv({
