@@ -23,7 +23,7 @@ const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").map(Number);
 const THROTTLE_RATIO = 0.2;
 
 interface Run {
-  program: "scim" | "noop" | "noop-full";
+  program: "scim" | "noop" | "noop-full" | "noop-same";
   users: number;
   throttled: boolean;
   wallMs: number;
@@ -43,7 +43,7 @@ function directoryFile(dir: string, n: number): string {
 
 async function runOnce(
   binDir: string,
-  program: "scim" | "noop" | "noop-full",
+  program: "scim" | "noop" | "noop-full" | "noop-same",
   users: number,
   throttled: boolean,
   dir: string,
@@ -67,6 +67,7 @@ async function runOnce(
   try {
     await stack.setConfig("directory", { value: directoryFile(dir, users) });
     if (program === "noop-full") await stack.setConfig("shape", { value: "full" });
+    if (program === "noop-same") await stack.setConfig("shape", { value: "same" });
     await emulator.clearRequests();
     const start = performance.now();
     const res = await stack.up({ parallel: PARALLEL });
@@ -104,12 +105,13 @@ async function main(): Promise<void> {
   );
   const rows: string[] = [];
   const header =
-    "users | program       | wall s | successful calls (by kind)                               | throttled | tokens | ideal s | wall/ideal | min floor s | floor s | wall/floor";
+    "users | program       | wall s | successful calls (by kind)                               | throttled | tokens | ideal s | wall/ideal | min floor s | shape floor s | floor s | wall/floor";
   rows.push(header, "-".repeat(header.length));
   let ok = true;
   for (const users of SIZES) {
     const minFloor = await runOnce(binDir, "noop", users, false, dir);
-    const floor = await runOnce(binDir, "noop-full", users, false, dir);
+    const shapeFloor = await runOnce(binDir, "noop-full", users, false, dir);
+    const floor = await runOnce(binDir, "noop-same", users, false, dir);
     for (const throttled of [false, true]) {
       const r = await runOnce(binDir, "scim", users, throttled, dir);
       const totalCalls = Object.values(r.calls).reduce((a, v) => a + v, 0);
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
           seconds(idealMs).padStart(7),
           (r.wallMs / idealMs).toFixed(2).padStart(10),
           seconds(minFloor.wallMs).padStart(11),
+          seconds(shapeFloor.wallMs).padStart(13),
           seconds(floor.wallMs).padStart(7),
           (r.wallMs / floor.wallMs).toFixed(2).padStart(10),
         ].join(" | "),
@@ -147,9 +150,10 @@ async function main(): Promise<void> {
   }
   fs.rmSync(dir, { recursive: true, force: true });
   console.log(
-    "\nideal = successful calls x latency / parallelism. floor = the same resources as no-ops (no API calls) whose\n" +
-      "provider has the same seven methods as ours, so the engine stores and checkpoints the same amount per resource;\n" +
-      "min floor = a provider with only create, the smallest a dynamic resource can be.",
+    "\nideal = successful calls x latency / parallelism. floor = the same program with a no-op dynamic resource:\n" +
+      "the same resources, inputs (the app's client id and secret, a Pulumi secret) and output shape, a provider with\n" +
+      "the same seven methods as ours, and no API call. shape floor = the same provider with only a user name as\n" +
+      "input; min floor = a provider with only create, the smallest a dynamic resource can be.",
   );
   if (!ok) {
     console.error("\nBENCHMARK FAILED its requirements (see !! lines).");

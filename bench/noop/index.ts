@@ -2,11 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { readDirectory, resourceNameFor } from "alicloud-federation";
 
 // The same resources as the SCIM program minus every API call: what the
-// engine itself costs per dynamic resource. Two shapes:
+// engine itself costs per dynamic resource. Three shapes:
 // - "min": a provider with only `create` (the smallest serialized provider);
 // - "full": seven forwarding methods built like alicloud-federation's shim, so
 //   the serialized provider stored with each resource is as large as ours and
-//   the engine's checkpoints cost the same.
+//   the engine's checkpoints cost the same;
+// - "same": "full", and each resource also gets the same inputs as a ScimUser
+//   of the SCIM program (the app's client id, and its client secret as a
+//   Pulumi secret) and returns outputs of the same shape: the same program
+//   with a no-op dynamic resource.
 class Noop extends pulumi.dynamic.Resource {}
 
 const minimal: pulumi.dynamic.ResourceProvider = {
@@ -15,10 +19,15 @@ const minimal: pulumi.dynamic.ResourceProvider = {
   },
 };
 
-function fullShape(exportName: string): pulumi.dynamic.ResourceProvider {
+function fullShape(exportName: string, scimOutputs: boolean): pulumi.dynamic.ResourceProvider {
+  const now = new Date().toISOString();
   const impl = () => ({
     check: async (_o: unknown, n: Record<string, unknown>) => ({ inputs: n }),
-    create: async (i: Record<string, unknown>) => ({ id: String(i.userName), outs: i }),
+    create: async (i: Record<string, unknown>) => ({
+      id: String(i.userName),
+      // A ScimUser's outputs: its inputs plus the SCIM id (a RAM user id) and two times.
+      outs: scimOutputs ? { ...i, scimId: "2".repeat(16), created: now, lastModified: now } : i,
+    }),
     exportName,
   });
   return {
@@ -33,7 +42,27 @@ function fullShape(exportName: string): pulumi.dynamic.ResourceProvider {
 }
 
 const c = new pulumi.Config();
-const provider = c.get("shape") === "full" ? fullShape("ScimUserProvider") : minimal;
+const shape = c.get("shape") ?? "min";
+const provider = shape === "min" ? minimal : fullShape("ScimUserProvider", shape === "same");
 const entries = readDirectory(c.require("directory"));
-for (const e of entries) new Noop(provider, resourceNameFor("scim-", e), { userName: e.userName }, {});
+// What a ScimApplication hands its users: a client id and a secret (40 characters, like Alibaba's).
+const clientId = "4100000000000000001";
+const clientSecret = pulumi.secret("s".repeat(40));
+for (const e of entries) {
+  const inputs: Record<string, pulumi.Input<unknown>> = { userName: e.userName };
+  if (shape === "same") {
+    Object.assign(inputs, {
+      displayName: e.displayName ?? e.userName,
+      externalId: e.externalId ?? "",
+      adopt: false,
+      clientId,
+      clientSecret,
+      // Outputs a ScimUser adds, declared so the engine stores the same shape.
+      scimId: undefined,
+      created: undefined,
+      lastModified: undefined,
+    });
+  }
+  new Noop(provider, resourceNameFor("scim-", e), inputs, {});
+}
 export const users = entries.length;
