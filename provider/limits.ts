@@ -381,11 +381,12 @@ export const IDAAS_CLIENT_CONFIG = {
 /** IDaaS EIAM 2021-12-01 limits. `Guess:` marks the ones no public source states. */
 export const EIAM = {
   /**
-   * Guess: the format of an instance id. The docs show `idaas_ue2jvisn35ea5lmthk267xxxxx`: the
-   * prefix and 26 lower-case letters or digits are read off that example.
+   * Guess: the format of an instance id. The docs show `idaas_ue2jvisn35ea5lmthk267xxxxx` (the
+   * prefix and 26 lower-case letters or digits; the emulator makes ids of that length). The length
+   * is not documented, so 1 to 64 are accepted: a check must never refuse a real instance.
    * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-getinstance
    */
-  instanceId: { pattern: /^idaas_[a-z0-9]{26}$/ },
+  instanceId: { pattern: /^idaas_[a-z0-9]{1,64}$/ },
   /**
    * `ApplicationName`: 1 to 64 characters (CreateApplication). Uniqueness is not documented and
    * not enforced.

@@ -84,8 +84,12 @@ describe("IdaasFederatedCredentialProvider check", () => {
     ]);
   });
 
-  it("instanceId must look like idaas_ + 26 letters and digits", () => {
-    expect(fcpFailures({ instanceId: "idaas_abc" })).toEqual([
+  it("instanceId must be idaas_ + 1 to 64 lower-case letters and digits (the length is not documented)", () => {
+    expect(fcpFailures({ instanceId: `idaas_${"a".repeat(64)}` })).toEqual([]);
+    expect(fcpFailures({ instanceId: "idaas_abc" })).toEqual([]);
+    for (const bad of ["idaas_", `idaas_${"a".repeat(65)}`, "idaas_ABC", "eiam_abc"])
+      expect(fcpFailures({ instanceId: bad }), bad).toHaveLength(1);
+    expect(fcpFailures({ instanceId: "idaas-abc" })).toEqual([
       {
         property: "instanceId",
         reason: "must be an EIAM instance id: 'idaas_' followed by lower-case letters and digits",
