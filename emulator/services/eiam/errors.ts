@@ -9,6 +9,7 @@
  * (`InvalidParameter.OidcProviderConfig.Issuer`). Messages are ours.
  */
 import { AlibabaError } from "../../errors";
+import { OAuthError } from "../oauth/errors";
 
 // ---- Parameters ----------------------------------------------------------------------------
 
@@ -78,59 +79,33 @@ export function operationConflict(
 
 // ---- Token endpoint (OAuth) ----------------------------------------------------------------
 
-/**
- * An OAuth error of the instance token endpoint: `{error, error_description, request_id}`
- * (cloud-idaas-core reads exactly these three). Guess: which error the real endpoint answers
- * in each case, and the statuses (400, and 401 for `invalid_client`, RFC 6749 §5.2).
- */
-export class IdaasOAuthError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    description: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(description);
-    this.name = "IdaasOAuthError";
-  }
-}
+// The instance token endpoint answers `OAuthError`s, rendered by `oauthErrorResult` as
+// `{error, error_description, request_id}` (cloud-idaas-core reads exactly these three). Guess:
+// which error the real endpoint answers in each case, and the statuses (400, and 401 for
+// `invalid_client`, RFC 6749 §5.2).
 
-export function invalidRequest(detail: string): IdaasOAuthError {
-  return new IdaasOAuthError(400, "invalid_request", detail);
+export function invalidRequest(detail: string): OAuthError {
+  return new OAuthError(400, "invalid_request", detail);
 }
 
 /** Client authentication failed (unknown client, wrong secret, bad or replayed assertion). */
-export function invalidClient(detail: string): IdaasOAuthError {
-  return new IdaasOAuthError(401, "invalid_client", detail, { "www-authenticate": 'Basic realm="idaas"' });
+export function invalidClient(detail: string): OAuthError {
+  return new OAuthError(401, "invalid_client", detail, { "www-authenticate": 'Basic realm="idaas"' });
 }
 
 /** Guess: the client authenticated but may not use client_credentials (M2M client disabled). */
-export function unauthorizedClient(detail: string): IdaasOAuthError {
-  return new IdaasOAuthError(400, "unauthorized_client", detail);
+export function unauthorizedClient(detail: string): OAuthError {
+  return new OAuthError(400, "unauthorized_client", detail);
 }
 
-export function invalidScope(detail: string): IdaasOAuthError {
-  return new IdaasOAuthError(400, "invalid_scope", detail);
+export function invalidScope(detail: string): OAuthError {
+  return new OAuthError(400, "invalid_scope", detail);
 }
 
-export function unsupportedGrantType(grantType: string): IdaasOAuthError {
-  return new IdaasOAuthError(
+export function unsupportedGrantType(grantType: string): OAuthError {
+  return new OAuthError(
     400,
     "unsupported_grant_type",
     `grant_type ${JSON.stringify(grantType)} is not supported; the emulator serves client_credentials only.`,
-  );
-}
-
-export function methodNotAllowed(method: string, allowed: string): IdaasOAuthError {
-  return new IdaasOAuthError(405, "invalid_request", `${method} is not allowed here; use ${allowed}.`, {
-    allow: allowed,
-  });
-}
-
-export function serverError(): IdaasOAuthError {
-  return new IdaasOAuthError(
-    500,
-    "server_error",
-    "The request processing has failed due to some unknown error.",
   );
 }

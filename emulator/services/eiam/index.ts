@@ -1,12 +1,5 @@
-import { AlibabaError } from "../../errors";
-import {
-  type PathServiceDefinition,
-  RouteMethodNotAllowed,
-  type RouteResult,
-  type RouteSpec,
-  type ServiceDefinition,
-} from "../../service";
-import * as E from "./errors";
+import type { PathServiceDefinition, RouteSpec, ServiceDefinition } from "../../service";
+import { oauthErrorResult } from "../oauth/errors";
 import { EiamFederation, federationSnapshot } from "./federation";
 import { eiamActions } from "./handlers";
 import { coreSnapshot, EiamState } from "./state";
@@ -129,24 +122,7 @@ function eiamOAuthService(endpoint: EiamTokenEndpoint): PathServiceDefinition {
   return {
     name: "eiam-oauth",
     routes,
-    errorResult: (e, requestId) => {
-      const answer = (err: E.IdaasOAuthError): RouteResult => ({
-        status: err.status,
-        headers: err.headers,
-        body: { error: err.error, error_description: err.message, request_id: requestId },
-      });
-      if (e instanceof E.IdaasOAuthError) return { result: answer(e) };
-      if (e instanceof RouteMethodNotAllowed) {
-        return { result: answer(E.methodNotAllowed(e.method, e.allowed.join(", "))) };
-      }
-      // Injected faults arrive as Alibaba errors: same status, the code as the OAuth error (guess).
-      if (e instanceof AlibabaError)
-        return { result: answer(new E.IdaasOAuthError(e.status, e.code, e.message)) };
-      return {
-        result: answer(E.serverError()),
-        bug: e instanceof Error ? (e.stack ?? e.message) : String(e),
-      };
-    },
+    errorResult: (e, requestId) => oauthErrorResult(e, requestId, "request_id"),
     snapshot: () => endpoint.snapshot(),
     restore: (s) => endpoint.restore(s),
     reset: () => endpoint.reset(),

@@ -40,6 +40,7 @@ import {
 import { z } from "zod";
 import { EIAM } from "../../../provider/limits";
 import { httpsGetText } from "../../../provider/trust/discovery";
+import type { OAuthError } from "../oauth/errors";
 import * as E from "./errors";
 import { evaluateExpression, parseExpression, resolvePath } from "./expressions";
 import type { CredentialRecord, EiamFederation, ProviderRecord } from "./federation";
@@ -598,7 +599,7 @@ function decode(token: string, what: string): DecodedJwt {
 function required(
   params: Readonly<Record<string, string>>,
   name: string,
-  error: (detail: string) => E.IdaasOAuthError,
+  error: (detail: string) => OAuthError,
 ): string {
   const v = params[name];
   if (v === undefined || v === "") throw error(`${name} is required.`);

@@ -4,6 +4,9 @@
  * names; which one Alibaba answers in each case is not published, so every choice of error and
  * HTTP status below is a guess unless said otherwise.
  */
+import { AlibabaError } from "../../errors";
+import { RouteMethodNotAllowed, type RouteResult } from "../../service";
+
 export class OAuthError extends Error {
   constructor(
     readonly status: number,
@@ -85,4 +88,28 @@ export function methodNotAllowed(method: string, allowed: string): OAuthError {
 
 export function serverError(): OAuthError {
   return new OAuthError(500, "server_error", "The request processing has failed due to some unknown error.");
+}
+
+/**
+ * The `errorResult` of an OAuth-style path service: an `OAuthError` as
+ * `{error, error_description, <requestIdKey>}` with its status and headers; a routed path with
+ * the wrong method as 405; an injected fault (an Alibaba error) with its status and the code as
+ * the OAuth error (guess); anything else as a 500 reported as an emulator bug. The CLI's OAuth
+ * answers `requestId`, the IDaaS instance endpoint `request_id`.
+ */
+export function oauthErrorResult(
+  e: unknown,
+  requestId: string,
+  requestIdKey: "requestId" | "request_id",
+): { result: RouteResult; bug?: string } {
+  const answer = (err: OAuthError): RouteResult => ({
+    status: err.status,
+    headers: err.headers,
+    body: { error: err.error, error_description: err.message, [requestIdKey]: requestId },
+  });
+  if (e instanceof OAuthError) return { result: answer(e) };
+  if (e instanceof RouteMethodNotAllowed)
+    return { result: answer(methodNotAllowed(e.method, e.allowed.join(", "))) };
+  if (e instanceof AlibabaError) return { result: answer(new OAuthError(e.status, e.code, e.message)) };
+  return { result: answer(serverError()), bug: e instanceof Error ? (e.stack ?? e.message) : String(e) };
 }

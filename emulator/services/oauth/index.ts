@@ -1,5 +1,4 @@
-import { AlibabaError } from "../../errors";
-import { type PathServiceDefinition, RouteMethodNotAllowed, type RouteResult } from "../../service";
+import type { PathServiceDefinition } from "../../service";
 import type { ImsOAuthApps } from "../ims/oauthApps";
 import { ClientCredentialsGrant } from "./clientCredentials";
 import * as E from "./errors";
@@ -36,23 +35,7 @@ export function createOAuthService(
     routes: oauthRoutes(state),
     state,
     clientCredentials,
-    errorResult: (e, requestId) => {
-      const answer = (err: E.OAuthError): RouteResult => ({
-        status: err.status,
-        headers: err.headers,
-        body: { error: err.error, error_description: err.message, requestId },
-      });
-      if (e instanceof E.OAuthError) return { result: answer(e) };
-      if (e instanceof RouteMethodNotAllowed) {
-        return { result: answer(E.methodNotAllowed(e.method, e.allowed.join(", "))) };
-      }
-      // Injected faults arrive as Alibaba errors: same status, the code as the OAuth error (guess).
-      if (e instanceof AlibabaError) return { result: answer(new E.OAuthError(e.status, e.code, e.message)) };
-      return {
-        result: answer(E.serverError()),
-        bug: e instanceof Error ? (e.stack ?? e.message) : String(e),
-      };
-    },
+    errorResult: (e, requestId) => E.oauthErrorResult(e, requestId, "requestId"),
     // The CLI's tokens and the client_credentials tokens side by side (both by hash only).
     snapshot: () => ({ ...state.snapshot(), appTokens: clientCredentials?.snapshot() ?? [] }),
     restore: (s) => {
