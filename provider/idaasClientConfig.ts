@@ -108,7 +108,7 @@ const REQUIRED_BY_METHOD: Record<IdaasAuthnMethod, Array<[keyof IdaasClientConfi
 };
 
 /** The method-specific fields; any other one set for a method is refused (it would be ignored). */
-const METHOD_FIELDS: ReadonlyArray<keyof IdaasClientConfigSpec> = [
+export const METHOD_FIELDS: ReadonlyArray<keyof IdaasClientConfigSpec> = [
   "clientSecretEnvVarName",
   "privateKeyEnvVarName",
   "applicationFederatedCredentialName",

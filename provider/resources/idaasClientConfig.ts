@@ -21,12 +21,13 @@ import {
   type IdaasClientConfigJson,
   type IdaasClientConfigSpec,
   idaasEndpoints,
+  METHOD_FIELDS,
   validateIdaasClientConfig,
 } from "../idaasClientConfig";
 import { containsUnknown } from "../normalize";
 import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
-import { type CheckFailure, formatFailures } from "../validation";
+import { type CheckFailure, requireChecked } from "../validation";
 
 /** The arguments of an `IdaasClientConfig`. Field names and rules are the SDK's. */
 export interface IdaasClientConfigArgs {
@@ -95,26 +96,19 @@ export interface IdaasClientConfigOutputs {
   json: string;
 }
 
-const SPEC_FIELDS = [
+/** The resource's arguments that go into the spec (all but instanceId and path). */
+const SPEC_FIELDS: ReadonlyArray<keyof IdaasClientConfigSpec> = [
   "clientId",
   "scope",
   "authnMethod",
-  "clientSecretEnvVarName",
-  "privateKeyEnvVarName",
-  "applicationFederatedCredentialName",
-  "clientDeployEnvironment",
-  "oidcTokenFilePath",
-  "oidcTokenFilePathEnvVarName",
-  "clientX509Certificate",
-  "x509CertChains",
-  "pluginName",
+  ...METHOD_FIELDS,
   "openApiEndpoint",
   "developerApiEndpoint",
   "connectTimeoutMs",
   "readTimeoutMs",
   "issuer",
   "tokenEndpoint",
-] as const;
+];
 
 /** The spec as far as it is known at check time (issuer and token endpoint may still be derived). */
 function specOf(news: Record<string, unknown>): Partial<IdaasClientConfigSpec> {
@@ -156,11 +150,7 @@ function readOlds(olds: object): IdaasClientConfigOutputs {
 }
 
 async function render(news: Record<string, unknown>): Promise<IdaasClientConfigOutputs> {
-  const { failures } = checkIdaasClientConfigInputs(news);
-  if (containsUnknown(news))
-    failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
-  if (failures.length > 0)
-    throw new Error(`invalid IdaasClientConfig arguments:\n${formatFailures(failures)}`);
+  requireChecked("IdaasClientConfig", checkIdaasClientConfigInputs, news);
   const spec = specOf(news) as IdaasClientConfigSpec;
   if (!spec.issuer) {
     const inst = await eiam.getInstance(session(), spec.idaasInstanceId);
