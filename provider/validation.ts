@@ -55,6 +55,29 @@ export function validateFields(
   return { values, failures };
 }
 
+/**
+ * Why `v` is not an acceptable https URL, or undefined. `allowQuery: false` for an issuer (its
+ * `iss` is compared whole); `example` is shown when `v` is not a URL at all.
+ */
+export function httpsUrlProblem(
+  v: string,
+  opts: { allowQuery: boolean; example: string },
+): string | undefined {
+  if (v.length === 0) return "must not be empty";
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return `'${v}' is not a URL; expected e.g. ${opts.example}`;
+  }
+  if (url.protocol !== "https:") return `must start with https:// (got '${url.protocol}//')`;
+  if (url.username || url.password) return "must not contain user info (user@ or user:password@)";
+  if (!opts.allowQuery && (url.search || v.includes("?"))) return "must not contain a query (?...)";
+  if (url.hash || v.includes("#")) return "must not contain a fragment (#...)";
+  if (!url.hostname) return "must have a host";
+  return undefined;
+}
+
 /** `is 129 characters long, but ... allows at most 128` style helpers. */
 export function tooLong(actual: number, max: number, what: string): string {
   return `is ${actual} characters long, but ${what} allows at most ${max}`;

@@ -14,7 +14,7 @@ import { EIAM } from "../limits";
 import { containsUnknown, normalizeIssuerUrl, sameSet } from "../normalize";
 import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, validateFields } from "../validation";
+import { type CheckFailure, httpsUrlProblem, requireChecked, validateFields } from "../validation";
 import {
   boundedList,
   boundedString,
@@ -24,7 +24,6 @@ import {
   certificateList,
   conditionText,
   exactlyOne,
-  httpsUrlProblem,
   instanceIdRule,
   isConflict,
   isNotFound,
@@ -150,16 +149,18 @@ const CONFIG_KEYS = { oidc: "oidc", pkcs7: "pkcs7", privateCa: "private_ca" } as
 type ConfigKey = keyof typeof CONFIG_KEYS;
 const KEYS = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
+const EXAMPLE_URL = "https://oidc.example.com";
+
 const issuerSchema = z
   .string({ error: "must be a string" })
   .superRefine((v, ctx) => {
-    const problem = httpsUrlProblem(v, true);
+    const problem = httpsUrlProblem(v, { allowQuery: false, example: EXAMPLE_URL });
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
   .transform(normalizeIssuerUrl);
 
 const jwksUriSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-  const problem = httpsUrlProblem(v, false);
+  const problem = httpsUrlProblem(v, { allowQuery: true, example: EXAMPLE_URL });
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 

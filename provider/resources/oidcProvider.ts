@@ -22,7 +22,7 @@ import { type FingerprintStep, planFingerprintSteps } from "../plan";
 import { applyConfig, runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { discoverOidcFingerprint } from "../trust/discovery";
-import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
+import { type CheckFailure, httpsUrlProblem, requireChecked, tooLong, validateFields } from "../validation";
 
 /** The arguments of an `OidcProvider`. */
 export interface OidcProviderArgs {
@@ -126,18 +126,7 @@ export function issuerUrlProblem(v: string): string | undefined {
   if (v.length === 0) return "must not be empty";
   if (v.length > OIDC.issuerUrl.maxLength)
     return tooLong(v.length, OIDC.issuerUrl.maxLength, "an issuer URL");
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    return `'${v}' is not a URL; expected e.g. https://token.actions.githubusercontent.com`;
-  }
-  if (url.protocol !== "https:") return `must start with https:// (got '${url.protocol}//')`;
-  if (url.username || url.password) return "must not contain user info (user@ or user:password@)";
-  if (url.search || v.includes("?")) return "must not contain a query (?...)";
-  if (url.hash || v.includes("#")) return "must not contain a fragment (#...)";
-  if (!url.hostname) return "must have a host";
-  return undefined;
+  return httpsUrlProblem(v, { allowQuery: false, example: "https://token.actions.githubusercontent.com" });
 }
 
 const issuerSchema = z

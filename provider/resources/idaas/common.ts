@@ -136,23 +136,6 @@ export function boundedList(max: number, itemMax: number, what: string): z.ZodTy
     });
 }
 
-/** Why `v` is not an acceptable https URL, or undefined. `bare`: no query either (an issuer). */
-export function httpsUrlProblem(v: string, bare: boolean): string | undefined {
-  if (v.length === 0) return "must not be empty";
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    return `'${v}' is not a URL; expected e.g. https://oidc.example.com`;
-  }
-  if (url.protocol !== "https:") return `must start with https:// (got '${url.protocol}//')`;
-  if (url.username || url.password) return "must not contain user info (user@ or user:password@)";
-  if (bare && (url.search || v.includes("?"))) return "must not contain a query (?...)";
-  if (url.hash || v.includes("#")) return "must not contain a fragment (#...)";
-  if (!url.hostname) return "must have a host";
-  return undefined;
-}
-
 /** An optional condition expression (`TrustCondition`, `VerificationCondition`); "" = none. */
 export function conditionText(): z.ZodType<string> {
   return optionalText(EIAM.expression.maxLength, "a condition expression");
