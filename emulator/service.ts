@@ -46,7 +46,7 @@ export interface ServiceDefinition {
   hostId: string;
   /**
    * Prefix of this service's actions in RAM permission policies (`<namespace>:<Action>`); default
-   * `name`. IMS's OIDC actions are `ram:` actions (alibaba-api.md §1.1).
+   * `name`. IMS's OIDC actions are `ram:` actions (docs/alibaba-api.md §1.1).
    */
   actionNamespace?: string;
   actions: ActionMap;

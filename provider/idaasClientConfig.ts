@@ -1,6 +1,6 @@
 /**
  * The `client-config.json` that the `cloud-idaas-core` SDK reads
- * (alibaba-api.md §7.4), built and validated as a pure function: the same
+ * (docs/alibaba-api.md §7.4), built and validated as a pure function: the same
  * required-field rules as the SDK's own `ValidatorUtil` (each failure names the
  * SDK's error code), plus what the SDK only finds out when the workload asks
  * for its first token (an OIDC credential outside Kubernetes, a scope with two
@@ -312,7 +312,7 @@ export function buildIdaasClientConfig(spec: IdaasClientConfigSpec): IdaasClient
   return out;
 }
 
-/** The instance's OAuth issuer and token endpoint from its domain (alibaba-api.md §7.3). */
+/** The instance's OAuth issuer and token endpoint from its domain (docs/alibaba-api.md §7.3). */
 export function idaasEndpoints(domain: string): { issuer: string; tokenEndpoint: string } {
   const host = domain.replace(/^https?:\/\//, "").replace(/\/+$/, "");
   const issuer = `https://${host}/api/v2/iauths_system/oauth2`;

@@ -5,7 +5,7 @@
  * read from here, so a limit that changes upstream changes in one line.
  *
  * Where public sources disagree or are silent, the choice is made here, with a
- * comment saying why. See `../shared/reference/alibaba-api.md` §1.4 and §9.
+ * comment saying why. See `docs/alibaba-api.md` §1.4 and §9.
  */
 
 /** IMS OIDC identity provider limits (IMS 2019-08-15). */
@@ -206,12 +206,12 @@ export const IMS_APP = {
   /**
    * The AppId of the official Alibaba Cloud CLI application (`official-cli`): the OAuth
    * `client_id` hard-coded in aliyun-cli (`config/configure.go`). Inferred, not documented as
-   * "the official-cli AppId" (alibaba-api.md §3.3). One per site.
+   * "the official-cli AppId" (docs/alibaba-api.md §3.3). One per site.
    * https://www.alibabacloud.com/help/en/ram/configure-oauth-for-alibaba-cloud-cli
    */
   officialCliAppId: { cn: "4038181954557748008", intl: "4103531455503354461" },
   /**
-   * The scopes of official-cli (zh CLI "configure credentials" doc, alibaba-api.md §3.1).
+   * The scopes of official-cli (zh CLI "configure credentials" doc, docs/alibaba-api.md §3.1).
    * `ProvisionExternalApplication` takes them `;`-separated.
    * https://help.aliyun.com/zh/ram/developer-reference/api-ims-2019-08-15-provisionexternalapplication
    */
@@ -243,7 +243,7 @@ export const IMS_APP = {
   refreshTokenValidity: { min: 7200, max: 31536000, nativeAppDefault: 7776000 },
 } as const;
 
-/** RAM user names (RAM 2015 and IMS 2019 CreateUser, alibaba-api.md §5.5). */
+/** RAM user names (RAM 2015 and IMS 2019 CreateUser, docs/alibaba-api.md §5.5). */
 export const RAM_USER = {
   /**
    * `UserName` (RAM 2015), and the `<username>` part of IMS's `UserPrincipalName`: 1 to 64
@@ -272,14 +272,14 @@ export const RAM_USER = {
 
 // ================================================================================================
 // OAUTH_APP / SCIM: account-owned IMS OAuth applications (CreateApplication & co.) and SCIM for
-// RAM (alibaba-api.md §4-§5). Added with the emulator's SCIM support; the provider does not use
+// RAM (docs/alibaba-api.md §4-§5). Added with the emulator's SCIM support; the provider does not use
 // them yet.
 // ================================================================================================
 
-/** The SCIM scope of a ServerApp (alibaba-api.md §4.3). */
+/** The SCIM scope of a ServerApp (docs/alibaba-api.md §4.3). */
 export const SCIM_SCOPE = "/acs/scim";
 
-/** IMS 2019-08-15 OAuth applications owned by the account (alibaba-api.md §4.1-4.3). */
+/** IMS 2019-08-15 OAuth applications owned by the account (docs/alibaba-api.md §4.1-4.3). */
 export const OAUTH_APP = {
   /** `AppName`: at most 64 characters, letters, digits, `.`, `_`, `-`. */
   appName: { maxLength: 64, pattern: /^[A-Za-z0-9._-]+$/, rule: "letters, digits, '.', '_' and '-'" },
@@ -340,7 +340,7 @@ export const OAUTH_APP = {
   },
 } as const;
 
-/** SCIM for RAM (alibaba-api.md §5). */
+/** SCIM for RAM (docs/alibaba-api.md §5). */
 export const SCIM = {
   scope: SCIM_SCOPE,
   /**
@@ -354,7 +354,7 @@ export const SCIM = {
 } as const;
 
 /**
- * The `cloud-idaas-core` SDK's `client-config.json` (alibaba-api.md §7.4, from its
+ * The `cloud-idaas-core` SDK's `client-config.json` (docs/alibaba-api.md §7.4, from its
  * `util/validator_util.py` and `config/*.py`).
  */
 export const IDAAS_CLIENT_CONFIG = {
@@ -373,7 +373,7 @@ export const IDAAS_CLIENT_CONFIG = {
 } as const;
 
 // ================================================================================================
-// EIAM: IDaaS EIAM 2021-12-01 (alibaba-api.md §7): applications, M2M clients and resource servers,
+// EIAM: IDaaS EIAM 2021-12-01 (docs/alibaba-api.md §7): applications, M2M clients and resource servers,
 // client secrets and public keys, federated credentials, and the instance's OAuth token endpoint.
 // Added with the emulator's EIAM support. Self-contained: nothing above refers to it.
 // ================================================================================================
@@ -406,7 +406,7 @@ export const EIAM = {
   applicationSourceTypes: ["urn:alibaba:idaas:app:source:template", "urn:alibaba:idaas:app:source:standard"],
   ssoTypes: ["saml2", "oidc"],
   /**
-   * Client secrets per application: at most 2 (alibaba-api.md §7.2). `ExpirationTime` (epoch ms),
+   * Client secrets per application: at most 2 (docs/alibaba-api.md §7.2). `ExpirationTime` (epoch ms),
    * when given, at least 1 day and at most 3 years ahead (the SDK model's doc comment). Guess: a
    * year is 365 days.
    * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationclientsecret
@@ -435,7 +435,7 @@ export const EIAM = {
   scopeValue: { maxLength: 64, pattern: /^[A-Za-z0-9:._/-]+$/, reserved: [".all"] },
   /**
    * `FederatedCredentialProviderName` and `ApplicationFederatedCredentialName`: at most 64
-   * characters (alibaba-api.md §7.2). Guess: provider names unique in the instance, credential
+   * characters (docs/alibaba-api.md §7.2). Guess: provider names unique in the instance, credential
    * names unique per application.
    * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createfederatedcredentialprovider
    * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationfederatedcredential
@@ -444,7 +444,7 @@ export const EIAM = {
   applicationFederatedCredentialName: { maxLength: 64 },
   /**
    * `FederatedCredentialProviderType`. Only `pkcs7` appears in the docs; `oidc` and `private_ca`
-   * are inferred from the config object names (alibaba-api.md §7.2). Guess.
+   * are inferred from the config object names (docs/alibaba-api.md §7.2). Guess.
    * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-getfederatedcredentialprovider
    */
   federatedCredentialProviderTypes: ["oidc", "pkcs7", "private_ca"],

@@ -1,7 +1,7 @@
 /**
  * Verification of Alibaba OpenAPI request signatures, as the real gateway does it:
  * the default V3 `ACS3-HMAC-SHA256` (Authorization header) and the legacy V1 RPC signature
- * (HMAC-SHA1, `Signature` parameter). See `shared/reference/alibaba-api.md` §8.1-8.2.
+ * (HMAC-SHA1, `Signature` parameter). See `docs/alibaba-api.md` §8.1-8.2.
  *
  * Repeated `x-acs-signature-nonce` / `SignatureNonce` values are deliberately NOT refused:
  * the SDKs may resend a request with the same nonce on retry, and the emulator must not turn

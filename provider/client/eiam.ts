@@ -1,7 +1,7 @@
 /**
  * IDaaS EIAM 2021-12-01 operations the `Idaas*` resources use, through the
  * generic client (no Node SDK exists). Parameter and field names are those of
- * the official `alibabacloud-eiam20211201` models (alibaba-api.md §7).
+ * the official `alibabacloud-eiam20211201` models (docs/alibaba-api.md §7).
  * API reference: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-overview
  */
 import { registerSecret } from "../errors";

@@ -2,7 +2,7 @@
  * Calls to RPC actions that no official Node SDK has: IMS application
  * assignments (in the docs since 2026) and all of IDaaS EIAM 2021-12-01 (no
  * npm SDK exists). They go through the same openapi-core client, signer and
- * retry loop as the SDKs' own operations. Recipe: alibaba-api.md §2.3,
+ * retry loop as the SDKs' own operations. Recipe: docs/alibaba-api.md §2.3,
  * mirroring the generated *WithOptions methods: POST, every parameter in the
  * query, nested objects and lists flattened (`Config.Audiences.1=...`).
  */
@@ -59,7 +59,7 @@ export function callImsRpc(
   return callRpc(s, s.ims, "2019-08-15", action, query);
 }
 
-/** Calls IDaaS EIAM 2021-12-01 `action` (alibaba-api.md §7) and returns the parsed JSON body. */
+/** Calls IDaaS EIAM 2021-12-01 `action` (docs/alibaba-api.md §7) and returns the parsed JSON body. */
 export function callEiamRpc(
   s: Session,
   action: string,

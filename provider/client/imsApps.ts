@@ -121,7 +121,7 @@ export async function deleteApplicationAssignment(s: Session, a: AssignmentRecor
 
 /**
  * Every assignment of an application. The list's request and response shape
- * is not in any published reference we could read (alibaba-api.md §2.1): this
+ * is not in any published reference we could read (docs/alibaba-api.md §2.1): this
  * accepts both IMS paging (`Marker`/`IsTruncated`) and `NextToken`, and the
  * list under `ApplicationAssignments.ApplicationAssignment` or flat.
  */

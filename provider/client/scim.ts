@@ -10,7 +10,7 @@ import { AlicloudApiError, maskSecrets, registerSecret } from "../errors";
 import { parseEndpoint, runtimeSettings } from "../settings";
 import { callApi } from "./call";
 
-/** The SCIM and token endpoints of the China site (alibaba-api.md §5.1). */
+/** The SCIM and token endpoints of the China site (docs/alibaba-api.md §5.1). */
 export const PUBLIC_SCIM = {
   scimBase: "https://scim.aliyun.com",
   tokenUrl: "https://oauth.aliyun.com/v1/token",

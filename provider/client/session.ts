@@ -24,7 +24,7 @@ export function eiamEndpoint(region: string): string {
 export interface Session extends CallOptions {
   ims: Ims;
   ram: Ram;
-  /** IDaaS EIAM 2021-12-01 has no Node SDK: the generic openapi-core client (alibaba-api.md §7.1). */
+  /** IDaaS EIAM 2021-12-01 has no Node SDK: the generic openapi-core client (docs/alibaba-api.md §7.1). */
   eiam: OpenApiClient;
   /** Options for each SDK call: our retry loop is the only one. */
   runtime: $dara.RuntimeOptions;

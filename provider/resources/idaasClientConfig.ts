@@ -8,7 +8,7 @@
  *
  * The issuer and token endpoint come from the instance's domain
  * (GetInstance: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-getinstance)
- * unless given. Format: alibaba-api.md §7.4, https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/python-sdk
+ * unless given. Format: docs/alibaba-api.md §7.4, https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/python-sdk
  */
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";

@@ -19,7 +19,7 @@ import { type CheckFailure, requireChecked, validateFields } from "../validation
 /**
  * official-cli's AppId per site: it is the CLI's OAuth client_id (aliyun-cli
  * `config/configure.go`). Inferred, not documented as "the AppId of
- * official-cli" (alibaba-api.md §3.3): kept here, in one place.
+ * official-cli" (docs/alibaba-api.md §3.3): kept here, in one place.
  */
 export const OFFICIAL_CLI_APP_IDS = { cn: "4038181954557748008", intl: "4103531455503354461" } as const;
 

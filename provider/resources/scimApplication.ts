@@ -17,7 +17,7 @@ import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 
-/** The scope RAM's SCIM service requires (alibaba-api.md §4.3). */
+/** The scope RAM's SCIM service requires (docs/alibaba-api.md §4.3). */
 export { SCIM_SCOPE };
 
 const APP = OAUTH_APP;

@@ -1,6 +1,6 @@
 /**
  * The SHA-1 fingerprint Alibaba Cloud expects for an OIDC identity provider, computed the way
- * its documentation describes (alibaba-api.md §6.6):
+ * its documentation describes (docs/alibaba-api.md §6.6):
  *
  * 1. read `jwks_uri` from `<issuer>/.well-known/openid-configuration`;
  * 2. connect over TLS to the host of `jwks_uri` (`openssl s_client -showcerts -connect host:port`);

@@ -21,7 +21,7 @@ afterEach(() => vi.restoreAllMocks());
 const list = (client: ReturnType<typeof imsClient>) =>
   client.listOIDCProviders(new $Ims.ListOIDCProvidersRequest({}));
 
-/** A minimal ACS3 signer written from alibaba-api.md §8.1, independent of the emulator's verifier. */
+/** A minimal ACS3 signer written from docs/alibaba-api.md §8.1, independent of the emulator's verifier. */
 function signAcs3(opts: {
   secret: string;
   keyId: string;

@@ -15,7 +15,7 @@ let ram: Ram;
 let upn: (name: string) => string;
 
 /**
- * The assignment operations are in no SDK: the generic call of alibaba-api.md §2.3, on the IMS
+ * The assignment operations are in no SDK: the generic call of docs/alibaba-api.md §2.3, on the IMS
  * client (it extends openapi-core's client).
  */
 async function rpc(action: string, query: Record<string, string | number>): Promise<Record<string, unknown>> {

@@ -2,7 +2,7 @@
  * EIAM (2021-12-01) error codes, and the OAuth errors of the instance token endpoint.
  *
  * Guess: EIAM publishes no per-operation error codes in any source this project holds. Every
- * RPC code below follows one convention, chosen for the emulator (alibaba-api.md §7 has none):
+ * RPC code below follows one convention, chosen for the emulator (docs/alibaba-api.md §7 has none):
  * `EntityNotExists.<Thing>` 404, `EntityAlreadyExists.<Thing>` 409, `QuotaExceeded.<Thing>` 409,
  * `OperationConflict.<Thing>` 409 (a state that forbids the call), `InvalidParameter.<Param>` 400
  * and `MissingParameter.<Param>` 400, where `<Param>` is the wire name, dotted for nested fields

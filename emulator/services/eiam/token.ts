@@ -1,5 +1,5 @@
 /**
- * The EIAM instance's OAuth endpoint (alibaba-api.md §7.3): `POST
+ * The EIAM instance's OAuth endpoint (docs/alibaba-api.md §7.3): `POST
  * /api/v2/iauths_system/oauth2/token` with `grant_type=client_credentials`, its discovery
  * document and JWKS. Requests as cloud-idaas-core 0.0.5b0 sends them
  * (`cloud_idaas/core/http/oauth2_token_util.py`, `implementation/authentication/jwt/*.py`):

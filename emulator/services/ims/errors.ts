@@ -1,6 +1,6 @@
 /**
  * IMS error codes. Alibaba's IMS API pages do not list per-operation codes (see
- * alibaba-api.md §1.5): only `EntityNotExist.OIDCProvider` and
+ * docs/alibaba-api.md §1.5): only `EntityNotExist.OIDCProvider` and
  * `EntityAlreadyExists.OIDCProvider.Url` have been observed. Every other code below follows the
  * RAM `InvalidParameter.<Param>.<Problem>` / `LimitExceeded.*` / `EntityAlreadyExists.*`
  * conventions and is marked `Guess:`. Messages are ours unless said otherwise.
@@ -253,7 +253,7 @@ export function exactlyOneOf(names: readonly string[], given: number): AlibabaEr
   );
 }
 
-// ---- OAuth applications owned by the account (CreateApplication & co., alibaba-api.md §4) -----
+// ---- OAuth applications owned by the account (CreateApplication & co., docs/alibaba-api.md §4) -----
 // `EntityNotExist.Application` (above) is observed; every other code here is a guess.
 
 /** Guess: AppName already used by another application of the account (case-insensitive). */

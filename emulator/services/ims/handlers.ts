@@ -50,7 +50,7 @@ export function externalApplicationBody(apps: ImsApplications, a: ApplicationVie
 
 /**
  * One ListApplicationAssignments item. No SDK model exists and the docs stored here show no
- * response table (alibaba-api.md §2.1), so this shape is CHOSEN, in one place: the list is wrapped
+ * response table (docs/alibaba-api.md §2.1), so this shape is CHOSEN, in one place: the list is wrapped
  * like every IMS list (`ApplicationAssignments.ApplicationAssignment[]`, with `IsTruncated` and
  * `Marker` only when truncated); each item echoes the request's three names plus `CreateDate`
  * (ISO-8601 seconds, like IMS user dates). CreateApplicationAssignment and Delete answer

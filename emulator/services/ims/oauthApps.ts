@@ -1,5 +1,5 @@
 /**
- * IMS state: OAuth applications owned by the account (CreateApplication & co., alibaba-api.md
+ * IMS state: OAuth applications owned by the account (CreateApplication & co., docs/alibaba-api.md
  * §4), their secrets, and the admin consent of internal ServerApps (ProvisionApplication), with
  * every rule the service enforces. The OAuth service's `client_credentials` grant reads it
  * (`authenticateClient`), and SCIM tokens stay valid only while their app, its provisioning and

@@ -2,7 +2,7 @@
  * IMS users: the IMS 2019-08-15 view of the RAM user store (RAM 2015 CreateUser/GetUser see the
  * same users). IMS names a user by its user principal name `<UserName>@<default domain>`; the
  * emulated account has no alias, so its default domain is `<account-id>.onaliyun.com`. IMS is
- * stricter than RAM 2015 on DisplayName (1-24 characters, not 128; alibaba-api.md §5.5).
+ * stricter than RAM 2015 on DisplayName (1-24 characters, not 128; docs/alibaba-api.md §5.5).
  *
  * The emulator models no user access keys, so GetUser by `UserAccessKeyId` never finds a user.
  */

@@ -1,6 +1,6 @@
 /**
  * The `client_credentials` grant of `POST /v1/token` for the account's ServerApps (SCIM,
- * alibaba-api.md §5.1), registered with `OAuthState.registerGrant`, and the bearer tokens it
+ * docs/alibaba-api.md §5.1), registered with `OAuthState.registerGrant`, and the bearer tokens it
  * issues, which the SCIM service verifies.
  *
  *   POST /v1/token?grant_type=client_credentials&client_id=<AppId>

@@ -1,5 +1,5 @@
 /**
- * OAuth errors: `{error, error_description, requestId}` (alibaba-api.md §3.2; the CLI reads
+ * OAuth errors: `{error, error_description, requestId}` (docs/alibaba-api.md §3.2; the CLI reads
  * `error` and `error_description`, e.g. `expired_token`). The `error` values are RFC 6749 / 6750
  * names; which one Alibaba answers in each case is not published, so every choice of error and
  * HTTP status below is a guess unless said otherwise.

@@ -1,6 +1,6 @@
 /**
  * OAuth routes. Handlers are thin: read the request, call the state, shape the answer as the CLI
- * reads it (alibaba-api.md §3.2): snake_case token responses, camelCase exchange responses.
+ * reads it (docs/alibaba-api.md §3.2): snake_case token responses, camelCase exchange responses.
  */
 import type { RouteSpec } from "../../service";
 import type { OAuthState } from "./state";

@@ -1,5 +1,5 @@
 /**
- * OAuth state and rules: the Alibaba Cloud CLI's OAuth login (alibaba-api.md §3.2) against the
+ * OAuth state and rules: the Alibaba Cloud CLI's OAuth login (docs/alibaba-api.md §3.2) against the
  * official applications of the IMS state.
  *
  *   GET  /oauth2/v1/auth   authorization code + PKCE S256, to a loopback redirect

@@ -1,5 +1,5 @@
 /**
- * RAM (2015-05-01) error codes. Codes listed in alibaba-api.md §5 and §6.3 (old RAM API docs and
+ * RAM (2015-05-01) error codes. Codes listed in docs/alibaba-api.md §5 and §6.3 (old RAM API docs and
  * the RAM error list) are used verbatim; every other code follows RAM's conventions and is marked
  * `Guess:`. Messages are ours unless said otherwise.
  */

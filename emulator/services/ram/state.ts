@@ -5,7 +5,7 @@
  * Modelled product behaviour: RAM reshapes the trust policy it stores (keys sorted, `Principal`
  * entries and condition values turned into lists, pretty-printed). `reshapeTrustPolicies`
  * (default true) keeps that, so callers must compare documents semantically; users of other
- * tools get perpetual diffs from exactly this (pulumi-alicloud #1176, peers.md).
+ * tools get perpetual diffs from exactly this (pulumi-alicloud issue 1176, https://github.com/pulumi/pulumi-alicloud/issues/1176).
  */
 import { randomInt } from "node:crypto";
 import { z } from "zod";

@@ -1,7 +1,7 @@
 /**
  * SCIM errors: RFC 7644 §3.12 bodies, `{schemas:[Error], status:"<code as a string>", scimType?,
  * detail}`. Alibaba publishes no SCIM error schema, statuses or scimType values for RAM
- * (alibaba-api.md §5.4), so every choice below is a guess following RFC 7644 / RFC 6750.
+ * (docs/alibaba-api.md §5.4), so every choice below is a guess following RFC 7644 / RFC 6750.
  */
 export const SCIM_ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 
@@ -39,7 +39,7 @@ export function userNotFound(id: string): ScimError {
   return new ScimError(404, undefined, `Resource ${id} not found.`);
 }
 
-/** RFC 7644 §3.3: a userName or externalId already taken (the shape alibaba-api.md §5.4 suggests). */
+/** RFC 7644 §3.3: a userName or externalId already taken (the shape docs/alibaba-api.md §5.4 suggests). */
 export function uniqueness(detail: string): ScimError {
   return new ScimError(409, "uniqueness", detail);
 }
@@ -64,7 +64,7 @@ export function invalidValue(detail: string): ScimError {
   return new ScimError(400, "invalidValue", detail);
 }
 
-/** PATCH (not supported by RAM, alibaba-api.md §5.3/§9.6) and other methods a path lacks. */
+/** PATCH (not supported by RAM, docs/alibaba-api.md §5.3/§9.6) and other methods a path lacks. */
 export function methodNotAllowed(method: string, allowed: string): ScimError {
   return new ScimError(405, undefined, `${method} is not supported here; use ${allowed}.`, {
     allow: allowed,

@@ -181,7 +181,7 @@ export function scimRoutes(
       handle: authed((req) => user(state.replace(idOf(req, "/Users/"), jsonBody(req)))),
     },
     {
-      // Not supported by RAM (alibaba-api.md §5.3, §9.6): answered 405 after authentication.
+      // Not supported by RAM (docs/alibaba-api.md §5.3, §9.6): answered 405 after authentication.
       method: "PATCH",
       path: "/Users/*",
       action: "PatchUser",

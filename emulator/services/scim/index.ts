@@ -13,7 +13,7 @@ export interface ScimServiceOptions extends ScimDependencies {
 }
 
 /**
- * SCIM for RAM (`scim.aliyun.com`, alibaba-api.md §5), path-routed at the server's root:
+ * SCIM for RAM (`scim.aliyun.com`, docs/alibaba-api.md §5), path-routed at the server's root:
  * `/Users`, `/Users/{id}`, `/ResourceTypes`, `/Schemas`. Users are the shared RAM users.
  */
 export function createScimService(options: ScimServiceOptions): PathServiceDefinition & { state: ScimState } {

@@ -1,5 +1,5 @@
 /**
- * SCIM for RAM (alibaba-api.md §5): state and rules. A SCIM user IS a RAM user of the shared RAM
+ * SCIM for RAM (docs/alibaba-api.md §5): state and rules. A SCIM user IS a RAM user of the shared RAM
  * store (RAM GetUser, IMS GetUser and application assignments see it); users created in the
  * console (RAM/IMS CreateUser) have no externalId and are visible here too. This state only adds
  * what RAM does not hold: each user's `externalId` (keyed by RAM UserId; persisted).

@@ -1,7 +1,7 @@
 /**
  * STS (2015-04-01) error codes for AssumeRoleWithOIDC.
  *
- * Observed verbatim (alibaba-api.md §6.5; credentials-go/node/php tests, ACK RRSA docs, a
+ * Observed verbatim (docs/alibaba-api.md §6.5; credentials-go/node/php tests, ACK RRSA docs, a
  * community runbook): `AuthenticationFail.OIDCToken.Invalid`, `AuthenticationFail.OIDCToken.Expired`
  * ("This JsonWebToken is expired."), `AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch`,
  * `AuthenticationFail.OIDCToken.AudienceNotMatch`. Documented for AssumeRole ([META-2024] sts):

@@ -1,7 +1,7 @@
 /**
  * Rules and helpers shared by the `Idaas*` resources: an EIAM instance id,
  * bounded names and descriptions, and the not-found test (EIAM's codes are not
- * published: the family is what is relied on, alibaba-api.md §7).
+ * published: the family is what is relied on, docs/alibaba-api.md §7).
  */
 import { createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import { z } from "zod";
