@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /**
  * alicloud-federation-emulator --port <n> [--host h] [--access-key-id <id> --access-key-secret <secret>]
- *                              [--state-file <file.json>] [--account-id <id>]
+ *                              [--state-file <file.json>] [--account-id <id>] [--allowed-host <name>]...
+ *
+ * A host other than loopback needs a control token: `--control-token <t>` or the environment
+ * variable ALICLOUD_FEDERATION_EMULATOR_TOKEN (kept out of the process list).
  *
  * Prints the URL and the credentials it accepts (a local test tool: printing its own test secret
  * is intended), then serves until SIGINT/SIGTERM.
@@ -10,7 +13,7 @@ import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
 
 const USAGE =
-  "usage: alicloud-federation-emulator --port <n> [--host h] [--access-key-id <id> --access-key-secret <secret>] [--state-file <file.json>] [--account-id <id>]";
+  "usage: alicloud-federation-emulator --port <n> [--host h] [--access-key-id <id> --access-key-secret <secret>] [--state-file <file.json>] [--account-id <id>] [--control-token <t>] [--allowed-host <name>]...";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,6 +24,8 @@ async function main(): Promise<void> {
       "access-key-secret": { type: "string" },
       "state-file": { type: "string" },
       "account-id": { type: "string" },
+      "control-token": { type: "string" },
+      "allowed-host": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -42,6 +47,8 @@ async function main(): Promise<void> {
     accessKeySecret: values["access-key-secret"],
     stateFile: values["state-file"],
     accountId: values["account-id"],
+    controlToken: values["control-token"] ?? (process.env.ALICLOUD_FEDERATION_EMULATOR_TOKEN || undefined),
+    allowedHosts: values["allowed-host"],
   });
   console.log(`Alibaba Cloud emulator listening on ${emulator.url}`);
   console.log(`  endpoint:          ${emulator.endpoint}  (SDK: endpoint + protocol "http")`);

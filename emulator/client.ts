@@ -13,6 +13,7 @@ interface Info {
   endpoint: string;
   accessKeyId: string;
   accountId: string;
+  accounts?: Array<{ accountId: string; accessKeyId: string }>;
   eiamInstanceId: string;
 }
 
@@ -26,18 +27,20 @@ export function consoleResult(result: ApiResult): unknown {
 
 /**
  * Connects to a running emulator (e.g. the CLI). The control routes never reveal the secret, so
- * `accessKeySecret` is whatever the caller passes (default ""). `close()` only forgets the
- * connection; it does not stop the remote emulator.
+ * `accessKeySecret` is whatever the caller passes (default ""). `controlToken`: the emulator's,
+ * when it has one. `close()` only forgets the connection; it does not stop the remote emulator.
  */
 export async function connectEmulator(
   url: string,
-  opts: { accessKeySecret?: string } = {},
+  opts: { accessKeySecret?: string; controlToken?: string } = {},
 ): Promise<Emulator> {
   const base = url.replace(/\/+$/, "");
+  const auth: Record<string, string> =
+    opts.controlToken === undefined ? {} : { authorization: `Bearer ${opts.controlToken}` };
   const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${base}/__emulator/${route}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: body === undefined ? auth : { ...auth, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -55,6 +58,7 @@ export async function connectEmulator(
     accessKeyId: info.accessKeyId,
     accessKeySecret: opts.accessKeySecret ?? "",
     accountId: info.accountId,
+    accounts: (info.accounts ?? []).map((a) => ({ ...a, accessKeySecret: "" })),
     eiamInstanceId: info.eiamInstanceId,
     close: async () => {},
     reset: async () => {

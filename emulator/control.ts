@@ -1,6 +1,7 @@
 /**
- * Control routes under `/__emulator/`: JSON in and out, no authentication, never written to the
- * request log. `connectEmulator` drives the same routes from another process.
+ * Control routes under `/__emulator/`: JSON in and out, never written to the request log.
+ * `connectEmulator` drives the same routes from another process. When the emulator has a control
+ * token, the server refuses every control request without it before it gets here.
  */
 import type { ServerResponse } from "node:http";
 import { z } from "zod";
@@ -67,6 +68,7 @@ export async function handleControl(
           endpoint: core.endpoint,
           accessKeyId: core.accessKeyId,
           accountId: core.accountId,
+          accounts: core.others.map((o) => ({ accountId: o.accountId, accessKeyId: o.accessKeyId })),
           eiamInstanceId: core.eiamInstanceId,
         });
       case "POST reset":

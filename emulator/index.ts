@@ -28,6 +28,7 @@ export {
   type TestIdpClaims,
   type TestIdpOptions,
 } from "./idp";
+export { DEFAULT_ACCOUNT_ID } from "./server";
 export { DEFAULT_EIAM_INSTANCE_ID } from "./services/eiam";
 export type { FingerprintCase } from "./services/ims";
 export {
@@ -57,6 +58,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     accessKeyId: core.accessKeyId,
     accessKeySecret: core.accessKeySecret,
     accountId: core.accountId,
+    accounts: core.others.map((o) => ({
+      accountId: o.accountId,
+      accessKeyId: o.accessKeyId,
+      accessKeySecret: o.accessKeySecret,
+    })),
     eiamInstanceId: core.eiamInstanceId,
     close: () => core.close(),
     reset: async () => core.reset(),

@@ -3,9 +3,11 @@
  * registered services, authenticates them, applies injected faults, logs every call, and
  * persists state after mutations. Control routes live under `/__emulator/` (see control.ts).
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { hostname, networkInterfaces } from "node:os";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_OIDC_LIMITS } from "../provider/limits";
 import { type Credential, CredentialStore, type StsCredentials } from "./auth/credentials";
@@ -47,6 +49,10 @@ import type { EmulatorOptions, FaultSpec } from "./types";
 import { newRequestId, randomAlphanumeric, sleep } from "./util";
 
 export const CONTROL_PREFIX = "/__emulator/";
+/**
+ * The emulated account's id unless option `accountId` says otherwise: fixed, so that state written
+ * against the emulator names an account that is recognisably not a real one (README "Accounts").
+ */
 export const DEFAULT_ACCOUNT_ID = "1234567890123456";
 export const DEFAULT_ACCESS_KEY_ID = "LTAI5tEmulatorAccessKey";
 /** Guess: HostId used when no service matched the request's version. */
@@ -68,8 +74,10 @@ export class EmulatorCore {
   readonly accessKeySecret: string;
   readonly accountId: string;
   readonly credentials: CredentialStore;
-  readonly log = new RequestLog();
+  readonly log: RequestLog;
   readonly faults: FaultRegistry;
+  /** The other accounts of option `accounts`: same listener, their own state. */
+  readonly others: EmulatorCore[] = [];
   readonly now: () => number;
   url = "";
   endpoint = "";
@@ -91,8 +99,26 @@ export class EmulatorCore {
   /** Option `latencyMs`: the delay of every API call. */
   private readonly latencyMs: number;
   private server: Server | undefined;
+  private readonly controlTokenDigest: Buffer | undefined;
+  private readonly extraHosts: string[];
+  /** Host names (lower case) the Host header may name; set by `listen`. */
+  private readonly acceptedHosts = new Set<string>();
+  /** Set for a core serving one of the other accounts: its calls are logged with its account id. */
+  private readonly secondary: boolean;
 
-  constructor(options: EmulatorOptions = {}) {
+  /**
+   * `shared` is for the cores of other accounts (option `accounts`): they log into, and take
+   * faults from, the main core's log and registry.
+   */
+  constructor(options: EmulatorOptions = {}, shared?: { log: RequestLog; faults: FaultRegistry }) {
+    this.secondary = shared !== undefined;
+    this.log = shared?.log ?? new RequestLog();
+    const token = options.controlToken;
+    if (token !== undefined && token.length < 16) {
+      throw new Error(`controlToken must be at least 16 characters, got ${token.length}`);
+    }
+    this.controlTokenDigest = token === undefined ? undefined : sha256(token);
+    this.extraHosts = (options.allowedHosts ?? []).map((h) => h.toLowerCase());
     this.now = options.clock ?? Date.now;
     this.latencyMs = options.latencyMs ?? 0;
     if (!Number.isFinite(this.latencyMs) || this.latencyMs < 0) {
@@ -117,7 +143,7 @@ export class EmulatorCore {
       principal: `acs:ram::${this.accountId}:root`,
     };
     this.credentials = new CredentialStore(root, this.now);
-    this.faults = new FaultRegistry(options.seed ?? 1);
+    this.faults = shared?.faults ?? new FaultRegistry(options.seed ?? 1);
 
     const ram = createRamService({
       accountId: this.accountId,
@@ -183,6 +209,43 @@ export class EmulatorCore {
     this.httpsPortOption = options.httpsPort;
 
     if (persisted) this.restore(persisted);
+
+    const seenIds = new Set([this.accountId]);
+    const seenKeys = new Set([this.accessKeyId]);
+    for (const other of options.accounts ?? []) {
+      if (seenIds.has(other.accountId))
+        throw new Error(`accounts: account ${other.accountId} is listed twice`);
+      if (seenKeys.has(other.accessKeyId)) {
+        throw new Error(`accounts: access key ${other.accessKeyId} belongs to another account already`);
+      }
+      seenIds.add(other.accountId);
+      seenKeys.add(other.accessKeyId);
+      this.others.push(
+        new EmulatorCore(
+          {
+            accountId: other.accountId,
+            accessKeyId: other.accessKeyId,
+            accessKeySecret: other.accessKeySecret,
+            clock: options.clock,
+            limits: options.limits,
+            reshapeTrustPolicies: options.reshapeTrustPolicies,
+            trustedCertificates: options.trustedCertificates,
+            outboundTimeoutMs: options.outboundTimeoutMs,
+            fingerprintCase: options.fingerprintCase,
+            site: options.site,
+            latencyMs: options.latencyMs,
+            eiam: options.eiam,
+          },
+          { log: this.log, faults: this.faults },
+        ),
+      );
+    }
+  }
+
+  /** The core whose account owns `accessKeyId` (its long-term key or STS credentials it minted). */
+  private accountOf(accessKeyId: string | undefined): EmulatorCore {
+    if (accessKeyId === undefined || this.credentials.find(accessKeyId)) return this;
+    return this.others.find((o) => o.credentials.find(accessKeyId) !== undefined) ?? this;
   }
 
   /** The one IDaaS EIAM instance (option `eiam.instanceId`, or a state file's). */
@@ -220,6 +283,13 @@ export class EmulatorCore {
   }
 
   async listen(port: number, host: string): Promise<void> {
+    if (!isLoopback(host) && this.controlTokenDigest === undefined) {
+      throw new Error(
+        `host ${host} is not a loopback address: the emulator's control routes (its state, with ` +
+          "plaintext secrets, and minting credentials) would be open to the network. Set a control " +
+          "token (option controlToken, CLI --control-token) to bind it there, or use 127.0.0.1.",
+      );
+    }
     const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch(() => {
         // The handlers answer every error themselves; this only guards against a write after
@@ -241,7 +311,50 @@ export class EmulatorCore {
     const shownHost = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
     this.endpoint = `${shownHost}:${addr.port}`;
     this.url = `http://${this.endpoint}`;
+    this.acceptHosts(host);
     if (this.httpsOption) await this.listenHttps(host);
+    for (const other of this.others) {
+      other.url = this.url;
+      other.endpoint = this.endpoint;
+      other.httpsUrl = this.httpsUrl;
+      other.httpsEndpoint = this.httpsEndpoint;
+    }
+  }
+
+  /** The names a Host header may carry: loopback, the bound address, and on a wildcard address this machine's. */
+  private acceptHosts(host: string): void {
+    const add = (h: string) => this.acceptedHosts.add(h.toLowerCase().replace(/^\[(.*)\]$/, "$1"));
+    for (const h of ["localhost", "127.0.0.1", "::1", host, ...this.extraHosts]) add(h);
+    if (host === "0.0.0.0" || host === "::") {
+      add(hostname());
+      for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) add(i.address);
+    }
+  }
+
+  /**
+   * Whether the Host header names this emulator: an accepted name, and the port the request came
+   * in on (or the one an `allowedHosts` entry gives). Refusing other names keeps a web page that
+   * rebinds its own domain to 127.0.0.1 from driving the emulator.
+   */
+  private hostAccepted(req: IncomingMessage): boolean {
+    const raw = req.headers.host;
+    if (raw === undefined || raw === "") return false;
+    const lower = raw.toLowerCase();
+    if (this.extraHosts.includes(lower)) return true;
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(lower);
+    if (!m) return false;
+    const name = (m[1] ?? "").replace(/^\[(.*)\]$/, "$1");
+    const port = m[2] === undefined ? undefined : Number(m[2]);
+    if (!this.acceptedHosts.has(name) && !/^127\.\d+\.\d+\.\d+$/.test(name)) return false;
+    return port === req.socket.localPort;
+  }
+
+  /** Whether a control request carries the control token (always true when none is set). */
+  private controlAuthorized(req: IncomingMessage): boolean {
+    if (this.controlTokenDigest === undefined) return true;
+    const auth = req.headers.authorization ?? "";
+    const m = /^Bearer (.+)$/.exec(auth);
+    return m !== null && timingSafeEqual(sha256(m[1] ?? ""), this.controlTokenDigest);
   }
 
   /**
@@ -327,6 +440,7 @@ export class EmulatorCore {
   }
 
   reset(): void {
+    for (const other of this.others) other.reset();
     for (const s of this.services.values()) s.reset();
     for (const s of this.pathServices.values()) s.reset();
     this.credentials.reset();
@@ -384,12 +498,30 @@ export class EmulatorCore {
     const q = rawUrl.indexOf("?");
     const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const rawQuery = q === -1 ? "" : rawUrl.slice(q + 1);
+    if (!this.hostAccepted(req)) {
+      const payload = JSON.stringify({
+        error: `Host ${JSON.stringify(req.headers.host ?? "")} is not this emulator's; use ${this.endpoint} or localhost (option allowedHosts adds names)`,
+      });
+      res
+        .writeHead(421, { "content-type": "application/json;charset=utf-8", connection: "close" })
+        .end(payload);
+      return;
+    }
     const body = await readBody(req);
     if (body === undefined) {
       res.writeHead(413).end();
       return;
     }
     if (rawPath.startsWith(CONTROL_PREFIX)) {
+      if (!this.controlAuthorized(req)) {
+        const payload = JSON.stringify({
+          error: "this emulator requires its control token (Authorization: Bearer <token>)",
+        });
+        res
+          .writeHead(401, { "content-type": "application/json;charset=utf-8", "www-authenticate": "Bearer" })
+          .end(payload);
+        return;
+      }
       await handleControl(
         this,
         req.method ?? "GET",
@@ -499,6 +631,8 @@ export class EmulatorCore {
     const method = (req.method ?? "GET").toUpperCase();
 
     const params = requestParams(headers, rawQuery, body);
+    const owner = this.accountOf(signingKeyId(headers, params));
+    if (owner !== this) return owner.handleApi(req, res, rawPath, rawQuery, body);
     const action = headers.get("x-acs-action")?.[0] ?? params.Action ?? "";
     const version = headers.get("x-acs-version")?.[0] ?? params.Version ?? "";
 
@@ -514,6 +648,7 @@ export class EmulatorCore {
         action,
         status,
         ...(code === undefined ? {} : { code }),
+        ...(this.secondary ? { accountId: this.accountId } : {}),
         params,
         ...(fault === undefined ? {} : { fault: fault.kind }),
         ...(error === undefined ? {} : { error }),
@@ -542,12 +677,14 @@ export class EmulatorCore {
       if (!spec.anonymous) {
         const signed: SignedRequest = { method, rawPath, rawQuery, headers, body, params };
         credential = verifyRequest(signed, this.credentials, this.now()).credential;
-        authorizeCaller(
-          this.ram,
-          this.accountId,
-          credential,
-          `${service.actionNamespace ?? service.name}:${action}`,
-        );
+        if (!spec.noAuthorization) {
+          authorizeCaller(
+            this.ram,
+            this.accountId,
+            credential,
+            `${service.actionNamespace ?? service.name}:${action}`,
+          );
+        }
       }
       result = await this.runAction(spec, params, credential, requestId);
     } catch (e) {
@@ -618,6 +755,26 @@ async function applyFault(fault: FaultSpec): Promise<void> {
     case "drop":
       return;
   }
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+/** Loopback names and addresses: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** The access key id a signed RPC request names (ACS3 `Credential=`, or V1 `AccessKeyId`), unverified. */
+function signingKeyId(
+  headers: ReadonlyMap<string, readonly string[]>,
+  params: Readonly<Record<string, string>>,
+): string | undefined {
+  const auth = headers.get("authorization")?.[0];
+  const m = auth === undefined ? null : /(?:^|[\s,])Credential=([^,\s]+)/.exec(auth);
+  return m?.[1] ?? params.AccessKeyId;
 }
 
 function headerMap(rawHeaders: string[]): Map<string, string[]> {

@@ -27,6 +27,12 @@ export interface ActionSpec {
    * scheme `ARS_OIDC`): the router neither verifies a signature nor scopes the caller.
    */
   anonymous?: boolean;
+  /**
+   * True for signed actions that RAM does not authorize (STS `GetCallerIdentity`: "No
+   * authorization for this operation"): any valid credential may call them, even a role session
+   * whose policies allow nothing.
+   */
+  noAuthorization?: boolean;
   handle(
     params: Readonly<Record<string, string>>,
     ctx: ActionContext,

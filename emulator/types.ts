@@ -8,8 +8,38 @@ export type { StsCredentials } from "./auth/credentials";
 export interface EmulatorOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
-  /** Default 127.0.0.1. */
+  /**
+   * Default 127.0.0.1. A non-loopback address (`0.0.0.0`, a LAN address) exposes the control
+   * routes (state with plaintext secrets, minting credentials) to the network, so it is refused
+   * unless `controlToken` is set.
+   */
   host?: string;
+  /**
+   * A shared secret (at least 16 characters) that every control route (`/__emulator/*`) then
+   * requires, as `Authorization: Bearer <token>`. Required when `host` is not a loopback address.
+   */
+  controlToken?: string;
+  /**
+   * Extra host names (`name` or `name:port`) accepted in the `Host` header. Requests naming any
+   * other host are refused with 421 (a DNS-rebinding page cannot reach the emulator). Always
+   * accepted: `localhost`, loopback addresses, the listening address, and when listening on all
+   * interfaces this machine's host name and interface addresses.
+   */
+  allowedHosts?: string[];
+  /**
+   * More emulated accounts on the same listener, each with its own long-term key and its own,
+   * separate state (in memory only: never written to `stateFile`). A call signed with such a key
+   * acts in that account, so a test can switch credentials to another account. RPC APIs only
+   * (IMS, RAM, STS, EIAM); OAuth and SCIM tokens belong to the main account.
+   */
+  accounts?: Array<{
+    /** 16 digits, different from every other account's. */
+    accountId: string;
+    /** Different from every other account's. */
+    accessKeyId: string;
+    /** Default: random on each start. */
+    accessKeySecret?: string;
+  }>;
   /** The account's long-term access key id. Default: a fixed `LTAI…` id. */
   accessKeyId?: string;
   /** Default: random on each start. */
@@ -92,6 +122,8 @@ export interface RequestLogEntry {
   status: number;
   /** Alibaba error code, for failures. */
   code?: string;
+  /** Set when the call was signed with the key of another account (option `accounts`). */
+  accountId?: string;
   /**
    * Parameters (query + form body); names matching /secret|token|password|signature/i, and the
    * secrets a path-routed service declares (OAuth `code`, `code_verifier`), are "***". Headers
@@ -142,6 +174,8 @@ export interface Emulator {
   /** The InstanceId of the emulated IDaaS EIAM instance. */
   eiamInstanceId: string;
   close(): Promise<void>;
+  /** The accounts of option `accounts`, with their secrets (`""` through `connectEmulator`). */
+  accounts: Array<{ accountId: string; accessKeyId: string; accessKeySecret: string }>;
   /** Empties every service, the request log, faults and STS credentials. */
   reset(): Promise<void>;
   requests(filter?: {

@@ -30,6 +30,8 @@ export interface Credential {
    * principal is a label only (as before roles existed).
    */
   scoped?: boolean;
+  /** STS only: the RoleSessionName of AssumeRoleWithOIDC (GetCallerIdentity's assumed-role ARN). */
+  sessionName?: string;
 }
 
 export interface StsCredentials {
@@ -48,6 +50,7 @@ export const stsCredentialSnapshot = z.object({
   expiresAtMs: z.number(),
   sessionPolicy: z.string().optional(),
   scoped: z.boolean().optional(),
+  sessionName: z.string().optional(),
 });
 export type StsCredentialSnapshot = z.infer<typeof stsCredentialSnapshot>;
 
@@ -67,7 +70,13 @@ export class CredentialStore {
 
   /** Mints STS credentials; `durationSeconds` defaults to 3600 as in STS. */
   issueSts(
-    opts: { durationSeconds?: number; principal?: string; sessionPolicy?: string; scoped?: boolean } = {},
+    opts: {
+      durationSeconds?: number;
+      principal?: string;
+      sessionPolicy?: string;
+      scoped?: boolean;
+      sessionName?: string;
+    } = {},
   ): StsCredentials {
     const durationSeconds = opts.durationSeconds ?? 3600;
     if (!Number.isFinite(durationSeconds) || durationSeconds <= 0) {
@@ -81,6 +90,7 @@ export class CredentialStore {
       expiresAtMs: Math.floor(this.now() / 1000) * 1000 + durationSeconds * 1000,
       ...(opts.sessionPolicy === undefined ? {} : { sessionPolicy: opts.sessionPolicy }),
       ...(opts.scoped ? { scoped: true } : {}),
+      ...(opts.sessionName === undefined ? {} : { sessionName: opts.sessionName }),
     };
     this.sts.set(record.accessKeyId, record);
     return {

@@ -1,6 +1,7 @@
 /**
  * STS (2015-04-01) action map: AssumeRoleWithOIDC, anonymous like in production (security
- * scheme ARS_OIDC: no AK signature; GET or POST; parameters in the query or a form body).
+ * scheme ARS_OIDC: no AK signature; GET or POST; parameters in the query or a form body), and
+ * GetCallerIdentity (signed, open to every valid credential).
  * The body is shaped as `@alicloud/sts20150401`'s AssumeRoleWithOIDCResponseBody reads it.
  */
 import { z } from "zod";
@@ -22,10 +23,20 @@ const assumeRoleWithOidc = z.object({
     .optional(),
 });
 
-export type StsAction = "AssumeRoleWithOIDC";
+export type StsAction = "AssumeRoleWithOIDC" | "GetCallerIdentity";
 
 export function stsActions(state: StsState): ActionMap<StsAction> {
   return {
+    // Signed like any RPC call; no RAM authorization (docs/alibaba-api.md, and
+    // https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-getcalleridentity).
+    GetCallerIdentity: {
+      mutates: false,
+      noAuthorization: true,
+      handle: (_params, ctx) => {
+        if (!ctx.caller) throw new Error("GetCallerIdentity needs a signed caller");
+        return { ...state.callerIdentity(ctx.caller) };
+      },
+    },
     AssumeRoleWithOIDC: {
       mutates: true,
       anonymous: true,

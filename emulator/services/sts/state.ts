@@ -24,13 +24,14 @@ import {
   lastCertificateFingerprint,
 } from "../../../provider/trust/discovery";
 import { evaluateTrust } from "../../../provider/trust/evaluate";
-import type { CredentialStore, StsCredentials } from "../../auth/credentials";
+import type { Credential, CredentialStore, StsCredentials } from "../../auth/credentials";
 import { isoSeconds } from "../../util";
 import type { ImsState, OidcProviderRecord } from "../ims/state";
 import { noPermission } from "../ram/errors";
 import { PermissionPolicyError, parsePermissionPolicy } from "../ram/permissions";
 import type { RamState, RoleRecord } from "../ram/state";
 import * as E from "./errors";
+import { type CallerIdentity, callerIdentity } from "./identity";
 import { parseJwt, verifyJwtSignature } from "./oidc";
 
 export interface StsDependencies {
@@ -74,6 +75,11 @@ const asStringList = (v: unknown): string[] | undefined => {
 export class StsState {
   constructor(private readonly deps: StsDependencies) {}
 
+  /** GetCallerIdentity's answer for a verified caller of this account. */
+  callerIdentity(caller: Credential): CallerIdentity {
+    return callerIdentity(caller, this.deps.accountId, this.deps.ram);
+  }
+
   async assumeRoleWithOidc(input: AssumeRoleWithOidcInput): Promise<AssumeRoleWithOidcResult> {
     this.validate(input);
     const provider = this.provider(input.oidcProviderArn);
@@ -110,6 +116,7 @@ export class StsState {
       durationSeconds,
       principal: roleArn,
       scoped: true,
+      sessionName: input.roleSessionName,
       ...(input.policy === undefined ? {} : { sessionPolicy: input.policy }),
     });
     return { credentials, role, roleArn, sessionName: input.roleSessionName, token };
