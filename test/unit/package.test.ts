@@ -1,0 +1,86 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(__dirname, "..", "..");
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8"));
+
+interface LockEntry {
+  version?: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+const packages: Record<string, LockEntry> = lock.packages;
+
+/** Where npm would find `name` from the package installed at `at` (nested first, then up). */
+function locate(at: string, name: string): string | undefined {
+  let dir = at;
+  for (;;) {
+    const candidate = dir === "" ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
+    if (packages[candidate]) return candidate;
+    if (dir === "") return undefined;
+    const up = dir.lastIndexOf("/node_modules/");
+    dir = up < 0 ? "" : dir.slice(0, up);
+  }
+}
+
+describe("package-lock.json", () => {
+  it("pins the dependencies package.json declares", () => {
+    expect(packages[""]!.dependencies).toEqual(pkg.dependencies);
+    expect(packages[""]!.devDependencies).toEqual(pkg.devDependencies);
+  });
+
+  it("holds every platform's optional binaries, so npm ci works and npm install does not rewrite it anywhere", () => {
+    const missing: string[] = [];
+    let optional = 0;
+    for (const [at, entry] of Object.entries(packages)) {
+      for (const name of Object.keys(entry.optionalDependencies ?? {})) {
+        optional++;
+        if (!locate(at, name)) missing.push(`${at || "(root)"} -> ${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    // e.g. biome's and rollup's per-platform packages: macOS and Windows contributors get them too
+    expect(optional).toBeGreaterThan(30);
+    expect(locate("node_modules/@biomejs/biome", "@biomejs/cli-darwin-x64")).toBeDefined();
+    expect(locate("node_modules/@biomejs/biome", "@biomejs/cli-win32-x64")).toBeDefined();
+  });
+});
+
+describe("the published package", () => {
+  it("is licensed as package.json says, with the license's full text", () => {
+    expect(pkg.license).toBe("Apache-2.0");
+    const license = readFileSync(join(ROOT, "LICENSE"), "utf8");
+    expect(license).toContain("Apache License");
+    expect(license).toContain("Version 2.0, January 2004");
+    expect(license).toContain("END OF TERMS AND CONDITIONS");
+  });
+
+  it("packs what a user needs and nothing from the repository's tooling", () => {
+    // Built by `npm test`'s pretest; `npm pack --dry-run` lists exactly what `npm publish` would ship.
+    const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--loglevel=error"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    const files: string[] = JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
+    for (const needed of ["LICENSE", "README.md", "package.json", "docs/alibaba-api.md"]) {
+      expect(files).toContain(needed);
+    }
+    // every entry point package.json names is in the tarball
+    const targets = [pkg.main, pkg.types, ...Object.values(pkg.bin as Record<string, string>)];
+    for (const entry of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
+      targets.push(...(typeof entry === "string" ? [entry] : Object.values(entry)));
+    }
+    for (const target of targets) expect(files).toContain(target.replace(/^\.\//, ""));
+    const foreign = files.filter(
+      (f) =>
+        /^dist\/(scripts|test|bench|examples)\//.test(f) ||
+        /^(test|bench|scripts|tools|examples|provider|emulator|\.ci)\//.test(f) ||
+        /\.map$|\.test\.|tsconfig|biome\.json|vitest/.test(f),
+    );
+    expect(foreign).toEqual([]);
+  });
+});
