@@ -50,7 +50,8 @@ export interface EmulatorOptions {
   stateFile?: string;
   /**
    * Overrides of the documented limits, e.g. `{ oidc: { maxClientIds: 20 } }` for the older docs,
-   * or `{ ram: { maxRolesPerAccount: 3 } }` for a small quota.
+   * or `{ ram: { maxRolesPerAccount: 3 } }` for a small quota, or `{ ram: { maxUsersPerAccount: 20000 } }`
+   * for a directory larger than the default 1000 users.
    */
   limits?: { oidc?: Partial<OidcLimits>; ram?: Partial<RamLimits> };
   /**

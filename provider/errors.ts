@@ -29,6 +29,8 @@ export class AlicloudApiError extends Error {
   readonly action: string;
   readonly status: number;
   readonly code: string;
+  /** The service's own message (masked), without our prefix: SCIM's `detail` names the field of a 409. */
+  readonly detail: string;
   readonly requestId: string | undefined;
   readonly attempts: number;
 
@@ -42,6 +44,7 @@ export class AlicloudApiError extends Error {
     this.action = info.action;
     this.status = info.status;
     this.code = info.code;
+    this.detail = maskSecrets(info.message);
     this.requestId = info.requestId;
     this.attempts = info.attempts;
   }

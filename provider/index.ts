@@ -1,9 +1,13 @@
 // The package entry: re-exports only.
 
 export {
+  checkPeople,
   type DirectoryEntry,
   DirectoryError,
+  directoryProblems,
+  EXTERNAL_ID_MAX,
   entryKey,
+  type PlacedEntry,
   parseCsv,
   readDirectory,
   resourceNameFor,
@@ -31,6 +35,14 @@ export {
   ApplicationAssignmentProvider,
   checkApplicationAssignmentInputs,
 } from "./resources/applicationAssignment";
+export {
+  checkDirectoryGuardInputs,
+  DEFAULT_MAX_DELETIONS,
+  type DeletionGuardArgs,
+  DirectoryGuard,
+  DirectoryGuardProvider,
+  deletionGuardFailures,
+} from "./resources/directoryGuard";
 export {
   checkIdaasApplicationFederatedCredentialInputs,
   IdaasApplicationFederatedCredential,
@@ -123,6 +135,18 @@ export {
   type ScimApplicationOutputs,
   ScimApplicationProvider,
 } from "./resources/scimApplication";
+export {
+  checkScimDirectoryInputs,
+  decodePerson,
+  directoryMaps,
+  encodePerson,
+  SCIM_DIRECTORY_CONCURRENCY,
+  ScimDirectory,
+  type ScimDirectoryArgs,
+  type ScimDirectoryInputs,
+  type ScimDirectoryOutputs,
+  ScimDirectoryProvider,
+} from "./resources/scimDirectory";
 export {
   checkScimUserInputs,
   ScimUser,

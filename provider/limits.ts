@@ -344,9 +344,12 @@ export const OAUTH_APP = {
 export const SCIM = {
   scope: SCIM_SCOPE,
   /**
-   * ListResponse paging: the doc example shows `itemsPerPage: 30`, so 30 is taken as the default
-   * `count`; `startIndex`/`count` are not documented (RFC 7644 §3.4.2.4 semantics assumed). The
-   * maximum is a guess.
+   * ListResponse paging: RAM's SCIM page shows `itemsPerPage: 30` in its example, so 30 is taken as
+   * the default `count`; `startIndex`/`count` are not documented for RAM (RFC 7644 §3.4.2.4
+   * semantics assumed). The maximum, 100, is what Alibaba documents for its other SCIM service
+   * (CloudSSO: "at most 100 entries per page, pagination supported",
+   * https://www.alibabacloud.com/help/en/cloudsso/user-guide/scim-2-0-interfaces-supported-by-sso).
+   * A client must still follow `itemsPerPage`/`totalResults` rather than trust either number.
    */
   listCount: { default: 30, max: 100 },
   /** `displayName` of a RAM user (RAM 2015 rule): 1 to 128 characters. */

@@ -7,6 +7,7 @@
  * call meets an expired token: a thousand users cost one token request.
  */
 import { AlicloudApiError, maskSecrets, registerSecret } from "../errors";
+import { SCIM } from "../limits";
 import { parseEndpoint, runtimeSettings } from "../settings";
 import { callApi } from "./call";
 
@@ -256,4 +257,54 @@ export async function findScimUsers(
   const { body } = await scim(creds, "ScimListUsers", "GET", `/Users?filter=${encodeURIComponent(filter)}`);
   const list = Array.isArray(body.Resources) ? (body.Resources as Record<string, unknown>[]) : [];
   return list.map(toUser);
+}
+
+/**
+ * Every user of the account, page by page (RFC 7644 §3.4.2.4, `startIndex` 1-based, `count`). We
+ * ask for the largest page (`SCIM.listCount.max`) but follow what the service answers: the next
+ * page starts after the users actually returned, and the walk ends at `totalResults` or at an
+ * empty page, so a service with a smaller cap costs more calls, never a missed user.
+ */
+export async function listAllScimUsers(
+  creds: ScimCredentials,
+  pageSize: number = SCIM.listCount.max,
+): Promise<ScimUserRecord[]> {
+  const users: ScimUserRecord[] = [];
+  const seen = new Set<string>();
+  for (let startIndex = 1; ; ) {
+    const { body } = await scim(
+      creds,
+      "ScimListUsers",
+      "GET",
+      `/Users?startIndex=${startIndex}&count=${pageSize}`,
+    );
+    const page = Array.isArray(body.Resources) ? (body.Resources as Record<string, unknown>[]) : [];
+    // A user created or deleted between pages shifts the rest by one: ids already seen are skipped.
+    for (const raw of page) {
+      const u = toUser(raw);
+      if (!seen.has(u.id)) {
+        seen.add(u.id);
+        users.push(u);
+      }
+    }
+    const total = Number(body.totalResults);
+    startIndex += page.length;
+    if (page.length === 0 || !Number.isFinite(total) || startIndex > total) return users;
+  }
+}
+
+/** The field a SCIM 409 `uniqueness` answer names, or undefined when it names none we know. */
+export type ConflictField = "userName" | "externalId";
+
+/**
+ * The field a 409 reports. RFC 7644 §3.12's `uniqueness` carries no attribute name, so it is read
+ * from `detail`, and only when `detail` names exactly one of the two unique attributes: otherwise
+ * undefined, and callers say what SCIM said instead of guessing.
+ */
+export function conflictField(err: unknown): ConflictField | undefined {
+  if (!AlicloudApiError.is(err) || err.status !== 409 || err.code !== "uniqueness") return undefined;
+  const names = (["userName", "externalId"] as const).filter((f) =>
+    new RegExp(`\\b${f}\\b`, "i").test(err.detail),
+  );
+  return names.length === 1 ? names[0] : undefined;
 }

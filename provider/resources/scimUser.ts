@@ -38,8 +38,10 @@ export interface ScimUserArgs {
    */
   application?: ScimApplication;
   /**
-   * Take over a RAM user that already exists with this `externalId` (or, if
-   * none is given, this `userName`) instead of failing with 409. Default `false`.
+   * Take over the RAM user that SCIM reports as already holding this
+   * `externalId` or `userName` (a 409) instead of failing, where adoption can
+   * work: never a user that belongs to another directory person (another
+   * externalId). Default `false`.
    */
   adopt?: pulumi.Input<boolean>;
 }
@@ -146,6 +148,50 @@ function toOutputs(rec: scim.ScimUserRecord, desired: ScimUserInputs): ScimUserO
 
 const isScim = (err: unknown, status: number) => AlicloudApiError.is(err) && err.status === status;
 
+/**
+ * A 409 on create: names the field SCIM reported (never a guess), looks the
+ * holder up once, and adopts it when `adopt` is set and adoption can work:
+ * the holder has this externalId, or this user name and no other person's
+ * externalId. Otherwise the error says what holds the name and what to do.
+ */
+async function resolveConflict(
+  creds: scim.ScimCredentials,
+  desired: ScimUserInputs,
+  err: unknown,
+): Promise<scim.ScimUserRecord> {
+  const detail = AlicloudApiError.is(err) ? err.detail : String(err);
+  const field = scim.conflictField(err);
+  if (field === undefined)
+    throw new Error(
+      `userName: SCIM refused to create '${desired.userName}' with 409 (${detail}) and did not say which ` +
+        "attribute conflicts; nothing was adopted.",
+    );
+  const value = field === "externalId" ? desired.externalId : desired.userName;
+  const [existing] = await scim.findScimUsers(creds, field, value);
+  if (!existing)
+    throw new Error(
+      `${field}: SCIM reported ${field} '${value}' as taken, but no user has it now (deleted meanwhile?); run again.`,
+    );
+  const otherPerson =
+    field === "userName" && existing.externalId !== "" && existing.externalId !== desired.externalId;
+  if (otherPerson)
+    throw new Error(
+      `userName: '${desired.userName}' is taken by RAM user '${existing.userName}', which belongs to another ` +
+        `directory person (externalId '${existing.externalId}'); RAM user names ignore case. Choose another user name.`,
+    );
+  if (!desired.adopt) {
+    const holder =
+      field === "externalId"
+        ? `RAM user '${existing.userName}' already has externalId '${value}'`
+        : `a RAM user named '${existing.userName}' already exists${existing.externalId === "" ? " (no externalId: made in the console or by another tool)" : ""}`;
+    throw new Error(
+      `${field}: ${holder}. To manage it from this stack, set \`adopt: true\` (it is then updated to these ` +
+        "arguments and deleted with the stack); otherwise choose another value.",
+    );
+  }
+  return scim.replaceScimUser(creds, existing.id, desired);
+}
+
 export const ScimUserProvider = {
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     applyConfig(req.config);
@@ -181,20 +227,7 @@ export const ScimUserProvider = {
       rec = await scim.createScimUser(creds, desired);
     } catch (err) {
       if (!isScim(err, 409)) throw err;
-      const by = desired.externalId !== "" ? "externalId" : "userName";
-      const value = by === "externalId" ? desired.externalId : desired.userName;
-      if (!desired.adopt) {
-        throw new Error(
-          `userName: a RAM user with this ${by} ('${value}') already exists. To manage it from this stack, set ` +
-            "`adopt: true` (it is then updated to these arguments and deleted with the stack); otherwise choose another name.",
-        );
-      }
-      const [existing] = await scim.findScimUsers(creds, by, value);
-      if (!existing)
-        throw new Error(
-          `userName: SCIM answered 409 for '${desired.userName}', but no user has ${by} '${value}' to adopt`,
-        );
-      rec = await scim.replaceScimUser(creds, existing.id, desired);
+      rec = await resolveConflict(creds, desired, err);
     }
     return { id: rec.id, outs: toOutputs(rec, desired) };
   },

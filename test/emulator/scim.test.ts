@@ -83,14 +83,18 @@ describe("POST /Users", () => {
       schemas: [ERROR],
       status: "409",
       scimType: "uniqueness",
-      detail: expect.any(String),
+      detail: expect.stringMatching(/^userName: /),
     });
   });
 
-  test("a taken externalId is 409 uniqueness", async () => {
-    await createUser("dave", { externalId: "e-1" });
+  test("a taken externalId is 409 uniqueness whose detail names externalId", async () => {
+    const dave = await createUser("dave", { externalId: "e-1" });
     const res = await createUser("erin", { externalId: "e-1" });
     expect([res.status, res.body?.scimType]).toEqual([409, "uniqueness"]);
+    expect(res.body?.detail).toBe('externalId: "e-1" is already used by another user.');
+    // Once its holder is deleted, the externalId is free again.
+    expect((await call("DELETE", `/Users/${idOf(dave)}`)).status).toBe(204);
+    expect((await createUser("erin", { externalId: "e-1" })).status).toBe(201);
   });
 
   test("RAM user-name rules: 64 characters pass, 65 fail; other characters fail (400 invalidValue)", async () => {
@@ -177,6 +181,33 @@ describe("GET /Users", () => {
     expect((await list("startIndex=2&count=2")).body?.itemsPerPage).toBe(2);
     expect((await list("count=0")).body).toMatchObject({ totalResults: 35, itemsPerPage: 0 });
     expect((await list("count=abc")).status).toBe(400);
+  });
+
+  test("paging: count is capped at 100; walking startIndex visits every user once", async () => {
+    for (let i = 0; i < 105; i++) await createUser(`p${String(i).padStart(3, "0")}`);
+    const first = await list("count=1000");
+    expect(first.body).toMatchObject({ totalResults: 105, startIndex: 1, itemsPerPage: 100 });
+    const second = await list("startIndex=101&count=100");
+    expect(second.body).toMatchObject({ totalResults: 105, startIndex: 101, itemsPerPage: 5 });
+    expect(new Set([...userNames(first), ...userNames(second)]).size).toBe(105);
+  });
+});
+
+describe("the RAM user quota", () => {
+  test("the quota (1000 unless raised) is honoured at its edge: LimitExceeded.User, not a uniqueness 409", async () => {
+    const small = await startEmulator({ port: 0, limits: { ram: { maxUsersPerAccount: 2 } } });
+    try {
+      const t = await scimToken(small, await scimServerApp(imsClient(small)));
+      const post = (userName: string) => scim(small, t, "POST", "/Users", { schemas: [USER], userName });
+      expect((await post("q1")).status).toBe(201);
+      expect((await post("q2")).status).toBe(201);
+      const third = await post("q3");
+      expect(third.status).toBe(409);
+      expect(third.body?.scimType).toBeUndefined(); // not a uniqueness conflict: nothing to adopt
+      expect(String(third.body?.detail)).toMatch(/^LimitExceeded.User: .* is 2\.$/);
+    } finally {
+      await small.close();
+    }
   });
 });
 

@@ -135,14 +135,43 @@ describe("ScimUser", () => {
     );
   });
 
-  it("refuses an existing user (409) without adopt, and adopts it by externalId with adopt", async () => {
+  it("refuses an existing user (409) naming the field SCIM reported, and adopts it with adopt", async () => {
     const a = await app();
     await U.create(user(a, { displayName: "Made elsewhere" }));
     resetScimTokens();
+    await emulator.clearRequests();
     const err = await U.create(user(a)).catch((e) => e);
-    expect(err.message).toMatch(/already exists.*adopt: true/s);
+    expect(err.message).toMatch(/^externalId: RAM user 'alice' already has externalId 'emp-1'.*adopt: true/s);
+    // The POST and one lookup by the field SCIM named; nothing written.
+    expect((await log("scim")).filter((e) => !e.startsWith("Token"))).toEqual([
+      "CreateUser:409",
+      "ListUsers:200",
+    ]);
     const adopted = await U.create(user(a, { adopt: true, displayName: "Alice" }));
     expect(adopted.outs.displayName).toBe("Alice");
+  });
+
+  it("a userName taken by a console user: says userName, and adoption works", async () => {
+    const a = await app();
+    await emulator.console("ram", "CreateUser", { UserName: "alice" });
+    const err = await U.create(user(a)).catch((e) => e);
+    expect(err.message).toMatch(
+      /^userName: a RAM user named 'alice' already exists \(no externalId.*adopt: true/s,
+    );
+    const adopted = await U.create(user(a, { adopt: true }));
+    expect(adopted.outs).toMatchObject({ userName: "alice", externalId: "emp-1" });
+  });
+
+  it("a userName that belongs to another directory person: no adoption advice, adopt does not take it", async () => {
+    const a = await app();
+    await U.create(user(a, { userName: "alice", externalId: "hr-9" }));
+    for (const adopt of [false, true]) {
+      const err = await U.create(user(a, { userName: "ALICE", adopt })).catch((e) => e);
+      expect(err.message).toMatch(
+        /^userName: 'ALICE' is taken by RAM user 'alice', which belongs to another directory person \(externalId 'hr-9'\)/,
+      );
+      expect(err.message).not.toMatch(/adopt/);
+    }
   });
 
   it("retries throttled SCIM calls and succeeds", async () => {

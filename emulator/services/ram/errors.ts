@@ -23,6 +23,11 @@ export function roleLimitExceeded(max: number): AlibabaError {
 }
 
 /** Documented (§6.3). */
+/** Guess: the code and status follow LimitExceeded.Role (RAM publishes no user-quota error). */
+export function userLimitExceeded(max: number): AlibabaError {
+  return new AlibabaError(409, "LimitExceeded.User", `The maximum number of users in an account is ${max}.`);
+}
+
 export function rolePolicyLimitExceeded(type: string, max: number): AlibabaError {
   return new AlibabaError(
     409,

@@ -20,12 +20,18 @@ export interface RamLimits {
   maxRolesPerAccount: number;
   maxSystemPolicies: number;
   maxCustomPolicies: number;
+  /**
+   * RAM users per account: 1000 by default, raised on request like a real account's (the RAM
+   * limits page, https://www.alibabacloud.com/help/en/ram/product-overview/limits).
+   */
+  maxUsersPerAccount: number;
 }
 
 export const DEFAULT_RAM_LIMITS: RamLimits = {
   maxRolesPerAccount: RAM_ROLE.maxRolesPerAccount,
   maxSystemPolicies: RAM_ROLE.maxSystemPolicies,
   maxCustomPolicies: RAM_ROLE.maxCustomPolicies,
+  maxUsersPerAccount: 1000,
 };
 
 /** Guess: custom policy description limit (RAM documents 1-1024 for descriptions). */
@@ -175,6 +181,8 @@ export class RamState {
   private roles = new Map<string, RoleRecord>();
   private policies = new Map<string, CustomPolicyRecord>();
   private users = new Map<string, UserRecord>();
+  /** The same records by UserId (SCIM addresses users by id; a directory holds thousands). */
+  private usersById = new Map<string, UserRecord>();
   private readonly principalDeletedListeners: PrincipalDeletedListener[] = [];
   private readonly principalRenamedListeners: PrincipalRenamedListener[] = [];
 
@@ -402,6 +410,9 @@ export class RamState {
       throw E.invalidLength("DisplayName", displayName.length, 1, RAM_USER.displayName.maxLength);
     }
     if (this.users.has(key(input.userName))) throw E.userAlreadyExists(input.userName);
+    if (this.users.size >= this.opts.limits.maxUsersPerAccount) {
+      throw E.userLimitExceeded(this.opts.limits.maxUsersPerAccount);
+    }
     const now = this.opts.now();
     const user: UserRecord = {
       userId: numericId(),
@@ -415,6 +426,7 @@ export class RamState {
       policies: [],
     };
     this.users.set(key(user.userName), user);
+    this.usersById.set(user.userId, user);
     return structuredClone(user);
   }
 
@@ -481,6 +493,7 @@ export class RamState {
     if (!u) throw E.userNotExist(userName);
     if (u.policies.length > 0) throw E.deleteConflictUserPolicy(u.userName);
     this.users.delete(key(userName));
+    this.usersById.delete(u.userId);
     this.principalDeleted("user", u.userName);
   }
 
@@ -491,8 +504,13 @@ export class RamState {
   }
 
   findUserById(userId: string): UserRecord | undefined {
-    for (const u of this.users.values()) if (u.userId === userId) return structuredClone(u);
-    return undefined;
+    const u = this.usersById.get(userId);
+    return u ? structuredClone(u) : undefined;
+  }
+
+  /** Whether a user with this id exists (no copy: SCIM sweeps its externalIds with it). */
+  hasUserId(userId: string): boolean {
+    return this.usersById.has(userId);
   }
 
   /** Every user, in creation order (SCIM lists them). */
@@ -572,12 +590,14 @@ export class RamState {
     this.roles = new Map(s.roles.map((r) => [key(r.roleName), r]));
     this.policies = new Map(s.policies.map((p) => [key(p.policyName), p]));
     this.users = new Map(s.users.map((u) => [key(u.userName), u]));
+    this.usersById = new Map(s.users.map((u) => [u.userId, u]));
   }
 
   reset(): void {
     this.roles.clear();
     this.policies.clear();
     this.users.clear();
+    this.usersById.clear();
   }
 
   // ---- Rules ---------------------------------------------------------------------------------

@@ -57,10 +57,13 @@ type FilterTerm = { attr: "id" | "userName" | "externalId"; value: string };
 export class ScimState {
   /** RAM UserId → externalId. Entries of users deleted elsewhere are swept. */
   private externalIds = new Map<string, string>();
+  /** externalId → RAM UserId: the uniqueness check is a lookup, not a scan of the directory. */
+  private byExternalId = new Map<string, string>();
+  private ownDelete = false;
 
   constructor(private readonly deps: ScimDependencies) {
     deps.ram.onPrincipalDeleted((kind) => {
-      if (kind === "user") this.sweep();
+      if (kind === "user" && !this.ownDelete) this.sweep();
     });
   }
 
@@ -84,7 +87,7 @@ export class ScimState {
     const u = this.ram(() =>
       this.deps.ram.createUser({ userName: input.userName, displayName: input.displayName }),
     );
-    if (input.externalId !== undefined) this.externalIds.set(u.userId, input.externalId);
+    if (input.externalId !== undefined) this.setExternalId(u.userId, input.externalId);
     return this.view(u);
   }
 
@@ -117,15 +120,20 @@ export class ScimState {
         newDisplayName: input.displayName,
       }),
     );
-    if (input.externalId === undefined) this.externalIds.delete(u.userId);
-    else this.externalIds.set(u.userId, input.externalId);
+    this.setExternalId(u.userId, input.externalId);
     return this.view(u);
   }
 
   delete(id: string): void {
     const user = this.mustGet(id);
-    this.ram(() => this.deps.ram.deleteUser(user.userName));
-    this.externalIds.delete(user.userId);
+    // Our own delete drops its entry itself: no sweep of every entry per deleted user.
+    this.ownDelete = true;
+    try {
+      this.ram(() => this.deps.ram.deleteUser(user.userName));
+    } finally {
+      this.ownDelete = false;
+    }
+    this.setExternalId(user.userId, undefined);
   }
 
   // ---- Snapshot ------------------------------------------------------------------------------
@@ -137,10 +145,12 @@ export class ScimState {
   restore(snapshot: unknown): void {
     const s = scimSnapshot.parse(snapshot);
     this.externalIds = new Map(s.externalIds.map((e) => [e.userId, e.externalId]));
+    this.byExternalId = new Map(s.externalIds.map((e) => [e.externalId, e.userId]));
   }
 
   reset(): void {
     this.externalIds.clear();
+    this.byExternalId.clear();
   }
 
   // ---- Rules ---------------------------------------------------------------------------------
@@ -156,18 +166,33 @@ export class ScimState {
     return externalId === undefined ? u : { ...u, externalId };
   }
 
-  private sweep(): void {
-    for (const userId of this.externalIds.keys()) {
-      if (!this.deps.ram.findUserById(userId)) this.externalIds.delete(userId);
+  private setExternalId(userId: string, externalId: string | undefined): void {
+    const previous = this.externalIds.get(userId);
+    if (previous !== undefined && this.byExternalId.get(previous) === userId)
+      this.byExternalId.delete(previous);
+    if (externalId === undefined) this.externalIds.delete(userId);
+    else {
+      this.externalIds.set(userId, externalId);
+      this.byExternalId.set(externalId, userId);
     }
   }
 
+  private sweep(): void {
+    for (const userId of [...this.externalIds.keys()]) {
+      if (!this.deps.ram.hasUserId(userId)) this.setExternalId(userId, undefined);
+    }
+  }
+
+  /**
+   * RFC 7644 §3.3: 409 with scimType `uniqueness`. RFC 7644 gives the scimType no attribute
+   * name, so the detail starts with the attribute that collided (`externalId: ...`, as the
+   * userName case does): a client can name the field without guessing.
+   */
   private checkExternalId(externalId: string | undefined, self: string | undefined): void {
     if (externalId === undefined) return;
-    for (const [userId, value] of this.externalIds) {
-      if (value === externalId && userId !== self && this.deps.ram.findUserById(userId)) {
-        throw E.uniqueness(`externalId ${JSON.stringify(externalId)} is already used by another user.`);
-      }
+    const holder = this.byExternalId.get(externalId);
+    if (holder !== undefined && holder !== self && this.deps.ram.hasUserId(holder)) {
+      throw E.uniqueness(`externalId: ${JSON.stringify(externalId)} is already used by another user.`);
     }
   }
 

@@ -1,0 +1,192 @@
+/**
+ * The accidental-deletion guard of a directory sync, as Microsoft Entra
+ * Connect and the Entra provisioning service have it (they stop an export
+ * that deletes more than a threshold until an admin confirms):
+ * https://learn.microsoft.com/en-us/entra/identity/hybrid/connect/how-to-connect-sync-feature-prevent-accidental-deletes
+ *
+ * `deletionGuardFailures` is the rule, shared by `ScimDirectory` (in its
+ * `check`) and by `scimUsersFromDirectory`, whose people are separate
+ * resources that no single `check` sees: it declares a `DirectoryGuard`, a
+ * resource with no API calls that remembers the directory's keys in state so
+ * that its `check` can compare the previous directory with the new one at
+ * preview, before anything is deleted.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { containsUnknown } from "../normalize";
+import { providerShim } from "../shim";
+import type { CheckFailure } from "../validation";
+
+/**
+ * The default `maxDeletions`: 100. Entra's default is 500, sized for
+ * directories of tens of thousands; a RAM account holds 1,000 users unless
+ * its quota is raised, so 500 would let half an account go unnoticed. 100 is
+ * 10% of that default quota: a day's offboarding passes, a truncated export
+ * of any directory over 200 people does not.
+ */
+export const DEFAULT_MAX_DELETIONS = 100;
+
+/** The guard's settings, as arguments of `ScimDirectory` and `scimUsersFromDirectory`. */
+export interface DeletionGuardArgs {
+  /**
+   * An update that would delete more people than this fails at preview, naming the count.
+   * A whole number, 0 or more. Default 100 (`DEFAULT_MAX_DELETIONS`).
+   */
+  maxDeletions?: pulumi.Input<number>;
+  /**
+   * Lets one larger deletion through: set it to the exact number of people the
+   * update deletes, as the refusal names it. A different number is refused
+   * again, so a confirmation left in code cannot let a later, different mass
+   * deletion through. Ignored when the deletions are within `maxDeletions`.
+   */
+  confirmDeletions?: pulumi.Input<number>;
+  /**
+   * An empty directory is refused (an export that came out empty would delete
+   * everyone) unless this is `true`. Default `false`.
+   */
+  allowEmpty?: pulumi.Input<boolean>;
+}
+
+export interface DeletionGuardSettings {
+  maxDeletions: number;
+  confirmDeletions?: number;
+  allowEmpty: boolean;
+}
+
+const wholeNumber = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+/** Checks the settings themselves (each problem named by field). */
+export function guardSettingFailures(news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const field of ["maxDeletions", "confirmDeletions"] as const) {
+    const v = news[field];
+    if (v !== undefined && v !== null && !containsUnknown(v) && !wholeNumber(v))
+      failures.push({
+        property: field,
+        reason: `must be a whole number, 0 or more (got ${JSON.stringify(v)})`,
+      });
+  }
+  const allow = news.allowEmpty;
+  if (allow !== undefined && allow !== null && !containsUnknown(allow) && typeof allow !== "boolean")
+    failures.push({ property: "allowEmpty", reason: "must be true or false" });
+  return failures;
+}
+
+/** The settings with defaults (after `guardSettingFailures` passed). */
+export function guardSettings(news: Record<string, unknown>): DeletionGuardSettings {
+  return {
+    maxDeletions: typeof news.maxDeletions === "number" ? news.maxDeletions : DEFAULT_MAX_DELETIONS,
+    ...(typeof news.confirmDeletions === "number" ? { confirmDeletions: news.confirmDeletions } : {}),
+    allowEmpty: news.allowEmpty === true,
+  };
+}
+
+/**
+ * Why this change of directory must not go ahead, or nothing. `oldKeys` is
+ * undefined for a new directory (nothing to delete yet).
+ */
+export function deletionGuardFailures(
+  property: string,
+  oldKeys: readonly string[] | undefined,
+  newKeys: readonly string[],
+  s: DeletionGuardSettings,
+): CheckFailure[] {
+  const kept = new Set(newKeys);
+  const deleted = oldKeys === undefined ? 0 : oldKeys.filter((k) => !kept.has(k)).length;
+  if (newKeys.length === 0 && !s.allowEmpty) {
+    const what =
+      deleted > 0 ? `it would delete all ${deleted} people of the directory` : "it would manage nobody";
+    return [
+      {
+        property,
+        reason:
+          `the directory is empty: ${what}. An export that came out empty looks exactly like this. ` +
+          "If the directory really is empty now, set allowEmpty: true.",
+      },
+    ];
+  }
+  if (deleted <= s.maxDeletions) return [];
+  if (s.confirmDeletions === deleted) return [];
+  const confirmed =
+    s.confirmDeletions === undefined
+      ? ""
+      : ` (confirmDeletions is ${s.confirmDeletions}, which does not match)`;
+  return [
+    {
+      property,
+      reason:
+        `this update would delete ${deleted} people, more than maxDeletions (${s.maxDeletions})${confirmed}. ` +
+        "Check the directory first: a truncated or partial export looks exactly like this. If the deletions " +
+        `are intended, set confirmDeletions: ${deleted} for this update (or raise maxDeletions).`,
+    },
+  ];
+}
+
+// ---- DirectoryGuard: the guard as a resource, for scimUsersFromDirectory ------------------------
+
+export interface DirectoryGuardInputs extends DeletionGuardSettings {
+  /** The directory's keys (externalId, or `user:<name>`), sorted. */
+  keys: string[];
+}
+
+export function checkDirectoryGuardInputs(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const failures = guardSettingFailures(news);
+  const keys = news.keys;
+  if (containsUnknown(keys)) return { inputs: news, failures };
+  if (!Array.isArray(keys) || keys.some((k) => typeof k !== "string"))
+    return {
+      inputs: news,
+      failures: [...failures, { property: "keys", reason: "must be a list of strings" }],
+    };
+  const sorted = [...new Set(keys as string[])].sort();
+  const settings = guardSettings(news);
+  const oldKeys = Array.isArray(olds.keys) ? (olds.keys as string[]) : undefined;
+  if (failures.length === 0) failures.push(...deletionGuardFailures("directory", oldKeys, sorted, settings));
+  return { inputs: { ...news, ...settings, keys: sorted }, failures };
+}
+
+const sameKeys = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** No API calls: it only keeps the keys in state for the next preview's check. */
+export const DirectoryGuardProvider = {
+  async configure(): Promise<void> {},
+  async check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.CheckResult> {
+    return checkDirectoryGuardInputs(olds, news);
+  },
+  async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const changed = ["keys", "maxDeletions", "confirmDeletions", "allowEmpty"].some(
+      (k) => containsUnknown(news[k]) || !sameKeys(olds[k], news[k]),
+    );
+    return { changes: changed, replaces: [], deleteBeforeReplace: false };
+  },
+  async create(inputs: Record<string, unknown>) {
+    return { id: "directory-guard", outs: inputs };
+  },
+  async read(id: string, props?: Record<string, unknown>) {
+    return { id, props: props ?? {} };
+  },
+  async update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
+    return { outs: news };
+  },
+  async delete(): Promise<void> {},
+};
+
+/**
+ * Remembers a directory's keys so the next preview can refuse an update that
+ * deletes more than `maxDeletions` people or empties the directory.
+ * `scimUsersFromDirectory` declares one; there is rarely a reason to declare it yourself.
+ */
+export class DirectoryGuard extends pulumi.dynamic.Resource {
+  constructor(
+    name: string,
+    args: DeletionGuardArgs & { keys: pulumi.Input<string[]> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(providerShim("DirectoryGuardProvider"), name, args, opts, "alicloud-federation", "DirectoryGuard");
+  }
+}

@@ -1,0 +1,806 @@
+/**
+ * `ScimDirectory`: a whole directory of RAM users kept in step over SCIM, as
+ * one resource.
+ *
+ * With one resource per person the engine's own cost per resource dominates
+ * (a serialized provider, a copy of the app's secret and a refresh call per
+ * person). Here the people are one map in one resource's state, keyed by
+ * externalId (user name where there is none), so the engine's diff names each
+ * person added, changed or removed; create and update run the calls with
+ * bounded concurrency and one token; refresh reads the account with SCIM
+ * paging, so the drift gate costs about N/100 calls.
+ *
+ * https://www.alibabacloud.com/help/en/ram/user-guide/synchronize-accounts-from-an-enterprise-internal-system-to-ram-based-on-scim
+ */
+import { randomUUID } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as scim from "../client/scim";
+import { checkPeople, type DirectoryEntry, EXTERNAL_ID_MAX, readDirectory } from "../directory";
+import { AlicloudApiError } from "../errors";
+import { RAM_USER } from "../limits";
+import { containsUnknown } from "../normalize";
+import { applyConfig, runtimeSettings } from "../settings";
+import { providerShim } from "../shim";
+import { type CheckFailure, formatFailures } from "../validation";
+import {
+  type DeletionGuardArgs,
+  deletionGuardFailures,
+  guardSettingFailures,
+  guardSettings,
+} from "./directoryGuard";
+import type { ScimApplication } from "./scimApplication";
+
+/** Calls in flight at once: the default, and the bounds of `concurrency`. */
+export const SCIM_DIRECTORY_CONCURRENCY = { default: 16, min: 1, max: 64 } as const;
+
+/** The arguments of a `ScimDirectory`. Give exactly one of `people` and `directory`. */
+export interface ScimDirectoryArgs extends DeletionGuardArgs {
+  /**
+   * The people, in code. Each `userName` follows RAM's rule (1 to 64 letters,
+   * digits, `.`, `-`, `_`, unique ignoring case), `displayName` 1 to 128
+   * characters (default: the user name), `externalId` your directory's stable
+   * id (at most 128 characters, unique). Checked as a whole at preview.
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createuser
+   */
+  people?: DirectoryEntry[] | pulumi.Input<DirectoryEntry[]>;
+  /**
+   * A directory file instead: CSV with a header naming `userName` (and
+   * optionally `displayName`, `externalId`), or a JSON array of entries. The
+   * whole file is checked at preview; every problem is reported with its line.
+   */
+  directory?: string;
+  /**
+   * The SCIM app whose credentials to use. Without it (and without
+   * `clientId`/`clientSecret`) the provider reads
+   * `alicloud-federation:scimClientId` / `scimClientSecret` (config) or
+   * `ALICLOUD_FEDERATION_SCIM_CLIENT_ID` / `_SECRET` (environment).
+   */
+  application?: ScimApplication;
+  /** The app's client id, when it is not managed in this stack. */
+  clientId?: pulumi.Input<string>;
+  /** The app's client secret (kept as a Pulumi secret, once for the whole directory). */
+  clientSecret?: pulumi.Input<string>;
+  /**
+   * SCIM calls in flight at once during create, update and delete: 1 to 64.
+   * Default 16. Throttled calls back off and retry either way.
+   */
+  concurrency?: pulumi.Input<number>;
+  /**
+   * Take over RAM users that hold a person's externalId under another user
+   * name, or that have the person's user name and no externalId (created in
+   * the console). Default `false`: such users are reported, not touched.
+   * Users with the same user name and externalId are always taken over (that
+   * is what a re-run after a lost response, or a migration from `ScimUser`s,
+   * finds).
+   */
+  adoptExisting?: pulumi.Input<boolean>;
+}
+
+export interface ScimDirectoryInputs {
+  /** By externalId: `userName`, or `userName (displayName)` when they differ. */
+  people: Record<string, string>;
+  /** People without externalId, by lower-case user name; the same values. */
+  peopleByName: Record<string, string>;
+  maxDeletions: number;
+  confirmDeletions?: number;
+  allowEmpty: boolean;
+  concurrency: number;
+  adoptExisting: boolean;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface ScimDirectoryOutputs extends ScimDirectoryInputs {
+  /** SCIM ids (RAM UserIds) of `people`, by the same keys. */
+  ids: Record<string, string>;
+  /** SCIM ids of `peopleByName`. */
+  idsByName: Record<string, string>;
+}
+
+// ---- One person per state line ------------------------------------------------------------------
+
+interface Person {
+  userName: string;
+  displayName: string;
+  /** "" when none. */
+  externalId: string;
+}
+
+/**
+ * A person's value in state: `userName`, or `userName (displayName)` when the
+ * two differ (a user name has no spaces, so this reads back unambiguously). A
+ * refresh that finds a person's externalId changed in the console stores the
+ * whole record as JSON instead, so the change shows in the diff and is repaired.
+ */
+export function encodePerson(p: { userName: string; displayName: string }): string {
+  return p.displayName === p.userName || p.displayName === ""
+    ? p.userName
+    : `${p.userName} (${p.displayName})`;
+}
+
+function encodeFound(rec: Person, expectedExternalId: string): string {
+  if (rec.externalId === expectedExternalId) return encodePerson(rec);
+  return JSON.stringify({ userName: rec.userName, displayName: rec.displayName, externalId: rec.externalId });
+}
+
+/** The person a value stands for (`externalId` from its key), or a reason it cannot be read. */
+export function decodePerson(value: string, externalId: string): Person | string {
+  if (value.startsWith("{")) {
+    try {
+      const o = JSON.parse(value) as Record<string, unknown>;
+      return {
+        userName: String(o.userName ?? ""),
+        displayName: String(o.displayName ?? ""),
+        externalId: String(o.externalId ?? ""),
+      };
+    } catch {
+      return "is not a person's value";
+    }
+  }
+  const space = value.indexOf(" ");
+  if (space < 0) return { userName: value, displayName: value, externalId };
+  const rest = value.slice(space + 1);
+  if (!rest.startsWith("(") || !rest.endsWith(")")) return "must be `userName` or `userName (displayName)`";
+  return { userName: value.slice(0, space), displayName: rest.slice(1, -1), externalId };
+}
+
+/** Slots name people across both maps: `e:<externalId>` or `n:<lower-case userName>`. */
+type Slot = string;
+
+function slots(people: Record<string, string>, byName: Record<string, string>): Map<Slot, Person> {
+  const out = new Map<Slot, Person>();
+  for (const [k, v] of Object.entries(people)) {
+    const p = decodePerson(v, k);
+    if (typeof p !== "string") out.set(`e:${k}`, p);
+  }
+  for (const [k, v] of Object.entries(byName)) {
+    const p = decodePerson(v, "");
+    if (typeof p !== "string") out.set(`n:${k}`, p);
+  }
+  return out;
+}
+
+/** The two maps of a list of entries (the class builds inputs with it). */
+export function directoryMaps(entries: readonly DirectoryEntry[]): {
+  people: Record<string, string>;
+  peopleByName: Record<string, string>;
+} {
+  const people: Record<string, string> = {};
+  const peopleByName: Record<string, string> = {};
+  for (const e of entries) {
+    const value = encodePerson({ userName: e.userName, displayName: e.displayName ?? e.userName });
+    if (e.externalId) people[e.externalId] = value;
+    else peopleByName[e.userName.toLowerCase()] = value;
+  }
+  return { people, peopleByName };
+}
+
+// ---- check --------------------------------------------------------------------------------------
+
+function isStringMap(v: unknown): v is Record<string, string> {
+  return (
+    v !== null &&
+    typeof v === "object" &&
+    !Array.isArray(v) &&
+    Object.values(v).every((x) => typeof x === "string")
+  );
+}
+
+function personFailures(map: "people" | "peopleByName", key: string, p: Person | string): CheckFailure[] {
+  const property = `${map}["${key}"]`;
+  if (typeof p === "string") return [{ property, reason: p }];
+  const out: CheckFailure[] = [];
+  const { maxLength, pattern, rule } = RAM_USER.name;
+  if (p.userName === "") out.push({ property, reason: "userName must not be empty" });
+  else if (p.userName.length > maxLength)
+    out.push({
+      property,
+      reason: `userName is ${p.userName.length} characters long, but a RAM user name allows at most ${maxLength}`,
+    });
+  else if (!pattern.test(p.userName))
+    out.push({ property, reason: `userName '${p.userName}' is not allowed: use ${rule}` });
+  if (p.displayName.length > RAM_USER.displayName.maxLength)
+    out.push({
+      property,
+      reason: `displayName is ${p.displayName.length} characters long, but a RAM display name allows at most ${RAM_USER.displayName.maxLength}`,
+    });
+  if (map === "people" && key.length > EXTERNAL_ID_MAX)
+    out.push({
+      property,
+      reason: `externalId is ${key.length} characters long, but at most ${EXTERNAL_ID_MAX} are allowed`,
+    });
+  if (map === "people" && key === "") out.push({ property, reason: "externalId must not be empty" });
+  if (map === "peopleByName" && key !== p.userName.toLowerCase())
+    out.push({ property, reason: `the key must be the lower-case user name '${p.userName.toLowerCase()}'` });
+  return out;
+}
+
+function keysOf(o: Record<string, unknown>): string[] | undefined {
+  if (!isStringMap(o.people) || !isStringMap(o.peopleByName)) return undefined;
+  return [...Object.keys(o.people).map((k) => `e:${k}`), ...Object.keys(o.peopleByName).map((k) => `n:${k}`)];
+}
+
+/**
+ * Every problem at once: each person against RAM's limits, user names unique
+ * ignoring case, the settings, and the deletion guard against the previous
+ * directory (`olds`), so a mass deletion or an empty directory fails at preview.
+ */
+export function checkScimDirectoryInputs(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const failures: CheckFailure[] = guardSettingFailures(news);
+  const inputs: Record<string, unknown> = { ...news };
+  const c = news.concurrency;
+  if (c === undefined || c === null) inputs.concurrency = SCIM_DIRECTORY_CONCURRENCY.default;
+  else if (
+    !containsUnknown(c) &&
+    (typeof c !== "number" ||
+      !Number.isInteger(c) ||
+      c < SCIM_DIRECTORY_CONCURRENCY.min ||
+      c > SCIM_DIRECTORY_CONCURRENCY.max)
+  )
+    failures.push({
+      property: "concurrency",
+      reason: `must be a whole number from ${SCIM_DIRECTORY_CONCURRENCY.min} to ${SCIM_DIRECTORY_CONCURRENCY.max} (got ${JSON.stringify(c)})`,
+    });
+  const adopt = news.adoptExisting;
+  if (adopt === undefined || adopt === null) inputs.adoptExisting = false;
+  else if (!containsUnknown(adopt) && typeof adopt !== "boolean")
+    failures.push({ property: "adoptExisting", reason: "must be true or false" });
+  inputs.people ??= {};
+  inputs.peopleByName ??= {};
+  if (containsUnknown(inputs.people) || containsUnknown(inputs.peopleByName)) return { inputs, failures };
+  const badMaps = (["people", "peopleByName"] as const).filter((map) => !isStringMap(inputs[map]));
+  for (const map of badMaps)
+    failures.push({
+      property: map,
+      reason: "must be a map of keys to `userName` or `userName (displayName)`",
+    });
+  if (badMaps.length > 0) return { inputs, failures };
+  const names = new Map<string, string>();
+  for (const map of ["people", "peopleByName"] as const) {
+    for (const [key, value] of Object.entries(inputs[map] as Record<string, string>)) {
+      const p = decodePerson(value, map === "people" ? key : "");
+      failures.push(...personFailures(map, key, p));
+      if (typeof p === "string") continue;
+      const lower = p.userName.toLowerCase();
+      const other = names.get(lower);
+      if (other !== undefined)
+        failures.push({
+          property: `${map}["${key}"]`,
+          reason: `userName '${p.userName}' is also the user name of ${other}; RAM user names ignore case`,
+        });
+      else names.set(lower, `${map}["${key}"]`);
+    }
+  }
+  const settings = guardSettings(news);
+  Object.assign(inputs, settings);
+  if (!("confirmDeletions" in settings)) delete inputs.confirmDeletions;
+  if (failures.length === 0)
+    failures.push(...deletionGuardFailures("people", keysOf(olds), keysOf(inputs) ?? [], settings));
+  return { inputs, failures };
+}
+
+function requireInputs(raw: Record<string, unknown>): ScimDirectoryInputs {
+  // The guard ran in check at preview and again before this update; here only the values matter.
+  const { inputs, failures } = checkScimDirectoryInputs({}, { ...raw, allowEmpty: true });
+  if (containsUnknown(inputs))
+    failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
+  if (failures.length > 0) throw new Error(`invalid ScimDirectory arguments:\n${formatFailures(failures)}`);
+  // The engine keeps `__provider` beside the outputs itself; it is not one of ours.
+  const { __provider: _p, ...own } = inputs;
+  return { ...(own as unknown as ScimDirectoryInputs), allowEmpty: raw.allowEmpty === true };
+}
+
+function readOlds(raw: object): ScimDirectoryOutputs {
+  const o = raw as Partial<ScimDirectoryOutputs>;
+  return {
+    people: o.people ?? {},
+    peopleByName: o.peopleByName ?? {},
+    maxDeletions: o.maxDeletions ?? 0,
+    ...(o.confirmDeletions === undefined ? {} : { confirmDeletions: o.confirmDeletions }),
+    allowEmpty: o.allowEmpty ?? false,
+    concurrency: o.concurrency ?? SCIM_DIRECTORY_CONCURRENCY.default,
+    adoptExisting: o.adoptExisting ?? false,
+    clientId: o.clientId,
+    clientSecret: o.clientSecret,
+    ids: o.ids ?? {},
+    idsByName: o.idsByName ?? {},
+  };
+}
+
+function credentials(from: { clientId?: string; clientSecret?: string }): scim.ScimCredentials {
+  if (from.clientId && from.clientSecret) return { clientId: from.clientId, clientSecret: from.clientSecret };
+  const configured = runtimeSettings().scim;
+  if (configured) return configured;
+  throw new Error(
+    "ScimDirectory: no SCIM credentials. Pass `application` (a ScimApplication) or clientId/clientSecret, or set " +
+      "alicloud-federation:scimClientId and alicloud-federation:scimClientSecret (--secret), or " +
+      "ALICLOUD_FEDERATION_SCIM_CLIENT_ID/_SECRET.",
+  );
+}
+
+// ---- The sync -----------------------------------------------------------------------------------
+
+const isStatus = (err: unknown, status: number) => AlicloudApiError.is(err) && err.status === status;
+
+/** A problem with one person (a conflict), reported with the others; the sync goes on. */
+class PersonProblem extends Error {}
+
+/** What is in RAM for the directory so far: the outputs under construction. */
+class Progress {
+  readonly people = new Map<Slot, Person>();
+  readonly ids = new Map<Slot, string>();
+
+  constructor(
+    readonly settings: ScimDirectoryInputs,
+    from?: ScimDirectoryOutputs,
+  ) {
+    if (!from) return;
+    for (const [slot, p] of slots(from.people, from.peopleByName)) {
+      this.people.set(slot, p);
+      const id = slot.startsWith("e:") ? from.ids[slot.slice(2)] : from.idsByName[slot.slice(2)];
+      if (id !== undefined) this.ids.set(slot, id);
+    }
+  }
+
+  done(slot: Slot, p: Person, id: string): void {
+    this.people.set(slot, p);
+    this.ids.set(slot, id);
+  }
+
+  gone(slot: Slot): void {
+    this.people.delete(slot);
+    this.ids.delete(slot);
+  }
+
+  outputs(): ScimDirectoryOutputs {
+    const o: ScimDirectoryOutputs = {
+      ...this.settings,
+      people: {},
+      peopleByName: {},
+      ids: {},
+      idsByName: {},
+    };
+    // Sorted, so state and diffs do not depend on the order calls finished in.
+    for (const slot of [...this.people.keys()].sort()) {
+      const p = this.people.get(slot)!;
+      const key = slot.slice(2);
+      const id = this.ids.get(slot) ?? "";
+      if (slot.startsWith("e:")) {
+        o.people[key] = encodeFound(p, key);
+        o.ids[key] = id;
+      } else {
+        o.peopleByName[key] = encodeFound(p, "");
+        o.idsByName[key] = id;
+      }
+    }
+    return o;
+  }
+}
+
+/**
+ * Runs `fn` over `items`, at most `limit` at a time. A `PersonProblem` is
+ * recorded and the rest go on; any other failure stops new work (calls in
+ * flight finish), so a quota or an outage does not cost one failed call per
+ * remaining person.
+ */
+async function inPool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (t: T) => Promise<void>,
+): Promise<unknown[]> {
+  const errors: unknown[] = [];
+  let next = 0;
+  let stopped = false;
+  const worker = async () => {
+    while (!stopped && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (err) {
+        errors.push(err);
+        if (!(err instanceof PersonProblem)) stopped = true;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return errors;
+}
+
+const sameUser = (a: Person, b: scim.ScimUserRecord) =>
+  a.userName === b.userName && a.displayName === b.displayName && a.externalId === b.externalId;
+
+/** Known users of the account, by externalId and by lower-case user name. */
+interface Found {
+  byExternalId: Map<string, scim.ScimUserRecord>;
+  byName: Map<string, scim.ScimUserRecord>;
+}
+
+function index(users: readonly scim.ScimUserRecord[]): Found {
+  const found: Found = { byExternalId: new Map(), byName: new Map() };
+  for (const u of users) {
+    if (u.externalId !== "") found.byExternalId.set(u.externalId, u);
+    found.byName.set(u.userName.toLowerCase(), u);
+  }
+  return found;
+}
+
+class Sync {
+  constructor(
+    private readonly creds: scim.ScimCredentials,
+    private readonly progress: Progress,
+    private readonly adoptExisting: boolean,
+  ) {}
+
+  /**
+   * What to do with an existing RAM user that holds this person's externalId
+   * or user name: take it over (same user name and externalId: ours, from a
+   * lost response or a migration; or `adoptExisting`), or a problem naming the
+   * field, with the adoption advice only where adoption can work.
+   */
+  private async takeOver(slot: Slot, p: Person, existing: scim.ScimUserRecord, field: scim.ConflictField) {
+    const sameName = existing.userName.toLowerCase() === p.userName.toLowerCase();
+    const exact = sameName && existing.externalId === p.externalId;
+    if (!exact && !this.adoptExisting) {
+      if (field === "externalId")
+        throw new PersonProblem(
+          `${p.userName}: externalId '${p.externalId}' is already held by RAM user '${existing.userName}'. To make ` +
+            `that user this person (it is renamed to '${p.userName}'), set adoptExisting: true.`,
+        );
+      if (existing.externalId === "")
+        throw new PersonProblem(
+          `${p.userName}: userName is taken by a RAM user without externalId (made in the console or by another ` +
+            "tool). To manage that user from this directory, set adoptExisting: true.",
+        );
+      throw new PersonProblem(
+        `${p.userName}: userName is taken by another directory person (externalId '${existing.externalId}'); ` +
+          "RAM user names ignore case. Choose another user name.",
+      );
+    }
+    if (!exact && field === "userName" && existing.externalId !== "" && existing.externalId !== p.externalId)
+      throw new PersonProblem(
+        `${p.userName}: userName is taken by another directory person (externalId '${existing.externalId}'); ` +
+          "RAM user names ignore case. Choose another user name.",
+      );
+    const rec = sameUser(p, existing) ? existing : await scim.replaceScimUser(this.creds, existing.id, p);
+    this.progress.done(slot, p, rec.id);
+  }
+
+  /** Creates a person, or takes over the user already there (see `takeOver`). */
+  async add(slot: Slot, p: Person, found?: Found): Promise<void> {
+    if (found) {
+      const byId = p.externalId !== "" ? found.byExternalId.get(p.externalId) : undefined;
+      if (byId) return this.takeOver(slot, p, byId, "externalId");
+      const byName = found.byName.get(p.userName.toLowerCase());
+      if (byName) return this.takeOver(slot, p, byName, "userName");
+    }
+    try {
+      const rec = await scim.createScimUser(this.creds, p);
+      this.progress.done(slot, p, rec.id);
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+      // Created by a call whose answer was lost, or there before us: SCIM names the field.
+      const field = scim.conflictField(err);
+      if (field === undefined)
+        throw new PersonProblem(
+          `${p.userName}: SCIM refused to create the user (${(err as AlicloudApiError).detail || "409"}); ` +
+            "it did not say which attribute conflicts.",
+        );
+      const value = field === "externalId" ? p.externalId : p.userName;
+      const [existing] = await scim.findScimUsers(this.creds, field, value);
+      if (!existing)
+        throw new PersonProblem(
+          `${p.userName}: SCIM reported ${field} '${value}' as taken, but no user has it (deleted meanwhile?); run again.`,
+        );
+      await this.takeOver(slot, p, existing, field);
+    }
+  }
+
+  /** Brings an existing person (by SCIM id) to `p`; one deleted out of band is created again. */
+  async change(fromSlot: Slot, toSlot: Slot, id: string, p: Person): Promise<void> {
+    try {
+      const rec = await scim.replaceScimUser(this.creds, id, p);
+      if (fromSlot !== toSlot) this.progress.gone(fromSlot);
+      this.progress.done(toSlot, p, rec.id);
+    } catch (err) {
+      if (!isStatus(err, 404)) throw err;
+      this.progress.gone(fromSlot);
+      await this.add(toSlot, p);
+    }
+  }
+
+  async remove(slot: Slot, id: string | undefined, p: Person): Promise<void> {
+    try {
+      if (id !== undefined) await scim.deleteScimUser(this.creds, id);
+    } catch (err) {
+      if (isStatus(err, 404)) {
+        this.progress.gone(slot);
+        return;
+      }
+      if (isStatus(err, 409))
+        throw new PersonProblem(
+          `${p.userName}: RAM refused to delete the user (${(err as AlicloudApiError).detail}): a user with ` +
+            "AccessKeys or attached policies cannot be deleted over SCIM. Remove them and run again.",
+        );
+      throw err;
+    }
+    this.progress.gone(slot);
+  }
+}
+
+/**
+ * The error that tells the engine the resource exists but the sync did not
+ * finish: it records `outs` (the people done) so the next `up` runs `update`
+ * for the rest instead of starting over. `__provider` must be kept: the engine
+ * stores these properties as they are, and refresh and delete need it.
+ */
+function partialState(
+  what: string,
+  id: string,
+  outs: ScimDirectoryOutputs,
+  raw: Record<string, unknown>,
+  errors: unknown[],
+): Error {
+  const reasons = errors.map((e) => (e instanceof Error ? e.message : String(e)));
+  const shown = reasons.slice(0, 20);
+  if (reasons.length > shown.length) shown.push(`... and ${reasons.length - shown.length} more`);
+  const message =
+    `ScimDirectory: ${what} stopped with ${reasons.length} problem${reasons.length === 1 ? "" : "s"}; the people ` +
+    `done so far are recorded, and the next up continues from there:\n${shown.join("\n")}`;
+  return Object.assign(new Error(message), {
+    id,
+    properties: { ...outs, __provider: raw.__provider },
+    reasons: shown,
+  });
+}
+
+export const ScimDirectoryProvider = {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    applyConfig(req.config);
+  },
+
+  async check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.CheckResult> {
+    return checkScimDirectoryInputs(olds, news);
+  },
+
+  async diff(
+    _id: string,
+    rawOlds: object,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.DiffResult> {
+    const o = readOlds(rawOlds) as unknown as Record<string, unknown>;
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const keys = ["people", "peopleByName", "maxDeletions", "confirmDeletions", "allowEmpty", "concurrency"];
+    const changes = keys.filter((k) => containsUnknown(news[k]) || !same(sortKeys(o[k]), sortKeys(news[k])));
+    // A rotated app secret reaches state through an update (no API call).
+    for (const k of ["clientId", "clientSecret"])
+      if (news[k] !== undefined && (containsUnknown(news[k]) || o[k] !== news[k])) changes.push(k);
+    return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
+  },
+
+  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimDirectoryOutputs }> {
+    const desired = requireInputs(raw);
+    const creds = credentials(desired);
+    const id = randomUUID();
+    const progress = new Progress(desired);
+    const sync = new Sync(creds, progress, desired.adoptExisting);
+    // One paged read of the account first: people already there (a migration from ScimUser
+    // resources, a re-run after a lost response) are taken over instead of meeting 409s.
+    const found = index(await scim.listAllScimUsers(creds));
+    const people = [...slots(desired.people, desired.peopleByName)];
+    const errors = await inPool(people, desired.concurrency, ([slot, p]) => sync.add(slot, p, found));
+    if (errors.length > 0) {
+      if (progress.people.size === 0) throw partialOrPlain(errors);
+      throw partialState("the first sync", id, progress.outputs(), raw, errors);
+    }
+    return { id, outs: progress.outputs() };
+  },
+
+  async read(
+    id: string,
+    props?: object,
+  ): Promise<{ id: string; props: ScimDirectoryOutputs; inputs: object }> {
+    const olds = readOlds(props ?? {});
+    const creds = credentials(olds);
+    const current = new Progress(olds, olds);
+    const byId = new Map((await scim.listAllScimUsers(creds)).map((u) => [u.id, u]));
+    for (const [slot, userId] of [...current.ids]) {
+      let rec = byId.get(userId);
+      if (!rec) {
+        // Not on any page: deleted, or shifted between pages by a concurrent change. Ask.
+        try {
+          rec = await scim.getScimUser(creds, userId);
+        } catch (err) {
+          if (!isStatus(err, 404)) throw err;
+        }
+      }
+      if (rec) current.done(slot, rec, rec.id);
+      else current.gone(slot);
+    }
+    const outs = current.outputs();
+    const { ids: _i, idsByName: _n, ...inputs } = outs;
+    return { id, props: outs, inputs };
+  },
+
+  async update(
+    id: string,
+    rawOlds: object,
+    rawNews: Record<string, unknown>,
+  ): Promise<{ outs: ScimDirectoryOutputs }> {
+    const olds = readOlds(rawOlds);
+    const news = requireInputs(rawNews);
+    const creds = credentials(news);
+    const progress = new Progress(news, olds);
+    const sync = new Sync(creds, progress, news.adoptExisting);
+    const before = new Map(progress.people);
+    const after = slots(news.people, news.peopleByName);
+    const removed = [...before.keys()].filter((s) => !after.has(s));
+    const added = [...after.keys()].filter((s) => !before.has(s));
+    const changed = [...after.keys()].filter((s) => {
+      const a = before.get(s);
+      const b = after.get(s)!;
+      return (
+        a !== undefined &&
+        (a.userName !== b.userName || a.displayName !== b.displayName || a.externalId !== b.externalId)
+      );
+    });
+    // A person whose key changed but whose user name did not (a new externalId, or one added or
+    // dropped) is the same RAM user: one PUT, not a delete and a create.
+    const rekeyed = new Map<Slot, Slot>();
+    const removedByName = new Map(removed.map((s) => [before.get(s)!.userName.toLowerCase(), s]));
+    for (const s of added) {
+      const from = removedByName.get(after.get(s)!.userName.toLowerCase());
+      if (from !== undefined && progress.ids.has(from)) {
+        rekeyed.set(s, from);
+        removedByName.delete(after.get(s)!.userName.toLowerCase());
+      }
+    }
+    const fromRekey = new Set(rekeyed.values());
+    const limit = news.concurrency;
+    // Deletes first: they free the user names that creates and renames may take.
+    const errors = await inPool(
+      removed.filter((s) => !fromRekey.has(s)),
+      limit,
+      (s) => sync.remove(s, progress.ids.get(s), before.get(s)!),
+    );
+    if (errors.length === 0) {
+      const puts = [
+        ...changed.map((s): [Slot, Slot] => [s, s]),
+        ...[...rekeyed].map(([to, from]): [Slot, Slot] => [from, to]),
+      ];
+      errors.push(
+        ...(await inPool(puts, limit, ([from, to]) => {
+          const userId = progress.ids.get(from);
+          return userId === undefined
+            ? sync.add(to, after.get(to)!)
+            : sync.change(from, to, userId, after.get(to)!);
+        })),
+      );
+    }
+    if (errors.length === 0 || errors.every((e) => e instanceof PersonProblem))
+      errors.push(
+        ...(await inPool(
+          added.filter((s) => !rekeyed.has(s)),
+          limit,
+          (s) => sync.add(s, after.get(s)!),
+        )),
+      );
+    if (errors.length > 0) throw partialState("the sync", id, progress.outputs(), rawNews, errors);
+    return { outs: progress.outputs() };
+  },
+
+  async delete(_id: string, props: object): Promise<void> {
+    const olds = readOlds(props);
+    const creds = credentials(olds);
+    const progress = new Progress(olds, olds);
+    const sync = new Sync(creds, progress, false);
+    const people = [...progress.people];
+    // Every person is attempted; what failed stays in state and is deleted by the next run.
+    const errors: unknown[] = [];
+    for (let i = 0; i < people.length; i += 1000) {
+      const batch = people.slice(i, i + 1000);
+      errors.push(
+        ...(await inPool(batch, olds.concurrency, ([slot, p]) =>
+          sync.remove(slot, progress.ids.get(slot), p),
+        )),
+      );
+      if (errors.some((e) => !(e instanceof PersonProblem))) break;
+    }
+    if (errors.length > 0)
+      throw new Error(
+        `ScimDirectory: ${errors.length} people could not be deleted; run the destroy again:\n` +
+          errors
+            .slice(0, 20)
+            .map((e) => (e instanceof Error ? e.message : String(e)))
+            .join("\n"),
+      );
+  },
+};
+
+function partialOrPlain(errors: unknown[]): Error {
+  if (errors.length === 1 && errors[0] instanceof Error && !(errors[0] instanceof PersonProblem))
+    return errors[0];
+  return new Error(
+    `ScimDirectory: nobody could be synced:\n${errors
+      .slice(0, 20)
+      .map((e) => (e instanceof Error ? e.message : String(e)))
+      .join("\n")}`,
+  );
+}
+
+function sortKeys(v: unknown): unknown {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+  return Object.fromEntries(
+    Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
+/**
+ * A whole directory of RAM users over SCIM, in one resource. The preview
+ * names each person added (`+`), changed (`~`) or removed (`-`) under
+ * `people` (by externalId) or `peopleByName`; an update that would delete
+ * more than `maxDeletions` people, or empty the directory, fails at preview.
+ *
+ * ```ts
+ * const app = new ScimApplication("scim", { appName: "directory-sync" });
+ * new ScimDirectory("people", { directory: "people.csv", application: app });
+ * ```
+ */
+export class ScimDirectory extends pulumi.dynamic.Resource {
+  declare readonly people: pulumi.Output<Record<string, string>>;
+  declare readonly peopleByName: pulumi.Output<Record<string, string>>;
+  /** SCIM ids (RAM UserIds) of `people`, by externalId. */
+  declare readonly ids: pulumi.Output<Record<string, string>>;
+  /** SCIM ids of `peopleByName`, by lower-case user name. */
+  declare readonly idsByName: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: ScimDirectoryArgs, opts?: pulumi.CustomResourceOptions) {
+    if ((args.people === undefined) === (args.directory === undefined))
+      throw new Error(`ScimDirectory ${name}: give exactly one of people and directory`);
+    const app = args.application;
+    // Checked here, as a whole, so every problem is reported with its line before anything runs.
+    const maps =
+      args.directory !== undefined
+        ? directoryMaps(readDirectory(args.directory))
+        : Array.isArray(args.people) && !containsOutputs(args.people)
+          ? directoryMaps(checkPeople(args.people as DirectoryEntry[]))
+          : pulumi
+              .output(args.people as pulumi.Input<DirectoryEntry[]>)
+              .apply((people) => directoryMaps(checkPeople(people as DirectoryEntry[])));
+    const secret = app ? app.clientSecret : args.clientSecret;
+    super(
+      providerShim("ScimDirectoryProvider"),
+      name,
+      {
+        people: pulumi.output(maps).apply((m) => m.people),
+        peopleByName: pulumi.output(maps).apply((m) => m.peopleByName),
+        maxDeletions: args.maxDeletions,
+        confirmDeletions: args.confirmDeletions,
+        allowEmpty: args.allowEmpty,
+        concurrency: args.concurrency,
+        adoptExisting: args.adoptExisting,
+        clientId: app ? app.clientId : args.clientId,
+        // Secret in, so the engine keeps the same-named output secret too; held once, not per person.
+        clientSecret: secret === undefined ? undefined : pulumi.secret(secret),
+        ids: undefined,
+        idsByName: undefined,
+      },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] },
+      "alicloud-federation",
+      "ScimDirectory",
+    );
+  }
+}
+
+function containsOutputs(people: readonly unknown[]): boolean {
+  return people.some(
+    (p) =>
+      pulumi.Output.isInstance(p) ||
+      (p !== null && typeof p === "object" && Object.values(p).some((v) => pulumi.Output.isInstance(v))),
+  );
+}

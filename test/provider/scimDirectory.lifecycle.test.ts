@@ -1,0 +1,305 @@
+/**
+ * ScimDirectory against the emulator, provider methods called as the engine
+ * calls them: exact call counts for create, the drift read (paged), one
+ * change, one removal; drift of exactly one person; users the directory never
+ * made left alone; partial state after a failure part-way and a re-run with
+ * no duplicate; honest conflicts; the deletion guard at its edges.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
+import { listAllScimUsers, resetScimTokens } from "../../provider/client/scim";
+import type { DirectoryEntry } from "../../provider/directory";
+import {
+  ScimApplicationProvider as App,
+  checkScimApplicationInputs,
+  type ScimApplicationOutputs,
+} from "../../provider/resources/scimApplication";
+import {
+  checkScimDirectoryInputs,
+  ScimDirectoryProvider as D,
+  directoryMaps,
+  type ScimDirectoryOutputs,
+} from "../../provider/resources/scimDirectory";
+import { configOf, startWired } from "./harness";
+
+let emulator: Emulator;
+let a: ScimApplicationOutputs;
+const PROVIDER = "shim-text";
+
+beforeAll(async () => {
+  const wired = await startWired();
+  emulator = wired.emulator;
+  await App.configure(configOf(wired.config));
+  await D.configure(configOf(wired.config));
+});
+afterAll(async () => emulator?.close());
+beforeEach(async () => {
+  await emulator.reset();
+  resetScimTokens();
+  a = (await App.create(checkScimApplicationInputs({ appName: "directory-sync" }).inputs)).outs;
+  await emulator.clearRequests();
+});
+
+const people = (n: number, from = 0): DirectoryEntry[] =>
+  Array.from({ length: n }, (_, i) => ({
+    userName: `user${i + from}`,
+    displayName: `User ${i + from}`,
+    externalId: `emp-${String(i + from).padStart(5, "0")}`,
+  }));
+
+/** The inputs the engine hands the provider after check, with olds for the guard. */
+function inputs(
+  entries: DirectoryEntry[],
+  extra: Record<string, unknown> = {},
+  olds: Record<string, unknown> = {},
+) {
+  const { inputs, failures } = checkScimDirectoryInputs(olds, {
+    ...directoryMaps(entries),
+    clientId: a.clientId,
+    clientSecret: a.clientSecret,
+    __provider: PROVIDER,
+    ...extra,
+  });
+  return { inputs, failures };
+}
+const ok = (entries: DirectoryEntry[], extra: Record<string, unknown> = {}) => {
+  const { inputs: i, failures } = inputs(entries, extra);
+  expect(failures).toEqual([]);
+  return i;
+};
+
+const calls = async () => {
+  const counts: Record<string, number> = {};
+  for (const r of await emulator.requests({ service: "scim" }))
+    if (r.status < 400) counts[r.action] = (counts[r.action] ?? 0) + 1;
+  for (const r of await emulator.requests({ service: "oauth" }))
+    if (r.status < 400) counts[r.action] = (counts[r.action] ?? 0) + 1;
+  return counts;
+};
+const scimUsers = async () => listAllScimUsers({ clientId: a.clientId, clientSecret: a.clientSecret });
+
+async function synced(entries: DirectoryEntry[]): Promise<{ id: string; outs: ScimDirectoryOutputs }> {
+  const res = await D.create(ok(entries));
+  await emulator.clearRequests();
+  return res;
+}
+
+describe("ScimDirectory sync", () => {
+  it("creates 250 people: one token, one paged read, one POST each; ~one line of state per person", async () => {
+    const res = await D.create(ok(people(250)));
+    expect(await calls()).toEqual({ Token: 1, ListUsers: 1, CreateUser: 250 });
+    expect(Object.keys(res.outs.people)).toHaveLength(250);
+    expect(res.outs.people["emp-00007"]).toBe("user7 (User 7)");
+    expect(Object.keys(res.outs.ids)).toHaveLength(250);
+    expect((await scimUsers()).filter((u) => u.externalId.startsWith("emp-"))).toHaveLength(250);
+    // The outputs a person adds, compact JSON: value + id (the secret is held once, not per person).
+    const perPerson =
+      (JSON.stringify(res.outs).length -
+        JSON.stringify((await D.create(ok([], { allowEmpty: true }))).outs).length) /
+      250;
+    expect(perPerson).toBeLessThan(80);
+  });
+
+  it("reads drift with SCIM paging: ceil(N/100) list calls, and no change on an unchanged account", async () => {
+    const { id, outs } = await synced(people(250));
+    await emulator.console("ram", "CreateUser", { UserName: "console.only" });
+    const read = await D.read(id, outs);
+    expect(await calls()).toEqual({ ListUsers: 3 }); // 251 users, 100 a page
+    expect(read.props).toEqual(outs);
+    expect((await D.diff(id, read.props, ok(people(250)))).changes).toBe(false);
+  });
+
+  it("shows a console edit and a console deletion as drift of exactly those people, and repairs them", async () => {
+    const { id, outs } = await synced(people(30));
+    await emulator.console("ram", "UpdateUser", { UserName: "user3", NewDisplayName: "Edited by hand" });
+    await emulator.console("ram", "DeleteUser", { UserName: "user4" });
+    const read = await D.read(id, outs);
+    expect(read.props.people["emp-00003"]).toBe("user3 (Edited by hand)");
+    expect(read.props.people["emp-00004"]).toBeUndefined();
+    const changed = Object.keys(outs.people).filter((k) => read.props.people[k] !== outs.people[k]);
+    expect(changed).toEqual(["emp-00003", "emp-00004"]);
+    expect((await D.diff(id, read.props, ok(people(30)))).changes).toBe(true);
+    await emulator.clearRequests();
+    const fixed = await D.update(id, read.props, ok(people(30)));
+    expect(await calls()).toEqual({ ReplaceUser: 1, CreateUser: 1 });
+    expect(fixed.outs.people).toEqual(outs.people);
+  });
+
+  it("one changed person is exactly one PUT; one removed line is exactly one DELETE", async () => {
+    const { id, outs } = await synced(people(40));
+    const edited = people(40).map((p) => (p.userName === "user9" ? { ...p, displayName: "Nine" } : p));
+    const one = await D.update(id, outs, ok(edited));
+    expect(await calls()).toEqual({ ReplaceUser: 1 });
+    await emulator.clearRequests();
+    const fewer = edited.filter((p) => p.userName !== "user12");
+    const two = await D.update(id, one.outs, ok(fewer));
+    expect(await calls()).toEqual({ DeleteUser: 1 });
+    expect(two.outs.people["emp-00012"]).toBeUndefined();
+    expect((await scimUsers()).map((u) => u.userName)).not.toContain("user12");
+  });
+
+  it("a new externalId for the same user name is one PUT, not a delete and a create", async () => {
+    const { id, outs } = await synced(people(3));
+    const rekeyed = people(3).map((p) => (p.userName === "user1" ? { ...p, externalId: "hr-1" } : p));
+    const res = await D.update(id, outs, ok(rekeyed));
+    expect(await calls()).toEqual({ ReplaceUser: 1 });
+    expect(res.outs.ids["hr-1"]).toBe(outs.ids["emp-00001"]);
+    expect((await scimUsers()).find((u) => u.userName === "user1")?.externalId).toBe("hr-1");
+  });
+
+  it("leaves alone users it never created, even on delete", async () => {
+    await emulator.console("ram", "CreateUser", { UserName: "break.glass" });
+    const { id, outs } = await synced(people(5));
+    await D.delete(id, outs);
+    expect((await scimUsers()).map((u) => u.userName)).toEqual(["break.glass"]);
+  });
+
+  it("records the people done when a sync fails part-way; the re-run finishes with no duplicate", async () => {
+    const all = people(40);
+    // Half of all calls fail; a person fails when all 4 attempts do. Seeded, and one call at a time.
+    await emulator.injectFault({ service: "scim", action: "CreateUser", kind: "server-error", ratio: 0.5 });
+    const err = (await D.create(ok(all, { concurrency: 1 })).catch((e) => e)) as Error & {
+      id: string;
+      properties: ScimDirectoryOutputs & { __provider?: string };
+    };
+    const done = Object.keys(err.properties?.people ?? {}).length;
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(40);
+    expect(err.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(err.message).toMatch(/recorded, and the next up continues/);
+    expect(err.properties.__provider).toBe(PROVIDER); // refresh and delete need it
+    expect(err.properties.clientSecret).toBe(a.clientSecret); // held once, as an input is
+    await emulator.clearFaults();
+    await emulator.clearRequests();
+    // The engine runs update on the recorded resource.
+    const fixed = await D.update(err.id, err.properties, ok(all));
+    expect(await calls()).toEqual({ CreateUser: 40 - done });
+    expect(Object.keys(fixed.outs.people)).toHaveLength(40);
+    const names = (await scimUsers()).map((u) => u.userName);
+    expect(new Set(names).size).toBe(40);
+    expect(names).toHaveLength(40);
+  });
+
+  it("an update that fails part-way records what it did", async () => {
+    const made = await synced(people(25));
+    await emulator.injectFault({ service: "scim", action: "CreateUser", kind: "server-error" });
+    const err = (await D.update(made.id, made.outs, ok(people(40))).catch((e) => e)) as Error & {
+      id: string;
+      properties: ScimDirectoryOutputs;
+    };
+    expect(err.id).toBe(made.id);
+    expect(err.properties.people).toEqual(made.outs.people);
+    // Not one failed call per remaining person: the pool stops starting new work.
+    expect((await emulator.requests({ service: "scim" })).length).toBeLessThanOrEqual(16 * 4);
+  });
+
+  it("takes over people already there with the same userName and externalId (migration, lost answers)", async () => {
+    // What a per-user stack (or an earlier run whose answer was lost) left behind.
+    const first = await D.create(ok(people(10)));
+    await emulator.clearRequests();
+    const adopted = await D.create(ok(people(12)));
+    expect(await calls()).toEqual({ ListUsers: 1, CreateUser: 2 });
+    expect(adopted.outs.ids["emp-00003"]).toBe(first.outs.ids["emp-00003"]);
+    expect(await scimUsers()).toHaveLength(12);
+  });
+
+  it("on a 409 during update looks the holder up once by the field SCIM named and takes it over if it is the same person", async () => {
+    const { id, outs } = await synced(people(2));
+    // Made by a call whose answer never arrived: same userName and externalId.
+    await D.create(ok(people(1, 2))).then(() => emulator.clearRequests());
+    const res = await D.update(id, outs, ok(people(3)));
+    const log = (await emulator.requests({ service: "scim" })).map((r) => `${r.action}:${r.status}`);
+    expect(log).toEqual(["CreateUser:409", "ListUsers:200"]);
+    expect(res.outs.people["emp-00002"]).toBe("user2 (User 2)");
+    expect(await scimUsers()).toHaveLength(3);
+  });
+});
+
+describe("ScimDirectory conflicts name the field SCIM reported", () => {
+  it("userName held by another directory person: no adoption advice", async () => {
+    await D.create(ok([{ userName: "alice", externalId: "hr-7" }]));
+    resetScimTokens();
+    const err = (await D.create(ok([{ userName: "ALICE", externalId: "emp-1" }])).catch((e) => e)) as Error;
+    expect(err.message).toMatch(/ALICE: userName is taken by another directory person \(externalId 'hr-7'\)/);
+    expect(err.message).not.toMatch(/adoptExisting/);
+  });
+
+  it("a console user with the same name: adoption advice, and adoptExisting takes it over", async () => {
+    await emulator.console("ram", "CreateUser", { UserName: "bob" });
+    const err = (await D.create(ok([{ userName: "bob", externalId: "emp-2" }])).catch((e) => e)) as Error;
+    expect(err.message).toMatch(
+      /bob: userName is taken by a RAM user without externalId.*adoptExisting: true/s,
+    );
+    const res = await D.create(ok([{ userName: "bob", externalId: "emp-2" }], { adoptExisting: true }));
+    expect((await scimUsers()).map((u) => [u.userName, u.externalId])).toEqual([["bob", "emp-2"]]);
+    expect(res.outs.people).toEqual({ "emp-2": "bob" });
+  });
+
+  it("externalId held under another user name: says externalId, and how to adopt", async () => {
+    await D.create(ok([{ userName: "carol.old", externalId: "emp-3" }]));
+    const { id, outs } = await synced([{ userName: "dave", externalId: "emp-4" }]);
+    const err = (await D.update(
+      id,
+      outs,
+      ok([...[{ userName: "dave", externalId: "emp-4" }], { userName: "carol", externalId: "emp-3" }]),
+    ).catch((e) => e)) as Error & { properties: ScimDirectoryOutputs };
+    expect(err.message).toMatch(
+      /carol: externalId 'emp-3' is already held by RAM user 'carol.old'.*adoptExisting/s,
+    );
+    expect(err.properties.people).toEqual({ "emp-4": "dave" });
+  });
+});
+
+describe("ScimDirectory check: the deletion guard at preview", () => {
+  const olds = (n: number) => ok(people(n));
+  it("refuses more than maxDeletions, naming the count and the confirmation", () => {
+    const { failures } = inputs(people(150), {}, olds(251));
+    expect(failures).toEqual([
+      {
+        property: "people",
+        reason: expect.stringMatching(
+          /would delete 101 people, more than maxDeletions \(100\).*set confirmDeletions: 101/,
+        ),
+      },
+    ]);
+    expect(inputs(people(151), {}, olds(251)).failures).toEqual([]); // exactly 100: allowed
+    expect(inputs(people(150), { confirmDeletions: 101 }, olds(251)).failures).toEqual([]);
+    expect(inputs(people(150), { confirmDeletions: 100 }, olds(251)).failures[0]?.reason).toMatch(
+      /confirmDeletions is 100, which does not match/,
+    );
+    expect(inputs(people(5), { maxDeletions: 0 }, olds(6)).failures[0]?.reason).toMatch(/delete 1 people/);
+    expect(inputs(people(6), { maxDeletions: 0 }, olds(6)).failures).toEqual([]);
+  });
+
+  it("refuses an empty directory unless allowEmpty", () => {
+    expect(inputs([], {}, olds(3)).failures[0]?.reason).toMatch(
+      /empty: it would delete all 3 people.*allowEmpty: true/,
+    );
+    expect(inputs([], {}).failures[0]?.reason).toMatch(/empty/);
+    expect(inputs([], { allowEmpty: true }, olds(3)).failures).toEqual([]);
+  });
+
+  it("checks every person and setting at once", () => {
+    const long = "x".repeat(129);
+    const { failures } = checkScimDirectoryInputs(
+      {},
+      {
+        people: { "emp-1": "bad name", "emp-2": "Alice", "emp-3": "alice", [long]: "x" },
+        peopleByName: { bob: "Bob2" },
+        concurrency: 65,
+        maxDeletions: -1,
+      },
+    );
+    expect(failures.map((f) => `${f.property}: ${f.reason}`)).toEqual([
+      "maxDeletions: must be a whole number, 0 or more (got -1)",
+      "concurrency: must be a whole number from 1 to 64 (got 65)",
+      'people["emp-1"]: must be `userName` or `userName (displayName)`',
+      `people["emp-3"]: userName 'alice' is also the user name of people["emp-2"]; RAM user names ignore case`,
+      `people["${long}"]: externalId is 129 characters long, but at most 128 are allowed`,
+      `peopleByName["bob"]: the key must be the lower-case user name 'bob2'`,
+    ]);
+    const edge = { people: { ["x".repeat(128)]: "x" }, concurrency: 64, maxDeletions: 0 };
+    expect(checkScimDirectoryInputs({}, edge).failures).toEqual([]);
+    expect(checkScimDirectoryInputs({}, { ...edge, concurrency: 0 }).failures).toHaveLength(1);
+  });
+});

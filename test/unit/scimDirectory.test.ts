@@ -1,0 +1,134 @@
+/**
+ * The pure parts of ScimDirectory and the deletion guard: a person's value in
+ * state reads back as the same person (property test), the maps the class
+ * builds, and the guard of scimUsersFromDirectory at its edges.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { checkPeople, DirectoryError } from "../../provider/directory";
+import {
+  checkDirectoryGuardInputs,
+  DEFAULT_MAX_DELETIONS,
+  deletionGuardFailures,
+} from "../../provider/resources/directoryGuard";
+import { decodePerson, directoryMaps, encodePerson } from "../../provider/resources/scimDirectory";
+
+const userName = fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/);
+const displayName = fc.string({ minLength: 1, maxLength: 128 });
+
+describe("a person's value in state", () => {
+  it("reads back as the same user name and display name", () => {
+    fc.assert(
+      fc.property(userName, displayName, fc.string({ maxLength: 20 }), (u, d, ext) => {
+        expect(decodePerson(encodePerson({ userName: u, displayName: d }), ext)).toEqual({
+          userName: u,
+          displayName: d,
+          externalId: ext,
+        });
+      }),
+      { seed: 14, numRuns: 500 },
+    );
+  });
+
+  it("is just the user name when the display name is the same", () => {
+    expect(encodePerson({ userName: "alice", displayName: "alice" })).toBe("alice");
+    expect(encodePerson({ userName: "alice", displayName: "Alice (HR)" })).toBe("alice (Alice (HR))");
+    expect(decodePerson("alice (Alice (HR))", "e")).toMatchObject({ displayName: "Alice (HR)" });
+  });
+});
+
+describe("directoryMaps and checkPeople", () => {
+  it("keys people by externalId, and by lower-case user name where there is none", () => {
+    expect(
+      directoryMaps([{ userName: "alice", displayName: "Alice", externalId: "e1" }, { userName: "Bob" }]),
+    ).toEqual({ people: { e1: "alice (Alice)" }, peopleByName: { bob: "Bob" } });
+  });
+
+  it("reports every problem of a list in code, with its index", () => {
+    expect(() =>
+      checkPeople([
+        { userName: "a", externalId: "x" },
+        { userName: "A" },
+        { userName: "" },
+        { userName: "b", externalId: "x" },
+      ]),
+    ).toThrow(DirectoryError);
+    try {
+      checkPeople([
+        { userName: "a", externalId: "x" },
+        { userName: "A" },
+        { userName: "b", externalId: "x" },
+      ]);
+    } catch (e) {
+      expect((e as DirectoryError).problems).toEqual([
+        "people[1]: userName 'A' is already used on people[0] ('a'); RAM user names ignore case",
+        "people[2]: externalId 'x' is already used on people[0]",
+      ]);
+    }
+  });
+
+  it("accepts any list with distinct names and ids (property)", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 10_000 }), { maxLength: 50 }), (ns) => {
+        const list = ns.map((n) => ({ userName: `u${n}`, externalId: `e${n}` }));
+        expect(checkPeople(list)).toHaveLength(list.length);
+        const maps = directoryMaps(list);
+        expect(Object.keys(maps.people)).toHaveLength(list.length);
+      }),
+      { seed: 14, numRuns: 100 },
+    );
+  });
+});
+
+describe("the deletion guard", () => {
+  const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i}`);
+  const settings = { maxDeletions: DEFAULT_MAX_DELETIONS, allowEmpty: false };
+
+  it("lets exactly maxDeletions through and stops one more (property over maxDeletions)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300 }), (max) => {
+        const before = keys(max + 2);
+        const s = { ...settings, maxDeletions: max };
+        expect(deletionGuardFailures("p", before, before.slice(max), s)).toEqual([]);
+        const refused = deletionGuardFailures("p", before, before.slice(max + 1), s);
+        expect(refused[0]?.reason).toContain(
+          `would delete ${max + 1} people, more than maxDeletions (${max})`,
+        );
+        expect(
+          deletionGuardFailures("p", before, before.slice(max + 1), { ...s, confirmDeletions: max + 1 }),
+        ).toEqual([]);
+      }),
+      { seed: 14, numRuns: 50 },
+    );
+  });
+
+  it("counts replaced keys as deletions, not the change in size", () => {
+    const before = keys(200);
+    const after = [...before.slice(101), ...keys(400).slice(200, 301)]; // 101 gone, 101 new
+    expect(deletionGuardFailures("p", before, after, settings)[0]?.reason).toMatch(/delete 101 people/);
+  });
+
+  it("guards scimUsersFromDirectory through DirectoryGuard's check, from the second run on", () => {
+    expect(checkDirectoryGuardInputs({}, { keys: keys(3) }).failures).toEqual([]);
+    expect(checkDirectoryGuardInputs({}, { keys: [] }).failures[0]?.reason).toMatch(/empty/);
+    const olds = checkDirectoryGuardInputs({}, { keys: keys(150) }).inputs;
+    expect(checkDirectoryGuardInputs(olds, { keys: keys(50) }).failures).toEqual([]); // 100: allowed
+    expect(checkDirectoryGuardInputs(olds, { keys: keys(49) }).failures).toEqual([
+      {
+        property: "directory",
+        reason: expect.stringMatching(/would delete 101 people.*confirmDeletions: 101/),
+      },
+    ]);
+    // Emptying a large directory takes both: allowEmpty and the exact count.
+    expect(checkDirectoryGuardInputs(olds, { keys: [], allowEmpty: true }).failures[0]?.reason).toMatch(
+      /delete 150 people/,
+    );
+    expect(
+      checkDirectoryGuardInputs(olds, { keys: [], allowEmpty: true, confirmDeletions: 150 }).failures,
+    ).toEqual([]);
+    expect(checkDirectoryGuardInputs(olds, { keys: keys(49), maxDeletions: 1.5 }).failures[0]).toEqual({
+      property: "maxDeletions",
+      reason: "must be a whole number, 0 or more (got 1.5)",
+    });
+  });
+});
