@@ -9,7 +9,6 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { hostname, networkInterfaces } from "node:os";
 import { performance } from "node:perf_hooks";
-import { DEFAULT_OIDC_LIMITS } from "../provider/limits";
 import { type Credential, CredentialStore, type StsCredentials } from "./auth/credentials";
 import { parseQueryPairs, type SignedRequest, verifyRequest } from "./auth/signature";
 import { handleControl } from "./control";
@@ -26,6 +25,7 @@ import {
 } from "./errors";
 import { FaultRegistry } from "./faults";
 import { createTestCertificates } from "./idp/certs";
+import { DEFAULT_OIDC_LIMITS } from "./limits";
 import { loadState, type PersistedState, STATE_FORMAT, saveState } from "./persistence";
 import { RequestLog } from "./requestLog";
 import {

@@ -1,6 +1,7 @@
 /** Public types of the emulator (re-exported by `emulator/index.ts`). */
-import type { OidcLimits } from "../provider/limits";
+
 import type { StsCredentials } from "./auth/credentials";
+import type { OidcLimits } from "./limits";
 import type { RamLimits } from "./services/ram/state";
 
 export type { StsCredentials } from "./auth/credentials";

@@ -8,7 +8,6 @@
  * a retried call into a spurious failure.
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { SIGNING } from "../../provider/limits";
 import {
   incompleteSignature,
   invalidAccessKeyIdNotFound,
@@ -17,6 +16,7 @@ import {
   missingAuthorization,
   signatureDoesNotMatch,
 } from "../errors";
+import { SIGNING } from "../limits";
 import type { Credential, CredentialStore } from "./credentials";
 
 /** What the verifier needs from an HTTP request, as received on the wire. */

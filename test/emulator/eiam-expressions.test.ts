@@ -10,7 +10,6 @@ import {
   printExpression,
   resolvePath,
 } from "../../emulator/services/eiam/expressions";
-import { EIAM } from "../../provider/limits";
 
 const claims = {
   iss: "https://oidc.example.com",
@@ -79,16 +78,17 @@ describe("parsing", () => {
     expect(() => parseExpression(text)).toThrow(message);
   });
 
-  test("length and depth limits", () => {
-    const long = `jwt.a == "${"x".repeat(EIAM.expression.maxLength)}"`;
-    expect(() => parseExpression(long)).toThrow(/longer than/);
-    const deep = `${"(".repeat(EIAM.expression.maxDepth + 1)}jwt.a == "x"${")".repeat(EIAM.expression.maxDepth + 1)}`;
-    expect(() => parseExpression(deep)).toThrow(/nested more than/);
-    const ok = `${"(".repeat(EIAM.expression.maxDepth)}jwt.a == "x"${")".repeat(EIAM.expression.maxDepth)}`;
-    expect(parseExpression(ok).kind).toBe("compare");
-    expect(() => parseExpression(`${"!".repeat(EIAM.expression.maxDepth + 1)}jwt.a == "x"`)).toThrow(
-      /nested/,
-    );
+  test("length and depth limits: 1024 characters pass, 1025 do not; 32 levels pass, 33 do not", () => {
+    // `jwt.a == ""` is 11 characters; the literal pads it to the edge.
+    const sized = (n: number) => `jwt.a == "${"x".repeat(n - 11)}"`;
+    expect(sized(1024)).toHaveLength(1024);
+    expect(parseExpression(sized(1024)).kind).toBe("compare");
+    expect(() => parseExpression(sized(1025))).toThrow(/longer than/);
+    const nested = (n: number) => `${"(".repeat(n)}jwt.a == "x"${")".repeat(n)}`;
+    expect(parseExpression(nested(32)).kind).toBe("compare");
+    expect(() => parseExpression(nested(33))).toThrow(/nested more than/);
+    expect(parseExpression(`${"!".repeat(32)}jwt.a == "x"`).kind).toBe("not");
+    expect(() => parseExpression(`${"!".repeat(33)}jwt.a == "x"`)).toThrow(/nested/);
   });
 
   test("cert.… paths when allowed", () => {
@@ -186,7 +186,7 @@ describe("properties", () => {
     fc.assert(
       fc.property(expr, (e) => {
         const text = printExpression(e);
-        if (text.length > EIAM.expression.maxLength) return;
+        if (text.length > 1024) return;
         try {
           expect(parseExpression(text)).toEqual(e);
         } catch (err) {

@@ -178,7 +178,7 @@ describe("the official credentials client against the emulator", () => {
       await credentialsClient(idp.mintToken({ sub: "repo:someone/app:ref:refs/heads/main" })),
     );
     expect(err.Code).toBe("NoPermission");
-    expect(err.Message).toContain("oidc:sub 'repo:someone/app:ref:refs/heads/main' does not match");
+    expect(err.Message).toContain('oidc:sub "repo:someone/app:ref:refs/heads/main" does not match');
   });
 
   test("a pull request is refused with NoPermission", async () => {

@@ -22,6 +22,7 @@ import {
   checkIdaasFederatedCredentialProviderInputs,
   IdaasFederatedCredentialProviderProvider as Fcp,
 } from "../../provider/resources/idaasFederatedCredentialProvider";
+import { checkIdaasResourceServerInputs } from "../../provider/resources/idaasResourceServer";
 
 const INSTANCE = `idaas_${"a".repeat(26)}`;
 const ISSUER = "https://oidc.example.com/cluster-1";
@@ -131,8 +132,8 @@ describe("IdaasFederatedCredentialProvider check", () => {
     ]);
   });
 
-  it(`trustCondition: ${EIAM.expression.maxLength} characters pass, one more fails (oidc and certificates)`, () => {
-    const max = EIAM.expression.maxLength;
+  it("trustCondition: 1024 characters pass, 1025 fail (oidc and certificates)", () => {
+    const max = 1024;
     expect(fcpFailures(oidc({ trustCondition: "x".repeat(max) }))).toEqual([]);
     expect(fcpFailures(oidc({ trustCondition: "x".repeat(max + 1) }))).toEqual([
       {
@@ -461,8 +462,8 @@ describe("IdaasApplicationFederatedCredential check", () => {
     ]);
   });
 
-  it(`condition: ${EIAM.expression.maxLength} characters pass, one more fails`, () => {
-    const max = EIAM.expression.maxLength;
+  it("condition: 1024 characters pass, 1025 fail", () => {
+    const max = 1024;
     expect(afcFailures({ kubernetes: undefined, condition: "c".repeat(max) })).toEqual([]);
     expect(afcFailures({ kubernetes: undefined, condition: "c".repeat(max + 1) })).toEqual([
       {
@@ -519,7 +520,7 @@ describe("IdaasApplicationFederatedCredential check", () => {
           { sourceValueExpression: "jwt.sub", targetField: "a" },
           { sourceValueExpression: "jwt.x" },
           { sourceValueExpression: "jwt.y", targetField: "a" },
-          { sourceValueExpression: "e".repeat(EIAM.expression.maxLength + 1), targetField: "b" },
+          { sourceValueExpression: "e".repeat(1025), targetField: "b" },
         ],
       }),
     ).toEqual([
@@ -530,7 +531,7 @@ describe("IdaasApplicationFederatedCredential check", () => {
       },
       {
         property: "attributeMappings[3].sourceValueExpression",
-        reason: `is ${EIAM.expression.maxLength + 1} characters long, but an expression allows at most ${EIAM.expression.maxLength}`,
+        reason: "is 1025 characters long, but an expression allows at most 1024",
       },
     ]);
     expect(afcFailures({ attributeMappings: "x" })).toEqual([
@@ -789,5 +790,23 @@ describe("canonical JWKS", () => {
         expect(a).toEqual(b);
       }),
     );
+  });
+});
+
+describe("IdaasResourceServer scopes limit", () => {
+  const scopes = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `v${i}` }));
+  const failures = (n: number) =>
+    checkIdaasResourceServerInputs({
+      instanceId: "idaas_abc",
+      applicationName: "orders-api",
+      identifier: "api://orders",
+      scopes: scopes(n),
+    }).failures;
+
+  it("100 scopes pass, 101 fail (a literal, not the shared constant)", () => {
+    expect(failures(100)).toEqual([]);
+    expect(failures(101)).toEqual([
+      { property: "scopes", reason: "holds 101 scopes, but at most 100 are allowed" },
+    ]);
   });
 });

@@ -26,7 +26,7 @@
  * string claim. `Contains` tests membership for a list claim and substring for a string claim.
  * `IsNullOrEmpty` is true for a missing claim, null, "", [] and {}.
  */
-import { EIAM } from "../../../provider/limits";
+import { EIAM } from "../../limits";
 
 export type PathRoot = "jwt" | "cert";
 

@@ -36,7 +36,7 @@
  */
 import { createPublicKey, type JsonWebKey, X509Certificate } from "node:crypto";
 import { z } from "zod";
-import { EIAM } from "../../../provider/limits";
+import { EIAM } from "../../limits";
 import * as E from "./errors";
 import { ExpressionError, type PathRoot, parseExpression } from "./expressions";
 import type { Reader } from "./params";

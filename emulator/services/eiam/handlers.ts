@@ -5,7 +5,7 @@
  * fields without a value (a permanent secret's ExpirationTime, a LastUsedTime never set) are left
  * out.
  */
-import { EIAM } from "../../../provider/limits";
+import { EIAM } from "../../limits";
 import type { ActionMap, ActionSpec } from "../../service";
 import * as E from "./errors";
 import {

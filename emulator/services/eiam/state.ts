@@ -2,7 +2,7 @@
  * EIAM state and rules: the one instance, its applications (M2M client, resource server),
  * resource-server scopes and the grants of scopes to client applications, client secrets and
  * client public keys. Federated credentials live in `federation.ts`; the token endpoint in
- * `token.ts`. Limits come from `EIAM` (provider/limits.ts).
+ * `token.ts`. Limits come from `EIAM` (emulator/limits.ts).
  *
  * Guesses (public docs are silent), each also in the README:
  * - IDs: `app_`, `ress_` (scope), `scrt_` (secret), `cpk_` (public key) + 26 lower-case letters or
@@ -30,7 +30,7 @@
  */
 import { createPublicKey, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { EIAM } from "../../../provider/limits";
+import { EIAM } from "../../limits";
 import * as E from "./errors";
 
 // ---- Records (also the snapshot schema) ---------------------------------------------------------

@@ -38,8 +38,8 @@ import {
   timingSafeEqual,
 } from "node:crypto";
 import { z } from "zod";
-import { EIAM } from "../../../provider/limits";
-import { httpsGetText } from "../../../provider/trust/discovery";
+import { EIAM } from "../../limits";
+import { fetchText } from "../../outbound";
 import type { OAuthError } from "../oauth/errors";
 import * as E from "./errors";
 import { evaluateExpression, parseExpression, resolvePath } from "./expressions";
@@ -427,7 +427,7 @@ export class EiamTokenEndpoint {
     const uri = config?.jwksUri ?? "";
     let text: string;
     try {
-      text = await httpsGetText(uri, {
+      text = await fetchText(uri, {
         ca: this.deps.trustedCertificates,
         timeoutMs: this.deps.outboundTimeoutMs,
       });

@@ -15,7 +15,7 @@
  *   (the SDK calls it "the default scope and cannot be deleted").
  */
 import { z } from "zod";
-import { IMS_APP } from "../../../provider/limits";
+import { IMS_APP } from "../../limits";
 import type { RamState } from "../ram/state";
 import * as E from "./errors";
 

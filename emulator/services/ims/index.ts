@@ -1,4 +1,4 @@
-import type { OidcLimits } from "../../../provider/limits";
+import type { OidcLimits } from "../../limits";
 import type { ServiceDefinition } from "../../service";
 import type { RamState } from "../ram/state";
 import { ImsApplications, type Site } from "./applications";

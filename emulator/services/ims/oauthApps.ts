@@ -18,7 +18,7 @@
  */
 import { createHash, randomInt, randomUUID } from "node:crypto";
 import { z } from "zod";
-import { IMS_APP, OAUTH_APP } from "../../../provider/limits";
+import { IMS_APP, OAUTH_APP } from "../../limits";
 import { randomAlphanumeric } from "../../util";
 import * as E from "./errors";
 

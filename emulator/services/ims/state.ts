@@ -1,12 +1,12 @@
 /**
  * IMS state: OIDC identity providers of one account, and every rule the service enforces.
  *
- * Limits come from an `OidcLimits` object (default `DEFAULT_OIDC_LIMITS` from provider/limits),
+ * Limits come from an `OidcLimits` object (default `DEFAULT_OIDC_LIMITS` from emulator/limits.ts),
  * so an emulator can be started with the older documented values (e.g. 20 client IDs).
  */
 import { z } from "zod";
-import { OIDC, type OidcLimits } from "../../../provider/limits";
 import type { AlibabaError } from "../../errors";
+import { OIDC, type OidcLimits } from "../../limits";
 import * as E from "./errors";
 
 /**
@@ -319,7 +319,7 @@ export class ImsState {
   private validateFingerprint(fingerprint: string): void {
     const max = this.opts.limits.fingerprintMaxLength;
     if (fingerprint.length > max) throw E.invalidLength("Fingerprint", fingerprint.length, max);
-    if (!OIDC.fingerprint.apiPattern.test(fingerprint))
+    if (!OIDC.fingerprint.pattern.test(fingerprint))
       throw E.invalidChars("Fingerprint", "letters and digits");
   }
 

@@ -6,7 +6,7 @@
  *
  * The emulator models no user access keys, so GetUser by `UserAccessKeyId` never finds a user.
  */
-import { RAM_USER } from "../../../provider/limits";
+import { RAM_USER } from "../../limits";
 import type { RamState, UserListPage, UserRecord } from "../ram/state";
 import * as E from "./errors";
 

@@ -23,8 +23,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { IMS_APP } from "../../../provider/limits";
 import type { CredentialStore } from "../../auth/credentials";
+import { IMS_APP } from "../../limits";
 import type { ImsApplications, SignInPrincipal } from "../ims/applications";
 import type { RamState } from "../ram/state";
 import * as E from "./errors";

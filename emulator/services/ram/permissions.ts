@@ -13,8 +13,9 @@
  * as holding. Both widen what a statement matches: an Allow may allow more than in production, a
  * Deny may deny more.
  */
-import { stringLike } from "../../../provider/trust/evaluate";
+
 import { noPermission } from "./errors";
+import { globMatch } from "./glob";
 
 export interface PermissionStatement {
   effect: "Allow" | "Deny";
@@ -87,8 +88,8 @@ export function parsePermissionPolicy(doc: string): PermissionPolicy {
 
 function covers(st: PermissionStatement, action: string): boolean {
   const a = action.toLowerCase();
-  if (st.actions) return st.actions.some((p) => stringLike(p, a));
-  return !(st.notActions ?? []).some((p) => stringLike(p, a));
+  if (st.actions) return st.actions.some((p) => globMatch(p, a));
+  return !(st.notActions ?? []).some((p) => globMatch(p, a));
 }
 
 export interface PermissionDecision {

@@ -9,11 +9,11 @@
  */
 import { randomInt } from "node:crypto";
 import { z } from "zod";
-import { RAM_ROLE, RAM_USER } from "../../../provider/limits";
-import { PolicyParseError, parseTrustPolicy } from "../../../provider/trust/policy";
+import { RAM_ROLE, RAM_USER } from "../../limits";
 import { SYSTEM_POLICIES, systemPolicy } from "./catalogue";
 import * as E from "./errors";
 import { type PermissionPolicy, PermissionPolicyError, parsePermissionPolicy } from "./permissions";
+import { checkTrustGrammar, TrustGrammarError } from "./trust";
 
 /** The RAM limits an emulator may override (e.g. a small role quota in tests). */
 export interface RamLimits {
@@ -666,14 +666,14 @@ export class RamState {
       throw E.invalidSessionDuration(param, value, min, max);
   }
 
-  /** Length, then grammar (parseTrustPolicy, the library's own parser); returns what RAM stores. */
+  /** Length, then grammar (./trust.ts); returns what RAM stores. */
   private checkTrustPolicy(param: string, doc: string): string {
     const max = RAM_ROLE.trustPolicyMaxLength;
     if (doc.length > max) throw E.invalidLength(param, doc.length, 1, max);
     try {
-      parseTrustPolicy(doc);
+      checkTrustGrammar(doc);
     } catch (e) {
-      if (e instanceof PolicyParseError) throw E.malformedPolicyDocument(e.message);
+      if (e instanceof TrustGrammarError) throw E.malformedPolicyDocument(e.message);
       throw e;
     }
     return this.opts.reshapeTrustPolicies ? reshapeTrustPolicy(doc) : doc;

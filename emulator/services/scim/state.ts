@@ -17,8 +17,8 @@
  * creation order; `active`, `emails`, `name` and other attributes are ignored on write.
  */
 import { z } from "zod";
-import { RAM_USER, SCIM } from "../../../provider/limits";
 import { AlibabaError } from "../../errors";
+import { RAM_USER, SCIM } from "../../limits";
 import type { AppTokenCheck } from "../oauth/clientCredentials";
 import type { RamState, UserRecord } from "../ram/state";
 import * as E from "./errors";

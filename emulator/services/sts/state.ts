@@ -12,24 +12,19 @@
  *  d. iss equals IssuerUrl exactly; aud contains a ClientId; exp in the future; iat at most
  *     IssuanceLimitTime hours ago;
  *  e. the role exists; DurationSeconds fits its MaxSessionDuration; its trust policy allows the
- *     token (provider/trust/evaluate.ts, the library's own evaluator);
+ *     token (../ram/trust.ts, the emulator's own reading of RAM's policy documentation); a policy
+ *     the emulator cannot decide is refused, never allowed;
  *  f. credentials for the role are minted.
  */
-import { STS } from "../../../provider/limits";
-import {
-  DiscoveryError,
-  fetchJwksUri,
-  hostAndPort,
-  httpsGetText,
-  lastCertificateFingerprint,
-} from "../../../provider/trust/discovery";
-import { evaluateTrust } from "../../../provider/trust/evaluate";
 import type { Credential, CredentialStore, StsCredentials } from "../../auth/credentials";
+import { STS } from "../../limits";
+import { fetchText, IssuerError, jwksUriOf, lastPresentedSha1 } from "../../outbound";
 import { isoSeconds } from "../../util";
 import type { ImsState, OidcProviderRecord } from "../ims/state";
 import { noPermission } from "../ram/errors";
 import { PermissionPolicyError, parsePermissionPolicy } from "../ram/permissions";
 import type { RamState, RoleRecord } from "../ram/state";
+import { decideTrust } from "../ram/trust";
 import * as E from "./errors";
 import { type CallerIdentity, callerIdentity } from "./identity";
 import { parseJwt, verifyJwtSignature } from "./oidc";
@@ -95,20 +90,23 @@ export class StsState {
       throw E.invalidDurationSeconds(durationSeconds, min, role.maxSessionDuration);
     }
     const providerArn = this.deps.ims.arn(provider.name);
-    const decision = evaluateTrust({
-      policy: role.assumeRolePolicyDocument,
+    const decision = decideTrust(role.assumeRolePolicyDocument, {
       providerArn,
       claims: jwt.claims,
+      action: "sts:AssumeRole",
     });
-    if (!decision.allowed) {
+    if (decision.outcome !== "allow") {
       throw noPermission({
         authAction: "sts:AssumeRole",
         principal: `${providerArn} (sub ${token.sub})`,
         principalType: "OIDCProvider",
         accountId: this.deps.accountId,
-        noPermissionType: decision.reason.includes("explicitly denies") ? "ExplicitDeny" : "ImplicitDeny",
+        noPermissionType: decision.outcome === "explicit-deny" ? "ExplicitDeny" : "ImplicitDeny",
         policyType: "AssumeRolePolicy",
-        reason: `the trust policy of role ${role.roleName} refuses this token: ${decision.reason}`,
+        reason:
+          decision.outcome === "undetermined"
+            ? `the emulator cannot decide the trust policy of role ${role.roleName} for this token, so it refuses it: ${decision.reason}`
+            : `the trust policy of role ${role.roleName} refuses this token: ${decision.reason}`,
       });
     }
     const roleArn = this.deps.ram.roleArn(role.roleName);
@@ -170,23 +168,21 @@ export class StsState {
   ): Promise<void> {
     const options = { ca: this.deps.trustedCertificates, timeoutMs: this.deps.outboundTimeoutMs };
     let jwksUri: string;
-    let fingerprint: { fingerprint: string };
     try {
-      jwksUri = await fetchJwksUri(provider.issuerUrl, options);
-      const { host, port } = hostAndPort(jwksUri);
-      fingerprint = await lastCertificateFingerprint(host, port, options);
-      if (!provider.fingerprints.some((f) => f.toLowerCase() === fingerprint.fingerprint)) {
-        throw E.fingerprintMismatch(host, port, fingerprint.fingerprint);
+      jwksUri = await jwksUriOf(provider.issuerUrl, options);
+      const { host, port, sha1 } = await lastPresentedSha1(jwksUri, options);
+      if (!provider.fingerprints.some((f) => f.toLowerCase() === sha1)) {
+        throw E.fingerprintMismatch(host, port, sha1);
       }
     } catch (e) {
       // Guess: an issuer STS cannot reach is reported as an invalid token, naming the failed step.
-      if (e instanceof DiscoveryError)
+      if (e instanceof IssuerError)
         throw E.tokenInvalid(`could not verify it with its issuer (${e.message})`);
       throw e;
     }
     let jwksText: string;
     try {
-      jwksText = await httpsGetText(jwksUri, options);
+      jwksText = await fetchText(jwksUri, options);
     } catch (e) {
       throw E.tokenInvalid(
         `could not fetch the JWKS at ${jwksUri} (${e instanceof Error ? e.message : String(e)})`,

@@ -1,0 +1,415 @@
+/**
+ * RAM role trust policies (`AssumeRolePolicyDocument`) as the emulated RAM stores them and the
+ * emulated STS applies them to an OIDC token. Written from RAM's documentation:
+ * - policy grammar and elements: https://www.alibabacloud.com/help/en/ram/user-guide/policy-elements
+ *   and https://www.alibabacloud.com/help/en/ram/user-guide/policy-structure-and-syntax
+ * - condition operators: https://www.alibabacloud.com/help/en/ram/conditional-operator
+ * - OIDC trust (condition keys `oidc:iss`, `oidc:aud`, `oidc:sub`, action `sts:AssumeRole`):
+ *   https://www.alibabacloud.com/help/en/ram/user-guide/create-a-ram-role-for-a-trusted-idp
+ *
+ * It reads the JSON document itself, element by element, with no model in between, and answers in
+ * three values: a statement applies, does not apply, or cannot be decided here. What cannot be
+ * decided never allows: STS refuses it. Every choice the documentation does not settle is in the
+ * guesses list of emulator/README.md ("Trust policy evaluation").
+ */
+import { globMatch } from "./glob";
+
+/** Why a document is refused at CreateRole / UpdateRole (MalformedPolicyDocument). */
+export class TrustGrammarError extends Error {}
+
+export type TrustOutcome = "allow" | "explicit-deny" | "implicit-deny" | "undetermined";
+
+export interface TrustVerdict {
+  outcome: TrustOutcome;
+  /** One line for a person. */
+  reason: string;
+}
+
+export interface TrustQuestion {
+  /** ARN of the OIDC provider the token came through. */
+  providerArn: string;
+  /** The token's claims. */
+  claims: Record<string, unknown>;
+  /** What STS authorizes for AssumeRoleWithOIDC: `sts:AssumeRole`. */
+  action: string;
+}
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (v: unknown): v is JsonObject => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** An element by name, ignoring case; two spellings of one element are malformed. */
+function element(obj: JsonObject, name: string, where: string): unknown {
+  const hits = Object.keys(obj).filter((k) => k.toLowerCase() === name.toLowerCase());
+  if (hits.length > 1) throw new TrustGrammarError(`${where} has ${name} twice (${hits.join(", ")})`);
+  return hits.length === 1 ? obj[hits[0] as string] : undefined;
+}
+
+const isScalar = (v: unknown) => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+
+function statementsOf(doc: unknown): JsonObject[] {
+  if (!isObject(doc)) throw new TrustGrammarError("the document must be a JSON object");
+  const version = element(doc, "Version", "the document");
+  if (version !== undefined && typeof version !== "string")
+    throw new TrustGrammarError("Version must be a string");
+  const raw = element(doc, "Statement", "the document");
+  if (raw === undefined) throw new TrustGrammarError("Statement is required");
+  const list = Array.isArray(raw) ? raw : [raw];
+  if (list.length === 0) throw new TrustGrammarError("Statement must have at least one statement");
+  return list.map((st, i) => {
+    const where = `Statement ${i + 1}`;
+    if (!isObject(st)) throw new TrustGrammarError(`${where} must be an object`);
+    const effect = element(st, "Effect", where);
+    if (effect !== "Allow" && effect !== "Deny")
+      throw new TrustGrammarError(`${where}: Effect must be Allow or Deny`);
+    const action = element(st, "Action", where);
+    const actions = Array.isArray(action) ? action : [action];
+    if (action === undefined || actions.length === 0 || !actions.every((a) => typeof a === "string"))
+      throw new TrustGrammarError(`${where}: Action must be a string or a non-empty list of strings`);
+    const principal = element(st, "Principal", where);
+    if (!isObject(principal)) throw new TrustGrammarError(`${where}: Principal must be an object`);
+    for (const kind of ["Federated", "RAM", "Service"]) {
+      const v = element(principal, kind, `${where} Principal`);
+      if (
+        v !== undefined &&
+        typeof v !== "string" &&
+        !(Array.isArray(v) && v.every((x) => typeof x === "string"))
+      )
+        throw new TrustGrammarError(`${where}: Principal ${kind} must be a string or a list of strings`);
+    }
+    const condition = element(st, "Condition", where);
+    if (condition !== undefined) {
+      if (!isObject(condition)) throw new TrustGrammarError(`${where}: Condition must be an object`);
+      for (const [op, block] of Object.entries(condition)) {
+        if (!isObject(block)) throw new TrustGrammarError(`${where}: Condition ${op} must be an object`);
+        for (const [key, values] of Object.entries(block)) {
+          const ok = isScalar(values) || (Array.isArray(values) && values.every(isScalar));
+          if (!ok)
+            throw new TrustGrammarError(
+              `${where}: Condition ${op} ${key} must be a value or a list of values`,
+            );
+        }
+      }
+    }
+    return st;
+  });
+}
+
+/** Refuses what RAM would refuse as MalformedPolicyDocument; accepts the rest as written. */
+export function checkTrustGrammar(text: string): void {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new TrustGrammarError(`not JSON (${(e as Error).message})`);
+  }
+  statementsOf(doc);
+}
+
+// ---- three values -------------------------------------------------------------------------------
+
+/** A fact about one statement: holds, does not hold, or cannot be decided (with why). */
+type Tri = { v: "yes" } | { v: "no"; why: string } | { v: "unknown"; why: string };
+const YES: Tri = { v: "yes" };
+const no = (why: string): Tri => ({ v: "no", why });
+const unknown = (why: string): Tri => ({ v: "unknown", why });
+
+/** All must hold: the first "no" decides; otherwise the first "unknown". */
+function all(facts: Iterable<() => Tri>): Tri {
+  let open: Tri | undefined;
+  for (const f of facts) {
+    const t = f();
+    if (t.v === "no") return t;
+    if (t.v === "unknown") open ??= t;
+  }
+  return open ?? YES;
+}
+
+/** One must hold: the first "yes" decides; otherwise any "unknown"; otherwise "no". */
+function some(facts: Iterable<Tri>, none: string): Tri {
+  let open: Tri | undefined;
+  for (const t of facts) {
+    if (t.v === "yes") return t;
+    if (t.v === "unknown") open ??= t;
+  }
+  return open ?? no(none);
+}
+
+// ---- values of the five operator families -------------------------------------------------------
+
+/** Decimal literal, the only number spelling decided here (no exponent, no hex, no spaces). */
+const DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
+
+function asNumber(v: unknown): number | undefined {
+  let n: number | undefined;
+  if (typeof v === "number" && Number.isFinite(v)) n = v;
+  else if (typeof v === "string" && DECIMAL.test(v)) n = Number(v);
+  // Beyond 2^53 two different integers compare equal in a double.
+  return n !== undefined && Math.abs(n) <= Number.MAX_SAFE_INTEGER ? n : undefined;
+}
+
+/** `YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)`, a real calendar instant, as epoch milliseconds. */
+function asInstant(v: unknown): number | undefined {
+  if (typeof v !== "string") return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z|([+-])(\d{2}):(\d{2}))$/.exec(v);
+  if (!m) return undefined;
+  const part = (i: number) => Number(m[i]);
+  const [year, month, day, hour, minute, second] = [part(1), part(2), part(3), part(4), part(5), part(6)];
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > daysInMonth) return undefined;
+  let offsetMinutes = 0;
+  if (m[8] !== "Z") {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return undefined;
+    offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const millis = m[7] ? Number(m[7].slice(1).padEnd(3, "0")) : 0;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+}
+
+function asBool(v: unknown): boolean | undefined {
+  if (typeof v === "boolean") return v;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  return undefined;
+}
+
+/** A dotted-quad IPv4 address as an unsigned 32-bit number. */
+function ipv4(text: string): number | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4) return undefined;
+  let n = 0;
+  for (const part of parts) {
+    if (!/^(?:0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
+    const octet = Number(part);
+    if (octet > 255) return undefined;
+    n = n * 256 + octet;
+  }
+  return n;
+}
+
+/** `a.b.c.d` or `a.b.c.d/len` as [network, length]. */
+function asRange(v: unknown): [number, number] | undefined {
+  if (typeof v !== "string") return undefined;
+  const slash = v.indexOf("/");
+  const addr = ipv4(slash < 0 ? v : v.slice(0, slash));
+  if (addr === undefined) return undefined;
+  if (slash < 0) return [addr, 32];
+  const len = v.slice(slash + 1);
+  if (!/^(?:[0-9]|[12][0-9]|3[0-2])$/.test(len)) return undefined;
+  return [addr, Number(len)];
+}
+
+function inRange(addr: number, [net, len]: [number, number]): boolean {
+  if (len === 0) return true;
+  const shift = 32 - len;
+  return Math.floor(addr / 2 ** shift) === Math.floor(net / 2 ** shift);
+}
+
+const isAscii = (s: string) => [...s].every((c) => c.charCodeAt(0) < 0x80);
+const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+
+/**
+ * How one claim value compares with one policy value under a positive operator. "unknown" when
+ * either side is not of the operator's type (or, for IgnoreCase, not ASCII: RAM does not say how it
+ * folds other scripts).
+ */
+type Compare = (claim: unknown, value: unknown) => boolean | undefined;
+
+const stringCompare =
+  (test: (claim: string, value: string) => boolean | undefined): Compare =>
+  (c, v) =>
+    typeof c === "string" && typeof v === "string" ? test(c, v) : undefined;
+
+const numeric =
+  (test: (a: number, b: number) => boolean): Compare =>
+  (c, v) => {
+    const a = asNumber(c);
+    const b = asNumber(v);
+    return a === undefined || b === undefined ? undefined : test(a, b);
+  };
+
+const dated =
+  (test: (a: number, b: number) => boolean): Compare =>
+  (c, v) => {
+    const a = asInstant(c);
+    const b = asInstant(v);
+    return a === undefined || b === undefined ? undefined : test(a, b);
+  };
+
+const ignoringCase = stringCompare((c, v) =>
+  isAscii(c) && isAscii(v) ? asciiLower(c) === asciiLower(v) : undefined,
+);
+const equal = stringCompare((c, v) => c === v);
+const like = stringCompare((c, v) => globMatch(v, c));
+const numEq = numeric((a, b) => a === b);
+const dateEq = dated((a, b) => a === b);
+const ipIn: Compare = (c, v) => {
+  const addr = typeof c === "string" ? ipv4(c) : undefined;
+  const range = asRange(v);
+  return addr === undefined || range === undefined ? undefined : inRange(addr, range);
+};
+
+/**
+ * The operators of RAM's "Conditional operators" page. A negated operator holds exactly when its
+ * positive twin does not.
+ */
+const OPERATORS: Record<string, { compare: Compare; negated: boolean }> = {
+  StringEquals: { compare: equal, negated: false },
+  StringNotEquals: { compare: equal, negated: true },
+  StringEqualsIgnoreCase: { compare: ignoringCase, negated: false },
+  StringNotEqualsIgnoreCase: { compare: ignoringCase, negated: true },
+  StringLike: { compare: like, negated: false },
+  StringNotLike: { compare: like, negated: true },
+  NumericEquals: { compare: numEq, negated: false },
+  NumericNotEquals: { compare: numEq, negated: true },
+  NumericLessThan: { compare: numeric((a, b) => a < b), negated: false },
+  NumericLessThanEquals: { compare: numeric((a, b) => a <= b), negated: false },
+  NumericGreaterThan: { compare: numeric((a, b) => a > b), negated: false },
+  NumericGreaterThanEquals: { compare: numeric((a, b) => a >= b), negated: false },
+  DateEquals: { compare: dateEq, negated: false },
+  DateNotEquals: { compare: dateEq, negated: true },
+  DateLessThan: { compare: dated((a, b) => a < b), negated: false },
+  DateLessThanEquals: { compare: dated((a, b) => a <= b), negated: false },
+  DateGreaterThan: { compare: dated((a, b) => a > b), negated: false },
+  DateGreaterThanEquals: { compare: dated((a, b) => a >= b), negated: false },
+  Bool: {
+    compare: (c, v) => {
+      const a = asBool(c);
+      const b = asBool(v);
+      return a === undefined || b === undefined ? undefined : a === b;
+    },
+    negated: false,
+  },
+  IpAddress: { compare: ipIn, negated: false },
+  NotIpAddress: { compare: ipIn, negated: true },
+};
+
+/** The condition keys an OIDC token offers, and the claim each reads. */
+const OIDC_KEYS: Record<string, string> = { "oidc:iss": "iss", "oidc:aud": "aud", "oidc:sub": "sub" };
+
+const show = (v: unknown) => JSON.stringify(v);
+
+function condition(op: string, key: string, written: unknown, claims: JsonObject): Tri {
+  const spec = OPERATORS[op];
+  if (!spec) return unknown(`${op} is not an operator RAM documents for conditions`);
+  const claim = OIDC_KEYS[key];
+  if (claim === undefined)
+    return unknown(`${key} is not a condition key of an OIDC token (oidc:iss, oidc:aud, oidc:sub)`);
+  const values = Array.isArray(written) ? written : [written];
+  if (values.length === 0) return unknown(`${op} ${key} lists no value`);
+  const raw = claims[claim];
+  const present = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
+  if (present.length === 0) {
+    return spec.negated
+      ? unknown(`the token has no ${claim} claim, and RAM does not say how ${op} treats a missing key`)
+      : no(`the token has no ${claim} claim (${op} ${key})`);
+  }
+  let matched = false;
+  let undecidable = false;
+  for (const c of present) {
+    for (const v of values) {
+      const r = spec.compare(c, v);
+      if (r === true) matched = true;
+      else if (r === undefined) undecidable = true;
+    }
+  }
+  const seen = `${key} ${show(raw)}`;
+  if (matched) return spec.negated ? no(`${seen} is excluded by ${op} ${show(written)}`) : YES;
+  if (undecidable) return unknown(`${op} cannot compare ${seen} with ${show(written)}`);
+  return spec.negated ? YES : no(`${seen} does not match ${op} ${show(written)}`);
+}
+
+const KNOWN_ELEMENTS = new Set(["effect", "action", "principal", "condition", "sid"]);
+
+function statementApplies(st: JsonObject, q: TrustQuestion): Tri {
+  const where = "statement";
+  const extra = Object.keys(st).filter((k) => !KNOWN_ELEMENTS.has(k.toLowerCase()));
+  const action = element(st, "Action", where);
+  const actions = (Array.isArray(action) ? action : [action]) as string[];
+  const principal = element(st, "Principal", where) as JsonObject;
+  const federatedRaw = element(principal, "Federated", where);
+  const federated = (
+    federatedRaw === undefined ? [] : Array.isArray(federatedRaw) ? federatedRaw : [federatedRaw]
+  ) as string[];
+  const cond = (element(st, "Condition", where) ?? {}) as Record<string, JsonObject>;
+  const wanted = q.action.toLowerCase();
+  return all([
+    () =>
+      extra.length > 0 ? unknown(`it has ${extra.join(", ")}, which this emulator does not evaluate`) : YES,
+    () =>
+      some(
+        actions.map((a) => {
+          const lower = a.toLowerCase();
+          // The API's own name is not an action RAM documents for trust policies.
+          if (lower === "sts:assumerolewithoidc")
+            return unknown(`the action ${a} is not documented for trust policies`);
+          return globMatch(lower, wanted) ? YES : no("");
+        }),
+        `its actions ${show(action)} do not cover ${q.action}`,
+      ),
+    () =>
+      some(
+        federated.map((f) =>
+          f === q.providerArn
+            ? YES
+            : /[*?]/.test(f)
+              ? unknown(`the Federated principal ${f} has a wildcard`)
+              : no(""),
+        ),
+        federated.length === 0
+          ? "it trusts no OIDC provider"
+          : `it trusts ${show(federatedRaw)}, not ${q.providerArn}`,
+      ),
+    ...Object.entries(cond).flatMap(([op, block]) =>
+      Object.entries(block).map(
+        ([key, values]) =>
+          () =>
+            condition(op, key, values, q.claims),
+      ),
+    ),
+  ]);
+}
+
+/**
+ * The decision for one token: an explicit Deny that applies wins; else an Allow that applies
+ * allows, unless a Deny might apply; else, if an Allow might apply, nothing is decided; else the
+ * request is implicitly denied.
+ */
+export function decideTrust(text: string, q: TrustQuestion): TrustVerdict {
+  const statements = statementsOf(JSON.parse(text));
+  const results = statements.map((st) => ({
+    effect: element(st, "Effect", "statement"),
+    t: statementApplies(st, q),
+  }));
+  const deny = results.findIndex((r) => r.effect === "Deny" && r.t.v === "yes");
+  if (deny >= 0) return { outcome: "explicit-deny", reason: `statement ${deny + 1} explicitly denies it` };
+  const allow = results.findIndex((r) => r.effect === "Allow" && r.t.v === "yes");
+  const openDeny = results.findIndex((r) => r.effect === "Deny" && r.t.v === "unknown");
+  const openAllow = results.findIndex((r) => r.effect === "Allow" && r.t.v === "unknown");
+  const why = (i: number) => {
+    const t = results[i]?.t;
+    return t && t.v !== "yes" ? t.why : "";
+  };
+  if (allow >= 0 && openDeny < 0) return { outcome: "allow", reason: `statement ${allow + 1} allows it` };
+  if (allow >= 0)
+    return {
+      outcome: "undetermined",
+      reason: `statement ${allow + 1} allows it, but statement ${openDeny + 1} might deny it: ${why(openDeny)}`,
+    };
+  if (openAllow >= 0)
+    return {
+      outcome: "undetermined",
+      reason: `statement ${openAllow + 1} cannot be decided: ${why(openAllow)}`,
+    };
+  const misses = results.flatMap((r, i) => (r.effect === "Allow" ? [`statement ${i + 1}: ${why(i)}`] : []));
+  return {
+    outcome: "implicit-deny",
+    reason:
+      misses.length === 0
+        ? "the policy has no Allow statement"
+        : `no statement allows it: ${misses.join("; ")}`,
+  };
+}
