@@ -172,6 +172,7 @@ export class EmulatorCore {
         credentials: this.credentials,
         now: this.now,
         trustedCertificates: options.trustedCertificates ?? [],
+        issuerStandIns: options.issuerStandIns ?? {},
         outboundTimeoutMs: options.outboundTimeoutMs ?? 5000,
       }),
     );
@@ -230,6 +231,7 @@ export class EmulatorCore {
             limits: options.limits,
             reshapeTrustPolicies: options.reshapeTrustPolicies,
             trustedCertificates: options.trustedCertificates,
+            issuerStandIns: options.issuerStandIns,
             outboundTimeoutMs: options.outboundTimeoutMs,
             fingerprintCase: options.fingerprintCase,
             site: options.site,

@@ -67,6 +67,15 @@ export interface EmulatorOptions {
    * `rootCaPem`.
    */
   trustedCertificates?: string[];
+  /**
+   * Issuers whose discovery document and JWKS STS fetches from a local stand-in, keyed by issuer
+   * URL, e.g. `{ "https://token.actions.githubusercontent.com": idp.issuer }` with a test IdP:
+   * tokens a real issuer would present can then be checked offline. Only where STS connects
+   * changes; everything else is checked as for any issuer (`iss` against the provider's issuer
+   * URL, the stand-in's certificate against the provider's fingerprints, the signature against
+   * the stand-in's JWKS). Default: none.
+   */
+  issuerStandIns?: Record<string, string>;
   /** Timeout of each outbound step of STS (discovery, TLS, JWKS). Default 5000 ms. */
   outboundTimeoutMs?: number;
   /**

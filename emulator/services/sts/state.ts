@@ -37,6 +37,8 @@ export interface StsDependencies {
   now: () => number;
   /** Extra PEM roots for the outbound HTTPS/TLS calls (added to Node's roots). */
   trustedCertificates: string[];
+  /** Issuer URL -> the local URL that answers for it (EmulatorOptions.issuerStandIns). */
+  issuerStandIns: Record<string, string>;
   /** Per outbound step. */
   outboundTimeoutMs: number;
 }
@@ -169,7 +171,10 @@ export class StsState {
     const options = { ca: this.deps.trustedCertificates, timeoutMs: this.deps.outboundTimeoutMs };
     let jwksUri: string;
     try {
-      jwksUri = await jwksUriOf(provider.issuerUrl, options);
+      const standIn = Object.hasOwn(this.deps.issuerStandIns, provider.issuerUrl)
+        ? this.deps.issuerStandIns[provider.issuerUrl]
+        : undefined;
+      jwksUri = await jwksUriOf(standIn ?? provider.issuerUrl, options);
       const { host, port, sha1 } = await lastPresentedSha1(jwksUri, options);
       if (!provider.fingerprints.some((f) => f.toLowerCase() === sha1)) {
         throw E.fingerprintMismatch(host, port, sha1);

@@ -1,0 +1,407 @@
+/**
+ * Helpers for your own test suites (vitest, jest, node:test, mocha: nothing here depends on a
+ * runner): test who can assume your roles, offline.
+ *
+ * - {@link startTrustTestbed} starts the emulator with a test OIDC IdP standing in for the
+ *   issuers you trust (GitHub Actions, GitLab, your Kubernetes cluster), so the OIDC provider
+ *   and role your program declares are the real ones: same issuer URL, same trust policy.
+ * - `testbed.githubActions.token(...)`, `testbed.gitlabCi.token(...)`,
+ *   `testbed.kubernetes.token(...)` mint tokens with the claims those platforms present
+ *   (subject grammar included), plus any claim the test gives.
+ * - `testbed.up(...)` deploys a Pulumi program into the emulator through the Pulumi CLI
+ *   (Automation API, a throw-away local backend), and returns its outputs.
+ * - `testbed.canAssume(...)` asks the emulated STS, with a real `AssumeRoleWithOIDC` call as
+ *   Alibaba Cloud's credential clients send it, whether a token may assume a role, and why not.
+ *
+ * ```ts
+ * const testbed = await startTrustTestbed();
+ * const { outputs } = await testbed.up({ workDir: "infra", config: { fingerprints: [testbed.fingerprint] } });
+ * const main = testbed.githubActions.token({ repository: "acme/app", branch: "main" });
+ * const verdict = await testbed.canAssume({ roleArn: outputs.roleArn, oidcProviderArn: outputs.oidcProviderArn, token: main });
+ * ```
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type Emulator, type EmulatorOptions, startEmulator, startTestIdp, type TestIdp } from "../emulator";
+
+/** GitHub Actions' OIDC issuer. */
+export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+/** GitLab.com's OIDC issuer (self-managed GitLab: your instance's URL). */
+export const GITLAB_COM_ISSUER = "https://gitlab.com";
+/** The audience Alibaba Cloud STS expects by default. */
+export const STS_AUDIENCE = "sts.aliyuncs.com";
+
+/** The OIDC issuer of an ACK cluster with RRSA enabled. */
+export function ackRrsaIssuer(region: string, clusterId: string): string {
+  return `https://oidc-ack-${region}.oss-${region}.aliyuncs.com/${clusterId}`;
+}
+
+/** What every token minter accepts besides its platform's own fields. */
+export interface TokenOptions {
+  /** `aud`. Default `sts.aliyuncs.com`. */
+  audience?: string | string[];
+  /** Claims added or replaced, e.g. `{ sub: "..." }` or `{ iss: "https://elsewhere" }`. */
+  claims?: Record<string, unknown>;
+  /** How long ago the token was issued, in seconds (to test `IssuanceLimitTime`). Default 0. */
+  issuedSecondsAgo?: number;
+  /** `exp - iat` in seconds; negative gives an expired token. Default 300. */
+  expiresInSeconds?: number;
+}
+
+export interface GitHubActionsTokenOptions extends TokenOptions {
+  /** `owner/name` of the repository whose workflow runs (for a fork: the fork's). */
+  repository: string;
+  /** The branch the workflow runs on (`ref` `refs/heads/<branch>`). */
+  branch?: string;
+  /** The tag the workflow runs for (`ref` `refs/tags/<tag>`). */
+  tag?: string;
+  /** A `pull_request` workflow: the subject is `repo:<repository>:pull_request`. */
+  pullRequest?: number | true;
+  /** A job naming a GitHub environment: the subject is `repo:<repository>:environment:<name>`. */
+  environment?: string;
+  /** `event_name`. Default `pull_request` for a pull request, else `push`. */
+  event?: string;
+  /** The repository's owner when a workflow is a fork's, for `repository_owner`. Default: from `repository`. */
+  actor?: string;
+}
+
+export interface GitLabCiTokenOptions extends TokenOptions {
+  /** The project's full path, `group[/subgroup]/project`. */
+  project: string;
+  /** The branch the pipeline runs on. */
+  branch?: string;
+  /** The tag the pipeline runs for. */
+  tag?: string;
+  /** `ref_protected`. Default true for a branch named main or master, else false. */
+  protectedRef?: boolean;
+  /** `pipeline_source`. Default `push`. */
+  pipelineSource?: string;
+  /** The issuer: your GitLab's URL. Default `https://gitlab.com`; it must be one of the testbed's issuers. */
+  gitlabUrl?: string;
+}
+
+export interface KubernetesTokenOptions extends TokenOptions {
+  /** The cluster's OIDC issuer, e.g. {@link ackRrsaIssuer}; it must be one of the testbed's issuers. */
+  issuer: string;
+  namespace: string;
+  serviceAccount: string;
+  /** The pod the token is projected into. Default `<serviceAccount>-0`. */
+  pod?: string;
+}
+
+/** The emulated STS's answer to "can this token assume that role?". */
+export type AssumeRoleVerdict =
+  | {
+      allowed: true;
+      /** `acs:ram::<account>:role/<role>/<session>` */
+      assumedRoleArn: string;
+      /** The temporary AccessKey id (`STS.…`); the secret and token are not kept. */
+      accessKeyId: string;
+      expiration: string;
+      /** The token's `sub` as STS read it. */
+      subject: string;
+    }
+  | {
+      allowed: false;
+      /** Alibaba's error code, e.g. `AuthenticationFail.NoPermission`, `AuthenticationFail.OIDCToken.Invalid`. */
+      code: string;
+      message: string;
+      status: number;
+    };
+
+export interface CanAssumeRequest {
+  roleArn: string;
+  oidcProviderArn: string;
+  /** The raw JWT. */
+  token: string;
+  /** Default `trust-test`. */
+  roleSessionName?: string;
+  durationSeconds?: number;
+}
+
+export interface UpOptions {
+  /** The Pulumi program's folder (holding Pulumi.yaml). */
+  workDir: string;
+  /** Default `trust-test`. */
+  stackName?: string;
+  /** Stack config; non-string values are stored as JSON, as `pulumi config set --path` would. */
+  config?: Record<string, unknown>;
+  /** The folder holding the `pulumi` CLI. Default: the one on PATH. */
+  pulumiBinDir?: string;
+  /** Receives the engine's output (default: discarded). */
+  onOutput?: (text: string) => void;
+}
+
+export interface UpResult {
+  /** The stack's outputs, as plain values (secrets included, unwrapped: this is a test). */
+  // biome-ignore lint/suspicious/noExplicitAny: a program's outputs are whatever it exports
+  outputs: Record<string, any>;
+  /** Destroys the stack's resources in the emulator and removes the stack. */
+  destroy(): Promise<void>;
+}
+
+export interface TrustTestbedOptions {
+  /**
+   * Issuers the test IdP answers for, besides GitHub Actions' and GitLab.com's (always included):
+   * a self-managed GitLab, your cluster's ({@link ackRrsaIssuer}).
+   */
+  issuers?: string[];
+  /** Options of the emulator (accounts, clock, limits, ...). */
+  emulator?: Omit<EmulatorOptions, "issuerStandIns" | "port">;
+}
+
+export interface TrustTestbed {
+  emulator: Emulator;
+  /** The issuers the test IdP stands in for. */
+  issuers: string[];
+  /**
+   * The SHA-1 fingerprint an `OidcProvider` for any of these issuers must list in the
+   * emulator (the test IdP's root certificate), e.g. `fingerprints: [testbed.fingerprint]`.
+   */
+  fingerprint: string;
+  /**
+   * The environment that points this package's resources at the emulator (endpoint, keys),
+   * for a Pulumi program run by other means than {@link TrustTestbed.up}.
+   */
+  env: Record<string, string>;
+  githubActions: { token(options: GitHubActionsTokenOptions): string };
+  gitlabCi: { token(options: GitLabCiTokenOptions): string };
+  kubernetes: { token(options: KubernetesTokenOptions): string };
+  /** A token from any of the testbed's issuers with exactly the claims given (plus iat/exp/aud). */
+  token(issuer: string, claims: Record<string, unknown>, options?: Omit<TokenOptions, "claims">): string;
+  /** A real AssumeRoleWithOIDC call to the emulated STS. */
+  canAssume(request: CanAssumeRequest): Promise<AssumeRoleVerdict>;
+  /** Deploys a Pulumi program into the emulator (`pulumi up`) and returns its outputs. */
+  up(options: UpOptions): Promise<UpResult>;
+  /** Destroys what {@link TrustTestbed.up} deployed, stops the emulator and the IdP. */
+  close(): Promise<void>;
+}
+
+/** Starts the emulator and a test IdP standing in for the issuers; resolves once both listen. */
+export async function startTrustTestbed(options: TrustTestbedOptions = {}): Promise<TrustTestbed> {
+  const issuers = [...new Set([GITHUB_ACTIONS_ISSUER, GITLAB_COM_ISSUER, ...(options.issuers ?? [])])];
+  for (const issuer of issuers) {
+    if (!/^https:\/\/[^/?#]+(\/[^?#]*)?$/.test(issuer))
+      throw new Error(`issuers: '${issuer}' is not an https issuer URL without query or fragment`);
+  }
+  const idp: TestIdp = await startTestIdp();
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator({
+      ...options.emulator,
+      port: 0,
+      trustedCertificates: [...(options.emulator?.trustedCertificates ?? []), idp.rootCaPem],
+      issuerStandIns: Object.fromEntries(issuers.map((i) => [i, idp.issuer])),
+    });
+  } catch (e) {
+    await idp.close();
+    throw e;
+  }
+  const stacks: UpResult[] = [];
+  const env = {
+    ALICLOUD_FEDERATION_ENDPOINT: emulator.url,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.accessKeySecret,
+  };
+
+  const mint = (issuer: string, claims: Record<string, unknown>, o: Omit<TokenOptions, "claims">): string => {
+    if (!issuers.includes(issuer))
+      throw new Error(
+        `issuer ${issuer} is not stood in for by this testbed: add it to startTrustTestbed({ issuers })`,
+      );
+    return idp.mintToken({
+      aud: o.audience ?? STS_AUDIENCE,
+      iatOffsetSeconds: -(o.issuedSecondsAgo ?? 0),
+      expiresInSeconds: o.expiresInSeconds ?? 300,
+      ...claims,
+      iss: claims.iss ?? issuer,
+      sub: String(claims.sub ?? ""),
+    } as Parameters<TestIdp["mintToken"]>[0]);
+  };
+
+  return {
+    emulator,
+    issuers,
+    fingerprint: idp.rootFingerprint,
+    env,
+    githubActions: { token: (o) => mint(GITHUB_ACTIONS_ISSUER, { ...githubClaims(o), ...o.claims }, o) },
+    gitlabCi: {
+      token: (o) =>
+        mint((o.gitlabUrl ?? GITLAB_COM_ISSUER).replace(/\/$/, ""), { ...gitlabClaims(o), ...o.claims }, o),
+    },
+    kubernetes: { token: (o) => mint(o.issuer, { ...kubernetesClaims(o), ...o.claims }, o) },
+    token: (issuer, claims, o = {}) => mint(issuer, claims, o),
+    canAssume: (request) => assumeRoleWithOidc(emulator.url, request),
+    up: async (o) => {
+      const result = await up(o, env);
+      stacks.push(result);
+      return result;
+    },
+    async close() {
+      const problems: unknown[] = [];
+      for (const stack of stacks.reverse()) await stack.destroy().catch((e) => problems.push(e));
+      await emulator.close().catch((e) => problems.push(e));
+      await idp.close().catch((e) => problems.push(e));
+      if (problems.length > 0) throw problems[0];
+    },
+  };
+}
+
+/** The claims GitHub Actions puts in a job's token, shaped by GitHub's subject grammar. */
+function githubClaims(o: GitHubActionsTokenOptions): Record<string, unknown> {
+  const [owner = ""] = o.repository.split("/");
+  const pr = o.pullRequest === true ? 1 : o.pullRequest;
+  const ref =
+    pr !== undefined
+      ? `refs/pull/${pr}/merge`
+      : o.tag !== undefined
+        ? `refs/tags/${o.tag}`
+        : `refs/heads/${o.branch ?? "main"}`;
+  const sub =
+    o.environment !== undefined
+      ? `repo:${o.repository}:environment:${o.environment}`
+      : pr !== undefined
+        ? `repo:${o.repository}:pull_request`
+        : `repo:${o.repository}:ref:${ref}`;
+  return {
+    sub,
+    ref,
+    ref_type: o.tag !== undefined ? "tag" : "branch",
+    repository: o.repository,
+    repository_owner: owner,
+    actor: o.actor ?? owner,
+    event_name: o.event ?? (pr !== undefined ? "pull_request" : "push"),
+    ...(o.environment === undefined ? {} : { environment: o.environment }),
+    workflow: "deploy",
+    workflow_ref: `${o.repository}/.github/workflows/deploy.yml@${ref}`,
+    job_workflow_ref: `${o.repository}/.github/workflows/deploy.yml@${ref}`,
+    runner_environment: "github-hosted",
+  };
+}
+
+/** The claims of a GitLab CI `id_tokens` token. */
+function gitlabClaims(o: GitLabCiTokenOptions): Record<string, unknown> {
+  const refType = o.tag !== undefined ? "tag" : "branch";
+  const ref = o.tag ?? o.branch ?? "main";
+  const namespace = o.project.split("/").slice(0, -1).join("/");
+  return {
+    sub: `project_path:${o.project}:ref_type:${refType}:ref:${ref}`,
+    namespace_path: namespace,
+    project_path: o.project,
+    ref,
+    ref_type: refType,
+    ref_path: `refs/${refType === "tag" ? "tags" : "heads"}/${ref}`,
+    ref_protected: String(o.protectedRef ?? (ref === "main" || ref === "master")),
+    pipeline_source: o.pipelineSource ?? "push",
+    runner_environment: "gitlab-hosted",
+  };
+}
+
+/** The claims of a projected Kubernetes service account token. */
+function kubernetesClaims(o: KubernetesTokenOptions): Record<string, unknown> {
+  return {
+    sub: `system:serviceaccount:${o.namespace}:${o.serviceAccount}`,
+    "kubernetes.io": {
+      namespace: o.namespace,
+      pod: { name: o.pod ?? `${o.serviceAccount}-0`, uid: "00000000-0000-4000-8000-000000000001" },
+      serviceaccount: { name: o.serviceAccount, uid: "00000000-0000-4000-8000-000000000002" },
+    },
+  };
+}
+
+/**
+ * AssumeRoleWithOIDC as Alibaba Cloud's credential clients send it: anonymous (no signature),
+ * a form-encoded POST (docs/alibaba-api.md §6.5).
+ */
+async function assumeRoleWithOidc(url: string, r: CanAssumeRequest): Promise<AssumeRoleVerdict> {
+  const params = new URLSearchParams({
+    Action: "AssumeRoleWithOIDC",
+    Version: "2015-04-01",
+    Format: "JSON",
+    OIDCProviderArn: r.oidcProviderArn,
+    RoleArn: r.roleArn,
+    OIDCToken: r.token,
+    RoleSessionName: r.roleSessionName ?? "trust-test",
+    ...(r.durationSeconds === undefined ? {} : { DurationSeconds: String(r.durationSeconds) }),
+  });
+  const res = await fetch(`${url}/`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: params.toString(),
+  });
+  const body = (await res.json()) as {
+    Code?: string;
+    Message?: string;
+    AssumedRoleUser?: { Arn: string };
+    Credentials?: { AccessKeyId: string; Expiration: string };
+    OIDCTokenInfo?: { Subject: string };
+  };
+  if (res.ok && body.AssumedRoleUser && body.Credentials && body.OIDCTokenInfo) {
+    return {
+      allowed: true,
+      assumedRoleArn: body.AssumedRoleUser.Arn,
+      accessKeyId: body.Credentials.AccessKeyId,
+      expiration: body.Credentials.Expiration,
+      subject: body.OIDCTokenInfo.Subject,
+    };
+  }
+  return { allowed: false, code: String(body.Code), message: String(body.Message), status: res.status };
+}
+
+/** `pulumi up` of a program against the emulator, with a throw-away local backend. */
+async function up(o: UpOptions, endpointEnv: Record<string, string>): Promise<UpResult> {
+  const { LocalWorkspace, PulumiCommand } = await import("@pulumi/pulumi/automation");
+  const stackName = o.stackName ?? "trust-test";
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "alicloud-federation-trust-"));
+  const envVars: Record<string, string> = {
+    ...(Object.fromEntries(Object.entries(process.env).filter((e) => e[1] !== undefined)) as Record<
+      string,
+      string
+    >),
+    ...endpointEnv,
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "trust-test",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_SKIP_CONFIRMATIONS: "true",
+  };
+  // The emulator's keys replace whatever account the shell is logged in to.
+  delete envVars.ALIBABA_CLOUD_SECURITY_TOKEN;
+  if (o.pulumiBinDir) envVars.PATH = `${o.pulumiBinDir}${path.delimiter}${envVars.PATH ?? ""}`;
+  const pulumiCommand = o.pulumiBinDir
+    ? await PulumiCommand.get({ root: path.dirname(o.pulumiBinDir), skipVersionCheck: true })
+    : undefined;
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName, workDir: o.workDir },
+    { envVars, ...(pulumiCommand ? { pulumiCommand } : {}) },
+  );
+  const cleanUp = async () => {
+    await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    // The Automation API leaves the stack's config file beside the program.
+    fs.rmSync(path.join(o.workDir, `Pulumi.${stackName}.yaml`), { force: true });
+  };
+  try {
+    for (const [key, value] of Object.entries(o.config ?? {})) {
+      await stack.setConfig(key, { value: typeof value === "string" ? value : JSON.stringify(value) });
+    }
+    const result = await stack.up({ onOutput: o.onOutput ?? (() => undefined) });
+    const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value]));
+    let destroyed = false;
+    return {
+      outputs,
+      async destroy() {
+        if (destroyed) return;
+        destroyed = true;
+        try {
+          await stack.destroy({ onOutput: o.onOutput ?? (() => undefined) });
+        } finally {
+          await cleanUp();
+        }
+      },
+    };
+  } catch (e) {
+    await cleanUp();
+    throw e;
+  }
+}
