@@ -1,8 +1,10 @@
 /**
- * examples/scim-directory under the real engine: the SCIM app and one user per
- * CSV line come up with one token; a second up changes nothing; a user edited
- * in the console is detected and repaired; removing a line deletes exactly
- * that user; the client secret never appears in plain text in state.
+ * examples/scim-directory under the real engine: the SCIM app and the whole
+ * directory as one ScimDirectory come up with one token; a second up changes
+ * nothing; a person edited in the console is caught by the drift gate and
+ * repaired; removing a line deletes exactly that person; an empty or
+ * truncated file is refused at preview, before any call; the client secret
+ * never appears in plain text in state.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -24,47 +26,63 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   fs.rmSync(path.dirname(csv), { recursive: true, force: true });
-});
+}, 180_000);
 
-type ScimUser = { id: string; userName: string; displayName: string; externalId?: string };
-async function scimUsers(): Promise<ScimUser[]> {
+type ScimUser = { id: string; userName: string; displayName: string };
+async function ramUsers(): Promise<ScimUser[]> {
   const state = (await h.emulator.state()) as {
     services: { ram: { users: Array<Record<string, unknown>> } };
   };
   return state.services.ram.users.map((u) => ({
-    id: String(u.userId ?? u.UserId ?? u.id),
-    userName: String(u.userName ?? u.UserName),
-    displayName: String(u.displayName ?? u.DisplayName),
-    externalId: (u.externalId ?? u.ExternalId) as string | undefined,
+    id: String(u.userId),
+    userName: String(u.userName),
+    displayName: String(u.displayName),
   }));
 }
-const calls = async (action?: string) =>
-  (await h.emulator.requests()).filter(
-    (r) => r.status < 400 && (action === undefined || r.action === action),
-  );
+/** Successful calls by action, SCIM and token only. */
+async function calls(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const r of await h.emulator.requests())
+    if ((r.service === "scim" || r.action === "Token") && r.status < 400)
+      out[r.action] = (out[r.action] ?? 0) + 1;
+  return out;
+}
+const without = (name: string) =>
+  people
+    .split("\n")
+    .filter((l) => !l.startsWith(name))
+    .join("\n");
 
-it("ups the app and one user per line, with one token request", async () => {
+it("ups the app and the whole directory as one resource, with one token", async () => {
   await h.emulator.clearRequests();
   const res = await h.stack.up();
-  expect(res.summary.resourceChanges).toEqual({ create: 6 }); // stack, app, 4 users
-  expect((await scimUsers()).map((u) => u.userName).sort()).toEqual([
+  expect(res.summary.resourceChanges).toEqual({ create: 3 }); // stack, app, directory
+  expect((await ramUsers()).map((u) => u.userName).sort()).toEqual([
     "alice.chen",
     "bob.kumar",
     "carol.ng",
     "dmitri.ivanov",
   ]);
-  expect(await calls("Token")).toHaveLength(1);
+  expect(await calls()).toEqual({ Token: 1, ListUsers: 1, CreateUser: 4 });
   const state = h.stateFile();
   expect(state).not.toMatch(/"clientSecret":\s*"[A-Za-z0-9]/);
   expect(res.outputs.scimClientSecret?.secret).toBe(true);
-});
+  expect(Object.keys(res.outputs.userIds?.value ?? {}).sort()).toEqual([
+    "emp-1001",
+    "emp-1002",
+    "emp-1003",
+    "emp-1004",
+  ]);
+}, 180_000);
 
-it("shows no diff on a second up", async () => {
+it("shows no diff on a second up, and the refresh reads the directory in one page", async () => {
+  await h.emulator.clearRequests();
   const res = await h.stack.up({ refresh: true });
-  expect(res.summary.resourceChanges).toEqual({ same: 6 });
-});
+  expect(res.summary.resourceChanges).toEqual({ same: 3 });
+  expect((await calls()).ListUsers).toBe(1); // the refresh: 4 people, one page
+}, 180_000);
 
-it("detects a user edited in the console and repairs it", async () => {
+it("catches a person edited in the console at the drift gate, naming them, and repairs them", async () => {
   await h.emulator.console("ram", "UpdateUser", {
     UserName: "bob.kumar",
     NewDisplayName: "Robert (edited by hand)",
@@ -77,36 +95,77 @@ it("detects a user edited in the console and repairs it", async () => {
       () => "failed",
     );
   expect(gate).toBe("failed");
-  expect(sink.lines.join("")).toContain("Robert (edited by hand)");
+  // The engine's own diff marks exactly the person who drifted (the others are listed unmarked).
+  const marked = sink.lines
+    .join("")
+    .split("\n")
+    .filter((l) => /^\s*[~+-] emp-/.test(l));
+  expect(marked).toEqual([
+    expect.stringMatching(
+      /~ emp-1002: "bob.kumar \(Bob Kumar\)" => "bob.kumar \(Robert \(edited by hand\)\)"/,
+    ),
+    expect.stringMatching(
+      /~ emp-1002: "bob.kumar \(Robert \(edited by hand\)\)" => "bob.kumar \(Bob Kumar\)"/,
+    ),
+  ]);
+  await h.emulator.clearRequests();
   const res = await h.stack.up({ refresh: true });
   expect(res.summary.resourceChanges).toMatchObject({ update: 1 });
-  expect((await scimUsers()).find((u) => u.userName === "bob.kumar")?.displayName).toBe("Bob Kumar");
-});
+  expect((await calls()).ReplaceUser).toBe(1);
+  expect((await ramUsers()).find((u) => u.userName === "bob.kumar")?.displayName).toBe("Bob Kumar");
+}, 180_000);
 
-it("deletes exactly the user whose line was removed", async () => {
-  fs.writeFileSync(
-    csv,
-    people
-      .split("\n")
-      .filter((l) => !l.startsWith("carol.ng"))
-      .join("\n"),
-  );
+it("deletes exactly the person whose line was removed, and the preview names them", async () => {
+  fs.writeFileSync(csv, without("carol.ng"));
+  const sink = outputSink();
+  await h.stack.preview({ diff: true, onOutput: sink.onOutput });
+  const marked = sink.lines
+    .join("")
+    .split("\n")
+    .filter((l) => /^\s*[~+-] emp-/.test(l));
+  expect(marked).toEqual([expect.stringMatching(/- emp-1003: "carol.ng \(Carol Ng\)"/)]);
   await h.emulator.clearRequests();
   const res = await h.stack.up();
-  expect(res.summary.resourceChanges).toMatchObject({ delete: 1, same: 5 });
-  expect((await scimUsers()).map((u) => u.userName).sort()).toEqual([
+  expect(res.summary.resourceChanges).toMatchObject({ update: 1, same: 2 });
+  expect((await ramUsers()).map((u) => u.userName).sort()).toEqual([
     "alice.chen",
     "bob.kumar",
     "dmitri.ivanov",
   ]);
-  const scimWrites = (await h.emulator.requests({ service: "scim" }))
-    .filter((r) => r.status < 400)
-    .map((r) => r.action)
-    .filter((a) => a !== "GetUser" && a !== "ListUsers");
-  expect(scimWrites).toEqual(["DeleteUser"]);
-});
+  expect(await calls()).toEqual({ Token: 1, DeleteUser: 1 });
+}, 180_000);
 
-it("destroy removes the users and the app", async () => {
+it("refuses an empty or truncated file at preview, before any call", async () => {
+  await h.emulator.clearRequests();
+  const refused = async () => {
+    const sink = outputSink();
+    const err = await h.stack.preview({ onOutput: sink.onOutput }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err).toBeDefined();
+    return `${err?.message}\n${sink.lines.join("")}`;
+  };
+  fs.writeFileSync(csv, "userName,displayName,externalId\n");
+  expect(await refused()).toMatch(/the directory is empty: it would delete all 3 people.*allowEmpty: true/s);
+  // Cut after the first person; the guard's threshold lowered to 1 through config.
+  fs.writeFileSync(csv, people.split("\n").slice(0, 2).join("\n"));
+  await h.stack.setConfig("maxDeletions", { value: "1" });
+  expect(await refused()).toMatch(
+    /would delete 2 people, more than maxDeletions \(1\).*confirmDeletions: 2/s,
+  );
+  // A line cut short and names that differ only in case, all reported with their lines.
+  fs.writeFileSync(csv, `${people}ALICE.CHEN,Alice again,emp-2001\ndmitri2,Dmi`);
+  const text = await refused();
+  expect(text).toContain("line 7: has 2 fields, the header has 3");
+  expect(text).toContain("line 6: userName 'ALICE.CHEN' is already used on line 2");
+  await h.stack.removeConfig("maxDeletions");
+  expect(await calls()).toEqual({});
+  expect(await ramUsers()).toHaveLength(3);
+}, 180_000);
+
+it("destroy removes the people and the app", async () => {
+  fs.writeFileSync(csv, without("carol.ng"));
   await h.stack.destroy();
-  expect(await scimUsers()).toEqual([]);
-});
+  expect(await ramUsers()).toEqual([]);
+}, 180_000);
