@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
+import { warn } from "../diagnostics";
 import { AlicloudApiError } from "../errors";
 import { EIAM } from "../limits";
 import { containsUnknown } from "../normalize";
@@ -28,7 +29,10 @@ export interface IdaasClientSecretArgs {
   applicationId: pulumi.Input<string>;
   /**
    * When the secret stops working, as an ISO 8601 time (`2027-06-30T00:00:00Z`): at least one day
-   * and at most three years after it is created. Omitted: it never expires. A change replaces it.
+   * and at most three years ahead when it is set or changed (a secret that exists is not
+   * re-judged against the clock, so previews keep working as it ages; within
+   * `EXPIRY_WARNING_MS` of it, or past it, preview shows a warning). Omitted: it never expires.
+   * A change replaces it.
    * @see https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationclientsecret
    */
   expiresAt?: pulumi.Input<string>;
@@ -68,13 +72,30 @@ export function expirationMs(iso: string, now: number): number | string {
   return ms;
 }
 
-const rules = {
+/** How long before `expiresAt` preview starts warning: 7 days, time to rotate in a normal release. */
+export const EXPIRY_WARNING_MS = 7 * 86_400_000;
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The format half of `expirationMs`: what does not depend on the clock. */
+function expirationFormatProblem(iso: string): string | undefined {
+  if (!ISO_WITH_ZONE.test(iso))
+    return `'${iso}' is not an ISO 8601 time with a zone, e.g. 2027-06-30T00:00:00Z`;
+  if (Number.isNaN(Date.parse(iso))) return `'${iso}' is not a valid time`;
+  return undefined;
+}
+
+const REPLACING = ["instanceId", "applicationId", "expiresAt", "version"] as const;
+const DEFAULTS: Record<string, unknown> = { expiresAt: "", version: 1 };
+
+/** The rules; `expiresAt`'s bounds relative to now only when `relative` (the value is new or changed). */
+const rulesFor = (relative: boolean) => ({
   instanceId: instanceIdRule,
   applicationId: idRule("app_"),
   expiresAt: {
     schema: z.string({ error: "must be an ISO 8601 time" }).superRefine((v, ctx) => {
       if (v === "") return;
-      const r = expirationMs(v, Date.now());
+      const r = relative ? expirationMs(v, Date.now()) : expirationFormatProblem(v);
       if (typeof r === "string") ctx.addIssue({ code: "custom", message: r });
     }),
   },
@@ -83,21 +104,54 @@ const rules = {
       message: "must be a whole number, at least 1",
     }),
   },
-};
+});
 
-export function checkIdaasClientSecretInputs(news: Record<string, unknown>): {
+/**
+ * Validates and normalizes inputs. `olds`: the inputs the secret has now, when it exists. The
+ * clock-relative bounds of `expiresAt` (1 day to 3 years ahead) are judged only when a secret will
+ * be created with it (none exists, or a field that replaces it changed); otherwise only its format.
+ */
+export function checkIdaasClientSecretInputs(
+  news: Record<string, unknown>,
+  olds?: Record<string, unknown>,
+): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  // A new secret is created when none exists or a replacing field changes: then expiresAt is
+  // being set, and must be 1 day to 3 years ahead.
+  const kept =
+    olds !== undefined && REPLACING.every((k) => (olds[k] ?? DEFAULTS[k]) === (news[k] ?? DEFAULTS[k]));
+  const { values, failures } = validateFields(news, rulesFor(!kept));
   const inputs: Record<string, unknown> = { ...news, ...values };
   inputs.expiresAt ??= "";
   inputs.version ??= 1;
   return { inputs, failures };
 }
 
+// Format only: create judges the clock-relative bounds itself, and an update (re-enabling) must
+// work on a secret close to its expiry.
 const requireInputs = (raw: Record<string, unknown>) =>
-  requireChecked<IdaasClientSecretInputs>("IdaasClientSecret", checkIdaasClientSecretInputs, raw);
+  requireChecked<IdaasClientSecretInputs>(
+    "IdaasClientSecret",
+    (n) => checkIdaasClientSecretInputs(n, n),
+    raw,
+  );
+
+/** The warning preview shows for a secret that expires within `EXPIRY_WARNING_MS`, or has expired. */
+export function expiryWarning(inputs: Record<string, unknown>, now: number): string | undefined {
+  const at = inputs.expiresAt;
+  if (typeof at !== "string" || at === "" || expirationFormatProblem(at) !== undefined) return undefined;
+  const left = Date.parse(at) - now;
+  if (left > EXPIRY_WARNING_MS) return undefined;
+  const what = `IdaasClientSecret of application ${String(inputs.applicationId)}`;
+  const rotate =
+    "set a later expiresAt and bump version to rotate it (the new secret is created before the old one is deleted)";
+  if (left <= 0) return `${what} expired at ${at}: clients using it fail to get tokens; ${rotate}`;
+  const hours = Math.floor(left / 3_600_000);
+  const when = hours >= 48 ? `${Math.floor(hours / 24)} days` : `${hours} hours`;
+  return `${what} expires at ${at}, in ${when}; ${rotate}`;
+}
 
 function readOlds(olds: object): IdaasClientSecretOutputs {
   const o = olds as Partial<IdaasClientSecretOutputs>;
@@ -113,18 +167,23 @@ function readOlds(olds: object): IdaasClientSecretOutputs {
   };
 }
 
-const REPLACING = ["instanceId", "applicationId", "expiresAt", "version"] as const;
-
 export const IdaasClientSecretProvider = {
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     applyConfig(req.config);
   },
 
   async check(
-    _olds: Record<string, unknown>,
+    olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.CheckResult> {
-    return checkIdaasClientSecretInputs(news);
+    // The engine passes empty olds (the previous inputs) for a resource it has not created yet.
+    const exists = olds.instanceId !== undefined;
+    const result = checkIdaasClientSecretInputs(news, exists ? olds : undefined);
+    if (exists && result.failures.length === 0) {
+      const warning = expiryWarning(result.inputs, Date.now());
+      if (warning) await warn(warning);
+    }
+    return result;
   },
 
   async diff(

@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
+import { setWarningSink } from "../../provider/diagnostics";
 import {
   IdaasClientConfigProvider as Cfg,
   checkIdaasClientConfigInputs,
@@ -247,6 +248,61 @@ describe("IdaasClientSecret", () => {
     expect(errs(at(3 * 365 * day - 60_000))).toEqual([]);
     expect(errs(at(3 * 365 * day + day))[0]).toContain("at most 3 years");
     expect(errs("next tuesday")[0]).toContain("ISO 8601");
+  });
+
+  it("expiresAt is judged against the clock when set, not at every preview; near expiry preview warns", async () => {
+    const hour = 3_600_000;
+    const soon = new Date(Date.now() + 5 * hour).toISOString();
+    const olds = { instanceId, applicationId: "app_x", expiresAt: soon, version: 1 };
+    // Set now, 5 hours ahead: refused (a secret must live at least a day).
+    expect((await Sec.check({}, { ...olds })).failures.map((f) => f.reason)).toEqual([
+      "is less than 1 day from now: a secret must live at least 1 day",
+    ]);
+    // The same value on a secret that exists (it was set long ago): no failure, one warning.
+    const warnings: string[] = [];
+    setWarningSink((m) => warnings.push(m));
+    try {
+      expect((await Sec.check(olds, { ...olds })).failures).toEqual([]);
+      expect(warnings).toEqual([
+        `IdaasClientSecret of application app_x expires at ${soon}, in 4 hours; set a later expiresAt and bump version to rotate it (the new secret is created before the old one is deleted)`,
+      ]);
+      // Already expired: still no failure, a warning saying so.
+      const past = new Date(Date.now() - hour).toISOString();
+      expect((await Sec.check({ ...olds, expiresAt: past }, { ...olds, expiresAt: past })).failures).toEqual(
+        [],
+      );
+      expect(warnings[1]).toContain(`expired at ${past}`);
+      // Far from expiry: silent.
+      const later = new Date(Date.now() + 30 * 24 * hour).toISOString();
+      await Sec.check({ ...olds, expiresAt: later }, { ...olds, expiresAt: later });
+      expect(warnings).toHaveLength(2);
+      // Rotating (version bumped) creates a secret with that expiresAt: judged again.
+      expect((await Sec.check(olds, { ...olds, version: 2 })).failures[0]?.reason).toContain(
+        "at least 1 day",
+      );
+      // The format is judged always.
+      expect(
+        (await Sec.check({ ...olds, expiresAt: "soon" }, { ...olds, expiresAt: "soon" })).failures[0]?.reason,
+      ).toContain("ISO 8601");
+    } finally {
+      setWarningSink(undefined);
+    }
+  });
+
+  it("re-enabling a secret that expires within a day works (update does not judge the clock)", async () => {
+    const app = await newApp("near");
+    const inputs = {
+      instanceId,
+      applicationId: app.applicationId,
+      expiresAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      version: 1,
+    };
+    const s = (await Sec.create(inputs)).outs;
+    const near = { ...s, expiresAt: new Date(Date.now() + 3_600_000).toISOString() };
+    // State says it expires in an hour (time passed); update must not refuse its own inputs.
+    await expect(
+      Sec.update(s.secretId, { ...near, enabled: false }, { ...near } as never),
+    ).resolves.toBeDefined();
   });
 });
 
