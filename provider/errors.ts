@@ -99,6 +99,11 @@ export function maskSecrets(text: string, knownSecrets: readonly string[] = regi
 // masked wherever they appear verbatim, whatever the surrounding text.
 const registeredSecrets: string[] = [];
 
+/** Whether `value` is a secret this process holds (a credential, a client secret it created or read). */
+export function isKnownSecret(value: string): boolean {
+  return registeredSecrets.includes(value);
+}
+
 /** Registers a secret value so that `maskSecrets` removes it from any text. */
 export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4 && !registeredSecrets.includes(value)) registeredSecrets.push(value);

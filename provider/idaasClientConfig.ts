@@ -10,7 +10,8 @@
  * by environment variable, never included.
  */
 import { X509Certificate } from "node:crypto";
-import { IDAAS_CLIENT_CONFIG as C } from "./limits";
+import { isKnownSecret } from "./errors";
+import { IDAAS_CLIENT_CONFIG as C, EIAM } from "./limits";
 import { containsUnknown } from "./normalize";
 import type { CheckFailure } from "./validation";
 
@@ -123,7 +124,8 @@ const OPTIONAL_BY_METHOD: Partial<Record<IdaasAuthnMethod, Array<keyof IdaasClie
   OIDC: ["oidcTokenFilePath", "oidcTokenFilePathEnvVarName"],
 };
 
-const ENV_VAR_FIELDS = [
+/** The fields that hold the NAME of an environment variable, never its value. */
+export const ENV_VAR_FIELDS = [
   "clientSecretEnvVarName",
   "privateKeyEnvVarName",
   "oidcTokenFilePathEnvVarName",
@@ -152,8 +154,28 @@ function checkUrl(field: string, value: string, failures: CheckFailure[]): void 
     });
 }
 
-/** Every problem with `spec`, each naming the field and, where the SDK has one, its error code. */
-export function validateIdaasClientConfig(spec: Partial<IdaasClientConfigSpec>): CheckFailure[] {
+/**
+ * Why `value`, given where an environment-variable name belongs, is a secret rather than a name:
+ * it was a Pulumi secret in the program, it is a secret this provider holds (a client secret it
+ * created, a credential), or it has the format of an EIAM client secret. Undefined when it is not.
+ */
+export function secretInNameField(value: string, wasPulumiSecret: boolean): string | undefined {
+  if (wasPulumiSecret)
+    return "is a Pulumi secret (for example an IdaasClientSecret's clientSecret), so it is a value, not a name";
+  if (isKnownSecret(value)) return "is a secret this stack holds, not a name";
+  if (EIAM.clientSecretFormat.test(value))
+    return "has the format of an IDaaS client secret ('CS' then letters and digits), not of a name";
+  return undefined;
+}
+
+/**
+ * Every problem with `spec`, each naming the field and, where the SDK has one, its error code.
+ * `secretFields`: the fields whose value was a Pulumi secret in the program.
+ */
+export function validateIdaasClientConfig(
+  spec: Partial<IdaasClientConfigSpec>,
+  secretFields: readonly string[] = [],
+): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const need = (field: keyof IdaasClientConfigSpec, code: string, why = "") => {
     if (!present(spec[field]))
@@ -232,7 +254,14 @@ export function validateIdaasClientConfig(spec: Partial<IdaasClientConfigSpec>):
   }
   for (const field of ENV_VAR_FIELDS) {
     const v = spec[field];
-    if (typeof v === "string" && v !== "" && !containsUnknown(v) && !C.envVarName.test(v))
+    if (typeof v !== "string" || v === "" || containsUnknown(v)) continue;
+    const secret = secretInNameField(v, secretFields.includes(field));
+    if (secret)
+      failures.push({
+        property: field,
+        reason: `${secret}: give the NAME of the environment variable that will hold it (e.g. IDAAS_CLIENT_SECRET); the config never holds a secret`,
+      });
+    else if (!C.envVarName.test(v))
       failures.push({
         property: field,
         reason:

@@ -415,6 +415,13 @@ export const EIAM = {
    * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationclientsecret
    */
   maxClientSecretsPerApplication: 2,
+  /**
+   * What an EIAM client secret looks like: `CS` then letters and digits (the documented example is
+   * `CSEHDcHcrUKHw1CuxkJEHPveWRXBGqVqRsxxxx`, 38 characters). Used to refuse a secret given where
+   * an environment-variable name belongs. Guess: the exact length is not published, so 30 or more.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationclientsecret
+   */
+  clientSecretFormat: /^CS[A-Za-z0-9]{30,}$/,
   clientSecretExpiration: { minAheadMs: 86_400_000, maxAheadMs: 3 * 365 * 86_400_000 },
   /**
    * Guess: client public keys (private_key_jwt) per application; no source states a number.

@@ -81,7 +81,8 @@ export interface IdaasClientConfigArgs {
   tokenEndpoint?: pulumi.Input<string>;
   /**
    * Also write the file here (relative to the program's directory), e.g.
-   * `.cloud_idaas/client-config.json`. Rewritten when it drifts; removed on delete.
+   * `.cloud_idaas/client-config.json`. Rewritten when it drifts; removed on delete. Omitted: no
+   * file is written (use the `json` output).
    */
   path?: pulumi.Input<string>;
 }
@@ -124,18 +125,32 @@ export function checkIdaasClientConfigInputs(news: Record<string, unknown>): {
   const spec = specOf(news);
   // Derived at apply when omitted; stand-ins here so the other rules run now.
   const derived = idaasEndpoints("instance.invalid");
-  const failures = validateIdaasClientConfig({
-    ...spec,
-    issuer: spec.issuer ?? derived.issuer,
-    tokenEndpoint: spec.tokenEndpoint ?? (spec.issuer ? `${spec.issuer}/token` : derived.tokenEndpoint),
-  }).map((f) => (f.property === "idaasInstanceId" ? { ...f, property: "instanceId" } : f));
+  const secretFields = Array.isArray(news.secretInputs) ? (news.secretInputs as string[]) : [];
+  const failures = validateIdaasClientConfig(
+    {
+      ...spec,
+      issuer: spec.issuer ?? derived.issuer,
+      tokenEndpoint: spec.tokenEndpoint ?? (spec.issuer ? `${spec.issuer}/token` : derived.tokenEndpoint),
+    },
+    secretFields,
+  ).map((f) => (f.property === "idaasInstanceId" ? { ...f, property: "instanceId" } : f));
+  // Omitted (undefined, or "" as older state has it) means no file; anything else must be a path.
   if (
     news.path !== undefined &&
+    news.path !== null &&
+    news.path !== "" &&
     !containsUnknown(news.path) &&
-    (typeof news.path !== "string" || news.path === "")
+    typeof news.path !== "string"
   )
-    failures.push({ property: "path", reason: "must be a non-empty file path" });
-  return { inputs: { ...news, path: news.path ?? "" }, failures };
+    failures.push({ property: "path", reason: "must be a file path (a string), or omitted for no file" });
+  // The engine prints a failing property's value beside the reason, secret or not: for an input
+  // that was a Pulumi secret, name the field in the reason instead.
+  const shown = failures.map((f) =>
+    secretFields.includes(f.property.split(/[.[]/)[0] ?? "")
+      ? { property: "", reason: `${f.property}: ${f.reason}` }
+      : f,
+  );
+  return { inputs: { ...news }, failures: shown };
 }
 
 function readOlds(olds: object): IdaasClientConfigOutputs {
@@ -257,10 +272,22 @@ export class IdaasClientConfig extends pulumi.dynamic.Resource {
   declare readonly path: pulumi.Output<string>;
 
   constructor(name: string, args: IdaasClientConfigArgs, opts?: pulumi.CustomResourceOptions) {
+    // The provider process never sees which inputs were secrets (the host strips them), so the
+    // program tells it: `secretInputs` names them, and check() refuses one where a name belongs.
+    const secretInputs = pulumi.output(
+      Promise.all(
+        Object.entries(args).map(async ([k, v]) =>
+          pulumi.Output.isInstance(v) && (await pulumi.isSecret(v)) ? k : undefined,
+        ),
+      ).then((list) => list.filter((k): k is string => k !== undefined)),
+    );
+    // The engine marks an output secret when the input of the same name was: `spec`, `config` and
+    // `json` are derived from every argument, so they are secret whenever any argument is.
+    const marker = pulumi.output(args).apply(() => "");
     super(
       providerShim("IdaasClientConfigProvider"),
       name,
-      { ...args, spec: undefined, config: undefined, json: undefined },
+      { ...args, secretInputs, spec: marker, config: marker, json: marker },
       opts,
       "alicloud-federation",
       "IdaasClientConfig",

@@ -197,4 +197,70 @@ describe("IdaasClientConfig at preview", () => {
     // Nothing was called: the failure is the check's.
     expect(await p.emulator.requests()).toEqual([]);
   });
+
+  it("the README example (no path) is created with no file; outputs derived from a secret argument are secret", async () => {
+    await p.stack.setConfig("args", {
+      value: JSON.stringify({
+        instanceId: p.emulator.eiamInstanceId,
+        clientId: "app_confidentialclientid",
+        scope: "api://orders|orders:read",
+        authnMethod: "OIDC",
+        clientDeployEnvironment: "KUBERNETES",
+        applicationFederatedCredentialName: "orders-worker-sa",
+      }),
+    });
+    await p.stack.setConfig("secretFields", { value: JSON.stringify(["clientId"]) });
+    const res = await p.stack.up();
+    expect(
+      fs
+        .readdirSync(PROGRAM)
+        .filter((f) => f.endsWith(".json") && f !== "package.json" && f !== "tsconfig.json"),
+    ).toEqual([]);
+    expect(res.summary.resourceChanges).toEqual({ create: 2 });
+    expect(res.outputs.json?.secret).toBe(true);
+    expect(String(res.outputs.json?.value)).toContain('"clientId": "app_confidentialclientid"');
+    // Encrypted in state: the secret input, and every output derived from it.
+    const state = JSON.parse(p.stateFile()) as {
+      checkpoint: {
+        latest: {
+          resources: Array<{
+            type: string;
+            inputs: Record<string, unknown>;
+            outputs: Record<string, unknown>;
+          }>;
+        };
+      };
+    };
+    const r = state.checkpoint.latest.resources.find((x) => x.type.endsWith(":IdaasClientConfig"));
+    const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+    for (const v of [r?.inputs.clientId, r?.outputs.json, r?.outputs.config, r?.outputs.spec])
+      expect(v).toMatchObject({
+        [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270",
+        ciphertext: expect.any(String),
+      });
+    expect(JSON.stringify(r?.outputs)).not.toContain("app_confidentialclientid");
+    await p.stack.destroy();
+  });
+
+  it("a Pulumi secret given where an environment-variable name belongs fails at preview, by what it is", async () => {
+    await p.stack.setConfig("args", {
+      value: JSON.stringify({
+        instanceId: p.emulator.eiamInstanceId,
+        clientId: "app_x",
+        scope: "api://orders|orders:read",
+        authnMethod: "CLIENT_SECRET_POST",
+        // Shaped like a name: only its being a secret gives it away.
+        clientSecretEnvVarName: "LOOKS_LIKE_A_NAME",
+      }),
+    });
+    await p.stack.setConfig("secretFields", { value: JSON.stringify(["clientSecretEnvVarName"]) });
+    const sink = outputSink();
+    const err = await p.stack.preview({ onOutput: sink.onOutput }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    const text = `${err?.message}\n${sink.lines.join("")}`;
+    expect(text).toContain("clientSecretEnvVarName: is a Pulumi secret");
+    expect(text).not.toContain("LOOKS_LIKE_A_NAME");
+  });
 });

@@ -623,7 +623,7 @@ describe("client secrets", () => {
       ClientSecret: expect.any(String),
       SecretId: expect.stringMatching(ID("scrt")),
     });
-    expect(created.ClientSecret).toMatch(/^[A-Za-z0-9_-]{48,}$/);
+    expect(created.ClientSecret).toMatch(/^CS[A-Za-z0-9]{36}$/);
     const list = await rpc("ListApplicationClientSecrets", { ApplicationId: app });
     expect(list.TotalCount).toBe(1);
     expect(list.ApplicationClientSecrets).toEqual([

@@ -252,10 +252,10 @@ describe("IdaasClientSecret", () => {
 
   it("expiresAt is judged against the clock when set, not at every preview; near expiry preview warns", async () => {
     const hour = 3_600_000;
-    const soon = new Date(Date.now() + 5 * hour).toISOString();
+    const soon = new Date(Date.now() + 4.5 * hour).toISOString();
     const olds = { instanceId, applicationId: "app_x", expiresAt: soon, version: 1 };
     // Set now, 5 hours ahead: refused (a secret must live at least a day).
-    expect((await Sec.check({}, { ...olds })).failures.map((f) => f.reason)).toEqual([
+    expect((await Sec.check({}, { ...olds })).failures?.map((f) => f.reason)).toEqual([
       "is less than 1 day from now: a secret must live at least 1 day",
     ]);
     // The same value on a secret that exists (it was set long ago): no failure, one warning.
@@ -277,12 +277,13 @@ describe("IdaasClientSecret", () => {
       await Sec.check({ ...olds, expiresAt: later }, { ...olds, expiresAt: later });
       expect(warnings).toHaveLength(2);
       // Rotating (version bumped) creates a secret with that expiresAt: judged again.
-      expect((await Sec.check(olds, { ...olds, version: 2 })).failures[0]?.reason).toContain(
+      expect((await Sec.check(olds, { ...olds, version: 2 })).failures?.[0]?.reason).toContain(
         "at least 1 day",
       );
       // The format is judged always.
       expect(
-        (await Sec.check({ ...olds, expiresAt: "soon" }, { ...olds, expiresAt: "soon" })).failures[0]?.reason,
+        (await Sec.check({ ...olds, expiresAt: "soon" }, { ...olds, expiresAt: "soon" })).failures?.[0]
+          ?.reason,
       ).toContain("ISO 8601");
     } finally {
       setWarningSink(undefined);
@@ -456,5 +457,66 @@ describe("IdaasClientConfig", () => {
     expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual(outs.config);
     await Cfg.delete("id", outs);
     expect(fs.existsSync(file)).toBe(false);
+  });
+  it("without path (the README example) it is created, writes no file, and check passes its own inputs", async () => {
+    const before = fs.readdirSync(process.cwd());
+    const { inputs, failures } = await Cfg.check(
+      {},
+      {
+        instanceId,
+        clientId: "app_client",
+        scope: "api://orders|orders:read",
+        authnMethod: "OIDC",
+        clientDeployEnvironment: "KUBERNETES",
+        applicationFederatedCredentialName: "orders-worker-sa",
+      },
+    );
+    expect(failures).toEqual([]);
+    const { outs } = await Cfg.create(inputs as Record<string, unknown>);
+    expect(outs.path).toBe("");
+    expect(outs.json).toContain('"authnMethod": "OIDC"');
+    expect(fs.readdirSync(process.cwd())).toEqual(before);
+    // State written by older versions has path "": still no file, no diff.
+    expect((await Cfg.diff("id", outs, { ...(inputs as object), path: "" })).changes).toBe(false);
+    await Cfg.delete("id", outs);
+  });
+
+  it("a secret where a name belongs is refused by what it is, not by its shape", async () => {
+    const app = await newApp("cfgsecret");
+    const secret = (
+      await Sec.create({ instanceId, applicationId: app.applicationId, expiresAt: "", version: 1 })
+    ).outs;
+    const base = {
+      instanceId,
+      clientId: app.clientId,
+      scope: "api://orders|orders:read",
+      authnMethod: "CLIENT_SECRET_POST",
+    };
+    const reasons = async (extra: Record<string, unknown>) =>
+      ((await Cfg.check({}, { ...base, ...extra })).failures ?? []).map((f) =>
+        f.property === "" ? f.reason : `${f.property}: ${f.reason}`,
+      );
+    // The emulator's secrets have the documented form (CS + letters and digits).
+    expect(secret.clientSecret).toMatch(/^CS[A-Za-z0-9]{36}$/);
+    // The very secret this provider created: refused as what it is.
+    expect(await reasons({ clientSecretEnvVarName: secret.clientSecret })).toEqual([
+      "clientSecretEnvVarName: is a secret this stack holds, not a name: give the NAME of the environment variable that will hold it (e.g. IDAAS_CLIENT_SECRET); the config never holds a secret",
+    ]);
+    // One this process never saw, of the same format: refused by its format.
+    expect(await reasons({ clientSecretEnvVarName: "CSEHDcHcrUKHw1CuxkJEHPveWRXBGqVqRs4x7Q" })).toEqual([
+      "clientSecretEnvVarName: has the format of an IDaaS client secret ('CS' then letters and digits), not of a name: give the NAME of the environment variable that will hold it (e.g. IDAAS_CLIENT_SECRET); the config never holds a secret",
+    ]);
+    // A Pulumi secret in the program (the resource class names it in secretInputs).
+    expect(
+      await reasons({
+        clientSecretEnvVarName: "LOOKS_LIKE_A_NAME",
+        secretInputs: ["clientSecretEnvVarName"],
+      }),
+    ).toEqual([
+      "clientSecretEnvVarName: is a Pulumi secret (for example an IdaasClientSecret's clientSecret), so it is a value, not a name: give the NAME of the environment variable that will hold it (e.g. IDAAS_CLIENT_SECRET); the config never holds a secret",
+    ]);
+    // Real names pass, including ones starting with CS that are not secret-shaped.
+    expect(await reasons({ clientSecretEnvVarName: "CS_CLIENT_SECRET" })).toEqual([]);
+    expect(await reasons({ clientSecretEnvVarName: "REPORTING_CLIENT_SECRET" })).toEqual([]);
   });
 });

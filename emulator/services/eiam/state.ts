@@ -31,6 +31,7 @@
 import { createPublicKey, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { EIAM } from "../../limits";
+import { randomAlphanumeric } from "../../util";
 import * as E from "./errors";
 
 // ---- Records (also the snapshot schema) ---------------------------------------------------------
@@ -497,8 +498,9 @@ export class EiamState {
     const record: ClientSecretRecord = {
       secretId,
       applicationId,
-      // 36 random bytes: 48 URL-safe characters (288 bits, enough for an HS256 key).
-      value: randomBytes(36).toString("base64url"),
+      // The documented example's form, `CS` + letters and digits (CSEHDcHcrUKHw1CuxkJEHPveWRXBGqVqRsxxxx,
+      // CreateApplicationClientSecret); 36 random characters make a 38-byte (304-bit) HS256 key.
+      value: `CS${randomAlphanumeric(36)}`,
       enabled: true,
       ...(expirationMs === undefined ? {} : { expirationMs }),
       createdMs: now,

@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IdaasClientConfig, type IdaasClientConfigArgs } from "alicloud-federation";
 
-const args = new pulumi.Config().requireObject<IdaasClientConfigArgs>("args");
-export const json = new IdaasClientConfig("config", args).json;
+const config = new pulumi.Config();
+const args = config.requireObject<Record<string, unknown>>("args");
+// Arguments the test wants to arrive as Pulumi secrets, as an IdaasClientSecret's output would.
+for (const field of config.getObject<string[]>("secretFields") ?? [])
+  args[field] = pulumi.secret(args[field]);
+export const json = new IdaasClientConfig("config", args as unknown as IdaasClientConfigArgs).json;
