@@ -21,11 +21,14 @@
  *   impostor;
  * - the second connection uses an EMPTY trust store (`ca: []`, verification off): nothing can be
  *   appended, and `getPeerCertificate(true)` yields exactly the presented certificates that form
- *   the issuer chain from the leaf, in chain order. Its last element is the last certificate
+ *   the issuer chain from the leaf, in chain order. Being unverified, it is trusted only when it
+ *   reached the same server: its leaf certificate must equal, byte for byte, the leaf the verified
+ *   connection presented; otherwise discovery fails rather than fingerprint an impostor's chain. Its last element is the last certificate
  *   `openssl s_client -showcerts` prints for a server that sends its chain in order (which TLS
  *   requires). A presented certificate that is not part of the leaf's issuer chain is dropped by
  *   Node; such misconfigured servers are the one case where this and openssl could differ.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { isIP } from "node:net";
@@ -53,7 +56,7 @@ export interface DiscoveredFingerprint {
 /** Thrown with the failed step in the message: `discovery document`, `jwks_uri`, `TLS connect`. */
 export class DiscoveryError extends Error {
   constructor(
-    readonly step: "issuer" | "discovery document" | "jwks_uri" | "TLS connect",
+    readonly step: "issuer" | "discovery document" | "jwks_uri" | "TLS connect" | "TLS identity",
     message: string,
   ) {
     super(`${step}: ${message}`);
@@ -81,6 +84,10 @@ export function trustStore(ca: string | string[] | undefined): string[] | undefi
     }
   }
   return [...rootCertificates, ...fromEnv, ...extra];
+}
+
+function sha256Hex(der: Buffer | undefined): string {
+  return der ? `sha256:${createHash("sha256").update(der).digest("hex").slice(0, 16)}…` : "(none)";
 }
 
 function describe(err: unknown): string {
@@ -139,6 +146,33 @@ export function discoveryUrl(issuerUrl: string): string {
 
 /** Fetches the discovery document and returns its `jwks_uri` (https only). */
 export async function fetchJwksUri(issuerUrl: string, options: DiscoveryOptions = {}): Promise<string> {
+  return (await fetchDiscovery(issuerUrl, options)).jwksUri;
+}
+
+/** Scheme and host case and a default port do not matter in an issuer; the path does, exactly. */
+function sameIssuer(a: string, b: string): boolean {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return (
+      x.origin === y.origin &&
+      x.pathname === y.pathname &&
+      x.search === y.search &&
+      a.endsWith("/") === b.endsWith("/")
+    );
+  } catch {
+    return a === b;
+  }
+}
+
+/**
+ * Fetches the discovery document: its `jwks_uri` (https only) and its `issuer` (may be absent;
+ * `discoverOidcFingerprint` requires it to be the configured issuer).
+ */
+export async function fetchDiscovery(
+  issuerUrl: string,
+  options: DiscoveryOptions = {},
+): Promise<{ jwksUri: string; issuer: unknown }> {
   checkIssuer(issuerUrl);
   const url = discoveryUrl(issuerUrl);
   let text: string;
@@ -164,7 +198,7 @@ export async function fetchJwksUri(issuerUrl: string, options: DiscoveryOptions 
     throw new DiscoveryError("jwks_uri", `not a valid URL: ${jwksUri}`);
   }
   if (parsed.protocol !== "https:") throw new DiscoveryError("jwks_uri", `must be https: ${jwksUri}`);
-  return jwksUri;
+  return { jwksUri, issuer: (doc as { issuer?: unknown }).issuer };
 }
 
 /** Host and port of an https URL (port 443 when absent; IPv6 brackets removed). */
@@ -243,8 +277,15 @@ export async function lastCertificateFingerprint(
 ): Promise<{ fingerprint: string; subject: string; chainLength: number }> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ca = trustStore(options.ca);
+  let verifiedLeaf: Buffer;
   try {
-    await tlsSession(host, port, { rejectUnauthorized: true, ...(ca ? { ca } : {}) }, timeoutMs, () => true);
+    verifiedLeaf = await tlsSession(
+      host,
+      port,
+      { rejectUnauthorized: true, ...(ca ? { ca } : {}) },
+      timeoutMs,
+      (socket) => socket.getPeerCertificate().raw,
+    );
   } catch (e) {
     throw new DiscoveryError("TLS connect", `${host}:${port}: ${describe(e)}`);
   }
@@ -256,6 +297,15 @@ export async function lastCertificateFingerprint(
   }
   const last = chain[chain.length - 1];
   if (!last) throw new DiscoveryError("TLS connect", `${host}:${port} presented no certificate`);
+  const leaf = chain[0]?.raw;
+  if (!leaf || !verifiedLeaf || !leaf.equals(verifiedLeaf)) {
+    throw new DiscoveryError(
+      "TLS identity",
+      `${host}:${port} presented leaf certificate ${sha256Hex(leaf)} to the unverified connection that reads ` +
+        `the chain, but ${sha256Hex(verifiedLeaf)} to the verified one: it cannot be shown to be the same ` +
+        "server, so no fingerprint is taken from it (a load balancer mixing certificates, or interception)",
+    );
+  }
   return {
     fingerprint: last.fingerprint.replace(/:/g, "").toLowerCase(),
     subject: subjectText(last),
@@ -271,7 +321,14 @@ export async function discoverOidcFingerprint(
   issuerUrl: string,
   options: DiscoveryOptions = {},
 ): Promise<DiscoveredFingerprint> {
-  const jwksUri = await fetchJwksUri(issuerUrl, options);
+  const { jwksUri, issuer } = await fetchDiscovery(issuerUrl, options);
+  // OpenID Connect Discovery 1.0 §4.3: the document's issuer MUST be the issuer it was fetched for.
+  if (typeof issuer !== "string" || !sameIssuer(issuer, issuerUrl)) {
+    throw new DiscoveryError(
+      "discovery document",
+      `its issuer is ${JSON.stringify(issuer ?? null)}, not the configured ${issuerUrl}: tokens from it would carry another iss`,
+    );
+  }
   const { host, port } = hostAndPort(jwksUri);
   const last = await lastCertificateFingerprint(host, port, options);
   return { ...last, jwksUri, host, port };

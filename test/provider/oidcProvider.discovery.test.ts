@@ -3,8 +3,10 @@
  * the issuer, and a certificate rotation at the IdP shows as a diff at the
  * next preview, before tokens start failing.
  */
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Emulator, startTestIdp, type TestIdp } from "../../emulator";
+import { createTestCertificates, type Emulator, startTestIdp, type TestIdp } from "../../emulator";
 import { type OidcProviderOutputs, OidcProviderProvider as P } from "../../provider/resources/oidcProvider";
 import { resetSettings } from "../../provider/settings";
 import { actions, configOf, startWired } from "./harness";
@@ -75,5 +77,107 @@ describe("fingerprint discovery", () => {
     );
     expect(res.failures).toEqual([]);
     expect(res.inputs?.fingerprints).toEqual(["a".repeat(40)]);
+  });
+});
+
+describe("discovery you can trust", () => {
+  /**
+   * An HTTPS IdP whose discovery document names `docIssuer`, and which presents `second`'s
+   * certificate from its second TLS connection on (as an interceptor answering only the
+   * unverified connection would).
+   */
+  async function trickyIdp(opts: { docIssuer?: (origin: string) => string; swapLeaf?: boolean }) {
+    const good = createTestCertificates({ label: "good idp" });
+    const other = createTestCertificates({ label: "other idp" });
+    const ctx = (c: typeof good) => ({
+      key: c.leafKeyPem,
+      cert: c.leafPem + c.intermediateCaPem + c.rootCaPem,
+    });
+    let origin = "";
+    const server = createHttpsServer(ctx(good), (req, res) => {
+      res.setHeader("content-type", "application/json");
+      if (req.url === "/.well-known/openid-configuration")
+        res.end(
+          JSON.stringify({
+            issuer: opts.docIssuer ? opts.docIssuer(origin) : origin,
+            jwks_uri: `${origin}/jwks`,
+          }),
+        );
+      else res.end(JSON.stringify({ keys: [] }));
+    });
+    let connections = 0;
+    server.on("secureConnection", () => {
+      connections++;
+      // From the next connection on, another (untrusted) server answers.
+      if (opts.swapLeaf && connections >= 2) server.setSecureContext(ctx(other));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { origin, good, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  async function discover(origin: string, ca: string) {
+    await P.configure(configOf({ ...config, "alicloud-federation:caCertificates": ca }));
+    try {
+      return await P.check({}, { ...args(), issuerUrl: origin });
+    } finally {
+      await P.configure(configOf({ ...config, "alicloud-federation:caCertificates": idp.rootCaPem }));
+    }
+  }
+
+  it("refuses a chain read over the unverified connection when its leaf is not the verified one's", async () => {
+    const t = await trickyIdp({ swapLeaf: true });
+    try {
+      const res = await discover(t.origin, t.good.rootCaPem);
+      expect(res.failures).toHaveLength(1);
+      expect(res.failures?.[0]?.property).toBe("fingerprints");
+      expect(res.failures?.[0]?.reason).toMatch(
+        /TLS identity: 127\.0\.0\.1:\d+ presented leaf certificate sha256:[0-9a-f]{16}… to the unverified connection that reads the chain, but sha256:[0-9a-f]{16}… to the verified one/,
+      );
+      expect(res.inputs?.fingerprints).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("the same server on both connections passes", async () => {
+    const t = await trickyIdp({});
+    try {
+      const res = await discover(t.origin, t.good.rootCaPem);
+      expect(res.failures).toEqual([]);
+      expect(res.inputs?.fingerprints).toEqual([t.good.rootFingerprint]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("refuses a discovery document whose issuer is not the configured issuer, naming both", async () => {
+    const t = await trickyIdp({ docIssuer: () => "https://token.actions.githubusercontent.com" });
+    try {
+      const res = await discover(t.origin, t.good.rootCaPem);
+      expect(res.failures?.[0]?.reason).toContain(
+        `discovery document: its issuer is "https://token.actions.githubusercontent.com", not the configured ${t.origin}`,
+      );
+    } finally {
+      await t.close();
+    }
+    // Only a trailing slash apart is still another issuer (iss is compared exactly).
+    const slash = await trickyIdp({ docIssuer: (o) => `${o}/` });
+    try {
+      expect((await discover(slash.origin, slash.good.rootCaPem)).failures?.[0]?.reason).toContain(
+        "discovery document: its issuer is",
+      );
+    } finally {
+      await slash.close();
+    }
+    // A document without issuer is refused too.
+    const none = await trickyIdp({ docIssuer: () => undefined as unknown as string });
+    try {
+      expect((await discover(none.origin, none.good.rootCaPem)).failures?.[0]?.reason).toContain(
+        "its issuer is null",
+      );
+    } finally {
+      await none.close();
+    }
   });
 });
