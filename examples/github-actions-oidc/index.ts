@@ -3,7 +3,7 @@
  * identity provider for GitHub's token issuer, and a role that only workflows
  * on one repository's main branch may assume.
  *
- * Config (all optional):
+ * Config (optional against the emulator; see "A real account" below):
  *   providerName   the provider's name in RAM (default "github-actions")
  *   repository     owner/name whose main branch may deploy (default "acme/app")
  *   roleName       the role's name (default "github-actions-deployer")
@@ -14,6 +14,12 @@
  *   site           "cn" or "intl": which official-cli application (default "cn")
  *   cliUsers       RAM users (they must exist) who may log in to the Alibaba
  *                  Cloud CLI with OAuth (default ["alice", "bob"])
+ *
+ * A real account: with no emulator endpoint (`alicloud-federation:endpoint` or
+ * ALICLOUD_FEDERATION_ENDPOINT), every setting that grants access (repository,
+ * cliUsers) must be set explicitly: the defaults are demo values, and
+ * `acme/app` is someone else's repository. Without them the program stops at
+ * preview, before any call, explaining the two choices.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -26,6 +32,26 @@ import {
 } from "alicloud-federation";
 
 const config = new pulumi.Config();
+
+// No endpoint: the calls go to real Alibaba Cloud, to whatever account the credential chain finds.
+const endpoint =
+  new pulumi.Config("alicloud-federation").get("endpoint") ?? process.env.ALICLOUD_FEDERATION_ENDPOINT;
+const grantsAccess = ["repository", "cliUsers"] as const;
+const unset = grantsAccess.filter((key) => config.get(key) === undefined);
+if (!endpoint && unset.length > 0) {
+  throw new pulumi.RunError(
+    [
+      `This stack targets a real Alibaba Cloud account (no emulator endpoint is set), and ${unset.join(" and ")} ${unset.length > 1 ? "are" : "is"} not set.`,
+      "Their defaults are demo values that would grant access: the role trusts the GitHub repository acme/app (not yours),",
+      'and RAM users "alice" and "bob" may log in to the CLI. Nothing was created or changed. Choose one:',
+      "  1. Try it against the local emulator: `npm run demo`, or run `npx alicloud-federation-emulator --port 8080` and",
+      "     `pulumi config set alicloud-federation:endpoint http://127.0.0.1:8080` with its accessKeyId and accessKeySecret.",
+      "  2. Use it on your account, deliberately: `pulumi config set repository <owner>/<repo>` and",
+      "     `pulumi config set cliUsers '[\"<ram-user>\"]'` (or '[]'), and bind the stack to that account with",
+      "     `pulumi config set alicloud-federation:allowedAccountIds <account-id>`.",
+    ].join("\n"),
+  );
+}
 const repository = config.get("repository") ?? "acme/app";
 
 const github = new OidcProvider("github-actions", {

@@ -1,0 +1,59 @@
+/**
+ * `pulumi up` at the repository root (Pulumi.yaml runs examples/github-actions-oidc) with no
+ * emulator endpoint and none of the settings that grant access: it stops at preview, explaining
+ * the two choices, and registers no resource, so no call can be made. With the settings given, the
+ * guard lets it through to the provider.
+ */
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { REPO_ROOT } from "../../scripts/engine";
+import { type EngineHarness, outputSink, startEngine } from "./engine";
+
+let h: EngineHarness;
+
+beforeAll(async () => {
+  // Credentials through stack config, no endpoint anywhere: what a user's shell with a real
+  // Alibaba profile looks like (the keys here are the emulator's, which no real service knows).
+  h = await startEngine({ workDir: REPO_ROOT, stackName: "e2e-root-guard", credentialsVia: "config" });
+  await h.stack.removeConfig("alicloud-federation:endpoint");
+}, 600_000);
+afterAll(async () => h?.close());
+
+const resourceSteps = (events: EngineEvent[]) =>
+  events.filter((e) => e.resourcePreEvent && e.resourcePreEvent.metadata.type !== "pulumi:pulumi:Stack");
+
+it("with no endpoint and no repository/cliUsers, up stops at preview with the two choices, registering nothing", async () => {
+  const events: EngineEvent[] = [];
+  const sink = outputSink();
+  const err = await h.stack.up({ onEvent: (e) => void events.push(e), onOutput: sink.onOutput }).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  expect(err).toBeDefined();
+  const text = `${err?.message}\n${sink.lines.join("")}`;
+  expect(text).toContain(
+    "This stack targets a real Alibaba Cloud account (no emulator endpoint is set), and repository and cliUsers are not set.",
+  );
+  expect(text).toContain("1. Try it against the local emulator");
+  expect(text).toContain("2. Use it on your account, deliberately");
+  expect(text).toContain("Nothing was created or changed");
+  expect(resourceSteps(events)).toEqual([]);
+  expect(await h.emulator.requests()).toEqual([]);
+  // The stack holds nothing but itself.
+  const held = ((await h.stack.exportStack()).deployment.resources ?? []) as Array<{ type: string }>;
+  expect(held.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+});
+
+it("with the settings that grant access given explicitly, the program registers its resources", async () => {
+  await h.stack.setConfig("repository", { value: "my-org/infra" });
+  await h.stack.setConfig("cliUsers", { value: "[]" });
+  await h.stack.setConfig("fingerprints", {
+    value: JSON.stringify(["6ecaae3f2a354f6a0749ce0e8e56c41260169e11"]),
+  });
+  const events: EngineEvent[] = [];
+  // Preview only: nothing in this test may reach a real endpoint, and preview of new resources
+  // calls nothing.
+  await h.stack.preview({ onEvent: (e) => void events.push(e) });
+  expect(resourceSteps(events).map((e) => e.resourcePreEvent?.metadata.op)).toContain("create");
+  expect(await h.emulator.requests()).toEqual([]);
+});
