@@ -1,21 +1,23 @@
 /**
- * Offline evaluation of a role's trust policy for an OIDC token: would
- * `AssumeRoleWithOIDC` with these claims be allowed, and if not, why not.
+ * Offline evaluation of a role's trust policy for an OIDC token: would `AssumeRoleWithOIDC` with
+ * these claims be allowed, and if not, why not. Three answers besides "allowed": an explicit
+ * deny, an implicit deny, and `undetermined` — a construct this evaluator cannot decide. An
+ * undetermined policy is never reported as allowed.
  *
- * The emulator's STS calls this same function, so what the simulator answers
- * is what the emulated service does.
+ * The emulator's STS has its own evaluator, written separately from the same documentation;
+ * `test/unit/trust-differential.test.ts` holds both to the same table and to random policies.
  *
- * Semantics (RAM's, as documented for policies, and AWS's where RAM is silent):
- * - an explicit Deny that matches wins; otherwise any matching Allow allows;
- *   otherwise the request is implicitly denied;
- * - a statement matches when its action covers the requested one, its
- *   Federated principal names the provider, and every condition holds;
- * - within a condition block, keys are ANDed and a key's values are ORed;
- * - a multi-valued claim (an `aud` array) satisfies a positive operator when
- *   any of its values matches, a negated one when none does;
- * - a claim the token lacks fails positive operators and satisfies negated ones.
+ * Documented semantics (https://www.alibabacloud.com/help/en/ram/user-guide/policy-elements,
+ * https://www.alibabacloud.com/help/en/ram/conditional-operator):
+ * - an explicit Deny that matches wins over any Allow; no matching Allow is an implicit deny;
+ * - a statement matches when its Action covers the request, its Federated principal names the
+ *   provider, and every condition holds: operators and keys are ANDed, a key's values ORed;
+ * - the 21 operators of the five families: String (incl. IgnoreCase), Numeric, Date, Bool, IP.
+ *
+ * Where RAM's pages are silent the choice fails safe (undetermined); the list is in
+ * docs/trust-evaluation.md, and the emulator's README carries the same one.
  */
-import { parseTrustPolicy, type TrustPolicy, type TrustStatement } from "./policy";
+import { type ConditionValue, parseTrustPolicy, type TrustPolicy, type TrustStatement } from "./policy";
 
 /** The OIDC claims the trust conditions can see. */
 export interface OidcClaims {
@@ -31,108 +33,444 @@ export interface TrustRequest {
   /** The OIDC provider the token is presented through. */
   providerArn: string;
   claims: OidcClaims;
-  /** Default `sts:AssumeRole`; `sts:AssumeRoleWithOIDC` in a policy is accepted as the same. */
+  /** Default `sts:AssumeRole`, the action STS authorizes for AssumeRoleWithOIDC. */
   action?: string;
 }
 
+/** The four outcomes; only `allowed` lets the token in. */
+export type TrustOutcome = "allowed" | "explicitDeny" | "implicitDeny" | "undetermined";
+
+/** What could not be decided, and where. */
+export interface UndeterminedPart {
+  /** 1-based, in the canonical statement order. */
+  statement: number;
+  /** The operator, when a condition is the cause. */
+  operator?: string;
+  /** The condition key, when a condition is the cause. */
+  key?: string;
+  reason: string;
+}
+
 export interface TrustDecision {
+  /** True only for `outcome: "allowed"`. */
   allowed: boolean;
-  /** One line for a person: which statement allowed it, or why none did. */
+  outcome: TrustOutcome;
+  /** One line for a person: which statement decided, or why none did. */
   reason: string;
   /** Index (in canonical order) of the deciding statement, when one decided. */
   statement?: number;
   /** For each Allow statement that did not match, why. */
   misses: string[];
+  /** For `undetermined`: the part that could not be decided. */
+  undetermined?: UndeterminedPart;
 }
 
-/** `*` any run of characters, `?` one character; everything else literal. */
-export function stringLike(pattern: string, value: string): boolean {
-  let re = "^";
-  for (const ch of pattern) {
-    if (ch === "*") re += "[\\s\\S]*";
-    else if (ch === "?") re += "[\\s\\S]";
-    else re += ch.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-  }
-  return new RegExp(`${re}$`).test(value);
-}
+// ---- wildcards -----------------------------------------------------------------------------------
 
-// Actions a trust statement may name for OIDC role assumption. The official
-// examples write sts:AssumeRole; some community policies write the API name.
-const ASSUME_ALIASES = new Set(["sts:assumerole", "sts:assumerolewithoidc"]);
-
-function actionCovers(pattern: string, requested: string): boolean {
-  const p = pattern.toLowerCase();
-  const r = requested.toLowerCase();
-  if (ASSUME_ALIASES.has(p) && ASSUME_ALIASES.has(r)) return true;
-  return stringLike(p, r);
-}
-
-function claimValues(claims: OidcClaims, key: string): string[] | undefined {
-  // Condition keys are `oidc:<claim>`; other namespaces never match here.
-  if (!key.startsWith("oidc:")) return undefined;
-  const v = claims[key.slice(5)];
-  if (v === undefined || v === null) return undefined;
-  if (Array.isArray(v)) return v.map(String);
-  return [String(v)];
-}
-
-const quote = (v: string[]) => (v.length === 1 ? `'${v[0]}'` : `[${v.map((x) => `'${x}'`).join(", ")}]`);
-
-/** Why a condition fails, or undefined when it holds. */
-function conditionMiss(op: string, key: string, accepted: string[], claims: OidcClaims): string | undefined {
-  const actual = claimValues(claims, key);
-  const negated = op === "StringNotEquals" || op === "StringNotLike";
-  const like = op === "StringLike" || op === "StringNotLike";
-  if (!["StringEquals", "StringLike", "StringNotEquals", "StringNotLike"].includes(op)) {
-    return `${op} on ${key} is an operator this evaluator does not support, so it never holds`;
-  }
-  if (actual === undefined)
-    return negated ? undefined : `the token has no ${key.slice(5)} claim (${op} ${key})`;
-  const hit = actual.some((a) => accepted.some((p) => (like ? stringLike(p, a) : p === a)));
-  if (negated) return hit ? `${key} ${quote(actual)} is excluded by ${op} ${quote(accepted)}` : undefined;
-  return hit ? undefined : `${key} ${quote(actual)} does not match ${op} ${quote(accepted)}`;
-}
-
-/** Why a statement does not match the request, or undefined when it does. */
-function statementMiss(
-  st: TrustStatement,
-  req: Required<Pick<TrustRequest, "providerArn" | "action">> & TrustRequest,
-): string | undefined {
-  if (!st.actions.some((a) => actionCovers(a, req.action)))
-    return `its actions ${quote(st.actions)} do not cover ${req.action}`;
-  if (!st.principals.federated.includes(req.providerArn))
-    return st.principals.federated.length === 0
-      ? "it trusts no OIDC provider (no Federated principal)"
-      : `it trusts ${quote(st.principals.federated)}, not ${req.providerArn}`;
-  for (const [op, keys] of Object.entries(st.conditions)) {
-    for (const [key, accepted] of Object.entries(keys)) {
-      const miss = conditionMiss(op, key, accepted, req.claims);
-      if (miss) return miss;
+/**
+ * `*` any run of characters (none included), `?` exactly one code point, everything else literal.
+ *
+ * No regular expression: the pattern is cut at its stars into literal pieces (with `?`); the
+ * first piece must start the text, the last must end it, and each middle piece is taken at its
+ * leftmost place after the previous one (leftmost is never worse for the pieces after it). The
+ * text position only moves forward, so the work is bounded by pattern length x text length
+ * whatever the input; `meter.steps` counts character comparisons for the tests that prove it.
+ */
+export function stringLike(pattern: string, value: string, meter?: { steps: number }): boolean {
+  const text = Array.from(value);
+  const pieces = pattern.split("*").map((p) => Array.from(p));
+  const at = (piece: string[], pos: number) => {
+    if (pos + piece.length > text.length) return false;
+    for (let i = 0; i < piece.length; i++) {
+      if (meter) meter.steps++;
+      if (piece[i] !== "?" && piece[i] !== text[pos + i]) return false;
     }
+    return true;
+  };
+  const first = pieces[0] as string[];
+  if (pieces.length === 1) return first.length === text.length && at(first, 0);
+  const last = pieces[pieces.length - 1] as string[];
+  if (first.length + last.length > text.length) return false;
+  if (!at(first, 0) || !at(last, text.length - last.length)) return false;
+  let pos = first.length;
+  const end = text.length - last.length;
+  for (const piece of pieces.slice(1, -1)) {
+    let found = -1;
+    for (let start = pos; start + piece.length <= end; start++) {
+      if (meter) meter.steps++;
+      if (at(piece, start)) {
+        found = start;
+        break;
+      }
+    }
+    if (found < 0) return false;
+    pos = found + piece.length;
   }
-  return undefined;
+  return true;
+}
+
+// ---- operator families ---------------------------------------------------------------------------
+
+/** Whether one claim value and one policy value satisfy the positive form; undefined = cannot tell. */
+type Test = (claim: unknown, value: ConditionValue) => boolean | undefined;
+
+function numberOf(v: unknown): number | undefined {
+  const n =
+    typeof v === "number"
+      ? v
+      : typeof v === "string" && /^-?(0|[1-9]\d*)(\.\d+)?$/.test(v)
+        ? Number.parseFloat(v)
+        : Number.NaN;
+  // Doubles cannot tell apart integers beyond 2^53: such a comparison is not decided.
+  return Number.isFinite(n) && Number.isSafeInteger(Math.trunc(n)) ? n : undefined;
+}
+
+const ISO_INSTANT = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,3}))?(?:(Z)|([+-])(\d\d):(\d\d))$/;
+
+function instantOf(v: unknown): number | undefined {
+  if (typeof v !== "string") return undefined;
+  const m = ISO_INSTANT.exec(v);
+  if (!m) return undefined;
+  const n = m.map((x) => (x === undefined ? 0 : Number(x)));
+  const [, y, mo, d, h, mi, s] = n as [number, number, number, number, number, number, number];
+  const ms = m[7] === undefined ? 0 : Number(m[7].padEnd(3, "0"));
+  // setUTCFullYear, not Date.UTC: the latter reads years 0-99 as 1900-1999.
+  const check = new Date(0);
+  check.setUTCFullYear(y, mo - 1, d);
+  check.setUTCHours(h, mi, s, ms);
+  const local = check.getTime();
+  // 2023-02-30 rolls over to March; a date that rolls is not a date.
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d)
+    return undefined;
+  if (h > 23 || mi > 59 || s > 59) return undefined;
+  if (m[8] === "Z") return local;
+  const oh = Number(m[10]);
+  const om = Number(m[11]);
+  if (oh > 23 || om > 59) return undefined;
+  return local - (m[9] === "+" ? 1 : -1) * (oh * 60 + om) * 60_000;
+}
+
+function boolOf(v: unknown): boolean | undefined {
+  return v === true || v === "true" ? true : v === false || v === "false" ? false : undefined;
+}
+
+/** IPv4 dotted quad, four decimal octets without leading zeros, as a 32-bit unsigned number. */
+function ipOf(v: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(v);
+  if (!m) return undefined;
+  const octets = m.slice(1).map((o) => (o.length > 1 && o.startsWith("0") ? 256 : Number(o)));
+  if (octets.some((o) => o > 255)) return undefined;
+  return octets.reduce((acc, o) => acc * 256 + o, 0);
+}
+
+function cidrOf(v: unknown): { base: number; bits: number } | undefined {
+  if (typeof v !== "string") return undefined;
+  const [addr, bits, ...rest] = v.split("/");
+  if (rest.length > 0 || addr === undefined) return undefined;
+  const base = ipOf(addr);
+  if (base === undefined) return undefined;
+  if (bits === undefined) return { base, bits: 32 };
+  if (!/^(0|[1-9]\d?)$/.test(bits) || Number(bits) > 32) return undefined;
+  return { base, bits: Number(bits) };
+}
+
+const within = (ip: number, { base, bits }: { base: number; bits: number }) => {
+  const size = 2 ** (32 - bits);
+  return Math.floor(ip / size) === Math.floor(base / size);
+};
+
+const compareWith =
+  <T>(parse: (v: unknown) => T | undefined, cmp: (claim: T, value: T) => boolean): Test =>
+  (claim, value) => {
+    const c = parse(claim);
+    const v = parse(value);
+    return c === undefined || v === undefined ? undefined : cmp(c, v);
+  };
+
+const strings =
+  (cmp: (claim: string, value: string) => boolean | undefined): Test =>
+  (claim, value) =>
+    typeof claim === "string" && typeof value === "string" ? cmp(claim, value) : undefined;
+
+/** ASCII letters fold; other scripts have no documented folding in RAM, so they are undecided. */
+const foldAscii = (s: string) => ([...s].every((ch) => ch.charCodeAt(0) < 128) ? s.toLowerCase() : undefined);
+
+const sameIgnoringCase = strings((c, v) => {
+  const a = foldAscii(c);
+  const b = foldAscii(v);
+  return a === undefined || b === undefined ? undefined : a === b;
+});
+
+const ipTest: Test = (claim, value) => {
+  const ip = typeof claim === "string" ? ipOf(claim) : undefined;
+  const range = cidrOf(value);
+  return ip === undefined || range === undefined ? undefined : within(ip, range);
+};
+
+interface OperatorSpec {
+  test: Test;
+  /** A negated operator holds when its positive form holds for no pair. */
+  negated: boolean;
+}
+
+const op = (test: Test, negated = false): OperatorSpec => ({ test, negated });
+
+const exact = strings((c, v) => c === v);
+const like = strings((c, v) => stringLike(v, c));
+const numEq = compareWith(numberOf, (a, b) => a === b);
+const dateEq = compareWith(instantOf, (a, b) => a === b);
+
+const OPERATORS: Readonly<Record<string, OperatorSpec>> = {
+  StringEquals: op(exact),
+  StringNotEquals: op(exact, true),
+  StringEqualsIgnoreCase: op(sameIgnoringCase),
+  StringNotEqualsIgnoreCase: op(sameIgnoringCase, true),
+  StringLike: op(like),
+  StringNotLike: op(like, true),
+  NumericEquals: op(numEq),
+  NumericNotEquals: op(numEq, true),
+  NumericLessThan: op(compareWith(numberOf, (a, b) => a < b)),
+  NumericLessThanEquals: op(compareWith(numberOf, (a, b) => a <= b)),
+  NumericGreaterThan: op(compareWith(numberOf, (a, b) => a > b)),
+  NumericGreaterThanEquals: op(compareWith(numberOf, (a, b) => a >= b)),
+  DateEquals: op(dateEq),
+  DateNotEquals: op(dateEq, true),
+  DateLessThan: op(compareWith(instantOf, (a, b) => a < b)),
+  DateLessThanEquals: op(compareWith(instantOf, (a, b) => a <= b)),
+  DateGreaterThan: op(compareWith(instantOf, (a, b) => a > b)),
+  DateGreaterThanEquals: op(compareWith(instantOf, (a, b) => a >= b)),
+  Bool: op(compareWith(boolOf, (a, b) => a === b)),
+  IpAddress: op(ipTest),
+  NotIpAddress: op(ipTest, true),
+};
+
+/** The condition keys the OIDC role page documents, and the claim each one reads. */
+const CLAIM_OF_KEY: Readonly<Record<string, string>> = {
+  "oidc:iss": "iss",
+  "oidc:aud": "aud",
+  "oidc:sub": "sub",
+};
+
+// ---- statements ----------------------------------------------------------------------------------
+
+type Finding =
+  | { kind: "holds" }
+  | { kind: "fails"; why: string }
+  | { kind: "open"; why: string; operator?: string; key?: string };
+
+const HOLDS: Finding = { kind: "holds" };
+
+const quote = (v: readonly unknown[]) =>
+  v.length === 1 ? `'${String(v[0])}'` : `[${v.map((x) => `'${String(x)}'`).join(", ")}]`;
+
+function claimList(claims: OidcClaims, claim: string): unknown[] {
+  const v = claims[claim];
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+function checkCondition(
+  operator: string,
+  key: string,
+  accepted: ConditionValue[],
+  claims: OidcClaims,
+): Finding {
+  const spec = OPERATORS[operator];
+  const open = (why: string): Finding => ({ kind: "open", why, operator, key });
+  if (spec === undefined) return open(`${operator} is not one of RAM's documented condition operators`);
+  const claim = CLAIM_OF_KEY[key];
+  if (claim === undefined)
+    return open(`${key} is not a documented OIDC condition key (oidc:iss, oidc:aud, oidc:sub)`);
+  if (accepted.length === 0) return open(`${operator} ${key} has no values`);
+  const actual = claimList(claims, claim);
+  if (actual.length === 0)
+    return spec.negated
+      ? open(`the token has no ${claim} claim, and RAM does not document ${operator} on a missing key`)
+      : { kind: "fails", why: `the token has no ${claim} claim (${operator} ${key})` };
+  let anyMatch = false;
+  let anyUnknown = false;
+  for (const a of actual)
+    for (const v of accepted) {
+      const r = spec.test(a, v);
+      anyMatch ||= r === true;
+      anyUnknown ||= r === undefined;
+    }
+  const shown = `${key} ${quote(actual)}`;
+  if (anyMatch)
+    return spec.negated
+      ? { kind: "fails", why: `${shown} is excluded by ${operator} ${quote(accepted)}` }
+      : HOLDS;
+  if (anyUnknown) return open(`${operator} cannot compare ${shown} with ${quote(accepted)}`);
+  return spec.negated
+    ? HOLDS
+    : { kind: "fails", why: `${shown} does not match ${operator} ${quote(accepted)}` };
+}
+
+function checkAction(st: TrustStatement, action: string): Finding {
+  const wanted = action.toLowerCase();
+  let open: Finding | undefined;
+  for (const a of st.actions) {
+    const p = a.toLowerCase();
+    if (p === "sts:assumerolewithoidc")
+      open ??= { kind: "open", why: `${a} is not an action RAM documents for trust policies` };
+    else if (stringLike(p, wanted)) return HOLDS;
+  }
+  return open ?? { kind: "fails", why: `its actions ${quote(st.actions)} do not cover ${action}` };
+}
+
+function checkPrincipal(st: TrustStatement, providerArn: string): Finding {
+  const fed = st.principals.federated;
+  if (fed.includes(providerArn)) return HOLDS;
+  const wild = fed.find((f) => f.includes("*") || f.includes("?"));
+  if (wild) return { kind: "open", why: `its Federated principal '${wild}' has a wildcard` };
+  return {
+    kind: "fails",
+    why:
+      fed.length === 0
+        ? "it trusts no OIDC provider (no Federated principal)"
+        : `it trusts ${quote(fed)}, not ${providerArn}`,
+  };
+}
+
+/** Kleene AND over the parts of one statement: a failure decides, else an open part, else it holds. */
+function checkStatement(
+  st: TrustStatement,
+  req: { providerArn: string; action: string; claims: OidcClaims },
+): Finding {
+  const parts: Array<() => Finding> = [
+    () =>
+      st.other === undefined
+        ? HOLDS
+        : {
+            kind: "open",
+            why: `it has ${Object.keys(st.other).join(", ")}, which this evaluator does not model`,
+          },
+    () => checkAction(st, req.action),
+    () => checkPrincipal(st, req.providerArn),
+  ];
+  for (const [operator, keys] of Object.entries(st.conditions))
+    for (const [key, values] of Object.entries(keys))
+      parts.push(() => checkCondition(operator, key, values, req.claims));
+  let open: Finding | undefined;
+  for (const part of parts) {
+    const f = part();
+    if (f.kind === "fails") return f;
+    if (f.kind === "open") open ??= f;
+  }
+  return open ?? HOLDS;
+}
+
+function undeterminedPart(i: number, f: Finding): UndeterminedPart {
+  if (f.kind !== "open") return { statement: i + 1, reason: "" };
+  return {
+    statement: i + 1,
+    ...(f.operator === undefined ? {} : { operator: f.operator }),
+    ...(f.key === undefined ? {} : { key: f.key }),
+    reason: f.why,
+  };
 }
 
 /** Would a token with these claims be allowed to assume the role? And why (not)? */
 export function evaluateTrust(request: TrustRequest): TrustDecision {
   const policy = typeof request.policy === "string" ? parseTrustPolicy(request.policy) : request.policy;
-  const req = { ...request, action: request.action ?? "sts:AssumeRole" };
+  const req = {
+    providerArn: request.providerArn,
+    claims: request.claims,
+    action: request.action ?? "sts:AssumeRole",
+  };
+  const found = policy.statements.map((st) => ({ st, f: checkStatement(st, req) }));
   const misses: string[] = [];
-  for (const [i, st] of policy.statements.entries()) {
-    if (st.effect === "Deny" && statementMiss(st, req) === undefined) {
-      return { allowed: false, reason: `statement ${i + 1} explicitly denies it`, statement: i, misses };
-    }
-  }
-  for (const [i, st] of policy.statements.entries()) {
-    if (st.effect !== "Allow") continue;
-    const miss = statementMiss(st, req);
-    if (miss === undefined)
-      return { allowed: true, reason: `statement ${i + 1} allows it`, statement: i, misses };
-    misses.push(`statement ${i + 1}: ${miss}`);
+  const deny = found.findIndex(({ st, f }) => st.effect === "Deny" && f.kind === "holds");
+  if (deny >= 0)
+    return {
+      allowed: false,
+      outcome: "explicitDeny",
+      reason: `statement ${deny + 1} explicitly denies it`,
+      statement: deny,
+      misses,
+    };
+  found.forEach(({ st, f }, i) => {
+    if (st.effect === "Allow" && f.kind !== "holds")
+      misses.push(`statement ${i + 1}: ${f.kind === "fails" ? f.why : `cannot be decided: ${f.why}`}`);
+  });
+  const allow = found.findIndex(({ st, f }) => st.effect === "Allow" && f.kind === "holds");
+  const openDeny = found.findIndex(({ st, f }) => st.effect === "Deny" && f.kind === "open");
+  const openAllow = found.findIndex(({ st, f }) => st.effect === "Allow" && f.kind === "open");
+  if (allow >= 0 && openDeny < 0)
+    return {
+      allowed: true,
+      outcome: "allowed",
+      reason: `statement ${allow + 1} allows it`,
+      statement: allow,
+      misses,
+    };
+  const openAt = allow >= 0 ? openDeny : openAllow;
+  if (openAt >= 0) {
+    const part = undeterminedPart(openAt, (found[openAt] as { f: Finding }).f);
+    const reason =
+      allow >= 0
+        ? `undetermined: statement ${allow + 1} allows it, but Deny statement ${part.statement} cannot be decided: ${part.reason}`
+        : `undetermined: statement ${part.statement} might allow it but cannot be decided: ${part.reason}`;
+    return { allowed: false, outcome: "undetermined", reason, misses, undetermined: part };
   }
   const reason =
     misses.length === 0
       ? "no statement allows it (the policy has no Allow statement)"
       : `no statement allows it: ${misses.join("; ")}`;
-  return { allowed: false, reason, misses };
+  return { allowed: false, outcome: "implicitDeny", reason, misses };
 }
+
+/**
+ * The parts of a policy no token can make decidable: operators RAM does not document, keys an
+ * OIDC token does not offer, values of the wrong type for their operator, statement elements
+ * outside the model, wildcard principals, undocumented actions. `OidcRole`'s `check()` refuses a
+ * trust policy with any of them unless `allowUndeterminedTrust` is set.
+ */
+export function undecidableParts(policy: string | TrustPolicy): UndeterminedPart[] {
+  const model = typeof policy === "string" ? parseTrustPolicy(policy) : policy;
+  const out: UndeterminedPart[] = [];
+  model.statements.forEach((st, i) => {
+    const statement = i + 1;
+    if (st.other)
+      out.push({ statement, reason: `it has ${Object.keys(st.other).join(", ")}, which is not evaluated` });
+    for (const a of st.actions)
+      if (a.toLowerCase() === "sts:assumerolewithoidc")
+        out.push({ statement, reason: `${a} is not an action RAM documents for trust policies` });
+    for (const f of st.principals.federated)
+      if (f.includes("*") || f.includes("?"))
+        out.push({ statement, reason: `Federated principal '${f}' has a wildcard` });
+    for (const [operator, keys] of Object.entries(st.conditions)) {
+      const spec = OPERATORS[operator];
+      for (const [key, values] of Object.entries(keys)) {
+        const part = (reason: string) => out.push({ statement, operator, key, reason });
+        if (spec === undefined) part(`${operator} is not one of RAM's documented condition operators`);
+        else if (CLAIM_OF_KEY[key] === undefined)
+          part(`${key} is not a documented OIDC condition key (oidc:iss, oidc:aud, oidc:sub)`);
+        else if (values.length === 0) part("it lists no values");
+        else {
+          // A value the operator cannot read is undecided whatever the token says.
+          const probe = PROBES[operator];
+          const bad = values.find((v) => probe !== undefined && spec.test(probe, v) === undefined);
+          if (bad !== undefined) part(`${operator} cannot read the value ${JSON.stringify(bad)}`);
+        }
+      }
+    }
+  });
+  return out;
+}
+
+/** A claim value of each operator's type, to ask whether a policy value is readable at all. */
+const PROBES: Readonly<Record<string, unknown>> = Object.fromEntries(
+  Object.keys(OPERATORS).map((name) => [
+    name,
+    name.startsWith("String")
+      ? "a"
+      : name.startsWith("Numeric")
+        ? 0
+        : name.startsWith("Date")
+          ? "2000-01-01T00:00:00Z"
+          : name === "Bool"
+            ? true
+            : "10.0.0.1",
+  ]),
+);

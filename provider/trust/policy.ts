@@ -12,22 +12,51 @@
 
 export type Effect = "Allow" | "Deny";
 
-/** Condition operators we understand; others are kept and compared, but never match. */
+/**
+ * The condition operators on RAM's "Conditional operators" page, by family. Others are kept and
+ * compared, and `evaluateTrust` reports them as undetermined.
+ * https://www.alibabacloud.com/help/en/ram/conditional-operator
+ */
 export const CONDITION_OPERATORS = [
   "StringEquals",
-  "StringLike",
   "StringNotEquals",
+  "StringEqualsIgnoreCase",
+  "StringNotEqualsIgnoreCase",
+  "StringLike",
   "StringNotLike",
+  "NumericEquals",
+  "NumericNotEquals",
+  "NumericLessThan",
+  "NumericLessThanEquals",
+  "NumericGreaterThan",
+  "NumericGreaterThanEquals",
+  "DateEquals",
+  "DateNotEquals",
+  "DateLessThan",
+  "DateLessThanEquals",
+  "DateGreaterThan",
+  "DateGreaterThanEquals",
+  "Bool",
+  "IpAddress",
+  "NotIpAddress",
 ] as const;
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
-/** One statement, canonical: every list sorted and duplicate-free, condition keys lower-cased. */
+/** A condition value as written: RAM documents strings, and shows numbers and booleans unquoted too. */
+export type ConditionValue = string | number | boolean;
+
+/** One statement, canonical: every list sorted and duplicate-free. */
 export interface TrustStatement {
   effect: Effect;
   actions: string[];
   principals: { federated: string[]; ram: string[]; service: string[] };
-  /** operator → condition key (lower-case) → accepted values */
-  conditions: Record<string, Record<string, string[]>>;
+  /** operator → condition key (as written; keys are case-sensitive here) → accepted values */
+  conditions: Record<string, Record<string, ConditionValue[]>>;
+  /**
+   * Statement elements other than Effect, Action, Principal, Condition and Sid (`NotAction`,
+   * `Resource`, ...), kept as written so that they compare; the evaluator cannot decide them.
+   */
+  other?: Record<string, unknown>;
 }
 
 export interface TrustPolicy {
@@ -45,6 +74,21 @@ export class PolicyParseError extends Error {
 
 const sortedUnique = (values: string[]) => [...new Set(values)].sort();
 
+/** Distinct values (`1` and `"1"` stay distinct), in a fixed order. */
+function sortedValues(values: ConditionValue[]): ConditionValue[] {
+  const byText = new Map(values.map((v) => [JSON.stringify(v), v] as const));
+  return [...byText.keys()].sort().map((k) => byText.get(k) as ConditionValue);
+}
+
+const isValue = (v: unknown): v is ConditionValue =>
+  typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+
+function valueList(value: unknown, where: string): ConditionValue[] {
+  if (isValue(value)) return [value];
+  if (Array.isArray(value) && value.every(isValue)) return sortedValues(value);
+  throw new PolicyParseError(`${where} must be a value (string, number, boolean) or a list of values`);
+}
+
 function stringList(value: unknown, where: string): string[] {
   if (typeof value === "string") return [value];
   if (Array.isArray(value) && value.every((v) => typeof v === "string"))
@@ -52,11 +96,14 @@ function stringList(value: unknown, where: string): string[] {
   throw new PolicyParseError(`${where} must be a string or a list of strings`);
 }
 
-/** Looks a key up case-insensitively: RAM accepts `Statement` and `statement` alike. */
+/** Looks an element up case-insensitively (`Statement` and `statement` alike); two spellings are malformed. */
 function field(obj: Record<string, unknown>, name: string): unknown {
-  const hit = Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase());
-  return hit === undefined ? undefined : obj[hit];
+  const hits = Object.keys(obj).filter((k) => k.toLowerCase() === name.toLowerCase());
+  if (hits.length > 1) throw new PolicyParseError(`${name} is given twice (${hits.join(", ")})`);
+  return hits.length === 0 ? undefined : obj[hits[0] as string];
 }
+
+const MODELLED = new Set(["effect", "action", "principal", "condition", "sid"]);
 
 function asObject(value: unknown, where: string): Record<string, unknown> {
   if (!value || typeof value !== "object" || Array.isArray(value))
@@ -72,6 +119,8 @@ function parseStatement(raw: unknown, i: number): TrustStatement {
     throw new PolicyParseError(`${where}.Effect must be Allow or Deny`);
   const actionRaw = field(st, "Action");
   if (actionRaw === undefined) throw new PolicyParseError(`${where}.Action is required`);
+  const actions = stringList(actionRaw, `${where}.Action`);
+  if (actions.length === 0) throw new PolicyParseError(`${where}.Action must name at least one action`);
   const principal = asObject(field(st, "Principal"), `${where}.Principal`);
   const principals = {
     federated:
@@ -87,22 +136,20 @@ function parseStatement(raw: unknown, i: number): TrustStatement {
         ? []
         : stringList(field(principal, "Service"), `${where}.Principal.Service`),
   };
-  const conditions: Record<string, Record<string, string[]>> = {};
+  const conditions: Record<string, Record<string, ConditionValue[]>> = {};
   const condRaw = field(st, "Condition");
   if (condRaw !== undefined) {
     for (const [op, block] of Object.entries(asObject(condRaw, `${where}.Condition`))) {
-      const keys: Record<string, string[]> = {};
-      for (const [key, values] of Object.entries(asObject(block, `${where}.Condition.${op}`))) {
-        const k = key.toLowerCase();
-        keys[k] = sortedUnique([
-          ...(keys[k] ?? []),
-          ...stringList(values, `${where}.Condition.${op}.${key}`),
-        ]);
-      }
-      conditions[op] = { ...(conditions[op] ?? {}), ...keys };
+      const keys: Record<string, ConditionValue[]> = {};
+      for (const [key, values] of Object.entries(asObject(block, `${where}.Condition.${op}`)))
+        keys[key] = valueList(values, `${where}.Condition.${op}.${key}`);
+      conditions[op] = keys;
     }
   }
-  return { effect, actions: stringList(actionRaw, `${where}.Action`), principals, conditions };
+  const otherNames = Object.keys(st).filter((k) => !MODELLED.has(k.toLowerCase()));
+  const statement: TrustStatement = { effect, actions, principals, conditions };
+  if (otherNames.length > 0) statement.other = Object.fromEntries(otherNames.map((k) => [k, st[k]]));
+  return statement;
 }
 
 /** Parses a trust policy document (text or object) into the canonical model. */
@@ -153,6 +200,7 @@ function toDocument(model: TrustPolicy): object {
       if (st.principals.ram.length > 0) principal.RAM = st.principals.ram;
       if (st.principals.service.length > 0) principal.Service = st.principals.service;
       return {
+        ...st.other,
         Effect: st.effect,
         Action: st.actions,
         Principal: principal,

@@ -70,14 +70,14 @@ describe("trust policy comparison", () => {
     expect(trustPoliciesEqual(policy, other)).toBe(false);
   });
 
-  it("treats condition keys case-insensitively and merges repeated values", () => {
+  it("merges repeated values; condition keys compare as written (RAM does not say they fold case)", () => {
     const a = {
       Statement: [
         {
           Effect: "Allow",
           Action: "sts:AssumeRole",
           Principal: { Federated: ARN },
-          Condition: { StringEquals: { "OIDC:AUD": ["x", "x"] } },
+          Condition: { StringEquals: { "oidc:aud": ["x", "x"] } },
         },
       ],
     };
@@ -91,6 +91,8 @@ describe("trust policy comparison", () => {
       },
     };
     expect(trustPoliciesEqual(a, b)).toBe(true);
+    const upper = { ...b, Statement: { ...b.Statement, Condition: { StringEquals: { "OIDC:AUD": "x" } } } };
+    expect(trustPoliciesEqual(a, upper)).toBe(false);
   });
 
   it("refuses malformed documents with a reason", () => {
@@ -171,10 +173,14 @@ describe("evaluateTrust", () => {
     expect(pr).toMatchObject({ allowed: false });
   });
 
-  it("accepts sts:AssumeRoleWithOIDC as the action, as community policies write it", () => {
+  it("sts:AssumeRoleWithOIDC (the API's name, not a documented action) is undetermined, never allowed", () => {
     const doc = JSON.parse(policy);
     doc.Statement[0].Action = "sts:AssumeRoleWithOIDC";
-    expect(evaluateTrust({ policy: JSON.stringify(doc), providerArn: ARN, claims }).allowed).toBe(true);
+    expect(evaluateTrust({ policy: JSON.stringify(doc), providerArn: ARN, claims })).toMatchObject({
+      allowed: false,
+      outcome: "undetermined",
+      undetermined: { statement: 1 },
+    });
   });
 
   it("evaluates the same whatever shape RAM stored the policy in", () => {

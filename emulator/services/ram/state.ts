@@ -142,9 +142,12 @@ export function reshapeTrustPolicy(doc: string): string {
     return v;
   };
   const raw = JSON.parse(doc) as Record<string, unknown>;
-  const statements = asList(raw.Statement ?? raw.statement) as Array<Record<string, unknown>>;
+  // Element names are case-insensitive (the grammar check allows one spelling of each).
+  const stKey = Object.keys(raw).find((k) => k.toLowerCase() === "statement") ?? "Statement";
+  const statements = asList(raw[stKey]) as Array<Record<string, unknown>>;
+  const { [stKey]: _statements, ...rest } = raw;
   const shaped = {
-    ...raw,
+    ...rest,
     Statement: statements.map((st) => {
       const out: Record<string, unknown> = { ...st };
       const principal = st.Principal;
@@ -165,8 +168,6 @@ export function reshapeTrustPolicy(doc: string): string {
       return out;
     }),
   };
-  if ("statement" in shaped && raw.statement !== undefined)
-    delete (shaped as Record<string, unknown>).statement;
   return JSON.stringify(sortKeys(shaped), null, 2);
 }
 

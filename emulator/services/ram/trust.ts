@@ -156,7 +156,8 @@ function asInstant(v: unknown): number | undefined {
   const part = (i: number) => Number(m[i]);
   const [year, month, day, hour, minute, second] = [part(1), part(2), part(3), part(4), part(5), part(6)];
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] as number;
   if (day < 1 || day > daysInMonth) return undefined;
   let offsetMinutes = 0;
   if (m[8] !== "Z") {
@@ -166,7 +167,14 @@ function asInstant(v: unknown): number | undefined {
     offsetMinutes = (m[9] === "-" ? -1 : 1) * (oh * 60 + om);
   }
   const millis = m[7] ? Number(m[7].slice(1).padEnd(3, "0")) : 0;
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+  // Days since 1970-01-01 by the civil-from-days formula (Date.UTC would read years 0-99 as 19xx).
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146097 + doe - 719468;
+  return ((days * 24 + hour) * 60 + minute - offsetMinutes) * 60_000 + second * 1000 + millis;
 }
 
 function asBool(v: unknown): boolean | undefined {
