@@ -1,15 +1,28 @@
 /**
- * `npm run bench`: how fast `pulumi up` provisions a directory over SCIM.
+ * `npm run bench`: how fast a directory is kept in step over SCIM, through the
+ * real engine, against the emulator with a fixed latency per call.
  *
- * For 10, 100 and 1000 users, against the emulator with a fixed latency per
- * call, through the real engine: wall time, API calls by kind, token
- * requests, and the ratio of wall time to the ideal (calls x latency /
- * parallelism). Then the same with 20% of calls throttled, which must finish
- * with no failed resource. And the engine's own floor: the same program with
- * a no-op dynamic resource, so the overhead of the engine itself is visible.
+ * Section 1, the three steps a CI user lives with, for the per-user program
+ * (`scimUsersFromDirectory`, one ScimUser per person) and for `ScimDirectory`
+ * (one resource): the first `up`, the drift gate on an unchanged account
+ * (`preview --refresh --expect-no-changes`), and one person changed in the
+ * file. Wall time, API calls by kind, writes, state size per person, and the
+ * ratio to the API ideal (successful calls x latency / 16 calls in flight).
+ * Sizes `BENCH_STEP_SIZES` (default 1,1000,10000: one person shows the engine's
+ * fixed cost per step, what no provider can go below; the per-user program only up
+ * to `BENCH_PER_USER_MAX`, default 1000: at 10,000 it runs for most of an
+ * hour). The emulator's RAM user quota is raised above the directory's size,
+ * as a real account's can be.
  *
- * Prints numbers; asserts only what the issue requires (one token request
- * per provider process, no failed resource). Not a test: timings vary.
+ * Section 2 (`BENCH_SECTIONS` includes "provisioning"): the per-user program's
+ * first `up` for 10, 100 and 1000 users (`BENCH_SIZES`), also with 20% of calls
+ * throttled, beside the engine's own floor (the same program with a no-op
+ * dynamic resource), so the engine's overhead is visible.
+ *
+ * Prints numbers, the machine's load average with each row (the machine may be
+ * shared), and checks only what must hold whatever the speed: every person
+ * made, one token request per provider process, a drift gate that passes, and
+ * exactly one write for one change. Not a test: timings vary.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -20,6 +33,12 @@ import { engineEnv, ensurePulumi, localStack, REPO_ROOT } from "./engine";
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 16);
 const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").map(Number);
+// One person measures the engine's fixed cost of each step on this machine, at this load.
+const STEP_SIZES = (process.env.BENCH_STEP_SIZES ?? "1,1000,10000").split(",").map(Number);
+const PER_USER_MAX = Number(process.env.BENCH_PER_USER_MAX ?? 1000);
+const SECTIONS = (process.env.BENCH_SECTIONS ?? "steps,provisioning").split(",");
+/** Calls ScimDirectory keeps in flight (its default `concurrency`): the ideal's divisor for both programs. */
+const IN_FLIGHT = 16;
 const THROTTLE_RATIO = 0.2;
 
 interface Run {
@@ -33,8 +52,8 @@ interface Run {
   created: number;
 }
 
-function directoryFile(dir: string, n: number): string {
-  const file = path.join(dir, `people-${n}.csv`);
+function directoryFile(dir: string, n: number, tag = ""): string {
+  const file = path.join(dir, `people-${tag}${n}.csv`);
   const lines = ["userName,displayName,externalId"];
   for (let i = 0; i < n; i++) lines.push(`user${i},User ${i},emp-${String(i).padStart(5, "0")}`);
   fs.writeFileSync(file, `${lines.join("\n")}\n`);
@@ -96,18 +115,164 @@ async function runOnce(
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join("/");
+
+// ---- Section 1: the three CI steps ----------------------------------------------------------
+
+type StepProgram = "per-user" | "directory";
+interface Step {
+  step: string;
+  wallMs: number;
+  calls: Record<string, number>;
+  writes: number;
+  load: string;
+  ok: boolean;
+  note?: string;
+}
+
+const WRITE = /^(Create|Replace|Delete|Update|Patch|Provision)/;
+
+async function steps(binDir: string, program: StepProgram, users: number, dir: string): Promise<Step[]> {
+  const emulator: Emulator = await startEmulator({
+    port: 0,
+    latencyMs: LATENCY_MS,
+    limits: { ram: { maxUsersPerAccount: Math.max(1000, users + 100) } },
+  });
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-bench-"));
+  const env = engineEnv({
+    binDir,
+    stateDir,
+    endpoint: emulator.url,
+    accessKeyId: emulator.accessKeyId,
+    accessKeySecret: emulator.accessKeySecret,
+    passphrase: "bench",
+  });
+  env.ALICLOUD_FEDERATION_RETRY = JSON.stringify({ maxAttempts: 12, baseDelayMs: 50, maxDelayMs: 2000 });
+  const project = program === "directory" ? "scim-directory" : "scim";
+  const workDir = path.join(REPO_ROOT, "bench", project);
+  const stackName = `bench-steps-${program}-${users}`;
+  const { stack } = await localStack({ binDir, workDir, stackName, env });
+  const file = directoryFile(dir, users, `${program}-`);
+  const out: Step[] = [];
+  const measure = async (step: string, run: () => Promise<unknown>) => {
+    await emulator.clearRequests();
+    const before = load();
+    const start = performance.now();
+    let ok = true;
+    let note: string | undefined;
+    try {
+      await run();
+    } catch (err) {
+      ok = false;
+      note = (err instanceof Error ? err.message : String(err)).split("\n").slice(0, 3).join(" ");
+    }
+    const wallMs = performance.now() - start;
+    const calls: Record<string, number> = {};
+    for (const r of await emulator.requests())
+      if (r.status > 0 && r.status < 400) calls[r.action] = (calls[r.action] ?? 0) + 1;
+    const writes = Object.entries(calls)
+      .filter(([k]) => WRITE.test(k))
+      .reduce((a, [, v]) => a + v, 0);
+    out.push({ step, wallMs, calls, writes, load: `${before} -> ${load()}`, ok, ...(note ? { note } : {}) });
+  };
+  try {
+    await stack.setConfig("directory", { value: file });
+    await measure("first up", () => stack.up({ parallel: PARALLEL }));
+    const stateFile = path.join(stateDir, ".pulumi", "stacks", `bench-${project}`, `${stackName}.json`);
+    const stateBytes = fs.statSync(stateFile).size;
+    await measure("drift gate", () =>
+      stack.preview({ parallel: PARALLEL, refresh: true, expectNoChanges: true }),
+    );
+    // One person's display name changes in the file.
+    const text = fs.readFileSync(file, "utf8").replace("user7,User 7,", "user7,User Seven,");
+    fs.writeFileSync(file, text);
+    await measure("one change", () => stack.up({ parallel: PARALLEL }));
+    out[0]!.note = `state ${stateBytes} bytes = ${(stateBytes / users).toFixed(0)} bytes/person`;
+  } finally {
+    await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
+    fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    await emulator.close();
+  }
+  return out;
+}
+
+async function stepSection(binDir: string, dir: string): Promise<boolean> {
+  let ok = true;
+  console.log(
+    "Three CI steps: first up, drift gate (preview --refresh --expect-no-changes), one person changed\n" +
+      `ideal = successful calls x ${LATENCY_MS} ms / ${IN_FLIGHT} in flight; load = 1/5/15-min load average before -> after\n`,
+  );
+  const header =
+    "people | program   | step       | wall s | calls | writes | calls by kind                                        | ideal s | wall/ideal | load";
+  console.log(header);
+  console.log("-".repeat(header.length));
+  for (const users of STEP_SIZES) {
+    for (const program of ["directory", "per-user"] as const) {
+      if (program === "per-user" && users > PER_USER_MAX) continue;
+      const result = await steps(binDir, program, users, dir);
+      for (const r of result) {
+        const total = Object.values(r.calls).reduce((a, v) => a + v, 0);
+        const idealMs = (total * LATENCY_MS) / IN_FLIGHT;
+        const kinds = Object.entries(r.calls)
+          .sort(([, a], [, b]) => b - a)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ");
+        console.log(
+          [
+            String(users).padStart(6),
+            program.padEnd(9),
+            r.step.padEnd(10),
+            seconds(r.wallMs).padStart(6),
+            String(total).padStart(5),
+            String(r.writes).padStart(6),
+            kinds.padEnd(52),
+            seconds(idealMs).padStart(7),
+            (idealMs > 0 ? (r.wallMs / idealMs).toFixed(1) : "-").padStart(10),
+            r.load,
+          ].join(" | "),
+        );
+        if (r.note) console.log(`       ${r.ok ? "" : "!! "}${r.note}`);
+      }
+      const [first, gate, change] = result;
+      const problems: string[] = [];
+      if (!first?.ok) problems.push("the first up failed");
+      if (!gate?.ok) problems.push("the drift gate failed on an unchanged account");
+      if (change && change.writes !== 1) problems.push(`one change made ${change.writes} writes, not 1`);
+      if ((first?.calls.Token ?? 0) > 1) problems.push(`${first?.calls.Token} token requests in one process`);
+      for (const p of problems) console.log(`       !! ${p}`);
+      if (problems.length > 0) ok = false;
+    }
+  }
+  return ok;
+}
+
+// ---- Section 2: per-user provisioning against the engine's floor ----------------------------
 
 async function main(): Promise<void> {
   const binDir = ensurePulumi();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "af-bench-dir-"));
+  let ok = true;
+  if (SECTIONS.includes("steps")) ok = (await stepSection(binDir, dir)) && ok;
+  if (!SECTIONS.includes("provisioning")) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (!ok) {
+      console.error("\nBENCHMARK FAILED its requirements (see !! lines).");
+      process.exit(1);
+    }
+    return;
+  }
   console.log(
-    `SCIM provisioning benchmark: latency ${LATENCY_MS} ms per call, --parallel ${PARALLEL}, real engine\n`,
+    `\nPer-user provisioning: latency ${LATENCY_MS} ms per call, --parallel ${PARALLEL}, real engine\n`,
   );
   const rows: string[] = [];
   const header =
     "users | program       | wall s | successful calls (by kind)                               | throttled | tokens | ideal s | wall/ideal | min floor s | shape floor s | floor s | wall/floor";
   rows.push(header, "-".repeat(header.length));
-  let ok = true;
   for (const users of SIZES) {
     const minFloor = await runOnce(binDir, "noop", users, false, dir);
     const shapeFloor = await runOnce(binDir, "noop-full", users, false, dir);

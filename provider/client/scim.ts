@@ -259,38 +259,56 @@ export async function findScimUsers(
   return list.map(toUser);
 }
 
+/** Pages fetched at once after the first (which tells how many there are). */
+const LIST_PAGES_IN_FLIGHT = 8;
+
 /**
  * Every user of the account, page by page (RFC 7644 §3.4.2.4, `startIndex` 1-based, `count`). We
- * ask for the largest page (`SCIM.listCount.max`) but follow what the service answers: the next
- * page starts after the users actually returned, and the walk ends at `totalResults` or at an
- * empty page, so a service with a smaller cap costs more calls, never a missed user.
+ * ask for the largest page (`SCIM.listCount.max`) but follow what the service answers: the first
+ * page gives `totalResults` and the page size the service really uses, and the other pages are
+ * then fetched a few at a time. Paging is not a snapshot (RFC 7644): a user created or deleted
+ * meanwhile can shift another across a page boundary, so duplicates are dropped by id, and a
+ * caller that must know whether a user exists asks for it by id when it is not in the list.
  */
 export async function listAllScimUsers(
   creds: ScimCredentials,
   pageSize: number = SCIM.listCount.max,
 ): Promise<ScimUserRecord[]> {
-  const users: ScimUserRecord[] = [];
-  const seen = new Set<string>();
-  for (let startIndex = 1; ; ) {
+  const page = async (startIndex: number) => {
     const { body } = await scim(
       creds,
       "ScimListUsers",
       "GET",
       `/Users?startIndex=${startIndex}&count=${pageSize}`,
     );
-    const page = Array.isArray(body.Resources) ? (body.Resources as Record<string, unknown>[]) : [];
-    // A user created or deleted between pages shifts the rest by one: ids already seen are skipped.
-    for (const raw of page) {
-      const u = toUser(raw);
-      if (!seen.has(u.id)) {
-        seen.add(u.id);
-        users.push(u);
+    const resources = Array.isArray(body.Resources) ? (body.Resources as Record<string, unknown>[]) : [];
+    return { users: resources.map(toUser), total: Number(body.totalResults) };
+  };
+  const first = await page(1);
+  const pages = [first.users];
+  const stride = first.users.length;
+  if (stride > 0 && Number.isFinite(first.total) && first.total > stride) {
+    const starts: number[] = [];
+    for (let start = 1 + stride; start <= first.total; start += stride) starts.push(start);
+    const rest: ScimUserRecord[][] = new Array(starts.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < starts.length) {
+        const i = next++;
+        rest[i] = (await page(starts[i]!)).users;
       }
-    }
-    const total = Number(body.totalResults);
-    startIndex += page.length;
-    if (page.length === 0 || !Number.isFinite(total) || startIndex > total) return users;
+    };
+    await Promise.all(Array.from({ length: Math.min(LIST_PAGES_IN_FLIGHT, starts.length) }, worker));
+    pages.push(...rest);
   }
+  const seen = new Set<string>();
+  const users: ScimUserRecord[] = [];
+  for (const u of pages.flat()) {
+    if (seen.has(u.id)) continue;
+    seen.add(u.id);
+    users.push(u);
+  }
+  return users;
 }
 
 /** The field a SCIM 409 `uniqueness` answer names, or undefined when it names none we know. */

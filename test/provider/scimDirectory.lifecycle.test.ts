@@ -109,6 +109,13 @@ describe("ScimDirectory sync", () => {
     expect((await D.diff(id, read.props, ok(people(250)))).changes).toBe(false);
   });
 
+  it("pages by what the service returns: 20 users at 7 a page are 3 calls, each user once", async () => {
+    await synced(people(20));
+    const all = await listAllScimUsers({ clientId: a.clientId, clientSecret: a.clientSecret }, 7);
+    expect(await calls()).toEqual({ ListUsers: 3 });
+    expect(new Set(all.map((u) => u.id)).size).toBe(20);
+  });
+
   it("shows a console edit and a console deletion as drift of exactly those people, and repairs them", async () => {
     const { id, outs } = await synced(people(30));
     await emulator.console("ram", "UpdateUser", { UserName: "user3", NewDisplayName: "Edited by hand" });

@@ -184,6 +184,7 @@ export class RamState {
   private users = new Map<string, UserRecord>();
   /** The same records by UserId (SCIM addresses users by id; a directory holds thousands). */
   private usersById = new Map<string, UserRecord>();
+  private ordered: UserRecord[] | undefined;
   private readonly principalDeletedListeners: PrincipalDeletedListener[] = [];
   private readonly principalRenamedListeners: PrincipalRenamedListener[] = [];
 
@@ -428,6 +429,7 @@ export class RamState {
     };
     this.users.set(key(user.userName), user);
     this.usersById.set(user.userId, user);
+    this.ordered = undefined;
     return structuredClone(user);
   }
 
@@ -495,6 +497,7 @@ export class RamState {
     if (u.policies.length > 0) throw E.deleteConflictUserPolicy(u.userName);
     this.users.delete(key(userName));
     this.usersById.delete(u.userId);
+    this.ordered = undefined;
     this.principalDeleted("user", u.userName);
   }
 
@@ -516,9 +519,19 @@ export class RamState {
 
   /** Every user, in creation order (SCIM lists them). */
   allUsers(): UserRecord[] {
-    return [...this.users.values()]
-      .sort((a, b) => a.createdMs - b.createdMs || (a.userId < b.userId ? -1 : 1))
-      .map((u) => structuredClone(u));
+    return this.usersInOrder().map((u) => structuredClone(u));
+  }
+
+  /**
+   * The stored records in creation order, not copied: a caller that returns them copies what it
+   * returns. Cached until a user is created or deleted, so SCIM can page through ten thousand
+   * users without sorting and copying all of them for every page.
+   */
+  usersInOrder(): readonly Readonly<UserRecord>[] {
+    this.ordered ??= [...this.users.values()].sort(
+      (a, b) => a.createdMs - b.createdMs || (a.userId < b.userId ? -1 : 1),
+    );
+    return this.ordered;
   }
 
   /**
@@ -592,6 +605,7 @@ export class RamState {
     this.policies = new Map(s.policies.map((p) => [key(p.policyName), p]));
     this.users = new Map(s.users.map((u) => [key(u.userName), u]));
     this.usersById = new Map(s.users.map((u) => [u.userId, u]));
+    this.ordered = undefined;
   }
 
   reset(): void {
@@ -599,6 +613,7 @@ export class RamState {
     this.policies.clear();
     this.users.clear();
     this.usersById.clear();
+    this.ordered = undefined;
   }
 
   // ---- Rules ---------------------------------------------------------------------------------

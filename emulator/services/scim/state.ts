@@ -102,11 +102,12 @@ export class ScimState {
       SCIM.listCount.max,
       Math.max(0, integerParam("count", query.count) ?? SCIM.listCount.default),
     );
+    // Filter on the stored records and copy only the page.
     const all = this.deps.ram
-      .allUsers()
-      .map((u) => this.view(u))
-      .filter((u) => terms.every((t) => matches(u, t)));
-    return { totalResults: all.length, startIndex, items: all.slice(startIndex - 1, startIndex - 1 + count) };
+      .usersInOrder()
+      .filter((u) => terms.length === 0 || terms.every((t) => matches(this.viewRef(u), t)));
+    const page = all.slice(startIndex - 1, startIndex - 1 + count);
+    return { totalResults: all.length, startIndex, items: page.map((u) => this.view(structuredClone(u))) };
   }
 
   /** PUT: full replace of userName (rename allowed), displayName and externalId. */
@@ -159,6 +160,12 @@ export class ScimState {
     const u = this.deps.ram.findUserById(id);
     if (!u) throw E.userNotFound(id);
     return u;
+  }
+
+  /** The user with its externalId, for matching only (not copied; never returned). */
+  private viewRef(u: Readonly<UserRecord>): Readonly<ScimUser> {
+    const externalId = this.externalIds.get(u.userId);
+    return externalId === undefined ? u : { ...u, externalId };
   }
 
   private view(u: UserRecord): ScimUser {
