@@ -28,6 +28,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../emulator";
+import { resetScimTokens } from "../provider/client/scim";
+import { readDirectory } from "../provider/directory";
+import { checkScimApplicationInputs, ScimApplicationProvider } from "../provider/resources/scimApplication";
+import {
+  checkScimDirectoryInputs,
+  directoryMaps,
+  ScimDirectoryProvider,
+} from "../provider/resources/scimDirectory";
+import { resetSettings } from "../provider/settings";
 import { engineEnv, ensurePulumi, localStack, REPO_ROOT } from "./engine";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
@@ -188,7 +197,10 @@ async function steps(binDir: string, program: StepProgram, users: number, dir: s
       stack.preview({ parallel: PARALLEL, refresh: true, expectNoChanges: true }),
     );
     // One person's display name changes in the file.
-    const text = fs.readFileSync(file, "utf8").replace("user7,User 7,", "user7,User Seven,");
+    const k = Math.floor(users / 2);
+    const text = fs
+      .readFileSync(file, "utf8")
+      .replace(`user${k},User ${k},`, `user${k},User ${k} (renamed),`);
     fs.writeFileSync(file, text);
     await measure("one change", () => stack.up({ parallel: PARALLEL }));
     out[0]!.note = `state ${stateBytes} bytes = ${(stateBytes / users).toFixed(0)} bytes/person`;
@@ -199,6 +211,57 @@ async function steps(binDir: string, program: StepProgram, users: number, dir: s
     await emulator.close();
   }
   return out;
+}
+
+/**
+ * The same three steps without the engine: ScimDirectory's provider methods called in this
+ * process against an emulator with the same latency. What is left of a step's wall time above
+ * this and the engine's fixed cost (the one-person row) is the engine's handling of the state.
+ */
+async function providerAlone(users: number, dir: string): Promise<Record<string, number>> {
+  const emulator = await startEmulator({
+    port: 0,
+    latencyMs: LATENCY_MS,
+    limits: { ram: { maxUsersPerAccount: Math.max(1000, users + 100) } },
+  });
+  const config: Record<string, string> = {
+    "alicloud-federation:endpoint": emulator.url,
+    "alicloud-federation:accessKeyId": emulator.accessKeyId,
+    "alicloud-federation:accessKeySecret": emulator.accessKeySecret,
+  };
+  const conf = { config: { get: (k: string) => config[k] } } as never;
+  resetSettings();
+  resetScimTokens();
+  try {
+    await ScimApplicationProvider.configure(conf);
+    await ScimDirectoryProvider.configure(conf);
+    const app = (
+      await ScimApplicationProvider.create(checkScimApplicationInputs({ appName: "bench" }).inputs)
+    ).outs;
+    const entries = readDirectory(directoryFile(dir, users, "alone-"));
+    const inputs = (list: typeof entries) =>
+      checkScimDirectoryInputs(
+        {},
+        { ...directoryMaps(list), clientId: app.clientId, clientSecret: app.clientSecret },
+      ).inputs;
+    const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+      const start = performance.now();
+      const value = await fn();
+      return [value, performance.now() - start];
+    };
+    const [created, createMs] = await timed(() => ScimDirectoryProvider.create(inputs(entries)));
+    const [read, readMs] = await timed(() => ScimDirectoryProvider.read(created.id, created.outs));
+    const k = Math.floor(users / 2);
+    const changed = entries.map((e, i) =>
+      i === k ? { ...e, displayName: `${e.displayName} (renamed)` } : e,
+    );
+    const [, updateMs] = await timed(() =>
+      ScimDirectoryProvider.update(created.id, read.props, inputs(changed)),
+    );
+    return { "first up": createMs, "drift gate": readMs, "one change": updateMs };
+  } finally {
+    await emulator.close();
+  }
 }
 
 async function stepSection(binDir: string, dir: string): Promise<boolean> {
@@ -215,6 +278,7 @@ async function stepSection(binDir: string, dir: string): Promise<boolean> {
     for (const program of ["directory", "per-user"] as const) {
       if (program === "per-user" && users > PER_USER_MAX) continue;
       const result = await steps(binDir, program, users, dir);
+      const alone = program === "directory" ? await providerAlone(users, dir) : {};
       for (const r of result) {
         const total = Object.values(r.calls).reduce((a, v) => a + v, 0);
         const idealMs = (total * LATENCY_MS) / IN_FLIGHT;
@@ -237,6 +301,8 @@ async function stepSection(binDir: string, dir: string): Promise<boolean> {
           ].join(" | "),
         );
         if (r.note) console.log(`       ${r.ok ? "" : "!! "}${r.note}`);
+        const own = alone[r.step];
+        if (own !== undefined) console.log(`       the provider alone, no engine: ${seconds(own)} s`);
       }
       const [first, gate, change] = result;
       const problems: string[] = [];
