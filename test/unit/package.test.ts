@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { allowedInPublicTypes, rewriteDeclarations } from "../../scripts/public-types";
 
 const ROOT = join(__dirname, "..", "..");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -82,5 +83,59 @@ describe("the published package", () => {
         /\.map$|\.test\.|tsconfig|biome\.json|vitest/.test(f),
     );
     expect(foreign).toEqual([]);
+  });
+});
+
+describe("the published declarations", () => {
+  /** Every package a declaration file reachable from an entry point imports, by importer. */
+  function externalImports(): Map<string, string[]> {
+    const seen = new Set<string>();
+    const out = new Map<string, string[]>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, "utf8");
+      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith(".")) {
+          const base = join(dirname(file), spec);
+          const next = [`${base}.d.ts`, join(base, "index.d.ts")].find((f) => existsSync(f));
+          if (next) visit(next);
+        } else out.set(spec, [...(out.get(spec) ?? []), relative(ROOT, file)]);
+      }
+    };
+    for (const entry of ["provider", "emulator", "testing"]) visit(join(ROOT, "dist", entry, "index.d.ts"));
+    return out;
+  }
+
+  it("import nothing but @pulumi/pulumi and Node's built-ins, whose types a user's project has", () => {
+    const foreign = [...externalImports()].filter(([spec]) => !allowedInPublicTypes(spec));
+    expect(foreign).toEqual([]);
+    expect([...externalImports().keys()]).toContain("@pulumi/pulumi");
+  });
+
+  it("rewrites a dependency's types to structural or opaque ones, and refuses what it cannot", () => {
+    const shims = "../external-types";
+    const out = rewriteDeclarations(
+      [
+        'import { z } from "zod";',
+        'import Ims from "@alicloud/ims20190815";',
+        'import * as $dara from "@darabonba/typescript";',
+        'import * as pulumi from "@pulumi/pulumi";',
+        "export declare const s: z.ZodString;",
+        "export interface S { ims: Ims; runtime: $dara.RuntimeOptions; out: pulumi.Output<string> }",
+      ].join("\n"),
+      shims,
+      "x.d.ts",
+    );
+    expect(out).toContain(`import type { z } from "${shims}/zod";`);
+    expect(out).toContain('type Ims = Opaque<"@alicloud/ims20190815">;');
+    expect(out).toContain(
+      'declare namespace $dara { type RuntimeOptions = Opaque<"@darabonba/typescript.RuntimeOptions">; }',
+    );
+    expect(out).toContain('import * as pulumi from "@pulumi/pulumi";');
+    expect(() => rewriteDeclarations('export { z } from "zod";', ".", "y.d.ts")).toThrow(
+      /re-exports from zod/,
+    );
   });
 });

@@ -72,3 +72,13 @@ describe("the reference checker", () => {
     ]);
   });
 });
+
+describe("relative paths in code", () => {
+  it("are read in comments and module specifiers, not in other strings", () => {
+    expect(check("provider/x.ts", 'writeFileSync(join(dir, "tsconfig.json"), "./nowhere");')).toEqual([]);
+    expect(check("provider/x.ts", '// see ./nowhere.ts\nconst a = require("./missing");')).toEqual([
+      "./nowhere.ts",
+      "./missing",
+    ]);
+  });
+});

@@ -95,6 +95,23 @@ function resolves(root: string, absolute: string): boolean {
   return candidates.some((c) => existsSync(c));
 }
 
+const CODE_FILE = /\.(ts|cts|mts|js|cjs|mjs)$/;
+
+/**
+ * The text of a code file with everything but comments and module specifiers (`from "x"`,
+ * `import("x")`, `require("x")`) blanked, line breaks kept so line numbers stay right.
+ */
+export function commentsAndSpecifiers(code: string): string {
+  const keep = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|(?:\bfrom|\bimport|\brequire)\s*\(?\s*(["'])[^"'\n]*\1/g;
+  let out = "";
+  let last = 0;
+  for (const m of code.matchAll(keep)) {
+    out += code.slice(last, m.index).replace(/[^\n]/g, " ") + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + code.slice(last).replace(/[^\n]/g, " ");
+}
+
 const trimPath = (p: string) => p.replace(/[.,:;)`'"\]]+$/, "").replace(/#.*$/, "");
 
 /** Every unresolvable reference in one file's text. */
@@ -112,7 +129,10 @@ export function findingsIn(root: string, file: string, text: string, sections: S
   }
 
   // Relative paths: `./x`, `../x`. Not after a word character, so `a/../b` and URLs are skipped.
-  for (const m of text.matchAll(/(?<![\w.:/-])(\.{1,2}\/[\w@.-][\w@./-]*)/g)) {
+  // In code, only comments and module specifiers: other strings are paths relative to wherever the
+  // program points them (a generated project, a temporary folder), not to the file.
+  const prose = CODE_FILE.test(file) ? commentsAndSpecifiers(text) : text;
+  for (const m of prose.matchAll(/(?<![\w.:/-])(\.{1,2}\/[\w@.-][\w@./-]*)/g)) {
     const written = trimPath(m[1]!);
     if (written.includes("*") || /\$\{|<|>/.test(written)) continue;
     const absolute = resolve(here, written);
