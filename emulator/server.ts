@@ -609,6 +609,11 @@ export class EmulatorCore {
     // OAuth bodies name the error in `error`, SCIM (RFC 7644) ones in `scimType`, when they have one.
     const errorCode = result.status >= 400 ? (result.body?.error ?? result.body?.scimType) : undefined;
     log(result.status, typeof errorCode === "string" ? errorCode : undefined);
+    if (fault?.kind === "lost") {
+      // Done and persisted; the answer never reaches the caller.
+      req.socket.destroy();
+      return;
+    }
     const payload = result.body === undefined ? "" : JSON.stringify(result.body);
     res.writeHead(result.status, {
       ...(result.body === undefined ? {} : { "content-type": "application/json;charset=utf-8" }),
@@ -693,6 +698,11 @@ export class EmulatorCore {
       ({ result, error } = this.errorResult(e, service, requestId));
     }
     log(result.status, codeOf(result).code);
+    if (fault?.kind === "lost") {
+      // Done and persisted; the answer never reaches the caller.
+      req.socket.destroy();
+      return;
+    }
     const payload = JSON.stringify(result.body);
     res.writeHead(result.status, {
       "content-type": "application/json;charset=utf-8",
@@ -755,6 +765,7 @@ async function applyFault(fault: FaultSpec): Promise<void> {
       throw new AlibabaError(fault.status ?? base.status, fault.code ?? base.code, base.message);
     }
     case "drop":
+    case "lost":
       return;
   }
 }

@@ -150,13 +150,24 @@ export interface RequestLogEntry {
   durationMs: number;
 }
 
+/**
+ * An injected fault (emulator/README.md, "Faults"). Two kinds lose the answer: `drop` resets the
+ * connection BEFORE the action runs (nothing changed), `lost` runs the action to the end (its state
+ * change is kept and persisted) and THEN resets the connection, as when a response is lost on the
+ * way back. `nth` aims at one call of a multi-call operation: "the k-th matching call from now".
+ */
 export interface FaultSpec {
   /** Service key ("ims"); default: any service. */
   service?: string;
   /** Action name; default "*" (any). */
   action?: string;
-  kind: "throttle" | "server-error" | "latency" | "drop";
-  /** Apply to the next N matching calls only. Default: every matching call until cleared. */
+  kind: "throttle" | "server-error" | "latency" | "drop" | "lost";
+  /**
+   * Apply from the nth matching call counted from when the fault is injected (1-based): the first
+   * nth-1 matching calls pass untouched. Default 1.
+   */
+  nth?: number;
+  /** Apply to N matching calls (from the nth) only. Default: every matching call until cleared. */
   count?: number;
   /** Apply to this fraction (0..1) of matching calls, drawn from the seeded PRNG. */
   ratio?: number;

@@ -30,11 +30,28 @@ export interface FailureKind {
 
 /**
  * Throttling (any code containing `Throttling`, or HTTP 429), server errors
- * (5xx) and network failures (status 0) are retried; other 4xx are the
- * caller's fault and are not.
+ * (5xx) and network failures (no answer: `NetworkError`) are retried; other 4xx
+ * are the caller's fault and are not, and neither is a failure on our side
+ * before anything was sent (no credentials found: `ClientError`).
  */
 export function isRetryable(f: FailureKind): boolean {
-  return f.code.includes("Throttling") || f.status === 429 || f.status >= 500 || f.status === 0;
+  return isThrottling(f) || f.status >= 500 || (f.status === 0 && f.code === "NetworkError");
+}
+
+/** Throttling: refused at the gateway, before the action ran. */
+export function isThrottling(f: FailureKind): boolean {
+  return f.code.includes("Throttling") || f.status === 429;
+}
+
+/**
+ * A failure after which the action may or may not have happened: no answer (the response may
+ * have been lost after the service acted) or a 5xx. Retrying such a create blindly can make a
+ * second object; `createOnce` (provider/lifecycle.ts) looks before it retries.
+ */
+export function isAmbiguous(err: unknown): boolean {
+  const f = err as Partial<FailureKind> | null;
+  if (typeof f?.status !== "number" || typeof f.code !== "string") return false;
+  return f.status >= 500 || (f.status === 0 && f.code === "NetworkError");
 }
 
 /** Reads a retry policy override such as `{"maxAttempts":3}` and fills in defaults. */

@@ -1,5 +1,5 @@
 import { AlicloudApiError, maskSecrets } from "../errors";
-import { backoffDelay, isRetryable, type RetryPolicy } from "../retry";
+import { backoffDelay, isRetryable, isThrottling, type RetryPolicy } from "../retry";
 
 /** What the seam needs besides the SDK client: the retry policy and a clock. */
 export interface CallOptions {
@@ -7,6 +7,12 @@ export interface CallOptions {
   /** Injected in tests; real time otherwise. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * Default true. False for a create that is not idempotent: a failure that leaves its outcome
+   * unknown (no answer, 5xx) is handed back at once, so the caller can look the object up before
+   * it retries (`createOnce`). Throttling is still retried: it is refused before the action runs.
+   */
+  retryAmbiguous?: boolean;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -14,7 +20,8 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 /**
  * Runs one API action, retrying throttling, 5xx and dropped connections with
  * exponential back-off and full jitter, and turns whatever the SDK throws into
- * one `AlicloudApiError`. Other 4xx are not retried: they will not get better.
+ * one `AlicloudApiError`. Other 4xx are not retried: they will not get better;
+ * nor is a failure before anything was sent (no credentials found).
  */
 export async function callApi<T>(
   action: string,
@@ -29,6 +36,7 @@ export async function callApi<T>(
     } catch (raw) {
       const err = toApiError(action, raw, n);
       if (n >= max || !isRetryable(err)) throw err;
+      if (options.retryAmbiguous === false && !isThrottling(err)) throw err;
       // Honour the service's Retry-After for throttling when it is longer than our draw.
       const retryAfter = retryAfterMs(raw);
       await sleep(Math.max(backoffDelay(options.retry, n, options.random), retryAfter));
@@ -59,13 +67,14 @@ export function toApiError(action: string, raw: unknown, attempts: number): Alic
         ? e.data.RequestId
         : undefined;
   if (status === 0) {
-    // No HTTP answer: connection refused or reset, DNS, timeout.
     const netCode = typeof e.code === "string" ? e.code : "";
     const msg = typeof e.message === "string" ? e.message : String(raw);
     return new AlicloudApiError({
       action,
       status: 0,
-      code: "NetworkError",
+      // No answer (connection refused or reset, DNS, timeout), or a failure on our side before
+      // anything was sent, such as the credential chain finding no credentials.
+      code: isNetworkFailure(raw) ? "NetworkError" : "ClientError",
       message: maskSecrets(netCode && !msg.includes(netCode) ? `${netCode}: ${msg}` : msg),
       requestId,
       attempts,
@@ -76,4 +85,19 @@ export function toApiError(action: string, raw: unknown, attempts: number): Alic
   const message =
     typeof bodyMessage === "string" ? bodyMessage : typeof e.message === "string" ? e.message : "";
   return new AlicloudApiError({ action, status, code, message: maskSecrets(message), requestId, attempts });
+}
+
+/** Node's socket and DNS error codes, undici's, and the SDK's timeouts: the request may have gone out. */
+const NETWORK_CODE = /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/;
+
+/**
+ * Whether an error without an HTTP status is a network failure (worth retrying) rather than one
+ * on our side. Decided by the error's code or name, never by its message: the credential chain's
+ * "unable to get credentials" message quotes an ENOENT of its own.
+ */
+function isNetworkFailure(raw: unknown): boolean {
+  const e = (raw ?? {}) as { code?: unknown; name?: unknown; cause?: { code?: unknown } };
+  if (typeof e.code === "string" && NETWORK_CODE.test(e.code)) return true;
+  if (typeof e.cause?.code === "string" && NETWORK_CODE.test(e.cause.code)) return true;
+  return typeof e.name === "string" && /Timeout|AbortError/.test(e.name);
 }

@@ -75,9 +75,10 @@ async function request(
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
   } catch (err) {
     // No answer: status 0, retried as a network error.
-    throw Object.assign(new Error((err as Error).message), {
-      code: (err as { code?: string }).code ?? "ECONNRESET",
-    });
+    // fetch names the socket error on its cause; a timeout is a DOMException with a numeric code.
+    const e = err as { code?: unknown; cause?: { code?: unknown } };
+    const code = [e.code, e.cause?.code].find((c): c is string => typeof c === "string");
+    throw Object.assign(new Error((err as Error).message), { code: code ?? "ECONNRESET" });
   }
   const text = await res.text();
   let body: Record<string, unknown> = {};

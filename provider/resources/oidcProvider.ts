@@ -8,7 +8,25 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as ims from "../client/ims";
 import { type Session, session } from "../client/session";
-import { AlicloudApiError, hasCode } from "../errors";
+import { AlicloudApiError, hasCode, hasCodePrefix } from "../errors";
+import {
+  claim,
+  configure,
+  createOnce,
+  deleteUnlessGone,
+  diffFields,
+  diffResult,
+  fillDefaults,
+  GONE,
+  OutcomeUnknownError,
+  Progress,
+  pendingCreate,
+  pendingSince,
+  stateOf,
+  takeClaim,
+  unclaim,
+  unlessGone,
+} from "../lifecycle";
 import { OIDC } from "../limits";
 import {
   canonicalSet,
@@ -16,10 +34,9 @@ import {
   normalizeFingerprint,
   normalizeIssuerUrl,
   sameSet,
-  UNKNOWN,
 } from "../normalize";
 import { type FingerprintStep, planFingerprintSteps } from "../plan";
-import { applyConfig, runtimeSettings } from "../settings";
+import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { discoverOidcFingerprint } from "../trust/discovery";
 import { type CheckFailure, httpsUrlProblem, requireChecked, tooLong, validateFields } from "../validation";
@@ -223,12 +240,12 @@ export function checkOidcProviderInputs(news: Record<string, unknown>): {
 } {
   const { values, failures } = validateFields(news, oidcProviderRules);
   const inputs: Record<string, unknown> = { ...news, ...values };
-  if (news.issuanceLimitTime === undefined || news.issuanceLimitTime === null)
-    inputs.issuanceLimitTime = OIDC.issuanceLimitTime.default;
-  if (news.description === undefined || news.description === null) inputs.description = "";
-  if (news.adopt === undefined || news.adopt === null) inputs.adopt = false;
+  fillDefaults(inputs, DEFAULTS);
   return { inputs, failures };
 }
+
+/** What `check` fills in and what old state falls back to. */
+const DEFAULTS = { issuanceLimitTime: OIDC.issuanceLimitTime.default, description: "", adopt: false };
 
 // ---------------------------------------------------------------------------
 // Lifecycle.
@@ -253,63 +270,59 @@ function requireInputs(raw: Record<string, unknown>): OidcProviderInputs {
   return requireChecked<OidcProviderInputs>("OidcProvider", checkOidcProviderInputs, raw);
 }
 
+const STATE: OidcProviderOutputs = {
+  ...DEFAULTS,
+  oidcProviderName: "",
+  issuerUrl: "",
+  fingerprints: [],
+  clientIds: [],
+  arn: "",
+  createDate: "",
+  updateDate: "",
+};
+
 /** Fills fields missing from state written by older versions. */
 function readOlds(olds: object, id: string): OidcProviderOutputs {
-  const o = olds as Partial<OidcProviderOutputs>;
+  const o = stateOf(olds, STATE);
   return {
-    oidcProviderName: o.oidcProviderName ?? id,
-    issuerUrl: o.issuerUrl ?? "",
-    fingerprints: canonicalSet((o.fingerprints ?? []).map(normalizeFingerprint)),
-    clientIds: canonicalSet(o.clientIds ?? []),
-    issuanceLimitTime: o.issuanceLimitTime ?? OIDC.issuanceLimitTime.default,
-    description: o.description ?? "",
-    adopt: o.adopt ?? false,
-    arn: o.arn ?? "",
-    createDate: o.createDate ?? "",
-    updateDate: o.updateDate ?? "",
+    ...o,
+    oidcProviderName: o.oidcProviderName || id,
+    fingerprints: canonicalSet(o.fingerprints.map(normalizeFingerprint)),
+    clientIds: canonicalSet(o.clientIds),
   };
 }
 
-const differs = (a: unknown, b: unknown) => b === UNKNOWN || containsUnknown(b) || a !== b;
-const setDiffers = (a: string[], b: unknown) =>
-  containsUnknown(b) || !Array.isArray(b) || !sameSet(a, b as string[]);
+const asSet = (v: unknown, norm: (x: string) => string = (x) => x) =>
+  Array.isArray(v) ? (v as string[]).map(norm) : v;
 
 /** Which arguments differ between stored outputs and new inputs. Pure. */
 export function diffOidcProvider(
   olds: OidcProviderOutputs,
   news: Record<string, unknown>,
 ): { replaces: string[]; changes: string[] } {
-  const replaces: string[] = [];
-  const changes: string[] = [];
-  if (differs(olds.oidcProviderName, news.oidcProviderName)) replaces.push("oidcProviderName");
-  if (
-    differs(
-      normalizeIssuerUrl(olds.issuerUrl),
-      typeof news.issuerUrl === "string" ? normalizeIssuerUrl(news.issuerUrl) : news.issuerUrl,
-    )
-  )
-    replaces.push("issuerUrl");
-  if (
-    setDiffers(
-      olds.fingerprints,
-      Array.isArray(news.fingerprints) && !containsUnknown(news.fingerprints)
-        ? (news.fingerprints as string[]).map(normalizeFingerprint)
-        : news.fingerprints,
-    )
-  )
-    changes.push("fingerprints");
-  if (setDiffers(olds.clientIds, news.clientIds)) changes.push("clientIds");
-  if (differs(olds.issuanceLimitTime, news.issuanceLimitTime ?? OIDC.issuanceLimitTime.default))
-    changes.push("issuanceLimitTime");
-  if (differs(olds.description, news.description ?? "")) changes.push("description");
-  return { replaces, changes: [...replaces, ...changes] };
+  const set = (norm?: (x: string) => string) => (a: unknown, b: unknown) => {
+    const bb = asSet(b, norm);
+    return Array.isArray(bb) && sameSet(asSet(a, norm) as string[], bb);
+  };
+  return diffFields(olds, news, {
+    replace: ["oidcProviderName", "issuerUrl"],
+    update: ["fingerprints", "clientIds", "issuanceLimitTime", "description"],
+    equal: {
+      issuerUrl: (a, b) => typeof b === "string" && normalizeIssuerUrl(a as string) === normalizeIssuerUrl(b),
+      fingerprints: set(normalizeFingerprint),
+      clientIds: set(),
+      issuanceLimitTime: (a, b) => a === (b ?? DEFAULTS.issuanceLimitTime),
+      description: (a, b) => a === (b ?? DEFAULTS.description),
+    },
+  });
 }
 
-/** Runs fingerprint steps; returns the last record seen, if any call was made. */
+/** Runs fingerprint steps; returns the last record seen, if any call was made. `done` sees each. */
 async function applyFingerprintSteps(
   s: Session,
   name: string,
   steps: FingerprintStep[],
+  done: (rec: ims.OidcProviderRecord) => void,
 ): Promise<ims.OidcProviderRecord | undefined> {
   let last: ims.OidcProviderRecord | undefined;
   for (const step of steps) {
@@ -317,6 +330,7 @@ async function applyFingerprintSteps(
       step.op === "add"
         ? await ims.addFingerprint(s, name, step.fingerprint)
         : await ims.removeFingerprint(s, name, step.fingerprint);
+    done(last);
   }
   return last;
 }
@@ -332,10 +346,11 @@ async function convergeFingerprints(
   name: string,
   current: string[],
   desired: string[],
+  done: (rec: ims.OidcProviderRecord) => void = () => undefined,
 ): Promise<ims.OidcProviderRecord | undefined> {
   const limits = { min: OIDC.minFingerprints, max: OIDC.maxFingerprints };
   try {
-    return await applyFingerprintSteps(s, name, planFingerprintSteps(current, desired, limits));
+    return await applyFingerprintSteps(s, name, planFingerprintSteps(current, desired, limits), done);
   } catch (err) {
     const stale =
       AlicloudApiError.is(err) &&
@@ -349,7 +364,7 @@ async function convergeFingerprints(
     const steps = planFingerprintSteps([...liveByNorm.keys()], desired, limits).map((st) =>
       st.op === "remove" ? { ...st, fingerprint: liveByNorm.get(st.fingerprint) ?? st.fingerprint } : st,
     );
-    return (await applyFingerprintSteps(s, name, steps)) ?? live;
+    return (await applyFingerprintSteps(s, name, steps, done)) ?? live;
   }
 }
 
@@ -376,7 +391,35 @@ async function updateSettings(
   return needed ? ims.updateOidcProvider(s, update) : undefined;
 }
 
-async function adoptExisting(s: Session, desired: OidcProviderInputs): Promise<ims.OidcProviderRecord> {
+/** Settings, then fingerprints; a failure half-way records what was applied as partial state. */
+async function converge(
+  raw: Record<string, unknown>,
+  s: Session,
+  current: OidcProviderOutputs,
+  desired: OidcProviderInputs,
+): Promise<OidcProviderOutputs> {
+  const name = current.oidcProviderName;
+  const progress = new Progress(raw, name, current, false);
+  return progress.run(async (p) => {
+    const afterSettings = await updateSettings(s, current, desired);
+    if (afterSettings) p.set(toOutputs(afterSettings, desired));
+    const afterFingerprints = await convergeFingerprints(
+      s,
+      name,
+      current.fingerprints,
+      desired.fingerprints,
+      (r) => p.set(toOutputs(r, desired)),
+    );
+    const last = afterFingerprints ?? afterSettings ?? (await ims.getOidcProvider(s, name));
+    return toOutputs(last, desired);
+  });
+}
+
+async function adoptExisting(
+  raw: Record<string, unknown>,
+  s: Session,
+  desired: OidcProviderInputs,
+): Promise<ims.OidcProviderRecord> {
   const live = await ims.getOidcProvider(s, desired.oidcProviderName);
   if (normalizeIssuerUrl(live.issuerUrl) !== desired.issuerUrl) {
     throw new Error(
@@ -384,15 +427,23 @@ async function adoptExisting(s: Session, desired: OidcProviderInputs): Promise<i
         `not ${desired.issuerUrl}; an issuer cannot change in place, so it cannot be adopted with these arguments`,
     );
   }
-  const current = readOlds({ ...toOutputs(live, desired) }, desired.oidcProviderName);
-  const afterSettings = await updateSettings(s, current, desired);
-  const afterFingerprints = await convergeFingerprints(
-    s,
-    desired.oidcProviderName,
-    current.fingerprints,
-    desired.fingerprints,
-  );
-  return afterFingerprints ?? afterSettings ?? live;
+  const outs = await converge(raw, s, toOutputs(live, desired), desired);
+  return { ...live, ...recordOf(outs) };
+}
+
+/** The record fields the outputs carry. */
+function recordOf(o: OidcProviderOutputs): Partial<ims.OidcProviderRecord> {
+  return {
+    name: o.oidcProviderName,
+    issuerUrl: o.issuerUrl,
+    fingerprints: o.fingerprints,
+    clientIds: o.clientIds,
+    issuanceLimitTime: o.issuanceLimitTime,
+    description: o.description,
+    arn: o.arn,
+    createDate: o.createDate,
+    updateDate: o.updateDate,
+  };
 }
 
 /** Explains a name or issuer clash, naming the provider that holds the issuer. */
@@ -428,11 +479,70 @@ async function discoverFingerprint(issuer: string): Promise<string> {
   return normalizeFingerprint((await discoverOidcFingerprint(issuer, ca ? { ca } : {})).fingerprint);
 }
 
+const claimKey = (name: string) => `OidcProvider:${name.toLowerCase()}`;
+const isGone = (e: unknown) => hasCode(e, "EntityNotExist.OIDCProvider");
+
+/** The provider named in `desired` if it is provably the one this operation created. */
+async function findOwnProvider(
+  s: Session,
+  desired: OidcProviderInputs,
+  since: number,
+): Promise<ims.OidcProviderRecord | undefined> {
+  const live = await unlessGone(isGone, () => ims.getOidcProvider(s, desired.oidcProviderName));
+  if (!live || Date.parse(live.createDate) < since) return undefined;
+  const mine = toOutputs(live, desired);
+  const same =
+    mine.issuerUrl === desired.issuerUrl &&
+    sameSet(mine.clientIds, desired.clientIds) &&
+    sameSet(mine.fingerprints, desired.fingerprints) &&
+    mine.issuanceLimitTime === desired.issuanceLimitTime &&
+    mine.description === desired.description;
+  return same ? live : undefined;
+}
+
+/** Create, resumed by `update` when a previous `up` could not tell whether the create happened. */
+async function createProvider(
+  raw: Record<string, unknown>,
+  desired: OidcProviderInputs,
+  since?: number,
+): Promise<{ id: string; outs: OidcProviderOutputs }> {
+  const s = session();
+  const started = since ?? Date.now();
+  let rec: ims.OidcProviderRecord;
+  try {
+    ({ value: rec } = await createOnce(s, {
+      create: (o) =>
+        ims.createOidcProvider(
+          { ...s, ...o },
+          {
+            name: desired.oidcProviderName,
+            issuerUrl: desired.issuerUrl,
+            clientIds: desired.clientIds,
+            fingerprints: desired.fingerprints,
+            issuanceLimitTime: desired.issuanceLimitTime,
+            description: desired.description,
+          },
+        ),
+      find: (t) => findOwnProvider(s, desired, t),
+      alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists.OIDCProvider"),
+      since,
+    }));
+    unclaim(claimKey(desired.oidcProviderName));
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError)
+      throw pendingCreate(raw, desired.oidcProviderName, desired, started, err);
+    if (!AlicloudApiError.is(err) || !err.code.startsWith("EntityAlreadyExists.OIDCProvider")) throw err;
+    if (!desired.adopt || err.code !== "EntityAlreadyExists.OIDCProvider")
+      throw await explainConflict(s, err, desired);
+    claim(claimKey(desired.oidcProviderName));
+    rec = await adoptExisting(raw, s, desired);
+  }
+  return { id: rec.name, outs: toOutputs(rec, desired) };
+}
+
 /** The provider implementation: what the engine drives through the shim. */
 export const OidcProviderProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,
@@ -460,73 +570,22 @@ export const OidcProviderProvider = {
   },
 
   async diff(id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-    const { replaces, changes } = diffOidcProvider(readOlds(olds, id), news);
-    return {
-      changes: changes.length > 0,
-      replaces,
-      // Name and issuer are both unique per account: the new provider cannot
-      // exist beside the old one, so the old one goes first.
-      deleteBeforeReplace: replaces.length > 0,
-    };
+    // Name and issuer are both unique per account: the new provider cannot
+    // exist beside the old one, so the old one goes first.
+    return diffResult(diffOidcProvider(readOlds(olds, id), news), true);
   },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: OidcProviderOutputs }> {
-    const desired = requireInputs(raw);
-    const s = session();
-    // Whether an attempt may have reached the service before failing (timeout,
-    // dropped connection, 5xx): then "already exists" may be our own create.
-    let ambiguous = false;
-    const tracked: Session = {
-      ...s,
-      sleep: (ms) => {
-        ambiguous = true;
-        return (s.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
-      },
-    };
-    let rec: ims.OidcProviderRecord;
-    try {
-      rec = await ims.createOidcProvider(tracked, {
-        name: desired.oidcProviderName,
-        issuerUrl: desired.issuerUrl,
-        clientIds: desired.clientIds,
-        fingerprints: desired.fingerprints,
-        issuanceLimitTime: desired.issuanceLimitTime,
-        description: desired.description,
-      });
-    } catch (err) {
-      if (!AlicloudApiError.is(err) || !err.code.startsWith("EntityAlreadyExists.OIDCProvider")) throw err;
-      if (ambiguous && err.code === "EntityAlreadyExists.OIDCProvider") {
-        const live = await ims.getOidcProvider(s, desired.oidcProviderName);
-        const mine = toOutputs(live, desired);
-        if (
-          mine.issuerUrl === desired.issuerUrl &&
-          sameSet(mine.clientIds, desired.clientIds) &&
-          sameSet(mine.fingerprints, desired.fingerprints) &&
-          mine.description === desired.description
-        ) {
-          return { id: live.name, outs: mine };
-        }
-      }
-      if (desired.adopt && err.code === "EntityAlreadyExists.OIDCProvider")
-        rec = await adoptExisting(s, desired);
-      else throw await explainConflict(s, err, desired);
-    }
-    return { id: rec.name, outs: toOutputs(rec, desired) };
+  create(raw: Record<string, unknown>): Promise<{ id: string; outs: OidcProviderOutputs }> {
+    return createProvider(raw, requireInputs(raw));
   },
 
   async read(
     id: string,
     props?: object,
   ): Promise<{ id: string; props: Partial<OidcProviderOutputs>; inputs?: OidcProviderInputs }> {
-    const s = session();
-    let rec: ims.OidcProviderRecord;
-    try {
-      rec = await ims.getOidcProvider(s, id);
-    } catch (err) {
-      // Deleted out of band: drop it from state, so the next up creates it again.
-      if (hasCode(err, "EntityNotExist.OIDCProvider")) return { id: "", props: {} };
-      throw err;
-    }
+    // Deleted out of band: drop it from state, so the next up creates it again.
+    const rec = await unlessGone(isGone, () => ims.getOidcProvider(session(), id));
+    if (!rec) return GONE;
     const olds = readOlds(props ?? {}, id);
     const outs = toOutputs(rec, olds);
     const { arn: _a, createDate: _c, updateDate: _u, ...inputs } = outs;
@@ -538,29 +597,18 @@ export const OidcProviderProvider = {
     rawOlds: object,
     rawNews: Record<string, unknown>,
   ): Promise<{ outs: OidcProviderOutputs }> {
-    const olds = readOlds(rawOlds, id);
     const news = requireInputs(rawNews);
-    const s = session();
-    const afterSettings = await updateSettings(s, olds, news);
-    const afterFingerprints = await convergeFingerprints(
-      s,
-      olds.oidcProviderName,
-      olds.fingerprints,
-      news.fingerprints,
-    );
-    const last = afterFingerprints ?? afterSettings ?? (await ims.getOidcProvider(s, olds.oidcProviderName));
-    return { outs: toOutputs(last, news) };
+    const pending = pendingSince(rawOlds);
+    if (pending !== undefined) return { outs: (await createProvider(rawNews, news, pending)).outs };
+    const olds = readOlds(rawOlds, id);
+    return { outs: await converge(rawNews, session(), olds, news) };
   },
 
   async delete(id: string, props: object): Promise<void> {
-    const s = session();
     const name = readOlds(props, id).oidcProviderName;
-    try {
-      await ims.deleteOidcProvider(s, name);
-    } catch (err) {
-      if (hasCode(err, "EntityNotExist.OIDCProvider")) return; // already gone is success
-      throw err;
-    }
+    // Adopted by its replacement in this deployment: the provider is the new resource's now.
+    if (takeClaim(claimKey(name))) return;
+    await deleteUnlessGone(isGone, () => ims.deleteOidcProvider(session(), name));
   },
 };
 

@@ -10,10 +10,27 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as ram from "../client/ram";
 import { type Session, session } from "../client/session";
-import { AlicloudApiError, hasCode } from "../errors";
+import { hasCode, hasCodePrefix } from "../errors";
+import {
+  claim,
+  configure,
+  createOnce,
+  deleteUnlessGone,
+  diffFields,
+  diffResult,
+  fillDefaults,
+  GONE,
+  OutcomeUnknownError,
+  Progress,
+  pendingCreate,
+  pendingSince,
+  stateOf,
+  takeClaim,
+  unclaim,
+  unlessGone,
+} from "../lifecycle";
 import { RAM_ROLE } from "../limits";
 import { canonicalSet, containsUnknown, normalizeIssuerUrl } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { buildOidcTrustPolicy, canonicalTrustPolicy } from "../trust/policy";
 import type { TrustPreset } from "../trust/presets";
@@ -232,14 +249,7 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
 } {
   const { values, failures } = validateFields(news, oidcRoleRules);
   const inputs: Record<string, unknown> = { ...news, ...values };
-  inputs.issuerUrl ??= "";
-  inputs.subjects ??= [];
-  inputs.subjectPatterns ??= [];
-  inputs.allowAnySubject ??= false;
-  inputs.maxSessionDuration ??= RAM_ROLE.maxSessionDuration.default;
-  inputs.description ??= "";
-  inputs.policies ??= [];
-  inputs.adopt ??= false;
+  fillDefaults(inputs, DEFAULTS);
 
   const known = (v: unknown): v is string[] => Array.isArray(v) && !containsUnknown(v);
   const { subjects, subjectPatterns, audiences, providerClientIds } = inputs;
@@ -305,55 +315,53 @@ function requireInputs(raw: Record<string, unknown>): OidcRoleInputs {
   return requireChecked<OidcRoleInputs>("OidcRole", checkOidcRoleInputs, raw);
 }
 
+/** What `check` fills in and what old state falls back to. */
+const DEFAULTS = {
+  issuerUrl: "",
+  subjects: [] as string[],
+  subjectPatterns: [] as string[],
+  allowAnySubject: false,
+  maxSessionDuration: RAM_ROLE.maxSessionDuration.default,
+  description: "",
+  policies: [] as PolicyRef[],
+  adopt: false,
+};
+
+const STATE: OidcRoleOutputs = {
+  ...DEFAULTS,
+  roleName: "",
+  providerArn: "",
+  audiences: [],
+  providerClientIds: undefined,
+  providerIssuerUrl: undefined,
+  trustPolicy: "",
+  arn: "",
+  roleId: "",
+  createDate: "",
+  updateDate: "",
+};
+
 function readOlds(olds: object, id: string): OidcRoleOutputs {
-  const o = olds as Partial<OidcRoleOutputs>;
-  return {
-    roleName: o.roleName ?? id,
-    providerArn: o.providerArn ?? "",
-    issuerUrl: o.issuerUrl ?? "",
-    audiences: o.audiences ?? [],
-    subjects: o.subjects ?? [],
-    subjectPatterns: o.subjectPatterns ?? [],
-    allowAnySubject: o.allowAnySubject ?? false,
-    maxSessionDuration: o.maxSessionDuration ?? RAM_ROLE.maxSessionDuration.default,
-    description: o.description ?? "",
-    policies: o.policies ?? [],
-    adopt: o.adopt ?? false,
-    providerClientIds: o.providerClientIds,
-    providerIssuerUrl: o.providerIssuerUrl,
-    trustPolicy: o.trustPolicy ?? "",
-    arn: o.arn ?? "",
-    roleId: o.roleId ?? "",
-    createDate: o.createDate ?? "",
-    updateDate: o.updateDate ?? "",
-  };
+  const o = stateOf(olds, STATE);
+  return { ...o, roleName: o.roleName || id };
 }
 
 const policyKey = (p: PolicyRef) => `${p.type}:${p.name}`;
-const samePolicies = (a: PolicyRef[], b: PolicyRef[]) =>
-  a.length === b.length &&
-  canonicalSet(a.map(policyKey)).join("\n") === canonicalSet(b.map(policyKey)).join("\n");
+const samePolicies = (a: unknown, b: unknown) =>
+  canonicalSet(((a as PolicyRef[]) ?? []).map(policyKey)).join("\n") ===
+  canonicalSet(((b as PolicyRef[]) ?? []).map(policyKey)).join("\n");
 
-/** Which arguments differ. Pure. The trust policy is compared by meaning, never by text. */
+/** Which arguments differ. Pure. The trust policy is compared by meaning (its canonical text), never by RAM's. */
 export function diffOidcRole(
   olds: OidcRoleOutputs,
   news: Record<string, unknown>,
 ): { replaces: string[]; changes: string[] } {
-  const replaces: string[] = [];
-  const changes: string[] = [];
-  if (containsUnknown(news.roleName) || olds.roleName !== news.roleName) replaces.push("roleName");
-  if (
-    news.trustPolicy === undefined ||
-    containsUnknown(news.trustPolicy) ||
-    olds.trustPolicy !== news.trustPolicy
-  )
-    changes.push("trustPolicy");
-  if (containsUnknown(news.maxSessionDuration) || olds.maxSessionDuration !== news.maxSessionDuration)
-    changes.push("maxSessionDuration");
-  if (containsUnknown(news.description) || olds.description !== news.description) changes.push("description");
-  if (containsUnknown(news.policies) || !samePolicies(olds.policies, (news.policies as PolicyRef[]) ?? []))
-    changes.push("policies");
-  return { replaces, changes: [...replaces, ...changes] };
+  return diffFields(olds, news, {
+    replace: ["roleName"],
+    update: ["trustPolicy", "maxSessionDuration", "description", "policies"],
+    // Not computed yet (a failure elsewhere in check): a change, to be safe.
+    equal: { policies: samePolicies, trustPolicy: (a, b) => b !== undefined && a === b },
+  });
 }
 
 function toOutputs(role: ram.RoleRecord, policies: PolicyRef[], desired: OidcRoleInputs): OidcRoleOutputs {
@@ -371,40 +379,45 @@ function toOutputs(role: ram.RoleRecord, policies: PolicyRef[], desired: OidcRol
   };
 }
 
-/** Attaches what is missing, then detaches what is extra: the fewest calls, permissions never all gone. */
+/**
+ * Attaches what is missing, then detaches what is extra: the fewest calls, permissions never all
+ * gone. `done` sees the attachments after each call, so a failure half-way reports what is attached.
+ */
 async function convergePolicies(
   s: Session,
   roleName: string,
   current: PolicyRef[],
   desired: PolicyRef[],
+  done: (now: PolicyRef[]) => void = () => undefined,
 ): Promise<void> {
-  const have = new Set(current.map(policyKey));
+  const now = new Map(current.map((p) => [policyKey(p), p]));
   const want = new Set(desired.map(policyKey));
   for (const p of desired) {
-    if (have.has(policyKey(p))) continue;
+    if (now.has(policyKey(p))) continue;
     try {
       await ram.attachPolicyToRole(s, roleName, { policyType: p.type, policyName: p.name });
     } catch (err) {
-      // Attached by an earlier, interrupted run: already the state we want.
+      // Attached by an earlier, interrupted call: already the state we want.
       if (!hasCode(err, "EntityAlreadyExists.Role.Policy")) throw err;
     }
+    now.set(policyKey(p), p);
+    done([...now.values()]);
   }
   for (const p of current) {
     if (want.has(policyKey(p))) continue;
     try {
       await ram.detachPolicyFromRole(s, roleName, { policyType: p.type, policyName: p.name });
     } catch (err) {
-      if (
-        !(
-          AlicloudApiError.is(err) &&
-          err.code.startsWith("EntityNotExist") &&
-          err.code !== "EntityNotExist.Role"
-        )
-      )
-        throw err;
+      if (!isDetached(err)) throw err;
     }
+    now.delete(policyKey(p));
+    done([...now.values()]);
   }
 }
+
+/** A detach that found nothing attached (an earlier call did it), but not a missing role. */
+const isDetached = (err: unknown) =>
+  hasCodePrefix(err, "EntityNotExist") && !hasCode(err, "EntityNotExist.Role");
 
 const toRefs = (list: ram.PolicyAttachment[]): PolicyRef[] =>
   list.map((p) => ({ type: p.policyType, name: p.policyName }));
@@ -445,11 +458,86 @@ function roleFromState(o: OidcRoleOutputs): ram.RoleRecord {
   };
 }
 
+const claimKey = (roleName: string) => `OidcRole:${roleName.toLowerCase()}`;
+
+/**
+ * The role named in `desired` if it is provably the one this operation created: same trust
+ * policy, settings and no policies yet, created since `since`.
+ */
+async function findOwnRole(
+  s: Session,
+  desired: OidcRoleInputs,
+  since: number,
+): Promise<ram.RoleRecord | undefined> {
+  const live = await unlessGone(
+    (e) => hasCode(e, "EntityNotExist.Role"),
+    () => ram.getRole(s, desired.roleName),
+  );
+  if (!live || Date.parse(live.createDate) < since) return undefined;
+  const same =
+    canonicalTrustPolicy(live.assumeRolePolicyDocument) === desired.trustPolicy &&
+    live.description === desired.description &&
+    (live.maxSessionDuration ?? desired.maxSessionDuration) === desired.maxSessionDuration;
+  return same ? live : undefined;
+}
+
+/** Create, resumed by `update` when a previous `up` could not tell whether CreateRole happened. */
+async function createRole(
+  raw: Record<string, unknown>,
+  desired: OidcRoleInputs,
+  since?: number,
+): Promise<{ id: string; outs: OidcRoleOutputs }> {
+  const s = session();
+  const started = since ?? Date.now();
+  let role: ram.RoleRecord;
+  let current: PolicyRef[] = [];
+  try {
+    ({ value: role } = await createOnce(s, {
+      create: (o) =>
+        ram.createRole(
+          { ...s, ...o },
+          {
+            roleName: desired.roleName,
+            assumeRolePolicyDocument: desired.trustPolicy,
+            description: desired.description,
+            maxSessionDuration: desired.maxSessionDuration,
+          },
+        ),
+      find: (t) => findOwnRole(s, desired, t),
+      alreadyExists: (e) => hasCode(e, "EntityAlreadyExists.Role"),
+      since,
+    }));
+    unclaim(claimKey(desired.roleName));
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError) throw pendingCreate(raw, desired.roleName, desired, started, err);
+    if (!hasCode(err, "EntityAlreadyExists.Role")) throw err;
+    if (!desired.adopt) {
+      throw new Error(
+        `roleName: a RAM role named '${desired.roleName}' already exists in this account. To manage it from this ` +
+          "stack, set `adopt: true` (Pulumi cannot import dynamic resources); otherwise choose another name.",
+      );
+    }
+    const live = await ram.getRole(s, desired.roleName);
+    current = toRefs(await ram.listPoliciesForRole(s, desired.roleName));
+    claim(claimKey(desired.roleName));
+    role =
+      (await updateSettings(s, readOlds(toOutputs(live, current, desired), desired.roleName), desired)) ??
+      live;
+  }
+  // The role exists from here on: a failure attaching a policy (a misspelt name) keeps it in state.
+  const progress = new Progress(raw, role.roleName, toOutputs(role, current, desired), true);
+  const outs = await progress.run(async (p) => {
+    await convergePolicies(s, desired.roleName, current, desired.policies, (now) =>
+      p.set({ policies: toOutputs(role, now, desired).policies }),
+    );
+    return undefined;
+  });
+  return { id: role.roleName, outs };
+}
+
 /** The provider implementation the engine drives through the shim. */
 export const OidcRoleProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,
@@ -459,39 +547,14 @@ export const OidcRoleProvider = {
   },
 
   async diff(id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-    const { replaces, changes } = diffOidcRole(readOlds(olds, id), news);
-    // The name is the role's identity; a new one can be created beside the old.
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+    const d = diffOidcRole(readOlds(olds, id), news);
+    // The name is unique: the same name cannot exist twice, so its replacement goes delete-first;
+    // a new name can be created beside the old one.
+    return diffResult(d, !d.replaces.includes("roleName"));
   },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: OidcRoleOutputs }> {
-    const desired = requireInputs(raw);
-    const s = session();
-    let role: ram.RoleRecord;
-    let current: PolicyRef[] = [];
-    try {
-      role = await ram.createRole(s, {
-        roleName: desired.roleName,
-        assumeRolePolicyDocument: desired.trustPolicy,
-        description: desired.description,
-        maxSessionDuration: desired.maxSessionDuration,
-      });
-    } catch (err) {
-      if (!hasCode(err, "EntityAlreadyExists.Role")) throw err;
-      if (!desired.adopt) {
-        throw new Error(
-          `roleName: a RAM role named '${desired.roleName}' already exists in this account. To manage it from this ` +
-            "stack, set `adopt: true` (Pulumi cannot import dynamic resources); otherwise choose another name.",
-        );
-      }
-      const live = await ram.getRole(s, desired.roleName);
-      current = toRefs(await ram.listPoliciesForRole(s, desired.roleName));
-      role =
-        (await updateSettings(s, readOlds(toOutputs(live, current, desired), desired.roleName), desired)) ??
-        live;
-    }
-    await convergePolicies(s, desired.roleName, current, desired.policies);
-    return { id: role.roleName, outs: toOutputs(role, desired.policies, desired) };
+  create(raw: Record<string, unknown>): Promise<{ id: string; outs: OidcRoleOutputs }> {
+    return createRole(raw, requireInputs(raw));
   },
 
   async read(
@@ -499,17 +562,12 @@ export const OidcRoleProvider = {
     props?: object,
   ): Promise<{ id: string; props: Partial<OidcRoleOutputs>; inputs?: object }> {
     const s = session();
-    let role: ram.RoleRecord;
-    let policies: PolicyRef[];
-    try {
-      role = await ram.getRole(s, id);
-      policies = toRefs(await ram.listPoliciesForRole(s, id));
-    } catch (err) {
-      if (hasCode(err, "EntityNotExist.Role")) return { id: "", props: {} };
-      throw err;
-    }
+    const gone = (e: unknown) => hasCode(e, "EntityNotExist.Role");
+    const role = await unlessGone(gone, () => ram.getRole(s, id));
+    const policies = role && (await unlessGone(gone, () => ram.listPoliciesForRole(s, id)));
+    if (!role || !policies) return GONE;
     const olds = readOlds(props ?? {}, id);
-    const outs = toOutputs(role, policies, olds);
+    const outs = toOutputs(role, toRefs(policies), olds);
     const { arn: _a, roleId: _r, createDate: _c, updateDate: _u, ...inputs } = outs;
     return { id: role.roleName, props: outs, inputs };
   },
@@ -519,29 +577,43 @@ export const OidcRoleProvider = {
     rawOlds: object,
     rawNews: Record<string, unknown>,
   ): Promise<{ outs: OidcRoleOutputs }> {
-    const olds = readOlds(rawOlds, id);
     const news = requireInputs(rawNews);
+    const pending = pendingSince(rawOlds);
+    if (pending !== undefined) return { outs: (await createRole(rawNews, news, pending)).outs };
+    const olds = readOlds(rawOlds, id);
     const s = session();
-    const updated = await updateSettings(s, olds, news);
-    await convergePolicies(s, olds.roleName, olds.policies, news.policies);
-    // No UpdateRole means the role itself is as state says: no read needed.
-    const role = updated ?? roleFromState(olds);
-    return { outs: toOutputs(role, news.policies, news) };
+    const progress = new Progress(rawNews, id, olds, false);
+    const outs = await progress.run(async (p) => {
+      const updated = await updateSettings(s, olds, news);
+      // Settings applied: state says so, whatever the attachments do next.
+      if (updated) p.set({ ...toOutputs(updated, olds.policies, news), policies: olds.policies });
+      await convergePolicies(s, olds.roleName, olds.policies, news.policies, (now) =>
+        p.set({ policies: toOutputs(roleFromState(olds), now, news).policies }),
+      );
+      // No UpdateRole means the role itself is as state says: no read needed.
+      return toOutputs(updated ?? roleFromState(olds), news.policies, news);
+    });
+    return { outs };
   },
 
   async delete(id: string, props: object): Promise<void> {
-    const s = session();
     const name = readOlds(props, id).roleName;
-    try {
-      // Listed, not taken from state: a policy attached in the console would
-      // otherwise block the delete with DeleteConflict.Role.Policy.
-      const attached = await ram.listPoliciesForRole(s, name);
-      for (const p of attached) await ram.detachPolicyFromRole(s, name, p);
-      await ram.deleteRole(s, name);
-    } catch (err) {
-      if (hasCode(err, "EntityNotExist.Role")) return;
-      throw err;
-    }
+    // Adopted by its replacement in this deployment: the role is the new resource's now.
+    if (takeClaim(claimKey(name))) return;
+    const s = session();
+    await deleteUnlessGone(
+      (e) => hasCode(e, "EntityNotExist.Role"),
+      async () => {
+        // Listed, not taken from state: a policy attached in the console would
+        // otherwise block the delete with DeleteConflict.Role.Policy.
+        const attached = await ram.listPoliciesForRole(s, name);
+        for (const p of attached)
+          await ram.detachPolicyFromRole(s, name, p).catch((e) => {
+            if (!isDetached(e)) throw e;
+          });
+        await ram.deleteRole(s, name);
+      },
+    );
   },
 };
 

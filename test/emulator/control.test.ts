@@ -211,6 +211,42 @@ describe("faults", () => {
     expect((await list()).statusCode).toBe(200);
   });
 
+  test("lost runs the action, keeps its change, then closes the connection without an answer", async () => {
+    await emulator.injectFault({ action: "CreateOIDCProvider", kind: "lost", count: 1 });
+    const err = await caught(() => ims.createOIDCProvider(createRequest("p")));
+    expect(err.statusCode).toBeUndefined();
+    expect(err.message).toMatch(/socket hang up|ECONNRESET|closed/i);
+    const names = (await list()).body?.OIDCProviders?.OIDCProvider?.map((p) => p.OIDCProviderName);
+    expect(names).toEqual(["p"]);
+    expect((await emulator.requests())[0]).toMatchObject({ fault: "lost", status: 200 });
+    // The retry a client would make now meets the object its lost call created.
+    expect((await caught(() => ims.createOIDCProvider(createRequest("p")))).statusCode).toBe(409);
+  });
+
+  test("nth aims at the k-th matching call from now, across actions when none is named", async () => {
+    await list();
+    await emulator.injectFault({ kind: "server-error", nth: 3, count: 1 });
+    expect((await list()).statusCode).toBe(200);
+    expect((await ims.createOIDCProvider(createRequest("p"))).statusCode).toBe(200);
+    expect((await caught(list)).code).toBe("InternalError");
+    expect((await list()).statusCode).toBe(200);
+    expect((await emulator.requests()).map((e) => e.fault)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      "server-error",
+      undefined,
+    ]);
+  });
+
+  test("nth counts only the calls its service and action match", async () => {
+    await emulator.injectFault({ action: "ListOIDCProviders", kind: "lost", nth: 2, count: 1 });
+    expect((await ims.createOIDCProvider(createRequest("p"))).statusCode).toBe(200);
+    expect((await list()).statusCode).toBe(200);
+    expect((await caught(list)).statusCode).toBeUndefined();
+    expect((await list()).statusCode).toBe(200);
+  });
+
   test("ratio applies to roughly that fraction, reproducibly for a seed", async () => {
     const run = async (): Promise<boolean[]> => {
       await emulator.injectFault({ kind: "throttle", ratio: 0.5 });

@@ -141,6 +141,50 @@ describe("callApi", () => {
     expect(AlicloudApiError.is(err)).toBe(true);
   });
 
+  it("does not retry the credential chain finding no credentials (nothing was sent)", async () => {
+    let n = 0;
+    // The chain's own message quotes an ENOENT; only the error's code and name decide.
+    const chain = new Error(
+      "unable to get credentials from any of the providers in the chain: reading aliyun cli config failed., ENOENT: no such file",
+    );
+    const err = await callApi("A", { retry: policy, sleep: async () => {} }, async () => {
+      n++;
+      throw chain;
+    }).catch((e) => e);
+    expect(n).toBe(1);
+    expect(err).toMatchObject({ status: 0, code: "ClientError", attempts: 1 });
+  });
+
+  it("retries timeouts and socket errors, named by code, cause or name", async () => {
+    for (const raw of [
+      Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+      Object.assign(new TypeError("fetch failed"), { cause: { code: "UND_ERR_SOCKET" } }),
+      Object.assign(new Error("ReadTimeout(30000)"), { name: "RequestTimeoutError" }),
+    ]) {
+      let n = 0;
+      const err = await callApi("A", { retry: policy, sleep: async () => {} }, async () => {
+        n++;
+        throw raw;
+      }).catch((e) => e);
+      expect([n, err.code]).toEqual([4, "NetworkError"]);
+    }
+  });
+
+  it("with retryAmbiguous false, hands back a lost answer or a 5xx at once but still retries throttling", async () => {
+    for (const [raw, attempts] of [
+      [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), 1],
+      [sdkError(503, "ServiceUnavailable"), 1],
+      [sdkError(400, "Throttling.User"), 4],
+    ] as const) {
+      let n = 0;
+      await callApi("A", { retry: policy, sleep: async () => {}, retryAmbiguous: false }, async () => {
+        n++;
+        throw raw;
+      }).catch((e) => e);
+      expect(n).toBe(attempts);
+    }
+  });
+
   it("waits at least the service's Retry-After", async () => {
     const waits: number[] = [];
     let n = 0;
