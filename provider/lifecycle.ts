@@ -390,5 +390,12 @@ export class OutcomeUnknownError extends Error {
   }
 }
 
+/** Epoch ms of a creation time as the APIs give it: ISO 8601 text, or epoch ms as digits (IMS apps). */
+export function timeOf(value: string | number | undefined): number {
+  if (typeof value === "number") return value;
+  if (value === undefined || value === "") return Number.NaN;
+  return /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+}
+
 /** True when `err` is an API error (the typed one every client call throws). */
 export const isApiError = (err: unknown): err is AlicloudApiError => AlicloudApiError.is(err);

@@ -9,7 +9,7 @@
 import { AlicloudApiError, maskSecrets, registerSecret } from "../errors";
 import { SCIM } from "../limits";
 import { parseEndpoint, runtimeSettings } from "../settings";
-import { callApi } from "./call";
+import { type CallOptions, callApi } from "./call";
 
 /** The SCIM and token endpoints of the China site (docs/alibaba-api.md §5.1). */
 export const PUBLIC_SCIM = {
@@ -172,12 +172,13 @@ async function scim(
   method: string,
   path: string,
   body?: unknown,
+  options: Partial<CallOptions> = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const ep = endpoints();
   for (let attempt = 0; ; attempt++) {
     const bearer = await token(creds, ep);
     try {
-      return await callApi(action, runtimeSettings(), () =>
+      return await callApi(action, { ...runtimeSettings(), ...options }, () =>
         request(`${ep.scimBase}${path}`, {
           method,
           headers: {
@@ -226,8 +227,13 @@ function userBody(u: ScimUserInput): Record<string, unknown> {
   };
 }
 
-export async function createScimUser(creds: ScimCredentials, u: ScimUserInput): Promise<ScimUserRecord> {
-  return toUser((await scim(creds, "ScimCreateUser", "POST", "/Users", userBody(u))).body);
+/** `options`: `{retryAmbiguous: false}` from `createOnce`, which looks before it retries a POST. */
+export async function createScimUser(
+  creds: ScimCredentials,
+  u: ScimUserInput,
+  options: Partial<CallOptions> = {},
+): Promise<ScimUserRecord> {
+  return toUser((await scim(creds, "ScimCreateUser", "POST", "/Users", userBody(u), options)).body);
 }
 
 export async function getScimUser(creds: ScimCredentials, id: string): Promise<ScimUserRecord> {

@@ -10,9 +10,25 @@ import { z } from "zod";
 import * as apps from "../client/imsApps";
 import { type Session, session } from "../client/session";
 import { AlicloudApiError, hasCodePrefix } from "../errors";
+import {
+  claim,
+  configure,
+  createOnce,
+  deleteUnlessGone,
+  diffFields,
+  diffResult,
+  fillDefaults,
+  GONE,
+  OutcomeUnknownError,
+  pendingCreate,
+  pendingSince,
+  stateOf,
+  takeClaim,
+  unclaim,
+  unlessGone,
+} from "../lifecycle";
 import { RAM_ROLE, RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, validateFields } from "../validation";
 import type { OfficialCliApplication } from "./officialCliApplication";
@@ -118,7 +134,7 @@ export function checkApplicationAssignmentInputs(news: Record<string, unknown>):
 } {
   const { values, failures } = validateFields(news, rules);
   const inputs: Record<string, unknown> = { ...news, ...values };
-  inputs.adopt ??= false;
+  fillDefaults(inputs, DEFAULTS);
   const { principalType, principalName } = inputs;
   if (
     typeof principalType === "string" &&
@@ -144,15 +160,20 @@ function requireInputs(raw: Record<string, unknown>): ApplicationAssignmentInput
   );
 }
 
+/** What `check` fills in and what old state falls back to. */
+const DEFAULTS = { adopt: false };
+
+const STATE: ApplicationAssignmentOutputs = {
+  ...DEFAULTS,
+  appId: "",
+  principalType: "user",
+  principalName: "",
+  assignedPrincipalName: "",
+};
+
 function readOlds(olds: object): ApplicationAssignmentOutputs {
-  const o = olds as Partial<ApplicationAssignmentOutputs>;
-  return {
-    appId: o.appId ?? "",
-    principalType: o.principalType ?? "user",
-    principalName: o.principalName ?? "",
-    adopt: o.adopt ?? false,
-    assignedPrincipalName: o.assignedPrincipalName ?? o.principalName ?? "",
-  };
+  const o = stateOf(olds, STATE);
+  return { ...o, assignedPrincipalName: o.assignedPrincipalName || o.principalName };
 }
 
 // The account's default domain: one GetDefaultDomain per provider process.
@@ -184,9 +205,82 @@ function listAssignments(s: Session, appId: string): Promise<apps.AssignmentReco
 const idOf = (a: { appId: string; principalType: string; assignedPrincipalName: string }) =>
   `${a.appId}/${a.principalType}/${a.assignedPrincipalName}`;
 
+const claimKey = (id: string) => `ApplicationAssignment:${id.toLowerCase()}`;
+
+/** Whether the assignment is live, read from the (shared) listing of its application. */
+async function isAssigned(s: Session, a: apps.AssignmentRecord): Promise<boolean> {
+  const all = await listAssignments(s, a.appId);
+  return all.some(
+    (x) =>
+      x.principalType === a.principalType && x.principalName.toLowerCase() === a.principalName.toLowerCase(),
+  );
+}
+
+/** Create, resumed by `update` when a previous `up` could not tell whether the create happened. */
+async function createAssignment(
+  raw: Record<string, unknown>,
+  desired: ApplicationAssignmentInputs,
+  since?: number,
+): Promise<{ id: string; outs: ApplicationAssignmentOutputs }> {
+  const s = session();
+  const started = since ?? Date.now();
+  const assignedPrincipalName = await resolvePrincipal(s, desired);
+  const record = {
+    appId: desired.appId,
+    principalType: desired.principalType,
+    principalName: assignedPrincipalName,
+  };
+  const outs = { ...desired, assignedPrincipalName };
+  const id = idOf(outs);
+  const exists = (e: unknown) => hasCodePrefix(e, "EntityAlreadyExists");
+  try {
+    await createOnce(s, {
+      create: async (o) => {
+        listings.delete(desired.appId);
+        await apps.createApplicationAssignment({ ...s, ...o }, record);
+        return record;
+      },
+      // An assignment is nothing but its key: if it is there after our lost call, it is ours.
+      find: async () => {
+        listings.delete(desired.appId);
+        return (await isAssigned(s, record)) ? record : undefined;
+      },
+      alreadyExists: exists,
+      since,
+    });
+    unclaim(claimKey(id));
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError) throw pendingCreate(raw, id, outs, started, err);
+    if (!AlicloudApiError.is(err)) throw err;
+    if (exists(err) && desired.adopt) {
+      // Already assigned: that is the state we want, now managed here.
+      claim(claimKey(id));
+    } else if (exists(err)) {
+      throw new Error(
+        `principalName: ${desired.principalType} '${assignedPrincipalName}' is already assigned to application ${desired.appId}. ` +
+          "Set `adopt: true` to manage that assignment from this stack.",
+      );
+    } else if (err.code.startsWith("EntityNotExist")) {
+      throw new Error(
+        `principalName: the RAM ${desired.principalType} '${assignedPrincipalName}' or application ${desired.appId} does not exist ` +
+          `(${err.code}). Create the ${desired.principalType} first, or make this resource depend on it.`,
+      );
+    } else throw err;
+  }
+  return { id, outs };
+}
+
+/**
+ * A user named without a domain (`alice`) and the same user with it (`alice@<domain>`) are one
+ * principal: a change between the two spellings that lands on the assigned name is no change.
+ */
+const samePrincipal = (o: ApplicationAssignmentOutputs, news: unknown): boolean =>
+  typeof news === "string" &&
+  (news === o.principalName || (news.includes("@") && news === o.assignedPrincipalName.toLowerCase()));
+
 export const ApplicationAssignmentProvider = {
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
+    await configure(req);
     defaultDomain = undefined;
     listings.clear();
   },
@@ -200,43 +294,22 @@ export const ApplicationAssignmentProvider = {
 
   async diff(_id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
     const o = readOlds(olds);
-    const replaces: string[] = [];
-    for (const key of ["appId", "principalType", "principalName"] as const) {
-      if (containsUnknown(news[key]) || o[key] !== news[key]) replaces.push(key);
-    }
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+    const d = diffFields(o, news, {
+      replace: ["appId", "principalType", "principalName"],
+      equal: { principalName: (_a, b) => samePrincipal(o, b) },
+    });
+    // Same application and type: the new principal may be the old one spelt otherwise (alice vs
+    // alice@<default domain>), which cannot be assigned twice, so the old assignment goes first.
+    const sameKind = !d.replaces.includes("appId") && !d.replaces.includes("principalType");
+    const spelling = news.principalName !== o.principalName && !d.replaces.includes("principalName");
+    return diffResult(
+      { replaces: d.replaces, changes: spelling ? [...d.changes, "principalName"] : d.changes },
+      sameKind,
+    );
   },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ApplicationAssignmentOutputs }> {
-    const desired = requireInputs(raw);
-    const s = session();
-    const assignedPrincipalName = await resolvePrincipal(s, desired);
-    const record = {
-      appId: desired.appId,
-      principalType: desired.principalType,
-      principalName: assignedPrincipalName,
-    };
-    listings.delete(desired.appId);
-    try {
-      await apps.createApplicationAssignment(s, record);
-    } catch (err) {
-      if (!AlicloudApiError.is(err)) throw err;
-      if (err.code.startsWith("EntityAlreadyExists") && desired.adopt) {
-        // Already assigned: that is the state we want, now managed here.
-      } else if (err.code.startsWith("EntityAlreadyExists")) {
-        throw new Error(
-          `principalName: ${desired.principalType} '${assignedPrincipalName}' is already assigned to application ${desired.appId}. ` +
-            "Set `adopt: true` to manage that assignment from this stack.",
-        );
-      } else if (err.code.startsWith("EntityNotExist")) {
-        throw new Error(
-          `principalName: the RAM ${desired.principalType} '${assignedPrincipalName}' or application ${desired.appId} does not exist ` +
-            `(${err.code}). Create the ${desired.principalType} first, or make this resource depend on it.`,
-        );
-      } else throw err;
-    }
-    const outs = { ...desired, assignedPrincipalName };
-    return { id: idOf(outs), outs };
+  create(raw: Record<string, unknown>): Promise<{ id: string; outs: ApplicationAssignmentOutputs }> {
+    return createAssignment(raw, requireInputs(raw));
   },
 
   async read(
@@ -244,21 +317,18 @@ export const ApplicationAssignmentProvider = {
     props?: object,
   ): Promise<{ id: string; props: Partial<ApplicationAssignmentOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {});
-    let all: apps.AssignmentRecord[];
-    try {
-      all = await listAssignments(session(), olds.appId);
-    } catch (err) {
-      // The application itself is gone: so is the assignment.
-      if (hasCodePrefix(err, "EntityNotExist")) return { id: "", props: {} };
-      throw err;
-    }
-    const found = all.some(
-      (a) =>
-        a.principalType === olds.principalType &&
-        a.principalName.toLowerCase() === olds.assignedPrincipalName.toLowerCase(),
+    const record = {
+      appId: olds.appId,
+      principalType: olds.principalType,
+      principalName: olds.assignedPrincipalName,
+    };
+    // The application itself gone, or the assignment unassigned in the console, or its user or
+    // role deleted: drift, not a crash.
+    const found = await unlessGone(
+      (e) => hasCodePrefix(e, "EntityNotExist"),
+      () => isAssigned(session(), record),
     );
-    // Unassigned in the console, or its user or role deleted: drift, not a crash.
-    if (!found) return { id: "", props: {} };
+    if (!found) return GONE;
     const { assignedPrincipalName: _a, ...inputs } = olds;
     return { id, props: olds, inputs };
   },
@@ -268,23 +338,27 @@ export const ApplicationAssignmentProvider = {
     rawOlds: object,
     rawNews: Record<string, unknown>,
   ): Promise<{ outs: ApplicationAssignmentOutputs }> {
-    // Everything but `adopt` replaces; `adopt` changes nothing in the account.
-    return { outs: { ...readOlds(rawOlds), adopt: requireInputs(rawNews).adopt } };
+    const news = requireInputs(rawNews);
+    const pending = pendingSince(rawOlds);
+    if (pending !== undefined) return { outs: (await createAssignment(rawNews, news, pending)).outs };
+    // Everything else replaces: `adopt` and a respelling of the same principal change nothing live.
+    return { outs: { ...readOlds(rawOlds), adopt: news.adopt, principalName: news.principalName } };
   },
 
-  async delete(_id: string, props: object): Promise<void> {
+  async delete(id: string, props: object): Promise<void> {
     const olds = readOlds(props);
+    // Adopted by its replacement in this deployment: the assignment is the new resource's now.
+    if (takeClaim(claimKey(idOf(olds))) || takeClaim(claimKey(id))) return;
     listings.delete(olds.appId);
-    try {
-      await apps.deleteApplicationAssignment(session(), {
-        appId: olds.appId,
-        principalType: olds.principalType,
-        principalName: olds.assignedPrincipalName,
-      });
-    } catch (err) {
-      if (hasCodePrefix(err, "EntityNotExist")) return; // already gone
-      throw err;
-    }
+    await deleteUnlessGone(
+      (e) => hasCodePrefix(e, "EntityNotExist"),
+      () =>
+        apps.deleteApplicationAssignment(session(), {
+          appId: olds.appId,
+          principalType: olds.principalType,
+          principalName: olds.assignedPrincipalName,
+        }),
+    );
   },
 };
 

@@ -11,8 +11,23 @@ import { z } from "zod";
 import * as apps from "../client/imsApps";
 import { session } from "../client/session";
 import { hasCodePrefix } from "../errors";
+import {
+  claim,
+  configure,
+  createOnce,
+  deleteUnlessGone,
+  fillDefaults,
+  GONE,
+  OutcomeUnknownError,
+  pendingCreate,
+  pendingSince,
+  stateOf,
+  takeClaim,
+  timeOf,
+  unclaim,
+  unlessGone,
+} from "../lifecycle";
 import { canonicalSet, containsUnknown, sameSet } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, validateFields } from "../validation";
 
@@ -75,8 +90,7 @@ export function checkOfficialCliApplicationInputs(news: Record<string, unknown>)
 } {
   const { values, failures } = validateFields(news, rules);
   const inputs: Record<string, unknown> = { ...news, ...values };
-  inputs.site ??= "cn";
-  inputs.adopt ??= false;
+  fillDefaults(inputs, DEFAULTS);
   return { inputs, failures };
 }
 
@@ -88,20 +102,23 @@ function requireInputs(raw: Record<string, unknown>): OfficialCliApplicationInpu
   );
 }
 
+/** What `check` fills in and what old state falls back to. */
+const DEFAULTS = { site: "cn" as Site, adopt: false };
+
+const STATE: OfficialCliApplicationOutputs = {
+  ...DEFAULTS,
+  appId: "",
+  displayName: "",
+  appPrincipalName: "",
+  scopes: [],
+  // Older state without the flag: assume not ours, so a delete never uninstalls by mistake.
+  installedByStack: false,
+  createDate: "",
+};
+
 function readOlds(olds: object): OfficialCliApplicationOutputs {
-  const o = olds as Partial<OfficialCliApplicationOutputs>;
-  const site = o.site ?? "cn";
-  return {
-    site,
-    adopt: o.adopt ?? false,
-    appId: o.appId ?? OFFICIAL_CLI_APP_IDS[site],
-    displayName: o.displayName ?? "",
-    appPrincipalName: o.appPrincipalName ?? "",
-    scopes: o.scopes ?? [],
-    // Older state without the flag: assume not ours, so a delete never uninstalls by mistake.
-    installedByStack: o.installedByStack ?? false,
-    createDate: o.createDate ?? "",
-  };
+  const o = stateOf(olds, STATE);
+  return { ...o, appId: o.appId || OFFICIAL_CLI_APP_IDS[o.site] };
 }
 
 function toOutputs(
@@ -121,10 +138,52 @@ function toOutputs(
   };
 }
 
+const claimKey = (appId: string) => `OfficialCliApplication:${appId}`;
+const isGone = (e: unknown) => hasCodePrefix(e, "EntityNotExist");
+
+/** Install, resumed by `update` when a previous `up` could not tell whether it happened. */
+async function install(
+  raw: Record<string, unknown>,
+  desired: OfficialCliApplicationInputs,
+  since?: number,
+): Promise<{ id: string; outs: OfficialCliApplicationOutputs }> {
+  const appId = OFFICIAL_CLI_APP_IDS[desired.site];
+  const s = session();
+  const started = since ?? Date.now();
+  // The code for "already installed" is not published; any EntityAlreadyExists means it.
+  const exists = (e: unknown) => hasCodePrefix(e, "EntityAlreadyExists");
+  try {
+    const { value } = await createOnce(s, {
+      create: (o) => apps.provisionExternalApplication({ ...s, ...o }, appId, [...OFFICIAL_CLI_SCOPES]),
+      find: async (t) => {
+        const rec = await unlessGone(isGone, () => apps.getExternalApplication(s, appId));
+        return rec && timeOf(rec.createDate) >= t && sameSet(rec.scopes, [...OFFICIAL_CLI_SCOPES])
+          ? rec
+          : undefined;
+      },
+      alreadyExists: exists,
+      since,
+    });
+    unclaim(claimKey(appId));
+    return { id: appId, outs: toOutputs(value, desired, true) };
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError)
+      throw pendingCreate(raw, appId, { ...STATE, ...desired, appId, installedByStack: true }, started, err);
+    if (!exists(err)) throw err;
+    if (!desired.adopt) {
+      throw new Error(
+        `official-cli (AppId ${appId}) is already installed in this account. To manage it from this stack, set ` +
+          "`adopt: true`; it will then be left installed when the stack is destroyed, since this stack did not install it.",
+      );
+    }
+    claim(claimKey(appId));
+    const rec = await apps.getExternalApplication(s, appId);
+    return { id: appId, outs: toOutputs(rec, desired, false) };
+  }
+}
+
 export const OfficialCliApplicationProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,
@@ -142,25 +201,8 @@ export const OfficialCliApplicationProvider = {
     return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
   },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: OfficialCliApplicationOutputs }> {
-    const desired = requireInputs(raw);
-    const appId = OFFICIAL_CLI_APP_IDS[desired.site];
-    const s = session();
-    try {
-      const rec = await apps.provisionExternalApplication(s, appId, [...OFFICIAL_CLI_SCOPES]);
-      return { id: appId, outs: toOutputs(rec, desired, true) };
-    } catch (err) {
-      // The code for "already installed" is not published; any EntityAlreadyExists means it.
-      if (!hasCodePrefix(err, "EntityAlreadyExists")) throw err;
-      if (!desired.adopt) {
-        throw new Error(
-          `official-cli (AppId ${appId}) is already installed in this account. To manage it from this stack, set ` +
-            "`adopt: true`; it will then be left installed when the stack is destroyed, since this stack did not install it.",
-        );
-      }
-      const rec = await apps.getExternalApplication(s, appId);
-      return { id: appId, outs: toOutputs(rec, desired, false) };
-    }
+  create(raw: Record<string, unknown>): Promise<{ id: string; outs: OfficialCliApplicationOutputs }> {
+    return install(raw, requireInputs(raw));
   },
 
   async read(
@@ -168,13 +210,8 @@ export const OfficialCliApplicationProvider = {
     props?: object,
   ): Promise<{ id: string; props: Partial<OfficialCliApplicationOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {});
-    let rec: apps.ExternalApplicationRecord;
-    try {
-      rec = await apps.getExternalApplication(session(), id);
-    } catch (err) {
-      if (hasCodePrefix(err, "EntityNotExist")) return { id: "", props: {} };
-      throw err;
-    }
+    const rec = await unlessGone(isGone, () => apps.getExternalApplication(session(), id));
+    if (!rec) return GONE;
     const outs = toOutputs(rec, olds, olds.installedByStack);
     return { id, props: outs, inputs: { site: outs.site, adopt: outs.adopt } };
   },
@@ -184,21 +221,18 @@ export const OfficialCliApplicationProvider = {
     rawOlds: object,
     rawNews: Record<string, unknown>,
   ): Promise<{ outs: OfficialCliApplicationOutputs }> {
-    // Only `adopt` can change in place; it changes nothing in the account.
-    const olds = readOlds(rawOlds);
     const news = requireInputs(rawNews);
-    return { outs: { ...olds, adopt: news.adopt } };
+    const pending = pendingSince(rawOlds);
+    if (pending !== undefined) return { outs: (await install(rawNews, news, pending)).outs };
+    // Only `adopt` can change in place; it changes nothing in the account.
+    return { outs: { ...readOlds(rawOlds), adopt: news.adopt } };
   },
 
   async delete(id: string, props: object): Promise<void> {
     const olds = readOlds(props);
-    if (!olds.installedByStack) return; // adopted: someone else installed it, so it stays
-    try {
-      await apps.deprovisionExternalApplication(session(), id);
-    } catch (err) {
-      if (hasCodePrefix(err, "EntityNotExist")) return;
-      throw err;
-    }
+    // Adopted by its replacement in this deployment, or installed by someone else: it stays.
+    if (takeClaim(claimKey(id)) || !olds.installedByStack) return;
+    await deleteUnlessGone(isGone, () => apps.deprovisionExternalApplication(session(), id));
   },
 };
 

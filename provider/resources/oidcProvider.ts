@@ -24,6 +24,7 @@ import {
   pendingSince,
   stateOf,
   takeClaim,
+  timeOf,
   unclaim,
   unlessGone,
 } from "../lifecycle";
@@ -489,7 +490,7 @@ async function findOwnProvider(
   since: number,
 ): Promise<ims.OidcProviderRecord | undefined> {
   const live = await unlessGone(isGone, () => ims.getOidcProvider(s, desired.oidcProviderName));
-  if (!live || Date.parse(live.createDate) < since) return undefined;
+  if (!live || !(timeOf(live.createDate) >= since)) return undefined;
   const mine = toOutputs(live, desired);
   const same =
     mine.issuerUrl === desired.issuerUrl &&

@@ -26,6 +26,7 @@ import {
   pendingSince,
   stateOf,
   takeClaim,
+  timeOf,
   unclaim,
   unlessGone,
 } from "../lifecycle";
@@ -473,7 +474,7 @@ async function findOwnRole(
     (e) => hasCode(e, "EntityNotExist.Role"),
     () => ram.getRole(s, desired.roleName),
   );
-  if (!live || Date.parse(live.createDate) < since) return undefined;
+  if (!live || !(timeOf(live.createDate) >= since)) return undefined;
   const same =
     canonicalTrustPolicy(live.assumeRolePolicyDocument) === desired.trustPolicy &&
     live.description === desired.description &&

@@ -7,9 +7,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as scim from "../client/scim";
 import { AlicloudApiError } from "../errors";
+import {
+  configure,
+  createOnce,
+  deleteUnlessGone,
+  diffFields,
+  diffResult,
+  fillDefaults,
+  GONE,
+  stateOf,
+  timeOf,
+  unlessGone,
+} from "../lifecycle";
 import { RAM_USER } from "../limits";
-import { containsUnknown } from "../normalize";
-import { applyConfig, runtimeSettings } from "../settings";
+import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 import type { ScimApplication } from "./scimApplication";
@@ -101,27 +112,30 @@ export function checkScimUserInputs(news: Record<string, unknown>): {
   const inputs: Record<string, unknown> = { ...news, ...values };
   if (inputs.displayName === undefined && typeof inputs.userName === "string")
     inputs.displayName = inputs.userName;
-  inputs.externalId ??= "";
-  inputs.adopt ??= false;
+  fillDefaults(inputs, DEFAULTS);
   return { inputs, failures };
 }
 
 const requireInputs = (raw: Record<string, unknown>) =>
   requireChecked<ScimUserInputs>("ScimUser", checkScimUserInputs, raw);
 
+/** What `check` fills in and what old state falls back to. */
+const DEFAULTS = { externalId: "", adopt: false };
+
+const STATE: ScimUserOutputs = {
+  ...DEFAULTS,
+  userName: "",
+  displayName: "",
+  clientId: undefined,
+  clientSecret: undefined,
+  scimId: "",
+  created: "",
+  lastModified: "",
+};
+
 function readOlds(olds: object, id: string): ScimUserOutputs {
-  const o = olds as Partial<ScimUserOutputs>;
-  return {
-    userName: o.userName ?? "",
-    displayName: o.displayName ?? "",
-    externalId: o.externalId ?? "",
-    adopt: o.adopt ?? false,
-    clientId: o.clientId,
-    clientSecret: o.clientSecret,
-    scimId: o.scimId ?? id,
-    created: o.created ?? "",
-    lastModified: o.lastModified ?? "",
-  };
+  const o = stateOf(olds, STATE);
+  return { ...o, scimId: o.scimId || id };
 }
 
 function credentials(from: { clientId?: string; clientSecret?: string }): scim.ScimCredentials {
@@ -192,10 +206,29 @@ async function resolveConflict(
   return scim.replaceScimUser(creds, existing.id, desired);
 }
 
+/** The user `desired` names, if it is provably the one this operation created. */
+async function findOwnUser(
+  creds: scim.ScimCredentials,
+  desired: ScimUserInputs,
+  since: number,
+): Promise<scim.ScimUserRecord | undefined> {
+  const by = desired.externalId !== "" ? "externalId" : "userName";
+  const [live] = await scim.findScimUsers(
+    creds,
+    by,
+    by === "externalId" ? desired.externalId : desired.userName,
+  );
+  const same =
+    live !== undefined &&
+    live.userName.toLowerCase() === desired.userName.toLowerCase() &&
+    live.displayName === desired.displayName &&
+    live.externalId === desired.externalId &&
+    timeOf(live.created) >= since;
+  return same ? live : undefined;
+}
+
 export const ScimUserProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,
@@ -206,17 +239,17 @@ export const ScimUserProvider = {
 
   async diff(id: string, rawOlds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
     const o = readOlds(rawOlds, id);
-    const changes: string[] = [];
     // RAM user names are case-insensitive, but a change of case is still a rename the user asked for.
-    for (const key of ["userName", "displayName", "externalId"] as const)
-      if (containsUnknown(news[key]) || o[key] !== (news[key] ?? "")) changes.push(key);
-    // A rotated app secret reaches the stored credentials through an update (no API call).
-    if (
-      news.clientSecret !== undefined &&
-      (containsUnknown(news.clientSecret) || o.clientSecret !== news.clientSecret)
-    )
-      changes.push("clientSecret");
-    return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
+    const d = diffFields(o, news, {
+      update: ["userName", "displayName", "externalId", "clientSecret"],
+      equal: {
+        displayName: (a, b) => a === (b ?? ""),
+        externalId: (a, b) => a === (b ?? ""),
+        // A rotated app secret reaches the stored credentials through an update (no API call).
+        clientSecret: (a, b) => b === undefined || a === b,
+      },
+    });
+    return diffResult(d);
   },
 
   async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimUserOutputs }> {
@@ -224,7 +257,11 @@ export const ScimUserProvider = {
     const creds = credentials(desired);
     let rec: scim.ScimUserRecord;
     try {
-      rec = await scim.createScimUser(creds, desired);
+      ({ value: rec } = await createOnce(runtimeSettings(), {
+        create: (o) => scim.createScimUser(creds, desired, o),
+        find: (t) => findOwnUser(creds, desired, t),
+        alreadyExists: (e) => isScim(e, 409),
+      }));
     } catch (err) {
       if (!isScim(err, 409)) throw err;
       rec = await resolveConflict(creds, desired, err);
@@ -237,13 +274,12 @@ export const ScimUserProvider = {
     props?: object,
   ): Promise<{ id: string; props: Partial<ScimUserOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {}, id);
-    let rec: scim.ScimUserRecord;
-    try {
-      rec = await scim.getScimUser(credentials(olds), id);
-    } catch (err) {
-      if (isScim(err, 404)) return { id: "", props: {} }; // deleted out of band
-      throw err;
-    }
+    // Deleted out of band: gone.
+    const rec = await unlessGone(
+      (e) => isScim(e, 404),
+      () => scim.getScimUser(credentials(olds), id),
+    );
+    if (!rec) return GONE;
     const outs = toOutputs(rec, olds);
     const { scimId: _i, created: _c, lastModified: _l, ...inputs } = outs;
     return { id, props: outs, inputs };
@@ -261,6 +297,7 @@ export const ScimUserProvider = {
       olds.displayName !== news.displayName ||
       olds.externalId !== news.externalId;
     if (!userChanged) return { outs: { ...olds, ...news } }; // only the credentials moved
+    // One PUT: repeated after a lost answer, it lands on the same user in the same shape.
     const rec = await scim.replaceScimUser(credentials(news), id, news);
     return { outs: toOutputs(rec, news) };
   },
@@ -268,9 +305,11 @@ export const ScimUserProvider = {
   async delete(id: string, props: object): Promise<void> {
     const olds = readOlds(props, id);
     try {
-      await scim.deleteScimUser(credentials(olds), id);
+      await deleteUnlessGone(
+        (e) => isScim(e, 404),
+        () => scim.deleteScimUser(credentials(olds), id),
+      );
     } catch (err) {
-      if (isScim(err, 404)) return; // already gone
       if (isScim(err, 409))
         throw new Error(
           `RAM refused to delete user '${olds.userName}' (${(err as Error).message}): a user with AccessKeys or ` +
