@@ -234,6 +234,13 @@ export async function getApplication(s: Session, appId: string): Promise<OAuthAp
   return toApp(action, res.body?.application as RawApp | undefined);
 }
 
+/** Every OAuth application of the account (ListApplications has no paging). */
+export async function listApplications(s: Session): Promise<OAuthApplicationRecord[]> {
+  const action = "ListApplications";
+  const res = await callApi(action, s, () => s.ims.listApplicationsWithOptions(s.runtime));
+  return (res.body?.applications?.application ?? []).map((a) => toApp(action, a as RawApp));
+}
+
 export async function updateApplication(
   s: Session,
   appId: string,

@@ -14,6 +14,7 @@ import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import { warn } from "../diagnostics";
 import { AlicloudApiError } from "../errors";
+import { withSecretOutputs } from "../lifecycle";
 import { EIAM } from "../limits";
 import { containsUnknown } from "../normalize";
 import { applyConfig } from "../settings";
@@ -285,8 +286,7 @@ export class IdaasClientSecret extends pulumi.dynamic.Resource {
       providerShim("IdaasClientSecretProvider"),
       name,
       { ...args, secretId: undefined, clientId: undefined, clientSecret: undefined, enabled: undefined },
-      // The dynamic provider host cannot mark outputs secret itself.
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] },
+      withSecretOutputs(opts, ["clientSecret"]),
       "alicloud-federation",
       "IdaasClientSecret",
     );

@@ -11,9 +11,22 @@ import { z } from "zod";
 import * as apps from "../client/imsApps";
 import { type Session, session } from "../client/session";
 import { hasCodePrefix } from "../errors";
+import {
+  configure,
+  createOnce,
+  deleteUnlessGone,
+  diffFields,
+  diffResult,
+  fillDefaults,
+  GONE,
+  Progress,
+  stateOf,
+  timeOf,
+  unlessGone,
+  withSecretOutputs,
+} from "../lifecycle";
 import { OAUTH_APP, SCIM_SCOPE } from "../limits";
 import { containsUnknown } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 
@@ -59,6 +72,10 @@ export interface ScimApplicationOutputs extends ScimApplicationInputs {
   appSecretId: string;
   scopes: string[];
   createDate: string;
+  /** False while a create that failed half-way has not yet given admin consent: the next `up` does. */
+  provisioned: boolean;
+  /** Secrets replaced by a rotation whose delete failed: the next `up` deletes them. */
+  retiredSecretIds: string[];
 }
 
 const rules = {
@@ -117,51 +134,100 @@ export function checkScimApplicationInputs(news: Record<string, unknown>): {
     !containsUnknown(inputs.appName)
   )
     inputs.displayName = inputs.appName.slice(0, APP.displayName.maxLength);
-  inputs.accessTokenValidity ??= APP.accessTokenValidity.default;
-  inputs.secretVersion ??= 1;
+  fillDefaults(inputs, DEFAULTS);
   return { inputs, failures };
 }
 
 const requireInputs = (raw: Record<string, unknown>) =>
   requireChecked<ScimApplicationInputs>("ScimApplication", checkScimApplicationInputs, raw);
 
+/** What `check` fills in and what old state falls back to. */
+const DEFAULTS = { accessTokenValidity: APP.accessTokenValidity.default, secretVersion: 1 };
+
+const STATE: ScimApplicationOutputs = {
+  ...DEFAULTS,
+  appName: "",
+  displayName: "",
+  appId: "",
+  clientId: "",
+  clientSecret: "",
+  appSecretId: "",
+  scopes: [],
+  createDate: "",
+  provisioned: true,
+  retiredSecretIds: [],
+};
+
 function readOlds(olds: object): ScimApplicationOutputs {
-  const o = olds as Partial<ScimApplicationOutputs>;
-  return {
-    appName: o.appName ?? "",
-    displayName: o.displayName ?? "",
-    accessTokenValidity: o.accessTokenValidity ?? APP.accessTokenValidity.default,
-    secretVersion: o.secretVersion ?? 1,
-    appId: o.appId ?? "",
-    clientId: o.clientId ?? o.appId ?? "",
-    clientSecret: o.clientSecret ?? "",
-    appSecretId: o.appSecretId ?? "",
-    scopes: o.scopes ?? [],
-    createDate: o.createDate ?? "",
-  };
+  const o = stateOf(olds, STATE);
+  return { ...o, clientId: o.clientId || o.appId };
 }
 
-/** Creates a new secret, then deletes the old one: never a moment without a working secret. */
-async function rotateSecret(
+const isGone = (e: unknown) => hasCodePrefix(e, "EntityNotExist");
+
+/**
+ * A new secret, exactly one although its answer may be lost. A lost CreateAppSecret leaves a
+ * secret whose value nobody holds (GetAppSecret never answers it): after an ambiguous failure,
+ * every secret of the app not in `known` is such a leftover of ours and is deleted before the
+ * next attempt. Nothing else can be there: the app holds at most two secrets (emulator/README.md,
+ * a guess), `known` and the new one, so a secret made by anyone else would have refused ours.
+ */
+async function createSecretOnce(
   s: Session,
   appId: string,
-  oldSecretId: string,
+  known: readonly string[],
 ): Promise<{ appSecretId: string; value: string }> {
-  const fresh = await apps.createAppSecret(s, appId);
-  if (oldSecretId !== "") {
-    try {
-      await apps.deleteAppSecret(s, appId, oldSecretId);
-    } catch (err) {
-      if (!hasCodePrefix(err, "EntityNotExist")) throw err;
-    }
+  const { value } = await createOnce(s, {
+    create: (o) => apps.createAppSecret({ ...s, ...o }, appId),
+    find: async () => {
+      for (const id of await apps.listAppSecretIds(s, appId))
+        if (!known.includes(id)) await deleteUnlessGone(isGone, () => apps.deleteAppSecret(s, appId, id));
+      return undefined;
+    },
+  });
+  return value;
+}
+
+/** Deletes secrets that are no longer the app's; returns those whose delete failed. */
+async function retire(s: Session, appId: string, ids: readonly string[], done: (left: string[]) => void) {
+  const left = [...ids];
+  while (left.length > 0) {
+    const id = left[0] as string;
+    await deleteUnlessGone(isGone, () => apps.deleteAppSecret(s, appId, id));
+    left.shift();
+    done([...left]);
   }
-  return fresh;
+}
+
+/** The application named `desired.appName`, if it is provably the one this operation created. */
+async function findOwnApp(
+  s: Session,
+  desired: ScimApplicationInputs,
+  since: number,
+): Promise<apps.OAuthApplicationRecord | undefined> {
+  const live = (await apps.listApplications(s)).find(
+    (a) => a.appName.toLowerCase() === desired.appName.toLowerCase(),
+  );
+  const same =
+    live !== undefined &&
+    live.appType === "ServerApp" &&
+    live.displayName === desired.displayName &&
+    live.accessTokenValidity === desired.accessTokenValidity &&
+    timeOf(live.createDate) >= since;
+  return same ? live : undefined;
+}
+
+/** Admin consent, which a repeat after a lost answer finds already given. */
+async function provision(s: Session, appId: string): Promise<void> {
+  try {
+    await apps.provisionApplication(s, appId, [SCIM_SCOPE]);
+  } catch (err) {
+    if (!hasCodePrefix(err, "EntityAlreadyExists")) throw err;
+  }
 }
 
 export const ScimApplicationProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,
@@ -176,44 +242,60 @@ export const ScimApplicationProvider = {
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.DiffResult> {
     const o = readOlds(rawOlds);
-    const replaces = containsUnknown(news.appName) || o.appName !== news.appName ? ["appName"] : [];
-    const changes = [...replaces];
-    for (const key of ["displayName", "accessTokenValidity", "secretVersion"] as const)
-      if (containsUnknown(news[key]) || o[key] !== news[key]) changes.push(key);
-    // The secret was deleted out of band (refresh saw it gone): make a new one.
-    if (o.appSecretId === "") changes.push("clientSecret");
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+    const d = diffFields(o, news, {
+      replace: ["appName"],
+      update: ["displayName", "accessTokenValidity", "secretVersion"],
+    });
+    // The secret was deleted out of band (refresh saw it gone): make a new one. Unfinished
+    // business of a failed run (consent, an old secret to delete) is a change too.
+    if (o.appSecretId === "") d.changes.push("clientSecret");
+    if (!o.provisioned) d.changes.push("provisioned");
+    if (o.retiredSecretIds.length > 0) d.changes.push("retiredSecretIds");
+    return diffResult(d);
   },
 
   async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimApplicationOutputs }> {
     const desired = requireInputs(raw);
     const s = session();
-    const app = await apps.createServerApp(s, {
-      appName: desired.appName,
-      displayName: desired.displayName,
-      accessTokenValidity: desired.accessTokenValidity,
-      scopes: [SCIM_SCOPE],
+    const { value: app } = await createOnce(s, {
+      create: (o) =>
+        apps.createServerApp(
+          { ...s, ...o },
+          {
+            appName: desired.appName,
+            displayName: desired.displayName,
+            accessTokenValidity: desired.accessTokenValidity,
+            scopes: [SCIM_SCOPE],
+          },
+        ),
+      find: (t) => findOwnApp(s, desired, t),
+      alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
     });
-    try {
-      await apps.provisionApplication(s, app.appId, [SCIM_SCOPE]);
-      const secret = await apps.createAppSecret(s, app.appId);
-      return {
-        id: app.appId,
-        outs: {
-          ...desired,
-          appId: app.appId,
-          clientId: app.appId,
-          clientSecret: secret.value,
-          appSecretId: secret.appSecretId,
-          scopes: app.scopes,
-          createDate: app.createDate,
-        },
-      };
-    } catch (err) {
-      // Pulumi records nothing for a failed create; do not leave a half-made app behind.
-      await apps.deleteApplication(s, app.appId).catch(() => undefined);
-      throw err;
-    }
+    // The app exists: from here a failure is partial state, and the next `up` finishes the job
+    // (consent, the secret) instead of stranding an app whose name blocks a new one.
+    const progress = new Progress(
+      raw,
+      app.appId,
+      {
+        ...desired,
+        appId: app.appId,
+        clientId: app.appId,
+        clientSecret: "",
+        appSecretId: "",
+        scopes: app.scopes,
+        createDate: app.createDate,
+        provisioned: false,
+        retiredSecretIds: [],
+      },
+      true,
+    );
+    const outs = await progress.run(async (p) => {
+      await provision(s, app.appId);
+      p.set({ provisioned: true });
+      const secret = await createSecretOnce(s, app.appId, []);
+      return p.set({ clientSecret: secret.value, appSecretId: secret.appSecretId });
+    });
+    return { id: app.appId, outs };
   },
 
   async read(
@@ -222,15 +304,9 @@ export const ScimApplicationProvider = {
   ): Promise<{ id: string; props: Partial<ScimApplicationOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {});
     const s = session();
-    let app: apps.OAuthApplicationRecord;
-    let secretIds: string[];
-    try {
-      app = await apps.getApplication(s, id);
-      secretIds = await apps.listAppSecretIds(s, id);
-    } catch (err) {
-      if (hasCodePrefix(err, "EntityNotExist")) return { id: "", props: {} };
-      throw err;
-    }
+    const app = await unlessGone(isGone, () => apps.getApplication(s, id));
+    const secretIds = app && (await unlessGone(isGone, () => apps.listAppSecretIds(s, id)));
+    if (!app || !secretIds) return GONE;
     const secretAlive = secretIds.includes(olds.appSecretId);
     const outs: ScimApplicationOutputs = {
       ...olds,
@@ -239,6 +315,7 @@ export const ScimApplicationProvider = {
       scopes: app.scopes,
       appSecretId: secretAlive ? olds.appSecretId : "",
       clientSecret: secretAlive ? olds.clientSecret : "",
+      retiredSecretIds: olds.retiredSecretIds.filter((x) => secretIds.includes(x)),
     };
     const { appName, displayName, accessTokenValidity, secretVersion } = outs;
     return { id, props: outs, inputs: { appName, displayName, accessTokenValidity, secretVersion } };
@@ -252,27 +329,41 @@ export const ScimApplicationProvider = {
     const olds = readOlds(rawOlds);
     const news = requireInputs(rawNews);
     const s = session();
-    if (olds.displayName !== news.displayName || olds.accessTokenValidity !== news.accessTokenValidity) {
-      await apps.updateApplication(s, id, {
-        displayName: olds.displayName !== news.displayName ? news.displayName : undefined,
-        accessTokenValidity:
-          olds.accessTokenValidity !== news.accessTokenValidity ? news.accessTokenValidity : undefined,
-      });
-    }
-    let { appSecretId, clientSecret } = olds;
-    if (olds.secretVersion !== news.secretVersion || appSecretId === "") {
-      ({ appSecretId, value: clientSecret } = await rotateSecret(s, id, appSecretId));
-    }
-    return { outs: { ...olds, ...news, appSecretId, clientSecret } };
+    const progress = new Progress(rawNews, id, olds, false);
+    const outs = await progress.run(async (p) => {
+      if (olds.displayName !== news.displayName || olds.accessTokenValidity !== news.accessTokenValidity) {
+        await apps.updateApplication(s, id, {
+          displayName: olds.displayName !== news.displayName ? news.displayName : undefined,
+          accessTokenValidity:
+            olds.accessTokenValidity !== news.accessTokenValidity ? news.accessTokenValidity : undefined,
+        });
+        p.set({ displayName: news.displayName, accessTokenValidity: news.accessTokenValidity });
+      }
+      if (!olds.provisioned) {
+        await provision(s, id);
+        p.set({ provisioned: true });
+      }
+      if (olds.secretVersion !== news.secretVersion || olds.appSecretId === "") {
+        // New secret first, then the old one goes: never a moment without a working secret. The
+        // new value reaches state before the delete, so a failed delete loses nothing.
+        const known = [olds.appSecretId, ...olds.retiredSecretIds].filter((x) => x !== "");
+        const fresh = await createSecretOnce(s, id, known);
+        p.set({
+          secretVersion: news.secretVersion,
+          appSecretId: fresh.appSecretId,
+          clientSecret: fresh.value,
+          retiredSecretIds: known,
+        });
+      }
+      await retire(s, id, p.outs.retiredSecretIds, (left) => p.set({ retiredSecretIds: left }));
+      return p.set({ ...news });
+    });
+    return { outs };
   },
 
   async delete(id: string): Promise<void> {
-    try {
-      await apps.deleteApplication(session(), id); // its secrets go with it
-    } catch (err) {
-      if (hasCodePrefix(err, "EntityNotExist")) return;
-      throw err;
-    }
+    // Its secrets go with it.
+    await deleteUnlessGone(isGone, () => apps.deleteApplication(session(), id));
   },
 };
 
@@ -302,9 +393,10 @@ export class ScimApplication extends pulumi.dynamic.Resource {
         appSecretId: undefined,
         scopes: undefined,
         createDate: undefined,
+        provisioned: undefined,
+        retiredSecretIds: undefined,
       },
-      // The dynamic provider host cannot mark outputs secret itself.
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] },
+      withSecretOutputs(opts, ["clientSecret"]),
       "alicloud-federation",
       "ScimApplication",
     );

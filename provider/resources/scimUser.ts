@@ -18,6 +18,7 @@ import {
   stateOf,
   timeOf,
   unlessGone,
+  withSecretOutputs,
 } from "../lifecycle";
 import { RAM_USER } from "../limits";
 import { runtimeSettings } from "../settings";
@@ -346,7 +347,7 @@ export class ScimUser extends pulumi.dynamic.Resource {
         created: undefined,
         lastModified: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] },
+      withSecretOutputs(opts, ["clientSecret"]),
       "alicloud-federation",
       "ScimUser",
     );
