@@ -4,11 +4,23 @@
  * the official `alibabacloud-eiam20211201` models (docs/alibaba-api.md §7).
  * API reference: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-overview
  */
+import { randomUUID } from "node:crypto";
 import { registerSecret } from "../errors";
 import { callEiamRpc, type RpcValue } from "./generic";
 import type { Session } from "./session";
 
 type Body = Record<string, unknown>;
+
+/**
+ * A `ClientToken` for one logical call: the retries of that call send the same token, so the
+ * service does the work once. Taken by CreateClientPublicKey (required), Enable/DisableClientPublicKey,
+ * SetApplicationResourceServerIdentifier and UpdateApplicationInfo; not by CreateApplication,
+ * CreateApplicationClientSecret, CreateResourceServerScope or the federated-credential creates
+ * (the `alibabacloud-eiam20211201` request models). At most 64 ASCII characters:
+ * https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createclientpublickey
+ * and https://www.alibabacloud.com/help/en/ecs/developer-reference/how-to-ensure-idempotence
+ */
+export const clientToken = (): string => randomUUID();
 
 function str(v: unknown): string {
   return typeof v === "string" ? v : v === undefined || v === null ? "" : String(v);
@@ -71,6 +83,65 @@ export async function createApplication(
   return str(body.ApplicationId);
 }
 
+/** An object found by its natural key after a create whose answer was lost. */
+export interface Created {
+  id: string;
+  name: string;
+  description: string;
+  /** Epoch ms. */
+  createTime: number;
+}
+
+const num = (v: unknown): number => (typeof v === "number" ? v : Number(v ?? Number.NaN));
+
+/** Pages of a NextToken-paged list (MaxResults 100). */
+async function allPages(
+  s: Session,
+  action: string,
+  query: Record<string, RpcValue>,
+  listKey: string,
+): Promise<Body[]> {
+  const out: Body[] = [];
+  let next: string | undefined;
+  do {
+    const body = await callEiamRpc(s, action, { ...query, MaxResults: 100, NextToken: next });
+    out.push(...list(body[listKey]));
+    next = str(body.NextToken) || undefined;
+  } while (next);
+  return out;
+}
+
+/**
+ * Applications with this exact name (ListApplications filters by name; names are not unique),
+ * for finding the one a lost CreateApplication made.
+ * https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-listapplications
+ */
+export async function listApplicationsNamed(
+  s: Session,
+  instanceId: string,
+  name: string,
+): Promise<Created[]> {
+  const out: Created[] = [];
+  for (let page = 1; ; page++) {
+    const body = await callEiamRpc(s, "ListApplications", {
+      InstanceId: instanceId,
+      ApplicationName: name,
+      PageNumber: page,
+      PageSize: 100,
+    });
+    const items = list(body.Applications);
+    for (const a of items)
+      if (str(a.ApplicationName) === name)
+        out.push({
+          id: str(a.ApplicationId),
+          name: str(a.ApplicationName),
+          description: str(a.Description),
+          createTime: num(a.CreateTime),
+        });
+    if (items.length < 100 || page * 100 >= num(body.TotalCount)) return out;
+  }
+}
+
 export async function getApplication(
   s: Session,
   instanceId: string,
@@ -117,6 +188,7 @@ export async function renameApplication(
     InstanceId: instanceId,
     ApplicationId: applicationId,
     ApplicationName: name,
+    ClientToken: clientToken(),
   });
 }
 
@@ -152,6 +224,7 @@ export async function setResourceServerIdentifier(
     InstanceId: instanceId,
     ApplicationId: applicationId,
     ResourceServerIdentifier: identifier,
+    ClientToken: clientToken(),
   });
 }
 
@@ -298,6 +371,27 @@ export async function listClientSecrets(
   }));
 }
 
+/**
+ * ObtainApplicationClientSecret: a secret's value, for the one secret a lost create made.
+ * https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-obtainapplicationclientsecret
+ */
+export async function obtainClientSecret(
+  s: Session,
+  instanceId: string,
+  applicationId: string,
+  secretId: string,
+): Promise<{ secretId: string; clientId: string; clientSecret: string }> {
+  const body = await callEiamRpc(s, "ObtainApplicationClientSecret", {
+    InstanceId: instanceId,
+    ApplicationId: applicationId,
+    SecretId: secretId,
+  });
+  const secret = obj(body.ApplicationClientSecret);
+  const clientSecret = str(secret.ClientSecret);
+  registerSecret(clientSecret);
+  return { secretId: str(secret.SecretId) || secretId, clientId: str(secret.ClientId), clientSecret };
+}
+
 /** EnableApplicationClientSecret: brings back a secret someone disabled out of band. */
 export async function enableClientSecret(
   s: Session,
@@ -345,6 +439,8 @@ export async function createClientPublicKey(
     ApplicationId: applicationId,
     AlgorithmType: key.algorithmType,
     PublicKey: key.publicKey,
+    // Every retry of this call repeats the token: the service answers the key it made.
+    ClientToken: clientToken(),
   });
   return str(body.ClientPublicKeyId);
 }
@@ -367,6 +463,27 @@ export async function getClientPublicKey(
     publicKey: str(k.PublicKey),
     status: str(k.Status),
   };
+}
+
+/** Every public key of an application, for finding the one a lost create made (same PEM). */
+export async function listClientPublicKeys(
+  s: Session,
+  instanceId: string,
+  applicationId: string,
+): Promise<(ClientPublicKeyRecord & { createTime: number })[]> {
+  const items = await allPages(
+    s,
+    "ListClientPublicKeys",
+    { InstanceId: instanceId, ApplicationId: applicationId },
+    "ClientPublicKeys",
+  );
+  return items.map((k) => ({
+    clientPublicKeyId: str(k.ClientPublicKeyId),
+    algorithmType: str(k.AlgorithmType),
+    publicKey: str(k.PublicKey),
+    status: str(k.Status),
+    createTime: num(k.CreateTime),
+  }));
 }
 
 export async function deleteClientPublicKey(
@@ -394,6 +511,7 @@ export async function setClientPublicKeyEnabled(
     InstanceId: instanceId,
     ApplicationId: applicationId,
     ClientPublicKeyId: clientPublicKeyId,
+    ClientToken: clientToken(),
   });
 }
 
@@ -446,6 +564,28 @@ export async function createFederatedCredentialProvider(
     [PROVIDER_CONFIG_PARAM[args.type]]: args.config,
   });
   return str(body.FederatedCredentialProviderId);
+}
+
+/** Providers with this name (unique per instance), for finding the one a lost create made. */
+export async function listFederatedCredentialProvidersNamed(
+  s: Session,
+  instanceId: string,
+  name: string,
+): Promise<Created[]> {
+  const items = await allPages(
+    s,
+    "ListFederatedCredentialProviders",
+    { InstanceId: instanceId, FederatedCredentialProviderName: name },
+    "FederatedCredentialProviders",
+  );
+  return items
+    .filter((x) => str(x.FederatedCredentialProviderName) === name)
+    .map((x) => ({
+      id: str(x.FederatedCredentialProviderId),
+      name,
+      description: str(x.Description),
+      createTime: num(x.CreateTime),
+    }));
 }
 
 function certContents(v: unknown): string[] {
@@ -599,6 +739,29 @@ export async function createApplicationFederatedCredential(
     ...credentialQuery(args),
   });
   return str(body.ApplicationFederatedCredentialId);
+}
+
+/** An application's credentials with this name (unique per application), for a lost create. */
+export async function listApplicationFederatedCredentialsNamed(
+  s: Session,
+  instanceId: string,
+  applicationId: string,
+  name: string,
+): Promise<Created[]> {
+  const items = await allPages(
+    s,
+    "ListApplicationFederatedCredentials",
+    { InstanceId: instanceId, ApplicationId: applicationId },
+    "ApplicationFederatedCredentials",
+  );
+  return items
+    .filter((x) => str(x.ApplicationFederatedCredentialName) === name)
+    .map((x) => ({
+      id: str(x.ApplicationFederatedCredentialId),
+      name,
+      description: str(x.Description),
+      createTime: num(x.CreateTime),
+    }));
 }
 
 export async function getApplicationFederatedCredential(

@@ -10,9 +10,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
+import { hasCodePrefix } from "../errors";
+import { configure, createOnce, deleteUnlessGone, GONE, unlessGone } from "../lifecycle";
 import { EIAM } from "../limits";
 import { containsUnknown, UNKNOWN } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, validateFields } from "../validation";
 import {
@@ -384,9 +385,7 @@ function verificationChanged(
 const REPLACING = ["instanceId", "applicationId", "providerId", "type", "name"] as const;
 
 export const IdaasApplicationFederatedCredentialProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,
@@ -431,18 +430,32 @@ export const IdaasApplicationFederatedCredentialProvider = {
   ): Promise<{ id: string; outs: IdaasApplicationFederatedCredentialOutputs }> {
     const desired = requireInputs(raw);
     const wire = wireOf(desired);
-    const credentialId = await eiam.createApplicationFederatedCredential(
-      session(),
-      desired.instanceId,
-      desired.applicationId,
-      {
-        ...wire,
-        name: desired.name,
-        type: desired.type,
-        providerId: desired.providerId,
-        description: desired.description,
+    const s = session();
+    const { instanceId, applicationId } = desired;
+    // No ClientToken here; the name is unique per application: after a lost answer, the
+    // credential with this name, provider and description made since the operation began is ours.
+    const { value: credentialId } = await createOnce(s, {
+      create: (o) =>
+        eiam.createApplicationFederatedCredential({ ...s, ...o }, instanceId, applicationId, {
+          ...wire,
+          name: desired.name,
+          type: desired.type,
+          providerId: desired.providerId,
+          description: desired.description,
+        }),
+      find: async (since) => {
+        const [live] = await eiam.listApplicationFederatedCredentialsNamed(
+          s,
+          instanceId,
+          applicationId,
+          desired.name,
+        );
+        if (!live || live.createTime < since || live.description !== desired.description) return undefined;
+        const rec = await eiam.getApplicationFederatedCredential(s, instanceId, applicationId, live.id);
+        return rec.providerId === desired.providerId && rec.type === desired.type ? live.id : undefined;
       },
-    );
+      alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
+    });
     return {
       id: credentialId,
       outs: {
@@ -461,13 +474,10 @@ export const IdaasApplicationFederatedCredentialProvider = {
     props?: object,
   ): Promise<{ id: string; props: Partial<IdaasApplicationFederatedCredentialOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {});
-    let rec: eiam.ApplicationFederatedCredentialRecord;
-    try {
-      rec = await eiam.getApplicationFederatedCredential(session(), olds.instanceId, olds.applicationId, id);
-    } catch (err) {
-      if (isNotFound(err)) return { id: "", props: {} };
-      throw err;
-    }
+    const rec = await unlessGone(isNotFound, () =>
+      eiam.getApplicationFederatedCredential(session(), olds.instanceId, olds.applicationId, id),
+    );
+    if (!rec) return GONE;
     const inputs: IdaasApplicationFederatedCredentialInputs = {
       instanceId: olds.instanceId,
       applicationId: olds.applicationId,
@@ -522,12 +532,10 @@ export const IdaasApplicationFederatedCredentialProvider = {
 
   async delete(id: string, props: object): Promise<void> {
     const { instanceId, applicationId } = readOlds(props);
-    try {
-      await eiam.deleteApplicationFederatedCredential(session(), instanceId, applicationId, id);
-    } catch (err) {
-      if (isNotFound(err)) return; // gone, or its application is
-      throw err;
-    }
+    // Gone, or its application is: deleted.
+    await deleteUnlessGone(isNotFound, () =>
+      eiam.deleteApplicationFederatedCredential(session(), instanceId, applicationId, id),
+    );
   },
 };
 

@@ -24,8 +24,8 @@ import {
   METHOD_FIELDS,
   validateIdaasClientConfig,
 } from "../idaasClientConfig";
+import { configure } from "../lifecycle";
 import { containsUnknown } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked } from "../validation";
 
@@ -200,9 +200,7 @@ async function fileText(path: string): Promise<string | undefined> {
 }
 
 export const IdaasClientConfigProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,

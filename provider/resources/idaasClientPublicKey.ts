@@ -9,9 +9,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
+import {
+  CREATION_CLOCK_SKEW_MS,
+  configure,
+  deleteUnlessGone,
+  diffFields,
+  diffResult,
+  GONE,
+  stateOf,
+  unlessGone,
+} from "../lifecycle";
 import { EIAM } from "../limits";
-import { containsUnknown } from "../normalize";
-import { applyConfig } from "../settings";
+import { isAmbiguous } from "../retry";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, validateFields } from "../validation";
 import { canonicalPublicKey, idRule, instanceIdRule, isNotFound, isQuotaExceeded } from "./idaas/common";
@@ -79,17 +88,16 @@ export function checkIdaasClientPublicKeyInputs(news: Record<string, unknown>): 
 const requireInputs = (raw: Record<string, unknown>) =>
   requireChecked<IdaasClientPublicKeyInputs>("IdaasClientPublicKey", checkIdaasClientPublicKeyInputs, raw);
 
-function readOlds(olds: object): IdaasClientPublicKeyOutputs {
-  const o = olds as Partial<IdaasClientPublicKeyOutputs>;
-  return {
-    instanceId: o.instanceId ?? "",
-    applicationId: o.applicationId ?? "",
-    publicKey: o.publicKey ?? "",
-    clientPublicKeyId: o.clientPublicKeyId ?? "",
-    algorithmType: o.algorithmType ?? "",
-    status: o.status ?? "enabled",
-  };
-}
+const STATE: IdaasClientPublicKeyOutputs = {
+  instanceId: "",
+  applicationId: "",
+  publicKey: "",
+  clientPublicKeyId: "",
+  algorithmType: "",
+  status: "enabled",
+};
+
+const readOlds = (olds: object) => stateOf(olds, STATE);
 
 /** Canonical form of a key the API returned, or the text as is when it does not parse. */
 function canonicalOrSelf(pem: string): string {
@@ -100,9 +108,7 @@ function canonicalOrSelf(pem: string): string {
 const REPLACING = ["instanceId", "applicationId", "publicKey"] as const;
 
 export const IdaasClientPublicKeyProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,
@@ -117,11 +123,10 @@ export const IdaasClientPublicKeyProvider = {
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.DiffResult> {
     const o = readOlds(rawOlds);
-    const replaces = REPLACING.filter((k) => containsUnknown(news[k]) || o[k] !== news[k]);
-    const changes: string[] = [...replaces];
-    if (o.status === "disabled") changes.push("status");
+    const d = diffFields(o, news, { replace: REPLACING });
+    if (o.status === "disabled") d.changes.push("status");
     // Add the new key before removing the old: the workload's next assertion may use either.
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+    return diffResult(d);
   },
 
   async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientPublicKeyOutputs }> {
@@ -129,24 +134,29 @@ export const IdaasClientPublicKeyProvider = {
     const key = canonicalPublicKey(desired.publicKey);
     if ("problem" in key)
       throw new Error(`invalid IdaasClientPublicKey arguments:\npublicKey: ${key.problem}`);
+    const s = session();
+    const { instanceId, applicationId } = desired;
+    const started = Date.now() - CREATION_CLOCK_SKEW_MS;
     let clientPublicKeyId: string;
     try {
-      clientPublicKeyId = await eiam.createClientPublicKey(
-        session(),
-        desired.instanceId,
-        desired.applicationId,
-        {
-          algorithmType: key.algorithmType,
-          publicKey: key.pem,
-        },
-      );
+      // The call carries a ClientToken: its own retries are safe (the service answers the key it made).
+      clientPublicKeyId = await eiam.createClientPublicKey(s, instanceId, applicationId, {
+        algorithmType: key.algorithmType,
+        publicKey: key.pem,
+      });
     } catch (err) {
       if (isQuotaExceeded(err))
         throw new Error(
           `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientPublicKeysPerApplication} ` +
             "client public keys: delete one not managed by this stack first.",
         );
-      throw err;
+      // Retries ran out with no answer: the key (a PEM is unique per application) may be there.
+      if (!isAmbiguous(err)) throw err;
+      const mine = (await eiam.listClientPublicKeys(s, instanceId, applicationId)).find(
+        (k) => canonicalOrSelf(k.publicKey) === key.pem && k.createTime >= started,
+      );
+      if (!mine) throw err;
+      clientPublicKeyId = mine.clientPublicKeyId;
     }
     return {
       id: clientPublicKeyId,
@@ -160,13 +170,11 @@ export const IdaasClientPublicKeyProvider = {
     props?: object,
   ): Promise<{ id: string; props: Partial<IdaasClientPublicKeyOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {});
-    let rec: eiam.ClientPublicKeyRecord;
-    try {
-      rec = await eiam.getClientPublicKey(session(), olds.instanceId, olds.applicationId, id);
-    } catch (err) {
-      if (isNotFound(err)) return { id: "", props: {} }; // gone, or its application is
-      throw err;
-    }
+    // Gone, or its application is.
+    const rec = await unlessGone(isNotFound, () =>
+      eiam.getClientPublicKey(session(), olds.instanceId, olds.applicationId, id),
+    );
+    if (!rec) return GONE;
     const outs: IdaasClientPublicKeyOutputs = {
       ...olds,
       publicKey: rec.publicKey ? canonicalOrSelf(rec.publicKey) : olds.publicKey,
@@ -193,12 +201,9 @@ export const IdaasClientPublicKeyProvider = {
 
   async delete(id: string, props: object): Promise<void> {
     const { instanceId, applicationId } = readOlds(props);
-    try {
-      await eiam.deleteClientPublicKey(session(), instanceId, applicationId, id);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
+    await deleteUnlessGone(isNotFound, () =>
+      eiam.deleteClientPublicKey(session(), instanceId, applicationId, id),
+    );
   },
 };
 

@@ -13,14 +13,22 @@ import { z } from "zod";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import { warn } from "../diagnostics";
-import { AlicloudApiError } from "../errors";
-import { withSecretOutputs } from "../lifecycle";
+import {
+  configure,
+  createOnce,
+  deleteUnlessGone,
+  diffFields,
+  diffResult,
+  fillDefaults,
+  GONE,
+  stateOf,
+  unlessGone,
+  withSecretOutputs,
+} from "../lifecycle";
 import { EIAM } from "../limits";
-import { containsUnknown } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, validateFields } from "../validation";
-import { idRule, instanceIdRule, isNotFound } from "./idaas/common";
+import { idRule, instanceIdRule, isNotFound, isQuotaExceeded } from "./idaas/common";
 
 /** The arguments of an `IdaasClientSecret`. */
 export interface IdaasClientSecretArgs {
@@ -87,6 +95,7 @@ function expirationFormatProblem(iso: string): string | undefined {
 }
 
 const REPLACING = ["instanceId", "applicationId", "expiresAt", "version"] as const;
+/** What `check` fills in and what old state falls back to. */
 const DEFAULTS: Record<string, unknown> = { expiresAt: "", version: 1 };
 
 /** The rules; `expiresAt`'s bounds relative to now only when `relative` (the value is new or changed). */
@@ -125,8 +134,7 @@ export function checkIdaasClientSecretInputs(
     olds !== undefined && REPLACING.every((k) => (olds[k] ?? DEFAULTS[k]) === (news[k] ?? DEFAULTS[k]));
   const { values, failures } = validateFields(news, rulesFor(!kept));
   const inputs: Record<string, unknown> = { ...news, ...values };
-  inputs.expiresAt ??= "";
-  inputs.version ??= 1;
+  fillDefaults(inputs, DEFAULTS);
   return { inputs, failures };
 }
 
@@ -154,24 +162,21 @@ export function expiryWarning(inputs: Record<string, unknown>, now: number): str
   return `${what} expires at ${at}, in ${when}; ${rotate}`;
 }
 
-function readOlds(olds: object): IdaasClientSecretOutputs {
-  const o = olds as Partial<IdaasClientSecretOutputs>;
-  return {
-    instanceId: o.instanceId ?? "",
-    applicationId: o.applicationId ?? "",
-    expiresAt: o.expiresAt ?? "",
-    version: o.version ?? 1,
-    secretId: o.secretId ?? "",
-    clientId: o.clientId ?? "",
-    clientSecret: o.clientSecret ?? "",
-    enabled: o.enabled ?? true,
-  };
-}
+const STATE: IdaasClientSecretOutputs = {
+  expiresAt: "",
+  version: 1,
+  instanceId: "",
+  applicationId: "",
+  secretId: "",
+  clientId: "",
+  clientSecret: "",
+  enabled: true,
+};
+
+const readOlds = (olds: object) => stateOf(olds, STATE);
 
 export const IdaasClientSecretProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     olds: Record<string, unknown>,
@@ -193,11 +198,10 @@ export const IdaasClientSecretProvider = {
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.DiffResult> {
     const o = readOlds(rawOlds);
-    const replaces = REPLACING.filter((k) => containsUnknown(news[k]) || o[k] !== news[k]);
-    const changes: string[] = [...replaces];
-    if (!o.enabled) changes.push("enabled");
+    const d = diffFields(o, news, { replace: REPLACING });
+    if (!o.enabled) d.changes.push("enabled");
     // Create the new secret first: the application is never without a working one.
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+    return diffResult(d);
   },
 
   async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientSecretOutputs }> {
@@ -205,18 +209,35 @@ export const IdaasClientSecretProvider = {
     const expiration = desired.expiresAt === "" ? undefined : expirationMs(desired.expiresAt, Date.now());
     if (typeof expiration === "string")
       throw new Error(`invalid IdaasClientSecret arguments:\nexpiresAt: ${expiration}`);
+    const s = session();
+    const { instanceId, applicationId } = desired;
     let created: Awaited<ReturnType<typeof eiam.createClientSecret>>;
     try {
-      created = await eiam.createClientSecret(
-        session(),
-        desired.instanceId,
-        desired.applicationId,
-        expiration,
+      // CreateApplicationClientSecret takes no ClientToken, and a lost answer would leave a live
+      // secret nobody holds. So the secrets there before are listed first (one call): after a
+      // lost answer, the one secret that is new is ours, and its value is read back.
+      const before = new Set(
+        (await eiam.listClientSecrets(s, instanceId, applicationId)).map((x) => x.secretId),
       );
+      ({ value: created } = await createOnce(s, {
+        create: (o) => eiam.createClientSecret({ ...s, ...o }, instanceId, applicationId, expiration),
+        find: async () => {
+          const fresh = (await eiam.listClientSecrets(s, instanceId, applicationId)).filter(
+            (x) => !before.has(x.secretId),
+          );
+          if (fresh.length !== 1) return undefined;
+          return eiam.obtainClientSecret(
+            s,
+            instanceId,
+            applicationId,
+            (fresh[0] as eiam.ClientSecretRecord).secretId,
+          );
+        },
+      }));
     } catch (err) {
-      if (AlicloudApiError.is(err) && /quota|limit/i.test(err.code))
+      if (isQuotaExceeded(err))
         throw new Error(
-          `${err.message}\nAn application holds at most ${EIAM.maxClientSecretsPerApplication} client secrets: ` +
+          `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientSecretsPerApplication} client secrets: ` +
             "delete a secret not managed by this stack, or let a rotation finish before the next one.",
         );
       throw err;
@@ -238,15 +259,12 @@ export const IdaasClientSecretProvider = {
     props?: object,
   ): Promise<{ id: string; props: Partial<IdaasClientSecretOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {});
-    let secrets: eiam.ClientSecretRecord[];
-    try {
-      secrets = await eiam.listClientSecrets(session(), olds.instanceId, olds.applicationId);
-    } catch (err) {
-      if (isNotFound(err)) return { id: "", props: {} }; // the application is gone
-      throw err;
-    }
-    const mine = secrets.find((x) => x.secretId === id);
-    if (!mine) return { id: "", props: {} };
+    // The application gone takes the secret with it.
+    const secrets = await unlessGone(isNotFound, () =>
+      eiam.listClientSecrets(session(), olds.instanceId, olds.applicationId),
+    );
+    const mine = secrets?.find((x) => x.secretId === id);
+    if (!mine) return GONE;
     const outs: IdaasClientSecretOutputs = { ...olds, enabled: mine.status !== "disabled" };
     const { instanceId, applicationId, expiresAt, version } = outs;
     return { id, props: outs, inputs: { instanceId, applicationId, expiresAt, version } };
@@ -265,12 +283,9 @@ export const IdaasClientSecretProvider = {
 
   async delete(id: string, props: object): Promise<void> {
     const { instanceId, applicationId } = readOlds(props);
-    try {
-      await eiam.deleteClientSecret(session(), instanceId, applicationId, id);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
+    await deleteUnlessGone(isNotFound, () =>
+      eiam.deleteClientSecret(session(), instanceId, applicationId, id),
+    );
   },
 };
 

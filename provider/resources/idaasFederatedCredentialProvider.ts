@@ -10,9 +10,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
+import { hasCodePrefix } from "../errors";
+import { configure, createOnce, deleteUnlessGone, GONE, unlessGone } from "../lifecycle";
 import { EIAM } from "../limits";
 import { containsUnknown, normalizeIssuerUrl, sameSet } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, httpsUrlProblem, requireChecked, validateFields } from "../validation";
 import {
@@ -338,9 +339,7 @@ function configChanged(
 }
 
 export const IdaasFederatedCredentialProviderProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,
@@ -388,11 +387,24 @@ export const IdaasFederatedCredentialProviderProvider = {
   ): Promise<{ id: string; outs: IdaasFederatedCredentialProviderOutputs }> {
     const desired = requireInputs(raw);
     const type = typeOf(desired as unknown as Record<string, unknown>)!;
-    const providerId = await eiam.createFederatedCredentialProvider(session(), desired.instanceId, {
-      name: desired.name,
-      type,
-      description: desired.description,
-      config: wireConfig(desired, false),
+    const s = session();
+    // No ClientToken here; the name is unique in the instance: after a lost answer, the provider
+    // with this name, type and description made since the operation began is ours.
+    const { value: providerId } = await createOnce(s, {
+      create: (o) =>
+        eiam.createFederatedCredentialProvider({ ...s, ...o }, desired.instanceId, {
+          name: desired.name,
+          type,
+          description: desired.description,
+          config: wireConfig(desired, false),
+        }),
+      find: async (since) => {
+        const [live] = await eiam.listFederatedCredentialProvidersNamed(s, desired.instanceId, desired.name);
+        if (!live || live.createTime < since || live.description !== desired.description) return undefined;
+        const rec = await eiam.getFederatedCredentialProvider(s, desired.instanceId, live.id);
+        return rec.type === type ? live.id : undefined;
+      },
+      alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
     });
     // Guess: a new provider is enabled (Create takes no status; the console shows it enabled).
     return { id: providerId, outs: { ...desired, providerId, type, status: "enabled" } };
@@ -403,13 +415,10 @@ export const IdaasFederatedCredentialProviderProvider = {
     props?: object,
   ): Promise<{ id: string; props: Partial<IdaasFederatedCredentialProviderOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {});
-    let rec: eiam.FederatedCredentialProviderRecord;
-    try {
-      rec = await eiam.getFederatedCredentialProvider(session(), olds.instanceId, id);
-    } catch (err) {
-      if (isNotFound(err)) return { id: "", props: {} };
-      throw err;
-    }
+    const rec = await unlessGone(isNotFound, () =>
+      eiam.getFederatedCredentialProvider(session(), olds.instanceId, id),
+    );
+    if (!rec) return GONE;
     const type = (rec.type || olds.type) as FederatedCredentialProviderType;
     const inputs: IdaasFederatedCredentialProviderInputs = {
       instanceId: olds.instanceId,
@@ -450,9 +459,10 @@ export const IdaasFederatedCredentialProviderProvider = {
   async delete(id: string, props: object): Promise<void> {
     const { instanceId, name } = readOlds(props);
     try {
-      await eiam.deleteFederatedCredentialProvider(session(), instanceId, id);
+      await deleteUnlessGone(isNotFound, () =>
+        eiam.deleteFederatedCredentialProvider(session(), instanceId, id),
+      );
     } catch (err) {
-      if (isNotFound(err)) return;
       if (isConflict(err))
         throw new Error(
           `${(err as Error).message}\nThe federated credential provider '${name}' (${id}) is still used by ` +

@@ -9,13 +9,28 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as eiam from "../client/eiam";
-import { session } from "../client/session";
+import { type Session, session } from "../client/session";
+import {
+  configure,
+  deleteUnlessGone,
+  diffFields,
+  diffResult,
+  fillDefaults,
+  GONE,
+  Progress,
+  stateOf,
+  unlessGone,
+} from "../lifecycle";
 import { EIAM } from "../limits";
-import { containsUnknown } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, validateFields } from "../validation";
-import { boundedString, instanceIdRule, isNotFound, optionalText } from "./idaas/common";
+import {
+  boundedString,
+  createApplicationOnce,
+  instanceIdRule,
+  isNotFound,
+  optionalText,
+} from "./idaas/common";
 
 /** The arguments of an `IdaasM2mApplication`. */
 export interface IdaasM2mApplicationArgs {
@@ -62,29 +77,52 @@ export function checkIdaasM2mApplicationInputs(news: Record<string, unknown>): {
 } {
   const { values, failures } = validateFields(news, rules);
   const inputs: Record<string, unknown> = { ...news, ...values };
-  inputs.description ??= "";
+  fillDefaults(inputs, DEFAULTS);
   return { inputs, failures };
 }
 
 const requireInputs = (raw: Record<string, unknown>) =>
   requireChecked<IdaasM2mApplicationInputs>("IdaasM2mApplication", checkIdaasM2mApplicationInputs, raw);
 
-function readOlds(olds: object): IdaasM2mApplicationOutputs {
-  const o = olds as Partial<IdaasM2mApplicationOutputs>;
-  return {
-    instanceId: o.instanceId ?? "",
-    applicationName: o.applicationName ?? "",
-    description: o.description ?? "",
-    applicationId: o.applicationId ?? "",
-    clientId: o.clientId ?? "",
-    m2mClientEnabled: o.m2mClientEnabled ?? true,
-  };
+/** What `check` fills in and what old state falls back to. */
+const DEFAULTS = { description: "" };
+
+const STATE: IdaasM2mApplicationOutputs = {
+  ...DEFAULTS,
+  instanceId: "",
+  applicationName: "",
+  applicationId: "",
+  clientId: "",
+  m2mClientEnabled: true,
+};
+
+const readOlds = (olds: object) => stateOf(olds, STATE);
+
+/** Enables the M2M client and learns its client id, as far as `from` still needs; partial state on failure. */
+async function finish(
+  raw: Record<string, unknown>,
+  s: Session,
+  id: string,
+  from: IdaasM2mApplicationOutputs,
+  created: boolean,
+  renames: (p: Progress<IdaasM2mApplicationOutputs>) => Promise<void> = async () => undefined,
+): Promise<IdaasM2mApplicationOutputs> {
+  return new Progress(raw, id, from, created).run(async (p) => {
+    await renames(p);
+    if (!p.outs.m2mClientEnabled) {
+      await eiam.setAppFeature(s, from.instanceId, id, "M2MClient", true);
+      p.set({ m2mClientEnabled: true });
+    }
+    if (p.outs.clientId === "") {
+      const app = await eiam.getApplication(s, from.instanceId, id);
+      p.set({ clientId: app.clientId });
+    }
+    return undefined;
+  });
 }
 
 export const IdaasM2mApplicationProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,
@@ -99,34 +137,28 @@ export const IdaasM2mApplicationProvider = {
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.DiffResult> {
     const o = readOlds(rawOlds);
-    const replaces =
-      containsUnknown(news.instanceId) || o.instanceId !== news.instanceId ? ["instanceId"] : [];
-    const changes = [...replaces];
-    for (const key of ["applicationName", "description"] as const)
-      if (containsUnknown(news[key]) || o[key] !== news[key]) changes.push(key);
-    if (!o.m2mClientEnabled) changes.push("m2mClientEnabled");
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+    const d = diffFields(o, news, { replace: ["instanceId"], update: ["applicationName", "description"] });
+    // Disabled out of band, or a create that stopped half-way: the next `up` finishes it.
+    if (!o.m2mClientEnabled || o.clientId === "") d.changes.push("m2mClientEnabled");
+    return diffResult(d);
   },
 
   async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasM2mApplicationOutputs }> {
     const desired = requireInputs(raw);
     const s = session();
-    const applicationId = await eiam.createApplication(s, desired.instanceId, {
+    const applicationId = await createApplicationOnce(s, desired.instanceId, {
       name: desired.applicationName,
       description: desired.description,
     });
-    try {
-      await eiam.setAppFeature(s, desired.instanceId, applicationId, "M2MClient", true);
-      const app = await eiam.getApplication(s, desired.instanceId, applicationId);
-      return {
-        id: applicationId,
-        outs: { ...desired, applicationId, clientId: app.clientId, m2mClientEnabled: true },
-      };
-    } catch (err) {
-      // Pulumi records nothing for a failed create: do not leave a half-made application behind.
-      await eiam.deleteApplication(s, desired.instanceId, applicationId).catch(() => undefined);
-      throw err;
-    }
+    // The application exists from here: a later failure is partial state, finished by the next `up`.
+    const outs = await finish(
+      raw,
+      s,
+      applicationId,
+      { ...desired, applicationId, clientId: "", m2mClientEnabled: false },
+      true,
+    );
+    return { id: applicationId, outs };
   },
 
   async read(
@@ -134,13 +166,8 @@ export const IdaasM2mApplicationProvider = {
     props?: object,
   ): Promise<{ id: string; props: Partial<IdaasM2mApplicationOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {});
-    let app: eiam.ApplicationRecord;
-    try {
-      app = await eiam.getApplication(session(), olds.instanceId, id);
-    } catch (err) {
-      if (isNotFound(err)) return { id: "", props: {} };
-      throw err;
-    }
+    const app = await unlessGone(isNotFound, () => eiam.getApplication(session(), olds.instanceId, id));
+    if (!app) return GONE;
     const outs: IdaasM2mApplicationOutputs = {
       ...olds,
       applicationId: id,
@@ -161,23 +188,24 @@ export const IdaasM2mApplicationProvider = {
     const olds = readOlds(rawOlds);
     const news = requireInputs(rawNews);
     const s = session();
-    if (olds.applicationName !== news.applicationName)
-      await eiam.renameApplication(s, news.instanceId, id, news.applicationName);
-    if (olds.description !== news.description)
-      await eiam.updateApplicationDescription(s, news.instanceId, id, news.description);
-    if (!olds.m2mClientEnabled) await eiam.setAppFeature(s, news.instanceId, id, "M2MClient", true);
-    return { outs: { ...olds, ...news, m2mClientEnabled: true } };
+    // Each call sets a value, so a repeat after a lost answer changes nothing more.
+    const outs = await finish(rawNews, s, id, olds, false, async (p) => {
+      if (olds.applicationName !== news.applicationName) {
+        await eiam.renameApplication(s, news.instanceId, id, news.applicationName);
+        p.set({ applicationName: news.applicationName });
+      }
+      if (olds.description !== news.description) {
+        await eiam.updateApplicationDescription(s, news.instanceId, id, news.description);
+        p.set({ description: news.description });
+      }
+    });
+    return { outs: { ...outs, ...news } };
   },
 
   async delete(id: string, props: object): Promise<void> {
     const { instanceId } = readOlds(props);
-    try {
-      // Its secrets, keys and federated credentials go with it.
-      await eiam.deleteApplication(session(), instanceId, id);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
+    // Its secrets, keys and federated credentials go with it.
+    await deleteUnlessGone(isNotFound, () => eiam.deleteApplication(session(), instanceId, id));
   },
 };
 

@@ -12,12 +12,30 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import * as eiam from "../client/eiam";
 import { type Session, session } from "../client/session";
+import {
+  configure,
+  createOnce,
+  deleteUnlessGone,
+  diffFields,
+  diffResult,
+  fillDefaults,
+  GONE,
+  Progress,
+  stateOf,
+  unlessGone,
+} from "../lifecycle";
 import { EIAM } from "../limits";
 import { containsUnknown } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
-import { boundedString, instanceIdRule, isNotFound, optionalText } from "./idaas/common";
+import {
+  boundedString,
+  createApplicationOnce,
+  instanceIdRule,
+  isConflict,
+  isNotFound,
+  optionalText,
+} from "./idaas/common";
 
 /** One scope of the resource server. */
 export interface IdaasScopeArgs {
@@ -170,8 +188,7 @@ export function checkIdaasResourceServerInputs(news: Record<string, unknown>): {
 } {
   const { values, failures } = validateFields(news, rules);
   const inputs: Record<string, unknown> = { ...news, ...values };
-  inputs.description ??= "";
-  inputs.grants ??= [];
+  fillDefaults(inputs, DEFAULTS);
   if (Array.isArray(inputs.scopes) && !containsUnknown(inputs.scopes))
     inputs.scopes = (inputs.scopes as IdaasScopeArgs[]).map((s) => ({
       value: s.value,
@@ -204,23 +221,24 @@ export function checkIdaasResourceServerInputs(news: Record<string, unknown>): {
 const requireInputs = (raw: Record<string, unknown>) =>
   requireChecked<IdaasResourceServerInputs>("IdaasResourceServer", checkIdaasResourceServerInputs, raw);
 
-function readOlds(olds: object): IdaasResourceServerOutputs {
-  const o = olds as Partial<IdaasResourceServerOutputs>;
-  return {
-    instanceId: o.instanceId ?? "",
-    applicationName: o.applicationName ?? "",
-    description: o.description ?? "",
-    identifier: o.identifier ?? "",
-    scopes: o.scopes ?? [],
-    grants: o.grants ?? [],
-    applicationId: o.applicationId ?? "",
-    scopeIds: o.scopeIds ?? {},
-    enabled: o.enabled ?? true,
-  };
-}
+/** What `check` fills in and what old state falls back to. */
+const DEFAULTS = { description: "", grants: [] as IdaasGrant[] };
+
+const STATE: IdaasResourceServerOutputs = {
+  ...DEFAULTS,
+  instanceId: "",
+  applicationName: "",
+  identifier: "",
+  scopes: [],
+  applicationId: "",
+  scopeIds: {},
+  enabled: true,
+};
+
+const readOlds = (olds: object) => stateOf(olds, STATE);
 
 /** The scope ids a grant stands for (`*` = all scopes). */
-function grantedIds(grant: IdaasGrant, scopeIds: Record<string, string>): string[] {
+function _grantedIds(grant: IdaasGrant, scopeIds: Record<string, string>): string[] {
   const values = grant.scopes.includes("*") ? Object.keys(scopeIds) : grant.scopes;
   return [...new Set(values.map((v) => scopeIds[v]).filter((id): id is string => id !== undefined))].sort();
 }
@@ -234,45 +252,104 @@ const canonicalGrants = (grants: IdaasGrant[]) =>
       .sort((a, b) => a.c.localeCompare(b.c)),
   );
 
-/** Makes the scopes and grants of `desired` real, starting from `current`. Creates before it deletes. */
+/**
+ * A scope, exactly once: CreateResourceServerScope takes no ClientToken, but a value is unique
+ * per application and the application is this resource's own, so a scope that already has the
+ * value (made by a call whose answer was lost) is ours.
+ */
+async function createScopeOnce(
+  s: Session,
+  inst: string,
+  applicationId: string,
+  scope: IdaasScope,
+): Promise<string> {
+  const find = async () =>
+    (await eiam.listScopes(s, inst, applicationId)).find((x) => x.value === scope.value)?.scopeId;
+  try {
+    const { value } = await createOnce(s, {
+      create: (o) =>
+        eiam.createScope({ ...s, ...o }, inst, applicationId, { ...scope, type: EIAM.scopeType }),
+      find,
+    });
+    return value;
+  } catch (err) {
+    const id = isConflict(err) ? await find() : undefined;
+    if (id === undefined) throw err;
+    return id;
+  }
+}
+
+/** A grant's scope values spelt out (`*` = every scope in `scopeIds`). */
+const valuesOf = (g: IdaasGrant, scopeIds: Record<string, string>): string[] =>
+  g.scopes.includes("*") ? Object.keys(scopeIds) : g.scopes;
+
+const scopeList = (names: Map<string, string>): IdaasScope[] =>
+  [...names].map(([value, name]) => ({ value, name })).sort((a, b) => a.value.localeCompare(b.value));
+
+/**
+ * Makes the resource server of `desired` real, starting from what `p` says exists (the old state,
+ * or a new bare application): the feature, the identifier, scopes (created before anything is
+ * deleted), grants (added before any is revoked), then the scopes no longer declared. Each step
+ * that succeeds is recorded in `p`, so a failure half-way reports every scope id that exists.
+ */
 async function converge(
   s: Session,
   applicationId: string,
-  current: { scopeIds: Record<string, string>; scopes: IdaasScope[]; grants: IdaasGrant[] },
+  p: Progress<IdaasResourceServerOutputs>,
   desired: IdaasResourceServerInputs,
-): Promise<Record<string, string>> {
+): Promise<IdaasResourceServerOutputs> {
   const inst = desired.instanceId;
+  const current = p.outs;
+  if (!current.enabled) {
+    await eiam.setAppFeature(s, inst, applicationId, "ResourceServer", true);
+    p.set({ enabled: true });
+  }
+  if (current.identifier !== desired.identifier) {
+    await eiam.setResourceServerIdentifier(s, inst, applicationId, desired.identifier);
+    p.set({ identifier: desired.identifier });
+  }
   const scopeIds = { ...current.scopeIds };
-  const currentNames = new Map(current.scopes.map((x) => [x.value, x.name]));
+  const names = new Map(current.scopes.map((x) => [x.value, x.name]));
   for (const scope of desired.scopes) {
     const id = scopeIds[scope.value];
     if (id === undefined) {
-      scopeIds[scope.value] = await eiam.createScope(s, inst, applicationId, {
-        ...scope,
-        type: EIAM.scopeType,
-      });
-    } else if (currentNames.get(scope.value) !== scope.name) {
+      scopeIds[scope.value] = await createScopeOnce(s, inst, applicationId, scope);
+    } else if (names.get(scope.value) !== scope.name) {
       await eiam.updateScopeName(s, inst, applicationId, id, scope.name);
-    }
+    } else continue;
+    names.set(scope.value, scope.name);
+    p.set({ scopeIds: { ...scopeIds }, scopes: scopeList(names) });
   }
   const wantedValues = new Set(desired.scopes.map((x) => x.value));
   const finalIds = Object.fromEntries(Object.entries(scopeIds).filter(([v]) => wantedValues.has(v)));
   // Grants: add what is missing, then take away what is no longer declared.
-  const before = new Map(current.grants.map((g) => [g.clientApplicationId, grantedIds(g, current.scopeIds)]));
-  const after = new Map(desired.grants.map((g) => [g.clientApplicationId, grantedIds(g, finalIds)]));
-  for (const [client, ids] of after) {
-    const had = new Set(before.get(client) ?? []);
-    const add = ids.filter((id) => !had.has(id));
+  const before = new Map(current.grants.map((g) => [g.clientApplicationId, valuesOf(g, current.scopeIds)]));
+  const granted = new Map(before);
+  for (const g of desired.grants) {
+    const had = new Set((before.get(g.clientApplicationId) ?? []).map((v) => scopeIds[v]));
+    const ids = [...new Set(valuesOf(g, finalIds).map((v) => finalIds[v] as string))].sort();
     await eiam.setScopeGrant(
       s,
       inst,
-      { clientApplicationId: client, resourceServerApplicationId: applicationId, scopeIds: add },
+      {
+        clientApplicationId: g.clientApplicationId,
+        resourceServerApplicationId: applicationId,
+        scopeIds: ids.filter((id) => !had.has(id)),
+      },
       true,
     );
+    granted.set(
+      g.clientApplicationId,
+      [...new Set([...(granted.get(g.clientApplicationId) ?? []), ...valuesOf(g, finalIds)])].sort(),
+    );
+    p.set({ grants: [...granted].map(([clientApplicationId, scopes]) => ({ clientApplicationId, scopes })) });
   }
-  for (const [client, ids] of before) {
-    const keep = new Set(after.get(client) ?? []);
-    const drop = ids.filter((id) => !keep.has(id) && Object.values(finalIds).includes(id));
+  const after = new Map(desired.grants.map((g) => [g.clientApplicationId, new Set(valuesOf(g, finalIds))]));
+  for (const [client, values] of before) {
+    const keep = after.get(client) ?? new Set<string>();
+    const drop = [
+      ...new Set(values.filter((v) => !keep.has(v) && v in finalIds).map((v) => finalIds[v] as string)),
+    ];
     await eiam.setScopeGrant(
       s,
       inst,
@@ -280,22 +357,20 @@ async function converge(
       false,
     );
   }
+  p.set({ grants: desired.grants });
   // Deleting a scope drops its grants with it.
   for (const [value, id] of Object.entries(scopeIds))
     if (!wantedValues.has(value)) {
-      try {
-        await eiam.deleteScope(s, inst, applicationId, id);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
+      await deleteUnlessGone(isNotFound, () => eiam.deleteScope(s, inst, applicationId, id));
+      delete scopeIds[value];
+      names.delete(value);
+      p.set({ scopeIds: { ...scopeIds }, scopes: scopeList(names) });
     }
-  return finalIds;
+  return p.set({ ...desired, scopeIds: finalIds, enabled: true });
 }
 
 export const IdaasResourceServerProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     _olds: Record<string, unknown>,
@@ -310,42 +385,40 @@ export const IdaasResourceServerProvider = {
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.DiffResult> {
     const o = readOlds(rawOlds);
-    const replaces =
-      containsUnknown(news.instanceId) || o.instanceId !== news.instanceId ? ["instanceId"] : [];
-    const changes = [...replaces];
-    for (const key of ["applicationName", "description", "identifier"] as const)
-      if (containsUnknown(news[key]) || o[key] !== news[key]) changes.push(key);
-    if (
-      containsUnknown(news.scopes) ||
-      canonicalScopes(o.scopes) !== canonicalScopes(news.scopes as IdaasScope[])
-    )
-      changes.push("scopes");
-    if (
-      containsUnknown(news.grants) ||
-      canonicalGrants(o.grants) !== canonicalGrants(news.grants as IdaasGrant[])
-    )
-      changes.push("grants");
-    if (!o.enabled) changes.push("enabled");
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+    const d = diffFields(o, news, {
+      replace: ["instanceId"],
+      update: ["applicationName", "description", "identifier", "scopes", "grants"],
+      equal: {
+        scopes: (a, b) => canonicalScopes(a as IdaasScope[]) === canonicalScopes(b as IdaasScope[]),
+        grants: (a, b) => canonicalGrants(a as IdaasGrant[]) === canonicalGrants(b as IdaasGrant[]),
+      },
+    });
+    if (!o.enabled) d.changes.push("enabled");
+    return diffResult(d);
   },
 
   async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasResourceServerOutputs }> {
     const desired = requireInputs(raw);
     const s = session();
-    const inst = desired.instanceId;
-    const applicationId = await eiam.createApplication(s, inst, {
+    const applicationId = await createApplicationOnce(s, desired.instanceId, {
       name: desired.applicationName,
       description: desired.description,
     });
-    try {
-      await eiam.setAppFeature(s, inst, applicationId, "ResourceServer", true);
-      await eiam.setResourceServerIdentifier(s, inst, applicationId, desired.identifier);
-      const scopeIds = await converge(s, applicationId, { scopeIds: {}, scopes: [], grants: [] }, desired);
-      return { id: applicationId, outs: { ...desired, applicationId, scopeIds, enabled: true } };
-    } catch (err) {
-      await eiam.deleteApplication(s, inst, applicationId).catch(() => undefined);
-      throw err;
-    }
+    // The bare application exists: from here on every step is recorded, and a failure is partial
+    // state that the next `up` continues from.
+    const bare: IdaasResourceServerOutputs = {
+      ...desired,
+      applicationId,
+      identifier: "",
+      scopes: [],
+      grants: [],
+      scopeIds: {},
+      enabled: false,
+    };
+    const outs = await new Progress(raw, applicationId, bare, true).run((p) =>
+      converge(s, applicationId, p, desired),
+    );
+    return { id: applicationId, outs };
   },
 
   async read(
@@ -354,15 +427,9 @@ export const IdaasResourceServerProvider = {
   ): Promise<{ id: string; props: Partial<IdaasResourceServerOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {});
     const s = session();
-    let app: eiam.ApplicationRecord;
-    let scopes: eiam.ScopeRecord[];
-    try {
-      app = await eiam.getApplication(s, olds.instanceId, id);
-      scopes = await eiam.listScopes(s, olds.instanceId, id);
-    } catch (err) {
-      if (isNotFound(err)) return { id: "", props: {} };
-      throw err;
-    }
+    const app = await unlessGone(isNotFound, () => eiam.getApplication(s, olds.instanceId, id));
+    const scopes = app && (await unlessGone(isNotFound, () => eiam.listScopes(s, olds.instanceId, id)));
+    if (!app || !scopes) return GONE;
     const scopeIds = Object.fromEntries(scopes.map((x) => [x.value, x.scopeId]));
     // EIAM has no call that lists a client's grants: they are kept as last applied, minus
     // scopes that no longer exist (a deleted scope takes its grants with it).
@@ -397,25 +464,24 @@ export const IdaasResourceServerProvider = {
     const news = requireInputs(rawNews);
     const s = session();
     const inst = news.instanceId;
-    if (olds.applicationName !== news.applicationName)
-      await eiam.renameApplication(s, inst, id, news.applicationName);
-    if (olds.description !== news.description)
-      await eiam.updateApplicationDescription(s, inst, id, news.description);
-    if (!olds.enabled) await eiam.setAppFeature(s, inst, id, "ResourceServer", true);
-    if (olds.identifier !== news.identifier)
-      await eiam.setResourceServerIdentifier(s, inst, id, news.identifier);
-    const scopeIds = await converge(s, id, olds, news);
-    return { outs: { ...olds, ...news, scopeIds, enabled: true } };
+    const outs = await new Progress(rawNews, id, olds, false).run(async (p) => {
+      if (olds.applicationName !== news.applicationName) {
+        await eiam.renameApplication(s, inst, id, news.applicationName);
+        p.set({ applicationName: news.applicationName });
+      }
+      if (olds.description !== news.description) {
+        await eiam.updateApplicationDescription(s, inst, id, news.description);
+        p.set({ description: news.description });
+      }
+      return converge(s, id, p, news);
+    });
+    return { outs };
   },
 
   async delete(id: string, props: object): Promise<void> {
     const { instanceId } = readOlds(props);
-    try {
-      await eiam.deleteApplication(session(), instanceId, id); // scopes and grants go with it
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
-    }
+    // Scopes and grants go with it.
+    await deleteUnlessGone(isNotFound, () => eiam.deleteApplication(session(), instanceId, id));
   },
 };
 

@@ -17,9 +17,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as scim from "../client/scim";
 import { checkPeople, type DirectoryEntry, EXTERNAL_ID_MAX, readDirectory } from "../directory";
 import { AlicloudApiError } from "../errors";
+import { configure, withSecretOutputs } from "../lifecycle";
 import { RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
-import { applyConfig, runtimeSettings } from "../settings";
+import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, formatFailures } from "../validation";
 import {
@@ -557,9 +558,7 @@ function partialState(
 }
 
 export const ScimDirectoryProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    applyConfig(req.config);
-  },
+  configure,
 
   async check(
     olds: Record<string, unknown>,
@@ -790,7 +789,7 @@ export class ScimDirectory extends pulumi.dynamic.Resource {
         ids: undefined,
         idsByName: undefined,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] },
+      withSecretOutputs(opts, ["clientSecret"]),
       "alicloud-federation",
       "ScimDirectory",
     );

@@ -148,7 +148,7 @@ describe("IdaasM2mApplication", () => {
     expect(await calls()).toEqual(["DeleteApplication"]);
   });
 
-  it("a failure after CreateApplication leaves nothing behind", async () => {
+  it("a failure after CreateApplication records the application as partial state; the next up finishes it", async () => {
     await emulator.injectFault({
       service: SERVICE,
       action: "EnableApplicationM2MClient",
@@ -159,10 +159,16 @@ describe("IdaasM2mApplication", () => {
       instanceId,
       applicationName: "x",
     });
-    await expect(App.create(inputs)).rejects.toThrow(/EnableApplicationM2MClient/);
+    const err = await App.create(inputs).catch((e) => e);
+    expect(err.message).toMatch(/EnableApplicationM2MClient/);
+    expect(err.properties).toMatchObject({ m2mClientEnabled: false, clientId: "" });
     await emulator.clearFaults();
+    // The engine records it and runs update on it next time: no second application.
+    const { outs } = await App.update(err.id, err.properties, inputs);
+    expect(outs).toMatchObject({ applicationId: err.id, m2mClientEnabled: true });
+    expect(outs.clientId).not.toBe("");
     const list = await eiamConsole("ListApplications", {});
-    expect(list.TotalCount).toBe(0);
+    expect(list.TotalCount).toBe(1);
   });
 });
 
@@ -176,12 +182,12 @@ describe("IdaasClientSecret", () => {
     return (await Sec.create(inputs)).outs;
   }
 
-  it("create is one call; the value works at the token endpoint and never reaches the request log", async () => {
+  it("create is two calls (the list that makes a lost answer recoverable, the create); the value works at the token endpoint and never reaches the request log", async () => {
     const app = await newApp();
     const rs = await newRs([{ clientApplicationId: app.applicationId, scopes: ["orders:read"] }]);
     await emulator.clearRequests();
     const secret = await newSecret(app);
-    expect(await calls()).toEqual(["CreateApplicationClientSecret"]);
+    expect(await calls()).toEqual(["ListApplicationClientSecrets", "CreateApplicationClientSecret"]);
     expect(secret.clientSecret.length).toBeGreaterThanOrEqual(32);
     const got = await token(secret.clientId, secret.clientSecret, `${rs.identifier}|orders:read`);
     expect(got.status).toBe(200);

@@ -5,7 +5,10 @@
  */
 import { createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import { z } from "zod";
+import * as eiam from "../../client/eiam";
+import type { Session } from "../../client/session";
 import { AlicloudApiError, hasCodePrefix } from "../../errors";
+import { createOnce } from "../../lifecycle";
 import { EIAM } from "../../limits";
 import { UNKNOWN } from "../../normalize";
 import { type CheckFailure, type FieldRule, tooLong, validateFields } from "../../validation";
@@ -46,6 +49,34 @@ export function idRule(prefix: string): { schema: z.ZodType<string>; required: t
 /** True for EIAM's "no such entity" errors (`EntityNotExist…` family or HTTP 404). */
 export function isNotFound(err: unknown): boolean {
   return hasCodePrefix(err, "EntityNotExist") || (AlicloudApiError.is(err) && err.status === 404);
+}
+
+/**
+ * One EIAM application, although a CreateApplication answer may be lost (the API takes no
+ * `ClientToken`, and names are not unique): after an ambiguous failure, the application with this
+ * name and description created since the operation began is ours. Two such would be two lost
+ * creates of ours; rather than guess, that is an error naming them.
+ */
+export async function createApplicationOnce(
+  s: Session,
+  instanceId: string,
+  args: { name: string; description: string },
+): Promise<string> {
+  const { value } = await createOnce(s, {
+    create: (o) => eiam.createApplication({ ...s, ...o }, instanceId, args),
+    find: async (since) => {
+      const mine = (await eiam.listApplicationsNamed(s, instanceId, args.name)).filter(
+        (a) => a.description === args.description && a.createTime >= since,
+      );
+      if (mine.length > 1)
+        throw new Error(
+          `applicationName: ${mine.length} applications named '${args.name}' were created during this operation ` +
+            `(${mine.map((a) => a.id).join(", ")}); delete the extra ones, then run again.`,
+        );
+      return mine[0]?.id;
+    },
+  });
+  return value;
 }
 
 /** True for EIAM's quota errors (`QuotaExceeded…`/`LimitExceeded…` families: the codes are not published). */
