@@ -181,10 +181,10 @@ export function findingsIn(root: string, file: string, text: string, sections: S
   // Citations of the API facts document by section.
   for (const m of text.matchAll(/alibaba-api\.md/g)) {
     const before = text.slice(Math.max(0, m.index - 40), m.index);
-    if (!/docs\/$/.test(before) && !(file.startsWith("docs/") && /(?:\(|\s|\.\/)$/.test(before))) {
-      add(m.index, m[0], `cite it as ${API_FACTS}`);
-    }
-    for (const section of citedSections(text.slice(m.index + m[0].length))) {
+    const cited = citedSections(text.slice(m.index + m[0].length));
+    // A section citation names the document by its path from the root, as code comments do.
+    if (cited.length > 0 && !/docs\/$/.test(before)) add(m.index, m[0], `cite it as ${API_FACTS}`);
+    for (const section of cited) {
       if (!sections.has(section)) add(m.index, `${API_FACTS} §${section}`, "no such section");
     }
   }
