@@ -33,8 +33,10 @@ import {
 import { RAM_ROLE } from "../limits";
 import { canonicalSet, containsUnknown, normalizeIssuerUrl } from "../normalize";
 import { providerShim } from "../shim";
-import { buildOidcTrustPolicy, canonicalTrustPolicy } from "../trust/policy";
+import { undecidableParts } from "../trust/evaluate";
+import { buildOidcTrustPolicy, type ConditionValue, canonicalTrustPolicy } from "../trust/policy";
 import type { TrustPreset } from "../trust/presets";
+import { unpinnedSubjectReason } from "../trust/subjects";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 import type { OidcProvider } from "./oidcProvider";
 
@@ -85,11 +87,33 @@ export interface OidcRoleArgs {
   /** `sub` patterns with `*` and `?` (StringLike). Alternatives to `subjects`. */
   subjectPatterns?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Must be `true` to create a role that any subject of the IdP may assume (no
-   * `subjects`, or a pattern that matches everything). For GitHub that is any
-   * repository on github.com. Default `false`: such a role fails at preview.
+   * Must be `true` to create a role that subjects beyond one workload may
+   * assume: no `subjects` at all, or a pattern that does not pin the workload
+   * the issuer identifies, however its wildcards are spelled (`repo:*`, `*:*`,
+   * `repo:acme/*`, a wildcard owner, for GitHub, whose workload is the owner and
+   * repository; the project path for GitLab; namespace and service account
+   * for ACK RRSA; a leading wildcard for any other issuer). Default `false`:
+   * such a role fails at preview.
    */
   allowAnySubject?: pulumi.Input<boolean>;
+  /**
+   * More conditions, ANDed into every statement of the trust policy, as RAM
+   * writes them: operator → condition key → value or values, e.g.
+   * `{ StringNotLike: { "oidc:sub": ["*:pull_request"] } }`. The operators are
+   * RAM's (https://www.alibabacloud.com/help/en/ram/conditional-operator), the
+   * keys `oidc:iss`, `oidc:aud`, `oidc:sub`. A key the other arguments already
+   * set under the same operator is refused. Default none.
+   */
+  conditions?: pulumi.Input<Record<string, Record<string, ConditionValue | ConditionValue[]>>>;
+  /**
+   * Must be `true` to create a role whose trust policy has a part that cannot
+   * be evaluated offline (an operator RAM does not document, a key an OIDC
+   * token does not carry, a value the operator cannot read: see
+   * `undecidableParts`). Default `false`: such a policy fails at preview,
+   * naming the statement, operator and key, because nothing (`evaluateTrust`,
+   * the emulator) could then say who may assume the role.
+   */
+  allowUndeterminedTrust?: pulumi.Input<boolean>;
   /**
    * Longest STS session, in seconds: 3600 to 43200. Default 3600.
    * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createrole
@@ -118,6 +142,8 @@ export interface OidcRoleInputs {
   subjects: string[];
   subjectPatterns: string[];
   allowAnySubject: boolean;
+  conditions: Record<string, Record<string, ConditionValue[]>>;
+  allowUndeterminedTrust: boolean;
   maxSessionDuration: number;
   description: string;
   policies: PolicyRef[];
@@ -194,6 +220,26 @@ const policiesSchema = z
       });
   });
 
+const conditionValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: "each value must be a string, a number or a boolean",
+});
+const conditionsSchema = z
+  .record(
+    z.string(),
+    z.record(z.string(), z.union([conditionValue, z.array(conditionValue)]), {
+      error: "must map condition keys to a value or a list of values",
+    }),
+    { error: "must map operators to {key: values}" },
+  )
+  .transform((ops) =>
+    Object.fromEntries(
+      Object.entries(ops).map(([op, keys]) => [
+        op,
+        Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])),
+      ]),
+    ),
+  );
+
 /** The zod rules per argument. */
 export const oidcRoleRules = {
   roleName: { schema: roleNameSchema, required: true },
@@ -215,6 +261,8 @@ export const oidcRoleRules = {
   subjects: { schema: nonEmptyStrings("subject") },
   subjectPatterns: { schema: nonEmptyStrings("subject pattern") },
   allowAnySubject: { schema: z.boolean({ error: "must be true or false" }) },
+  conditions: { schema: conditionsSchema },
+  allowUndeterminedTrust: { schema: z.boolean({ error: "must be true or false" }) },
   maxSessionDuration: {
     schema: z.number({ error: "must be a number of seconds" }).superRefine((v, ctx) => {
       const { min, max } = RAM_ROLE.maxSessionDuration;
@@ -240,8 +288,11 @@ export const oidcRoleRules = {
   providerIssuerUrl: { schema: z.string().transform(normalizeIssuerUrl) },
 };
 
-/** A subject pattern that every subject matches. */
-const matchesEverything = (p: string) => /^\**$/.test(p.replace(/\?/g, "*")) || p === "*";
+/** Keys the generated policy sets itself, per operator: `conditions` must not override them. */
+const GENERATED_KEYS: Record<string, string[]> = {
+  StringEquals: ["oidc:iss", "oidc:aud", "oidc:sub"],
+  StringLike: ["oidc:sub"],
+};
 
 /** Validates, defaults and normalizes; computes the canonical trust policy when everything is known. */
 export function checkOidcRoleInputs(news: Record<string, unknown>): {
@@ -254,8 +305,8 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
 
   const known = (v: unknown): v is string[] => Array.isArray(v) && !containsUnknown(v);
   const { subjects, subjectPatterns, audiences, providerClientIds } = inputs;
-  if (known(subjects) && known(subjectPatterns) && inputs.allowAnySubject !== true) {
-    const broad = subjectPatterns.filter(matchesEverything);
+  const issuerKnown = !containsUnknown(inputs.issuerUrl) && !containsUnknown(inputs.providerIssuerUrl);
+  if (known(subjects) && known(subjectPatterns) && issuerKnown && inputs.allowAnySubject !== true) {
     if (subjects.length === 0 && subjectPatterns.length === 0) {
       failures.push({
         property: "subjects",
@@ -263,12 +314,30 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
           "no subject condition: any identity the IdP issues tokens to could assume this role (for GitHub Actions, " +
           "any repository on github.com). Restrict subjects, or set allowAnySubject: true if that is really intended",
       });
-    } else if (broad.length > 0) {
-      failures.push({
-        property: "subjectPatterns",
-        reason: `'${broad[0]}' matches every subject; restrict it, or set allowAnySubject: true if that is really intended`,
-      });
     }
+    const issuer = (inputs.issuerUrl as string) || (inputs.providerIssuerUrl as string | undefined);
+    // Positions refer to the list as the user wrote it, not the sorted one.
+    const written = Array.isArray(news.subjectPatterns)
+      ? (news.subjectPatterns as unknown[])
+      : subjectPatterns;
+    written.forEach((p, i) => {
+      const why = typeof p === "string" ? unpinnedSubjectReason(p, issuer) : undefined;
+      if (why)
+        failures.push({
+          property: `subjectPatterns[${i}]`,
+          reason: `${why}; restrict it, or set allowAnySubject: true if that is really intended`,
+        });
+    });
+  }
+  const conditions = inputs.conditions;
+  if (conditions && typeof conditions === "object" && !containsUnknown(conditions)) {
+    for (const [op, keys] of Object.entries(conditions as Record<string, Record<string, unknown>>))
+      for (const key of Object.keys(keys))
+        if (GENERATED_KEYS[op]?.includes(key))
+          failures.push({
+            property: `conditions.${op}.${key}`,
+            reason: `${op} ${key} is set by the other arguments (issuerUrl, audiences, subjects, subjectPatterns); use those`,
+          });
   }
   if (known(audiences) && known(providerClientIds)) {
     // Positions refer to the list as the user wrote it, not the sorted one.
@@ -301,7 +370,16 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
       issuerUrl: (inputs.issuerUrl as string) || undefined,
       audiences: inputs.audiences as string[],
       subjects: { equals: inputs.subjects as string[], like: inputs.subjectPatterns as string[] },
+      conditions: inputs.conditions as Record<string, Record<string, ConditionValue[]>>,
     });
+    if (inputs.allowUndeterminedTrust !== true)
+      for (const part of undecidableParts(doc))
+        failures.push({
+          property: part.operator && part.key ? `conditions.${part.operator}.${part.key}` : "conditions",
+          reason:
+            `trust policy statement ${part.statement}${part.operator ? `, ${part.operator}` : ""}${part.key ? ` on ${part.key}` : ""}: ` +
+            `${part.reason}, so no one could say offline who may assume the role; fix it, or set allowUndeterminedTrust: true`,
+        });
     if (doc.length > RAM_ROLE.trustPolicyMaxLength)
       failures.push({
         property: "subjects",
@@ -322,6 +400,8 @@ const DEFAULTS = {
   subjects: [] as string[],
   subjectPatterns: [] as string[],
   allowAnySubject: false,
+  conditions: {} as Record<string, Record<string, ConditionValue[]>>,
+  allowUndeterminedTrust: false,
   maxSessionDuration: RAM_ROLE.maxSessionDuration.default,
   description: "",
   policies: [] as PolicyRef[],
@@ -670,6 +750,8 @@ export class OidcRole extends pulumi.dynamic.Resource {
       subjects: args.subjects ?? preset?.subjects.equals,
       subjectPatterns: args.subjectPatterns ?? preset?.subjects.like,
       allowAnySubject: args.allowAnySubject ?? preset?.allowAnySubject,
+      conditions: args.conditions,
+      allowUndeterminedTrust: args.allowUndeterminedTrust,
       maxSessionDuration: args.maxSessionDuration,
       description: args.description,
       policies: args.policies,

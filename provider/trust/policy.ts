@@ -247,6 +247,11 @@ export interface OidcTrustSpec {
   audiences: string[];
   /** `oidc:sub` conditions; none means any subject of the IdP (say so loudly). */
   subjects?: SubjectConditions;
+  /**
+   * More conditions, ANDed into every statement: operator → key → value(s), as RAM writes them.
+   * A key must not repeat one the spec above already sets under the same operator.
+   */
+  conditions?: Record<string, Record<string, ConditionValue | ConditionValue[]>>;
 }
 
 /**
@@ -260,12 +265,16 @@ export function buildOidcTrustPolicy(spec: OidcTrustSpec): string {
   base["oidc:aud"] = one(sortedUnique(spec.audiences));
   const subEq = sortedUnique(spec.subjects?.equals ?? []);
   const subLike = sortedUnique(spec.subjects?.like ?? []);
-  const statement = (condition: Record<string, Record<string, string | string[]>>) => ({
-    Effect: "Allow",
-    Action: "sts:AssumeRole",
-    Principal: { Federated: [spec.providerArn] },
-    Condition: condition,
-  });
+  const statement = (condition: Record<string, Record<string, ConditionValue | ConditionValue[]>>) => {
+    const merged = { ...condition };
+    for (const [op, keys] of Object.entries(spec.conditions ?? {})) merged[op] = { ...merged[op], ...keys };
+    return {
+      Effect: "Allow",
+      Action: "sts:AssumeRole",
+      Principal: { Federated: [spec.providerArn] },
+      Condition: merged,
+    };
+  };
   const statements = [];
   // Conditions within one statement are ANDed; exact subjects and patterns are
   // alternatives, so each kind gets a statement of its own.

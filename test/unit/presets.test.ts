@@ -182,7 +182,7 @@ describe("OidcRole check", () => {
   it("refuses a role any subject could assume, unless acknowledged", () => {
     expect(failures({ subjects: [] })[0]).toMatchObject({ property: "subjects" });
     expect(failures({ subjects: [], subjectPatterns: ["*"] })[0]).toMatchObject({
-      property: "subjectPatterns",
+      property: "subjectPatterns[0]",
     });
     expect(failures({ subjects: [], allowAnySubject: true })).toEqual([]);
   });

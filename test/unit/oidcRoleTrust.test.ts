@@ -1,0 +1,183 @@
+/**
+ * OidcRole's check() on trust: `allowAnySubject` means what it says (a pattern that does not pin
+ * the issuer's workload is refused, however its wildcards are spelled), and a trust policy with a
+ * part no evaluator can decide is refused unless `allowUndeterminedTrust` opts in.
+ */
+import { describe, expect, it } from "vitest";
+import { checkOidcRoleInputs } from "../../provider/resources/oidcRole";
+import { evaluateTrust } from "../../provider/trust/evaluate";
+
+const ARN = "acs:ram::1234567890123456:oidc-provider/ci";
+const GITHUB = "https://token.actions.githubusercontent.com";
+const GITLAB = "https://gitlab.com";
+const ACK = "https://oidc-ack-cn-hangzhou.oss-cn-hangzhou.aliyuncs.com/c0123456789abcdef0123456789abcdef";
+const base = { roleName: "deployer", providerArn: ARN, audiences: ["sts.aliyuncs.com"] };
+const check = (over: Record<string, unknown>) => checkOidcRoleInputs({ ...base, ...over });
+const failures = (over: Record<string, unknown>) => check(over).failures;
+
+describe("allowAnySubject: patterns that do not pin the workload are refused", () => {
+  const githubRefused = [
+    "repo:*",
+    "*:*",
+    "*",
+    "**",
+    "?*",
+    "repo:acme/*",
+    "repo:*/app:*",
+    "repo:acme/app*",
+    "repo:acme/ap?:ref:refs/heads/main",
+    "repo:acm?/app:*",
+    "repo:acme*",
+    "*repo:acme/app:*",
+    "repo:acme/*:ref:refs/heads/main",
+  ];
+  it.each(githubRefused)("GitHub: %s", (pattern) => {
+    for (const where of [{ issuerUrl: GITHUB }, { providerIssuerUrl: GITHUB }, {}]) {
+      const f = failures({ ...where, subjectPatterns: [pattern] });
+      expect(f, JSON.stringify(where)).toHaveLength(1);
+      expect(f[0]?.property).toBe("subjectPatterns[0]");
+      expect(f[0]?.reason).toMatch(/allowAnySubject: true/);
+      expect(failures({ ...where, subjectPatterns: [pattern], allowAnySubject: true })).toEqual([]);
+    }
+  });
+
+  it.each([
+    "repo:acme/app:*",
+    "repo:acme/app:ref:refs/heads/*",
+    "repo:acme/app:ref:refs/tags/v?.*",
+    "repo:acme/app:environment:prod*",
+  ])("GitHub: %s pins the repository", (pattern) => {
+    expect(failures({ issuerUrl: GITHUB, subjectPatterns: [pattern] })).toEqual([]);
+  });
+
+  it("GitHub names the failing pattern by its position as written", () => {
+    expect(
+      failures({ issuerUrl: GITHUB, subjectPatterns: ["repo:acme/app:*", "repo:acme/*"] }).map(
+        (f) => f.property,
+      ),
+    ).toEqual(["subjectPatterns[1]"]);
+  });
+
+  it.each([
+    "project_path:*",
+    "project_path:acme/*",
+    "project_path:acme/*:ref_type:branch:ref:main",
+    "*:*",
+    "project_path:acme:*",
+  ])("GitLab: %s is refused", (pattern) => {
+    expect(failures({ issuerUrl: GITLAB, subjectPatterns: [pattern] })[0]?.property).toBe(
+      "subjectPatterns[0]",
+    );
+  });
+  it("GitLab: a whole project path pins it", () => {
+    expect(failures({ issuerUrl: GITLAB, subjectPatterns: ["project_path:acme/sub/app:*"] })).toEqual([]);
+  });
+
+  it.each(["system:serviceaccount:*", "system:serviceaccount:prod:*", "system:serviceaccount:*:app", "*"])(
+    "ACK RRSA: %s is refused",
+    (pattern) => {
+      expect(failures({ issuerUrl: ACK, subjectPatterns: [pattern] })[0]?.property).toBe(
+        "subjectPatterns[0]",
+      );
+    },
+  );
+  it("ACK RRSA: the exact subject passes", () => {
+    expect(failures({ issuerUrl: ACK, subjects: ["system:serviceaccount:prod:app"] })).toEqual([]);
+  });
+
+  it("any other issuer: a leading wildcard is refused, a literal prefix is not", () => {
+    const other = { issuerUrl: "https://idp.example.com" };
+    expect(failures({ ...other, subjectPatterns: ["*@example.com"] })[0]?.property).toBe(
+      "subjectPatterns[0]",
+    );
+    expect(failures({ ...other, subjectPatterns: ["user-*"] })).toEqual([]);
+  });
+});
+
+describe("conditions and undetermined trust", () => {
+  const sub = { issuerUrl: GITHUB, subjects: ["repo:acme/app:ref:refs/heads/main"] };
+
+  it("adds conditions to every statement (ANDed), and the policy evaluates them", () => {
+    const { inputs, failures: f } = check({
+      ...sub,
+      subjectPatterns: ["repo:acme/app:ref:refs/tags/*"],
+      conditions: { StringNotLike: { "oidc:sub": "*:pull_request" } },
+    });
+    expect(f).toEqual([]);
+    const doc = JSON.parse(inputs.trustPolicy as string);
+    expect(doc.Statement).toHaveLength(2);
+    for (const st of doc.Statement)
+      expect(st.Condition.StringNotLike).toEqual({ "oidc:sub": ["*:pull_request"] });
+    const claims = { iss: GITHUB, aud: "sts.aliyuncs.com", sub: "repo:acme/app:ref:refs/heads/main" };
+    expect(evaluateTrust({ policy: inputs.trustPolicy as string, providerArn: ARN, claims }).outcome).toBe(
+      "allowed",
+    );
+  });
+
+  it("refuses an undocumented operator, naming statement, operator and key", () => {
+    const f = failures({ ...sub, conditions: { StringEqualsIfExists: { "oidc:sub": "x" } } });
+    expect(f).toEqual([
+      {
+        property: "conditions.StringEqualsIfExists.oidc:sub",
+        reason:
+          "trust policy statement 1, StringEqualsIfExists on oidc:sub: StringEqualsIfExists is not one of RAM's documented " +
+          "condition operators, so no one could say offline who may assume the role; fix it, or set allowUndeterminedTrust: true",
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      { StringEquals: { "oidc:email": "a@example.com" } },
+      "conditions.StringEquals.oidc:email",
+      /not a documented OIDC condition key/,
+    ],
+    [
+      { NumericLessThan: { "oidc:sub": "ten" } },
+      "conditions.NumericLessThan.oidc:sub",
+      /cannot read the value "ten"/,
+    ],
+    [{ IpAddress: { "oidc:sub": "::1" } }, "conditions.IpAddress.oidc:sub", /cannot read/],
+    [{ Bool: { "oidc:sub": "True" } }, "conditions.Bool.oidc:sub", /cannot read/],
+    [
+      { StringEqualsIgnoreCase: { "oidc:sub": "Straße" } },
+      "conditions.StringEqualsIgnoreCase.oidc:sub",
+      /cannot read/,
+    ],
+    [{ DateLessThan: { "oidc:sub": "2024-01-01" } }, "conditions.DateLessThan.oidc:sub", /cannot read/],
+    [{ StringNotLike: { "oidc:sub": [] } }, "conditions.StringNotLike.oidc:sub", /no values/],
+  ])("refuses %j", (conditions, property, reason) => {
+    const f = failures({ ...sub, conditions });
+    expect(f.map((x) => x.property)).toEqual([property]);
+    expect(f[0]?.reason).toMatch(reason);
+    expect(failures({ ...sub, conditions, allowUndeterminedTrust: true })).toEqual([]);
+  });
+
+  it("accepts every documented operator with readable values", () => {
+    const conditions = {
+      StringNotEqualsIgnoreCase: { "oidc:sub": "repo:evil/app:ref:refs/heads/main" },
+      NumericLessThan: { "oidc:iss": 5 },
+      DateLessThan: { "oidc:iss": "2030-01-01T00:00:00Z" },
+      Bool: { "oidc:iss": false },
+      NotIpAddress: { "oidc:iss": "10.0.0.0/8" },
+    };
+    expect(failures({ ...sub, conditions })).toEqual([]);
+  });
+
+  it("refuses a condition that would override what the other arguments set", () => {
+    expect(failures({ ...sub, conditions: { StringEquals: { "oidc:aud": "x" } } })).toEqual([
+      {
+        property: "conditions.StringEquals.oidc:aud",
+        reason:
+          "StringEquals oidc:aud is set by the other arguments (issuerUrl, audiences, subjects, subjectPatterns); use those",
+      },
+    ]);
+  });
+
+  it("refuses a malformed conditions argument", () => {
+    expect(failures({ ...sub, conditions: { StringEquals: "x" } })[0]?.property).toMatch(/^conditions/);
+    expect(
+      failures({ ...sub, conditions: { StringNotEquals: { "oidc:sub": { a: 1 } } } })[0]?.property,
+    ).toMatch(/^conditions/);
+  });
+});
