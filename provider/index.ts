@@ -168,10 +168,16 @@ export {
   type OidcClaims,
   stringLike,
   type TrustDecision,
+  type TrustOutcome,
   type TrustRequest,
+  type UndeterminedPart,
+  undecidableParts,
 } from "./trust/evaluate";
 export {
   buildOidcTrustPolicy,
+  CONDITION_OPERATORS,
+  type ConditionOperator,
+  type ConditionValue,
   canonicalTrustPolicy,
   type OidcTrustSpec,
   PolicyParseError,
@@ -192,4 +198,5 @@ export {
   type TrustPreset,
   trustPresets,
 } from "./trust/presets";
+export { unpinnedSubjectReason } from "./trust/subjects";
 export type { CheckFailure } from "./validation";

@@ -20,6 +20,7 @@ import Ram, * as $Ram from "@alicloud/ram20150501";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type Emulator, startEmulator, startTestIdp, type TestIdp } from "../../emulator";
 import { discoverOidcFingerprint } from "../../provider/trust/discovery";
+import { evaluateTrust } from "../../provider/trust/evaluate";
 import { buildOidcTrustPolicy } from "../../provider/trust/policy";
 
 const run = promisify(execFile);
@@ -179,6 +180,47 @@ describe("the official credentials client against the emulator", () => {
     );
     expect(err.Code).toBe("NoPermission");
     expect(err.Message).toContain('oidc:sub "repo:someone/app:ref:refs/heads/main" does not match');
+  });
+
+  test("Deny + StringNotEqualsIgnoreCase on oidc:sub (a documented operator): another owner is explicitly denied, by STS and by evaluateTrust", async () => {
+    const policy = JSON.stringify({
+      Version: "1",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Principal: { Federated: [providerArn] },
+          Condition: {
+            StringEquals: { "oidc:aud": "sts.aliyuncs.com" },
+            StringLike: { "oidc:sub": "repo:*" },
+          },
+        },
+        {
+          Effect: "Deny",
+          Action: "sts:AssumeRole",
+          Principal: { Federated: [providerArn] },
+          Condition: { StringNotEqualsIgnoreCase: { "oidc:sub": SUBJECT } },
+        },
+      ],
+    });
+    await new Ram(config(emulator)).updateRole(
+      new $Ram.UpdateRoleRequest({ roleName: ROLE, newAssumeRolePolicyDocument: policy }),
+    );
+    const evil = "repo:evil/app:ref:refs/heads/main";
+    const claims = (sub: string) => ({ iss: idp.issuer, aud: "sts.aliyuncs.com", sub });
+    expect(evaluateTrust({ policy, providerArn, claims: claims(evil) })).toMatchObject({
+      allowed: false,
+      outcome: "explicitDeny",
+    });
+    const err = refusal(await credentialsClient(idp.mintToken({ sub: evil })));
+    expect(err.Code).toBe("NoPermission");
+    expect(err.Message).toContain("explicitly denies");
+    // The same repository in another case is not excluded by the IgnoreCase operator.
+    const acme = "repo:ACME/app:ref:refs/heads/main";
+    expect(evaluateTrust({ policy, providerArn, claims: claims(acme) }).outcome).toBe("allowed");
+    const ok = await credentialsClient(idp.mintToken({ sub: acme }));
+    expect(ok.error).toBeUndefined();
+    expect(ok.credential?.accessKeyId).toMatch(/^STS\./);
   });
 
   test("a pull request is refused with NoPermission", async () => {
