@@ -53,6 +53,17 @@ it("moves a per-user stack to one ScimDirectory without deleting or recreating a
   const before = await userIds();
   expect(Object.keys(before)).toHaveLength(4);
 
+  // The per-user program's guard: an export that came out empty deletes nobody, even in an `up`
+  // without a preview (the Automation API skips it): the check fails before any delete step.
+  fs.writeFileSync(path.join(dir, "people.csv"), "userName,displayName,externalId\n");
+  const refused = await h.stack.up().then(
+    () => "applied",
+    (e: Error) => e.message,
+  );
+  expect(refused).toMatch(/the directory is empty: it would delete all 4 people/);
+  expect(await userIds()).toEqual(before);
+  fs.writeFileSync(path.join(dir, "people.csv"), people);
+
   await h.stack.setConfig("mode", { value: "retain" });
   await h.emulator.clearRequests();
   const retained = await h.stack.up();
