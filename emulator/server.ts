@@ -48,6 +48,8 @@ import { createStsService } from "./services/sts";
 import type { EmulatorOptions, FaultSpec } from "./types";
 import { newRequestId, randomAlphanumeric, sleep } from "./util";
 
+/** How long an idle client connection stays open (see where it is set). */
+const KEEP_ALIVE_MS = 5000;
 export const CONTROL_PREFIX = "/__emulator/";
 /**
  * The emulated account's id unless option `accountId` says otherwise: fixed, so that state written
@@ -299,8 +301,10 @@ export class EmulatorCore {
         if (!res.headersSent) res.destroy();
       });
     });
-    // A dropped connection (fault "drop") must not keep the server open at close().
-    server.keepAliveTimeout = 1000;
+    // Node's default keep-alive (close() ends every connection, dropped ones included). Not less:
+    // fetch (undici) subtracts 1 s from the server's hint, so a 1 s hint means a new connection
+    // for every call, which made the emulator, not the API, the bound of a 1,000-person sync.
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {
@@ -387,7 +391,7 @@ export class EmulatorCore {
         if (!res.headersSent) res.destroy();
       });
     });
-    server.keepAliveTimeout = 1000;
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.httpsPortOption ?? 0, host, () => {
