@@ -19,6 +19,7 @@ import {
   diffResult,
   fillDefaults,
   GONE,
+  OutcomeUnknownError,
   Progress,
   stateOf,
   timeOf,
@@ -27,6 +28,7 @@ import {
 } from "../lifecycle";
 import { OAUTH_APP, SCIM_SCOPE } from "../limits";
 import { containsUnknown } from "../normalize";
+import { isAmbiguous } from "../retry";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 
@@ -76,6 +78,11 @@ export interface ScimApplicationOutputs extends ScimApplicationInputs {
   provisioned: boolean;
   /** Secrets replaced by a rotation whose delete failed: the next `up` deletes them. */
   retiredSecretIds: string[];
+  /**
+   * True when a CreateAppSecret of this resource may have made a secret whose answer never came:
+   * the next `up` deletes every secret of the app it does not know before making a new one.
+   */
+  secretPending: boolean;
 }
 
 const rules = {
@@ -156,6 +163,7 @@ const STATE: ScimApplicationOutputs = {
   createDate: "",
   provisioned: true,
   retiredSecretIds: [],
+  secretPending: false,
 };
 
 function readOlds(olds: object): ScimApplicationOutputs {
@@ -186,6 +194,33 @@ async function createSecretOnce(
     },
   });
   return value;
+}
+
+/**
+ * Deletes the secrets of the app that are not in `known`: left by a CreateAppSecret of ours whose
+ * answer was lost (their values are lost with it). Only run when state says one may exist.
+ */
+async function deleteStrays(s: Session, appId: string, known: readonly string[]): Promise<void> {
+  for (const id of await apps.listAppSecretIds(s, appId))
+    if (!known.includes(id)) await deleteUnlessGone(isGone, () => apps.deleteAppSecret(s, appId, id));
+}
+
+/** A new secret; when its outcome stays unknown, state says so (`secretPending`) for the next `up`. */
+async function newSecret(
+  s: Session,
+  appId: string,
+  known: readonly string[],
+  p: Progress<ScimApplicationOutputs>,
+): Promise<{ appSecretId: string; value: string }> {
+  if (p.outs.secretPending || p.outs.appSecretId === "") await deleteStrays(s, appId, known);
+  try {
+    const fresh = await createSecretOnce(s, appId, known);
+    p.set({ secretPending: false });
+    return fresh;
+  } catch (err) {
+    if (isAmbiguous(err) || err instanceof OutcomeUnknownError) p.set({ secretPending: true });
+    throw err;
+  }
 }
 
 /** Deletes secrets that are no longer the app's; returns those whose delete failed. */
@@ -251,6 +286,7 @@ export const ScimApplicationProvider = {
     if (o.appSecretId === "") d.changes.push("clientSecret");
     if (!o.provisioned) d.changes.push("provisioned");
     if (o.retiredSecretIds.length > 0) d.changes.push("retiredSecretIds");
+    if (o.secretPending) d.changes.push("secretPending");
     return diffResult(d);
   },
 
@@ -286,13 +322,14 @@ export const ScimApplicationProvider = {
         createDate: app.createDate,
         provisioned: false,
         retiredSecretIds: [],
+        secretPending: false,
       },
       true,
     );
     const outs = await progress.run(async (p) => {
       await provision(s, app.appId);
       p.set({ provisioned: true });
-      const secret = await createSecretOnce(s, app.appId, []);
+      const secret = await newSecret(s, app.appId, [], p);
       return p.set({ clientSecret: secret.value, appSecretId: secret.appSecretId });
     });
     return { id: app.appId, outs };
@@ -347,7 +384,7 @@ export const ScimApplicationProvider = {
         // New secret first, then the old one goes: never a moment without a working secret. The
         // new value reaches state before the delete, so a failed delete loses nothing.
         const known = [olds.appSecretId, ...olds.retiredSecretIds].filter((x) => x !== "");
-        const fresh = await createSecretOnce(s, id, known);
+        const fresh = await newSecret(s, id, known, p);
         p.set({
           secretVersion: news.secretVersion,
           appSecretId: fresh.appSecretId,
@@ -395,6 +432,7 @@ export class ScimApplication extends pulumi.dynamic.Resource {
         createDate: undefined,
         provisioned: undefined,
         retiredSecretIds: undefined,
+        secretPending: undefined,
       },
       withSecretOutputs(opts, ["clientSecret"]),
       "alicloud-federation",

@@ -1,0 +1,548 @@
+/**
+ * The fault matrix: for every resource, every lifecycle operation (create, each kind of update,
+ * delete), every call k of that operation and every fault kind, run the operation with the fault,
+ * then run it again as the engine would (partial state included), and check that the account is
+ * exactly what a run without faults leaves (no duplicate, nothing leaked), that a refresh shows no
+ * change, and that state holds a live secret where it holds one. The cells come from the table
+ * below and the call count k of a clean run: nothing is chosen by hand.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import { appendFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator, FaultSpec } from "../../emulator";
+import { resetScimTokens } from "../../provider/client/scim";
+import { ApplicationAssignmentProvider } from "../../provider/resources/applicationAssignment";
+import { IdaasApplicationFederatedCredentialProvider } from "../../provider/resources/idaasApplicationFederatedCredential";
+import { IdaasClientConfigProvider } from "../../provider/resources/idaasClientConfig";
+import { IdaasClientPublicKeyProvider } from "../../provider/resources/idaasClientPublicKey";
+import { IdaasClientSecretProvider } from "../../provider/resources/idaasClientSecret";
+import { IdaasFederatedCredentialProviderProvider } from "../../provider/resources/idaasFederatedCredentialProvider";
+import { IdaasM2mApplicationProvider } from "../../provider/resources/idaasM2mApplication";
+import { IdaasResourceServerProvider } from "../../provider/resources/idaasResourceServer";
+import {
+  OFFICIAL_CLI_APP_IDS,
+  OfficialCliApplicationProvider,
+} from "../../provider/resources/officialCliApplication";
+import { OidcProviderProvider } from "../../provider/resources/oidcProvider";
+import { OidcRoleProvider } from "../../provider/resources/oidcRole";
+import {
+  type ScimApplicationOutputs,
+  ScimApplicationProvider,
+} from "../../provider/resources/scimApplication";
+import { directoryMaps, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
+import { ScimUserProvider } from "../../provider/resources/scimUser";
+import { destroy, type Held, type ProviderImpl, refreshDiff, up } from "./engine";
+import { configOf, startWired } from "./harness";
+
+let emulator: Emulator;
+let config: Record<string, string>;
+
+const fp = (n: number) => n.toString(16).padStart(40, "a");
+const ISSUER = "https://token.actions.githubusercontent.com";
+
+type Ctx = Record<string, string>;
+type Decl = (ctx: Ctx) => Record<string, unknown>;
+
+/** One row: a resource, what it needs first, its declaration and each kind of update. */
+interface Row {
+  resource: string;
+  provider: ProviderImpl & { configure(req: unknown): Promise<void> };
+  setup?: () => Promise<Ctx>;
+  v1: Decl;
+  updates: Record<string, Decl>;
+  /**
+   * The call that makes an object whose id the service assigns, with no ClientToken: when its
+   * answer is lost AND the run then dies, the next run is a new operation that cannot prove the
+   * object is its own, so those cells are known gaps (counted and reported, not passed).
+   */
+  unprovable?: string;
+  /** True when the secret state holds is live (and the only one). */
+  secretLive?: (outs: Record<string, unknown>, ctx: Ctx) => Promise<boolean>;
+}
+
+const eiamConsole = (action: string, params: Record<string, string>) =>
+  emulator.console("eiam", action, { InstanceId: emulator.eiamInstanceId, ...params }) as Promise<
+    Record<string, unknown>
+  >;
+
+async function consoleApp(name: string, m2m = false): Promise<string> {
+  const body = await eiamConsole("CreateApplication", {
+    ApplicationName: name,
+    ApplicationSourceType: "urn:alibaba:idaas:app:source:standard",
+    SsoType: "oidc",
+  });
+  const id = body.ApplicationId as string;
+  if (m2m) await eiamConsole("EnableApplicationM2MClient", { ApplicationId: id });
+  return id;
+}
+
+/** A SCIM ServerApp made out of band, with consent and a secret: what ScimUser and ScimDirectory need. */
+async function scimApp(): Promise<Ctx> {
+  const outs = (
+    await ScimApplicationProvider.create({
+      appName: "directory-sync",
+      displayName: "directory-sync",
+      accessTokenValidity: 3600,
+      secretVersion: 1,
+    })
+  ).outs as ScimApplicationOutputs;
+  return { clientId: outs.clientId, clientSecret: outs.clientSecret };
+}
+
+const PUBLIC_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({
+  type: "spki",
+  format: "pem",
+}) as string;
+
+const ROWS: Row[] = [
+  {
+    resource: "OidcProvider",
+    provider: OidcProviderProvider,
+    v1: () => ({
+      oidcProviderName: "github",
+      issuerUrl: ISSUER,
+      clientIds: ["sts.aliyuncs.com"],
+      fingerprints: [fp(1), fp(2)],
+    }),
+    updates: {
+      settings: () => ({
+        oidcProviderName: "github",
+        issuerUrl: ISSUER,
+        clientIds: ["sts.aliyuncs.com", "b"],
+        fingerprints: [fp(1), fp(2)],
+        description: "x",
+      }),
+      fingerprints: () => ({
+        oidcProviderName: "github",
+        issuerUrl: ISSUER,
+        clientIds: ["sts.aliyuncs.com"],
+        fingerprints: [fp(3), fp(4)],
+      }),
+    },
+  },
+  {
+    resource: "OidcRole",
+    provider: OidcRoleProvider,
+    v1: () => ({
+      roleName: "deployer",
+      providerArn: "acs:ram::1234567890123456:oidc-provider/github",
+      audiences: ["sts.aliyuncs.com"],
+      subjects: ["repo:acme/app:ref:refs/heads/main"],
+      policies: [
+        { type: "System", name: "AliyunOSSReadOnlyAccess" },
+        { type: "System", name: "AliyunECSReadOnlyAccess" },
+      ],
+    }),
+    updates: {
+      "trust+policies": () => ({
+        roleName: "deployer",
+        providerArn: "acs:ram::1234567890123456:oidc-provider/github",
+        audiences: ["sts.aliyuncs.com"],
+        subjects: ["repo:acme/app:ref:refs/heads/release"],
+        description: "deploys",
+        policies: [
+          { type: "System", name: "AliyunOSSReadOnlyAccess" },
+          { type: "System", name: "AliyunLogReadOnlyAccess" },
+        ],
+      }),
+    },
+  },
+  {
+    resource: "OfficialCliApplication",
+    provider: OfficialCliApplicationProvider,
+    v1: () => ({ site: "cn" }),
+    updates: {},
+  },
+  {
+    resource: "ApplicationAssignment",
+    provider: ApplicationAssignmentProvider,
+    setup: async () => {
+      await emulator.console("ims", "ProvisionExternalApplication", {
+        AppId: OFFICIAL_CLI_APP_IDS.cn,
+        Scopes: "openid;/internal/ram/usersts",
+      });
+      await emulator.console("ram", "CreateUser", { UserName: "alice" });
+      return {};
+    },
+    v1: () => ({ appId: OFFICIAL_CLI_APP_IDS.cn, principalType: "user", principalName: "alice" }),
+    updates: {
+      // The same principal spelt with its domain: no call, no replacement.
+      respelt: () => ({
+        appId: OFFICIAL_CLI_APP_IDS.cn,
+        principalType: "user",
+        principalName: `alice@${emulator.accountId}.onaliyun.com`,
+      }),
+    },
+  },
+  {
+    resource: "ScimApplication",
+    provider: ScimApplicationProvider,
+    unprovable: "CreateApplication",
+    v1: () => ({ appName: "directory-sync" }),
+    updates: {
+      displayName: () => ({ appName: "directory-sync", displayName: "Directory" }),
+      rotation: () => ({ appName: "directory-sync", secretVersion: 2 }),
+    },
+    secretLive: async (outs) => {
+      const body = (await emulator.console("ims", "ListAppSecretIds", { AppId: String(outs.appId) })) as {
+        AppSecrets: { AppSecret: { AppSecretId: string }[] };
+      };
+      const ids = body.AppSecrets.AppSecret.map((x) => x.AppSecretId);
+      return ids.length === 1 && ids[0] === outs.appSecretId && String(outs.clientSecret).length > 10;
+    },
+  },
+  {
+    resource: "ScimUser",
+    provider: ScimUserProvider,
+    unprovable: "CreateUser",
+    setup: scimApp,
+    v1: (c) => ({
+      userName: "alice",
+      displayName: "Alice",
+      externalId: "emp-1",
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+    }),
+    updates: {
+      displayName: (c) => ({
+        userName: "alice",
+        displayName: "Alice Chen",
+        externalId: "emp-1",
+        clientId: c.clientId,
+        clientSecret: c.clientSecret,
+      }),
+    },
+  },
+  {
+    resource: "ScimDirectory",
+    provider: ScimDirectoryProvider,
+    setup: scimApp,
+    v1: (c) => ({
+      ...directoryMaps([
+        { userName: "alice", displayName: "Alice", externalId: "emp-1" },
+        { userName: "bob", displayName: "Bob", externalId: "emp-2" },
+      ]),
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+    }),
+    updates: {
+      people: (c) => ({
+        ...directoryMaps([
+          { userName: "alice", displayName: "Alice Chen", externalId: "emp-1" },
+          { userName: "carol", displayName: "Carol", externalId: "emp-3" },
+        ]),
+        clientId: c.clientId,
+        clientSecret: c.clientSecret,
+      }),
+    },
+  },
+  {
+    resource: "IdaasM2mApplication",
+    provider: IdaasM2mApplicationProvider,
+    unprovable: "CreateApplication",
+    v1: () => ({ instanceId: emulator.eiamInstanceId, applicationName: "orders-worker" }),
+    updates: {
+      rename: () => ({ instanceId: emulator.eiamInstanceId, applicationName: "orders", description: "d" }),
+    },
+  },
+  {
+    resource: "IdaasClientSecret",
+    provider: IdaasClientSecretProvider,
+    unprovable: "CreateApplicationClientSecret",
+    setup: async () => ({ app: await consoleApp("worker", true) }),
+    v1: (c) => ({ instanceId: emulator.eiamInstanceId, applicationId: c.app }),
+    updates: { rotation: (c) => ({ instanceId: emulator.eiamInstanceId, applicationId: c.app, version: 2 }) },
+    secretLive: async (outs, c) => {
+      const list = (await eiamConsole("ListApplicationClientSecrets", {
+        ApplicationId: c.app as string,
+      })) as {
+        ApplicationClientSecrets: { SecretId: string }[];
+      };
+      if (
+        list.ApplicationClientSecrets.length !== 1 ||
+        list.ApplicationClientSecrets[0]?.SecretId !== outs.secretId
+      )
+        return false;
+      const got = (await eiamConsole("ObtainApplicationClientSecret", {
+        ApplicationId: c.app as string,
+        SecretId: String(outs.secretId),
+      })) as {
+        ApplicationClientSecret: { ClientSecret: string };
+      };
+      return got.ApplicationClientSecret.ClientSecret === outs.clientSecret;
+    },
+  },
+  {
+    resource: "IdaasClientPublicKey",
+    provider: IdaasClientPublicKeyProvider,
+    unprovable: "CreateClientPublicKey",
+    setup: async () => ({ app: await consoleApp("worker", true) }),
+    v1: (c) => ({ instanceId: emulator.eiamInstanceId, applicationId: c.app, publicKey: PUBLIC_KEY }),
+    updates: {},
+  },
+  {
+    resource: "IdaasResourceServer",
+    provider: IdaasResourceServerProvider,
+    unprovable: "CreateApplication",
+    setup: async () => ({ client: await consoleApp("client", true) }),
+    v1: (c) => ({
+      instanceId: emulator.eiamInstanceId,
+      applicationName: "orders-api",
+      identifier: "api://orders",
+      scopes: [{ value: "read" }, { value: "write" }],
+      grants: [{ clientApplicationId: c.client, scopes: ["read"] }],
+    }),
+    updates: {
+      "scopes+grants": (c) => ({
+        instanceId: emulator.eiamInstanceId,
+        applicationName: "orders-api",
+        identifier: "api://orders",
+        scopes: [{ value: "read" }, { value: "admin" }],
+        grants: [{ clientApplicationId: c.client, scopes: ["read", "admin"] }],
+      }),
+      identifier: (c) => ({
+        instanceId: emulator.eiamInstanceId,
+        applicationName: "orders",
+        identifier: "api://orders/v2",
+        scopes: [{ value: "read" }, { value: "write" }],
+        grants: [{ clientApplicationId: c.client, scopes: ["read"] }],
+      }),
+    },
+  },
+  {
+    resource: "IdaasFederatedCredentialProvider",
+    provider: IdaasFederatedCredentialProviderProvider,
+    unprovable: "CreateFederatedCredentialProvider",
+    v1: () => ({
+      instanceId: emulator.eiamInstanceId,
+      name: "cluster-1",
+      oidc: {
+        issuer: "https://oidc.example.com/c1",
+        jwksUri: "https://oidc.example.com/c1/jwks",
+        audiences: ["idaas"],
+      },
+    }),
+    updates: {
+      settings: () => ({
+        instanceId: emulator.eiamInstanceId,
+        name: "cluster-1",
+        description: "d",
+        oidc: {
+          issuer: "https://oidc.example.com/c1",
+          jwksUri: "https://oidc.example.com/c1/jwks",
+          audiences: ["idaas", "b"],
+        },
+      }),
+    },
+  },
+  {
+    resource: "IdaasApplicationFederatedCredential",
+    provider: IdaasApplicationFederatedCredentialProvider,
+    unprovable: "CreateApplicationFederatedCredential",
+    setup: async () => {
+      const app = await consoleApp("worker", true);
+      const p = (await eiamConsole("CreateFederatedCredentialProvider", {
+        FederatedCredentialProviderName: "cluster-1",
+        FederatedCredentialProviderType: "oidc",
+        "OidcProviderConfig.Issuer": "https://oidc.example.com/c1",
+        "OidcProviderConfig.JwksSource": "dynamic",
+        "OidcProviderConfig.JwksUri": "https://oidc.example.com/c1/jwks",
+        "OidcProviderConfig.Audiences.1": "idaas",
+      })) as { FederatedCredentialProviderId: string };
+      return { app, provider: p.FederatedCredentialProviderId };
+    },
+    v1: (c) => ({
+      instanceId: emulator.eiamInstanceId,
+      applicationId: c.app,
+      providerId: c.provider,
+      name: "worker-sa",
+      kubernetes: { namespace: "orders", serviceAccountName: "worker" },
+    }),
+    updates: {
+      description: (c) => ({
+        instanceId: emulator.eiamInstanceId,
+        applicationId: c.app,
+        providerId: c.provider,
+        name: "worker-sa",
+        description: "d",
+        kubernetes: { namespace: "orders", serviceAccountName: "worker" },
+      }),
+    },
+  },
+  {
+    resource: "IdaasClientConfig",
+    provider: IdaasClientConfigProvider,
+    v1: () => ({
+      instanceId: emulator.eiamInstanceId,
+      clientId: "app_x",
+      scope: "api://a|read",
+      authnMethod: "OIDC",
+      clientDeployEnvironment: "KUBERNETES",
+      applicationFederatedCredentialName: "k",
+    }),
+    updates: {},
+  },
+];
+
+/** The fault kinds of a cell at call k. */
+const KINDS: Record<string, (k: number) => FaultSpec[]> = {
+  // Call k fails before the service acts, and keeps failing past every retry: the run stops there.
+  "error before": (k) => [{ kind: "server-error", nth: k, count: 16 }],
+  // Call k is done, but its answer is lost once.
+  "response lost": (k) => [{ kind: "lost", nth: k, count: 1 }],
+  // Call k is done and its answer lost, and the service is unreachable after it: the run dies.
+  // (The second fault counts from k: call k is taken by the first.)
+  "lost, then down": (k) => [
+    { kind: "lost", nth: k, count: 1 },
+    { kind: "server-error", nth: k, count: 16 },
+  ],
+};
+
+// Ids, times, counters, hashes and secret values differ between runs; the rest is the account.
+const VOLATILE =
+  /(id|ids|time|date|ms|at|seq|hash|value|token|secret|created|updated|modified|arn|lastused|jti|key|pem|kid)$/i;
+const SKIPPED_SERVICES = new Set(["oauth", "eiam-oauth", "sts"]);
+
+function normalize(v: unknown): unknown {
+  if (Array.isArray(v))
+    return v
+      .map(normalize)
+      .map((x) => JSON.stringify(x))
+      .sort();
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !VOLATILE.test(k))
+        .map(([k, x]) => [k, normalize(x)]),
+    );
+  return v;
+}
+
+async function account(): Promise<unknown> {
+  const st = (await emulator.state()) as { services: Record<string, unknown> };
+  return normalize(Object.fromEntries(Object.entries(st.services).filter(([k]) => !SKIPPED_SERVICES.has(k))));
+}
+
+async function fresh(row: Row): Promise<Ctx> {
+  await emulator.reset();
+  resetScimTokens();
+  for (const r of ROWS) await r.provider.configure(configOf(config));
+  const ctx = (await row.setup?.()) ?? {};
+  return ctx;
+}
+
+type Op = {
+  name: string;
+  run: (row: Row, ctx: Ctx, held: Held | undefined) => Promise<{ held: Held | undefined; error?: unknown }>;
+  decl: (row: Row) => Decl | undefined;
+};
+
+function opsOf(row: Row): Op[] {
+  const ops: Op[] = [
+    { name: "create", run: (r, c) => up(r.provider, undefined, r.v1(c)), decl: (r) => r.v1 },
+  ];
+  for (const [kind, decl] of Object.entries(row.updates))
+    ops.push({ name: `update ${kind}`, run: (r, c, h) => up(r.provider, h, decl(c)), decl: () => decl });
+  ops.push({ name: "delete", run: (r, _c, h) => destroy(r.provider, h), decl: () => undefined });
+  return ops;
+}
+
+/** State before the operation: nothing for a create, the clean result of v1 otherwise. */
+async function before(row: Row, op: Op, ctx: Ctx): Promise<Held | undefined> {
+  if (op.name === "create") return undefined;
+  const r = await up(row.provider, undefined, row.v1(ctx));
+  if (r.error || !r.held) throw new Error(`${row.resource}: the clean create failed: ${String(r.error)}`);
+  return r.held;
+}
+
+let cells = 0;
+let passed = 0;
+const gaps: string[] = [];
+
+beforeAll(async () => {
+  const wired = await startWired();
+  emulator = wired.emulator;
+  config = wired.config;
+});
+afterAll(async () => {
+  // The closing note quotes these.
+  const summary = `fault matrix: ${cells} cells, ${passed} passed, ${gaps.length} known gaps`;
+  console.log(summary);
+  if (process.env.FAULT_MATRIX_OUT)
+    appendFileSync(process.env.FAULT_MATRIX_OUT, `${summary}\n${gaps.join("\n")}\n`);
+  await emulator?.close();
+});
+
+describe("fault matrix", () => {
+  for (const row of ROWS)
+    for (const op of opsOf(row))
+      it(`${row.resource}: ${op.name}`, async () => {
+        // The clean run: its call count gives the cells, its account is the oracle.
+        let ctx = await fresh(row);
+        let held = await before(row, op, ctx);
+        await emulator.clearRequests();
+        const clean = await op.run(row, ctx, held);
+        expect(clean.error, String(clean.error)).toBeUndefined();
+        const log = await emulator.requests();
+        const calls = log.length;
+        const expected = await account();
+        const problems: string[] = [];
+        for (let k = 1; k <= calls; k++)
+          for (const [kind, faults] of Object.entries(KINDS)) {
+            cells++;
+            const cell = `k=${k} ${kind}`;
+            ctx = await fresh(row);
+            held = await before(row, op, ctx);
+            for (const f of faults(k)) await emulator.injectFault(f);
+            const first = await op.run(row, ctx, held);
+            await emulator.clearFaults();
+            // The re-run, from whatever state the failed run left.
+            const decl = op.decl(row);
+            const second = decl
+              ? await up(row.provider, first.held, decl(ctx))
+              : await destroy(row.provider, first.held);
+            const before0 = problems.length;
+            if (second.error) problems.push(`${cell}: the re-run failed: ${(second.error as Error).message}`);
+            else {
+              const live = await account();
+              if (JSON.stringify(live) !== JSON.stringify(expected))
+                problems.push(
+                  `${cell}: the account differs from a clean run: ${JSON.stringify(live)} vs ${JSON.stringify(expected)}`,
+                );
+              if (decl) {
+                if (!second.held) problems.push(`${cell}: nothing in state`);
+                else {
+                  const drift = await refreshDiff(row.provider, second.held, decl(ctx));
+                  if (drift.length > 0) problems.push(`${cell}: preview --refresh shows ${drift.join(", ")}`);
+                  if (row.secretLive && !(await row.secretLive(second.held.outs, ctx)))
+                    problems.push(`${cell}: state holds a secret that is not the one live secret`);
+                }
+              } else if (second.held) problems.push(`${cell}: still in state after destroy`);
+            }
+            const gap =
+              kind === "lost, then down" &&
+              row.unprovable !== undefined &&
+              log[k - 1]?.action === row.unprovable;
+            if (gap && problems.length > before0) {
+              gaps.push(
+                `${row.resource}: ${op.name} ${cell}: ${problems.slice(before0).join("; ").slice(0, 200)}`,
+              );
+              problems.splice(before0);
+            } else if (problems.length === before0) passed++;
+          }
+        if (problems.length > 0 && process.env.FAULT_MATRIX_OUT)
+          appendFileSync(
+            process.env.FAULT_MATRIX_OUT,
+            `${row.resource}: ${op.name}\n  ${problems.join("\n  ")}\n`,
+          );
+        expect(problems).toEqual([]);
+      });
+
+  // Runs after every row (tests in a file run in order).
+  it("covers every row, and its only gaps are creates of service-assigned ids lost right before the run died", () => {
+    expect(cells).toBeGreaterThanOrEqual(200);
+    expect(passed + gaps.length).toBe(cells);
+    for (const g of gaps) expect(g).toMatch(/ k=\d+ lost, then down: /);
+    expect(gaps.length).toBeLessThanOrEqual(9);
+  });
+});
