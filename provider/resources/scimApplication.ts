@@ -212,7 +212,7 @@ async function newSecret(
   known: readonly string[],
   p: Progress<ScimApplicationOutputs>,
 ): Promise<{ appSecretId: string; value: string }> {
-  if (p.outs.secretPending || p.outs.appSecretId === "") await deleteStrays(s, appId, known);
+  if (p.outs.secretPending) await deleteStrays(s, appId, known);
   try {
     const fresh = await createSecretOnce(s, appId, known);
     p.set({ secretPending: false });
