@@ -282,8 +282,9 @@ function wireConfig(p: IdaasFederatedCredentialProviderInputs, forUpdate: boolea
   }
   const c = (p.pkcs7 ?? p.privateCa)!;
   return {
-    // Guess: the only trust anchor source the docs imply for pasted certificates.
-    TrustAnchorSource: "static",
+    // The documented example value (the SDK models of Create/UpdateFederatedCredentialProvider):
+    // certificates supplied by the caller.
+    TrustAnchorSource: "custom",
     Certificates: c.certificates.map((content) => ({ Content: content })),
     TrustCondition: trustConditionWire(c.trustCondition, forUpdate),
   };

@@ -251,7 +251,7 @@ describe("federated credential providers", () => {
     const x509 = new X509Certificate(certs.rootCaPem);
     const config = (await getProvider(id)).Pkcs7ProviderConfig as Record<string, unknown>;
     expect(config).toMatchObject({
-      TrustAnchorSource: "static",
+      TrustAnchorSource: "custom",
       CmsVerificationMode: "strict",
       SignatureEffectiveTime: 300,
     });
@@ -266,7 +266,7 @@ describe("federated credential providers", () => {
       { PrivateCaProviderConfig: { Certificates: [{ Content: certs.rootCaPem }] } },
       "private_ca",
     );
-    expect((await getProvider(ca)).PrivateCaProviderConfig).toMatchObject({ TrustAnchorSource: "static" });
+    expect((await getProvider(ca)).PrivateCaProviderConfig).toMatchObject({ TrustAnchorSource: "custom" });
     const bad = async (config: Record<string, RpcValue>) =>
       (await caught(() => createProvider("y", { Pkcs7ProviderConfig: config }, "pkcs7"))).code;
     expect(
@@ -277,10 +277,11 @@ describe("federated credential providers", () => {
     expect(await bad({ Certificates: [{ Content: certs.rootCaPem + certs.intermediateCaPem }] })).toBe(
       "InvalidParameter.Pkcs7ProviderConfig.Certificates.1.Content",
     );
-    expect(await bad({ TrustAnchorSource: "dynamic", Certificates: [{ Content: certs.rootCaPem }] })).toBe(
-      "InvalidParameter.Pkcs7ProviderConfig.TrustAnchorSource",
-    );
-    expect(await bad({ TrustAnchorSource: "static" })).toBe(
+    for (const source of ["dynamic", "static", "CUSTOM"])
+      expect(await bad({ TrustAnchorSource: source, Certificates: [{ Content: certs.rootCaPem }] })).toBe(
+        "InvalidParameter.Pkcs7ProviderConfig.TrustAnchorSource",
+      );
+    expect(await bad({ TrustAnchorSource: "custom" })).toBe(
       "MissingParameter.Pkcs7ProviderConfig.Certificates",
     );
   });
@@ -336,7 +337,7 @@ describe("federated credential providers", () => {
     expect(await update({ OidcProviderConfig: { Audiences: ["x"] } })).toBe(
       "MissingParameter.OidcProviderConfig.JwksSource",
     );
-    expect(await update({ Pkcs7ProviderConfig: { TrustAnchorSource: "static" } })).toBe(
+    expect(await update({ Pkcs7ProviderConfig: { TrustAnchorSource: "custom" } })).toBe(
       "InvalidParameter.Pkcs7ProviderConfig",
     );
     await createProvider("taken");

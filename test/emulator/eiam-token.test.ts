@@ -254,8 +254,8 @@ describe("client_secret_post", () => {
       "invalid_client",
       /No application has the client_id/,
     );
-    // The ApplicationId is not the client_id.
-    refused(await secretPost({ client_id: w.app }), 401, "invalid_client", /that is an ApplicationId/);
+    // The client_id is the ApplicationId, not the id without its prefix.
+    refused(await secretPost({ client_id: w.app.slice(4) }), 401, "invalid_client", /No application has/);
     refused(await secretPost({ client_id: undefined }), 401, "invalid_client");
     refused(await post({}), 401, "invalid_client", /Client authentication is required/);
   });

@@ -118,7 +118,8 @@ describe("applications", () => {
     expect(app).toEqual({
       ApplicationId: id,
       ApplicationName: "orders",
-      ClientId: id.slice(4),
+      // The doc examples send client_id=app_…: the ClientId is the ApplicationId.
+      ClientId: id,
       Status: "enabled",
       SsoType: "oidc",
       M2MClientStatus: "disabled",

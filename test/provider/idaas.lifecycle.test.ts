@@ -149,7 +149,7 @@ describe("IdaasFederatedCredentialProvider", () => {
       Pkcs7ProviderConfig: { TrustAnchorSource: string; Certificates: unknown[] };
     }[];
     expect(pkcs7?.FederatedCredentialProviderType).toBe("pkcs7");
-    expect(pkcs7?.Pkcs7ProviderConfig).toMatchObject({ TrustAnchorSource: "static" });
+    expect(pkcs7?.Pkcs7ProviderConfig).toMatchObject({ TrustAnchorSource: "custom" });
     expect(pkcs7?.Pkcs7ProviderConfig.Certificates).toHaveLength(2);
   });
 

@@ -571,7 +571,10 @@ export class EiamFederation {
   }
 
   private certConfig(c: Reader, old: CertConfig | undefined, type: ProviderType): CertConfig {
-    const anchor = c.str("TrustAnchorSource", { required: old !== undefined, oneOf: ["static"] }) ?? "static";
+    // `custom`, the value the SDK models give as the example (Pkcs7ProviderConfig and
+    // PrivateCaProviderConfig of Create/UpdateFederatedCredentialProvider): certificates the
+    // caller uploads. Guess: no other value exists; omitted on create means `custom`.
+    const anchor = c.str("TrustAnchorSource", { required: old !== undefined, oneOf: ["custom"] }) ?? "custom";
     const certsIn = c.objList("Certificates");
     let certificates = old?.certificates ?? [];
     if (certsIn !== undefined || !old) {

@@ -7,11 +7,11 @@
  * Guesses (public docs are silent), each also in the README:
  * - IDs: `app_`, `ress_` (scope), `scrt_` (secret), `cpk_` (public key) + 26 lower-case letters or
  *   digits (only `app_`, `ress_`-style ids and `idaas_` instance ids appear in the docs' examples).
- *   `ClientId` is the application id without its `app_` prefix (any unique string would do; it
- *   differs from the ApplicationId on purpose, so a caller mixing the two fails here).
+ *   `ClientId` is the ApplicationId itself: every doc example of the M2M token endpoint sends
+ *   `client_id=app_…` (https://www.alibabacloud.com/help/en/idaas/eiam/user-guide/m2m-client-token-invocation-example).
  * - Application names are not unique (nothing says they are). Applications are always `enabled`.
  * - At most `EIAM.maxScopesPerResourceServer` (100) scopes per application (409
- *   QuotaExceeded.ResourceServerScope); the provider checks the same number.
+ *   QuotaExceeded.ResourceServerScope).
  * - `SsoType` becomes `<sso>+oauth2/m2m` when the M2M client is enabled for an `oidc` application
  *   (`oidc+oauth2/m2m` is a documented value); a `saml2` application keeps `saml2`. `Features` is
  *   a JSON array string of `m2m_client` and `resource_server` (documented feature names) as enabled.
@@ -228,7 +228,7 @@ export class EiamState {
     const now = this.opts.now();
     const app: ApplicationRecord = {
       applicationId,
-      clientId: applicationId.slice("app_".length),
+      clientId: applicationId,
       name: input.name,
       sourceType: input.sourceType,
       ssoType: input.ssoType,

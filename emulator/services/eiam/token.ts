@@ -260,14 +260,7 @@ export class EiamTokenEndpoint {
   private client(clientId: string): ApplicationRecord {
     const app = this.deps.state.findByClientId(clientId);
     if (app) return app;
-    let hint = "";
-    try {
-      this.deps.state.getApplication(clientId);
-      hint = " (that is an ApplicationId; send the application's ClientId, from GetApplication)";
-    } catch {
-      // not an application id either
-    }
-    throw E.invalidClient(`No application has the client_id ${clientId}${hint}.`);
+    throw E.invalidClient(`No application has the client_id ${clientId}.`);
   }
 
   private checkSecret(app: ApplicationRecord, secret: string): void {

@@ -163,10 +163,14 @@ const integer = z
   .transform((s) => Number(s))
   .optional();
 
-/** A boolean sent as "true" / "false". */
+/**
+ * A boolean: "true" / "false" in any case. The Python SDKs send `str(True)`, "True"; the
+ * Node and Go SDKs "true". Guess: IMS reads both (as Java's Boolean.parseBoolean does).
+ */
 const bool = z
-  .enum(["true", "false"])
-  .transform((v) => v === "true")
+  .string()
+  .refine((v) => /^(true|false)$/i.test(v), { message: "expected true or false" })
+  .transform((v) => v.toLowerCase() === "true")
   .optional();
 
 const createAppParams = z.object({

@@ -206,17 +206,17 @@ export function ramActions(state: RamState): ActionMap<RamAction> {
     }),
     CreateUser: mutation((params) => {
       const p = parseParams(createUser, params);
-      return {
-        User: userBody(
-          state.createUser({
-            userName: p.UserName,
-            displayName: p.DisplayName,
-            comments: p.Comments,
-            email: p.Email,
-            mobilePhone: p.MobilePhone,
-          }),
-        ),
-      };
+      // CreateUserResponseBodyUser has no UpdateDate (GetUser's and UpdateUser's do).
+      const { UpdateDate: _updated, ...created } = userBody(
+        state.createUser({
+          userName: p.UserName,
+          displayName: p.DisplayName,
+          comments: p.Comments,
+          email: p.Email,
+          mobilePhone: p.MobilePhone,
+        }),
+      );
+      return { User: created };
     }),
     GetUser: query((params) => ({ User: userBody(state.getUser(parseParams(userName, params).UserName)) })),
     UpdateUser: mutation((params) => {
