@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator";
-import { DEFAULT_OIDC_LIMITS, OIDC } from "../../provider/limits";
 import { $Ims, caught, createRequest, fp, imsClient } from "./helpers";
 
 let emulator: Emulator;
@@ -54,7 +53,7 @@ describe("OIDC provider lifecycle through the SDK", () => {
 
   test("IssuanceLimitTime defaults to 12 hours when omitted", async () => {
     const res = await ims.createOIDCProvider(createRequest("p"));
-    expect(res.body!.OIDCProvider!.issuanceLimitTime).toBe(OIDC.issuanceLimitTime.default);
+    expect(res.body!.OIDCProvider!.issuanceLimitTime).toBe(12);
   });
 
   test("GetOIDCProvider returns what was created", async () => {
@@ -376,8 +375,7 @@ describe("OIDC provider rules at their edges", () => {
 
   const ids = (n: number) => Array.from({ length: n }, (_, i) => `client-${i}`).join(",");
 
-  test(`${DEFAULT_OIDC_LIMITS.maxClientIds} client IDs are accepted, one more is refused`, async () => {
-    expect(DEFAULT_OIDC_LIMITS.maxClientIds).toBe(50);
+  test("50 client IDs are accepted, one more is refused", async () => {
     await ims.createOIDCProvider(createRequest("p", { clientIds: ids(50) }));
     await emulator.reset();
     await expectError(

@@ -210,7 +210,7 @@ describe("token and exchange", () => {
     expect(tokens).toEqual({
       access_token: expect.any(String),
       refresh_token: expect.any(String),
-      expires_in: IMS_APP.accessTokenValidity.default,
+      expires_in: 3600,
       token_type: "Bearer",
     });
     const ex = await exchange(tokens.access_token as string);
@@ -372,7 +372,7 @@ describe("token and exchange", () => {
     expect([ex.status, ex.body.error]).toEqual([401, "invalid_token"]);
     ex = await post("/v1/exchange", {});
     expect([ex.status, ex.body.error]).toEqual([401, "invalid_token"]);
-    offsetMs = (IMS_APP.accessTokenValidity.default + 1) * 1000;
+    offsetMs = (3600 + 1) * 1000;
     ex = await exchange(tokens.access_token as string);
     expect([ex.status, ex.body.error]).toEqual([401, "expired_token"]);
     expect(ex.body).toEqual({

@@ -2,7 +2,6 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
 import { createTestCertificates } from "../../emulator/idp";
-import { EIAM } from "../../provider/limits";
 import {
   IdaasApplicationFederatedCredentialProvider as Afc,
   checkIdaasApplicationFederatedCredentialInputs,
@@ -591,12 +590,10 @@ describe("IdaasClientPublicKey", () => {
     });
   });
 
-  it(`a key beyond the application's ${EIAM.maxClientPublicKeysPerApplication} says so`, async () => {
-    for (let i = 0; i < EIAM.maxClientPublicKeysPerApplication; i++) await key({ publicKey: ecKey() });
+  it("a key beyond the application's 5 says so", async () => {
+    for (let i = 0; i < 5; i++) await key({ publicKey: ecKey() });
     const err = await Cpk.create(cpkInputs({ publicKey: ecKey() })).catch((e) => e);
-    expect(err.message).toMatch(
-      new RegExp(`holds at most ${EIAM.maxClientPublicKeysPerApplication} client public keys`),
-    );
+    expect(err.message).toMatch(/holds at most 5 client public keys/);
     expect(await calls()).toEqual(["CreateClientPublicKey:409"]);
   });
 
