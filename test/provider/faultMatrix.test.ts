@@ -448,7 +448,7 @@ function opsOf(row: Row): Op[] {
 }
 
 /** State before the operation: nothing for a create, the clean result of v1 otherwise. */
-async function before(row: Row, op: Op, ctx: Ctx): Promise<Held | undefined> {
+async function stateBefore(row: Row, op: Op, ctx: Ctx): Promise<Held | undefined> {
   if (op.name === "create") return undefined;
   const r = await up(row.provider, undefined, row.v1(ctx));
   if (r.error || !r.held) throw new Error(`${row.resource}: the clean create failed: ${String(r.error)}`);
@@ -478,7 +478,7 @@ describe("fault matrix", () => {
       it(`${row.resource}: ${op.name}`, async () => {
         // The clean run: its call count gives the cells, its account is the oracle.
         let ctx = await fresh(row);
-        let held = await before(row, op, ctx);
+        let held = await stateBefore(row, op, ctx);
         await emulator.clearRequests();
         const clean = await op.run(row, ctx, held);
         expect(clean.error, String(clean.error)).toBeUndefined();
@@ -491,7 +491,7 @@ describe("fault matrix", () => {
             cells++;
             const cell = `k=${k} ${kind}`;
             ctx = await fresh(row);
-            held = await before(row, op, ctx);
+            held = await stateBefore(row, op, ctx);
             for (const f of faults(k)) await emulator.injectFault(f);
             const first = await op.run(row, ctx, held);
             await emulator.clearFaults();
