@@ -44,6 +44,22 @@ export {
   deletionGuardFailures,
 } from "./resources/directoryGuard";
 export {
+  ApplicationAssignmentsExclusive,
+  type ApplicationAssignmentsExclusiveArgs,
+  ApplicationAssignmentsExclusiveProvider,
+  checkApplicationAssignmentsExclusiveInputs,
+  checkFederationInventoryInputs,
+  type DeclaredPrincipal,
+  FederationInventory,
+  type FederationInventoryArgs,
+  type FederationInventoryInputs,
+  type FederationInventoryOutputs,
+  FederationInventoryProvider,
+  findUnmanaged,
+  type InventoryKinds,
+  type InventoryMode,
+} from "./resources/federationInventory";
+export {
   checkIdaasApplicationFederatedCredentialInputs,
   IdaasApplicationFederatedCredential,
   type IdaasApplicationFederatedCredentialArgs,
@@ -156,6 +172,13 @@ export {
 } from "./resources/scimUser";
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export { CONFIG_KEYS, ENV_KEYS, type RuntimeSettings } from "./settings";
+export {
+  type ClaimMatch,
+  describeGrant,
+  type FederatedGrant,
+  type FederatedTrustSummary,
+  summarizeFederatedTrust,
+} from "./trust/admits";
 export {
   type DiscoveredFingerprint,
   DiscoveryError,

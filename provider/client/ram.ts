@@ -138,3 +138,40 @@ export async function listPoliciesForRole(s: Session, roleName: string): Promise
     policyName: p.policyName ?? "",
   }));
 }
+
+/** A role as ListRoles reports it: no trust policy (the list items carry none). */
+export interface RoleSummary {
+  roleName: string;
+  roleId: string;
+  arn: string;
+  createDate: string;
+  updateDate: string;
+}
+
+/**
+ * Every role of the account, following `Marker` until `IsTruncated` is false.
+ * `MaxItems` 1 to 1000 (default 100):
+ * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-listroles
+ */
+export async function listRoles(s: Session, pageSize = 1000): Promise<RoleSummary[]> {
+  const action = "ListRoles";
+  const out: RoleSummary[] = [];
+  let marker: string | undefined;
+  do {
+    const res = await callApi(action, s, () =>
+      s.ram.listRolesWithOptions(new $Ram.ListRolesRequest({ marker, maxItems: pageSize }), s.runtime),
+    );
+    for (const r of res.body?.roles?.role ?? []) {
+      if (!r.roleName) continue;
+      out.push({
+        roleName: r.roleName,
+        roleId: r.roleId ?? "",
+        arn: r.arn ?? "",
+        createDate: r.createDate ?? "",
+        updateDate: r.updateDate ?? "",
+      });
+    }
+    marker = res.body?.isTruncated ? res.body.marker : undefined;
+  } while (marker);
+  return out;
+}

@@ -173,6 +173,15 @@ export function invalidSessionDuration(name: string, value: number, min: number,
   );
 }
 
+/** Guess (by analogy with IMS's list actions): MaxItems outside its documented range. */
+export function invalidRange(name: string, value: number, min: number, max: number): AlibabaError {
+  return new AlibabaError(
+    400,
+    `InvalidParameter.${name}.Range`,
+    `The parameter ${name} must be an integer from ${min} to ${max}; got ${value}.`,
+  );
+}
+
 /** Guess: a Marker this emulator did not hand out (IMS ListUsers on the RAM user store). */
 export function invalidMarker(): AlibabaError {
   return new AlibabaError(400, "InvalidParameter.Marker", "The parameter Marker is invalid.");

@@ -59,6 +59,7 @@ const integer = z
   .optional();
 
 const roleName = z.object({ RoleName: required });
+const listRoles = z.object({ Marker: optional, MaxItems: integer });
 const createRole = z.object({
   RoleName: required,
   AssumeRolePolicyDocument: required,
@@ -96,6 +97,7 @@ const userPolicy = z.object({ PolicyType: required, PolicyName: required, UserNa
 export type RamAction =
   | "CreateRole"
   | "GetRole"
+  | "ListRoles"
   | "UpdateRole"
   | "DeleteRole"
   | "AttachPolicyToRole"
@@ -130,6 +132,22 @@ export function ramActions(state: RamState): ActionMap<RamAction> {
       return { Role: body };
     }),
     GetRole: query((params) => role(state.getRole(parseParams(roleName, params).RoleName))),
+    // ListRoles' Role items carry no AssumeRolePolicyDocument (the SDK's ListRolesResponseBodyRolesRole
+    // has none): reading a role's trust takes a GetRole.
+    ListRoles: query((params) => {
+      const p = parseParams(listRoles, params);
+      const page = state.listRoles({ marker: p.Marker, maxItems: p.MaxItems });
+      return {
+        IsTruncated: page.isTruncated,
+        ...(page.marker === undefined ? {} : { Marker: page.marker }),
+        Roles: {
+          Role: page.items.map((r) => {
+            const { AssumeRolePolicyDocument: _doc, ...item } = roleBody(state, r);
+            return item;
+          }),
+        },
+      };
+    }),
     UpdateRole: mutation((params) => {
       const p = parseParams(updateRole, params);
       return role(

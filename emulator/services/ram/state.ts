@@ -117,6 +117,18 @@ export type PrincipalKind = "user" | "role";
 export type PrincipalDeletedListener = (kind: PrincipalKind, name: string) => void;
 export type PrincipalRenamedListener = (kind: PrincipalKind, oldName: string, newName: string) => void;
 
+export interface RoleListPage {
+  items: RoleRecord[];
+  isTruncated: boolean;
+  marker?: string;
+}
+
+/**
+ * ListRoles `MaxItems`: 1 to 1000, default 100 (RAM ListRoles, request parameters:
+ * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-listroles).
+ */
+export const ROLE_LIST_MAX_ITEMS = { min: 1, max: 1000, default: 100 } as const;
+
 export interface UserListPage {
   items: UserRecord[];
   isTruncated: boolean;
@@ -567,6 +579,31 @@ export class RamState {
   /** `acs:ram::<account>:user/<UserName>`, the principal of a user's STS credentials. */
   userArn(userName: string): string {
     return `acs:ram::${this.opts.accountId}:user/${userName}`;
+  }
+
+  /**
+   * Roles ordered by lower-cased name, as ListRoles pages them. The Marker is opaque to callers;
+   * here it encodes the key of the next role, so a deletion between pages skips nothing.
+   */
+  listRoles(opts: { marker?: string; maxItems?: number }): RoleListPage {
+    const { min, max, default: def } = ROLE_LIST_MAX_ITEMS;
+    const maxItems = opts.maxItems ?? def;
+    if (!Number.isInteger(maxItems) || maxItems < min || maxItems > max) {
+      throw E.invalidRange("MaxItems", maxItems, min, max);
+    }
+    let from = "";
+    if (opts.marker !== undefined && opts.marker !== "") {
+      const decoded = Buffer.from(opts.marker, "base64url").toString("utf8");
+      if (!decoded.startsWith("role:")) throw E.invalidMarker();
+      from = decoded.slice("role:".length);
+    }
+    const all = [...this.roles.entries()]
+      .filter(([k]) => k >= from)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const items = all.slice(0, maxItems).map(([, r]) => structuredClone(r));
+    const next = all[maxItems];
+    if (next === undefined) return { items, isTruncated: false };
+    return { items, isTruncated: true, marker: Buffer.from(`role:${next[0]}`).toString("base64url") };
   }
 
   /**

@@ -1,0 +1,678 @@
+/**
+ * `FederationInventory` and `ApplicationAssignmentsExclusive`: trust created
+ * outside the code is drift. The inventory declares the account's complete
+ * set of OIDC identity providers, of roles whose trust policy names a
+ * Federated principal, and of official-cli assignments; the exclusive
+ * resource declares one application's assignments only (the model is AWS's
+ * `RolePolicyAttachmentsExclusive`).
+ *
+ * How drift reaches the engine: `read` (run by `preview --refresh` and
+ * `refresh`) lists every undeclared object, named with what it trusts, in the
+ * `unmanaged` property, and returns it among the inputs as well. The program
+ * always asks for `unmanaged: []`, so the engine diffs the two: the resource
+ * shows as an update, `--expect-no-changes` fails, and `--diff` prints each
+ * name. The same lines go to the provider's stderr, which the engine prints as
+ * diagnostics without `--diff`.
+ *
+ * `mode: "report"`: `up` re-reads the account and fails with the list,
+ * changing nothing. `mode: "enforce"`: `up` removes the undeclared objects of
+ * the kinds `enforce` names (assignments by default; providers and roles only
+ * when set, as deleting them can break running workloads) and fails, listing
+ * them, while any other undeclared object remains.
+ *
+ * APIs: ListOIDCProviders https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-listoidcproviders,
+ * ListRoles https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-listroles,
+ * GetRole https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-getrole,
+ * ListApplicationAssignments (docs/alibaba-api.md §2.1).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import * as ims from "../client/ims";
+import * as apps from "../client/imsApps";
+import * as ram from "../client/ram";
+import { type Session, session } from "../client/session";
+import { hasCode, hasCodePrefix } from "../errors";
+import { type AccountScan, assignmentKey, type RoleVerdicts, scanAccount } from "../inventory";
+import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
+import { canonicalSet, containsUnknown } from "../normalize";
+import { applyConfig } from "../settings";
+import { providerShim } from "../shim";
+import { describeGrant } from "../trust/admits";
+import { canonicalJson } from "../trust/policy";
+import { type CheckFailure, requireChecked, validateFields } from "../validation";
+import type { ApplicationAssignment } from "./applicationAssignment";
+import { OFFICIAL_CLI_APP_IDS, type OfficialCliApplication } from "./officialCliApplication";
+import type { OidcProvider } from "./oidcProvider";
+import type { OidcRole } from "./oidcRole";
+
+/** The kinds of federation trust an inventory covers or enforces. */
+export interface InventoryKinds {
+  /** Assignments of official-cli (who may log in to the CLI with OAuth). */
+  assignments: boolean;
+  /** OIDC identity providers. */
+  oidcProviders: boolean;
+  /** Roles whose trust policy names a Federated principal. */
+  roles: boolean;
+}
+
+/** A declared assignment that is not an `ApplicationAssignment` of this stack. */
+export interface DeclaredPrincipal {
+  /** `user` or `role`. */
+  principalType: pulumi.Input<string>;
+  /** A RAM user name or user principal name (`alice`, `alice@<domain>`), or a role name. */
+  principalName: pulumi.Input<string>;
+}
+
+export type InventoryMode = "report" | "enforce";
+
+/** The arguments of a `FederationInventory`. */
+export interface FederationInventoryArgs {
+  /**
+   * Every OIDC identity provider the account may have: `OidcProvider`s or
+   * provider names (1 to 128 letters, digits, `.`, `-`, `_`). Any other is
+   * drift. Omitted: none may exist.
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-listoidcproviders
+   */
+  oidcProviders?: Array<OidcProvider | pulumi.Input<string>>;
+  /**
+   * Every role whose trust policy may name a Federated principal (OIDC or
+   * SAML): `OidcRole`s or role names (1 to 64 letters, digits, `.`, `-`;
+   * compared case-insensitively). Roles trusting only RAM principals or
+   * services are not concerned. Omitted: none may exist.
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-listroles
+   */
+  roles?: Array<OidcRole | pulumi.Input<string>>;
+  /**
+   * Everyone who may log in to the CLI through official-cli:
+   * `ApplicationAssignment`s or `{ principalType, principalName }`. Users are
+   * compared by RAM user name, whatever the domain. Omitted: nobody.
+   * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createapplicationassignment
+   */
+  cliAssignments?: Array<ApplicationAssignment | DeclaredPrincipal>;
+  /**
+   * The official-cli whose assignments are inventoried: an
+   * `OfficialCliApplication` or its AppId (digits). Default: official-cli of
+   * both sites (cn `4038181954557748008`, intl `4103531455503354461`).
+   */
+  cliApplication?: OfficialCliApplication | pulumi.Input<string>;
+  /**
+   * `report` (default): undeclared trust fails the drift gate and `up`, which
+   * changes nothing. `enforce`: `up` removes the undeclared objects of the
+   * kinds in `enforce`, and fails while others remain.
+   */
+  mode?: pulumi.Input<InventoryMode>;
+  /**
+   * With `mode: "enforce"`, which kinds `up` removes. Default
+   * `{ assignments: true, oidcProviders: false, roles: false }`: deleting a
+   * provider or role can break running workloads, so say so per kind. Not
+   * allowed with `mode: "report"`.
+   */
+  enforce?: pulumi.Input<Partial<InventoryKinds>>;
+}
+
+/** Inputs after `check`. Names are canonical (sorted, duplicate-free; roles and assignments lower-case). */
+export interface FederationInventoryInputs {
+  /** Which kinds this resource looks at. */
+  covers: InventoryKinds;
+  oidcProviders: string[];
+  roles: string[];
+  cliAppIds: string[];
+  /** `user:<name>` or `role:<name>`. */
+  cliAssignments: string[];
+  mode: InventoryMode;
+  enforce: InventoryKinds;
+  /** What the program wants: always empty. After a refresh: each undeclared object, named with what it trusts. */
+  unmanaged: string[];
+}
+
+export interface FederationInventoryOutputs extends FederationInventoryInputs {
+  /** Roles already seen to trust no federated principal (see provider/inventory.ts). */
+  roleVerdicts: RoleVerdicts;
+}
+
+const ALL: InventoryKinds = { assignments: true, oidcProviders: true, roles: true };
+const NONE: InventoryKinds = { assignments: false, oidcProviders: false, roles: false };
+const DEFAULT_ENFORCE: InventoryKinds = { assignments: true, oidcProviders: false, roles: false };
+
+const providerName = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+  if (v.length === 0 || v.length > OIDC.name.maxLength || !OIDC.name.pattern.test(v))
+    ctx.addIssue({
+      code: "custom",
+      message: `'${v}' is not an OIDC provider name (${OIDC.name.rule}; 1 to ${OIDC.name.maxLength})`,
+    });
+});
+const roleName = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+  if (v.length === 0 || v.length > RAM_ROLE.name.maxLength || !RAM_ROLE.name.pattern.test(v))
+    ctx.addIssue({
+      code: "custom",
+      message: `'${v}' is not a RAM role name (${RAM_ROLE.name.rule}; 1 to ${RAM_ROLE.name.maxLength})`,
+    });
+});
+const principalObject = z
+  .object(
+    {
+      principalType: z.string({ error: "principalType must be a string" }),
+      principalName: z.string({ error: "principalName must be a string" }),
+    },
+    { error: "must be {principalType, principalName}" },
+  )
+  .superRefine((p, ctx) => {
+    const problem = principalProblem(p.principalType.trim().toLowerCase(), p.principalName.trim());
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform((p) => assignmentKey(p.principalType.trim(), p.principalName.trim()));
+/** The canonical form `check` produces (`user:alice`), accepted again when the engine hands it back. */
+const principalKey = z.string().superRefine((v, ctx) => {
+  const [type = "", ...rest] = v.split(":");
+  const problem = principalProblem(type, rest.join(":"));
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+const principal = z.union([principalKey, principalObject], {
+  error: "must be {principalType, principalName}",
+});
+
+function principalProblem(type: string, name: string): string | undefined {
+  if (type !== "user" && type !== "role") return `principalType '${type}' must be 'user' or 'role'`;
+  if (type === "role")
+    return roleName.safeParse(name).success ? undefined : `principalName '${name}' is not a RAM role name`;
+  const user = name.split("@")[0] ?? "";
+  if (user.length === 0 || user.length > RAM_USER.name.maxLength || !RAM_USER.name.pattern.test(user))
+    return `principalName '${name}' is not a RAM user name`;
+  return undefined;
+}
+const kinds = z
+  .object(
+    {
+      assignments: z.boolean({ error: "assignments must be true or false" }).optional(),
+      oidcProviders: z.boolean({ error: "oidcProviders must be true or false" }).optional(),
+      roles: z.boolean({ error: "roles must be true or false" }).optional(),
+    },
+    { error: "must be {assignments?, oidcProviders?, roles?}" },
+  )
+  .strict();
+
+const rules = {
+  covers: { schema: kinds },
+  oidcProviders: { schema: z.array(providerName, { error: "must be a list" }).transform(canonicalSet) },
+  roles: {
+    schema: z
+      .array(roleName, { error: "must be a list" })
+      .transform((l) => canonicalSet(l.map((r) => r.toLowerCase()))),
+  },
+  cliAppIds: {
+    schema: z
+      .array(
+        z.string({ error: "must be a string" }).refine((v) => /^\d{1,32}$/.test(v), {
+          message: "must be an official application's AppId (digits)",
+        }),
+        { error: "must be a list" },
+      )
+      .transform(canonicalSet),
+  },
+  cliAssignments: { schema: z.array(principal, { error: "must be a list" }).transform(canonicalSet) },
+  mode: { schema: z.enum(["report", "enforce"], { error: "must be 'report' or 'enforce'" }) },
+  enforce: { schema: kinds },
+};
+
+export function checkFederationInventoryInputs(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+} {
+  const { values, failures } = validateFields(news, rules);
+  const inputs: Record<string, unknown> = { ...news, ...values };
+  const fill = (v: unknown, base: InventoryKinds) =>
+    v && typeof v === "object" && !containsUnknown(v) ? { ...base, ...(v as Partial<InventoryKinds>) } : v;
+  inputs.covers = inputs.covers === undefined ? { ...ALL } : fill(inputs.covers, NONE);
+  inputs.oidcProviders ??= [];
+  inputs.roles ??= [];
+  inputs.cliAppIds ??= canonicalSet(Object.values(OFFICIAL_CLI_APP_IDS));
+  inputs.cliAssignments ??= [];
+  inputs.mode ??= "report";
+  if (inputs.mode === "report" && inputs.enforce !== undefined && !containsUnknown(inputs.enforce)) {
+    const on = Object.entries(inputs.enforce as Partial<InventoryKinds>).filter(([, v]) => v === true);
+    if (on.length > 0)
+      failures.push({
+        property: "enforce",
+        reason: `enforces ${on.map(([k]) => k).join(", ")}, but mode is 'report', which changes nothing; set mode: 'enforce'`,
+      });
+  }
+  // Kinds not named keep their default: assignments enforced, providers and roles reported.
+  inputs.enforce = inputs.mode === "report" ? { ...NONE } : fill(inputs.enforce ?? {}, DEFAULT_ENFORCE);
+  // The program always wants nothing undeclared; a refresh stores what it found.
+  inputs.unmanaged = [];
+  return { inputs, failures };
+}
+
+function readOlds(olds: object): FederationInventoryOutputs {
+  const o = olds as Partial<FederationInventoryOutputs>;
+  return {
+    covers: { ...NONE, ...(o.covers ?? ALL) },
+    oidcProviders: o.oidcProviders ?? [],
+    roles: o.roles ?? [],
+    cliAppIds: o.cliAppIds ?? [],
+    cliAssignments: o.cliAssignments ?? [],
+    mode: o.mode ?? "report",
+    enforce: { ...NONE, ...(o.enforce ?? {}) },
+    unmanaged: o.unmanaged ?? [],
+    roleVerdicts: o.roleVerdicts ?? {},
+  };
+}
+
+const inputsOf = (o: FederationInventoryOutputs): FederationInventoryInputs => {
+  const { roleVerdicts: _v, ...inputs } = o;
+  return inputs;
+};
+
+/** One undeclared object: its kind, how to remove it, and a line naming it with what it trusts. */
+export interface UnmanagedObject {
+  kind: keyof InventoryKinds;
+  name: string;
+  description: string;
+  remove: (s: Session) => Promise<void>;
+}
+
+/** Declared names that are tolerated although not declared any more: their own resources are deleting them. */
+type Grace = { oidcProviders: Set<string>; roles: Set<string>; cliAssignments: Set<string> };
+const noGrace = (): Grace => ({ oidcProviders: new Set(), roles: new Set(), cliAssignments: new Set() });
+
+/** Everything in the scan that the inputs do not declare. Pure. */
+export function findUnmanaged(
+  scan: AccountScan,
+  desired: FederationInventoryInputs,
+  grace: Grace = noGrace(),
+): UnmanagedObject[] {
+  const out: UnmanagedObject[] = [];
+  const trustedBy = new Map<string, string[]>();
+  for (const r of scan.federatedRoles)
+    for (const g of r.trust.grants)
+      trustedBy.set(g.principal, [...(trustedBy.get(g.principal) ?? []), r.roleName]);
+  if (desired.covers.oidcProviders) {
+    const declared = new Set(desired.oidcProviders);
+    for (const p of scan.providers) {
+      if (declared.has(p.name) || grace.oidcProviders.has(p.name)) continue;
+      const roles = trustedBy.get(p.arn) ?? [];
+      out.push({
+        kind: "oidcProviders",
+        name: p.name,
+        description:
+          `oidc-provider '${p.name}': issuer ${p.issuerUrl}, client IDs [${p.clientIds.join(", ")}], ` +
+          `fingerprints [${p.fingerprints.join(", ")}]; trusted by ${roles.length === 0 ? "no role" : `roles [${roles.join(", ")}]`}`,
+        remove: async (s) => {
+          try {
+            await ims.deleteOidcProvider(s, p.name);
+          } catch (err) {
+            if (!hasCodePrefix(err, "EntityNotExist")) throw err;
+          }
+        },
+      });
+    }
+  }
+  if (desired.covers.roles) {
+    const declared = new Set(desired.roles);
+    for (const r of scan.federatedRoles) {
+      const key = r.roleName.toLowerCase();
+      if (declared.has(key) || grace.roles.has(key)) continue;
+      const trusts = r.trust.grants.map(describeGrant);
+      const extra = [
+        ...r.trust.problems.map((p) => `UNDETERMINED: ${p}`),
+        ...(r.trust.denyStatements > 0 ? [`minus ${r.trust.denyStatements} Deny statement(s)`] : []),
+      ];
+      out.push({
+        kind: "roles",
+        name: r.roleName,
+        description: `role '${r.roleName}' trusts ${[...trusts, ...extra].join("; ") || "a federated principal"}`,
+        remove: (s) => deleteRoleAndAttachments(s, r.roleName),
+      });
+    }
+  }
+  if (desired.covers.assignments) {
+    const declared = new Set(desired.cliAssignments);
+    for (const appId of desired.cliAppIds) {
+      for (const a of scan.assignments[appId] ?? []) {
+        const key = assignmentKey(a.principalType, a.principalName);
+        if (declared.has(key) || grace.cliAssignments.has(key)) continue;
+        out.push({
+          kind: "assignments",
+          name: `${a.principalType} ${a.principalName}`,
+          description: `cli-assignment ${a.principalType} '${a.principalName}' may log in to the CLI (application ${appId})`,
+          remove: async (s) => {
+            try {
+              await apps.deleteApplicationAssignment(s, a);
+            } catch (err) {
+              if (!hasCodePrefix(err, "EntityNotExist")) throw err;
+            }
+          },
+        });
+      }
+    }
+  }
+  const order: Record<keyof InventoryKinds, number> = { oidcProviders: 0, roles: 1, assignments: 2 };
+  return out.sort((a, b) => order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
+}
+
+async function deleteRoleAndAttachments(s: Session, name: string): Promise<void> {
+  try {
+    for (const p of await ram.listPoliciesForRole(s, name)) await ram.detachPolicyFromRole(s, name, p);
+    await ram.deleteRole(s, name);
+  } catch (err) {
+    if (!hasCode(err, "EntityNotExist.Role")) throw err;
+  }
+}
+
+function scanOptions(inputs: FederationInventoryInputs, verdicts: RoleVerdicts) {
+  return {
+    providers: inputs.covers.oidcProviders,
+    // Providers are named with the roles trusting them, so roles are read for either kind.
+    roles: inputs.covers.roles || inputs.covers.oidcProviders,
+    appIds: inputs.covers.assignments ? inputs.cliAppIds : [],
+    verdicts,
+  };
+}
+
+/** Partial state: what was done is recorded, and the failure names what remains. */
+class InventoryDriftError extends Error {
+  constructor(
+    message: string,
+    readonly id: string | undefined,
+    readonly properties: FederationInventoryOutputs | undefined,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = "InventoryDriftError";
+  }
+}
+
+const ID = "federation-inventory";
+/** True in the engine's dynamic-provider host process. */
+const UNDER_ENGINE = (process.argv[1] ?? "").includes("dynamic-provider");
+
+function explain(
+  resource: string,
+  remaining: UnmanagedObject[],
+  removed: UnmanagedObject[],
+  mode: InventoryMode,
+): string {
+  const lines = [
+    `${resource}: ${remaining.length} undeclared federation object(s) in the account${mode === "report" ? " (mode 'report': nothing was changed)" : ""}:`,
+    ...remaining.map((u) => `  - ${u.description}`),
+  ];
+  if (removed.length > 0) lines.push(`removed (enforced): ${removed.map((u) => u.description).join("; ")}`);
+  lines.push(
+    "Declare each one in the inventory if it is meant to be there, delete it, or (mode 'enforce') let `up` remove its kind.",
+  );
+  return lines.join("\n");
+}
+
+/** Reads the account and enforces or reports; the body of create and update. */
+async function apply(
+  resource: string,
+  desired: FederationInventoryInputs,
+  verdicts: RoleVerdicts,
+  grace: Grace,
+  partialId: string | undefined,
+): Promise<FederationInventoryOutputs> {
+  const s = session();
+  const scan = await scanAccount(s, scanOptions(desired, verdicts));
+  const found = findUnmanaged(scan, desired, grace);
+  const outs: FederationInventoryOutputs = { ...desired, unmanaged: [], roleVerdicts: scan.verdicts };
+  if (found.length === 0) return outs;
+  if (desired.mode === "report")
+    throw new InventoryDriftError(explain(resource, found, [], "report"), undefined, undefined, []);
+  const removed: UnmanagedObject[] = [];
+  const remaining: UnmanagedObject[] = [];
+  // Logins first (assignments), then roles, then the providers they trusted.
+  const removalOrder: Record<keyof InventoryKinds, number> = { assignments: 0, roles: 1, oidcProviders: 2 };
+  for (const u of [...found].sort((a, b) => removalOrder[a.kind] - removalOrder[b.kind])) {
+    if (!desired.enforce[u.kind]) {
+      remaining.push(u);
+      continue;
+    }
+    try {
+      await u.remove(s);
+      removed.push(u);
+    } catch (err) {
+      const props = {
+        ...outs,
+        unmanaged: found.filter((f) => !removed.includes(f)).map((r) => r.description),
+      };
+      throw new InventoryDriftError(
+        `${resource}: removing ${u.description} failed: ${(err as Error).message}`,
+        partialId,
+        props,
+        [(err as Error).message],
+      );
+    }
+  }
+  if (remaining.length === 0) return outs;
+  const unmanaged = remaining.map((r) => r.description);
+  throw new InventoryDriftError(
+    explain(resource, remaining, removed, "enforce"),
+    partialId,
+    { ...outs, unmanaged },
+    unmanaged,
+  );
+}
+
+const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+
+function makeProvider(resource: string, check: typeof checkFederationInventoryInputs) {
+  const requireIn = (raw: Record<string, unknown>) =>
+    requireChecked<FederationInventoryInputs>(resource, check, raw);
+  return {
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+      applyConfig(req.config);
+    },
+
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return check(news);
+    },
+
+    async diff(_id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(olds);
+      const changed = (
+        ["covers", "oidcProviders", "roles", "cliAppIds", "cliAssignments", "mode", "enforce"] as const
+      ).some((k) => containsUnknown(news[k]) || !same(o[k], news[k]));
+      // Anything undeclared found by the last refresh is drift to act on.
+      return { changes: changed || o.unmanaged.length > 0, replaces: [], deleteBeforeReplace: false };
+    },
+
+    async create(raw: Record<string, unknown>): Promise<{ id: string; outs: FederationInventoryOutputs }> {
+      const desired = requireIn(raw);
+      return { id: ID, outs: await apply(resource, desired, {}, noGrace(), ID) };
+    },
+
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: FederationInventoryOutputs; inputs: object }> {
+      const olds = readOlds(props ?? {});
+      const scan = await scanAccount(session(), scanOptions(olds, olds.roleVerdicts));
+      const unmanaged = findUnmanaged(scan, olds).map((u) => u.description);
+      // Under the engine, stderr is printed as diagnostics: the names show without --diff too.
+      if (UNDER_ENGINE)
+        for (const line of unmanaged) process.stderr.write(`${resource}: not declared: ${line}\n`);
+      const outs = { ...olds, unmanaged, roleVerdicts: scan.verdicts };
+      return { id, props: outs, inputs: inputsOf(outs) };
+    },
+
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: FederationInventoryOutputs }> {
+      const olds = readOlds(rawOlds);
+      const news = requireIn(rawNews);
+      // Undeclared in this update, but declared before: their own resources delete them after this update runs.
+      const minus = (a: string[], b: string[]) => new Set(a.filter((x) => !b.includes(x)));
+      const grace: Grace = {
+        oidcProviders: minus(olds.oidcProviders, news.oidcProviders),
+        roles: minus(olds.roles, news.roles),
+        cliAssignments: minus(olds.cliAssignments, news.cliAssignments),
+      };
+      return { outs: await apply(resource, news, olds.roleVerdicts, grace, id) };
+    },
+
+    async delete(): Promise<void> {
+      // It owns nothing in the account: deleting the declaration deletes nothing.
+    },
+  };
+}
+
+export const FederationInventoryProvider = makeProvider(
+  "FederationInventory",
+  checkFederationInventoryInputs,
+);
+
+// ---- ApplicationAssignmentsExclusive ------------------------------------------------------------
+
+/** The arguments of an `ApplicationAssignmentsExclusive`. */
+export interface ApplicationAssignmentsExclusiveArgs {
+  /** The application: an `OfficialCliApplication`, or an official application's AppId (digits). */
+  application: OfficialCliApplication | pulumi.Input<string>;
+  /**
+   * Exactly who may use it: `ApplicationAssignment`s (which create the
+   * assignments) or `{ principalType, principalName }` for assignments made
+   * elsewhere. Any other assignment is drift, removed by `up`.
+   */
+  assignments: Array<ApplicationAssignment | DeclaredPrincipal>;
+  /**
+   * `enforce` (default): `up` removes undeclared assignments. `report`: they
+   * fail the drift gate and `up`, which changes nothing.
+   */
+  mode?: pulumi.Input<InventoryMode>;
+}
+
+/** `check` of the exclusive resource: the inventory's, covering one application's assignments. */
+export function checkApplicationAssignmentsExclusiveInputs(news: Record<string, unknown>): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+} {
+  const failures: CheckFailure[] = [];
+  if (!Array.isArray(news.cliAppIds) || news.cliAppIds.length !== 1 || news.cliAppIds[0] == null)
+    failures.push({ property: "application", reason: "is required" });
+  if (news.cliAssignments === undefined) failures.push({ property: "assignments", reason: "is required" });
+  const mode = news.mode ?? "enforce";
+  const res = checkFederationInventoryInputs({
+    ...news,
+    covers: { assignments: true },
+    mode,
+    enforce: mode === "enforce" ? { assignments: true } : undefined,
+  });
+  return {
+    inputs: res.inputs,
+    failures: [
+      ...failures,
+      ...res.failures.map((f) => ({
+        property: f.property
+          .replace(/^cliAssignments/, "assignments")
+          .replace(/^cliAppIds\[0\]/, "application"),
+        reason: f.reason,
+      })),
+    ],
+  };
+}
+
+export const ApplicationAssignmentsExclusiveProvider = makeProvider(
+  "ApplicationAssignmentsExclusive",
+  checkApplicationAssignmentsExclusiveInputs,
+);
+
+// ---- Classes ----------------------------------------------------------------------------------
+
+function isResource(value: unknown, key: string): value is Record<string, pulumi.Output<string>> {
+  return pulumi.dynamic.Resource.isInstance(value) && key in (value as object);
+}
+
+const principalsOf = (list: Array<ApplicationAssignment | DeclaredPrincipal>) =>
+  list.map((p) =>
+    isResource(p, "assignedPrincipalName")
+      ? { principalType: p.principalType, principalName: p.principalName }
+      : {
+          principalType: (p as DeclaredPrincipal).principalType,
+          principalName: (p as DeclaredPrincipal).principalName,
+        },
+  );
+
+const appIdOf = (app: OfficialCliApplication | pulumi.Input<string>) =>
+  isResource(app, "appId") ? app.appId : app;
+
+/**
+ * The account's complete set of federation trust: OIDC providers, roles
+ * trusting a Federated principal, and official-cli assignments. Anything else
+ * shows at `preview --refresh` as drift, named with what it trusts.
+ *
+ * ```ts
+ * new FederationInventory("federation", {
+ *   oidcProviders: [github],
+ *   roles: [deployer],
+ *   cliApplication: cli,
+ *   cliAssignments: assignments,
+ *   mode: "enforce", // up removes undeclared CLI assignments; providers and roles are reported
+ * });
+ * ```
+ */
+export class FederationInventory extends pulumi.dynamic.Resource {
+  declare readonly mode: pulumi.Output<InventoryMode>;
+  declare readonly enforce: pulumi.Output<InventoryKinds>;
+  /** After a refresh: each undeclared object, named with what it trusts. Empty when the account matches. */
+  declare readonly unmanaged: pulumi.Output<string[]>;
+
+  constructor(name: string, args: FederationInventoryArgs = {}, opts?: pulumi.CustomResourceOptions) {
+    super(
+      providerShim("FederationInventoryProvider"),
+      name,
+      {
+        covers: undefined,
+        oidcProviders: args.oidcProviders?.map((p) =>
+          isResource(p, "oidcProviderName") ? p.oidcProviderName : p,
+        ),
+        roles: args.roles?.map((r) => (isResource(r, "roleName") ? r.roleName : r)),
+        cliAppIds: args.cliApplication === undefined ? undefined : [appIdOf(args.cliApplication)],
+        cliAssignments: args.cliAssignments === undefined ? undefined : principalsOf(args.cliAssignments),
+        mode: args.mode,
+        enforce: args.enforce,
+        unmanaged: undefined,
+        roleVerdicts: undefined,
+      },
+      opts,
+      "alicloud-federation",
+      "FederationInventory",
+    );
+  }
+}
+
+/**
+ * Exactly these principals may use an official application (e.g. log in to
+ * the CLI): any other assignment is drift at `preview --refresh`, and `up`
+ * removes it.
+ *
+ * ```ts
+ * new ApplicationAssignmentsExclusive("cli-exclusive", { application: cli, assignments });
+ * ```
+ */
+export class ApplicationAssignmentsExclusive extends pulumi.dynamic.Resource {
+  declare readonly mode: pulumi.Output<InventoryMode>;
+  /** After a refresh: each undeclared assignment. */
+  declare readonly unmanaged: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ApplicationAssignmentsExclusiveArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      providerShim("ApplicationAssignmentsExclusiveProvider"),
+      name,
+      {
+        covers: undefined,
+        cliAppIds: [appIdOf(args.application)],
+        cliAssignments: principalsOf(args.assignments ?? []),
+        mode: args.mode,
+        unmanaged: undefined,
+        roleVerdicts: undefined,
+      },
+      opts,
+      "alicloud-federation",
+      "ApplicationAssignmentsExclusive",
+    );
+  }
+}
