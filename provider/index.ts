@@ -28,6 +28,15 @@ export * as limits from "./limits";
 export { canonicalSet, normalizeFingerprint, normalizeIssuerUrl } from "./normalize";
 export { type FingerprintStep, planFingerprintSteps } from "./plan";
 export {
+  formatTrustReport,
+  type ManagedSet,
+  managedFromState,
+  type TrustReport,
+  type TrustReportOptions,
+  trustReport,
+  trustReportSchema,
+} from "./report";
+export {
   ApplicationAssignment,
   type ApplicationAssignmentArgs,
   type ApplicationAssignmentInputs,

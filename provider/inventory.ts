@@ -48,6 +48,8 @@ export interface ScannedRole {
   updateDate: string;
   trustPolicy: string;
   trust: FederatedTrustSummary;
+  /** Attached policies, when the scan was asked for them (`withPolicies`). */
+  policies?: ram.PolicyAttachment[];
 }
 
 export interface ScannedAssignment extends apps.AssignmentRecord {}
@@ -87,6 +89,8 @@ export interface ScanOptions {
   concurrency?: number;
   /** Verdicts from the previous scan; omitted: every role is read. */
   verdicts?: RoleVerdicts;
+  /** Also list each federated role's policies, right after reading it (one call per federated role). */
+  withPolicies?: boolean;
   now?: () => number;
 }
 
@@ -98,7 +102,9 @@ export async function scanAccount(s: Session, opts: ScanOptions): Promise<Accoun
   const now = (opts.now ?? Date.now)();
   const [providers, roleScan, assignments] = await Promise.all([
     opts.providers ? ims.listOidcProviders(s) : Promise.resolve([]),
-    opts.roles ? scanRoles(s, concurrency, opts.verdicts ?? {}, now) : Promise.resolve(undefined),
+    opts.roles
+      ? scanRoles(s, concurrency, opts.verdicts ?? {}, now, opts.withPolicies ?? false)
+      : Promise.resolve(undefined),
     Promise.all(
       opts.appIds.map(async (appId) => [appId, await listAssignmentsIfInstalled(s, appId)] as const),
     ),
@@ -128,6 +134,7 @@ async function scanRoles(
   concurrency: number,
   previous: RoleVerdicts,
   now: number,
+  withPolicies: boolean,
 ): Promise<{ federated: ScannedRole[]; verdicts: RoleVerdicts; count: number; read: number }> {
   const all = await ram.listRoles(s);
   const verdicts: RoleVerdicts = {};
@@ -139,9 +146,14 @@ async function scanRoles(
     if (settled && previous[key] === verdictOf(r)) verdicts[key] = verdictOf(r);
     else toRead.push(r);
   }
+  // GetRole, then (federated roles, when asked) ListPoliciesForRole in the same slot: one pipeline.
   const read = await mapLimit(toRead, concurrency, async (summary) => {
     try {
-      return await ram.getRole(s, summary.roleName);
+      const role = await ram.getRole(s, summary.roleName);
+      const trust = summarizeFederatedTrust(role.assumeRolePolicyDocument);
+      const policies =
+        withPolicies && trust.federated ? await ram.listPoliciesForRole(s, role.roleName) : undefined;
+      return { role, trust, policies };
     } catch (err) {
       // Deleted between the list and the read: it trusts nothing any more.
       if (hasCodePrefix(err, "EntityNotExist")) return undefined;
@@ -149,9 +161,9 @@ async function scanRoles(
     }
   });
   const federated: ScannedRole[] = [];
-  read.forEach((role, i) => {
-    if (!role) return;
-    const trust = summarizeFederatedTrust(role.assumeRolePolicyDocument);
+  read.forEach((hit, i) => {
+    if (!hit) return;
+    const { role, trust, policies } = hit;
     const summary = toRead[i] as ram.RoleSummary;
     if (trust.federated) {
       federated.push({
@@ -161,6 +173,7 @@ async function scanRoles(
         updateDate: role.updateDate,
         trustPolicy: role.assumeRolePolicyDocument,
         trust,
+        ...(policies ? { policies } : {}),
       });
     } else {
       const updated = Date.parse(role.updateDate || summary.updateDate);

@@ -1,0 +1,352 @@
+/**
+ * The live trust report: who can obtain credentials for which role. Reads the
+ * account (never writes): every OIDC provider with its issuer, client IDs and
+ * fingerprints; every role whose trust policy names a Federated principal,
+ * with the issuers, audiences and subjects each grant admits (checked token by
+ * token with the trust simulator), its attached policies and whether a given
+ * stack manages it; and who may log in to the CLI through official-cli.
+ *
+ * `npx alicloud-federation report` prints it (`--json` for CI); the JSON
+ * follows `trustReportSchema`, published as docs/trust-report.schema.json.
+ * Credentials and endpoint come from the usual places (provider/settings.ts):
+ * `ALICLOUD_FEDERATION_ENDPOINT` for the emulator, the Alibaba Cloud
+ * credential chain otherwise.
+ */
+import { z } from "zod";
+import { type Session, session } from "./client/session";
+import { scanAccount } from "./inventory";
+import { OFFICIAL_CLI_APP_IDS } from "./officialCli";
+import { describeGrant, type FederatedGrant } from "./trust/admits";
+import { evaluateTrust } from "./trust/evaluate";
+
+const claimMatch = z
+  .object({
+    equals: z.array(z.string()).describe("Exact values (StringEquals)."),
+    like: z.array(z.string()).describe("Patterns with * and ? (StringLike)."),
+  })
+  .strict()
+  .describe("Values a claim must match; both lists empty: any value.");
+
+const tokenCheck = z
+  .object({
+    subject: z.string(),
+    audience: z.string(),
+    allowed: z.boolean().describe("What the trust simulator decides for a token with the provider's issuer."),
+    reason: z.string(),
+  })
+  .strict();
+
+const grantSchema = z
+  .object({
+    statement: z.number().int().describe("1-based statement in canonical order."),
+    principal: z.string().describe("The Federated principal as written in the trust policy."),
+    kind: z.enum(["oidc", "saml", "other"]),
+    provider: z.string().nullable().describe("The OIDC provider's name when it exists in the account."),
+    issuers: z.array(z.string()).describe("oidc:iss values; empty: any issuer the provider accepts."),
+    audiences: claimMatch,
+    subjects: claimMatch,
+    anySubject: z.boolean().describe("True when every subject of the issuer is admitted."),
+    otherConditions: z.array(z.string()),
+    refusedAudiences: z
+      .array(z.string())
+      .describe("Admitted audiences that are not client IDs of the provider: STS refuses such tokens."),
+    checks: z.array(tokenCheck).describe("Each exact subject and audience, run through the trust simulator."),
+    summary: z.string(),
+  })
+  .strict();
+
+const managed = z
+  .boolean()
+  .nullable()
+  .describe("Whether the given stack manages it; null when no stack was given.");
+
+const roleSchema = z
+  .object({
+    roleName: z.string(),
+    arn: z.string(),
+    managed,
+    determined: z.boolean().describe("False when the policy could not be fully read: see problems."),
+    problems: z.array(z.string()),
+    denyStatements: z.number().int(),
+    grants: z.array(grantSchema),
+    policies: z.array(z.object({ type: z.enum(["System", "Custom"]), name: z.string() }).strict()),
+  })
+  .strict();
+
+const providerSchema = z
+  .object({
+    name: z.string(),
+    arn: z.string(),
+    issuerUrl: z.string(),
+    clientIds: z.array(z.string()),
+    fingerprints: z.array(z.string()),
+    managed,
+    trustedBy: z.array(z.string()).describe("Names of the roles whose grants name this provider."),
+  })
+  .strict();
+
+const assignmentSchema = z
+  .object({
+    appId: z.string(),
+    principalType: z.enum(["user", "role"]),
+    principalName: z.string(),
+    managed,
+  })
+  .strict();
+
+/** The `--json` output of `alicloud-federation report`. */
+export const trustReportSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    generatedAt: z.string().describe("ISO-8601 time the account was read."),
+    endpoint: z.string().describe("Where the APIs were called: an override, or 'alibaba-cloud'."),
+    oidcProviders: z.array(providerSchema),
+    roles: z.array(roleSchema).describe("Roles whose trust policy names a Federated principal."),
+    cliAssignments: z.array(assignmentSchema).describe("Who may log in to the CLI through official-cli."),
+    counts: z
+      .object({ roles: z.number().int(), federatedRoles: z.number().int(), apiCalls: z.number().int() })
+      .strict(),
+  })
+  .strict()
+  .describe("alicloud-federation trust report");
+
+export type TrustReport = z.infer<typeof trustReportSchema>;
+
+/** What a stack manages, by kind. Names compared as RAM compares them. */
+export interface ManagedSet {
+  oidcProviders: string[];
+  roles: string[];
+  /** `user:<name>` or `role:<name>` (users by RAM user name). */
+  assignments: string[];
+}
+
+type StateResource = { type?: string; outputs?: Record<string, unknown> };
+
+/**
+ * The objects a stack manages, from its state: the JSON of `pulumi stack
+ * export`, or a file backend's checkpoint file.
+ */
+export function managedFromState(state: unknown): ManagedSet {
+  const root = state as {
+    deployment?: { resources?: StateResource[] };
+    checkpoint?: { latest?: { resources?: StateResource[] } };
+  };
+  const resources = root?.deployment?.resources ?? root?.checkpoint?.latest?.resources;
+  if (!Array.isArray(resources))
+    throw new Error("not a Pulumi stack state: expected `pulumi stack export` output or a checkpoint file");
+  const out: ManagedSet = { oidcProviders: [], roles: [], assignments: [] };
+  for (const r of resources) {
+    const type = r.type ?? "";
+    const o = r.outputs ?? {};
+    if (!type.startsWith("pulumi-nodejs:dynamic/alicloud-federation:")) continue;
+    if (type.endsWith(":OidcProvider") && typeof o.oidcProviderName === "string")
+      out.oidcProviders.push(o.oidcProviderName);
+    else if (type.endsWith(":OidcRole") && typeof o.roleName === "string") out.roles.push(o.roleName);
+    else if (type.endsWith(":ApplicationAssignment") && typeof o.principalType === "string") {
+      const name = String(o.assignedPrincipalName ?? o.principalName ?? "");
+      out.assignments.push(assignmentKeyOf(o.principalType, name));
+    }
+  }
+  return out;
+}
+
+const assignmentKeyOf = (type: string, name: string) => {
+  const t = type.toLowerCase();
+  const n = name.toLowerCase();
+  return `${t}:${t === "user" ? (n.split("@")[0] ?? n) : n}`;
+};
+
+/** A one-off read: twice the provider's concurrency, still far from RAM's API rate limits. */
+export const REPORT_CONCURRENCY = 16;
+
+export interface TrustReportOptions {
+  /** A session (tests); default: the settings of this process (environment, credential chain). */
+  session?: Session;
+  /** What the current stack manages; omitted: `managed` is null everywhere. */
+  managed?: ManagedSet;
+  /** official-cli AppIds whose assignments to list. Default: both sites'. */
+  cliAppIds?: string[];
+  /** Per-role calls in flight at once: 1 to 64, default 16. */
+  concurrency?: number;
+  /** Exact subjects checked per grant with the simulator, at most. Default 20. */
+  maxChecks?: number;
+}
+
+/** Reads the account and builds the report. Read-only. */
+export async function trustReport(opts: TrustReportOptions = {}): Promise<TrustReport> {
+  let calls = 0;
+  const base = opts.session ?? session();
+  // Counts every attempt the clients make, so the report states its own cost.
+  const counting = <T extends object>(client: T): T =>
+    new Proxy(client, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (String(prop).endsWith("WithOptions") || prop === "callApi") calls++;
+          return value.apply(target, args);
+        };
+      },
+    });
+  const s: Session = { ...base, ims: counting(base.ims), ram: counting(base.ram) };
+  const concurrency = opts.concurrency ?? REPORT_CONCURRENCY;
+  const appIds = opts.cliAppIds ?? [...new Set(Object.values(OFFICIAL_CLI_APP_IDS))].sort();
+  const scan = await scanAccount(s, {
+    providers: true,
+    roles: true,
+    appIds,
+    concurrency,
+    withPolicies: true,
+  });
+  const m = opts.managed;
+  const has = (list: string[] | undefined, v: string, fold: boolean) =>
+    m === undefined ? null : (list ?? []).some((x) => (fold ? x.toLowerCase() === v.toLowerCase() : x === v));
+  const byArn = new Map(scan.providers.map((p) => [p.arn, p]));
+  const maxChecks = opts.maxChecks ?? 20;
+
+  const roles = scan.federatedRoles.map((r) => ({
+    roleName: r.roleName,
+    arn: r.arn,
+    managed: has(m?.roles, r.roleName, true),
+    determined: r.trust.determined,
+    problems: r.trust.problems,
+    denyStatements: r.trust.denyStatements,
+    grants: r.trust.grants.map((g) => grantReport(g, r.trustPolicy, byArn.get(g.principal), maxChecks)),
+    policies: (r.policies ?? []).map((p) => ({ type: p.policyType, name: p.policyName })),
+  }));
+  const oidcProviders = scan.providers.map((p) => ({
+    name: p.name,
+    arn: p.arn,
+    issuerUrl: p.issuerUrl,
+    clientIds: p.clientIds,
+    fingerprints: p.fingerprints,
+    managed: has(m?.oidcProviders, p.name, false),
+    trustedBy: roles.filter((r) => r.grants.some((g) => g.principal === p.arn)).map((r) => r.roleName),
+  }));
+  const cliAssignments = appIds.flatMap((appId) =>
+    (scan.assignments[appId] ?? []).map((a) => ({
+      appId,
+      principalType: a.principalType,
+      principalName: a.principalName,
+      managed:
+        m === undefined ? null : m.assignments.includes(assignmentKeyOf(a.principalType, a.principalName)),
+    })),
+  );
+  return {
+    schemaVersion: 1,
+    generatedAt: new Date().toISOString(),
+    endpoint: process.env.ALICLOUD_FEDERATION_ENDPOINT || "alibaba-cloud",
+    oidcProviders,
+    roles,
+    cliAssignments,
+    counts: { roles: scan.roleCount, federatedRoles: roles.length, apiCalls: calls },
+  };
+}
+
+function grantReport(
+  g: FederatedGrant,
+  trustPolicy: string,
+  provider: { name: string; arn: string; issuerUrl: string; clientIds: string[] } | undefined,
+  maxChecks: number,
+): TrustReport["roles"][number]["grants"][number] {
+  const checks: TrustReport["roles"][number]["grants"][number]["checks"] = [];
+  if (provider && g.kind === "oidc") {
+    const audiences = g.audiences.equals.length > 0 ? g.audiences.equals : provider.clientIds;
+    for (const subject of g.subjects.equals.slice(0, maxChecks))
+      for (const audience of audiences) {
+        const d = evaluateTrust({
+          policy: trustPolicy,
+          providerArn: provider.arn,
+          claims: { iss: provider.issuerUrl, aud: audience, sub: subject },
+        });
+        const accepted = provider.clientIds.includes(audience);
+        checks.push({
+          subject,
+          audience,
+          allowed: d.allowed && accepted,
+          reason: accepted
+            ? d.reason
+            : `'${audience}' is not a client ID of ${provider.name}: STS refuses the token`,
+        });
+      }
+  }
+  return {
+    statement: g.statement,
+    principal: g.principal,
+    kind: g.kind,
+    provider: provider?.name ?? null,
+    issuers: g.issuers,
+    audiences: g.audiences,
+    subjects: g.subjects,
+    anySubject: g.anySubject,
+    otherConditions: g.otherConditions,
+    refusedAudiences: provider ? g.audiences.equals.filter((a) => !provider.clientIds.includes(a)) : [],
+    checks,
+    summary: describeGrant(g),
+  };
+}
+
+const mark = (managedFlag: boolean | null) =>
+  managedFlag === null ? "" : managedFlag ? "  [managed by this stack]" : "  [NOT managed by this stack]";
+
+/** The report for a person: per provider, who can obtain credentials for which role. */
+export function formatTrustReport(r: TrustReport): string {
+  const out: string[] = [];
+  out.push(`Federation trust report (${r.endpoint}, ${r.generatedAt})`);
+  out.push(
+    `${r.oidcProviders.length} OIDC provider(s), ${r.counts.federatedRoles} of ${r.counts.roles} role(s) trust a federated principal, ${r.cliAssignments.length} CLI login assignment(s); ${r.counts.apiCalls} API calls.`,
+  );
+  const roleLines = (role: TrustReport["roles"][number], only?: string) => {
+    const lines = [`    role ${role.roleName}${mark(role.managed)}`, `      arn: ${role.arn}`];
+    for (const g of role.grants) {
+      if (only !== undefined && g.principal !== only) continue;
+      if (only === undefined) lines.push(`      trusts ${g.principal}`);
+      lines.push(
+        `      issuer: ${g.issuers.length === 0 ? "any (the provider's)" : g.issuers.join(", ")}`,
+        `      audiences: ${fmtMatch(g.audiences, "any")}`,
+        `      subjects: ${g.anySubject ? "ANY subject of the issuer" : fmtMatch(g.subjects, "any")}`,
+      );
+      for (const c of g.otherConditions) lines.push(`      and: ${c}`);
+      for (const a of g.refusedAudiences)
+        lines.push(`      note: audience '${a}' is not a client ID: STS refuses it`);
+      for (const c of g.checks)
+        lines.push(
+          `      ${c.allowed ? "ALLOWS" : "refuses"} sub=${c.subject} aud=${c.audience}${c.allowed ? "" : ` (${c.reason})`}`,
+        );
+    }
+    for (const p of role.problems) lines.push(`      UNDETERMINED: ${p}`);
+    if (role.denyStatements > 0) lines.push(`      minus ${role.denyStatements} Deny statement(s)`);
+    lines.push(
+      `      policies: ${role.policies.length === 0 ? "none" : role.policies.map((p) => `${p.name} (${p.type})`).join(", ")}`,
+    );
+    return lines;
+  };
+  for (const p of r.oidcProviders) {
+    out.push("", `OIDC provider ${p.name}${mark(p.managed)}`);
+    out.push(`  issuer: ${p.issuerUrl}`, `  client IDs: ${p.clientIds.join(", ") || "none"}`);
+    out.push(`  fingerprints: ${p.fingerprints.join(", ") || "none"}`);
+    const trusting = r.roles.filter((role) => role.grants.some((g) => g.principal === p.arn));
+    out.push(trusting.length === 0 ? "  no role trusts it" : `  roles whose trust admits its tokens:`);
+    for (const role of trusting) out.push(...roleLines(role, p.arn));
+  }
+  const known = new Set(r.oidcProviders.map((p) => p.arn));
+  const others = r.roles.filter(
+    (role) => role.grants.some((g) => !known.has(g.principal)) || role.grants.length === 0,
+  );
+  if (others.length > 0) {
+    out.push(
+      "",
+      "Roles trusting other federated principals (SAML, providers not in the account, or unreadable):",
+    );
+    for (const role of others) out.push(...roleLines(role));
+  }
+  out.push("", `CLI login (official-cli): ${r.cliAssignments.length === 0 ? "nobody assigned" : ""}`);
+  for (const a of r.cliAssignments)
+    out.push(`  ${a.principalType} ${a.principalName} (app ${a.appId})${mark(a.managed)}`);
+  return `${out.join("\n")}\n`;
+}
+
+function fmtMatch(m: { equals: string[]; like: string[] }, none: string): string {
+  const parts = [...m.equals, ...m.like.map((p) => `${p} (pattern)`)];
+  return parts.length === 0 ? none : parts.join(", ");
+}
