@@ -55,7 +55,9 @@ export function parseArgs(argv: string[]): Parsed {
   if (command !== "report")
     throw new UsageError(command ? `unknown command '${command}'` : "missing command");
   const parsed: Parsed = { json: false };
-  let sources = 0;
+  // Checked before any file is read or command run.
+  if (rest.filter((a) => a === "--state" || a === "--stack" || a === "--managed").length > 1)
+    throw new UsageError("give one of --state, --stack and --managed");
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
     const value = () => {
@@ -65,7 +67,6 @@ export function parseArgs(argv: string[]): Parsed {
     };
     if (arg === "--json") parsed.json = true;
     else if (arg === "--state") {
-      sources++;
       const file = value();
       let text: string;
       try {
@@ -75,14 +76,12 @@ export function parseArgs(argv: string[]): Parsed {
       }
       parsed.managed = managedFromState(JSON.parse(text));
     } else if (arg === "--stack") {
-      sources++;
       const out = execFileSync("pulumi", ["stack", "export", "--stack", value()], {
         encoding: "utf8",
         stdio: ["ignore", "pipe", "inherit"],
       });
       parsed.managed = managedFromState(JSON.parse(out));
     } else if (arg === "--managed") {
-      sources++;
       parsed.managed = parseManagedList(value());
     } else if (arg === "--endpoint") parsed.endpoint = value();
     else if (arg === "--concurrency") {
@@ -92,7 +91,6 @@ export function parseArgs(argv: string[]): Parsed {
     } else if (arg === "--help" || arg === "-h") throw new UsageError("");
     else throw new UsageError(`unknown option '${arg}'`);
   }
-  if (sources > 1) throw new UsageError("give one of --state, --stack and --managed");
   return parsed;
 }
 

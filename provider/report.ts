@@ -112,6 +112,14 @@ export const trustReportSchema = z
 
 export type TrustReport = z.infer<typeof trustReportSchema>;
 
+/** The JSON Schema (draft 2020-12) of the `--json` output, as published in docs/trust-report.schema.json. */
+export function trustReportJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(trustReportSchema),
+    title: "alicloud-federation trust report",
+  };
+}
+
 /** What a stack manages, by kind. Names compared as RAM compares them. */
 export interface ManagedSet {
   oidcProviders: string[];

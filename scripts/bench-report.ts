@@ -51,7 +51,12 @@ async function main(): Promise<void> {
     const preload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "af-bench-report-")), "cpu.js");
     fs.writeFileSync(
       preload,
-      'process.on("exit", () => { const u = process.cpuUsage(); require("fs").writeSync(2, `\\nCPU_MS ${(u.user + u.system) / 1000}\\n`); });\n',
+      [
+        'process.on("exit", () => {',
+        "  const u = process.cpuUsage();",
+        '  require("fs").writeSync(2, "\\nCPU_MS " + (u.user + u.system) / 1000 + "\\n");',
+        "});",
+      ].join("\n"),
     );
     const cliTimes: number[] = [];
     const cliCpu: number[] = [];

@@ -148,27 +148,37 @@ const roleName = z.string({ error: "must be a string" }).superRefine((v, ctx) =>
       message: `'${v}' is not a RAM role name (${RAM_ROLE.name.rule}; 1 to ${RAM_ROLE.name.maxLength})`,
     });
 });
-const principalObject = z
-  .object(
-    {
-      principalType: z.string({ error: "principalType must be a string" }),
-      principalName: z.string({ error: "principalName must be a string" }),
-    },
-    { error: "must be {principalType, principalName}" },
-  )
-  .superRefine((p, ctx) => {
-    const problem = principalProblem(p.principalType.trim().toLowerCase(), p.principalName.trim());
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
-  .transform((p) => assignmentKey(p.principalType.trim(), p.principalName.trim()));
-/** The canonical form `check` produces (`user:alice`), accepted again when the engine hands it back. */
-const principalKey = z.string().superRefine((v, ctx) => {
-  const [type = "", ...rest] = v.split(":");
-  const problem = principalProblem(type, rest.join(":"));
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
-const principal = z.union([principalKey, principalObject], {
-  error: "must be {principalType, principalName}",
+/**
+ * A declared principal: `{ principalType, principalName }` as written, or the
+ * canonical `user:alice` that `check` makes of it (the engine hands checked
+ * inputs back to `create` and `update`).
+ */
+const principal = z.unknown().transform((v, ctx) => {
+  let type: string;
+  let name: string;
+  if (typeof v === "string") {
+    const [t = "", ...rest] = v.split(":");
+    [type, name] = [t, rest.join(":")];
+  } else if (
+    v !== null &&
+    typeof v === "object" &&
+    typeof (v as DeclaredPrincipal).principalType === "string" &&
+    typeof (v as DeclaredPrincipal).principalName === "string"
+  ) {
+    [type, name] = [
+      (v as { principalType: string }).principalType,
+      (v as { principalName: string }).principalName,
+    ];
+  } else {
+    ctx.addIssue({ code: "custom", message: "must be {principalType, principalName}" });
+    return z.NEVER;
+  }
+  const problem = principalProblem(type.trim().toLowerCase(), name.trim());
+  if (problem) {
+    ctx.addIssue({ code: "custom", message: problem });
+    return z.NEVER;
+  }
+  return assignmentKey(type.trim(), name.trim());
 });
 
 function principalProblem(type: string, name: string): string | undefined {
@@ -444,7 +454,7 @@ async function apply(
     }
   }
   if (remaining.length === 0) return outs;
-  const unmanaged = remaining.map((r) => r.description);
+  const unmanaged = found.filter((f) => remaining.includes(f)).map((r) => r.description);
   throw new InventoryDriftError(
     explain(resource, remaining, removed, "enforce"),
     partialId,

@@ -1,0 +1,401 @@
+/**
+ * FederationInventory and ApplicationAssignmentsExclusive against the
+ * emulator: what read() names, what update() does per mode, and the exact
+ * calls a refresh costs.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
+import { session } from "../../provider/client/session";
+import { scanAccount, VERDICT_MIN_AGE_MS } from "../../provider/inventory";
+import {
+  checkApplicationAssignmentsExclusiveInputs,
+  checkFederationInventoryInputs,
+  FederationInventoryProvider as P,
+  ApplicationAssignmentsExclusiveProvider as X,
+} from "../../provider/resources/federationInventory";
+import { CLI_APP_CN } from "../../scripts/fixtures";
+import { actions, configOf, startWired } from "./harness";
+
+let emulator: Emulator;
+let acct: string;
+
+beforeAll(async () => {
+  // More providers than the real quota, to see ListOIDCProviders page.
+  const wired = await startWired({ limits: { oidc: { maxProvidersPerAccount: 200 } } });
+  emulator = wired.emulator;
+  acct = emulator.accountId;
+  await P.configure(configOf(wired.config));
+});
+afterAll(async () => emulator?.close());
+
+const trust = (provider: string, sub: string) =>
+  JSON.stringify({
+    Version: "1",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Federated: [`acs:ram::${acct}:oidc-provider/${provider}`] },
+        Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com" }, StringLike: { "oidc:sub": sub } },
+      },
+    ],
+  });
+
+async function provider(name: string, issuer: string): Promise<void> {
+  await emulator.console("ims", "CreateOIDCProvider", {
+    OIDCProviderName: name,
+    IssuerUrl: issuer,
+    ClientIds: "sts.aliyuncs.com",
+    Fingerprints: "a".repeat(40),
+  });
+}
+
+beforeEach(async () => {
+  await emulator.reset();
+  // The declared account: one provider, one role trusting it, alice on the CLI; plus a RAM-only role.
+  await provider("github", "https://token.actions.githubusercontent.com");
+  await emulator.console("ram", "CreateRole", {
+    RoleName: "deployer",
+    AssumeRolePolicyDocument: trust("github", "repo:acme/app:ref:refs/heads/main"),
+  });
+  await emulator.console("ram", "CreateRole", {
+    RoleName: "ops",
+    AssumeRolePolicyDocument: JSON.stringify({
+      Version: "1",
+      Statement: [
+        { Effect: "Allow", Action: "sts:AssumeRole", Principal: { RAM: [`acs:ram::${acct}:root`] } },
+      ],
+    }),
+  });
+  await emulator.console("ims", "ProvisionExternalApplication", { AppId: CLI_APP_CN, Scopes: "openid" });
+  for (const u of ["alice", "mallory"]) await emulator.console("ram", "CreateUser", { UserName: u });
+  await emulator.console("ims", "CreateApplicationAssignment", {
+    AppId: CLI_APP_CN,
+    PrincipalType: "user",
+    PrincipalName: `alice@${acct}.onaliyun.com`,
+  });
+  await emulator.clearRequests();
+});
+
+const declared = (over: Record<string, unknown> = {}) => {
+  const { inputs, failures } = checkFederationInventoryInputs({
+    oidcProviders: ["github"],
+    roles: ["Deployer"],
+    cliAppIds: [CLI_APP_CN],
+    cliAssignments: [{ principalType: "user", principalName: "alice" }],
+    ...over,
+  });
+  expect(failures).toEqual([]);
+  return inputs;
+};
+
+async function shadows(): Promise<void> {
+  await provider("shadow-idp", "https://evil.example.com");
+  await emulator.console("ram", "CreateRole", {
+    RoleName: "shadow-role",
+    AssumeRolePolicyDocument: trust("shadow-idp", "*"),
+  });
+  await emulator.console("ims", "CreateApplicationAssignment", {
+    AppId: CLI_APP_CN,
+    PrincipalType: "user",
+    PrincipalName: `mallory@${acct}.onaliyun.com`,
+  });
+  await emulator.clearRequests();
+}
+
+/** Every API call, all services, in the order the emulator saw them (console edits left out). */
+const allCalls = async () => (await emulator.requests()).map((r) => r.action);
+const writes = async () => (await allCalls()).filter((a) => !a.startsWith("Get") && !a.startsWith("List"));
+
+describe("check", () => {
+  it("defaults to report mode, covering every kind, with nothing unmanaged wanted", () => {
+    const { inputs, failures } = checkFederationInventoryInputs({});
+    expect(failures).toEqual([]);
+    expect(inputs).toMatchObject({
+      covers: { assignments: true, oidcProviders: true, roles: true },
+      oidcProviders: [],
+      roles: [],
+      cliAppIds: ["4038181954557748008", "4103531455503354461"],
+      mode: "report",
+      enforce: { assignments: false, oidcProviders: false, roles: false },
+      unmanaged: [],
+    });
+  });
+
+  it("in enforce mode removes assignments by default, providers and roles only when named", () => {
+    expect(checkFederationInventoryInputs({ mode: "enforce" }).inputs.enforce).toEqual({
+      assignments: true,
+      oidcProviders: false,
+      roles: false,
+    });
+    expect(
+      checkFederationInventoryInputs({ mode: "enforce", enforce: { roles: true } }).inputs.enforce,
+    ).toEqual({
+      assignments: true,
+      oidcProviders: false,
+      roles: true,
+    });
+  });
+
+  it("reports every bad argument at once, naming the field", () => {
+    const { failures } = checkFederationInventoryInputs({
+      oidcProviders: ["-bad", "x".repeat(129), "x".repeat(128)],
+      roles: ["has space", "r".repeat(65), "r".repeat(64)],
+      cliAssignments: [{ principalType: "group", principalName: "devs" }, { principalType: "user" }],
+      mode: "audit",
+      enforce: { roles: "yes" },
+    });
+    expect(failures.map((f) => f.property)).toEqual([
+      "oidcProviders[0]",
+      "oidcProviders[1]",
+      "roles[0]",
+      "roles[1]",
+      "cliAssignments[0]",
+      "cliAssignments[1]",
+      "mode",
+      "enforce.roles",
+    ]);
+    expect(failures[0]?.reason).toMatch(/not an OIDC provider name/);
+    expect(failures[4]?.reason).toMatch(/'group' must be 'user' or 'role'/);
+  });
+
+  it("refuses enforce flags in report mode, which changes nothing", () => {
+    const { failures } = checkFederationInventoryInputs({ mode: "report", enforce: { roles: true } });
+    expect(failures).toEqual([
+      { property: "enforce", reason: expect.stringMatching(/enforces roles, but mode is 'report'/) },
+    ]);
+  });
+
+  it("accepts its own canonical output again (the engine hands checked inputs back)", () => {
+    const once = declared();
+    expect(checkFederationInventoryInputs(once)).toEqual({ inputs: once, failures: [] });
+  });
+
+  it("passes values unknown at preview through", () => {
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const { failures } = checkFederationInventoryInputs({ oidcProviders: [unknown], cliAppIds: [unknown] });
+    expect(failures).toEqual([]);
+  });
+});
+
+describe("refresh (read)", () => {
+  it("finds nothing in an account holding only declared objects", async () => {
+    const res = await P.read("federation-inventory", declared());
+    expect(res.props.unmanaged).toEqual([]);
+    expect(res.inputs).toMatchObject({ unmanaged: [] });
+  });
+
+  it("names a shadow provider, a shadow role and a shadow CLI login with what each trusts", async () => {
+    await shadows();
+    const res = await P.read("federation-inventory", declared());
+    expect(res.props.unmanaged).toEqual([
+      `oidc-provider 'shadow-idp': issuer https://evil.example.com, client IDs [sts.aliyuncs.com], fingerprints [${"a".repeat(40)}]; trusted by roles [shadow-role]`,
+      `role 'shadow-role' trusts acs:ram::${acct}:oidc-provider/shadow-idp: any issuer, audience 'sts.aliyuncs.com', ANY subject`,
+      `cli-assignment user 'mallory@${acct}.onaliyun.com' may log in to the CLI (application ${CLI_APP_CN})`,
+    ]);
+    // The drift is among the inputs, so the engine diffs it against the program's [].
+    expect((res.inputs as { unmanaged: string[] }).unmanaged).toHaveLength(3);
+    expect((await P.diff("federation-inventory", res.props, declared())).changes).toBe(true);
+    expect((await P.diff("federation-inventory", { ...res.props, unmanaged: [] }, declared())).changes).toBe(
+      false,
+    );
+    expect(await writes()).toEqual([]);
+  });
+
+  it("costs one call per list page plus one GetRole per role, then one per federated role once settled", async () => {
+    for (let i = 0; i < 5; i++)
+      await emulator.console("ram", "CreateRole", {
+        RoleName: `ram-only-${i}`,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "1",
+          Statement: [
+            { Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: ["ecs.aliyuncs.com"] } },
+          ],
+        }),
+      });
+    await emulator.clearRequests();
+    const first = await P.read("federation-inventory", declared());
+    expect((await allCalls()).sort()).toEqual([
+      "GetRole",
+      "GetRole",
+      "GetRole",
+      "GetRole",
+      "GetRole",
+      "GetRole",
+      "GetRole",
+      "ListApplicationAssignments",
+      "ListOIDCProviders",
+      "ListRoles",
+    ]);
+    // Roles are young here: no verdict is kept until their UpdateDate is old enough to trust.
+    expect(first.props.roleVerdicts).toEqual({});
+    // Half an hour later (by the scan's clock), the six roles trusting no federated principal are settled.
+    const later = () => Date.now() + VERDICT_MIN_AGE_MS + 60_000;
+    await emulator.clearRequests();
+    const settled = await scanAccount(session(), { providers: true, roles: true, appIds: [], now: later });
+    expect(Object.keys(settled.verdicts).sort()).toEqual([
+      "ops",
+      "ram-only-0",
+      "ram-only-1",
+      "ram-only-2",
+      "ram-only-3",
+      "ram-only-4",
+    ]);
+    await emulator.clearRequests();
+    const next = await scanAccount(session(), {
+      providers: true,
+      roles: true,
+      appIds: [],
+      verdicts: settled.verdicts,
+      now: later,
+    });
+    // Pages (1 + 1) and one GetRole for the one federated role.
+    expect((await allCalls()).sort()).toEqual(["GetRole", "ListOIDCProviders", "ListRoles"]);
+    expect(next.federatedRoles.map((r) => r.roleName)).toEqual(["deployer"]);
+    // A settled role edited later (its UpdateDate moves to a later second) is read again, and caught.
+    await new Promise((r) => setTimeout(r, 1100));
+    await emulator.console("ram", "UpdateRole", {
+      RoleName: "ram-only-3",
+      NewAssumeRolePolicyDocument: trust("github", "*"),
+    });
+    await emulator.clearRequests();
+    const edited = await scanAccount(session(), {
+      providers: true,
+      roles: true,
+      appIds: [],
+      verdicts: settled.verdicts,
+      now: later,
+    });
+    expect((await allCalls()).filter((a) => a === "GetRole")).toHaveLength(2);
+    expect(edited.federatedRoles.map((r) => r.roleName)).toEqual(["deployer", "ram-only-3"]);
+  });
+
+  it("pages through every list: 101 providers take two ListOIDCProviders calls", async () => {
+    for (let i = 0; i < 100; i++) await provider(`p${i}`, `https://issuer-${i}.example.com`);
+    await emulator.clearRequests();
+    const res = await P.read("federation-inventory", declared());
+    expect((await actions(emulator, "ims")).filter((a) => a === "ListOIDCProviders")).toHaveLength(2);
+    expect(res.props.unmanaged).toHaveLength(100);
+  });
+});
+
+describe("up (update) in report mode", () => {
+  it("fails with the list and changes nothing", async () => {
+    await shadows();
+    const olds = (await P.read("federation-inventory", declared())).props;
+    await emulator.clearRequests();
+    const err = await P.update("federation-inventory", olds, declared()).catch((e) => e);
+    expect(err.message).toMatch(
+      /3 undeclared federation object\(s\) in the account \(mode 'report': nothing was changed\)/,
+    );
+    expect(err.message).toContain("oidc-provider 'shadow-idp'");
+    expect(err.message).toContain("role 'shadow-role'");
+    expect(err.message).toContain("mallory@");
+    expect(err.id).toBeUndefined();
+    expect(await writes()).toEqual([]);
+  });
+
+  it("passes once the account holds only declared objects, leaving nothing unmanaged", async () => {
+    const res = await P.update("federation-inventory", declared(), declared());
+    expect(res.outs.unmanaged).toEqual([]);
+    expect(await writes()).toEqual([]);
+  });
+
+  it("tolerates objects just undeclared: their own resources delete them after this update", async () => {
+    await shadows();
+    const olds = declared({
+      oidcProviders: ["github", "shadow-idp"],
+      roles: ["deployer", "shadow-role"],
+      cliAssignments: [
+        { principalType: "user", principalName: "alice" },
+        { principalType: "user", principalName: "mallory" },
+      ],
+    });
+    const res = await P.update("federation-inventory", olds, declared());
+    expect(res.outs.unmanaged).toEqual([]);
+  });
+});
+
+describe("up (update) in enforce mode", () => {
+  it("removes the undeclared CLI assignment and reports (fails on) the provider and role it may not delete", async () => {
+    await shadows();
+    const desired = declared({ mode: "enforce" });
+    const olds = (await P.read("federation-inventory", desired)).props;
+    await emulator.clearRequests();
+    const err = await P.update("federation-inventory", olds, desired).catch((e) => e);
+    expect(await writes()).toEqual(["DeleteApplicationAssignment"]);
+    // Partial state: the engine records what remains.
+    expect(err.id).toBe("federation-inventory");
+    expect(err.properties.unmanaged).toEqual([
+      expect.stringMatching(/^oidc-provider 'shadow-idp'/),
+      expect.stringMatching(/^role 'shadow-role'/),
+    ]);
+    expect(err.message).toMatch(/removed \(enforced\): cli-assignment user 'mallory@/);
+    const left = (await emulator.console("ims", "ListApplicationAssignments", { AppId: CLI_APP_CN })) as {
+      ApplicationAssignments: { ApplicationAssignment: Array<{ PrincipalName: string }> };
+    };
+    expect(left.ApplicationAssignments.ApplicationAssignment.map((a) => a.PrincipalName)).toEqual([
+      `alice@${acct}.onaliyun.com`,
+    ]);
+  });
+
+  it("removes roles (policies detached first) and providers only when enforced per kind", async () => {
+    await shadows();
+    await emulator.console("ram", "AttachPolicyToRole", {
+      RoleName: "shadow-role",
+      PolicyType: "System",
+      PolicyName: "AliyunOSSReadOnlyAccess",
+    });
+    await emulator.clearRequests();
+    const desired = declared({ mode: "enforce", enforce: { oidcProviders: true, roles: true } });
+    const res = await P.update("federation-inventory", desired, desired);
+    expect(res.outs.unmanaged).toEqual([]);
+    // Logins first, then the role (its policy detached first), then the provider it trusted.
+    expect(await writes()).toEqual([
+      "DeleteApplicationAssignment",
+      "DetachPolicyFromRole",
+      "DeleteRole",
+      "DeleteOIDCProvider",
+    ]);
+    const second = await P.read("federation-inventory", desired);
+    expect(second.props.unmanaged).toEqual([]);
+  });
+});
+
+describe("ApplicationAssignmentsExclusive", () => {
+  const exclusive = (over: Record<string, unknown> = {}) => {
+    const { inputs, failures } = checkApplicationAssignmentsExclusiveInputs({
+      cliAppIds: [CLI_APP_CN],
+      cliAssignments: [{ principalType: "user", principalName: `ALICE@${acct}.onaliyun.com` }],
+      ...over,
+    });
+    expect(failures).toEqual([]);
+    return inputs;
+  };
+
+  it("requires the application and the assignments, named as the class names them", () => {
+    expect(checkApplicationAssignmentsExclusiveInputs({ cliAppIds: ["x1"] }).failures).toEqual([
+      { property: "assignments", reason: "is required" },
+      { property: "application", reason: "must be an official application's AppId (digits)" },
+    ]);
+  });
+
+  it("looks at assignments only, and by default removes the undeclared ones", async () => {
+    await shadows();
+    const read = await X.read("federation-inventory", exclusive());
+    expect(read.props.unmanaged).toEqual([expect.stringMatching(/^cli-assignment user 'mallory@/)]);
+    expect((await allCalls()).sort()).toEqual(["ListApplicationAssignments"]);
+    await emulator.clearRequests();
+    const res = await X.update("federation-inventory", read.props, exclusive());
+    expect(res.outs.unmanaged).toEqual([]);
+    expect(await writes()).toEqual(["DeleteApplicationAssignment"]);
+  });
+
+  it("in report mode fails and removes nothing", async () => {
+    await shadows();
+    const desired = exclusive({ mode: "report" });
+    const err = await X.update("federation-inventory", desired, desired).catch((e) => e);
+    expect(err.message).toMatch(/^ApplicationAssignmentsExclusive: 1 undeclared/);
+    expect(await writes()).toEqual([]);
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * The trust report against the emulator: what it says about each provider,
+ * role and CLI login, that it only reads, that its JSON follows the published
+ * schema, and the `alicloud-federation report` command itself.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
+import { parseArgs } from "../../provider/cli";
+import { session } from "../../provider/client/session";
+import {
+  formatTrustReport,
+  managedFromState,
+  type TrustReport,
+  trustReport,
+  trustReportJsonSchema,
+  trustReportSchema,
+} from "../../provider/report";
+import { applyConfig } from "../../provider/settings";
+import { REPO_ROOT } from "../../scripts/engine";
+import { CLI_APP_CN, populateFederatedAccount } from "../../scripts/fixtures";
+import { configOf, startWired } from "./harness";
+
+let emulator: Emulator;
+let report: TrustReport;
+let acct: string;
+
+beforeAll(async () => {
+  const wired = await startWired();
+  emulator = wired.emulator;
+  acct = emulator.accountId;
+  applyConfig(configOf(wired.config).config);
+  await populateFederatedAccount(emulator, { providers: 2, federatedRoles: 3, otherRoles: 2, cliUsers: 2 });
+  // One broad role: any subject of idp-1, through an audience idp-1 does not list.
+  await emulator.console("ram", "CreateRole", {
+    RoleName: "broad",
+    AssumeRolePolicyDocument: JSON.stringify({
+      Version: "1",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Principal: { Federated: [`acs:ram::${acct}:oidc-provider/idp-1`] },
+          Condition: { StringEquals: { "oidc:aud": ["sts.aliyuncs.com", "other-aud"] } },
+        },
+      ],
+    }),
+  });
+  await emulator.clearRequests();
+  report = await trustReport({
+    session: session(),
+    managed: { oidcProviders: ["idp-0"], roles: ["FED-0000"], assignments: ["user:user0"] },
+  });
+});
+afterAll(async () => emulator?.close());
+
+describe("trustReport", () => {
+  it("only reads: lists, one GetRole per role, one ListPoliciesForRole per federated role", async () => {
+    const calls = (await emulator.requests()).map((r) => r.action);
+    expect(calls.filter((a) => !a.startsWith("List") && !a.startsWith("Get"))).toEqual([]);
+    const count = (a: string) => calls.filter((c) => c === a).length;
+    expect([count("ListOIDCProviders"), count("ListRoles"), count("ListApplicationAssignments")]).toEqual([
+      1, 1, 2,
+    ]);
+    expect([count("GetRole"), count("ListPoliciesForRole")]).toEqual([6, 4]);
+    expect(report.counts).toEqual({ roles: 6, federatedRoles: 4, apiCalls: calls.length });
+  });
+
+  it("lists each provider with issuer, client IDs, fingerprints and the roles trusting it", () => {
+    expect(report.oidcProviders).toEqual([
+      {
+        name: "idp-0",
+        arn: `acs:ram::${acct}:oidc-provider/idp-0`,
+        issuerUrl: "https://issuer-0.example.com",
+        clientIds: ["sts.aliyuncs.com"],
+        fingerprints: [`${"a".repeat(39)}0`],
+        managed: true,
+        trustedBy: ["fed-0000", "fed-0002"],
+      },
+      expect.objectContaining({ name: "idp-1", managed: false, trustedBy: ["broad", "fed-0001"] }),
+    ]);
+  });
+
+  it("says what each role admits, checked with the simulator, with its policies", () => {
+    const fed0 = report.roles.find((r) => r.roleName === "fed-0000");
+    expect(fed0).toMatchObject({
+      managed: true,
+      determined: true,
+      policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
+    });
+    expect(fed0?.grants[0]).toMatchObject({
+      provider: "idp-0",
+      issuers: ["https://issuer-0.example.com"],
+      subjects: { equals: ["repo:acme/app-0:ref:refs/heads/main"], like: [] },
+      anySubject: false,
+      checks: [
+        {
+          subject: "repo:acme/app-0:ref:refs/heads/main",
+          audience: "sts.aliyuncs.com",
+          allowed: true,
+          reason: "statement 1 allows it",
+        },
+      ],
+    });
+    const broad = report.roles.find((r) => r.roleName === "broad");
+    expect(broad?.grants[0]).toMatchObject({ anySubject: true, refusedAudiences: ["other-aud"], checks: [] });
+  });
+
+  it("lists the CLI logins, and which the stack manages", () => {
+    expect(report.cliAssignments).toEqual([
+      {
+        appId: CLI_APP_CN,
+        principalType: "user",
+        principalName: `user0@${acct}.onaliyun.com`,
+        managed: true,
+      },
+      {
+        appId: CLI_APP_CN,
+        principalType: "user",
+        principalName: `user1@${acct}.onaliyun.com`,
+        managed: false,
+      },
+    ]);
+  });
+
+  it("follows the published JSON schema, which is up to date", () => {
+    expect(() => trustReportSchema.parse(JSON.parse(JSON.stringify(report)))).not.toThrow();
+    expect(() => trustReportSchema.parse({ ...report, extra: 1 })).toThrow();
+    const file = path.join(REPO_ROOT, "docs", "trust-report.schema.json");
+    expect(JSON.parse(fs.readFileSync(file, "utf8")), "run npm run docs:schema").toEqual(
+      trustReportJsonSchema(),
+    );
+  });
+
+  it("prints, for a person, who can obtain credentials for which role", () => {
+    const text = formatTrustReport(report);
+    expect(text).toContain("OIDC provider idp-1  [NOT managed by this stack]");
+    expect(text).toContain("role broad  [NOT managed by this stack]");
+    expect(text).toContain("subjects: ANY subject of the issuer");
+    expect(text).toContain("note: audience 'other-aud' is not a client ID: STS refuses it");
+    expect(text).toContain("ALLOWS sub=repo:acme/app-0:ref:refs/heads/main aud=sts.aliyuncs.com");
+    expect(text).toContain(
+      `user user1@${acct}.onaliyun.com (app ${CLI_APP_CN})  [NOT managed by this stack]`,
+    );
+  });
+});
+
+describe("managedFromState", () => {
+  it("reads a stack export and a file-backend checkpoint alike", () => {
+    const resources = [
+      { type: "pulumi-nodejs:dynamic/alicloud-federation:OidcProvider", outputs: { oidcProviderName: "gh" } },
+      { type: "pulumi-nodejs:dynamic/alicloud-federation:OidcRole", outputs: { roleName: "deployer" } },
+      {
+        type: "pulumi-nodejs:dynamic/alicloud-federation:ApplicationAssignment",
+        outputs: { principalType: "user", assignedPrincipalName: "Alice@x.onaliyun.com" },
+      },
+      { type: "pulumi:pulumi:Stack", outputs: {} },
+    ];
+    const want = { oidcProviders: ["gh"], roles: ["deployer"], assignments: ["user:alice"] };
+    expect(managedFromState({ deployment: { resources } })).toEqual(want);
+    expect(managedFromState({ checkpoint: { latest: { resources } } })).toEqual(want);
+    expect(() => managedFromState({ nope: 1 })).toThrow(/not a Pulumi stack state/);
+  });
+});
+
+describe("alicloud-federation report", () => {
+  it("rejects bad arguments with usage, exit 2", () => {
+    expect(() => parseArgs(["report", "--managed", "provider:a", "--state", "x"])).toThrow(/one of --state/);
+    expect(() => parseArgs(["report", "--concurrency", "0"])).toThrow(/1 to 64/);
+    expect(() => parseArgs(["status"])).toThrow(/unknown command 'status'/);
+    expect(parseArgs(["report", "--json", "--managed", "provider:gh,role:Deployer,user:bob@x"])).toEqual({
+      json: true,
+      managed: { oidcProviders: ["gh"], roles: ["Deployer"], assignments: ["user:bob"] },
+    });
+  });
+
+  it("prints the emulator account's report as JSON from the command line, with the managed flags of a state file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "af-report-"));
+    const state = path.join(dir, "state.json");
+    fs.writeFileSync(
+      state,
+      JSON.stringify({
+        deployment: {
+          resources: [
+            { type: "pulumi-nodejs:dynamic/alicloud-federation:OidcRole", outputs: { roleName: "broad" } },
+          ],
+        },
+      }),
+    );
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(REPO_ROOT, "dist", "provider", "cli.js"), "report", "--json", "--state", state],
+      {
+        env: {
+          ...process.env,
+          ALICLOUD_FEDERATION_ENDPOINT: emulator.url,
+          ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.accessKeyId,
+          ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.accessKeySecret,
+        },
+      },
+    );
+    const parsed = trustReportSchema.parse(JSON.parse(stdout));
+    expect(parsed.roles.filter((r) => r.managed).map((r) => r.roleName)).toEqual(["broad"]);
+    expect(parsed.endpoint).toBe(emulator.url);
+    expect(stdout).not.toContain(emulator.accessKeySecret);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,125 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { claimAdmits, describeGrant, summarizeFederatedTrust } from "../../provider/trust/admits";
+import { evaluateTrust } from "../../provider/trust/evaluate";
+import { buildOidcTrustPolicy } from "../../provider/trust/policy";
+
+const ARN = "acs:ram::1234567890123456:oidc-provider/github";
+const ISS = "https://token.actions.githubusercontent.com";
+
+describe("summarizeFederatedTrust", () => {
+  it("reads the issuer, audiences and subjects of a generated OIDC trust", () => {
+    const s = summarizeFederatedTrust(
+      buildOidcTrustPolicy({
+        providerArn: ARN,
+        issuerUrl: ISS,
+        audiences: ["sts.aliyuncs.com"],
+        subjects: { equals: ["repo:acme/app:ref:refs/heads/main"], like: ["repo:acme/app:environment:*"] },
+      }),
+    );
+    expect(s).toMatchObject({ federated: true, determined: true, problems: [], denyStatements: 0 });
+    expect(s.grants.map(describeGrant).sort()).toEqual([
+      `${ARN}: issuer '${ISS}', audience 'sts.aliyuncs.com', subject 'repo:acme/app:ref:refs/heads/main'`,
+      `${ARN}: issuer '${ISS}', audience 'sts.aliyuncs.com', subject like 'repo:acme/app:environment:*'`,
+    ]);
+  });
+
+  it("says ANY subject when there is no subject condition or the pattern matches everything", () => {
+    for (const like of [[], ["*"], ["**"]]) {
+      const s = summarizeFederatedTrust(
+        buildOidcTrustPolicy({ providerArn: ARN, audiences: ["a"], subjects: { like } }),
+      );
+      expect(s.grants[0]?.anySubject).toBe(true);
+    }
+    const narrow = summarizeFederatedTrust(
+      buildOidcTrustPolicy({ providerArn: ARN, audiences: ["a"], subjects: { like: ["*:main"] } }),
+    );
+    expect(narrow.grants[0]?.anySubject).toBe(false);
+  });
+
+  it("is not federated for roles trusting RAM principals or services only", () => {
+    const doc = JSON.stringify({
+      Version: "1",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Principal: { RAM: ["acs:ram::1:root"], Service: ["ecs.aliyuncs.com"] },
+        },
+      ],
+    });
+    expect(summarizeFederatedTrust(doc)).toMatchObject({ federated: false, determined: true, grants: [] });
+  });
+
+  it("counts SAML principals and Deny statements, and keeps other conditions visible", () => {
+    const doc = JSON.stringify({
+      Version: "1",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Principal: { Federated: "acs:ram::1:saml-provider/okta" },
+          Condition: { StringEquals: { "saml:recipient": "https://signin.aliyun.com/saml-role/sso" } },
+        },
+        { Effect: "Deny", Action: "sts:AssumeRole", Principal: { Federated: ARN } },
+      ],
+    });
+    const s = summarizeFederatedTrust(doc);
+    expect(s.denyStatements).toBe(1);
+    expect(s.grants).toHaveLength(1);
+    expect(s.grants[0]).toMatchObject({
+      kind: "saml",
+      otherConditions: ["StringEquals saml:recipient [https://signin.aliyun.com/saml-role/sso]"],
+    });
+  });
+
+  it("fails safe: an unreadable document is federated and undetermined", () => {
+    for (const doc of ["{not json", JSON.stringify({ Statement: [{ Effect: "Maybe" }] })]) {
+      const s = summarizeFederatedTrust(doc);
+      expect(s).toMatchObject({ federated: true, determined: false });
+      expect(s.problems[0]).toMatch(/could not be read/);
+    }
+  });
+
+  it("fails safe on a wildcard Federated principal", () => {
+    const doc = JSON.stringify({
+      Version: "1",
+      Statement: [
+        { Effect: "Allow", Action: "sts:AssumeRole", Principal: { Federated: "acs:ram::*:oidc-provider/*" } },
+      ],
+    });
+    expect(summarizeFederatedTrust(doc)).toMatchObject({ federated: true, determined: false });
+  });
+
+  it("admits exactly what the trust simulator allows, for generated trusts and tokens", () => {
+    const word = fc.stringMatching(/^[a-c:*?]{1,6}$/);
+    fc.assert(
+      fc.property(
+        fc.array(fc.stringMatching(/^[a-c]{1,3}$/), { minLength: 1, maxLength: 3 }),
+        fc.array(word, { maxLength: 3 }),
+        fc.array(word, { maxLength: 3 }),
+        fc.stringMatching(/^[a-c]{1,3}$/),
+        fc.stringMatching(/^[a-c:]{0,6}$/),
+        (audiences, equals, like, aud, sub) => {
+          const doc = buildOidcTrustPolicy({
+            providerArn: ARN,
+            issuerUrl: ISS,
+            audiences,
+            subjects: { equals, like },
+          });
+          const s = summarizeFederatedTrust(doc);
+          const admitted = s.grants.some(
+            (g) => g.issuers.includes(ISS) && claimAdmits(g.audiences, aud) && claimAdmits(g.subjects, sub),
+          );
+          const decided = evaluateTrust({
+            policy: doc,
+            providerArn: ARN,
+            claims: { iss: ISS, aud, sub },
+          }).allowed;
+          expect(admitted).toBe(decided);
+        },
+      ),
+      { seed: 15, numRuns: 300 },
+    );
+  });
+});
