@@ -455,11 +455,16 @@ async function apply(
   }
   if (remaining.length === 0) return outs;
   const unmanaged = found.filter((f) => remaining.includes(f)).map((r) => r.description);
+  // The engine shows the reasons of a partial failure, not its message: they carry the whole story.
+  const reasons = [
+    ...unmanaged.map((d) => `undeclared, reported (its kind is not enforced): ${d}`),
+    ...removed.map((u) => `undeclared, removed (enforced): ${u.description}`),
+  ];
   throw new InventoryDriftError(
     explain(resource, remaining, removed, "enforce"),
     partialId,
     { ...outs, unmanaged },
-    unmanaged,
+    reasons,
   );
 }
 
