@@ -9,7 +9,10 @@
  *   3. out-of-band edits            someone changes the provider and unassigns bob in the "console"
  *   4. pulumi preview --refresh     shows exactly that drift, and the drift gate fails
  *   5. pulumi up --refresh          repairs it: bob can log in again
- *   6. pulumi destroy               leaves the account as it was
+ *   6. shadow trust                 a second OIDC provider and a CLI login for mallory are made in the
+ *                                   console; the gate names both; up removes mallory's login and fails
+ *                                   reporting the provider; the trust report shows who can get in
+ *   7. pulumi destroy               leaves the account as it was
  *
  * Exits non-zero if any step does not behave as announced.
  */
@@ -20,7 +23,7 @@ import { type Emulator, startEmulator } from "../emulator";
 import { cliOAuthLogin } from "../emulator/cliLogin";
 import { engineEnv, ensurePulumi, REPO_ROOT } from "./engine";
 
-const STEPS = 6;
+const STEPS = 7;
 const DEMO_DIR = path.join(REPO_ROOT, ".demo");
 const STACK = "demo";
 const FINGERPRINT = "6ecaae3f2a354f6a0749ce0e8e56c41260169e11";
@@ -57,6 +60,27 @@ function pulumi(
     };
     child.stdout?.on("data", collect);
     child.stderr?.on("data", collect);
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ status: code ?? 1, output }));
+  });
+}
+
+/** Runs a command, echoing and capturing its output. */
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      output += text;
+      process.stdout.write(text);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
     child.on("error", reject);
     child.on("close", (code) => resolve({ status: code ?? 1, output }));
   });
@@ -184,7 +208,76 @@ async function main(): Promise<void> {
     if (clean.status !== 0) fail("a preview after the repair still shows changes");
     console.log("    preview --refresh --expect-no-changes now passes: code and account agree.");
 
-    announce(6, "pulumi destroy: remove everything the stack created");
+    announce(
+      6,
+      "shadow trust: a second OIDC provider and a CLI login for mallory are made in the console, outside the code",
+    );
+    await emulator.console("ims", "CreateOIDCProvider", {
+      OIDCProviderName: "shadow-idp",
+      IssuerUrl: "https://idp.attacker.example",
+      ClientIds: "sts.aliyuncs.com",
+      Fingerprints: "0123456789abcdef0123456789abcdef01234567",
+      Description: "registered by hand in the console",
+    });
+    await emulator.console("ims", "CreateApplicationAssignment", {
+      AppId: CLI_APP,
+      PrincipalType: "user",
+      PrincipalName: upn("mallory"),
+    });
+    if (!(await cliOAuthLogin(emulator.url, CLI_APP, upn("mallory"))).ok)
+      fail("mallory's console login did not work");
+    console.log("    mallory can now log in to the CLI, and tokens from idp.attacker.example can reach STS.");
+    const shadowGate = await pulumi(env, ["preview", "--refresh", "--expect-no-changes", ...configFile], {
+      capture: true,
+    });
+    if (shadowGate.status === 0) fail("the gate passed despite the shadow provider and login");
+    for (const expected of [
+      "oidc-provider 'shadow-idp'",
+      "idp.attacker.example",
+      `cli-assignment user '${upn("mallory")}'`,
+    ])
+      if (!shadowGate.output.includes(expected)) fail(`the gate did not name ${expected}`);
+    console.log("    the gate fails and names both: the provider with its issuer, and mallory's login.");
+    const enforced = await pulumi(env, ["up", "--refresh", "--yes", "--skip-preview", ...configFile], {
+      capture: true,
+    });
+    if (enforced.status === 0) fail("up passed although an undeclared OIDC provider remains");
+    if (!enforced.output.includes("undeclared, removed (enforced): cli-assignment user"))
+      fail("up did not say it removed mallory's login");
+    if (
+      !enforced.output.includes("undeclared, reported (its kind is not enforced): oidc-provider 'shadow-idp'")
+    )
+      fail("up did not report the shadow provider");
+    if ((await cliOAuthLogin(emulator.url, CLI_APP, upn("mallory"))).ok) fail("mallory can still log in");
+    if (!(await providers(emulator)).some((p) => p.OIDCProviderName === "shadow-idp"))
+      fail("up deleted the provider, which this example does not enforce");
+    console.log(
+      "    up removed mallory's login (enforced) and failed naming the provider (reported, not deleted).",
+    );
+    console.log("\n    npx alicloud-federation report: who can obtain credentials for which role, read-only");
+    const report = await run(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, "dist", "provider", "cli.js"),
+        "report",
+        "--managed",
+        "provider:github-actions,role:github-actions-deployer,user:alice,user:bob",
+      ],
+      env,
+    );
+    if (
+      report.status !== 0 ||
+      !report.output.includes("OIDC provider shadow-idp  [NOT managed by this stack]")
+    )
+      fail("the trust report did not show the shadow provider");
+    await emulator.console("ims", "DeleteOIDCProvider", { OIDCProviderName: "shadow-idp" });
+    const cleanAgain = await pulumi(env, ["preview", "--refresh", "--expect-no-changes", ...configFile], {
+      capture: true,
+    });
+    if (cleanAgain.status !== 0) fail("the gate still fails after the shadow provider was deleted");
+    console.log("    an administrator deletes the shadow provider: the gate passes again.");
+
+    announce(7, "pulumi destroy: remove everything the stack created");
     if ((await pulumi(env, ["destroy", "--yes", "--skip-preview", ...configFile])).status !== 0)
       fail("pulumi destroy failed");
     const left = await providers(emulator);

@@ -14,6 +14,8 @@
  *   site           "cn" or "intl": which official-cli application (default "cn")
  *   cliUsers       RAM users (they must exist) who may log in to the Alibaba
  *                  Cloud CLI with OAuth (default ["alice", "bob"])
+ *   inventoryMode  "enforce" (default) or "report": what `up` does about
+ *                  federation trust this program does not declare
  *
  * A real account: with no emulator endpoint (`alicloud-federation:endpoint` or
  * ALICLOUD_FEDERATION_ENDPOINT), every setting that grants access (repository,
@@ -24,6 +26,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   ApplicationAssignment,
+  FederationInventory,
+  type InventoryMode,
   OfficialCliApplication,
   OidcProvider,
   OidcRole,
@@ -83,9 +87,28 @@ const deployer = new OidcRole("github-deployer", {
 // identities can log in; removing a line here revokes that person's CLI login.
 const cli = new OfficialCliApplication("official-cli", { site: config.get<Site>("site") ?? "cn" });
 const cliUsers = config.getObject<string[]>("cliUsers") ?? ["alice", "bob"];
-for (const user of cliUsers) {
-  new ApplicationAssignment(`cli-${user}`, { application: cli, principalType: "user", principalName: user });
-}
+const cliLogins = cliUsers.map(
+  (user) =>
+    new ApplicationAssignment(`cli-${user}`, {
+      application: cli,
+      principalType: "user",
+      principalName: user,
+    }),
+);
+
+// The account's complete federation trust: this provider, this role, these CLI
+// logins. A provider, a role trusting a federated principal or a CLI login made
+// in the console is drift: `preview --refresh` names it with what it trusts and
+// the drift gate fails. `up` removes undeclared CLI logins and fails, naming
+// them, on undeclared providers and roles (deleting those is opt-in per kind:
+// `enforce: { oidcProviders: true, roles: true }`).
+const inventory = new FederationInventory("federation", {
+  oidcProviders: [github],
+  roles: [deployer],
+  cliApplication: cli,
+  cliAssignments: cliLogins,
+  mode: config.get<InventoryMode>("inventoryMode") ?? "enforce",
+});
 
 /** What a role's trust policy names as its Federated principal. */
 export const oidcProviderArn = github.arn;
@@ -100,3 +123,5 @@ export const attachedPolicies = deployer.policies;
 /** The official-cli AppId (the CLI's OAuth client id for the site). */
 export const cliAppId = cli.appId;
 export const cliLoginUsers = cliUsers;
+/** Federation trust found in the account but not declared here (after a refresh). */
+export const unmanagedTrust = inventory.unmanaged;

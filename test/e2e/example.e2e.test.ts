@@ -36,7 +36,7 @@ const liveRole = async () =>
 it("ups the provider, a role only acme/app@main may assume, official-cli and the team's assignments", async () => {
   await h.emulator.clearRequests();
   const res = await h.stack.up();
-  expect(res.summary.resourceChanges).toEqual({ create: 6 });
+  expect(res.summary.resourceChanges).toEqual({ create: 7 });
   expect((await writeCalls(h.emulator, "ims")).sort()).toEqual([
     "CreateApplicationAssignment",
     "CreateApplicationAssignment",
@@ -62,7 +62,7 @@ it("shows no diff on a second up, although RAM stored the trust policy in anothe
   expect(stored).not.toBe(role.outputs.trustPolicy);
   await h.emulator.clearRequests();
   const res = await h.stack.up({ refresh: true });
-  expect(res.summary.resourceChanges).toEqual({ same: 6 });
+  expect(res.summary.resourceChanges).toEqual({ same: 7 });
   expect(await writeCalls(h.emulator, "ram")).toEqual([]);
   expect(await writeCalls(h.emulator, "ims")).toEqual([]);
 });
@@ -75,7 +75,7 @@ it("treats an equivalent rewrite in the console as no drift, and a widened trust
     NewAssumeRolePolicyDocument: reshaped,
   });
   const same = await h.stack.preview({ refresh: true, expectNoChanges: true });
-  expect(same.changeSummary).toEqual({ same: 6 });
+  expect(same.changeSummary).toEqual({ same: 7 });
 
   const widened = JSON.parse(reshaped);
   for (const st of widened.Statement) {
