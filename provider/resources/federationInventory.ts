@@ -11,8 +11,8 @@
  * `unmanaged` property, and returns it among the inputs as well. The program
  * always asks for `unmanaged: []`, so the engine diffs the two: the resource
  * shows as an update, `--expect-no-changes` fails, and `--diff` prints each
- * name. The same lines go to the provider's stderr, which the engine prints as
- * diagnostics without `--diff`.
+ * name. Each is also sent as a warning, which the engine prints without
+ * `--diff`.
  *
  * `mode: "report"`: `up` re-reads the account and fails with the list,
  * changing nothing. `mode: "enforce"`: `up` removes the undeclared objects of
@@ -31,6 +31,7 @@ import * as ims from "../client/ims";
 import * as apps from "../client/imsApps";
 import * as ram from "../client/ram";
 import { type Session, session } from "../client/session";
+import { warn } from "../diagnostics";
 import { hasCode, hasCodePrefix } from "../errors";
 import { type AccountScan, assignmentKey, type RoleVerdicts, scanAccount } from "../inventory";
 import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
@@ -41,7 +42,7 @@ import { describeGrant } from "../trust/admits";
 import { canonicalJson } from "../trust/policy";
 import { type CheckFailure, requireChecked, validateFields } from "../validation";
 import type { ApplicationAssignment } from "./applicationAssignment";
-import { OFFICIAL_CLI_APP_IDS, type OfficialCliApplication } from "./officialCliApplication";
+import { OFFICIAL_CLI_APP_IDS, type OfficialCliApplication, type Site } from "./officialCliApplication";
 import type { OidcProvider } from "./oidcProvider";
 import type { OidcRole } from "./oidcRole";
 
@@ -393,8 +394,6 @@ class InventoryDriftError extends Error {
 }
 
 const ID = "federation-inventory";
-/** True in the engine's dynamic-provider host process. */
-const UNDER_ENGINE = (process.argv[1] ?? "").includes("dynamic-provider");
 
 function explain(
   resource: string,
@@ -506,9 +505,8 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
       const olds = readOlds(props ?? {});
       const scan = await scanAccount(session(), scanOptions(olds, olds.roleVerdicts));
       const unmanaged = findUnmanaged(scan, olds).map((u) => u.description);
-      // Under the engine, stderr is printed as diagnostics: the names show without --diff too.
-      if (UNDER_ENGINE)
-        for (const line of unmanaged) process.stderr.write(`${resource}: not declared: ${line}\n`);
+      // Shown by the engine as warnings: the names appear without --diff too.
+      for (const line of unmanaged) await warn(`${resource}: not declared: ${line}`);
       const outs = { ...olds, unmanaged, roleVerdicts: scan.verdicts };
       return { id, props: outs, inputs: inputsOf(outs) };
     },
@@ -611,8 +609,14 @@ const principalsOf = (list: Array<ApplicationAssignment | DeclaredPrincipal>) =>
         },
   );
 
+/**
+ * The AppId, from the application's `site` when it is an `OfficialCliApplication`: `site` is an
+ * input, so it stays known at preview while the application itself has an update pending.
+ */
 const appIdOf = (app: OfficialCliApplication | pulumi.Input<string>) =>
-  isResource(app, "appId") ? app.appId : app;
+  isResource(app, "site")
+    ? (app.site as pulumi.Output<string>).apply((site) => OFFICIAL_CLI_APP_IDS[site as Site])
+    : app;
 
 /**
  * The account's complete set of federation trust: OIDC providers, roles

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
 import { session } from "../../provider/client/session";
+import { setWarningSink } from "../../provider/diagnostics";
 import { scanAccount, VERDICT_MIN_AGE_MS } from "../../provider/inventory";
 import {
   checkApplicationAssignmentsExclusiveInputs,
@@ -18,6 +19,7 @@ import { actions, configOf, startWired } from "./harness";
 
 let emulator: Emulator;
 let acct: string;
+const warnings: string[] = [];
 
 beforeAll(async () => {
   // More providers than the real quota, to see ListOIDCProviders page.
@@ -25,8 +27,12 @@ beforeAll(async () => {
   emulator = wired.emulator;
   acct = emulator.accountId;
   await P.configure(configOf(wired.config));
+  setWarningSink((m) => warnings.push(m));
 });
-afterAll(async () => emulator?.close());
+afterAll(async () => {
+  setWarningSink(undefined);
+  await emulator?.close();
+});
 
 const trust = (provider: string, sub: string) =>
   JSON.stringify({
@@ -75,6 +81,7 @@ beforeEach(async () => {
     PrincipalName: `alice@${acct}.onaliyun.com`,
   });
   await emulator.clearRequests();
+  warnings.length = 0;
 });
 
 const declared = (over: Record<string, unknown> = {}) => {
@@ -183,6 +190,7 @@ describe("refresh (read)", () => {
     const res = await P.read("federation-inventory", declared());
     expect(res.props.unmanaged).toEqual([]);
     expect(res.inputs).toMatchObject({ unmanaged: [] });
+    expect(warnings).toEqual([]);
   });
 
   it("names a shadow provider, a shadow role and a shadow CLI login with what each trusts", async () => {
@@ -193,6 +201,8 @@ describe("refresh (read)", () => {
       `role 'shadow-role' trusts acs:ram::${acct}:oidc-provider/shadow-idp: any issuer, audience 'sts.aliyuncs.com', ANY subject`,
       `cli-assignment user 'mallory@${acct}.onaliyun.com' may log in to the CLI (application ${CLI_APP_CN})`,
     ]);
+    // Each is also a warning, shown by the engine without --diff.
+    expect(warnings).toEqual(res.props.unmanaged.map((u) => `FederationInventory: not declared: ${u}`));
     // The drift is among the inputs, so the engine diffs it against the program's [].
     expect((res.inputs as { unmanaged: string[] }).unmanaged).toHaveLength(3);
     expect((await P.diff("federation-inventory", res.props, declared())).changes).toBe(true);
