@@ -12,7 +12,7 @@
  * Grammar: https://www.alibabacloud.com/help/en/ram/user-guide/policy-elements
  * OIDC keys: https://www.alibabacloud.com/help/en/ram/user-guide/create-a-ram-role-for-a-trusted-idp
  */
-import { stringLike } from "./evaluate";
+import { stringLike, undecidableParts } from "./evaluate";
 import { parseTrustPolicy, type TrustPolicy, type TrustStatement } from "./policy";
 
 /** Exact values and `*`/`?` patterns a claim must match; both empty means any value. */
@@ -67,7 +67,9 @@ function grantOf(st: TrustStatement, principal: string, index: number): Federate
     statement: index + 1,
   };
   for (const [op, keys] of Object.entries(st.conditions)) {
-    for (const [key, values] of Object.entries(keys)) {
+    for (const [key, raw] of Object.entries(keys)) {
+      // Values of another type are what `undecidableParts` reports; as text they still name the grant.
+      const values = raw.map(String);
       if (op === "StringEquals" && key === "oidc:iss") grant.issuers.push(...values);
       else if (op === "StringEquals" && key === "oidc:aud") grant.audiences.equals.push(...values);
       else if (op === "StringLike" && key === "oidc:aud") grant.audiences.like.push(...values);
@@ -99,7 +101,11 @@ export function summarizeFederatedTrust(doc: string | TrustPolicy): FederatedTru
     };
   }
   const grants: FederatedGrant[] = [];
-  const problems: string[] = [];
+  // Whatever the evaluator cannot decide (undocumented operators or keys, values it cannot read,
+  // wildcard principals, elements outside the model) makes the summary undetermined.
+  const problems: string[] = undecidableParts(policy).map(
+    (p) => `statement ${p.statement}${p.operator ? ` (${p.operator} ${p.key})` : ""}: ${p.reason}`,
+  );
   let denyStatements = 0;
   policy.statements.forEach((st, i) => {
     if (st.principals.federated.length === 0) return;
@@ -107,12 +113,7 @@ export function summarizeFederatedTrust(doc: string | TrustPolicy): FederatedTru
       denyStatements++;
       return;
     }
-    for (const principal of st.principals.federated) {
-      const grant = grantOf(st, principal, i);
-      if (principal.includes("*") || principal.includes("?"))
-        problems.push(`statement ${i + 1} names the Federated principal '${principal}' with a wildcard`);
-      grants.push(grant);
-    }
+    for (const principal of st.principals.federated) grants.push(grantOf(st, principal, i));
   });
   return {
     federated: grants.length > 0,

@@ -8,13 +8,13 @@
  * test/provider/inventory.lifecycle.test.ts).
  */
 import * as path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { CLI_APP_CN } from "../../scripts/fixtures";
 import { type EngineHarness, outputSink, startEngine } from "./engine";
 
 const PROGRAM = path.join(__dirname, "programs", "inventory");
 /** Each step runs the engine once or twice; on a loaded 2-core machine that can take over 30 s. */
-const STEP_TIMEOUT = 180_000;
+vi.setConfig({ testTimeout: 180_000 });
 let h: EngineHarness;
 
 beforeAll(async () => {
@@ -57,7 +57,7 @@ it("an account holding only the declared objects passes the gate", async () => {
   expect(res.summary.resourceChanges).toEqual({ create: 6 });
   expect(res.outputs.unmanaged?.value).toEqual([]);
   expect((await gate()).passed).toBe(true);
-}, STEP_TIMEOUT);
+});
 
 it("names a shadow provider, a role trusting it and a CLI login in preview --refresh, and fails the gate", async () => {
   const acct = h.emulator.accountId;
@@ -94,7 +94,7 @@ it("names a shadow provider, a role trusting it and a CLI login in preview --ref
   );
   expect(res.output).toContain(`cli-assignment user 'mallory@${acct}.onaliyun.com'`);
   expect(res.output).toMatch(/FederationInventory federation update \[diff: ~unmanaged\]/);
-}, STEP_TIMEOUT);
+});
 
 it("report mode: up fails with the list and changes nothing", async () => {
   await h.emulator.clearRequests();
@@ -104,7 +104,7 @@ it("report mode: up fails with the list and changes nothing", async () => {
     /3 undeclared federation object\(s\) in the account \(mode 'report': nothing was changed\)/,
   );
   expect(await writes()).toEqual([]);
-}, STEP_TIMEOUT);
+});
 
 it("enforce mode: up removes the CLI login and fails reporting the provider and role", async () => {
   await h.stack.setConfig("mode", { value: "enforce" });
@@ -117,4 +117,4 @@ it("enforce mode: up removes the CLI login and fails reporting the provider and 
   const gateAfter = await gate();
   expect(gateAfter.passed).toBe(false);
   expect(gateAfter.output).not.toContain("mallory@");
-}, STEP_TIMEOUT);
+});
