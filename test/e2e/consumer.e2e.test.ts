@@ -151,17 +151,17 @@ it("runs up, preview --refresh and destroy of the main example's resources throu
   });
 
   const up = await stack.up();
-  expect(up.summary.resourceChanges).toEqual({ create: 6 });
+  expect(up.summary.resourceChanges).toEqual({ create: 7 });
   expect(up.outputs.roleArn?.value).toBe(`acs:ram::${emulator.accountId}:role/github-actions-deployer`);
   expect((await emulator.console("ims", "ListOIDCProviders", {})) as object).toMatchObject({
     OIDCProviders: { OIDCProvider: [{ OIDCProviderName: "github-actions" }] },
   });
 
   const preview = await stack.preview({ refresh: true });
-  expect(preview.changeSummary).toEqual({ same: 6 });
+  expect(preview.changeSummary).toEqual({ same: 7 });
 
   const destroy = await stack.destroy();
-  expect(destroy.summary.resourceChanges).toEqual({ delete: 6 });
+  expect(destroy.summary.resourceChanges).toEqual({ delete: 7 });
   expect((await emulator.console("ims", "ListOIDCProviders", {})) as object).toMatchObject({
     OIDCProviders: { OIDCProvider: [] },
   });
