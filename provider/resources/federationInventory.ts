@@ -34,12 +34,11 @@ import { type Session, session } from "../client/session";
 import { warn } from "../diagnostics";
 import { hasCode, hasCodePrefix } from "../errors";
 import { type AccountScan, assignmentKey, type RoleVerdicts, scanAccount } from "../inventory";
+import { configure, deleteUnlessGone, diffFields, diffResult, Progress } from "../lifecycle";
 import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
 import { canonicalSet, containsUnknown } from "../normalize";
-import { applyConfig } from "../settings";
 import { providerShim } from "../shim";
 import { describeGrant } from "../trust/admits";
-import { canonicalJson } from "../trust/policy";
 import { type CheckFailure, requireChecked, validateFields } from "../validation";
 import type { ApplicationAssignment } from "./applicationAssignment";
 import { OFFICIAL_CLI_APP_IDS, type OfficialCliApplication, type Site } from "./officialCliApplication";
@@ -308,13 +307,7 @@ export function findUnmanaged(
         description:
           `oidc-provider '${p.name}': issuer ${p.issuerUrl}, client IDs [${p.clientIds.join(", ")}], ` +
           `fingerprints [${p.fingerprints.join(", ")}]; trusted by ${roles.length === 0 ? "no role" : `roles [${roles.join(", ")}]`}`,
-        remove: async (s) => {
-          try {
-            await ims.deleteOidcProvider(s, p.name);
-          } catch (err) {
-            if (!hasCodePrefix(err, "EntityNotExist")) throw err;
-          }
-        },
+        remove: (s) => deleteUnlessGone(notFound, () => ims.deleteOidcProvider(s, p.name)),
       });
     }
   }
@@ -346,13 +339,7 @@ export function findUnmanaged(
           kind: "assignments",
           name: `${a.principalType} ${a.principalName}`,
           description: `cli-assignment ${a.principalType} '${a.principalName}' may log in to the CLI (application ${appId})`,
-          remove: async (s) => {
-            try {
-              await apps.deleteApplicationAssignment(s, a);
-            } catch (err) {
-              if (!hasCodePrefix(err, "EntityNotExist")) throw err;
-            }
-          },
+          remove: (s) => deleteUnlessGone(notFound, () => apps.deleteApplicationAssignment(s, a)),
         });
       }
     }
@@ -361,13 +348,18 @@ export function findUnmanaged(
   return out.sort((a, b) => order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
 }
 
+/** Already gone is removed. */
+const notFound = (err: unknown) => hasCodePrefix(err, "EntityNotExist");
+
+/** Detaches the role's policies (listed: attachments made in the console block DeleteRole), then deletes it. */
 async function deleteRoleAndAttachments(s: Session, name: string): Promise<void> {
-  try {
-    for (const p of await ram.listPoliciesForRole(s, name)) await ram.detachPolicyFromRole(s, name, p);
-    await ram.deleteRole(s, name);
-  } catch (err) {
-    if (!hasCode(err, "EntityNotExist.Role")) throw err;
-  }
+  await deleteUnlessGone(
+    (err) => hasCode(err, "EntityNotExist.Role"),
+    async () => {
+      for (const p of await ram.listPoliciesForRole(s, name)) await ram.detachPolicyFromRole(s, name, p);
+      await ram.deleteRole(s, name);
+    },
+  );
 }
 
 function scanOptions(inputs: FederationInventoryInputs, verdicts: RoleVerdicts) {
@@ -380,101 +372,74 @@ function scanOptions(inputs: FederationInventoryInputs, verdicts: RoleVerdicts) 
   };
 }
 
-/** Partial state: what was done is recorded, and the failure names what remains. */
-class InventoryDriftError extends Error {
-  constructor(
-    message: string,
-    readonly id: string | undefined,
-    readonly properties: FederationInventoryOutputs | undefined,
-    readonly reasons: string[],
-  ) {
-    super(message);
-    this.name = "InventoryDriftError";
-  }
-}
-
 const ID = "federation-inventory";
 
+/** The failure of an `up` that found undeclared trust: what remains, what was removed, what to do. */
 function explain(
   resource: string,
   remaining: UnmanagedObject[],
   removed: UnmanagedObject[],
   mode: InventoryMode,
 ): string {
-  const lines = [
-    `${resource}: ${remaining.length} undeclared federation object(s) in the account${mode === "report" ? " (mode 'report': nothing was changed)" : ""}:`,
-    ...remaining.map((u) => `  - ${u.description}`),
-  ];
-  if (removed.length > 0) lines.push(`removed (enforced): ${removed.map((u) => u.description).join("; ")}`);
+  const lines =
+    mode === "report"
+      ? [
+          `${resource}: ${remaining.length} undeclared federation object(s) in the account (mode 'report': nothing was changed):`,
+          ...remaining.map((u) => `  - ${u.description}`),
+        ]
+      : [
+          `${resource}: ${remaining.length} undeclared federation object(s) remain in the account:`,
+          ...remaining.map((u) => `  - undeclared, reported (its kind is not enforced): ${u.description}`),
+          ...removed.map((u) => `  - undeclared, removed (enforced): ${u.description}`),
+        ];
   lines.push(
     "Declare each one in the inventory if it is meant to be there, delete it, or (mode 'enforce') let `up` remove its kind.",
   );
   return lines.join("\n");
 }
 
-/** Reads the account and enforces or reports; the body of create and update. */
+/**
+ * Reads the account and enforces or reports; the body of create and update. In enforce mode,
+ * what was removed is recorded (partial state) even when the `up` then fails on what remains.
+ */
 async function apply(
   resource: string,
+  raw: Record<string, unknown>,
   desired: FederationInventoryInputs,
   verdicts: RoleVerdicts,
   grace: Grace,
-  partialId: string | undefined,
 ): Promise<FederationInventoryOutputs> {
   const s = session();
   const scan = await scanAccount(s, scanOptions(desired, verdicts));
   const found = findUnmanaged(scan, desired, grace);
-  const outs: FederationInventoryOutputs = { ...desired, unmanaged: [], roleVerdicts: scan.verdicts };
-  if (found.length === 0) return outs;
-  if (desired.mode === "report")
-    throw new InventoryDriftError(explain(resource, found, [], "report"), undefined, undefined, []);
-  const removed: UnmanagedObject[] = [];
-  const remaining: UnmanagedObject[] = [];
+  const start: FederationInventoryOutputs = { ...desired, unmanaged: [], roleVerdicts: scan.verdicts };
+  if (found.length === 0) return start;
+  if (desired.mode === "report") throw new Error(explain(resource, found, [], "report"));
   // Logins first (assignments), then roles, then the providers they trusted.
   const removalOrder: Record<keyof InventoryKinds, number> = { assignments: 0, roles: 1, oidcProviders: 2 };
-  for (const u of [...found].sort((a, b) => removalOrder[a.kind] - removalOrder[b.kind])) {
-    if (!desired.enforce[u.kind]) {
-      remaining.push(u);
-      continue;
-    }
-    try {
+  const enforced = found
+    .filter((u) => desired.enforce[u.kind])
+    .sort((a, b) => removalOrder[a.kind] - removalOrder[b.kind]);
+  const remaining = found.filter((u) => !desired.enforce[u.kind]);
+  const removed: UnmanagedObject[] = [];
+  const progress = new Progress(raw, ID, { ...start, unmanaged: found.map((u) => u.description) }, true);
+  return progress.run(async (p) => {
+    for (const u of enforced) {
       await u.remove(s);
       removed.push(u);
-    } catch (err) {
-      const props = {
-        ...outs,
-        unmanaged: found.filter((f) => !removed.includes(f)).map((r) => r.description),
-      };
-      throw new InventoryDriftError(
-        `${resource}: removing ${u.description} failed: ${(err as Error).message}`,
-        partialId,
-        props,
-        [(err as Error).message],
-      );
+      p.set({ unmanaged: found.filter((f) => !removed.includes(f)).map((f) => f.description) });
     }
-  }
-  if (remaining.length === 0) return outs;
-  const unmanaged = found.filter((f) => remaining.includes(f)).map((r) => r.description);
-  // The engine shows the reasons of a partial failure, not its message: they carry the whole story.
-  const reasons = [
-    ...unmanaged.map((d) => `undeclared, reported (its kind is not enforced): ${d}`),
-    ...removed.map((u) => `undeclared, removed (enforced): ${u.description}`),
-  ];
-  throw new InventoryDriftError(
-    explain(resource, remaining, removed, "enforce"),
-    partialId,
-    { ...outs, unmanaged },
-    reasons,
-  );
+    if (remaining.length === 0) return p.set({ unmanaged: [] });
+    throw new Error(explain(resource, remaining, removed, "enforce"));
+  });
 }
-
-const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 function makeProvider(resource: string, check: typeof checkFederationInventoryInputs) {
   const requireIn = (raw: Record<string, unknown>) =>
     requireChecked<FederationInventoryInputs>(resource, check, raw);
   return {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-      applyConfig(req.config);
+      await configure(req);
     },
 
     async check(
@@ -486,16 +451,17 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
 
     async diff(_id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
       const o = readOlds(olds);
-      const changed = (
-        ["covers", "oidcProviders", "roles", "cliAppIds", "cliAssignments", "mode", "enforce"] as const
-      ).some((k) => containsUnknown(news[k]) || !same(o[k], news[k]));
+      const d = diffFields(o, news, {
+        update: ["covers", "oidcProviders", "roles", "cliAppIds", "cliAssignments", "mode", "enforce"],
+      });
       // Anything undeclared found by the last refresh is drift to act on.
-      return { changes: changed || o.unmanaged.length > 0, replaces: [], deleteBeforeReplace: false };
+      if (o.unmanaged.length > 0) d.changes.push("unmanaged");
+      return diffResult(d);
     },
 
     async create(raw: Record<string, unknown>): Promise<{ id: string; outs: FederationInventoryOutputs }> {
       const desired = requireIn(raw);
-      return { id: ID, outs: await apply(resource, desired, {}, noGrace(), ID) };
+      return { id: ID, outs: await apply(resource, raw, desired, {}, noGrace()) };
     },
 
     async read(
@@ -512,7 +478,7 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
     },
 
     async update(
-      id: string,
+      _id: string,
       rawOlds: object,
       rawNews: Record<string, unknown>,
     ): Promise<{ outs: FederationInventoryOutputs }> {
@@ -525,7 +491,7 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
         roles: minus(olds.roles, news.roles),
         cliAssignments: minus(olds.cliAssignments, news.cliAssignments),
       };
-      return { outs: await apply(resource, news, olds.roleVerdicts, grace, id) };
+      return { outs: await apply(resource, rawNews, news, olds.roleVerdicts, grace) };
     },
 
     async delete(): Promise<void> {

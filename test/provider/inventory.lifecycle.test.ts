@@ -332,10 +332,13 @@ describe("up (update) in enforce mode", () => {
     const desired = declared({ mode: "enforce" });
     const olds = (await P.read("federation-inventory", desired)).props;
     await emulator.clearRequests();
-    const err = await P.update("federation-inventory", olds, desired).catch((e) => e);
+    const err = await P.update("federation-inventory", olds, { ...desired, __provider: "shim" }).catch(
+      (e) => e,
+    );
     expect(await writes()).toEqual(["DeleteApplicationAssignment"]);
-    // Partial state: the engine records what remains.
+    // Partial state: the engine records what remains, with the provider a later destroy needs.
     expect(err.id).toBe("federation-inventory");
+    expect(err.properties.__provider).toBe("shim");
     expect(err.properties.unmanaged).toEqual([
       expect.stringMatching(/^oidc-provider 'shadow-idp'/),
       expect.stringMatching(/^role 'shadow-role'/),

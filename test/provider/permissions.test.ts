@@ -162,6 +162,43 @@ const SCENARIOS: Record<string, Scenario> = {
         principalName: "alice",
       }),
   },
+  FederationInventory: {
+    setUp: async (e) => {
+      await e.console("ram", "CreateRole", {
+        RoleName: "ops",
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "1",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: "sts:AssumeRole",
+              Principal: { RAM: [`acs:ram::${e.accountId}:root`] },
+            },
+          ],
+        }),
+      });
+      await e.console("ims", "ProvisionExternalApplication", {
+        AppId: pkg.OFFICIAL_CLI_APP_IDS.cn,
+        Scopes: "openid",
+      });
+    },
+    inputs: () => checked("FederationInventory", { cliAppIds: [pkg.OFFICIAL_CLI_APP_IDS.cn] }),
+    changed: () =>
+      checked("FederationInventory", { cliAppIds: [pkg.OFFICIAL_CLI_APP_IDS.cn], mode: "enforce" }),
+  },
+  ApplicationAssignmentsExclusive: {
+    setUp: async (e) => {
+      await e.console("ims", "ProvisionExternalApplication", {
+        AppId: pkg.OFFICIAL_CLI_APP_IDS.cn,
+        Scopes: "openid",
+      });
+    },
+    inputs: () =>
+      checked("ApplicationAssignmentsExclusive", {
+        cliAppIds: [pkg.OFFICIAL_CLI_APP_IDS.cn],
+        cliAssignments: [],
+      }),
+  },
 };
 
 /**
@@ -189,7 +226,13 @@ beforeAll(async () => {
 afterAll(async () => emulator?.close());
 
 /** The main example's resources, whose policy the README spells out. */
-const MAIN_EXAMPLE = ["ApplicationAssignment", "OfficialCliApplication", "OidcProvider", "OidcRole"];
+const MAIN_EXAMPLE = [
+  "ApplicationAssignment",
+  "FederationInventory",
+  "OfficialCliApplication",
+  "OidcProvider",
+  "OidcRole",
+];
 
 describe("the README's least-privilege action table", () => {
   it("and its policy for the main example's deploying identity grants exactly those resources' actions", () => {
