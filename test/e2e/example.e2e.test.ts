@@ -7,15 +7,12 @@
  * repaired; destroy removes exactly what the stack created.
  */
 import * as path from "node:path";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { cliOAuthLogin } from "../../emulator/cliLogin";
 import { REPO_ROOT } from "../../scripts/engine";
 import { type EngineHarness, outputSink, startEngine, writeCalls } from "./engine";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "github-actions-oidc");
-// Some steps run the engine three times over seven resources: on a loaded 2-core machine that
-// takes longer than the default 30 s.
-vi.setConfig({ testTimeout: 180_000 });
 const CLI_APP = "4038181954557748008";
 let h: EngineHarness;
 const upn = (user: string) => `${user}@${h.emulator.accountId}.onaliyun.com`;

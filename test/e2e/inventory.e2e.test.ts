@@ -8,13 +8,11 @@
  * test/provider/inventory.lifecycle.test.ts).
  */
 import * as path from "node:path";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { CLI_APP_CN } from "../../scripts/fixtures";
 import { type EngineHarness, outputSink, startEngine } from "./engine";
 
 const PROGRAM = path.join(__dirname, "programs", "inventory");
-/** Each step runs the engine once or twice; on a loaded 2-core machine that can take over 30 s. */
-vi.setConfig({ testTimeout: 180_000 });
 let h: EngineHarness;
 
 beforeAll(async () => {
