@@ -17,9 +17,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as scim from "../client/scim";
 import { checkPeople, type DirectoryEntry, EXTERNAL_ID_MAX, readDirectory } from "../directory";
 import { AlicloudApiError } from "../errors";
-import { configure, withSecretOutputs } from "../lifecycle";
+import { configure, PartialStateError, withSecretOutputs } from "../lifecycle";
 import { RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
+import { isAmbiguous } from "../retry";
 import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, formatFailures } from "../validation";
@@ -94,6 +95,12 @@ export interface ScimDirectoryInputs {
 export interface ScimDirectoryOutputs extends ScimDirectoryInputs {
   /** SCIM ids (RAM UserIds) of `people`, by the same keys. */
   ids: Record<string, string>;
+  /**
+   * People whose create may have happened (no answer arrived, even after retries), by slot
+   * (`e:<externalId>` / `n:<name>`): the next update takes them over if they exist, and a
+   * destroy looks them up and deletes them, so a failed run strands nobody.
+   */
+  pending?: Record<string, string>;
   /** SCIM ids of `peopleByName`. */
   idsByName: Record<string, string>;
 }
@@ -308,6 +315,7 @@ function readOlds(raw: object): ScimDirectoryOutputs {
     clientSecret: o.clientSecret,
     ids: o.ids ?? {},
     idsByName: o.idsByName ?? {},
+    pending: o.pending ?? {},
   };
 }
 
@@ -333,6 +341,7 @@ class PersonProblem extends Error {}
 class Progress {
   readonly people = new Map<Slot, Person>();
   readonly ids = new Map<Slot, string>();
+  readonly pending = new Map<Slot, Person>();
 
   constructor(
     readonly settings: ScimDirectoryInputs,
@@ -344,16 +353,22 @@ class Progress {
       const id = slot.startsWith("e:") ? from.ids[slot.slice(2)] : from.idsByName[slot.slice(2)];
       if (id !== undefined) this.ids.set(slot, id);
     }
+    for (const [slot, value] of Object.entries(from.pending ?? {})) {
+      const p = decodePerson(value, slot.startsWith("e:") ? slot.slice(2) : "");
+      if (typeof p !== "string") this.pending.set(slot, p);
+    }
   }
 
   done(slot: Slot, p: Person, id: string): void {
     this.people.set(slot, p);
     this.ids.set(slot, id);
+    this.pending.delete(slot);
   }
 
   gone(slot: Slot): void {
     this.people.delete(slot);
     this.ids.delete(slot);
+    this.pending.delete(slot);
   }
 
   outputs(): ScimDirectoryOutputs {
@@ -364,6 +379,13 @@ class Progress {
       ids: {},
       idsByName: {},
     };
+    if (this.pending.size > 0)
+      o.pending = Object.fromEntries(
+        [...this.pending]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([slot, p]) => [slot, encodeFound(p, p.externalId)]),
+      );
+    else delete o.pending;
     // Sorted, so state and diffs do not depend on the order calls finished in.
     for (const slot of [...this.people.keys()].sort()) {
       const p = this.people.get(slot)!;
@@ -481,6 +503,8 @@ class Sync {
       const rec = await scim.createScimUser(this.creds, p);
       this.progress.done(slot, p, rec.id);
     } catch (err) {
+      // No answer, even after retries: the user may exist now. Remembered, so nobody is stranded.
+      if (isAmbiguous(err)) this.progress.pending.set(slot, p);
       if (!isStatus(err, 409)) throw err;
       // Created by a call whose answer was lost, or there before us: SCIM names the field.
       const field = scim.conflictField(err);
@@ -497,6 +521,24 @@ class Sync {
         );
       await this.takeOver(slot, p, existing, field);
     }
+  }
+
+  /** The user a pending create made, if it exists: same user name and externalId, nothing else. */
+  async findPending(p: Person): Promise<scim.ScimUserRecord | undefined> {
+    const [found] =
+      p.externalId !== ""
+        ? await scim.findScimUsers(this.creds, "externalId", p.externalId)
+        : await scim.findScimUsers(this.creds, "userName", p.userName);
+    const exact =
+      found && found.userName.toLowerCase() === p.userName.toLowerCase() && found.externalId === p.externalId;
+    return exact ? found : undefined;
+  }
+
+  /** A pending person the directory no longer wants: deleted if the lost create made them. */
+  async dropPending(slot: Slot, p: Person): Promise<void> {
+    const found = await this.findPending(p);
+    if (found) await this.remove(slot, found.id, p);
+    this.progress.gone(slot);
   }
 
   /** Brings an existing person (by SCIM id) to `p`; one deleted out of band is created again. */
@@ -532,10 +574,8 @@ class Sync {
 }
 
 /**
- * The error that tells the engine the resource exists but the sync did not
- * finish: it records `outs` (the people done) so the next `up` runs `update`
- * for the rest instead of starting over. `__provider` must be kept: the engine
- * stores these properties as they are, and refresh and delete need it.
+ * The engine's partial-state error (`PartialStateError`): the resource exists and `outs` (the
+ * people done) are recorded, so the next `up` runs `update` for the rest instead of starting over.
  */
 function partialState(
   what: string,
@@ -547,14 +587,11 @@ function partialState(
   const reasons = errors.map((e) => (e instanceof Error ? e.message : String(e)));
   const shown = reasons.slice(0, 20);
   if (reasons.length > shown.length) shown.push(`... and ${reasons.length - shown.length} more`);
-  const message =
-    `ScimDirectory: ${what} stopped with ${reasons.length} problem${reasons.length === 1 ? "" : "s"}; the people ` +
-    `done so far are recorded, and the next up continues from there:\n${shown.join("\n")}`;
-  return Object.assign(new Error(message), {
-    id,
-    properties: { ...outs, __provider: raw.__provider },
-    reasons: shown,
-  });
+  const summary =
+    `ScimDirectory: ${what} stopped with ${reasons.length} problem${reasons.length === 1 ? "" : "s"} ` +
+    `(${Object.keys(outs.people).length + Object.keys(outs.peopleByName).length} people in step):\n${shown.join("\n")}`;
+  // The host stores these properties as they are: `__provider` must be among them.
+  return new PartialStateError(id, { ...outs, __provider: raw.__provider }, new Error(summary));
 }
 
 export const ScimDirectoryProvider = {
@@ -622,7 +659,7 @@ export const ScimDirectoryProvider = {
       else current.gone(slot);
     }
     const outs = current.outputs();
-    const { ids: _i, idsByName: _n, ...inputs } = outs;
+    const { ids: _i, idsByName: _n, pending: _p, ...inputs } = outs;
     return { id, props: outs, inputs };
   },
 
@@ -661,11 +698,16 @@ export const ScimDirectoryProvider = {
     }
     const fromRekey = new Set(rekeyed.values());
     const limit = news.concurrency;
-    // Deletes first: they free the user names that creates and renames may take.
-    const errors = await inPool(
-      removed.filter((s) => !fromRekey.has(s)),
-      limit,
-      (s) => sync.remove(s, progress.ids.get(s), before.get(s)!),
+    // Deletes first: they free the user names that creates and renames may take. Pending people
+    // still wanted are among `added` (a 409 then finds them); the others are looked up and deleted.
+    const unwanted = [...progress.pending].filter(([s]) => !after.has(s));
+    const errors = await inPool(unwanted, limit, ([s, p]) => sync.dropPending(s, p));
+    errors.push(
+      ...(await inPool(
+        removed.filter((s) => !fromRekey.has(s)),
+        limit,
+        (s) => sync.remove(s, progress.ids.get(s), before.get(s)!),
+      )),
     );
     if (errors.length === 0) {
       const puts = [
@@ -700,7 +742,9 @@ export const ScimDirectoryProvider = {
     const sync = new Sync(creds, progress, false);
     const people = [...progress.people];
     // Every person is attempted; what failed stays in state and is deleted by the next run.
-    const errors: unknown[] = [];
+    const errors: unknown[] = await inPool([...progress.pending], olds.concurrency, ([slot, p]) =>
+      sync.dropPending(slot, p),
+    );
     for (let i = 0; i < people.length; i += 1000) {
       const batch = people.slice(i, i + 1000);
       errors.push(

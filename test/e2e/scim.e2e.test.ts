@@ -164,6 +164,30 @@ it("refuses an empty or truncated file at preview, before any call", async () =>
   expect(await ramUsers()).toHaveLength(3);
 }, 180_000);
 
+it("a response lost mid-sync, then a re-run: everyone exactly once, nothing duplicated", async () => {
+  const more = "erin.li,Erin Li,emp-1005\nfaisal.rahman,Faisal Rahman,emp-1006\ngrace.ho,Grace Ho,emp-1007\n";
+  fs.writeFileSync(csv, `${without("carol.ng").trimEnd()}\n${more}`);
+  // The second create is done by the service, but its answer, and every retry's, never arrives.
+  await h.emulator.injectFault({ service: "scim", action: "CreateUser", kind: "lost", nth: 2, count: 50 });
+  const first = await h.stack.up().then(
+    () => "completed",
+    (e: Error) => e.message,
+  );
+  expect(first).toMatch(/ScimDirectory: the sync stopped with \d+ problems? \(4 people in step\)/);
+  // The people done so far are in state (partial state), and the secret is still not in plain text.
+  expect(h.stateFile()).not.toMatch(/"clientSecret":\s*"[A-Za-z0-9]/);
+  await h.emulator.clearFaults();
+  await h.emulator.clearRequests();
+  const res = await h.stack.up();
+  expect(res.summary.resourceChanges).toMatchObject({ update: 1 });
+  const names = (await ramUsers()).map((u) => u.userName).sort();
+  expect(names).toEqual(["alice.chen", "bob.kumar", "dmitri.ivanov", "erin.li", "faisal.rahman", "grace.ho"]);
+  expect(Object.keys(res.outputs.userIds?.value ?? {})).toHaveLength(6);
+  // The re-run created what was missing; the person made by the lost call was found, not made twice.
+  const after = await h.stack.up({ refresh: true });
+  expect(after.summary.resourceChanges).toEqual({ same: 3 });
+}, 240_000);
+
 it("destroy removes the people and the app", async () => {
   fs.writeFileSync(csv, without("carol.ng"));
   await h.stack.destroy();

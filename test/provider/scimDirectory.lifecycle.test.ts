@@ -173,7 +173,7 @@ describe("ScimDirectory sync", () => {
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(40);
     expect(err.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(err.message).toMatch(/recorded, and the next up continues/);
+    expect(err.message).toMatch(/What exists so far is recorded in the stack's state/);
     expect(err.properties.__provider).toBe(PROVIDER); // refresh and delete need it
     expect(err.properties.clientSecret).toBe(a.clientSecret); // held once, as an input is
     await emulator.clearFaults();
@@ -185,6 +185,41 @@ describe("ScimDirectory sync", () => {
     const names = (await scimUsers()).map((u) => u.userName);
     expect(new Set(names).size).toBe(40);
     expect(names).toHaveLength(40);
+  });
+
+  it("a create whose answers are all lost is remembered: the re-run takes it over, a destroy deletes it", async () => {
+    const all = people(6);
+    // The 3rd create is made, but its answer and every retry's are lost (the retries meet 409s).
+    await emulator.injectFault({ service: "scim", action: "CreateUser", kind: "lost", nth: 3, count: 4 });
+    const err = (await D.create(ok(all, { concurrency: 1 })).catch((e) => e)) as Error & {
+      id: string;
+      properties: ScimDirectoryOutputs;
+    };
+    expect(Object.keys(err.properties.people)).toEqual(["emp-00000", "emp-00001"]);
+    expect(err.properties.pending).toEqual({ "e:emp-00002": "user2 (User 2)" });
+    expect((await scimUsers()).map((u) => u.userName)).toEqual(["user0", "user1", "user2"]);
+    // A destroy right after the failure strands nobody: the pending person is found and deleted.
+    await emulator.clearFaults();
+    await D.delete(err.id, err.properties);
+    expect(await scimUsers()).toEqual([]);
+  });
+
+  it("after lost answers, the re-run takes the person over instead of creating a second", async () => {
+    const all = people(6);
+    await emulator.injectFault({ service: "scim", action: "CreateUser", kind: "lost", nth: 3, count: 4 });
+    const err = (await D.create(ok(all, { concurrency: 1 })).catch((e) => e)) as Error & {
+      id: string;
+      properties: ScimDirectoryOutputs;
+    };
+    await emulator.clearFaults();
+    await emulator.clearRequests();
+    const fixed = await D.update(err.id, err.properties, ok(all));
+    // user2 was found by the 409 (one lookup by the externalId SCIM named), not made twice.
+    expect(await calls()).toEqual({ CreateUser: 3, ListUsers: 1 });
+    expect(fixed.outs.pending).toBeUndefined();
+    expect(Object.keys(fixed.outs.people)).toHaveLength(6);
+    const names = (await scimUsers()).map((u) => u.userName);
+    expect(names.sort()).toEqual(["user0", "user1", "user2", "user3", "user4", "user5"]);
   });
 
   it("an update that fails part-way records what it did", async () => {
