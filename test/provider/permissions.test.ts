@@ -56,8 +56,6 @@ const UNVERIFIED = [
   "IdaasApplicationFederatedCredential",
   "IdaasClientConfig",
   "IdaasClientPublicKey",
-  "IdaasClientSecret",
-  "IdaasFederatedCredentialProvider",
   "IdaasResourceServer",
   "ScimDirectory",
   "ScimUser",
@@ -87,6 +85,9 @@ const checked = (name: string, args: Record<string, unknown>) => {
   expect(failures, name).toEqual([]);
   return inputs as Record<string, unknown>;
 };
+
+/** An EIAM application made in the console for scenarios that need one. */
+let consoleAppId = "";
 
 const SCENARIOS: Record<string, Scenario> = {
   OidcProvider: {
@@ -145,6 +146,42 @@ const SCENARIOS: Record<string, Scenario> = {
         instanceId: e.eiamInstanceId,
         applicationName: "reporting-v2",
         description: "renamed",
+      }),
+  },
+  IdaasClientSecret: {
+    setUp: async (e) => {
+      const app = (await e.console("eiam", "CreateApplication", {
+        InstanceId: e.eiamInstanceId,
+        ApplicationName: "reporting",
+        ApplicationSourceType: "urn:alibaba:idaas:app:source:standard",
+        SsoType: "oidc",
+      })) as { ApplicationId: string };
+      consoleAppId = app.ApplicationId;
+    },
+    inputs: (e) =>
+      checked("IdaasClientSecret", { instanceId: e.eiamInstanceId, applicationId: consoleAppId, version: 1 }),
+  },
+  IdaasFederatedCredentialProvider: {
+    inputs: (e) =>
+      checked("IdaasFederatedCredentialProvider", {
+        instanceId: e.eiamInstanceId,
+        name: "cluster-1",
+        oidc: {
+          issuer: "https://oidc.example.com/cluster-1",
+          jwksUri: "https://oidc.example.com/cluster-1/jwks",
+          audiences: ["idaas"],
+        },
+      }),
+    changed: (e) =>
+      checked("IdaasFederatedCredentialProvider", {
+        instanceId: e.eiamInstanceId,
+        name: "cluster-1",
+        description: "the build cluster",
+        oidc: {
+          issuer: "https://oidc.example.com/cluster-1",
+          jwksUri: "https://oidc.example.com/cluster-1/jwks",
+          audiences: ["idaas", "other"],
+        },
       }),
   },
   ApplicationAssignment: {
