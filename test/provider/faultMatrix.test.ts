@@ -484,6 +484,11 @@ describe("fault matrix", () => {
         expect(clean.error, String(clean.error)).toBeUndefined();
         const log = await emulator.requests();
         const calls = log.length;
+        if (process.env.FAULT_MATRIX_OUT)
+          appendFileSync(
+            process.env.FAULT_MATRIX_OUT,
+            `${row.resource}: ${op.name}: ${calls} calls (${log.map((r) => r.action).join(", ")})\n`,
+          );
         const expected = await account();
         const problems: string[] = [];
         for (let k = 1; k <= calls; k++)
