@@ -50,6 +50,15 @@ function parseManagedList(list: string): ManagedSet {
   return out;
 }
 
+/** A stack's managed set from state text, or a usage error saying what was wrong with it. */
+function stateFrom(source: string, text: () => string): ManagedSet {
+  try {
+    return managedFromState(JSON.parse(text()));
+  } catch (err) {
+    throw new UsageError(`${source}: ${(err as Error).message}`);
+  }
+}
+
 export function parseArgs(argv: string[]): Parsed {
   const [command, ...rest] = argv;
   if (command !== "report")
@@ -74,13 +83,15 @@ export function parseArgs(argv: string[]): Parsed {
       } catch (err) {
         throw new UsageError(`--state: cannot read ${file} (${(err as Error).message})`);
       }
-      parsed.managed = managedFromState(JSON.parse(text));
+      parsed.managed = stateFrom(`--state ${file}`, () => text);
     } else if (arg === "--stack") {
-      const out = execFileSync("pulumi", ["stack", "export", "--stack", value()], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-      parsed.managed = managedFromState(JSON.parse(out));
+      const stack = value();
+      parsed.managed = stateFrom(`--stack ${stack}`, () =>
+        execFileSync("pulumi", ["stack", "export", "--stack", stack], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "inherit"],
+        }),
+      );
     } else if (arg === "--managed") {
       parsed.managed = parseManagedList(value());
     } else if (arg === "--endpoint") parsed.endpoint = value();

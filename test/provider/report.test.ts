@@ -172,6 +172,11 @@ describe("alicloud-federation report", () => {
     expect(() => parseArgs(["report", "--managed", "provider:a", "--state", "x"])).toThrow(/one of --state/);
     expect(() => parseArgs(["report", "--concurrency", "0"])).toThrow(/1 to 64/);
     expect(() => parseArgs(["status"])).toThrow(/unknown command 'status'/);
+    const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "af-state-")), "state.json");
+    fs.writeFileSync(bad, "{ not json");
+    expect(() => parseArgs(["report", "--state", bad])).toThrow(new RegExp(`--state ${bad}: .*JSON`));
+    fs.writeFileSync(bad, "{}");
+    expect(() => parseArgs(["report", "--state", bad])).toThrow(/not a Pulumi stack state/);
     expect(parseArgs(["report", "--json", "--managed", "provider:gh,role:Deployer,user:bob@x"])).toEqual({
       json: true,
       managed: { oidcProviders: ["gh"], roles: ["Deployer"], assignments: ["user:bob"] },
