@@ -133,6 +133,8 @@ async function main(): Promise<void> {
   try {
     if ((await pulumi(env, ["stack", "init", STACK])).status !== 0) fail("could not create the demo stack");
     await pulumi(env, ["config", "set", "--path", "fingerprints[0]", FINGERPRINT, ...configFile]);
+    // The inventory removes undeclared CLI logins (providers and roles it only reports).
+    await pulumi(env, ["config", "set", "inventoryMode", "enforce", ...configFile]);
 
     // The account already has its people: RAM users created long before this stack.
     for (const user of ["alice", "bob", "mallory"])

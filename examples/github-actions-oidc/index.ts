@@ -14,8 +14,9 @@
  *   site           "cn" or "intl": which official-cli application (default "cn")
  *   cliUsers       RAM users (they must exist) who may log in to the Alibaba
  *                  Cloud CLI with OAuth (default ["alice", "bob"])
- *   inventoryMode  "enforce" (default) or "report": what `up` does about
- *                  federation trust this program does not declare
+ *   inventoryMode  "report" (default: `up` fails on federation trust this
+ *                  program does not declare, changing nothing) or "enforce"
+ *                  (`up` also removes undeclared CLI logins; the demo sets it)
  *
  * A real account: with no emulator endpoint (`alicloud-federation:endpoint` or
  * ALICLOUD_FEDERATION_ENDPOINT), every setting that grants access (repository,
@@ -99,15 +100,16 @@ const cliLogins = cliUsers.map(
 // The account's complete federation trust: this provider, this role, these CLI
 // logins. A provider, a role trusting a federated principal or a CLI login made
 // in the console is drift: `preview --refresh` names it with what it trusts and
-// the drift gate fails. `up` removes undeclared CLI logins and fails, naming
-// them, on undeclared providers and roles (deleting those is opt-in per kind:
-// `enforce: { oidcProviders: true, roles: true }`).
+// the drift gate fails. In "report" mode `up` fails with the list and changes
+// nothing (the safe default on an account with history); in "enforce" mode it
+// removes undeclared CLI logins and fails, naming them, on undeclared providers
+// and roles (deleting those is opt-in per kind: `enforce: { oidcProviders: true, roles: true }`).
 const inventory = new FederationInventory("federation", {
   oidcProviders: [github],
   roles: [deployer],
   cliApplication: cli,
   cliAssignments: cliLogins,
-  mode: config.get<InventoryMode>("inventoryMode") ?? "enforce",
+  mode: config.get<InventoryMode>("inventoryMode") ?? "report",
 });
 
 /** What a role's trust policy names as its Federated principal. */
