@@ -44,6 +44,17 @@ export interface RuntimeSettings {
    * default `cn-hangzhou`. EIAM is regional (`eiam.<region>.aliyuncs.com`).
    */
   eiamRegion: string;
+  /**
+   * The accounts this stack may act in: `alicloud-federation:allowedAccountIds`, account ids
+   * separated by commas or a JSON list. Set: any other account is refused before any call that
+   * writes. Unset: any account (each resource is still bound to the account it was created in).
+   */
+  allowedAccountIds: string[] | undefined;
+  /**
+   * Who the credentials are, without secrets (endpoint, access key id, role, profile): equal keys,
+   * same account, so the account is asked once per process although `configure` rebuilds settings.
+   */
+  identityKey: string;
 }
 
 /** The stack-config keys we read (namespace `alicloud-federation`). */
@@ -57,6 +68,7 @@ export const CONFIG_KEYS = {
   scimClientId: "alicloud-federation:scimClientId",
   scimClientSecret: "alicloud-federation:scimClientSecret",
   eiamRegion: "alicloud-federation:eiamRegion",
+  allowedAccountIds: "alicloud-federation:allowedAccountIds",
 } as const;
 
 /** The environment variables we read ourselves (the credential chain reads its own). */
@@ -133,7 +145,16 @@ export function runtimeSettings(): RuntimeSettings {
   const eiamRegion = pick(CONFIG_KEYS.eiamRegion, ENV_KEYS.eiamRegion) ?? "cn-hangzhou";
   if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(eiamRegion))
     throw new Error(`eiamRegion: '${eiamRegion}' is not a region id such as cn-hangzhou`);
+  const allowedAccountIds = parseAccountIds(pick(CONFIG_KEYS.allowedAccountIds));
+  const identityKey = JSON.stringify([
+    endpoint ?? "",
+    accessKeyId ?? process.env.ALIBABA_CLOUD_ACCESS_KEY_ID ?? "",
+    process.env.ALIBABA_CLOUD_ROLE_ARN ?? "",
+    process.env.ALIBABA_CLOUD_PROFILE ?? "",
+  ]);
   cached = {
+    identityKey,
+    allowedAccountIds,
     endpoint,
     retry,
     credential,
@@ -142,6 +163,28 @@ export function runtimeSettings(): RuntimeSettings {
     eiamRegion,
   };
   return cached;
+}
+
+/** `123,456` or `["123","456"]` → the ids; each must be an Alibaba Cloud account id (digits). */
+export function parseAccountIds(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  let list: unknown;
+  try {
+    list = raw.trim().startsWith("[") ? JSON.parse(raw) : raw.split(",");
+  } catch {
+    throw new Error(
+      `${CONFIG_KEYS.allowedAccountIds}: '${raw}' is neither a JSON list nor ids separated by commas`,
+    );
+  }
+  if (!Array.isArray(list))
+    throw new Error(`${CONFIG_KEYS.allowedAccountIds}: expected a list of account ids`);
+  const ids = list.map((v) => String(v).trim()).filter((v) => v !== "");
+  const bad = ids.filter((v) => !/^\d{1,20}$/.test(v));
+  if (bad.length > 0 || ids.length === 0)
+    throw new Error(
+      `${CONFIG_KEYS.allowedAccountIds}: ${bad.length > 0 ? `'${bad.join("', '")}' ${bad.length > 1 ? "are not account ids" : "is not an account id"}` : "is empty"}; expected account ids (digits), e.g. 1234567890123456`,
+    );
+  return ids;
 }
 
 /** Splits `http://127.0.0.1:8080` into what the SDK config wants. */

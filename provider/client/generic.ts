@@ -59,6 +59,24 @@ export function callImsRpc(
   return callRpc(s, s.ims, "2019-08-15", action, query);
 }
 
+/**
+ * STS 2015-04-01 GetCallerIdentity: the account (and principal) the credentials in use belong to.
+ * https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-getcalleridentity
+ */
+export async function getCallerIdentity(
+  s: Session,
+): Promise<{ accountId: string; arn: string; identityType: string }> {
+  const body = await callRpc(s, s.sts, "2015-04-01", "GetCallerIdentity", {});
+  const accountId = typeof body.AccountId === "string" ? body.AccountId : "";
+  if (!/^\d+$/.test(accountId))
+    throw new Error(`GetCallerIdentity answered no account id (${JSON.stringify(body.AccountId)})`);
+  return {
+    accountId,
+    arn: typeof body.Arn === "string" ? body.Arn : "",
+    identityType: typeof body.IdentityType === "string" ? body.IdentityType : "",
+  };
+}
+
 /** Calls IDaaS EIAM 2021-12-01 `action` (docs/alibaba-api.md §7) and returns the parsed JSON body. */
 export function callEiamRpc(
   s: Session,

@@ -26,6 +26,8 @@ export interface Session extends CallOptions {
   ram: Ram;
   /** IDaaS EIAM 2021-12-01 has no Node SDK: the generic openapi-core client (docs/alibaba-api.md §7.1). */
   eiam: OpenApiClient;
+  /** STS 2015-04-01 for GetCallerIdentity: the generic client (the STS SDK is not a dependency). */
+  sts: OpenApiClient;
   /** Options for each SDK call: our retry loop is the only one. */
   runtime: $dara.RuntimeOptions;
 }
@@ -53,6 +55,7 @@ export function session(overrides: Partial<CallOptions> = {}): Session {
         ims: new Ims(sdkConfig(settings, PUBLIC_ENDPOINTS.ims)),
         ram: new Ram(sdkConfig(settings, PUBLIC_ENDPOINTS.ram)),
         eiam: new OpenApiClient(sdkConfig(settings, eiamEndpoint(settings.eiamRegion))),
+        sts: new OpenApiClient(sdkConfig(settings, PUBLIC_ENDPOINTS.sts)),
         runtime: new $dara.RuntimeOptions({ autoretry: false, maxAttempts: 1 }),
         retry: settings.retry,
       },

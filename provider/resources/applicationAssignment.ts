@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as apps from "../client/imsApps";
 import { type Session, session } from "../client/session";
 import { AlicloudApiError, hasCodePrefix } from "../errors";
@@ -278,89 +279,96 @@ const samePrincipal = (o: ApplicationAssignmentOutputs, news: unknown): boolean 
   typeof news === "string" &&
   (news === o.principalName || (news.includes("@") && news === o.assignedPrincipalName.toLowerCase()));
 
-export const ApplicationAssignmentProvider = {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    await configure(req);
-    defaultDomain = undefined;
-    listings.clear();
+export const ApplicationAssignmentProvider = accountBound(
+  {
+    kind: "ApplicationAssignment",
+    identity: ["appId", "principalType", "principalName"],
+    stable: ["assignedPrincipalName"],
   },
+  {
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+      await configure(req);
+      defaultDomain = undefined;
+      listings.clear();
+    },
 
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkApplicationAssignmentInputs(news);
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkApplicationAssignmentInputs(news);
+    },
 
-  async diff(_id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(olds);
-    const d = diffFields(o, news, {
-      replace: ["appId", "principalType", "principalName"],
-      equal: { principalName: (_a, b) => samePrincipal(o, b) },
-    });
-    // Same application and type: the new principal may be the old one spelt otherwise (alice vs
-    // alice@<default domain>), which cannot be assigned twice, so the old assignment goes first.
-    const sameKind = !d.replaces.includes("appId") && !d.replaces.includes("principalType");
-    const spelling = news.principalName !== o.principalName && !d.replaces.includes("principalName");
-    return diffResult(
-      { replaces: d.replaces, changes: spelling ? [...d.changes, "principalName"] : d.changes },
-      sameKind,
-    );
-  },
+    async diff(_id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(olds);
+      const d = diffFields(o, news, {
+        replace: ["appId", "principalType", "principalName"],
+        equal: { principalName: (_a, b) => samePrincipal(o, b) },
+      });
+      // Same application and type: the new principal may be the old one spelt otherwise (alice vs
+      // alice@<default domain>), which cannot be assigned twice, so the old assignment goes first.
+      const sameKind = !d.replaces.includes("appId") && !d.replaces.includes("principalType");
+      const spelling = news.principalName !== o.principalName && !d.replaces.includes("principalName");
+      return diffResult(
+        { replaces: d.replaces, changes: spelling ? [...d.changes, "principalName"] : d.changes },
+        sameKind,
+      );
+    },
 
-  create(raw: Record<string, unknown>): Promise<{ id: string; outs: ApplicationAssignmentOutputs }> {
-    return createAssignment(raw, requireInputs(raw));
-  },
+    create(raw: Record<string, unknown>): Promise<{ id: string; outs: ApplicationAssignmentOutputs }> {
+      return createAssignment(raw, requireInputs(raw));
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<ApplicationAssignmentOutputs>; inputs?: object }> {
-    const olds = readOlds(props ?? {});
-    const record = {
-      appId: olds.appId,
-      principalType: olds.principalType,
-      principalName: olds.assignedPrincipalName,
-    };
-    // The application itself gone, or the assignment unassigned in the console, or its user or
-    // role deleted: drift, not a crash.
-    const found = await unlessGone(
-      (e) => hasCodePrefix(e, "EntityNotExist"),
-      () => isAssigned(session(), record),
-    );
-    if (!found) return GONE;
-    const { assignedPrincipalName: _a, ...inputs } = olds;
-    return { id, props: olds, inputs };
-  },
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<ApplicationAssignmentOutputs>; inputs?: object }> {
+      const olds = readOlds(props ?? {});
+      const record = {
+        appId: olds.appId,
+        principalType: olds.principalType,
+        principalName: olds.assignedPrincipalName,
+      };
+      // The application itself gone, or the assignment unassigned in the console, or its user or
+      // role deleted: drift, not a crash.
+      const found = await unlessGone(
+        (e) => hasCodePrefix(e, "EntityNotExist"),
+        () => isAssigned(session(), record),
+      );
+      if (!found) return GONE;
+      const { assignedPrincipalName: _a, ...inputs } = olds;
+      return { id, props: olds, inputs };
+    },
 
-  async update(
-    _id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: ApplicationAssignmentOutputs }> {
-    const news = requireInputs(rawNews);
-    const pending = pendingSince(rawOlds);
-    if (pending !== undefined) return { outs: (await createAssignment(rawNews, news, pending)).outs };
-    // Everything else replaces: `adopt` and a respelling of the same principal change nothing live.
-    return { outs: { ...readOlds(rawOlds), adopt: news.adopt, principalName: news.principalName } };
-  },
+    async update(
+      _id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: ApplicationAssignmentOutputs }> {
+      const news = requireInputs(rawNews);
+      const pending = pendingSince(rawOlds);
+      if (pending !== undefined) return { outs: (await createAssignment(rawNews, news, pending)).outs };
+      // Everything else replaces: `adopt` and a respelling of the same principal change nothing live.
+      return { outs: { ...readOlds(rawOlds), adopt: news.adopt, principalName: news.principalName } };
+    },
 
-  async delete(id: string, props: object): Promise<void> {
-    const olds = readOlds(props);
-    // Adopted by its replacement in this deployment: the assignment is the new resource's now.
-    if (takeClaim(claimKey(idOf(olds))) || takeClaim(claimKey(id))) return;
-    listings.delete(olds.appId);
-    await deleteUnlessGone(
-      (e) => hasCodePrefix(e, "EntityNotExist"),
-      () =>
-        apps.deleteApplicationAssignment(session(), {
-          appId: olds.appId,
-          principalType: olds.principalType,
-          principalName: olds.assignedPrincipalName,
-        }),
-    );
+    async delete(id: string, props: object): Promise<void> {
+      const olds = readOlds(props);
+      // Adopted by its replacement in this deployment: the assignment is the new resource's now.
+      if (takeClaim(claimKey(idOf(olds))) || takeClaim(claimKey(id))) return;
+      listings.delete(olds.appId);
+      await deleteUnlessGone(
+        (e) => hasCodePrefix(e, "EntityNotExist"),
+        () =>
+          apps.deleteApplicationAssignment(session(), {
+            appId: olds.appId,
+            principalType: olds.principalType,
+            principalName: olds.assignedPrincipalName,
+          }),
+      );
+    },
   },
-};
+);
 
 function isResource(value: unknown, key: string): value is Record<string, pulumi.Output<string>> {
   return pulumi.dynamic.Resource.isInstance(value) && key in (value as object);

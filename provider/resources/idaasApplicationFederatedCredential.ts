@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import { hasCodePrefix } from "../errors";
@@ -384,160 +385,168 @@ function verificationChanged(
 
 const REPLACING = ["instanceId", "applicationId", "providerId", "type", "name"] as const;
 
-export const IdaasApplicationFederatedCredentialProvider = {
-  configure,
-
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkIdaasApplicationFederatedCredentialInputs(news);
+export const IdaasApplicationFederatedCredentialProvider = accountBound(
+  {
+    kind: "IdaasApplicationFederatedCredential",
+    identity: ["instanceId", "applicationId", "providerId", "type", "name"],
+    stable: ["credentialId"],
   },
+  {
+    configure,
 
-  async diff(
-    _id: string,
-    rawOlds: object,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(rawOlds);
-    const n = news as unknown as IdaasApplicationFederatedCredentialInputs;
-    const replaces: string[] = REPLACING.filter((k) => containsUnknown(news[k]) || o[k] !== news[k]);
-    const chosen = VERIFICATIONS.find((k) => isSet(news[k]));
-    // UpdateApplicationFederatedCredential has no VerificationMode: switching mode replaces.
-    if (chosen && modeOf(n) !== o.verificationMode) replaces.push(chosen);
-    const newMappings = news.attributeMappings;
-    if (Array.isArray(newMappings) && newMappings.length === 0 && o.attributeMappings.length > 0)
-      replaces.push("attributeMappings");
-    const changes = [...replaces];
-    if (containsUnknown(news.description) || o.description !== news.description) changes.push("description");
-    if (replaces.length === 0) {
-      if (VERIFICATIONS.some((k) => containsUnknown(news[k])) || verificationChanged(o, n))
-        changes.push(chosen ?? "condition");
-      if (containsUnknown(newMappings) || mappingsChanged(o.attributeMappings, n.attributeMappings))
-        changes.push("attributeMappings");
-    }
-    if (o.status === "disabled") changes.push("status");
-    // Guess: names are unique per application, so a replacement keeping its name and application
-    // must delete the old one first (the workload cannot authenticate in between).
-    const deleteBeforeReplace =
-      replaces.length > 0 &&
-      !replaces.some((k) => k === "name" || k === "applicationId" || k === "instanceId");
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace };
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkIdaasApplicationFederatedCredentialInputs(news);
+    },
 
-  async create(
-    raw: Record<string, unknown>,
-  ): Promise<{ id: string; outs: IdaasApplicationFederatedCredentialOutputs }> {
-    const desired = requireInputs(raw);
-    const wire = wireOf(desired);
-    const s = session();
-    const { instanceId, applicationId } = desired;
-    // No ClientToken here; the name is unique per application: after a lost answer, the
-    // credential with this name, provider and description made since the operation began is ours.
-    const { value: credentialId } = await createOnce(s, {
-      create: (o) =>
-        eiam.createApplicationFederatedCredential({ ...s, ...o }, instanceId, applicationId, {
-          ...wire,
-          name: desired.name,
-          type: desired.type,
-          providerId: desired.providerId,
-          description: desired.description,
-        }),
-      find: async (since) => {
-        const [live] = await eiam.listApplicationFederatedCredentialsNamed(
+    async diff(
+      _id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(rawOlds);
+      const n = news as unknown as IdaasApplicationFederatedCredentialInputs;
+      const replaces: string[] = REPLACING.filter((k) => containsUnknown(news[k]) || o[k] !== news[k]);
+      const chosen = VERIFICATIONS.find((k) => isSet(news[k]));
+      // UpdateApplicationFederatedCredential has no VerificationMode: switching mode replaces.
+      if (chosen && modeOf(n) !== o.verificationMode) replaces.push(chosen);
+      const newMappings = news.attributeMappings;
+      if (Array.isArray(newMappings) && newMappings.length === 0 && o.attributeMappings.length > 0)
+        replaces.push("attributeMappings");
+      const changes = [...replaces];
+      if (containsUnknown(news.description) || o.description !== news.description)
+        changes.push("description");
+      if (replaces.length === 0) {
+        if (VERIFICATIONS.some((k) => containsUnknown(news[k])) || verificationChanged(o, n))
+          changes.push(chosen ?? "condition");
+        if (containsUnknown(newMappings) || mappingsChanged(o.attributeMappings, n.attributeMappings))
+          changes.push("attributeMappings");
+      }
+      if (o.status === "disabled") changes.push("status");
+      // Guess: names are unique per application, so a replacement keeping its name and application
+      // must delete the old one first (the workload cannot authenticate in between).
+      const deleteBeforeReplace =
+        replaces.length > 0 &&
+        !replaces.some((k) => k === "name" || k === "applicationId" || k === "instanceId");
+      return { changes: changes.length > 0, replaces, deleteBeforeReplace };
+    },
+
+    async create(
+      raw: Record<string, unknown>,
+    ): Promise<{ id: string; outs: IdaasApplicationFederatedCredentialOutputs }> {
+      const desired = requireInputs(raw);
+      const wire = wireOf(desired);
+      const s = session();
+      const { instanceId, applicationId } = desired;
+      // No ClientToken here; the name is unique per application: after a lost answer, the
+      // credential with this name, provider and description made since the operation began is ours.
+      const { value: credentialId } = await createOnce(s, {
+        create: (o) =>
+          eiam.createApplicationFederatedCredential({ ...s, ...o }, instanceId, applicationId, {
+            ...wire,
+            name: desired.name,
+            type: desired.type,
+            providerId: desired.providerId,
+            description: desired.description,
+          }),
+        find: async (since) => {
+          const [live] = await eiam.listApplicationFederatedCredentialsNamed(
+            s,
+            instanceId,
+            applicationId,
+            desired.name,
+          );
+          if (!live || live.createTime < since || live.description !== desired.description) return undefined;
+          const rec = await eiam.getApplicationFederatedCredential(s, instanceId, applicationId, live.id);
+          return rec.providerId === desired.providerId && rec.type === desired.type ? live.id : undefined;
+        },
+        alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
+      });
+      return {
+        id: credentialId,
+        outs: {
+          ...desired,
+          credentialId,
+          // Guess: a new credential is enabled (Create takes no status).
+          status: "enabled",
+          verificationMode: wire.verificationMode,
+          expectedSubject: expectedSubjectOf(desired),
+        },
+      };
+    },
+
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<IdaasApplicationFederatedCredentialOutputs>; inputs?: object }> {
+      const olds = readOlds(props ?? {});
+      const rec = await unlessGone(isNotFound, () =>
+        eiam.getApplicationFederatedCredential(session(), olds.instanceId, olds.applicationId, id),
+      );
+      if (!rec) return GONE;
+      const inputs: IdaasApplicationFederatedCredentialInputs = {
+        instanceId: olds.instanceId,
+        applicationId: olds.applicationId,
+        providerId: rec.providerId || olds.providerId,
+        type: (rec.type || olds.type) as FederatedCredentialType,
+        name: rec.name || olds.name,
+        description: rec.description,
+        ...verificationOf(rec),
+        attributeMappings: rec.attributeMappings,
+      };
+      const outs: IdaasApplicationFederatedCredentialOutputs = {
+        ...inputs,
+        credentialId: id,
+        status: rec.status || olds.status,
+        verificationMode: rec.verificationMode || olds.verificationMode,
+        expectedSubject: expectedSubjectOf(inputs),
+      };
+      return { id, props: outs, inputs };
+    },
+
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: IdaasApplicationFederatedCredentialOutputs }> {
+      const olds = readOlds(rawOlds);
+      const news = requireInputs(rawNews);
+      const s = session();
+      const { instanceId, applicationId } = news;
+      if (verificationChanged(olds, news) || mappingsChanged(olds.attributeMappings, news.attributeMappings))
+        await eiam.updateApplicationFederatedCredential(s, instanceId, applicationId, id, wireOf(news));
+      if (olds.description !== news.description)
+        await eiam.updateApplicationFederatedCredentialDescription(
           s,
           instanceId,
           applicationId,
-          desired.name,
+          id,
+          news.description,
         );
-        if (!live || live.createTime < since || live.description !== desired.description) return undefined;
-        const rec = await eiam.getApplicationFederatedCredential(s, instanceId, applicationId, live.id);
-        return rec.providerId === desired.providerId && rec.type === desired.type ? live.id : undefined;
-      },
-      alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
-    });
-    return {
-      id: credentialId,
-      outs: {
-        ...desired,
-        credentialId,
-        // Guess: a new credential is enabled (Create takes no status).
-        status: "enabled",
-        verificationMode: wire.verificationMode,
-        expectedSubject: expectedSubjectOf(desired),
-      },
-    };
-  },
+      if (olds.status === "disabled")
+        await eiam.setApplicationFederatedCredentialEnabled(s, instanceId, applicationId, id, true);
+      return {
+        outs: {
+          ...news,
+          credentialId: id,
+          status: "enabled",
+          verificationMode: modeOf(news),
+          expectedSubject: expectedSubjectOf(news),
+        },
+      };
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<IdaasApplicationFederatedCredentialOutputs>; inputs?: object }> {
-    const olds = readOlds(props ?? {});
-    const rec = await unlessGone(isNotFound, () =>
-      eiam.getApplicationFederatedCredential(session(), olds.instanceId, olds.applicationId, id),
-    );
-    if (!rec) return GONE;
-    const inputs: IdaasApplicationFederatedCredentialInputs = {
-      instanceId: olds.instanceId,
-      applicationId: olds.applicationId,
-      providerId: rec.providerId || olds.providerId,
-      type: (rec.type || olds.type) as FederatedCredentialType,
-      name: rec.name || olds.name,
-      description: rec.description,
-      ...verificationOf(rec),
-      attributeMappings: rec.attributeMappings,
-    };
-    const outs: IdaasApplicationFederatedCredentialOutputs = {
-      ...inputs,
-      credentialId: id,
-      status: rec.status || olds.status,
-      verificationMode: rec.verificationMode || olds.verificationMode,
-      expectedSubject: expectedSubjectOf(inputs),
-    };
-    return { id, props: outs, inputs };
-  },
-
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: IdaasApplicationFederatedCredentialOutputs }> {
-    const olds = readOlds(rawOlds);
-    const news = requireInputs(rawNews);
-    const s = session();
-    const { instanceId, applicationId } = news;
-    if (verificationChanged(olds, news) || mappingsChanged(olds.attributeMappings, news.attributeMappings))
-      await eiam.updateApplicationFederatedCredential(s, instanceId, applicationId, id, wireOf(news));
-    if (olds.description !== news.description)
-      await eiam.updateApplicationFederatedCredentialDescription(
-        s,
-        instanceId,
-        applicationId,
-        id,
-        news.description,
+    async delete(id: string, props: object): Promise<void> {
+      const { instanceId, applicationId } = readOlds(props);
+      // Gone, or its application is: deleted.
+      await deleteUnlessGone(isNotFound, () =>
+        eiam.deleteApplicationFederatedCredential(session(), instanceId, applicationId, id),
       );
-    if (olds.status === "disabled")
-      await eiam.setApplicationFederatedCredentialEnabled(s, instanceId, applicationId, id, true);
-    return {
-      outs: {
-        ...news,
-        credentialId: id,
-        status: "enabled",
-        verificationMode: modeOf(news),
-        expectedSubject: expectedSubjectOf(news),
-      },
-    };
+    },
   },
-
-  async delete(id: string, props: object): Promise<void> {
-    const { instanceId, applicationId } = readOlds(props);
-    // Gone, or its application is: deleted.
-    await deleteUnlessGone(isNotFound, () =>
-      eiam.deleteApplicationFederatedCredential(session(), instanceId, applicationId, id),
-    );
-  },
-};
+);
 
 /**
  * Lets workloads holding a credential from a federated credential provider (e.g. a Kubernetes

@@ -13,6 +13,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import {
@@ -199,67 +200,70 @@ async function fileText(path: string): Promise<string | undefined> {
   }
 }
 
-export const IdaasClientConfigProvider = {
-  configure,
+export const IdaasClientConfigProvider = accountBound(
+  { kind: "IdaasClientConfig", identity: ["instanceId"] },
+  {
+    configure,
 
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkIdaasClientConfigInputs(news);
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkIdaasClientConfigInputs(news);
+    },
 
-  async diff(
-    _id: string,
-    rawOlds: object,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(rawOlds);
-    const changes: string[] = [];
-    if (containsUnknown(news.instanceId) || o.instanceId !== news.instanceId) changes.push("instanceId");
-    for (const f of SPEC_FIELDS) {
-      const was = o.spec[f];
-      const now = news[f];
-      // issuer/tokenEndpoint were derived when not given: only an explicit value that differs is a change.
-      if ((f === "issuer" || f === "tokenEndpoint") && (now === undefined || now === null)) continue;
-      if (containsUnknown(now) || (was ?? undefined) !== (now ?? undefined)) changes.push(f);
-    }
-    if (containsUnknown(news.path) || o.path !== (news.path ?? "")) changes.push("path");
-    // The file was edited or removed out of band (refresh read it back): write it again.
-    if (o.path !== "" && o.json === "") changes.push("json");
-    return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
-  },
+    async diff(
+      _id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(rawOlds);
+      const changes: string[] = [];
+      if (containsUnknown(news.instanceId) || o.instanceId !== news.instanceId) changes.push("instanceId");
+      for (const f of SPEC_FIELDS) {
+        const was = o.spec[f];
+        const now = news[f];
+        // issuer/tokenEndpoint were derived when not given: only an explicit value that differs is a change.
+        if ((f === "issuer" || f === "tokenEndpoint") && (now === undefined || now === null)) continue;
+        if (containsUnknown(now) || (was ?? undefined) !== (now ?? undefined)) changes.push(f);
+      }
+      if (containsUnknown(news.path) || o.path !== (news.path ?? "")) changes.push("path");
+      // The file was edited or removed out of band (refresh read it back): write it again.
+      if (o.path !== "" && o.json === "") changes.push("json");
+      return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
+    },
 
-  async create(news: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientConfigOutputs }> {
-    const outs = await render(news);
-    if (outs.path !== "") await writeConfig(outs.path, outs.json);
-    return { id: `${outs.instanceId}/${outs.spec.clientId}`, outs };
-  },
+    async create(news: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientConfigOutputs }> {
+      const outs = await render(news);
+      if (outs.path !== "") await writeConfig(outs.path, outs.json);
+      return { id: `${outs.instanceId}/${outs.spec.clientId}`, outs };
+    },
 
-  async read(id: string, props?: object): Promise<{ id: string; props: IdaasClientConfigOutputs }> {
-    const olds = readOlds(props ?? {});
-    if (olds.path === "") return { id, props: olds };
-    const onDisk = await fileText(olds.path);
-    return { id, props: { ...olds, json: onDisk === olds.json ? olds.json : "" } };
-  },
+    async read(id: string, props?: object): Promise<{ id: string; props: IdaasClientConfigOutputs }> {
+      const olds = readOlds(props ?? {});
+      if (olds.path === "") return { id, props: olds };
+      const onDisk = await fileText(olds.path);
+      return { id, props: { ...olds, json: onDisk === olds.json ? olds.json : "" } };
+    },
 
-  async update(
-    _id: string,
-    rawOlds: object,
-    news: Record<string, unknown>,
-  ): Promise<{ outs: IdaasClientConfigOutputs }> {
-    const olds = readOlds(rawOlds);
-    const outs = await render(news);
-    if (olds.path !== "" && olds.path !== outs.path) await rm(resolve(olds.path), { force: true });
-    if (outs.path !== "") await writeConfig(outs.path, outs.json);
-    return { outs };
-  },
+    async update(
+      _id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<{ outs: IdaasClientConfigOutputs }> {
+      const olds = readOlds(rawOlds);
+      const outs = await render(news);
+      if (olds.path !== "" && olds.path !== outs.path) await rm(resolve(olds.path), { force: true });
+      if (outs.path !== "") await writeConfig(outs.path, outs.json);
+      return { outs };
+    },
 
-  async delete(_id: string, props: object): Promise<void> {
-    const { path } = readOlds(props);
-    if (path !== "") await rm(resolve(path), { force: true });
+    async delete(_id: string, props: object): Promise<void> {
+      const { path } = readOlds(props);
+      if (path !== "") await rm(resolve(path), { force: true });
+    },
   },
-};
+);
 
 /** A `cloud-idaas-core` `client-config.json`, validated at preview. */
 export class IdaasClientConfig extends pulumi.dynamic.Resource {

@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import {
@@ -107,105 +108,112 @@ function canonicalOrSelf(pem: string): string {
 
 const REPLACING = ["instanceId", "applicationId", "publicKey"] as const;
 
-export const IdaasClientPublicKeyProvider = {
-  configure,
-
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkIdaasClientPublicKeyInputs(news);
+export const IdaasClientPublicKeyProvider = accountBound(
+  {
+    kind: "IdaasClientPublicKey",
+    identity: ["instanceId", "applicationId", "publicKey"],
+    stable: ["clientPublicKeyId", "algorithmType"],
   },
+  {
+    configure,
 
-  async diff(
-    _id: string,
-    rawOlds: object,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(rawOlds);
-    const d = diffFields(o, news, { replace: REPLACING });
-    if (o.status === "disabled") d.changes.push("status");
-    // Add the new key before removing the old: the workload's next assertion may use either.
-    return diffResult(d);
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkIdaasClientPublicKeyInputs(news);
+    },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientPublicKeyOutputs }> {
-    const desired = requireInputs(raw);
-    const key = canonicalPublicKey(desired.publicKey);
-    if ("problem" in key)
-      throw new Error(`invalid IdaasClientPublicKey arguments:\npublicKey: ${key.problem}`);
-    const s = session();
-    const { instanceId, applicationId } = desired;
-    const started = Date.now() - CREATION_CLOCK_SKEW_MS;
-    let clientPublicKeyId: string;
-    try {
-      // The call carries a ClientToken: its own retries are safe (the service answers the key it made).
-      clientPublicKeyId = await eiam.createClientPublicKey(s, instanceId, applicationId, {
-        algorithmType: key.algorithmType,
-        publicKey: key.pem,
-      });
-    } catch (err) {
-      if (isQuotaExceeded(err))
-        throw new Error(
-          `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientPublicKeysPerApplication} ` +
-            "client public keys: delete one not managed by this stack first.",
+    async diff(
+      _id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(rawOlds);
+      const d = diffFields(o, news, { replace: REPLACING });
+      if (o.status === "disabled") d.changes.push("status");
+      // Add the new key before removing the old: the workload's next assertion may use either.
+      return diffResult(d);
+    },
+
+    async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientPublicKeyOutputs }> {
+      const desired = requireInputs(raw);
+      const key = canonicalPublicKey(desired.publicKey);
+      if ("problem" in key)
+        throw new Error(`invalid IdaasClientPublicKey arguments:\npublicKey: ${key.problem}`);
+      const s = session();
+      const { instanceId, applicationId } = desired;
+      const started = Date.now() - CREATION_CLOCK_SKEW_MS;
+      let clientPublicKeyId: string;
+      try {
+        // The call carries a ClientToken: its own retries are safe (the service answers the key it made).
+        clientPublicKeyId = await eiam.createClientPublicKey(s, instanceId, applicationId, {
+          algorithmType: key.algorithmType,
+          publicKey: key.pem,
+        });
+      } catch (err) {
+        if (isQuotaExceeded(err))
+          throw new Error(
+            `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientPublicKeysPerApplication} ` +
+              "client public keys: delete one not managed by this stack first.",
+          );
+        // Retries ran out with no answer: the key (a PEM is unique per application) may be there.
+        if (!isAmbiguous(err)) throw err;
+        const mine = (await eiam.listClientPublicKeys(s, instanceId, applicationId)).find(
+          (k) => canonicalOrSelf(k.publicKey) === key.pem && k.createTime >= started,
         );
-      // Retries ran out with no answer: the key (a PEM is unique per application) may be there.
-      if (!isAmbiguous(err)) throw err;
-      const mine = (await eiam.listClientPublicKeys(s, instanceId, applicationId)).find(
-        (k) => canonicalOrSelf(k.publicKey) === key.pem && k.createTime >= started,
+        if (!mine) throw err;
+        clientPublicKeyId = mine.clientPublicKeyId;
+      }
+      return {
+        id: clientPublicKeyId,
+        // Guess: a new key is enabled (Create takes no status).
+        outs: { ...desired, clientPublicKeyId, algorithmType: key.algorithmType, status: "enabled" },
+      };
+    },
+
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<IdaasClientPublicKeyOutputs>; inputs?: object }> {
+      const olds = readOlds(props ?? {});
+      // Gone, or its application is.
+      const rec = await unlessGone(isNotFound, () =>
+        eiam.getClientPublicKey(session(), olds.instanceId, olds.applicationId, id),
       );
-      if (!mine) throw err;
-      clientPublicKeyId = mine.clientPublicKeyId;
-    }
-    return {
-      id: clientPublicKeyId,
-      // Guess: a new key is enabled (Create takes no status).
-      outs: { ...desired, clientPublicKeyId, algorithmType: key.algorithmType, status: "enabled" },
-    };
-  },
+      if (!rec) return GONE;
+      const outs: IdaasClientPublicKeyOutputs = {
+        ...olds,
+        publicKey: rec.publicKey ? canonicalOrSelf(rec.publicKey) : olds.publicKey,
+        clientPublicKeyId: id,
+        algorithmType: rec.algorithmType || olds.algorithmType,
+        status: rec.status || olds.status,
+      };
+      const { instanceId, applicationId, publicKey } = outs;
+      return { id, props: outs, inputs: { instanceId, applicationId, publicKey } };
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<IdaasClientPublicKeyOutputs>; inputs?: object }> {
-    const olds = readOlds(props ?? {});
-    // Gone, or its application is.
-    const rec = await unlessGone(isNotFound, () =>
-      eiam.getClientPublicKey(session(), olds.instanceId, olds.applicationId, id),
-    );
-    if (!rec) return GONE;
-    const outs: IdaasClientPublicKeyOutputs = {
-      ...olds,
-      publicKey: rec.publicKey ? canonicalOrSelf(rec.publicKey) : olds.publicKey,
-      clientPublicKeyId: id,
-      algorithmType: rec.algorithmType || olds.algorithmType,
-      status: rec.status || olds.status,
-    };
-    const { instanceId, applicationId, publicKey } = outs;
-    return { id, props: outs, inputs: { instanceId, applicationId, publicKey } };
-  },
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: IdaasClientPublicKeyOutputs }> {
+      // Every argument replaces: the only in-place change is enabling a key disabled out of band.
+      const olds = readOlds(rawOlds);
+      const news = requireInputs(rawNews);
+      if (olds.status === "disabled")
+        await eiam.setClientPublicKeyEnabled(session(), news.instanceId, news.applicationId, id, true);
+      return { outs: { ...olds, ...news, status: "enabled" } };
+    },
 
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: IdaasClientPublicKeyOutputs }> {
-    // Every argument replaces: the only in-place change is enabling a key disabled out of band.
-    const olds = readOlds(rawOlds);
-    const news = requireInputs(rawNews);
-    if (olds.status === "disabled")
-      await eiam.setClientPublicKeyEnabled(session(), news.instanceId, news.applicationId, id, true);
-    return { outs: { ...olds, ...news, status: "enabled" } };
+    async delete(id: string, props: object): Promise<void> {
+      const { instanceId, applicationId } = readOlds(props);
+      await deleteUnlessGone(isNotFound, () =>
+        eiam.deleteClientPublicKey(session(), instanceId, applicationId, id),
+      );
+    },
   },
-
-  async delete(id: string, props: object): Promise<void> {
-    const { instanceId, applicationId } = readOlds(props);
-    await deleteUnlessGone(isNotFound, () =>
-      eiam.deleteClientPublicKey(session(), instanceId, applicationId, id),
-    );
-  },
-};
+);
 
 /** A public key an EIAM application's workload proves itself with (`private_key_jwt`). */
 export class IdaasClientPublicKey extends pulumi.dynamic.Resource {

@@ -10,6 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import { warn } from "../diagnostics";
@@ -175,119 +176,126 @@ const STATE: IdaasClientSecretOutputs = {
 
 const readOlds = (olds: object) => stateOf(olds, STATE);
 
-export const IdaasClientSecretProvider = {
-  configure,
-
-  async check(
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    // The engine passes empty olds (the previous inputs) for a resource it has not created yet.
-    const exists = olds.instanceId !== undefined;
-    const result = checkIdaasClientSecretInputs(news, exists ? olds : undefined);
-    if (exists && result.failures.length === 0) {
-      const warning = expiryWarning(result.inputs, Date.now());
-      if (warning) await warn(warning);
-    }
-    return result;
+export const IdaasClientSecretProvider = accountBound(
+  {
+    kind: "IdaasClientSecret",
+    identity: ["instanceId", "applicationId", "expiresAt", "version"],
+    stable: ["secretId", "clientId"],
   },
+  {
+    configure,
 
-  async diff(
-    _id: string,
-    rawOlds: object,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(rawOlds);
-    const d = diffFields(o, news, { replace: REPLACING });
-    if (!o.enabled) d.changes.push("enabled");
-    // Create the new secret first: the application is never without a working one.
-    return diffResult(d);
-  },
+    async check(
+      olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      // The engine passes empty olds (the previous inputs) for a resource it has not created yet.
+      const exists = olds.instanceId !== undefined;
+      const result = checkIdaasClientSecretInputs(news, exists ? olds : undefined);
+      if (exists && result.failures.length === 0) {
+        const warning = expiryWarning(result.inputs, Date.now());
+        if (warning) await warn(warning);
+      }
+      return result;
+    },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientSecretOutputs }> {
-    const desired = requireInputs(raw);
-    const expiration = desired.expiresAt === "" ? undefined : expirationMs(desired.expiresAt, Date.now());
-    if (typeof expiration === "string")
-      throw new Error(`invalid IdaasClientSecret arguments:\nexpiresAt: ${expiration}`);
-    const s = session();
-    const { instanceId, applicationId } = desired;
-    let created: Awaited<ReturnType<typeof eiam.createClientSecret>>;
-    try {
-      // CreateApplicationClientSecret takes no ClientToken, and a lost answer would leave a live
-      // secret nobody holds. So the secrets there before are listed first (one call): after a
-      // lost answer, the one secret that is new is ours, and its value is read back.
-      const before = new Set(
-        (await eiam.listClientSecrets(s, instanceId, applicationId)).map((x) => x.secretId),
-      );
-      ({ value: created } = await createOnce(s, {
-        create: (o) => eiam.createClientSecret({ ...s, ...o }, instanceId, applicationId, expiration),
-        find: async () => {
-          const fresh = (await eiam.listClientSecrets(s, instanceId, applicationId)).filter(
-            (x) => !before.has(x.secretId),
-          );
-          if (fresh.length !== 1) return undefined;
-          return eiam.obtainClientSecret(
-            s,
-            instanceId,
-            applicationId,
-            (fresh[0] as eiam.ClientSecretRecord).secretId,
-          );
-        },
-      }));
-    } catch (err) {
-      if (isQuotaExceeded(err))
-        throw new Error(
-          `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientSecretsPerApplication} client secrets: ` +
-            "delete a secret not managed by this stack, or let a rotation finish before the next one.",
+    async diff(
+      _id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(rawOlds);
+      const d = diffFields(o, news, { replace: REPLACING });
+      if (!o.enabled) d.changes.push("enabled");
+      // Create the new secret first: the application is never without a working one.
+      return diffResult(d);
+    },
+
+    async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientSecretOutputs }> {
+      const desired = requireInputs(raw);
+      const expiration = desired.expiresAt === "" ? undefined : expirationMs(desired.expiresAt, Date.now());
+      if (typeof expiration === "string")
+        throw new Error(`invalid IdaasClientSecret arguments:\nexpiresAt: ${expiration}`);
+      const s = session();
+      const { instanceId, applicationId } = desired;
+      let created: Awaited<ReturnType<typeof eiam.createClientSecret>>;
+      try {
+        // CreateApplicationClientSecret takes no ClientToken, and a lost answer would leave a live
+        // secret nobody holds. So the secrets there before are listed first (one call): after a
+        // lost answer, the one secret that is new is ours, and its value is read back.
+        const before = new Set(
+          (await eiam.listClientSecrets(s, instanceId, applicationId)).map((x) => x.secretId),
         );
-      throw err;
-    }
-    return {
-      id: created.secretId,
-      outs: {
-        ...desired,
-        secretId: created.secretId,
-        clientId: created.clientId,
-        clientSecret: created.clientSecret,
-        enabled: true,
-      },
-    };
-  },
+        ({ value: created } = await createOnce(s, {
+          create: (o) => eiam.createClientSecret({ ...s, ...o }, instanceId, applicationId, expiration),
+          find: async () => {
+            const fresh = (await eiam.listClientSecrets(s, instanceId, applicationId)).filter(
+              (x) => !before.has(x.secretId),
+            );
+            if (fresh.length !== 1) return undefined;
+            return eiam.obtainClientSecret(
+              s,
+              instanceId,
+              applicationId,
+              (fresh[0] as eiam.ClientSecretRecord).secretId,
+            );
+          },
+        }));
+      } catch (err) {
+        if (isQuotaExceeded(err))
+          throw new Error(
+            `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientSecretsPerApplication} client secrets: ` +
+              "delete a secret not managed by this stack, or let a rotation finish before the next one.",
+          );
+        throw err;
+      }
+      return {
+        id: created.secretId,
+        outs: {
+          ...desired,
+          secretId: created.secretId,
+          clientId: created.clientId,
+          clientSecret: created.clientSecret,
+          enabled: true,
+        },
+      };
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<IdaasClientSecretOutputs>; inputs?: object }> {
-    const olds = readOlds(props ?? {});
-    // The application gone takes the secret with it.
-    const secrets = await unlessGone(isNotFound, () =>
-      eiam.listClientSecrets(session(), olds.instanceId, olds.applicationId),
-    );
-    const mine = secrets?.find((x) => x.secretId === id);
-    if (!mine) return GONE;
-    const outs: IdaasClientSecretOutputs = { ...olds, enabled: mine.status !== "disabled" };
-    const { instanceId, applicationId, expiresAt, version } = outs;
-    return { id, props: outs, inputs: { instanceId, applicationId, expiresAt, version } };
-  },
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<IdaasClientSecretOutputs>; inputs?: object }> {
+      const olds = readOlds(props ?? {});
+      // The application gone takes the secret with it.
+      const secrets = await unlessGone(isNotFound, () =>
+        eiam.listClientSecrets(session(), olds.instanceId, olds.applicationId),
+      );
+      const mine = secrets?.find((x) => x.secretId === id);
+      if (!mine) return GONE;
+      const outs: IdaasClientSecretOutputs = { ...olds, enabled: mine.status !== "disabled" };
+      const { instanceId, applicationId, expiresAt, version } = outs;
+      return { id, props: outs, inputs: { instanceId, applicationId, expiresAt, version } };
+    },
 
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: IdaasClientSecretOutputs }> {
-    const olds = readOlds(rawOlds);
-    const news = requireInputs(rawNews);
-    if (!olds.enabled) await eiam.enableClientSecret(session(), news.instanceId, news.applicationId, id);
-    return { outs: { ...olds, ...news, enabled: true } };
-  },
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: IdaasClientSecretOutputs }> {
+      const olds = readOlds(rawOlds);
+      const news = requireInputs(rawNews);
+      if (!olds.enabled) await eiam.enableClientSecret(session(), news.instanceId, news.applicationId, id);
+      return { outs: { ...olds, ...news, enabled: true } };
+    },
 
-  async delete(id: string, props: object): Promise<void> {
-    const { instanceId, applicationId } = readOlds(props);
-    await deleteUnlessGone(isNotFound, () =>
-      eiam.deleteClientSecret(session(), instanceId, applicationId, id),
-    );
+    async delete(id: string, props: object): Promise<void> {
+      const { instanceId, applicationId } = readOlds(props);
+      await deleteUnlessGone(isNotFound, () =>
+        eiam.deleteClientSecret(session(), instanceId, applicationId, id),
+      );
+    },
   },
-};
+);
 
 /** A client secret of an EIAM application; `clientSecret` is a Pulumi secret. */
 export class IdaasClientSecret extends pulumi.dynamic.Resource {

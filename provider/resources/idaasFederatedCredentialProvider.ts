@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import { hasCodePrefix } from "../errors";
@@ -339,140 +340,152 @@ function configChanged(
   return !sameSet(a.certificates, b.certificates) || a.trustCondition !== b.trustCondition;
 }
 
-export const IdaasFederatedCredentialProviderProvider = {
-  configure,
-
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkIdaasFederatedCredentialProviderInputs(news);
+export const IdaasFederatedCredentialProviderProvider = accountBound(
+  {
+    kind: "IdaasFederatedCredentialProvider",
+    identity: ["instanceId", "oidc.issuer", "pkcs7", "privateCa"],
+    stable: ["providerId", "type"],
   },
+  {
+    configure,
 
-  async diff(
-    _id: string,
-    rawOlds: object,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(rawOlds);
-    const replaces: string[] = [];
-    if (containsUnknown(news.instanceId) || o.instanceId !== news.instanceId) replaces.push("instanceId");
-    const newType = typeOf(news);
-    if (newType !== o.type) replaces.push(...KEYS.filter((k) => isSet(news[k]) || isSet(o[k])));
-    else if (newType === "oidc") {
-      // `news.oidc` may itself be unknown at preview: then so is the issuer.
-      const issuer = (news.oidc as { issuer?: unknown }).issuer;
-      if (issuer === undefined || containsUnknown(issuer) || o.oidc?.issuer !== issuer)
-        replaces.push("oidc.issuer");
-    }
-    const changes = [...replaces];
-    if (containsUnknown(news.name) || o.name !== news.name) changes.push("name");
-    if (containsUnknown(news.description) || o.description !== news.description) changes.push("description");
-    if (replaces.length === 0 && newType) {
-      const key = KEYS.find((k) => CONFIG_KEYS[k] === newType)!;
-      if (
-        containsUnknown(news[key]) ||
-        configChanged(o, news as unknown as IdaasFederatedCredentialProviderInputs)
-      )
-        changes.push(key);
-    }
-    if (o.status === "disabled") changes.push("status");
-    // Guess: names are unique in the instance, so a replacement keeping its name must go first.
-    const deleteBeforeReplace =
-      replaces.length > 0 && !replaces.includes("instanceId") && o.name === news.name;
-    return { changes: changes.length > 0, replaces, deleteBeforeReplace };
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkIdaasFederatedCredentialProviderInputs(news);
+    },
 
-  async create(
-    raw: Record<string, unknown>,
-  ): Promise<{ id: string; outs: IdaasFederatedCredentialProviderOutputs }> {
-    const desired = requireInputs(raw);
-    const type = typeOf(desired as unknown as Record<string, unknown>)!;
-    const s = session();
-    // No ClientToken here; the name is unique in the instance: after a lost answer, the provider
-    // with this name, type and description made since the operation began is ours.
-    const { value: providerId } = await createOnce(s, {
-      create: (o) =>
-        eiam.createFederatedCredentialProvider({ ...s, ...o }, desired.instanceId, {
-          name: desired.name,
-          type,
-          description: desired.description,
-          config: wireConfig(desired, false),
-        }),
-      find: async (since) => {
-        const [live] = await eiam.listFederatedCredentialProvidersNamed(s, desired.instanceId, desired.name);
-        if (!live || live.createTime < since || live.description !== desired.description) return undefined;
-        const rec = await eiam.getFederatedCredentialProvider(s, desired.instanceId, live.id);
-        return rec.type === type ? live.id : undefined;
-      },
-      alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
-    });
-    // Guess: a new provider is enabled (Create takes no status; the console shows it enabled).
-    return { id: providerId, outs: { ...desired, providerId, type, status: "enabled" } };
-  },
+    async diff(
+      _id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(rawOlds);
+      const replaces: string[] = [];
+      if (containsUnknown(news.instanceId) || o.instanceId !== news.instanceId) replaces.push("instanceId");
+      const newType = typeOf(news);
+      if (newType !== o.type) replaces.push(...KEYS.filter((k) => isSet(news[k]) || isSet(o[k])));
+      else if (newType === "oidc") {
+        // `news.oidc` may itself be unknown at preview: then so is the issuer.
+        const issuer = (news.oidc as { issuer?: unknown }).issuer;
+        if (issuer === undefined || containsUnknown(issuer) || o.oidc?.issuer !== issuer)
+          replaces.push("oidc.issuer");
+      }
+      const changes = [...replaces];
+      if (containsUnknown(news.name) || o.name !== news.name) changes.push("name");
+      if (containsUnknown(news.description) || o.description !== news.description)
+        changes.push("description");
+      if (replaces.length === 0 && newType) {
+        const key = KEYS.find((k) => CONFIG_KEYS[k] === newType)!;
+        if (
+          containsUnknown(news[key]) ||
+          configChanged(o, news as unknown as IdaasFederatedCredentialProviderInputs)
+        )
+          changes.push(key);
+      }
+      if (o.status === "disabled") changes.push("status");
+      // Guess: names are unique in the instance, so a replacement keeping its name must go first.
+      const deleteBeforeReplace =
+        replaces.length > 0 && !replaces.includes("instanceId") && o.name === news.name;
+      return { changes: changes.length > 0, replaces, deleteBeforeReplace };
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<IdaasFederatedCredentialProviderOutputs>; inputs?: object }> {
-    const olds = readOlds(props ?? {});
-    const rec = await unlessGone(isNotFound, () =>
-      eiam.getFederatedCredentialProvider(session(), olds.instanceId, id),
-    );
-    if (!rec) return GONE;
-    const type = (rec.type || olds.type) as FederatedCredentialProviderType;
-    const inputs: IdaasFederatedCredentialProviderInputs = {
-      instanceId: olds.instanceId,
-      name: rec.name,
-      description: rec.description,
-      ...configOf({ ...rec, type }),
-    };
-    const outs: IdaasFederatedCredentialProviderOutputs = {
-      ...inputs,
-      providerId: id,
-      type,
-      status: rec.status || olds.status,
-    };
-    return { id, props: outs, inputs };
-  },
-
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: IdaasFederatedCredentialProviderOutputs }> {
-    const olds = readOlds(rawOlds);
-    const news = requireInputs(rawNews);
-    const s = session();
-    if (olds.name !== news.name || configChanged(olds, news))
-      await eiam.updateFederatedCredentialProvider(s, news.instanceId, id, {
-        name: news.name,
-        type: olds.type,
-        config: wireConfig(news, true),
+    async create(
+      raw: Record<string, unknown>,
+    ): Promise<{ id: string; outs: IdaasFederatedCredentialProviderOutputs }> {
+      const desired = requireInputs(raw);
+      const type = typeOf(desired as unknown as Record<string, unknown>)!;
+      const s = session();
+      // No ClientToken here; the name is unique in the instance: after a lost answer, the provider
+      // with this name, type and description made since the operation began is ours.
+      const { value: providerId } = await createOnce(s, {
+        create: (o) =>
+          eiam.createFederatedCredentialProvider({ ...s, ...o }, desired.instanceId, {
+            name: desired.name,
+            type,
+            description: desired.description,
+            config: wireConfig(desired, false),
+          }),
+        find: async (since) => {
+          const [live] = await eiam.listFederatedCredentialProvidersNamed(
+            s,
+            desired.instanceId,
+            desired.name,
+          );
+          if (!live || live.createTime < since || live.description !== desired.description) return undefined;
+          const rec = await eiam.getFederatedCredentialProvider(s, desired.instanceId, live.id);
+          return rec.type === type ? live.id : undefined;
+        },
+        alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
       });
-    if (olds.description !== news.description)
-      await eiam.updateFederatedCredentialProviderDescription(s, news.instanceId, id, news.description);
-    if (olds.status === "disabled")
-      await eiam.setFederatedCredentialProviderEnabled(s, news.instanceId, id, true);
-    return { outs: { ...news, providerId: id, type: olds.type, status: "enabled" } };
-  },
+      // Guess: a new provider is enabled (Create takes no status; the console shows it enabled).
+      return { id: providerId, outs: { ...desired, providerId, type, status: "enabled" } };
+    },
 
-  async delete(id: string, props: object): Promise<void> {
-    const { instanceId, name } = readOlds(props);
-    try {
-      await deleteUnlessGone(isNotFound, () =>
-        eiam.deleteFederatedCredentialProvider(session(), instanceId, id),
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<IdaasFederatedCredentialProviderOutputs>; inputs?: object }> {
+      const olds = readOlds(props ?? {});
+      const rec = await unlessGone(isNotFound, () =>
+        eiam.getFederatedCredentialProvider(session(), olds.instanceId, id),
       );
-    } catch (err) {
-      if (isConflict(err))
-        throw new Error(
-          `${(err as Error).message}\nThe federated credential provider '${name}' (${id}) is still used by ` +
-            "application federated credentials: delete them first (or make them depend on this provider).",
+      if (!rec) return GONE;
+      const type = (rec.type || olds.type) as FederatedCredentialProviderType;
+      const inputs: IdaasFederatedCredentialProviderInputs = {
+        instanceId: olds.instanceId,
+        name: rec.name,
+        description: rec.description,
+        ...configOf({ ...rec, type }),
+      };
+      const outs: IdaasFederatedCredentialProviderOutputs = {
+        ...inputs,
+        providerId: id,
+        type,
+        status: rec.status || olds.status,
+      };
+      return { id, props: outs, inputs };
+    },
+
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: IdaasFederatedCredentialProviderOutputs }> {
+      const olds = readOlds(rawOlds);
+      const news = requireInputs(rawNews);
+      const s = session();
+      if (olds.name !== news.name || configChanged(olds, news))
+        await eiam.updateFederatedCredentialProvider(s, news.instanceId, id, {
+          name: news.name,
+          type: olds.type,
+          config: wireConfig(news, true),
+        });
+      if (olds.description !== news.description)
+        await eiam.updateFederatedCredentialProviderDescription(s, news.instanceId, id, news.description);
+      if (olds.status === "disabled")
+        await eiam.setFederatedCredentialProviderEnabled(s, news.instanceId, id, true);
+      return { outs: { ...news, providerId: id, type: olds.type, status: "enabled" } };
+    },
+
+    async delete(id: string, props: object): Promise<void> {
+      const { instanceId, name } = readOlds(props);
+      try {
+        await deleteUnlessGone(isNotFound, () =>
+          eiam.deleteFederatedCredentialProvider(session(), instanceId, id),
         );
-      throw err;
-    }
+      } catch (err) {
+        if (isConflict(err))
+          throw new Error(
+            `${(err as Error).message}\nThe federated credential provider '${name}' (${id}) is still used by ` +
+              "application federated credentials: delete them first (or make them depend on this provider).",
+          );
+        throw err;
+      }
+    },
   },
-};
+);
 
 /** A federated trust source of an EIAM instance (OIDC issuer, PKCS#7 or private CA). */
 export class IdaasFederatedCredentialProvider extends pulumi.dynamic.Resource {

@@ -8,6 +8,7 @@
  * and https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-enableapplicationm2mclient
  */
 import * as pulumi from "@pulumi/pulumi";
+import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { type Session, session } from "../client/session";
 import {
@@ -121,93 +122,96 @@ async function finish(
   });
 }
 
-export const IdaasM2mApplicationProvider = {
-  configure,
+export const IdaasM2mApplicationProvider = accountBound(
+  { kind: "IdaasM2mApplication", identity: ["instanceId"], stable: ["applicationId", "clientId"] },
+  {
+    configure,
 
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkIdaasM2mApplicationInputs(news);
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkIdaasM2mApplicationInputs(news);
+    },
 
-  async diff(
-    _id: string,
-    rawOlds: object,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(rawOlds);
-    const d = diffFields(o, news, { replace: ["instanceId"], update: ["applicationName", "description"] });
-    // Disabled out of band, or a create that stopped half-way: the next `up` finishes it.
-    if (!o.m2mClientEnabled || o.clientId === "") d.changes.push("m2mClientEnabled");
-    return diffResult(d);
-  },
+    async diff(
+      _id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(rawOlds);
+      const d = diffFields(o, news, { replace: ["instanceId"], update: ["applicationName", "description"] });
+      // Disabled out of band, or a create that stopped half-way: the next `up` finishes it.
+      if (!o.m2mClientEnabled || o.clientId === "") d.changes.push("m2mClientEnabled");
+      return diffResult(d);
+    },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasM2mApplicationOutputs }> {
-    const desired = requireInputs(raw);
-    const s = session();
-    const applicationId = await createApplicationOnce(s, desired.instanceId, {
-      name: desired.applicationName,
-      description: desired.description,
-    });
-    // The application exists from here: a later failure is partial state, finished by the next `up`.
-    const outs = await finish(
-      raw,
-      s,
-      applicationId,
-      { ...desired, applicationId, clientId: "", m2mClientEnabled: false },
-      true,
-    );
-    return { id: applicationId, outs };
-  },
+    async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasM2mApplicationOutputs }> {
+      const desired = requireInputs(raw);
+      const s = session();
+      const applicationId = await createApplicationOnce(s, desired.instanceId, {
+        name: desired.applicationName,
+        description: desired.description,
+      });
+      // The application exists from here: a later failure is partial state, finished by the next `up`.
+      const outs = await finish(
+        raw,
+        s,
+        applicationId,
+        { ...desired, applicationId, clientId: "", m2mClientEnabled: false },
+        true,
+      );
+      return { id: applicationId, outs };
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<IdaasM2mApplicationOutputs>; inputs?: object }> {
-    const olds = readOlds(props ?? {});
-    const app = await unlessGone(isNotFound, () => eiam.getApplication(session(), olds.instanceId, id));
-    if (!app) return GONE;
-    const outs: IdaasM2mApplicationOutputs = {
-      ...olds,
-      applicationId: id,
-      applicationName: app.applicationName,
-      description: app.description,
-      clientId: app.clientId,
-      m2mClientEnabled: app.m2mClientStatus === "enabled",
-    };
-    const { instanceId, applicationName, description } = outs;
-    return { id, props: outs, inputs: { instanceId, applicationName, description } };
-  },
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<IdaasM2mApplicationOutputs>; inputs?: object }> {
+      const olds = readOlds(props ?? {});
+      const app = await unlessGone(isNotFound, () => eiam.getApplication(session(), olds.instanceId, id));
+      if (!app) return GONE;
+      const outs: IdaasM2mApplicationOutputs = {
+        ...olds,
+        applicationId: id,
+        applicationName: app.applicationName,
+        description: app.description,
+        clientId: app.clientId,
+        m2mClientEnabled: app.m2mClientStatus === "enabled",
+      };
+      const { instanceId, applicationName, description } = outs;
+      return { id, props: outs, inputs: { instanceId, applicationName, description } };
+    },
 
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: IdaasM2mApplicationOutputs }> {
-    const olds = readOlds(rawOlds);
-    const news = requireInputs(rawNews);
-    const s = session();
-    // Each call sets a value, so a repeat after a lost answer changes nothing more.
-    const outs = await finish(rawNews, s, id, olds, false, async (p) => {
-      if (olds.applicationName !== news.applicationName) {
-        await eiam.renameApplication(s, news.instanceId, id, news.applicationName);
-        p.set({ applicationName: news.applicationName });
-      }
-      if (olds.description !== news.description) {
-        await eiam.updateApplicationDescription(s, news.instanceId, id, news.description);
-        p.set({ description: news.description });
-      }
-    });
-    return { outs: { ...outs, ...news } };
-  },
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: IdaasM2mApplicationOutputs }> {
+      const olds = readOlds(rawOlds);
+      const news = requireInputs(rawNews);
+      const s = session();
+      // Each call sets a value, so a repeat after a lost answer changes nothing more.
+      const outs = await finish(rawNews, s, id, olds, false, async (p) => {
+        if (olds.applicationName !== news.applicationName) {
+          await eiam.renameApplication(s, news.instanceId, id, news.applicationName);
+          p.set({ applicationName: news.applicationName });
+        }
+        if (olds.description !== news.description) {
+          await eiam.updateApplicationDescription(s, news.instanceId, id, news.description);
+          p.set({ description: news.description });
+        }
+      });
+      return { outs: { ...outs, ...news } };
+    },
 
-  async delete(id: string, props: object): Promise<void> {
-    const { instanceId } = readOlds(props);
-    // Its secrets, keys and federated credentials go with it.
-    await deleteUnlessGone(isNotFound, () => eiam.deleteApplication(session(), instanceId, id));
+    async delete(id: string, props: object): Promise<void> {
+      const { instanceId } = readOlds(props);
+      // Its secrets, keys and federated credentials go with it.
+      await deleteUnlessGone(isNotFound, () => eiam.deleteApplication(session(), instanceId, id));
+    },
   },
-};
+);
 
 /** An EIAM application acting as an OAuth client for machine-to-machine tokens. */
 export class IdaasM2mApplication extends pulumi.dynamic.Resource {

@@ -10,6 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { type Session, session } from "../client/session";
 import {
@@ -369,121 +370,124 @@ async function converge(
   return p.set({ ...desired, scopeIds: finalIds, enabled: true });
 }
 
-export const IdaasResourceServerProvider = {
-  configure,
+export const IdaasResourceServerProvider = accountBound(
+  { kind: "IdaasResourceServer", identity: ["instanceId"], stable: ["applicationId"] },
+  {
+    configure,
 
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkIdaasResourceServerInputs(news);
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkIdaasResourceServerInputs(news);
+    },
 
-  async diff(
-    _id: string,
-    rawOlds: object,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(rawOlds);
-    const d = diffFields(o, news, {
-      replace: ["instanceId"],
-      update: ["applicationName", "description", "identifier", "scopes", "grants"],
-      equal: {
-        scopes: (a, b) => canonicalScopes(a as IdaasScope[]) === canonicalScopes(b as IdaasScope[]),
-        grants: (a, b) => canonicalGrants(a as IdaasGrant[]) === canonicalGrants(b as IdaasGrant[]),
-      },
-    });
-    if (!o.enabled) d.changes.push("enabled");
-    return diffResult(d);
-  },
+    async diff(
+      _id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(rawOlds);
+      const d = diffFields(o, news, {
+        replace: ["instanceId"],
+        update: ["applicationName", "description", "identifier", "scopes", "grants"],
+        equal: {
+          scopes: (a, b) => canonicalScopes(a as IdaasScope[]) === canonicalScopes(b as IdaasScope[]),
+          grants: (a, b) => canonicalGrants(a as IdaasGrant[]) === canonicalGrants(b as IdaasGrant[]),
+        },
+      });
+      if (!o.enabled) d.changes.push("enabled");
+      return diffResult(d);
+    },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasResourceServerOutputs }> {
-    const desired = requireInputs(raw);
-    const s = session();
-    const applicationId = await createApplicationOnce(s, desired.instanceId, {
-      name: desired.applicationName,
-      description: desired.description,
-    });
-    // The bare application exists: from here on every step is recorded, and a failure is partial
-    // state that the next `up` continues from.
-    const bare: IdaasResourceServerOutputs = {
-      ...desired,
-      applicationId,
-      identifier: "",
-      scopes: [],
-      grants: [],
-      scopeIds: {},
-      enabled: false,
-    };
-    const outs = await new Progress(raw, applicationId, bare, true).run((p) =>
-      converge(s, applicationId, p, desired),
-    );
-    return { id: applicationId, outs };
-  },
+    async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasResourceServerOutputs }> {
+      const desired = requireInputs(raw);
+      const s = session();
+      const applicationId = await createApplicationOnce(s, desired.instanceId, {
+        name: desired.applicationName,
+        description: desired.description,
+      });
+      // The bare application exists: from here on every step is recorded, and a failure is partial
+      // state that the next `up` continues from.
+      const bare: IdaasResourceServerOutputs = {
+        ...desired,
+        applicationId,
+        identifier: "",
+        scopes: [],
+        grants: [],
+        scopeIds: {},
+        enabled: false,
+      };
+      const outs = await new Progress(raw, applicationId, bare, true).run((p) =>
+        converge(s, applicationId, p, desired),
+      );
+      return { id: applicationId, outs };
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<IdaasResourceServerOutputs>; inputs?: object }> {
-    const olds = readOlds(props ?? {});
-    const s = session();
-    const app = await unlessGone(isNotFound, () => eiam.getApplication(s, olds.instanceId, id));
-    const scopes = app && (await unlessGone(isNotFound, () => eiam.listScopes(s, olds.instanceId, id)));
-    if (!app || !scopes) return GONE;
-    const scopeIds = Object.fromEntries(scopes.map((x) => [x.value, x.scopeId]));
-    // EIAM has no call that lists a client's grants: they are kept as last applied, minus
-    // scopes that no longer exist (a deleted scope takes its grants with it).
-    const grants = olds.grants.map((g) => ({
-      ...g,
-      scopes: g.scopes.includes("*") ? g.scopes : g.scopes.filter((v) => v in scopeIds),
-    }));
-    const outs: IdaasResourceServerOutputs = {
-      ...olds,
-      applicationName: app.applicationName,
-      description: app.description,
-      identifier: app.resourceServerIdentifier,
-      scopes: scopes.map((x) => ({ value: x.value, name: x.name })),
-      grants,
-      scopeIds,
-      enabled: app.resourceServerStatus === "enabled",
-    };
-    const { instanceId, applicationName, description, identifier } = outs;
-    return {
-      id,
-      props: outs,
-      inputs: { instanceId, applicationName, description, identifier, scopes: outs.scopes, grants },
-    };
-  },
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<IdaasResourceServerOutputs>; inputs?: object }> {
+      const olds = readOlds(props ?? {});
+      const s = session();
+      const app = await unlessGone(isNotFound, () => eiam.getApplication(s, olds.instanceId, id));
+      const scopes = app && (await unlessGone(isNotFound, () => eiam.listScopes(s, olds.instanceId, id)));
+      if (!app || !scopes) return GONE;
+      const scopeIds = Object.fromEntries(scopes.map((x) => [x.value, x.scopeId]));
+      // EIAM has no call that lists a client's grants: they are kept as last applied, minus
+      // scopes that no longer exist (a deleted scope takes its grants with it).
+      const grants = olds.grants.map((g) => ({
+        ...g,
+        scopes: g.scopes.includes("*") ? g.scopes : g.scopes.filter((v) => v in scopeIds),
+      }));
+      const outs: IdaasResourceServerOutputs = {
+        ...olds,
+        applicationName: app.applicationName,
+        description: app.description,
+        identifier: app.resourceServerIdentifier,
+        scopes: scopes.map((x) => ({ value: x.value, name: x.name })),
+        grants,
+        scopeIds,
+        enabled: app.resourceServerStatus === "enabled",
+      };
+      const { instanceId, applicationName, description, identifier } = outs;
+      return {
+        id,
+        props: outs,
+        inputs: { instanceId, applicationName, description, identifier, scopes: outs.scopes, grants },
+      };
+    },
 
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: IdaasResourceServerOutputs }> {
-    const olds = readOlds(rawOlds);
-    const news = requireInputs(rawNews);
-    const s = session();
-    const inst = news.instanceId;
-    const outs = await new Progress(rawNews, id, olds, false).run(async (p) => {
-      if (olds.applicationName !== news.applicationName) {
-        await eiam.renameApplication(s, inst, id, news.applicationName);
-        p.set({ applicationName: news.applicationName });
-      }
-      if (olds.description !== news.description) {
-        await eiam.updateApplicationDescription(s, inst, id, news.description);
-        p.set({ description: news.description });
-      }
-      return converge(s, id, p, news);
-    });
-    return { outs };
-  },
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: IdaasResourceServerOutputs }> {
+      const olds = readOlds(rawOlds);
+      const news = requireInputs(rawNews);
+      const s = session();
+      const inst = news.instanceId;
+      const outs = await new Progress(rawNews, id, olds, false).run(async (p) => {
+        if (olds.applicationName !== news.applicationName) {
+          await eiam.renameApplication(s, inst, id, news.applicationName);
+          p.set({ applicationName: news.applicationName });
+        }
+        if (olds.description !== news.description) {
+          await eiam.updateApplicationDescription(s, inst, id, news.description);
+          p.set({ description: news.description });
+        }
+        return converge(s, id, p, news);
+      });
+      return { outs };
+    },
 
-  async delete(id: string, props: object): Promise<void> {
-    const { instanceId } = readOlds(props);
-    // Scopes and grants go with it.
-    await deleteUnlessGone(isNotFound, () => eiam.deleteApplication(session(), instanceId, id));
+    async delete(id: string, props: object): Promise<void> {
+      const { instanceId } = readOlds(props);
+      // Scopes and grants go with it.
+      await deleteUnlessGone(isNotFound, () => eiam.deleteApplication(session(), instanceId, id));
+    },
   },
-};
+);
 
 /** An EIAM resource server with its scopes and the clients granted them. */
 export class IdaasResourceServer extends pulumi.dynamic.Resource {

@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as apps from "../client/imsApps";
 import { session } from "../client/session";
 import { hasCodePrefix } from "../errors";
@@ -173,59 +174,66 @@ async function install(
   }
 }
 
-export const OfficialCliApplicationProvider = {
-  configure,
-
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkOfficialCliApplicationInputs(news);
+export const OfficialCliApplicationProvider = accountBound(
+  {
+    kind: "OfficialCliApplication",
+    identity: ["site"],
+    stable: ["appId", "appPrincipalName", "displayName", "installedByStack", "createDate"],
   },
+  {
+    configure,
 
-  async diff(_id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(olds);
-    const replaces = containsUnknown(news.site) || o.site !== (news.site ?? "cn") ? ["site"] : [];
-    // The scopes are fixed by what the CLI needs; a drift in them re-installs.
-    const scopesDrifted = o.scopes.length > 0 && !sameSet(o.scopes, [...OFFICIAL_CLI_SCOPES]);
-    if (scopesDrifted) replaces.push("scopes");
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkOfficialCliApplicationInputs(news);
+    },
 
-  create(raw: Record<string, unknown>): Promise<{ id: string; outs: OfficialCliApplicationOutputs }> {
-    return install(raw, requireInputs(raw));
-  },
+    async diff(_id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(olds);
+      const replaces = containsUnknown(news.site) || o.site !== (news.site ?? "cn") ? ["site"] : [];
+      // The scopes are fixed by what the CLI needs; a drift in them re-installs.
+      const scopesDrifted = o.scopes.length > 0 && !sameSet(o.scopes, [...OFFICIAL_CLI_SCOPES]);
+      if (scopesDrifted) replaces.push("scopes");
+      return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<OfficialCliApplicationOutputs>; inputs?: object }> {
-    const olds = readOlds(props ?? {});
-    const rec = await unlessGone(isGone, () => apps.getExternalApplication(session(), id));
-    if (!rec) return GONE;
-    const outs = toOutputs(rec, olds, olds.installedByStack);
-    return { id, props: outs, inputs: { site: outs.site, adopt: outs.adopt } };
-  },
+    create(raw: Record<string, unknown>): Promise<{ id: string; outs: OfficialCliApplicationOutputs }> {
+      return install(raw, requireInputs(raw));
+    },
 
-  async update(
-    _id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: OfficialCliApplicationOutputs }> {
-    const news = requireInputs(rawNews);
-    const pending = pendingSince(rawOlds);
-    if (pending !== undefined) return { outs: (await install(rawNews, news, pending)).outs };
-    // Only `adopt` can change in place; it changes nothing in the account.
-    return { outs: { ...readOlds(rawOlds), adopt: news.adopt } };
-  },
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<OfficialCliApplicationOutputs>; inputs?: object }> {
+      const olds = readOlds(props ?? {});
+      const rec = await unlessGone(isGone, () => apps.getExternalApplication(session(), id));
+      if (!rec) return GONE;
+      const outs = toOutputs(rec, olds, olds.installedByStack);
+      return { id, props: outs, inputs: { site: outs.site, adopt: outs.adopt } };
+    },
 
-  async delete(id: string, props: object): Promise<void> {
-    const olds = readOlds(props);
-    // Adopted by its replacement in this deployment, or installed by someone else: it stays.
-    if (takeClaim(claimKey(id)) || !olds.installedByStack) return;
-    await deleteUnlessGone(isGone, () => apps.deprovisionExternalApplication(session(), id));
+    async update(
+      _id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: OfficialCliApplicationOutputs }> {
+      const news = requireInputs(rawNews);
+      const pending = pendingSince(rawOlds);
+      if (pending !== undefined) return { outs: (await install(rawNews, news, pending)).outs };
+      // Only `adopt` can change in place; it changes nothing in the account.
+      return { outs: { ...readOlds(rawOlds), adopt: news.adopt } };
+    },
+
+    async delete(id: string, props: object): Promise<void> {
+      const olds = readOlds(props);
+      // Adopted by its replacement in this deployment, or installed by someone else: it stays.
+      if (takeClaim(claimKey(id)) || !olds.installedByStack) return;
+      await deleteUnlessGone(isGone, () => apps.deprovisionExternalApplication(session(), id));
+    },
   },
-};
+);
 
 /**
  * The Alibaba Cloud CLI's official OAuth application, installed for this

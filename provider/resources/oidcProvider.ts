@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as ims from "../client/ims";
 import { type Session, session } from "../client/session";
 import { AlicloudApiError, hasCode, hasCodePrefix } from "../errors";
@@ -542,76 +543,84 @@ async function createProvider(
 }
 
 /** The provider implementation: what the engine drives through the shim. */
-export const OidcProviderProvider = {
-  configure,
+export const OidcProviderProvider = accountBound(
+  {
+    kind: "OidcProvider",
+    identity: ["oidcProviderName", "issuerUrl"],
+    stable: ["arn", "createDate"],
+    volatile: ["updateDate"],
+  },
+  {
+    configure,
 
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    const { inputs, failures } = checkOidcProviderInputs(news);
-    if (inputs.fingerprints === undefined || inputs.fingerprints === null) {
-      const issuer = inputs.issuerUrl;
-      if (
-        typeof issuer === "string" &&
-        !containsUnknown(issuer) &&
-        !failures.some((f) => f.property === "issuerUrl")
-      ) {
-        try {
-          inputs.fingerprints = [await discoverFingerprint(issuer)];
-        } catch (err) {
-          failures.push({
-            property: "fingerprints",
-            reason: `not given, and discovering it from ${issuer} failed: ${(err as Error).message}. Give fingerprints explicitly, or make the issuer reachable`,
-          });
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      const { inputs, failures } = checkOidcProviderInputs(news);
+      if (inputs.fingerprints === undefined || inputs.fingerprints === null) {
+        const issuer = inputs.issuerUrl;
+        if (
+          typeof issuer === "string" &&
+          !containsUnknown(issuer) &&
+          !failures.some((f) => f.property === "issuerUrl")
+        ) {
+          try {
+            inputs.fingerprints = [await discoverFingerprint(issuer)];
+          } catch (err) {
+            failures.push({
+              property: "fingerprints",
+              reason: `not given, and discovering it from ${issuer} failed: ${(err as Error).message}. Give fingerprints explicitly, or make the issuer reachable`,
+            });
+          }
         }
       }
-    }
-    return { inputs, failures };
-  },
+      return { inputs, failures };
+    },
 
-  async diff(id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-    // Name and issuer are both unique per account: the new provider cannot
-    // exist beside the old one, so the old one goes first.
-    return diffResult(diffOidcProvider(readOlds(olds, id), news), true);
-  },
+    async diff(id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+      // Name and issuer are both unique per account: the new provider cannot
+      // exist beside the old one, so the old one goes first.
+      return diffResult(diffOidcProvider(readOlds(olds, id), news), true);
+    },
 
-  create(raw: Record<string, unknown>): Promise<{ id: string; outs: OidcProviderOutputs }> {
-    return createProvider(raw, requireInputs(raw));
-  },
+    create(raw: Record<string, unknown>): Promise<{ id: string; outs: OidcProviderOutputs }> {
+      return createProvider(raw, requireInputs(raw));
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<OidcProviderOutputs>; inputs?: OidcProviderInputs }> {
-    // Deleted out of band: drop it from state, so the next up creates it again.
-    const rec = await unlessGone(isGone, () => ims.getOidcProvider(session(), id));
-    if (!rec) return GONE;
-    const olds = readOlds(props ?? {}, id);
-    const outs = toOutputs(rec, olds);
-    const { arn: _a, createDate: _c, updateDate: _u, ...inputs } = outs;
-    return { id: rec.name, props: outs, inputs };
-  },
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<OidcProviderOutputs>; inputs?: OidcProviderInputs }> {
+      // Deleted out of band: drop it from state, so the next up creates it again.
+      const rec = await unlessGone(isGone, () => ims.getOidcProvider(session(), id));
+      if (!rec) return GONE;
+      const olds = readOlds(props ?? {}, id);
+      const outs = toOutputs(rec, olds);
+      const { arn: _a, createDate: _c, updateDate: _u, ...inputs } = outs;
+      return { id: rec.name, props: outs, inputs };
+    },
 
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: OidcProviderOutputs }> {
-    const news = requireInputs(rawNews);
-    const pending = pendingSince(rawOlds);
-    if (pending !== undefined) return { outs: (await createProvider(rawNews, news, pending)).outs };
-    const olds = readOlds(rawOlds, id);
-    return { outs: await converge(rawNews, session(), olds, news) };
-  },
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: OidcProviderOutputs }> {
+      const news = requireInputs(rawNews);
+      const pending = pendingSince(rawOlds);
+      if (pending !== undefined) return { outs: (await createProvider(rawNews, news, pending)).outs };
+      const olds = readOlds(rawOlds, id);
+      return { outs: await converge(rawNews, session(), olds, news) };
+    },
 
-  async delete(id: string, props: object): Promise<void> {
-    const name = readOlds(props, id).oidcProviderName;
-    // Adopted by its replacement in this deployment: the provider is the new resource's now.
-    if (takeClaim(claimKey(name))) return;
-    await deleteUnlessGone(isGone, () => ims.deleteOidcProvider(session(), name));
+    async delete(id: string, props: object): Promise<void> {
+      const name = readOlds(props, id).oidcProviderName;
+      // Adopted by its replacement in this deployment: the provider is the new resource's now.
+      if (takeClaim(claimKey(name))) return;
+      await deleteUnlessGone(isGone, () => ims.deleteOidcProvider(session(), name));
+    },
   },
-};
+);
 
 /**
  * A RAM OIDC identity provider.

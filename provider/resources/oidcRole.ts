@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as ram from "../client/ram";
 import { type Session, session } from "../client/session";
 import { hasCode, hasCodePrefix } from "../errors";
@@ -617,86 +618,94 @@ async function createRole(
 }
 
 /** The provider implementation the engine drives through the shim. */
-export const OidcRoleProvider = {
-  configure,
-
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkOidcRoleInputs(news);
+export const OidcRoleProvider = accountBound(
+  {
+    kind: "OidcRole",
+    identity: ["roleName"],
+    stable: ["arn", "roleId", "createDate"],
+    volatile: ["updateDate"],
   },
+  {
+    configure,
 
-  async diff(id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-    const d = diffOidcRole(readOlds(olds, id), news);
-    // The name is unique: the same name cannot exist twice, so its replacement goes delete-first;
-    // a new name can be created beside the old one.
-    return diffResult(d, !d.replaces.includes("roleName"));
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkOidcRoleInputs(news);
+    },
 
-  create(raw: Record<string, unknown>): Promise<{ id: string; outs: OidcRoleOutputs }> {
-    return createRole(raw, requireInputs(raw));
-  },
+    async diff(id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+      const d = diffOidcRole(readOlds(olds, id), news);
+      // The name is unique: the same name cannot exist twice, so its replacement goes delete-first;
+      // a new name can be created beside the old one.
+      return diffResult(d, !d.replaces.includes("roleName"));
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<OidcRoleOutputs>; inputs?: object }> {
-    const s = session();
-    const gone = (e: unknown) => hasCode(e, "EntityNotExist.Role");
-    const role = await unlessGone(gone, () => ram.getRole(s, id));
-    const policies = role && (await unlessGone(gone, () => ram.listPoliciesForRole(s, id)));
-    if (!role || !policies) return GONE;
-    const olds = readOlds(props ?? {}, id);
-    const outs = toOutputs(role, toRefs(policies), olds);
-    const { arn: _a, roleId: _r, createDate: _c, updateDate: _u, ...inputs } = outs;
-    return { id: role.roleName, props: outs, inputs };
-  },
+    create(raw: Record<string, unknown>): Promise<{ id: string; outs: OidcRoleOutputs }> {
+      return createRole(raw, requireInputs(raw));
+    },
 
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: OidcRoleOutputs }> {
-    const news = requireInputs(rawNews);
-    const pending = pendingSince(rawOlds);
-    if (pending !== undefined) return { outs: (await createRole(rawNews, news, pending)).outs };
-    const olds = readOlds(rawOlds, id);
-    const s = session();
-    const progress = new Progress(rawNews, id, olds, false);
-    const outs = await progress.run(async (p) => {
-      const updated = await updateSettings(s, olds, news);
-      // Settings applied: state says so, whatever the attachments do next.
-      if (updated) p.set({ ...toOutputs(updated, olds.policies, news), policies: olds.policies });
-      await convergePolicies(s, olds.roleName, olds.policies, news.policies, (now) =>
-        p.set({ policies: toOutputs(roleFromState(olds), now, news).policies }),
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<OidcRoleOutputs>; inputs?: object }> {
+      const s = session();
+      const gone = (e: unknown) => hasCode(e, "EntityNotExist.Role");
+      const role = await unlessGone(gone, () => ram.getRole(s, id));
+      const policies = role && (await unlessGone(gone, () => ram.listPoliciesForRole(s, id)));
+      if (!role || !policies) return GONE;
+      const olds = readOlds(props ?? {}, id);
+      const outs = toOutputs(role, toRefs(policies), olds);
+      const { arn: _a, roleId: _r, createDate: _c, updateDate: _u, ...inputs } = outs;
+      return { id: role.roleName, props: outs, inputs };
+    },
+
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: OidcRoleOutputs }> {
+      const news = requireInputs(rawNews);
+      const pending = pendingSince(rawOlds);
+      if (pending !== undefined) return { outs: (await createRole(rawNews, news, pending)).outs };
+      const olds = readOlds(rawOlds, id);
+      const s = session();
+      const progress = new Progress(rawNews, id, olds, false);
+      const outs = await progress.run(async (p) => {
+        const updated = await updateSettings(s, olds, news);
+        // Settings applied: state says so, whatever the attachments do next.
+        if (updated) p.set({ ...toOutputs(updated, olds.policies, news), policies: olds.policies });
+        await convergePolicies(s, olds.roleName, olds.policies, news.policies, (now) =>
+          p.set({ policies: toOutputs(roleFromState(olds), now, news).policies }),
+        );
+        // No UpdateRole means the role itself is as state says: no read needed.
+        return toOutputs(updated ?? roleFromState(olds), news.policies, news);
+      });
+      return { outs };
+    },
+
+    async delete(id: string, props: object): Promise<void> {
+      const name = readOlds(props, id).roleName;
+      // Adopted by its replacement in this deployment: the role is the new resource's now.
+      if (takeClaim(claimKey(name))) return;
+      const s = session();
+      await deleteUnlessGone(
+        (e) => hasCode(e, "EntityNotExist.Role"),
+        async () => {
+          // Listed, not taken from state: a policy attached in the console would
+          // otherwise block the delete with DeleteConflict.Role.Policy.
+          const attached = await ram.listPoliciesForRole(s, name);
+          for (const p of attached)
+            await ram.detachPolicyFromRole(s, name, p).catch((e) => {
+              if (!isDetached(e)) throw e;
+            });
+          await ram.deleteRole(s, name);
+        },
       );
-      // No UpdateRole means the role itself is as state says: no read needed.
-      return toOutputs(updated ?? roleFromState(olds), news.policies, news);
-    });
-    return { outs };
+    },
   },
-
-  async delete(id: string, props: object): Promise<void> {
-    const name = readOlds(props, id).roleName;
-    // Adopted by its replacement in this deployment: the role is the new resource's now.
-    if (takeClaim(claimKey(name))) return;
-    const s = session();
-    await deleteUnlessGone(
-      (e) => hasCode(e, "EntityNotExist.Role"),
-      async () => {
-        // Listed, not taken from state: a policy attached in the console would
-        // otherwise block the delete with DeleteConflict.Role.Policy.
-        const attached = await ram.listPoliciesForRole(s, name);
-        for (const p of attached)
-          await ram.detachPolicyFromRole(s, name, p).catch((e) => {
-            if (!isDetached(e)) throw e;
-          });
-        await ram.deleteRole(s, name);
-      },
-    );
-  },
-};
+);
 
 function isOidcProvider(value: unknown): value is OidcProvider {
   return (

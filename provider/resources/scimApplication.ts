@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as apps from "../client/imsApps";
 import { type Session, session } from "../client/session";
 import { hasCodePrefix } from "../errors";
@@ -261,148 +262,151 @@ async function provision(s: Session, appId: string): Promise<void> {
   }
 }
 
-export const ScimApplicationProvider = {
-  configure,
+export const ScimApplicationProvider = accountBound(
+  { kind: "ScimApplication", identity: ["appName"], stable: ["appId", "clientId", "createDate"] },
+  {
+    configure,
 
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkScimApplicationInputs(news);
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkScimApplicationInputs(news);
+    },
 
-  async diff(
-    _id: string,
-    rawOlds: object,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(rawOlds);
-    const d = diffFields(o, news, {
-      replace: ["appName"],
-      update: ["displayName", "accessTokenValidity", "secretVersion"],
-    });
-    // The secret was deleted out of band (refresh saw it gone): make a new one. Unfinished
-    // business of a failed run (consent, an old secret to delete) is a change too.
-    if (o.appSecretId === "") d.changes.push("clientSecret");
-    if (!o.provisioned) d.changes.push("provisioned");
-    if (o.retiredSecretIds.length > 0) d.changes.push("retiredSecretIds");
-    if (o.secretPending) d.changes.push("secretPending");
-    return diffResult(d);
-  },
+    async diff(
+      _id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(rawOlds);
+      const d = diffFields(o, news, {
+        replace: ["appName"],
+        update: ["displayName", "accessTokenValidity", "secretVersion"],
+      });
+      // The secret was deleted out of band (refresh saw it gone): make a new one. Unfinished
+      // business of a failed run (consent, an old secret to delete) is a change too.
+      if (o.appSecretId === "") d.changes.push("clientSecret");
+      if (!o.provisioned) d.changes.push("provisioned");
+      if (o.retiredSecretIds.length > 0) d.changes.push("retiredSecretIds");
+      if (o.secretPending) d.changes.push("secretPending");
+      return diffResult(d);
+    },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimApplicationOutputs }> {
-    const desired = requireInputs(raw);
-    const s = session();
-    const { value: app } = await createOnce(s, {
-      create: (o) =>
-        apps.createServerApp(
-          { ...s, ...o },
-          {
-            appName: desired.appName,
-            displayName: desired.displayName,
-            accessTokenValidity: desired.accessTokenValidity,
-            scopes: [SCIM_SCOPE],
-          },
-        ),
-      find: (t) => findOwnApp(s, desired, t),
-      alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
-    });
-    // The app exists: from here a failure is partial state, and the next `up` finishes the job
-    // (consent, the secret) instead of stranding an app whose name blocks a new one.
-    const progress = new Progress(
-      raw,
-      app.appId,
-      {
-        ...desired,
-        appId: app.appId,
-        clientId: app.appId,
-        clientSecret: "",
-        appSecretId: "",
-        scopes: app.scopes,
-        createDate: app.createDate,
-        provisioned: false,
-        retiredSecretIds: [],
-        secretPending: false,
-      },
-      true,
-    );
-    const outs = await progress.run(async (p) => {
-      await provision(s, app.appId);
-      p.set({ provisioned: true });
-      const secret = await newSecret(s, app.appId, [], p);
-      return p.set({ clientSecret: secret.value, appSecretId: secret.appSecretId });
-    });
-    return { id: app.appId, outs };
-  },
-
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<ScimApplicationOutputs>; inputs?: object }> {
-    const olds = readOlds(props ?? {});
-    const s = session();
-    const app = await unlessGone(isGone, () => apps.getApplication(s, id));
-    const secretIds = app && (await unlessGone(isGone, () => apps.listAppSecretIds(s, id)));
-    if (!app || !secretIds) return GONE;
-    const secretAlive = secretIds.includes(olds.appSecretId);
-    const outs: ScimApplicationOutputs = {
-      ...olds,
-      displayName: app.displayName,
-      accessTokenValidity: app.accessTokenValidity ?? olds.accessTokenValidity,
-      scopes: app.scopes,
-      appSecretId: secretAlive ? olds.appSecretId : "",
-      clientSecret: secretAlive ? olds.clientSecret : "",
-      retiredSecretIds: olds.retiredSecretIds.filter((x) => secretIds.includes(x)),
-    };
-    const { appName, displayName, accessTokenValidity, secretVersion } = outs;
-    return { id, props: outs, inputs: { appName, displayName, accessTokenValidity, secretVersion } };
-  },
-
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: ScimApplicationOutputs }> {
-    const olds = readOlds(rawOlds);
-    const news = requireInputs(rawNews);
-    const s = session();
-    const progress = new Progress(rawNews, id, olds, false);
-    const outs = await progress.run(async (p) => {
-      if (olds.displayName !== news.displayName || olds.accessTokenValidity !== news.accessTokenValidity) {
-        await apps.updateApplication(s, id, {
-          displayName: olds.displayName !== news.displayName ? news.displayName : undefined,
-          accessTokenValidity:
-            olds.accessTokenValidity !== news.accessTokenValidity ? news.accessTokenValidity : undefined,
-        });
-        p.set({ displayName: news.displayName, accessTokenValidity: news.accessTokenValidity });
-      }
-      if (!olds.provisioned) {
-        await provision(s, id);
+    async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimApplicationOutputs }> {
+      const desired = requireInputs(raw);
+      const s = session();
+      const { value: app } = await createOnce(s, {
+        create: (o) =>
+          apps.createServerApp(
+            { ...s, ...o },
+            {
+              appName: desired.appName,
+              displayName: desired.displayName,
+              accessTokenValidity: desired.accessTokenValidity,
+              scopes: [SCIM_SCOPE],
+            },
+          ),
+        find: (t) => findOwnApp(s, desired, t),
+        alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
+      });
+      // The app exists: from here a failure is partial state, and the next `up` finishes the job
+      // (consent, the secret) instead of stranding an app whose name blocks a new one.
+      const progress = new Progress(
+        raw,
+        app.appId,
+        {
+          ...desired,
+          appId: app.appId,
+          clientId: app.appId,
+          clientSecret: "",
+          appSecretId: "",
+          scopes: app.scopes,
+          createDate: app.createDate,
+          provisioned: false,
+          retiredSecretIds: [],
+          secretPending: false,
+        },
+        true,
+      );
+      const outs = await progress.run(async (p) => {
+        await provision(s, app.appId);
         p.set({ provisioned: true });
-      }
-      if (olds.secretVersion !== news.secretVersion || olds.appSecretId === "") {
-        // New secret first, then the old one goes: never a moment without a working secret. The
-        // new value reaches state before the delete, so a failed delete loses nothing.
-        const known = [olds.appSecretId, ...olds.retiredSecretIds].filter((x) => x !== "");
-        const fresh = await newSecret(s, id, known, p);
-        p.set({
-          secretVersion: news.secretVersion,
-          appSecretId: fresh.appSecretId,
-          clientSecret: fresh.value,
-          retiredSecretIds: known,
-        });
-      }
-      await retire(s, id, p.outs.retiredSecretIds, (left) => p.set({ retiredSecretIds: left }));
-      return p.set({ ...news });
-    });
-    return { outs };
-  },
+        const secret = await newSecret(s, app.appId, [], p);
+        return p.set({ clientSecret: secret.value, appSecretId: secret.appSecretId });
+      });
+      return { id: app.appId, outs };
+    },
 
-  async delete(id: string): Promise<void> {
-    // Its secrets go with it.
-    await deleteUnlessGone(isGone, () => apps.deleteApplication(session(), id));
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<ScimApplicationOutputs>; inputs?: object }> {
+      const olds = readOlds(props ?? {});
+      const s = session();
+      const app = await unlessGone(isGone, () => apps.getApplication(s, id));
+      const secretIds = app && (await unlessGone(isGone, () => apps.listAppSecretIds(s, id)));
+      if (!app || !secretIds) return GONE;
+      const secretAlive = secretIds.includes(olds.appSecretId);
+      const outs: ScimApplicationOutputs = {
+        ...olds,
+        displayName: app.displayName,
+        accessTokenValidity: app.accessTokenValidity ?? olds.accessTokenValidity,
+        scopes: app.scopes,
+        appSecretId: secretAlive ? olds.appSecretId : "",
+        clientSecret: secretAlive ? olds.clientSecret : "",
+        retiredSecretIds: olds.retiredSecretIds.filter((x) => secretIds.includes(x)),
+      };
+      const { appName, displayName, accessTokenValidity, secretVersion } = outs;
+      return { id, props: outs, inputs: { appName, displayName, accessTokenValidity, secretVersion } };
+    },
+
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: ScimApplicationOutputs }> {
+      const olds = readOlds(rawOlds);
+      const news = requireInputs(rawNews);
+      const s = session();
+      const progress = new Progress(rawNews, id, olds, false);
+      const outs = await progress.run(async (p) => {
+        if (olds.displayName !== news.displayName || olds.accessTokenValidity !== news.accessTokenValidity) {
+          await apps.updateApplication(s, id, {
+            displayName: olds.displayName !== news.displayName ? news.displayName : undefined,
+            accessTokenValidity:
+              olds.accessTokenValidity !== news.accessTokenValidity ? news.accessTokenValidity : undefined,
+          });
+          p.set({ displayName: news.displayName, accessTokenValidity: news.accessTokenValidity });
+        }
+        if (!olds.provisioned) {
+          await provision(s, id);
+          p.set({ provisioned: true });
+        }
+        if (olds.secretVersion !== news.secretVersion || olds.appSecretId === "") {
+          // New secret first, then the old one goes: never a moment without a working secret. The
+          // new value reaches state before the delete, so a failed delete loses nothing.
+          const known = [olds.appSecretId, ...olds.retiredSecretIds].filter((x) => x !== "");
+          const fresh = await newSecret(s, id, known, p);
+          p.set({
+            secretVersion: news.secretVersion,
+            appSecretId: fresh.appSecretId,
+            clientSecret: fresh.value,
+            retiredSecretIds: known,
+          });
+        }
+        await retire(s, id, p.outs.retiredSecretIds, (left) => p.set({ retiredSecretIds: left }));
+        return p.set({ ...news });
+      });
+      return { outs };
+    },
+
+    async delete(id: string): Promise<void> {
+      // Its secrets go with it.
+      await deleteUnlessGone(isGone, () => apps.deleteApplication(session(), id));
+    },
   },
-};
+);
 
 /**
  * The SCIM ServerApp: `/acs/scim` scope, admin consent, and a client secret.

@@ -138,7 +138,13 @@ describe("IdaasFederatedCredentialProvider", () => {
         "CreateFederatedCredentialProvider:200",
         "GetFederatedCredentialProvider:200",
       ]);
-      expect(read.inputs).toEqual(inputs);
+      // The inputs, plus the stable outputs preview carries (see provider/account.ts).
+      expect(read.inputs).toEqual({
+        ...inputs,
+        providerId: created.id,
+        type: created.outs.type,
+        accountId: emulator.accountId,
+      });
       expect(await Fcp.diff(created.id, read.props, inputs)).toEqual(NO_DIFF);
       await emulator.clearRequests();
     }
@@ -379,7 +385,11 @@ describe("IdaasApplicationFederatedCredential", () => {
         "CreateApplicationFederatedCredential:200",
         "GetApplicationFederatedCredential:200",
       ]);
-      expect(read.inputs).toEqual(desired);
+      expect(read.inputs).toEqual({
+        ...JSON.parse(JSON.stringify(desired)),
+        credentialId: created.id,
+        accountId: emulator.accountId,
+      });
       expect(read.props).toMatchObject({ expectedSubject: created.outs.expectedSubject });
       expect(await Afc.diff(created.id, read.props!, desired)).toEqual(NO_DIFF);
       await emulator.clearRequests();
@@ -561,7 +571,12 @@ describe("IdaasClientPublicKey", () => {
     const outs = await key();
     const read = await Cpk.read(outs.clientPublicKeyId, outs);
     expect(await calls()).toEqual(["GetClientPublicKey:200"]);
-    expect(read.inputs).toEqual(cpkInputs());
+    expect(read.inputs).toEqual({
+      ...cpkInputs(),
+      clientPublicKeyId: outs.clientPublicKeyId,
+      algorithmType: "RSA",
+      accountId: emulator.accountId,
+    });
     expect(await Cpk.diff(outs.clientPublicKeyId, read.props!, cpkInputs())).toEqual(NO_DIFF);
 
     await eiamConsole("DisableClientPublicKey", {

@@ -1,0 +1,252 @@
+/**
+ * Account binding and preview-stable outputs: the one place every resource's lifecycle passes
+ * through (`accountBound` wraps each provider implementation where it is defined).
+ *
+ * A stack acts only on its own account. Each resource records `accountId` (the account it was
+ * created in) in its state. Before any read, update or delete, the account of the credentials in
+ * use (STS GetCallerIdentity, asked once per provider process) must be the recorded one; and
+ * before anything, create included, it must be in `alicloud-federation:allowedAccountIds` when
+ * that is set. A mismatch is refused before any other call, with both accounts named. This is what keeps a
+ * stack built against the emulator (account 1234567890123456) from reading "everything is gone"
+ * in a real account on refresh, or deleting same-named objects there on destroy.
+ *
+ * Preview tells the truth. At preview the engine takes an updated dynamic resource's outputs to be
+ * its checked inputs, so a computed output that is not an input (an ARN, a server id) would become
+ * unknown for every dependent, which would then show as updated although nothing about it changes.
+ * `check` therefore carries the stable outputs (and `accountId`) from the old inputs when the
+ * resource's identity is unchanged, and `read` returns them among the inputs, so that after a
+ * refresh they are there to carry. Outputs that change on every write without a change of meaning
+ * (`updateDate`) keep their stored value on refresh unless something else about the object changed.
+ *
+ * GetCallerIdentity: https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-getcalleridentity
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { getCallerIdentity } from "./client/generic";
+import { session } from "./client/session";
+import { containsUnknown } from "./normalize";
+import { CONFIG_KEYS, runtimeSettings } from "./settings";
+
+/** What the engine drives: the methods of a dynamic provider implementation. */
+export interface ProviderImpl {
+  configure?(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult>;
+  diff(id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: Record<string, unknown>): Promise<{ id: string; outs: object }>;
+  read(id: string, props?: object): Promise<{ id: string; props?: object; inputs?: object }>;
+  update(id: string, olds: object, news: Record<string, unknown>): Promise<{ outs: object }>;
+  delete(id: string, props: object): Promise<void>;
+}
+
+/** How a resource is bound: which outputs are stable, and what identifies the object. */
+export interface BindingSpec {
+  /** The resource's name in messages ("OidcProvider"). */
+  kind: string;
+  /**
+   * Inputs that identify the object: when all are unchanged (and known), the object is the same
+   * one, and its `stable` outputs are carried into the checked inputs. Usually the fields whose
+   * change replaces the object.
+   */
+  identity: readonly string[];
+  /** Computed outputs that do not change while the identity does not (ARNs, server ids). */
+  stable?: readonly string[];
+  /** Outputs a write may change without a change of meaning (`updateDate`): not drift on their own. */
+  volatile?: readonly string[];
+}
+
+/** The output (and carried input) that records the account. */
+export const ACCOUNT_KEY = "accountId";
+
+let cached: { key: string; account: Promise<string> } | undefined;
+
+/** Forgets the account asked so far (tests switch credentials within one process). */
+export function resetCallerAccount(): void {
+  cached = undefined;
+}
+
+/**
+ * The account of the credentials in use: one GetCallerIdentity per provider process (and per
+ * settings, which `configure` may replace). A failure is not cached: the next operation asks again.
+ */
+export function callerAccount(): Promise<string> {
+  const { identityKey: key } = runtimeSettings();
+  if (!cached || cached.key !== key) {
+    const account = getCallerIdentity(session()).then((id) => id.accountId);
+    cached = { key, account };
+    account.catch(() => {
+      if (cached?.account === account) cached = undefined;
+    });
+  }
+  return cached.account;
+}
+
+type Operation = "create" | "refresh" | "update" | "delete";
+
+const VERB: Record<Operation, string> = {
+  create: "create",
+  refresh: "read (refresh)",
+  update: "update",
+  delete: "delete",
+};
+
+/** The caller's account, or an error saying why it could not be known (fail safe: refuse). */
+async function knownCaller(kind: string, id: string | undefined, op: Operation): Promise<string> {
+  try {
+    return await callerAccount();
+  } catch (err) {
+    throw new Error(
+      `${kind}${id ? ` '${id}'` : ""}: refusing to ${VERB[op]} it: the account of the credentials in use could not be determined ` +
+        `(STS GetCallerIdentity failed: ${(err as Error).message}). Nothing was changed.`,
+    );
+  }
+}
+
+/**
+ * Checks the caller's account for `op` on an object recorded in `recorded` (undefined: new, or
+ * state written before accounts were recorded). Returns the caller's account.
+ */
+export async function checkAccount(
+  kind: string,
+  id: string | undefined,
+  op: Operation,
+  recorded: unknown,
+): Promise<string> {
+  const caller = await knownCaller(kind, id, op);
+  const what = `${kind}${id ? ` '${id}'` : ""}`;
+  if (typeof recorded === "string" && recorded !== "" && recorded !== caller) {
+    throw new Error(
+      `${what} belongs to account ${recorded} (recorded in the stack's state), but the credentials in use belong to account ${caller}: ` +
+        `refusing to ${VERB[op]} it, nothing was changed. Use credentials of account ${recorded} ` +
+        "(check the alicloud-federation:endpoint, alicloud-federation:accessKeyId/accessKeySecret config, the ALIBABA_CLOUD_* " +
+        "environment, the CLI profile), or select the stack that belongs to this account.",
+    );
+  }
+  const allowed = runtimeSettings().allowedAccountIds;
+  if (allowed && !allowed.includes(caller)) {
+    throw new Error(
+      `${what}: refusing to ${VERB[op]} it in account ${caller}: ${CONFIG_KEYS.allowedAccountIds} allows only ${allowed.join(", ")}. ` +
+        "Nothing was changed. Use credentials of an allowed account, or add this one to the list if the stack really belongs there.",
+    );
+  }
+  return caller;
+}
+
+/** JSON with object keys sorted: equal values, equal text. */
+function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(sort(value)) ?? "undefined";
+}
+
+const pick = (from: object | undefined, keys: readonly string[]): Record<string, unknown> => {
+  const o = (from ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (o[k] !== undefined && o[k] !== null && o[k] !== "") out[k] = o[k];
+  return out;
+};
+
+/** Whether old and new inputs name the same object: every identity field known and equal. */
+function sameIdentity(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  identity: readonly string[],
+) {
+  return identity.every((k) => {
+    const n = at(news, k);
+    return !containsUnknown(n) && canonicalJson(at(olds, k) ?? null) === canonicalJson(n ?? null);
+  });
+}
+
+/** The value at a dotted path (`oidc.issuer`). */
+function at(o: Record<string, unknown>, path: string): unknown {
+  let v: unknown = o;
+  for (const part of path.split("."))
+    v = v && typeof v === "object" ? (v as Record<string, unknown>)[part] : undefined;
+  return v;
+}
+
+/** Attaches the account to a partial-state error's properties (a create or update failed half-way). */
+function withAccountOnPartial(err: unknown, account: string): unknown {
+  const e = err as { properties?: Record<string, unknown> } | null;
+  if (e && typeof e === "object" && e.properties && typeof e.properties === "object")
+    e.properties = { ...e.properties, [ACCOUNT_KEY]: account };
+  return err;
+}
+
+/** `impl`, bound to its account and with preview-stable outputs (see the module comment). */
+export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T): T {
+  const stable = [...(spec.stable ?? []), ACCOUNT_KEY];
+  const volatile = spec.volatile ?? [];
+  const bound: ProviderImpl = {
+    async check(olds, news) {
+      const result = await impl.check(olds, news);
+      const inputs = result.inputs as Record<string, unknown> | undefined;
+      if (!inputs || (result.failures?.length ?? 0) > 0) return result;
+      // Carried only from olds that had them, for the very same object.
+      if (Object.keys(olds).length > 0 && sameIdentity(olds, inputs, spec.identity))
+        return { ...result, inputs: { ...inputs, ...pick(olds, stable) } };
+      return result;
+    },
+    diff: (id, olds, news) => impl.diff(id, olds, news),
+    async create(inputs) {
+      const account = await checkAccount(spec.kind, undefined, "create", undefined);
+      try {
+        const r = await impl.create(inputs);
+        return { ...r, outs: { ...r.outs, [ACCOUNT_KEY]: account } };
+      } catch (err) {
+        throw withAccountOnPartial(err, account);
+      }
+    },
+    async read(id, props) {
+      const old = (props ?? {}) as Record<string, unknown>;
+      const account = await checkAccount(spec.kind, id, "refresh", old[ACCOUNT_KEY]);
+      const r = await impl.read(id, props);
+      if (r.id === "") return r;
+      const live: Record<string, unknown> = { ...(r.props ?? {}), [ACCOUNT_KEY]: account };
+      // A volatile output moved alone: keep the stored one, it is not drift.
+      if (volatile.length > 0) {
+        const meaningful = Object.keys(live).filter((k) => !volatile.includes(k));
+        const rest = (o: Record<string, unknown>) => canonicalJson(meaningful.map((k) => o[k] ?? null));
+        if (rest(live) === rest({ ...old, [ACCOUNT_KEY]: account }))
+          for (const k of volatile) if (old[k] !== undefined) live[k] = old[k];
+      }
+      return {
+        ...r,
+        props: live,
+        ...(r.inputs === undefined ? {} : { inputs: { ...r.inputs, ...pick(live, stable) } }),
+      };
+    },
+    async update(id, olds, news) {
+      const account = await checkAccount(
+        spec.kind,
+        id,
+        "update",
+        (olds as Record<string, unknown>)[ACCOUNT_KEY],
+      );
+      try {
+        const r = await impl.update(id, olds, news);
+        return { ...r, outs: { ...r.outs, [ACCOUNT_KEY]: account } };
+      } catch (err) {
+        throw withAccountOnPartial(err, account);
+      }
+    },
+    async delete(id, props) {
+      await checkAccount(spec.kind, id, "delete", (props as Record<string, unknown>)[ACCOUNT_KEY]);
+      await impl.delete(id, props);
+    },
+  };
+  if (impl.configure) {
+    const configure = impl.configure.bind(impl);
+    bound.configure = async (req) => {
+      await configure(req);
+    };
+  }
+  return { ...impl, ...bound } as T;
+}

@@ -1,0 +1,181 @@
+/**
+ * Account binding (provider/account.ts) through a running emulator with two accounts: every
+ * resource records the account it was created in; read, update and delete refuse another account
+ * before any other call; allowedAccountIds refuses before anything; one GetCallerIdentity per
+ * process. And the preview-stable outputs check carries from the old inputs.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
+import { resetCallerAccount } from "../../provider/account";
+import { checkOidcProviderInputs, OidcProviderProvider as P } from "../../provider/resources/oidcProvider";
+import { OidcRoleProvider as R } from "../../provider/resources/oidcRole";
+import { resetSettings } from "../../provider/settings";
+import { configOf, startWired } from "./harness";
+
+const OTHER = {
+  accountId: "2234567890123456",
+  accessKeyId: "LTAI5tEmulatorOtherKey",
+  accessKeySecret: "other-account-secret-0123456789",
+};
+let emulator: Emulator;
+let config: Record<string, string>;
+
+beforeAll(async () => {
+  ({ emulator, config } = await startWired({ accounts: [OTHER] }));
+});
+afterAll(async () => {
+  await emulator?.close();
+  resetSettings();
+  resetCallerAccount();
+});
+beforeEach(async () => {
+  await emulator.reset();
+  resetCallerAccount();
+  await P.configure(configOf(config));
+});
+
+const asOther = (extra: Record<string, string> = {}) =>
+  P.configure(
+    configOf({
+      ...config,
+      "alicloud-federation:accessKeyId": OTHER.accessKeyId,
+      "alicloud-federation:accessKeySecret": OTHER.accessKeySecret,
+      ...extra,
+    }),
+  );
+
+function inputs(over: Record<string, unknown> = {}) {
+  const { inputs, failures } = checkOidcProviderInputs({
+    oidcProviderName: "github",
+    issuerUrl: "https://token.actions.githubusercontent.com",
+    fingerprints: ["a".repeat(40)],
+    clientIds: ["sts.aliyuncs.com"],
+    ...over,
+  });
+  expect(failures).toEqual([]);
+  return inputs;
+}
+
+/** Every call the emulator saw, as `account:service:action` (account "main" for the main one). */
+async function calls(): Promise<string[]> {
+  return (await emulator.requests()).map((r) => `${r.accountId ?? "main"}:${r.service}:${r.action}`);
+}
+
+describe("account binding", () => {
+  it("records the account; one GetCallerIdentity for the whole lifecycle of the process", async () => {
+    const created = await P.create(inputs());
+    expect(created.outs).toMatchObject({ accountId: emulator.accountId });
+    const read = await P.read(created.id, created.outs);
+    expect(read.props).toMatchObject({ accountId: emulator.accountId });
+    // configure again, as the engine does once per resource type: still one identity call.
+    await R.configure(configOf(config));
+    await P.configure(configOf(config));
+    const updated = await P.update(created.id, created.outs, inputs({ description: "d" }));
+    expect(updated.outs).toMatchObject({ accountId: emulator.accountId });
+    await P.delete(created.id, updated.outs);
+    expect(await calls()).toEqual([
+      "main:sts:GetCallerIdentity",
+      "main:ims:CreateOIDCProvider",
+      "main:ims:GetOIDCProvider",
+      "main:ims:UpdateOIDCProvider",
+      "main:ims:DeleteOIDCProvider",
+    ]);
+  });
+
+  it("with another account's credentials, read, update and delete refuse before any other call, naming both accounts", async () => {
+    const created = await P.create(inputs());
+    await asOther();
+    await emulator.clearRequests();
+    const message =
+      `OidcProvider 'github' belongs to account ${emulator.accountId} (recorded in the stack's state), ` +
+      `but the credentials in use belong to account ${OTHER.accountId}: refusing to `;
+    await expect(P.read(created.id, created.outs)).rejects.toThrow(
+      `${message}read (refresh) it, nothing was changed.`,
+    );
+    await expect(P.update(created.id, created.outs, inputs({ description: "x" }))).rejects.toThrow(
+      `${message}update it, nothing was changed. Use credentials of account ${emulator.accountId}`,
+    );
+    await expect(P.delete(created.id, created.outs)).rejects.toThrow(`${message}delete it`);
+    // One identity call (of the other account), nothing else in either account.
+    expect(await calls()).toEqual([`${OTHER.accountId}:sts:GetCallerIdentity`]);
+    // The object is untouched in its own account.
+    await P.configure(configOf(config));
+    expect((await P.read(created.id, created.outs)).id).toBe("github");
+  });
+
+  it("allowedAccountIds refuses another account before anything, create included", async () => {
+    await P.configure(configOf({ ...config, "alicloud-federation:allowedAccountIds": OTHER.accountId }));
+    await expect(P.create(inputs())).rejects.toThrow(
+      `OidcProvider: refusing to create it in account ${emulator.accountId}: alicloud-federation:allowedAccountIds allows only ${OTHER.accountId}. Nothing was changed.`,
+    );
+    expect(await calls()).toEqual(["main:sts:GetCallerIdentity"]);
+    // The allowed account itself passes; a JSON list is accepted too.
+    await asOther({ "alicloud-federation:allowedAccountIds": JSON.stringify([OTHER.accountId]) });
+    const created = await P.create(inputs());
+    expect(created.outs).toMatchObject({ accountId: OTHER.accountId });
+    expect((await calls()).slice(1)).toEqual([
+      `${OTHER.accountId}:sts:GetCallerIdentity`,
+      `${OTHER.accountId}:ims:CreateOIDCProvider`,
+    ]);
+  });
+
+  it("a malformed allowedAccountIds is refused with the value and the expected form", async () => {
+    await P.configure(configOf({ ...config, "alicloud-federation:allowedAccountIds": "prod" }));
+    await expect(P.create(inputs())).rejects.toThrow(
+      "alicloud-federation:allowedAccountIds: 'prod' is not an account id; expected account ids (digits), e.g. 1234567890123456",
+    );
+  });
+
+  it("when the account cannot be determined, nothing is done (fail safe)", async () => {
+    await emulator.injectFault({ service: "sts", action: "GetCallerIdentity", kind: "server-error" });
+    await expect(P.create(inputs())).rejects.toThrow(
+      /^OidcProvider: refusing to create it: the account of the credentials in use could not be determined \(STS GetCallerIdentity failed: .+\)\. Nothing was changed\.$/,
+    );
+    expect((await calls()).filter((c) => !c.endsWith("GetCallerIdentity"))).toEqual([]);
+  });
+
+  it("state written before accounts were recorded is bound on its next read", async () => {
+    const created = await P.create(inputs());
+    const { accountId: _, ...legacy } = created.outs as typeof created.outs & { accountId?: string };
+    const read = await P.read(created.id, legacy);
+    expect(read.props).toMatchObject({ accountId: emulator.accountId });
+  });
+});
+
+describe("preview-stable outputs", () => {
+  it("check carries arn, createDate and accountId from the old inputs while the identity is the same", async () => {
+    const created = await P.create(inputs());
+    const read = await P.read(created.id, created.outs);
+    const olds = read.inputs as Record<string, unknown>;
+    const news = { ...inputs(), description: "changed" };
+    const checked = (await P.check(olds, news)).inputs as Record<string, unknown>;
+    expect(checked).toMatchObject({
+      arn: `acs:ram::${emulator.accountId}:oidc-provider/github`,
+      createDate: created.outs.createDate,
+      accountId: emulator.accountId,
+      description: "changed",
+    });
+    // Another name is another object: nothing carried.
+    const renamed = (await P.check(olds, { ...news, oidcProviderName: "gitlab" })).inputs as Record<
+      string,
+      unknown
+    >;
+    expect(renamed.arn).toBeUndefined();
+    expect(renamed.accountId).toBeUndefined();
+    // A new resource (no olds): nothing to carry.
+    expect(((await P.check({}, news)).inputs as Record<string, unknown>).arn).toBeUndefined();
+  });
+
+  it("updateDate moving alone is not drift; with a real change it is reported", async () => {
+    const created = await P.create(inputs());
+    const stale = { ...created.outs, updateDate: "2020-01-01T00:00:00Z" };
+    expect((await P.read(created.id, stale)).props).toMatchObject({ updateDate: "2020-01-01T00:00:00Z" });
+    await emulator.console("ims", "UpdateOIDCProvider", {
+      OIDCProviderName: "github",
+      NewDescription: "edited",
+    });
+    const drifted = (await P.read(created.id, stale)).props as Record<string, unknown>;
+    expect(drifted.description).toBe("edited");
+    expect(drifted.updateDate).not.toBe("2020-01-01T00:00:00Z");
+  });
+});
