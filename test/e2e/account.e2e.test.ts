@@ -6,8 +6,11 @@
  */
 import * as path from "node:path";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { type EngineHarness, outputSink, startEngine } from "./engine";
+
+// Each engine run takes seconds, more on a busy machine; several run per test here.
+vi.setConfig({ testTimeout: 180_000 });
 
 const PROGRAM = path.join(__dirname, "programs", "role");
 const OTHER = {

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
 import { engineEnv, ensurePulumi, localStack } from "../../scripts/engine";
 
@@ -102,4 +102,31 @@ export async function writeCalls(emulator: Emulator, service = "ims"): Promise<s
   return (await emulator.requests({ service }))
     .map((r) => r.action)
     .filter((a) => !a.startsWith("Get") && !a.startsWith("List"));
+}
+
+/**
+ * Records the engine's own events for one operation and answers which resources it changes, as
+ * `name:op` (op: create, update, delete, replace...; unchanged, read and refresh steps left out).
+ * A preview's plan is its pre-events; an up's execution is the steps that completed (outputs events).
+ */
+export function changeRecorder(): {
+  onEvent: (e: EngineEvent) => void;
+  planned(): string[];
+  executed(): string[];
+} {
+  const events: EngineEvent[] = [];
+  const quiet = new Set(["same", "read", "refresh", "discard"]);
+  const changes = (metas: Array<{ urn: string; op: string } | undefined>) =>
+    [
+      ...new Set(
+        metas
+          .filter((m): m is { urn: string; op: string } => m !== undefined && !quiet.has(m.op))
+          .map((m) => `${m.urn.split("::").at(-1)}:${m.op}`),
+      ),
+    ].sort();
+  return {
+    onEvent: (e) => void events.push(e),
+    planned: () => changes(events.map((e) => e.resourcePreEvent?.metadata)),
+    executed: () => changes(events.map((e) => e.resOutputsEvent?.metadata)),
+  };
 }

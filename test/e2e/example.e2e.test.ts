@@ -7,10 +7,13 @@
  * repaired; destroy removes exactly what the stack created.
  */
 import * as path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { cliOAuthLogin } from "../../emulator/cliLogin";
 import { REPO_ROOT } from "../../scripts/engine";
-import { type EngineHarness, outputSink, startEngine, writeCalls } from "./engine";
+import { changeRecorder, type EngineHarness, outputSink, startEngine, writeCalls } from "./engine";
+
+// Each engine run takes seconds, more on a busy machine; several run per test here.
+vi.setConfig({ testTimeout: 180_000 });
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "github-actions-oidc");
 const CLI_APP = "4038181954557748008";
@@ -87,8 +90,15 @@ it("treats an equivalent rewrite in the console as no drift, and a widened trust
     NewAssumeRolePolicyDocument: JSON.stringify(widened),
   });
   const sink = outputSink();
+  const plan = changeRecorder();
   const gate = await h.stack
-    .preview({ refresh: true, expectNoChanges: true, diff: true, onOutput: sink.onOutput })
+    .preview({
+      refresh: true,
+      expectNoChanges: true,
+      diff: true,
+      onOutput: sink.onOutput,
+      onEvent: plan.onEvent,
+    })
     .then(
       () => "passed",
       () => "failed",
@@ -96,9 +106,51 @@ it("treats an equivalent rewrite in the console as no drift, and a widened trust
   expect(gate).toBe("failed");
   expect(sink.lines.join("")).toContain("pull_request");
   await h.emulator.clearRequests();
-  await h.stack.up({ refresh: true });
+  const run = changeRecorder();
+  await h.stack.up({ refresh: true, onEvent: run.onEvent });
   expect(await writeCalls(h.emulator, "ram")).toEqual(["UpdateRole"]);
+  // The plan was exactly the execution: the role, and nothing else.
+  expect(plan.planned()).toEqual(["github-deployer:update"]);
+  expect(run.executed()).toEqual(plan.planned());
   expect((await liveRole()).AssumeRolePolicyDocument).not.toContain("pull_request");
+});
+
+/** `preview --refresh` plans, then `up --refresh` runs; both read from the engine's events. */
+async function planThenRun(): Promise<{ planned: string[]; executed: string[] }> {
+  const plan = changeRecorder();
+  await h.stack.preview({ refresh: true, onEvent: plan.onEvent });
+  const run = changeRecorder();
+  await h.stack.up({ refresh: true, onEvent: run.onEvent });
+  return { planned: plan.planned(), executed: run.executed() };
+}
+
+it("a provider field edited in the console: preview plans the provider alone, and up updates exactly that", async () => {
+  await h.emulator.console("ims", "UpdateOIDCProvider", {
+    OIDCProviderName: "github-actions",
+    NewDescription: "changed by hand in the console",
+  });
+  await h.emulator.clearRequests();
+  // Not the role: its providerArn stays known at preview (carried through check).
+  expect(await planThenRun()).toEqual({
+    planned: ["github-actions:update"],
+    executed: ["github-actions:update"],
+  });
+  expect(await writeCalls(h.emulator, "ims")).toEqual(["UpdateOIDCProvider"]);
+  expect(await writeCalls(h.emulator, "ram")).toEqual([]);
+});
+
+it("a policy detached from the role in the console: the plan is the role alone, as is the execution", async () => {
+  await h.emulator.console("ram", "DetachPolicyFromRole", {
+    PolicyType: "System",
+    PolicyName: "AliyunOSSReadOnlyAccess",
+    RoleName: "github-actions-deployer",
+  });
+  await h.emulator.clearRequests();
+  expect(await planThenRun()).toEqual({
+    planned: ["github-deployer:update"],
+    executed: ["github-deployer:update"],
+  });
+  expect(await writeCalls(h.emulator, "ram")).toEqual(["AttachPolicyToRole"]);
 });
 
 it("detects an unassignment in the console as drift, and up repairs it", async () => {
@@ -109,14 +161,20 @@ it("detects an unassignment in the console as drift, and up repairs it", async (
   });
   expect((await cliOAuthLogin(h.emulator.url, CLI_APP, upn("bob"))).ok).toBe(false);
   const sink = outputSink();
-  const gate = await h.stack.preview({ refresh: true, expectNoChanges: true, onOutput: sink.onOutput }).then(
-    () => "passed",
-    () => "failed",
-  );
+  const plan = changeRecorder();
+  const gate = await h.stack
+    .preview({ refresh: true, expectNoChanges: true, onOutput: sink.onOutput, onEvent: plan.onEvent })
+    .then(
+      () => "passed",
+      () => "failed",
+    );
   expect(gate).toBe("failed");
   expect(sink.lines.join("")).toContain("cli-bob");
   await h.emulator.clearRequests();
-  const res = await h.stack.up({ refresh: true });
+  const run = changeRecorder();
+  const res = await h.stack.up({ refresh: true, onEvent: run.onEvent });
+  expect(plan.planned()).toEqual(["cli-bob:create"]);
+  expect(run.executed()).toEqual(plan.planned());
   expect(res.summary.resourceChanges).toMatchObject({ create: 1 });
   expect(await writeCalls(h.emulator, "ims")).toEqual(["CreateApplicationAssignment"]);
   expect((await cliOAuthLogin(h.emulator.url, CLI_APP, upn("bob"))).ok).toBe(true);

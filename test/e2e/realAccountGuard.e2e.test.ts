@@ -5,9 +5,12 @@
  * guard lets it through to the provider.
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { REPO_ROOT } from "../../scripts/engine";
 import { type EngineHarness, outputSink, startEngine } from "./engine";
+
+// Each engine run takes seconds, more on a busy machine; several run per test here.
+vi.setConfig({ testTimeout: 180_000 });
 
 let h: EngineHarness;
 

@@ -146,7 +146,7 @@ describe("preview-stable outputs", () => {
   it("check carries arn, createDate and accountId from the old inputs while the identity is the same", async () => {
     const created = await P.create(inputs());
     const read = await P.read(created.id, created.outs);
-    const olds = read.inputs as Record<string, unknown>;
+    const olds = read.inputs as unknown as Record<string, unknown>;
     const news = { ...inputs(), description: "changed" };
     const checked = (await P.check(olds, news)).inputs as Record<string, unknown>;
     expect(checked).toMatchObject({
