@@ -195,6 +195,14 @@ async function main(): Promise<void> {
     if (preview.status === 0) fail("preview --refresh --expect-no-changes passed despite the drift");
     for (const expected of ["console-added-audience", "description", "cli-bob"])
       if (!preview.output.includes(expected)) fail(`the preview did not show the drift in ${expected}`);
+    // Exactly what up will do: the provider updated, bob's assignment created. Not the role that
+    // names the provider: its ARN stays known at preview, so the role is not touched.
+    const updates = /(\d+) to update/.exec(preview.output)?.[1];
+    if (updates !== "1")
+      fail(
+        `the drift plan should update exactly one resource (the provider), but it plans ${updates ?? "no"} update(s)`,
+      );
+    console.log("    the plan: 1 to update (the provider) and 1 to create (bob's assignment), nothing else.");
 
     announce(5, "pulumi up --refresh: repair the drift");
     if ((await pulumi(env, ["up", "--refresh", "--yes", "--skip-preview", ...configFile])).status !== 0)

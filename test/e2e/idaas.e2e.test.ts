@@ -12,10 +12,13 @@ import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestIdp, type TestIdp } from "../../emulator";
 import { REPO_ROOT } from "../../scripts/engine";
-import { type EngineHarness, outputSink, startEngine } from "./engine";
+import { changeRecorder, type EngineHarness, outputSink, startEngine } from "./engine";
+
+// Each engine run takes seconds, more on a busy machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "idaas-m2m");
 const PROGRAM = path.join(REPO_ROOT, "test", "e2e", "programs", "idaas-config");
@@ -125,6 +128,30 @@ describe("examples/idaas-m2m", () => {
     const res = await h.stack.up({ refresh: true });
     expect(res.summary.resourceChanges).toEqual({ same: 12 });
   });
+
+  it("IDaaS drift (a client and the resource server's grants disabled in the console): preview plans exactly what up changes", async () => {
+    const resources = JSON.parse(h.stateFile()).checkpoint.latest.resources as Array<{
+      urn: string;
+      outputs: { applicationId?: string };
+    }>;
+    const idOf = (name: string) => resources.find((r) => r.urn.endsWith(`::${name}`))?.outputs.applicationId;
+    const instance = { InstanceId: h.emulator.eiamInstanceId };
+    await h.emulator.console("eiam", "DisableApplicationM2MClient", {
+      ...instance,
+      ApplicationId: idOf("reporting") ?? "",
+    });
+    await h.emulator.console("eiam", "DisableApplicationResourceServer", {
+      ...instance,
+      ApplicationId: idOf("orders-api") ?? "",
+    });
+    const plan = changeRecorder();
+    await h.stack.preview({ refresh: true, onEvent: plan.onEvent });
+    const run = changeRecorder();
+    await h.stack.up({ refresh: true, onEvent: run.onEvent });
+    // Not the secret, the grants' clients or the client configs that use their ids.
+    expect(plan.planned()).toEqual(["orders-api:update", "reporting:update"]);
+    expect(run.executed()).toEqual(plan.planned());
+  }, 180_000);
 
   it("the official SDK gets a token with CLIENT_SECRET_POST", async () => {
     const out = await sdkToken(configPath("reporting"), { REPORTING_CLIENT_SECRET: reportingSecret });

@@ -9,9 +9,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { REPO_ROOT } from "../../scripts/engine";
-import { type EngineHarness, outputSink, startEngine } from "./engine";
+import { changeRecorder, type EngineHarness, outputSink, startEngine } from "./engine";
+
+// Each engine run takes seconds, more on a busy machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "scim-directory");
 const people = fs.readFileSync(path.join(EXAMPLE, "people.csv"), "utf8");
@@ -88,8 +91,15 @@ it("catches a person edited in the console at the drift gate, naming them, and r
     NewDisplayName: "Robert (edited by hand)",
   });
   const sink = outputSink();
+  const plan = changeRecorder();
   const gate = await h.stack
-    .preview({ refresh: true, expectNoChanges: true, diff: true, onOutput: sink.onOutput })
+    .preview({
+      refresh: true,
+      expectNoChanges: true,
+      diff: true,
+      onOutput: sink.onOutput,
+      onEvent: plan.onEvent,
+    })
     .then(
       () => "passed",
       () => "failed",
@@ -109,9 +119,14 @@ it("catches a person edited in the console at the drift gate, naming them, and r
     ),
   ]);
   await h.emulator.clearRequests();
-  const res = await h.stack.up({ refresh: true });
+  const run = changeRecorder();
+  const res = await h.stack.up({ refresh: true, onEvent: run.onEvent });
   expect(res.summary.resourceChanges).toMatchObject({ update: 1 });
   expect((await calls()).ReplaceUser).toBe(1);
+  // The plan was the execution: the directory, and nothing else (not the SCIM app it uses).
+  expect(plan.planned()).toHaveLength(1);
+  expect(plan.planned()[0]).toMatch(/:update$/);
+  expect(run.executed()).toEqual(plan.planned());
   expect((await ramUsers()).find((u) => u.userName === "bob.kumar")?.displayName).toBe("Bob Kumar");
 }, 180_000);
 
