@@ -23,6 +23,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentity } from "./client/generic";
 import { session } from "./client/session";
+import { canonicalJson } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { CONFIG_KEYS, runtimeSettings } from "./settings";
 
@@ -128,21 +129,6 @@ export async function checkAccount(
     );
   }
   return caller;
-}
-
-/** JSON with object keys sorted: equal values, equal text. */
-function canonicalJson(value: unknown): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sort)
-      : v && typeof v === "object"
-        ? Object.fromEntries(
-            Object.keys(v)
-              .sort()
-              .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return JSON.stringify(sort(value)) ?? "undefined";
 }
 
 const pick = (from: object | undefined, keys: readonly string[]): Record<string, unknown> => {
