@@ -27,6 +27,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { accountBound } from "../account";
 import * as ims from "../client/ims";
 import * as apps from "../client/imsApps";
 import * as ram from "../client/ram";
@@ -437,67 +438,75 @@ async function apply(
 function makeProvider(resource: string, check: typeof checkFederationInventoryInputs) {
   const requireIn = (raw: Record<string, unknown>) =>
     requireChecked<FederationInventoryInputs>(resource, check, raw);
-  return {
-    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-      await configure(req);
-    },
+  // Bound to its account like every resource (provider/account.ts): an inventory scans one account.
+  return accountBound(
+    { kind: resource, identity: [] },
+    {
+      async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        await configure(req);
+      },
 
-    async check(
-      _olds: Record<string, unknown>,
-      news: Record<string, unknown>,
-    ): Promise<pulumi.dynamic.CheckResult> {
-      return check(news);
-    },
+      async check(
+        _olds: Record<string, unknown>,
+        news: Record<string, unknown>,
+      ): Promise<pulumi.dynamic.CheckResult> {
+        return check(news);
+      },
 
-    async diff(_id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-      const o = readOlds(olds);
-      const d = diffFields(o, news, {
-        update: ["covers", "oidcProviders", "roles", "cliAppIds", "cliAssignments", "mode", "enforce"],
-      });
-      // Anything undeclared found by the last refresh is drift to act on.
-      if (o.unmanaged.length > 0) d.changes.push("unmanaged");
-      return diffResult(d);
-    },
+      async diff(
+        _id: string,
+        olds: object,
+        news: Record<string, unknown>,
+      ): Promise<pulumi.dynamic.DiffResult> {
+        const o = readOlds(olds);
+        const d = diffFields(o, news, {
+          update: ["covers", "oidcProviders", "roles", "cliAppIds", "cliAssignments", "mode", "enforce"],
+        });
+        // Anything undeclared found by the last refresh is drift to act on.
+        if (o.unmanaged.length > 0) d.changes.push("unmanaged");
+        return diffResult(d);
+      },
 
-    async create(raw: Record<string, unknown>): Promise<{ id: string; outs: FederationInventoryOutputs }> {
-      const desired = requireIn(raw);
-      return { id: ID, outs: await apply(resource, raw, desired, {}, noGrace()) };
-    },
+      async create(raw: Record<string, unknown>): Promise<{ id: string; outs: FederationInventoryOutputs }> {
+        const desired = requireIn(raw);
+        return { id: ID, outs: await apply(resource, raw, desired, {}, noGrace()) };
+      },
 
-    async read(
-      id: string,
-      props?: object,
-    ): Promise<{ id: string; props: FederationInventoryOutputs; inputs: object }> {
-      const olds = readOlds(props ?? {});
-      const scan = await scanAccount(session(), scanOptions(olds, olds.roleVerdicts));
-      const unmanaged = findUnmanaged(scan, olds).map((u) => u.description);
-      // Shown by the engine as warnings: the names appear without --diff too.
-      for (const line of unmanaged) await warn(`${resource}: not declared: ${line}`);
-      const outs = { ...olds, unmanaged, roleVerdicts: scan.verdicts };
-      return { id, props: outs, inputs: inputsOf(outs) };
-    },
+      async read(
+        id: string,
+        props?: object,
+      ): Promise<{ id: string; props: FederationInventoryOutputs; inputs: object }> {
+        const olds = readOlds(props ?? {});
+        const scan = await scanAccount(session(), scanOptions(olds, olds.roleVerdicts));
+        const unmanaged = findUnmanaged(scan, olds).map((u) => u.description);
+        // Shown by the engine as warnings: the names appear without --diff too.
+        for (const line of unmanaged) await warn(`${resource}: not declared: ${line}`);
+        const outs = { ...olds, unmanaged, roleVerdicts: scan.verdicts };
+        return { id, props: outs, inputs: inputsOf(outs) };
+      },
 
-    async update(
-      _id: string,
-      rawOlds: object,
-      rawNews: Record<string, unknown>,
-    ): Promise<{ outs: FederationInventoryOutputs }> {
-      const olds = readOlds(rawOlds);
-      const news = requireIn(rawNews);
-      // Undeclared in this update, but declared before: their own resources delete them after this update runs.
-      const minus = (a: string[], b: string[]) => new Set(a.filter((x) => !b.includes(x)));
-      const grace: Grace = {
-        oidcProviders: minus(olds.oidcProviders, news.oidcProviders),
-        roles: minus(olds.roles, news.roles),
-        cliAssignments: minus(olds.cliAssignments, news.cliAssignments),
-      };
-      return { outs: await apply(resource, rawNews, news, olds.roleVerdicts, grace) };
-    },
+      async update(
+        _id: string,
+        rawOlds: object,
+        rawNews: Record<string, unknown>,
+      ): Promise<{ outs: FederationInventoryOutputs }> {
+        const olds = readOlds(rawOlds);
+        const news = requireIn(rawNews);
+        // Undeclared in this update, but declared before: their own resources delete them after this update runs.
+        const minus = (a: string[], b: string[]) => new Set(a.filter((x) => !b.includes(x)));
+        const grace: Grace = {
+          oidcProviders: minus(olds.oidcProviders, news.oidcProviders),
+          roles: minus(olds.roles, news.roles),
+          cliAssignments: minus(olds.cliAssignments, news.cliAssignments),
+        };
+        return { outs: await apply(resource, rawNews, news, olds.roleVerdicts, grace) };
+      },
 
-    async delete(): Promise<void> {
-      // It owns nothing in the account: deleting the declaration deletes nothing.
+      async delete(): Promise<void> {
+        // It owns nothing in the account: deleting the declaration deletes nothing.
+      },
     },
-  };
+  );
 }
 
 export const FederationInventoryProvider = makeProvider(
