@@ -81,3 +81,75 @@ describe("booleans as the Python SDKs send them", () => {
     ).rejects.toMatchObject({ code: expect.stringMatching(/^InvalidParameter/) });
   });
 });
+
+describe("the main answers have exactly the fields of their SDK models", () => {
+  const trust = JSON.stringify({
+    Version: "1",
+    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { RAM: "acs:ram::1:root" } }],
+  });
+  const policy = JSON.stringify({
+    Version: "1",
+    Statement: [{ Effect: "Allow", Action: "ecs:*", Resource: "*" }],
+  });
+
+  test("RAM roles, users, policies and IMS OIDC providers", async () => {
+    const keys = (o: unknown) => Object.keys(o as Record<string, unknown>).sort();
+    const call = (service: string, action: string, params: Record<string, string>) =>
+      emulator.console(service, action, params) as Promise<Record<string, unknown>>;
+    const cases: Array<[string, unknown, { names(): Record<string, string> }, string[]]> = [
+      [
+        "CreateRole",
+        (await call("ram", "CreateRole", { RoleName: "r", AssumeRolePolicyDocument: trust })).Role,
+        $Ram.CreateRoleResponseBodyRole,
+        [],
+      ],
+      ["GetRole", (await call("ram", "GetRole", { RoleName: "r" })).Role, $Ram.GetRoleResponseBodyRole, []],
+      [
+        "UpdateRole",
+        (await call("ram", "UpdateRole", { RoleName: "r", NewDescription: "d" })).Role,
+        $Ram.UpdateRoleResponseBodyRole,
+        [],
+      ],
+      [
+        "CreatePolicy",
+        (await call("ram", "CreatePolicy", { PolicyName: "p", PolicyDocument: policy })).Policy,
+        $Ram.CreatePolicyResponseBodyPolicy,
+        [],
+      ],
+      [
+        "CreateUser",
+        (await call("ram", "CreateUser", { UserName: "u" })).User,
+        $Ram.CreateUserResponseBodyUser,
+        [],
+      ],
+      // Guess: a user who never signed in has no LastLoginDate.
+      [
+        "GetUser",
+        (await call("ram", "GetUser", { UserName: "u" })).User,
+        $Ram.GetUserResponseBodyUser,
+        ["LastLoginDate"],
+      ],
+      [
+        "CreateOIDCProvider",
+        (
+          await call("ims", "CreateOIDCProvider", {
+            OIDCProviderName: "p",
+            IssuerUrl: "https://issuer.example",
+            Fingerprints: "a".repeat(40),
+            ClientIds: "sts.aliyuncs.com",
+          })
+        ).OIDCProvider,
+        $Ims.CreateOIDCProviderResponseBodyOIDCProvider,
+        [],
+      ],
+      [
+        "GetOIDCProvider",
+        (await call("ims", "GetOIDCProvider", { OIDCProviderName: "p" })).OIDCProvider,
+        $Ims.GetOIDCProviderResponseBodyOIDCProvider,
+        [],
+      ],
+    ];
+    for (const [action, body, model, absent] of cases)
+      expect(keys(body), action).toEqual(wireNames(model).filter((n) => !absent.includes(n)));
+  });
+});
