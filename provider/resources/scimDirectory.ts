@@ -14,6 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { accountBound } from "../account";
 import * as scim from "../client/scim";
 import { checkPeople, type DirectoryEntry, EXTERNAL_ID_MAX, readDirectory } from "../directory";
 import { AlicloudApiError } from "../errors";
@@ -594,176 +595,191 @@ function partialState(
   return new PartialStateError(id, { ...outs, __provider: raw.__provider }, new Error(summary));
 }
 
-export const ScimDirectoryProvider = {
-  configure,
+// Bound to the account of the stack's credentials like every resource: refresh, update and delete
+// refuse another account before any SCIM call (a stack built against the emulator cannot read
+// "everyone is gone" in a real account and create the whole directory there).
+export const ScimDirectoryProvider = accountBound(
+  { kind: "ScimDirectory", identity: [] },
+  {
+    configure,
 
-  async check(
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return checkScimDirectoryInputs(olds, news);
-  },
+    async check(
+      olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return checkScimDirectoryInputs(olds, news);
+    },
 
-  async diff(
-    _id: string,
-    rawOlds: object,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(rawOlds) as unknown as Record<string, unknown>;
-    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-    const keys = ["people", "peopleByName", "maxDeletions", "confirmDeletions", "allowEmpty", "concurrency"];
-    const changes = keys.filter((k) => containsUnknown(news[k]) || !same(sortKeys(o[k]), sortKeys(news[k])));
-    // A rotated app secret reaches state through an update (no API call).
-    for (const k of ["clientId", "clientSecret"])
-      if (news[k] !== undefined && (containsUnknown(news[k]) || o[k] !== news[k])) changes.push(k);
-    return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
-  },
+    async diff(
+      _id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(rawOlds) as unknown as Record<string, unknown>;
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      const keys = [
+        "people",
+        "peopleByName",
+        "maxDeletions",
+        "confirmDeletions",
+        "allowEmpty",
+        "concurrency",
+      ];
+      const changes = keys.filter(
+        (k) => containsUnknown(news[k]) || !same(sortKeys(o[k]), sortKeys(news[k])),
+      );
+      // A rotated app secret reaches state through an update (no API call).
+      for (const k of ["clientId", "clientSecret"])
+        if (news[k] !== undefined && (containsUnknown(news[k]) || o[k] !== news[k])) changes.push(k);
+      return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
+    },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimDirectoryOutputs }> {
-    const desired = requireInputs(raw);
-    const creds = credentials(desired);
-    const id = randomUUID();
-    const progress = new Progress(desired);
-    const sync = new Sync(creds, progress, desired.adoptExisting);
-    // One paged read of the account first: people already there (a migration from ScimUser
-    // resources, a re-run after a lost response) are taken over instead of meeting 409s.
-    const found = index(await scim.listAllScimUsers(creds));
-    const people = [...slots(desired.people, desired.peopleByName)];
-    const errors = await inPool(people, desired.concurrency, ([slot, p]) => sync.add(slot, p, found));
-    if (errors.length > 0) {
-      if (progress.people.size === 0) throw partialOrPlain(errors);
-      throw partialState("the first sync", id, progress.outputs(), raw, errors);
-    }
-    return { id, outs: progress.outputs() };
-  },
+    async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimDirectoryOutputs }> {
+      const desired = requireInputs(raw);
+      const creds = credentials(desired);
+      const id = randomUUID();
+      const progress = new Progress(desired);
+      const sync = new Sync(creds, progress, desired.adoptExisting);
+      // One paged read of the account first: people already there (a migration from ScimUser
+      // resources, a re-run after a lost response) are taken over instead of meeting 409s.
+      const found = index(await scim.listAllScimUsers(creds));
+      const people = [...slots(desired.people, desired.peopleByName)];
+      const errors = await inPool(people, desired.concurrency, ([slot, p]) => sync.add(slot, p, found));
+      if (errors.length > 0) {
+        if (progress.people.size === 0) throw partialOrPlain(errors);
+        throw partialState("the first sync", id, progress.outputs(), raw, errors);
+      }
+      return { id, outs: progress.outputs() };
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: ScimDirectoryOutputs; inputs: object }> {
-    const olds = readOlds(props ?? {});
-    const creds = credentials(olds);
-    const current = new Progress(olds, olds);
-    const byId = new Map((await scim.listAllScimUsers(creds)).map((u) => [u.id, u]));
-    for (const [slot, userId] of [...current.ids]) {
-      let rec = byId.get(userId);
-      if (!rec) {
-        // Not on any page: deleted, or shifted between pages by a concurrent change. Ask.
-        try {
-          rec = await scim.getScimUser(creds, userId);
-        } catch (err) {
-          if (!isStatus(err, 404)) throw err;
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: ScimDirectoryOutputs; inputs: object }> {
+      const olds = readOlds(props ?? {});
+      const creds = credentials(olds);
+      const current = new Progress(olds, olds);
+      const byId = new Map((await scim.listAllScimUsers(creds)).map((u) => [u.id, u]));
+      for (const [slot, userId] of [...current.ids]) {
+        let rec = byId.get(userId);
+        if (!rec) {
+          // Not on any page: deleted, or shifted between pages by a concurrent change. Ask.
+          try {
+            rec = await scim.getScimUser(creds, userId);
+          } catch (err) {
+            if (!isStatus(err, 404)) throw err;
+          }
+        }
+        if (rec) current.done(slot, rec, rec.id);
+        else current.gone(slot);
+      }
+      const outs = current.outputs();
+      const { ids: _i, idsByName: _n, pending: _p, ...inputs } = outs;
+      return { id, props: outs, inputs };
+    },
+
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: ScimDirectoryOutputs }> {
+      const olds = readOlds(rawOlds);
+      const news = requireInputs(rawNews);
+      const creds = credentials(news);
+      const progress = new Progress(news, olds);
+      const sync = new Sync(creds, progress, news.adoptExisting);
+      const before = new Map(progress.people);
+      const after = slots(news.people, news.peopleByName);
+      const removed = [...before.keys()].filter((s) => !after.has(s));
+      const added = [...after.keys()].filter((s) => !before.has(s));
+      const changed = [...after.keys()].filter((s) => {
+        const a = before.get(s);
+        const b = after.get(s)!;
+        return (
+          a !== undefined &&
+          (a.userName !== b.userName || a.displayName !== b.displayName || a.externalId !== b.externalId)
+        );
+      });
+      // A person whose key changed but whose user name did not (a new externalId, or one added or
+      // dropped) is the same RAM user: one PUT, not a delete and a create.
+      const rekeyed = new Map<Slot, Slot>();
+      const removedByName = new Map(removed.map((s) => [before.get(s)!.userName.toLowerCase(), s]));
+      for (const s of added) {
+        const from = removedByName.get(after.get(s)!.userName.toLowerCase());
+        if (from !== undefined && progress.ids.has(from)) {
+          rekeyed.set(s, from);
+          removedByName.delete(after.get(s)!.userName.toLowerCase());
         }
       }
-      if (rec) current.done(slot, rec, rec.id);
-      else current.gone(slot);
-    }
-    const outs = current.outputs();
-    const { ids: _i, idsByName: _n, pending: _p, ...inputs } = outs;
-    return { id, props: outs, inputs };
-  },
-
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: ScimDirectoryOutputs }> {
-    const olds = readOlds(rawOlds);
-    const news = requireInputs(rawNews);
-    const creds = credentials(news);
-    const progress = new Progress(news, olds);
-    const sync = new Sync(creds, progress, news.adoptExisting);
-    const before = new Map(progress.people);
-    const after = slots(news.people, news.peopleByName);
-    const removed = [...before.keys()].filter((s) => !after.has(s));
-    const added = [...after.keys()].filter((s) => !before.has(s));
-    const changed = [...after.keys()].filter((s) => {
-      const a = before.get(s);
-      const b = after.get(s)!;
-      return (
-        a !== undefined &&
-        (a.userName !== b.userName || a.displayName !== b.displayName || a.externalId !== b.externalId)
-      );
-    });
-    // A person whose key changed but whose user name did not (a new externalId, or one added or
-    // dropped) is the same RAM user: one PUT, not a delete and a create.
-    const rekeyed = new Map<Slot, Slot>();
-    const removedByName = new Map(removed.map((s) => [before.get(s)!.userName.toLowerCase(), s]));
-    for (const s of added) {
-      const from = removedByName.get(after.get(s)!.userName.toLowerCase());
-      if (from !== undefined && progress.ids.has(from)) {
-        rekeyed.set(s, from);
-        removedByName.delete(after.get(s)!.userName.toLowerCase());
-      }
-    }
-    const fromRekey = new Set(rekeyed.values());
-    const limit = news.concurrency;
-    // Deletes first: they free the user names that creates and renames may take. Pending people
-    // still wanted are among `added` (a 409 then finds them); the others are looked up and deleted.
-    const unwanted = [...progress.pending].filter(([s]) => !after.has(s));
-    const errors = await inPool(unwanted, limit, ([s, p]) => sync.dropPending(s, p));
-    errors.push(
-      ...(await inPool(
-        removed.filter((s) => !fromRekey.has(s)),
-        limit,
-        (s) => sync.remove(s, progress.ids.get(s), before.get(s)!),
-      )),
-    );
-    if (errors.length === 0) {
-      const puts = [
-        ...changed.map((s): [Slot, Slot] => [s, s]),
-        ...[...rekeyed].map(([to, from]): [Slot, Slot] => [from, to]),
-      ];
-      errors.push(
-        ...(await inPool(puts, limit, ([from, to]) => {
-          const userId = progress.ids.get(from);
-          return userId === undefined
-            ? sync.add(to, after.get(to)!)
-            : sync.change(from, to, userId, after.get(to)!);
-        })),
-      );
-    }
-    if (errors.length === 0 || errors.every((e) => e instanceof PersonProblem))
+      const fromRekey = new Set(rekeyed.values());
+      const limit = news.concurrency;
+      // Deletes first: they free the user names that creates and renames may take. Pending people
+      // still wanted are among `added` (a 409 then finds them); the others are looked up and deleted.
+      const unwanted = [...progress.pending].filter(([s]) => !after.has(s));
+      const errors = await inPool(unwanted, limit, ([s, p]) => sync.dropPending(s, p));
       errors.push(
         ...(await inPool(
-          added.filter((s) => !rekeyed.has(s)),
+          removed.filter((s) => !fromRekey.has(s)),
           limit,
-          (s) => sync.add(s, after.get(s)!),
+          (s) => sync.remove(s, progress.ids.get(s), before.get(s)!),
         )),
       );
-    if (errors.length > 0) throw partialState("the sync", id, progress.outputs(), rawNews, errors);
-    return { outs: progress.outputs() };
-  },
+      if (errors.length === 0) {
+        const puts = [
+          ...changed.map((s): [Slot, Slot] => [s, s]),
+          ...[...rekeyed].map(([to, from]): [Slot, Slot] => [from, to]),
+        ];
+        errors.push(
+          ...(await inPool(puts, limit, ([from, to]) => {
+            const userId = progress.ids.get(from);
+            return userId === undefined
+              ? sync.add(to, after.get(to)!)
+              : sync.change(from, to, userId, after.get(to)!);
+          })),
+        );
+      }
+      if (errors.length === 0 || errors.every((e) => e instanceof PersonProblem))
+        errors.push(
+          ...(await inPool(
+            added.filter((s) => !rekeyed.has(s)),
+            limit,
+            (s) => sync.add(s, after.get(s)!),
+          )),
+        );
+      if (errors.length > 0) throw partialState("the sync", id, progress.outputs(), rawNews, errors);
+      return { outs: progress.outputs() };
+    },
 
-  async delete(_id: string, props: object): Promise<void> {
-    const olds = readOlds(props);
-    const creds = credentials(olds);
-    const progress = new Progress(olds, olds);
-    const sync = new Sync(creds, progress, false);
-    const people = [...progress.people];
-    // Every person is attempted; what failed stays in state and is deleted by the next run.
-    const errors: unknown[] = await inPool([...progress.pending], olds.concurrency, ([slot, p]) =>
-      sync.dropPending(slot, p),
-    );
-    for (let i = 0; i < people.length; i += 1000) {
-      const batch = people.slice(i, i + 1000);
-      errors.push(
-        ...(await inPool(batch, olds.concurrency, ([slot, p]) =>
-          sync.remove(slot, progress.ids.get(slot), p),
-        )),
+    async delete(_id: string, props: object): Promise<void> {
+      const olds = readOlds(props);
+      const creds = credentials(olds);
+      const progress = new Progress(olds, olds);
+      const sync = new Sync(creds, progress, false);
+      const people = [...progress.people];
+      // Every person is attempted; what failed stays in state and is deleted by the next run.
+      const errors: unknown[] = await inPool([...progress.pending], olds.concurrency, ([slot, p]) =>
+        sync.dropPending(slot, p),
       );
-      if (errors.some((e) => !(e instanceof PersonProblem))) break;
-    }
-    if (errors.length > 0)
-      throw new Error(
-        `ScimDirectory: ${errors.length} people could not be deleted; run the destroy again:\n` +
-          errors
-            .slice(0, 20)
-            .map((e) => (e instanceof Error ? e.message : String(e)))
-            .join("\n"),
-      );
+      for (let i = 0; i < people.length; i += 1000) {
+        const batch = people.slice(i, i + 1000);
+        errors.push(
+          ...(await inPool(batch, olds.concurrency, ([slot, p]) =>
+            sync.remove(slot, progress.ids.get(slot), p),
+          )),
+        );
+        if (errors.some((e) => !(e instanceof PersonProblem))) break;
+      }
+      if (errors.length > 0)
+        throw new Error(
+          `ScimDirectory: ${errors.length} people could not be deleted; run the destroy again:\n` +
+            errors
+              .slice(0, 20)
+              .map((e) => (e instanceof Error ? e.message : String(e)))
+              .join("\n"),
+        );
+    },
   },
-};
+);
 
 function partialOrPlain(errors: unknown[]): Error {
   if (errors.length === 1 && errors[0] instanceof Error && !(errors[0] instanceof PersonProblem))

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
+import { resetCallerAccount } from "../../provider/account";
 import { listAllScimUsers, resetScimTokens } from "../../provider/client/scim";
 import type { DirectoryEntry } from "../../provider/directory";
 import {
@@ -23,12 +24,19 @@ import {
 import { configOf, startWired } from "./harness";
 
 let emulator: Emulator;
+let config: Record<string, string>;
 let a: ScimApplicationOutputs;
+const OTHER = {
+  accountId: "2234567890123456",
+  accessKeyId: "LTAI5tEmulatorOtherKey",
+  accessKeySecret: "other-account-secret-0123456789",
+};
 const PROVIDER = "shim-text";
 
 beforeAll(async () => {
-  const wired = await startWired();
+  const wired = await startWired({ accounts: [OTHER] });
   emulator = wired.emulator;
+  config = wired.config;
   await App.configure(configOf(wired.config));
   await D.configure(configOf(wired.config));
 });
@@ -254,6 +262,36 @@ describe("ScimDirectory sync", () => {
     expect(log).toEqual(["CreateUser:409", "ListUsers:200"]);
     expect(res.outs.people["emp-00002"]).toBe("user2 (User 2)");
     expect(await scimUsers()).toHaveLength(3);
+  });
+});
+
+describe("ScimDirectory is bound to its account", () => {
+  it("records the account, and refuses refresh, update and delete with another account's keys before any SCIM call", async () => {
+    const { id, outs } = await synced(people(3));
+    expect(outs).toMatchObject({ accountId: emulator.accountId });
+    const other = {
+      ...config,
+      "alicloud-federation:accessKeyId": OTHER.accessKeyId,
+      "alicloud-federation:accessKeySecret": OTHER.accessKeySecret,
+    };
+    resetCallerAccount();
+    await D.configure(configOf(other));
+    try {
+      await emulator.clearRequests();
+      for (const attempt of [
+        () => D.read(id, outs),
+        () => D.update(id, outs, ok(people(4))),
+        () => D.delete(id, outs),
+      ])
+        await expect(attempt()).rejects.toThrow(
+          new RegExp(`belongs to account ${emulator.accountId}.*refusing to .*nothing was changed`, "s"),
+        );
+      expect((await emulator.requests()).filter((r) => r.service === "scim")).toEqual([]);
+      expect(await scimUsers()).toHaveLength(3);
+    } finally {
+      resetCallerAccount();
+      await D.configure(configOf(config));
+    }
   });
 });
 
