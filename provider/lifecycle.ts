@@ -223,8 +223,9 @@ export class Progress<T extends object> {
 /**
  * The output that marks a create whose outcome is unknown: the call may have made the object, but
  * no answer said so, and looking it up failed too. Recorded as partial state under the object's
- * natural id (name-keyed objects only: the id is known before the call), so the next `up` resumes
- * the create with `createOnce({since})`, which adopts the object only if it is provably ours.
+ * natural id (or, where the service assigns the id, a stand-in: `pendingId`), so the next `up`
+ * resumes the create with `createOnce({since})`, which adopts the object only if it is provably
+ * ours; `read` and `delete` resolve it the same way without creating (`findPending`).
  */
 export const PENDING_CREATE = "createPendingSince";
 
@@ -245,6 +246,70 @@ export function pendingCreate(
 export function pendingSince(olds: object): number | undefined {
   const v = (olds as Record<string, unknown>)[PENDING_CREATE];
   return typeof v === "number" && v > 0 ? v : undefined;
+}
+
+/**
+ * The id a pending create is recorded under when the service assigns the real id (EIAM
+ * applications, SCIM users, secrets): no id is known, so the natural key stands in. Until the
+ * create is resolved the real id lives in the outputs; `liveId` picks it, and `read` answers it,
+ * so a refresh puts it in state.
+ */
+export const PENDING_ID_PREFIX = "pending-create:";
+
+/** The stand-in id of a pending create of a service-id object (see `PENDING_ID_PREFIX`). */
+export function pendingId(naturalKey: string): string {
+  return `${PENDING_ID_PREFIX}${naturalKey}`;
+}
+
+/** The object's real id: `id`, unless that is a pending stand-in and the outputs hold the real one. */
+export function liveId(id: string, recorded: unknown): string {
+  return id.startsWith(PENDING_ID_PREFIX) && typeof recorded === "string" && recorded !== "" ? recorded : id;
+}
+
+/** True when `id` is a pending create's stand-in whose real id no output holds yet. */
+export function isPendingId(id: string, recorded: unknown): boolean {
+  return liveId(id, recorded).startsWith(PENDING_ID_PREFIX);
+}
+
+/**
+ * Resolves a pending create without making anything (a `read` or `delete` of it): what `find`
+ * returns for the recorded start, clock skew allowed, is the object the lost create made.
+ */
+export function findPending<R>(
+  since: number,
+  find: (since: number) => Promise<R | undefined>,
+): Promise<R | undefined> {
+  return find(since - CREATION_CLOCK_SKEW_MS);
+}
+
+/**
+ * The output of a pending create that lists the ids of the objects of its kind that existed
+ * before the call (secrets of an application): the one id not among them is what the call made.
+ */
+export const PENDING_EXISTING = "createPendingExisting";
+
+/** The ids a pending create recorded as existing before it (see `PENDING_EXISTING`). */
+export function pendingExisting(olds: object): Set<string> | undefined {
+  const v = (olds as Record<string, unknown>)[PENDING_EXISTING];
+  return Array.isArray(v) ? new Set(v.filter((x): x is string => typeof x === "string")) : undefined;
+}
+
+/**
+ * The one object among `ids` that is not in `before`: what a create made. None: undefined.
+ * Several (someone else made one too) are refused by name, never guessed between.
+ */
+export function newcomer(
+  what: string,
+  ids: readonly string[],
+  before: ReadonlySet<string>,
+): string | undefined {
+  const fresh = ids.filter((x) => !before.has(x));
+  if (fresh.length > 1)
+    throw new Error(
+      `${fresh.length} ${what} appeared while a create's answer was lost (${fresh.join(", ")}); which one is ` +
+        "this stack's cannot be told, so none is taken or deleted: delete the ones not in use, then run again.",
+    );
+  return fresh[0];
 }
 
 // ------------------------------------------------------- replacement claims
@@ -333,6 +398,12 @@ export async function createOnce<R>(
       throw new OutcomeUnknownError(cause, err);
     }
   };
+  // Resuming a pending create of an object the service names itself: no "already exists" would
+  // stop a second one, so look first (a lookup that fails stays pending).
+  if (spec.since !== undefined && spec.alreadyExists === undefined) {
+    const found = await look(new Error("a previous create's outcome was unknown"));
+    if (found !== undefined) return { value: found, adopted: true };
+  }
   for (let n = 1; ; n++) {
     try {
       return { value: await spec.create({ retryAmbiguous: false }), adopted: false };

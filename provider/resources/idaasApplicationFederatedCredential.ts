@@ -12,7 +12,19 @@ import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import { hasCodePrefix } from "../errors";
-import { configure, createOnce, deleteUnlessGone, GONE, unlessGone } from "../lifecycle";
+import {
+  configure,
+  createOnce,
+  deleteUnlessGone,
+  findPending,
+  GONE,
+  liveId,
+  OutcomeUnknownError,
+  pendingCreate,
+  pendingId,
+  pendingSince,
+  unlessGone,
+} from "../lifecycle";
 import { EIAM } from "../limits";
 import { containsUnknown, UNKNOWN } from "../normalize";
 import { providerShim } from "../shim";
@@ -385,6 +397,87 @@ function verificationChanged(
 
 const REPLACING = ["instanceId", "applicationId", "providerId", "type", "name"] as const;
 
+/**
+ * The credential with this name created at or after `since`, with the declared provider, type,
+ * description, verification and mappings: provably ours (names are unique per application).
+ */
+async function findOwnCredential(
+  desired: IdaasApplicationFederatedCredentialInputs,
+  since: number,
+): Promise<string | undefined> {
+  const s = session();
+  const { instanceId, applicationId } = desired;
+  const [live] = await eiam.listApplicationFederatedCredentialsNamed(
+    s,
+    instanceId,
+    applicationId,
+    desired.name,
+  );
+  if (!live || live.createTime < since || live.description !== desired.description) return undefined;
+  const rec = await eiam.getApplicationFederatedCredential(s, instanceId, applicationId, live.id);
+  if (rec.providerId !== desired.providerId || rec.type !== desired.type) return undefined;
+  const declared = { ...desired, ...verificationOf(rec), attributeMappings: rec.attributeMappings };
+  return verificationChanged(declared, desired) ||
+    mappingsChanged(rec.attributeMappings, desired.attributeMappings)
+    ? undefined
+    : live.id;
+}
+
+/**
+ * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
+ * CreateApplicationFederatedCredential happened (recorded pending under its name).
+ */
+async function createCredential(
+  raw: Record<string, unknown>,
+  desired: IdaasApplicationFederatedCredentialInputs,
+  since?: number,
+): Promise<IdaasApplicationFederatedCredentialOutputs> {
+  const wire = wireOf(desired);
+  const s = session();
+  const { instanceId, applicationId } = desired;
+  const started = since ?? Date.now();
+  const outs = (credentialId: string, status: string): IdaasApplicationFederatedCredentialOutputs => ({
+    ...desired,
+    credentialId,
+    status,
+    verificationMode: wire.verificationMode,
+    expectedSubject: expectedSubjectOf(desired),
+  });
+  let credentialId: string;
+  try {
+    // No ClientToken here; the name is unique per application: after a lost answer, the
+    // credential with this name and these declared properties made since the operation began is ours.
+    ({ value: credentialId } = await createOnce(s, {
+      create: (o) =>
+        eiam.createApplicationFederatedCredential({ ...s, ...o }, instanceId, applicationId, {
+          ...wire,
+          name: desired.name,
+          type: desired.type,
+          providerId: desired.providerId,
+          description: desired.description,
+        }),
+      find: (t) => findOwnCredential(desired, t),
+      alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
+      since,
+    }));
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError)
+      throw pendingCreate(raw, pendingId(`${applicationId}/${desired.name}`), outs("", ""), started, err);
+    throw err;
+  }
+  // Guess: a new credential is enabled (Create takes no status).
+  return outs(credentialId, "enabled");
+}
+
+/** The credential's id; for a pending create, the one it made, if any (read and delete resolve it). */
+async function resolvePending(id: string, props: object): Promise<string | undefined> {
+  const olds = readOlds(props);
+  const since = pendingSince(props);
+  return since === undefined
+    ? liveId(id, olds.credentialId)
+    : findPending(since, (t) => findOwnCredential(olds, t));
+}
+
 export const IdaasApplicationFederatedCredentialProvider = accountBound(
   {
     kind: "IdaasApplicationFederatedCredential",
@@ -436,45 +529,8 @@ export const IdaasApplicationFederatedCredentialProvider = accountBound(
     async create(
       raw: Record<string, unknown>,
     ): Promise<{ id: string; outs: IdaasApplicationFederatedCredentialOutputs }> {
-      const desired = requireInputs(raw);
-      const wire = wireOf(desired);
-      const s = session();
-      const { instanceId, applicationId } = desired;
-      // No ClientToken here; the name is unique per application: after a lost answer, the
-      // credential with this name, provider and description made since the operation began is ours.
-      const { value: credentialId } = await createOnce(s, {
-        create: (o) =>
-          eiam.createApplicationFederatedCredential({ ...s, ...o }, instanceId, applicationId, {
-            ...wire,
-            name: desired.name,
-            type: desired.type,
-            providerId: desired.providerId,
-            description: desired.description,
-          }),
-        find: async (since) => {
-          const [live] = await eiam.listApplicationFederatedCredentialsNamed(
-            s,
-            instanceId,
-            applicationId,
-            desired.name,
-          );
-          if (!live || live.createTime < since || live.description !== desired.description) return undefined;
-          const rec = await eiam.getApplicationFederatedCredential(s, instanceId, applicationId, live.id);
-          return rec.providerId === desired.providerId && rec.type === desired.type ? live.id : undefined;
-        },
-        alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
-      });
-      return {
-        id: credentialId,
-        outs: {
-          ...desired,
-          credentialId,
-          // Guess: a new credential is enabled (Create takes no status).
-          status: "enabled",
-          verificationMode: wire.verificationMode,
-          expectedSubject: expectedSubjectOf(desired),
-        },
-      };
+      const outs = await createCredential(raw, requireInputs(raw));
+      return { id: outs.credentialId, outs };
     },
 
     async read(
@@ -482,6 +538,9 @@ export const IdaasApplicationFederatedCredentialProvider = accountBound(
       props?: object,
     ): Promise<{ id: string; props: Partial<IdaasApplicationFederatedCredentialOutputs>; inputs?: object }> {
       const olds = readOlds(props ?? {});
+      const found = await unlessGone(isNotFound, () => resolvePending(id, props ?? {}));
+      if (found === undefined) return GONE;
+      id = found;
       const rec = await unlessGone(isNotFound, () =>
         eiam.getApplicationFederatedCredential(session(), olds.instanceId, olds.applicationId, id),
       );
@@ -511,8 +570,11 @@ export const IdaasApplicationFederatedCredentialProvider = accountBound(
       rawOlds: object,
       rawNews: Record<string, unknown>,
     ): Promise<{ outs: IdaasApplicationFederatedCredentialOutputs }> {
-      const olds = readOlds(rawOlds);
       const news = requireInputs(rawNews);
+      const since = pendingSince(rawOlds);
+      if (since !== undefined) return { outs: await createCredential(rawNews, news, since) };
+      const olds = readOlds(rawOlds);
+      id = liveId(id, olds.credentialId);
       const s = session();
       const { instanceId, applicationId } = news;
       if (verificationChanged(olds, news) || mappingsChanged(olds.attributeMappings, news.attributeMappings))
@@ -540,10 +602,12 @@ export const IdaasApplicationFederatedCredentialProvider = accountBound(
 
     async delete(id: string, props: object): Promise<void> {
       const { instanceId, applicationId } = readOlds(props);
-      // Gone, or its application is: deleted.
-      await deleteUnlessGone(isNotFound, () =>
-        eiam.deleteApplicationFederatedCredential(session(), instanceId, applicationId, id),
-      );
+      // Gone, or its application is: deleted. A create left pending: only what it provably made.
+      await deleteUnlessGone(isNotFound, async () => {
+        const credentialId = await resolvePending(id, props);
+        if (credentialId !== undefined)
+          await eiam.deleteApplicationFederatedCredential(session(), instanceId, applicationId, credentialId);
+      });
     },
   },
 );

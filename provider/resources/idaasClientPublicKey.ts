@@ -17,6 +17,11 @@ import {
   diffFields,
   diffResult,
   GONE,
+  liveId,
+  OutcomeUnknownError,
+  pendingCreate,
+  pendingId,
+  pendingSince,
   stateOf,
   unlessGone,
 } from "../lifecycle";
@@ -108,6 +113,83 @@ function canonicalOrSelf(pem: string): string {
 
 const REPLACING = ["instanceId", "applicationId", "publicKey"] as const;
 
+/** The key with this PEM created at or after `since` (skew allowed): provably ours (a PEM is unique per application). */
+async function findOwnKey(
+  d: IdaasClientPublicKeyInputs,
+  pem: string,
+  since: number,
+): Promise<string | undefined> {
+  const started = since - CREATION_CLOCK_SKEW_MS;
+  return (await eiam.listClientPublicKeys(session(), d.instanceId, d.applicationId)).find(
+    (k) => canonicalOrSelf(k.publicKey) === pem && k.createTime >= started,
+  )?.clientPublicKeyId;
+}
+
+/**
+ * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
+ * CreateClientPublicKey happened: that one is recorded as pending, and the next run looks for the
+ * key first, adopting it only if provably ours.
+ */
+async function createKey(
+  raw: Record<string, unknown>,
+  desired: IdaasClientPublicKeyInputs,
+  since?: number,
+): Promise<IdaasClientPublicKeyOutputs> {
+  const key = canonicalPublicKey(desired.publicKey);
+  if ("problem" in key) throw new Error(`invalid IdaasClientPublicKey arguments:\npublicKey: ${key.problem}`);
+  const s = session();
+  const { instanceId, applicationId } = desired;
+  const started = since ?? Date.now();
+  const made = (clientPublicKeyId: string): IdaasClientPublicKeyOutputs =>
+    // Guess: a new key is enabled (Create takes no status).
+    ({ ...desired, clientPublicKeyId, algorithmType: key.algorithmType, status: "enabled" });
+  if (since !== undefined) {
+    const found = await findOwnKey(desired, key.pem, since);
+    if (found !== undefined) return made(found);
+  }
+  try {
+    // The call carries a ClientToken: its own retries are safe (the service answers the key it made).
+    return made(
+      await eiam.createClientPublicKey(s, instanceId, applicationId, {
+        algorithmType: key.algorithmType,
+        publicKey: key.pem,
+      }),
+    );
+  } catch (err) {
+    if (isQuotaExceeded(err))
+      throw new Error(
+        `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientPublicKeysPerApplication} ` +
+          "client public keys: delete one not managed by this stack first.",
+      );
+    // Retries ran out with no answer: the key (a PEM is unique per application) may be there.
+    if (!isAmbiguous(err)) throw err;
+    let mine: string | undefined;
+    try {
+      mine = await findOwnKey(desired, key.pem, started);
+    } catch (lookup) {
+      // Made or not, unknown: remembered, so the next run can tell (the ClientToken is this run's only).
+      throw pendingCreate(
+        raw,
+        pendingId(applicationId),
+        { ...made(""), status: "" },
+        started,
+        new OutcomeUnknownError(err, lookup),
+      );
+    }
+    if (!mine) throw err;
+    return made(mine);
+  }
+}
+
+/** A pending create's key id, if it was made (read and delete resolve it without creating). */
+async function resolvePending(id: string, props: object): Promise<string | undefined> {
+  const olds = readOlds(props);
+  const since = pendingSince(props);
+  if (since === undefined) return liveId(id, olds.clientPublicKeyId);
+  const key = canonicalPublicKey(olds.publicKey);
+  return "problem" in key ? undefined : findOwnKey(olds, key.pem, since);
+}
+
 export const IdaasClientPublicKeyProvider = accountBound(
   {
     kind: "IdaasClientPublicKey",
@@ -137,39 +219,8 @@ export const IdaasClientPublicKeyProvider = accountBound(
     },
 
     async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientPublicKeyOutputs }> {
-      const desired = requireInputs(raw);
-      const key = canonicalPublicKey(desired.publicKey);
-      if ("problem" in key)
-        throw new Error(`invalid IdaasClientPublicKey arguments:\npublicKey: ${key.problem}`);
-      const s = session();
-      const { instanceId, applicationId } = desired;
-      const started = Date.now() - CREATION_CLOCK_SKEW_MS;
-      let clientPublicKeyId: string;
-      try {
-        // The call carries a ClientToken: its own retries are safe (the service answers the key it made).
-        clientPublicKeyId = await eiam.createClientPublicKey(s, instanceId, applicationId, {
-          algorithmType: key.algorithmType,
-          publicKey: key.pem,
-        });
-      } catch (err) {
-        if (isQuotaExceeded(err))
-          throw new Error(
-            `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientPublicKeysPerApplication} ` +
-              "client public keys: delete one not managed by this stack first.",
-          );
-        // Retries ran out with no answer: the key (a PEM is unique per application) may be there.
-        if (!isAmbiguous(err)) throw err;
-        const mine = (await eiam.listClientPublicKeys(s, instanceId, applicationId)).find(
-          (k) => canonicalOrSelf(k.publicKey) === key.pem && k.createTime >= started,
-        );
-        if (!mine) throw err;
-        clientPublicKeyId = mine.clientPublicKeyId;
-      }
-      return {
-        id: clientPublicKeyId,
-        // Guess: a new key is enabled (Create takes no status).
-        outs: { ...desired, clientPublicKeyId, algorithmType: key.algorithmType, status: "enabled" },
-      };
+      const outs = await createKey(raw, requireInputs(raw));
+      return { id: outs.clientPublicKeyId, outs };
     },
 
     async read(
@@ -177,7 +228,10 @@ export const IdaasClientPublicKeyProvider = accountBound(
       props?: object,
     ): Promise<{ id: string; props: Partial<IdaasClientPublicKeyOutputs>; inputs?: object }> {
       const olds = readOlds(props ?? {});
-      // Gone, or its application is.
+      // Gone, or its application is (a pending create: the key it made, if any).
+      const keyId = await unlessGone(isNotFound, () => resolvePending(id, props ?? {}));
+      if (keyId === undefined) return GONE;
+      id = keyId;
       const rec = await unlessGone(isNotFound, () =>
         eiam.getClientPublicKey(session(), olds.instanceId, olds.applicationId, id),
       );
@@ -199,8 +253,11 @@ export const IdaasClientPublicKeyProvider = accountBound(
       rawNews: Record<string, unknown>,
     ): Promise<{ outs: IdaasClientPublicKeyOutputs }> {
       // Every argument replaces: the only in-place change is enabling a key disabled out of band.
-      const olds = readOlds(rawOlds);
       const news = requireInputs(rawNews);
+      const since = pendingSince(rawOlds);
+      if (since !== undefined) return { outs: await createKey(rawNews, news, since) };
+      const olds = readOlds(rawOlds);
+      id = liveId(id, olds.clientPublicKeyId);
       if (olds.status === "disabled")
         await eiam.setClientPublicKeyEnabled(session(), news.instanceId, news.applicationId, id, true);
       return { outs: { ...olds, ...news, status: "enabled" } };
@@ -208,9 +265,12 @@ export const IdaasClientPublicKeyProvider = accountBound(
 
     async delete(id: string, props: object): Promise<void> {
       const { instanceId, applicationId } = readOlds(props);
-      await deleteUnlessGone(isNotFound, () =>
-        eiam.deleteClientPublicKey(session(), instanceId, applicationId, id),
-      );
+      await deleteUnlessGone(isNotFound, async () => {
+        // A create left pending: only the key provably made by it is deleted.
+        const keyId = await resolvePending(id, props);
+        if (keyId !== undefined)
+          await eiam.deleteClientPublicKey(session(), instanceId, applicationId, keyId);
+      });
     },
   },
 );

@@ -21,7 +21,16 @@ import {
   diffFields,
   diffResult,
   fillDefaults,
+  findPending,
   GONE,
+  liveId,
+  newcomer,
+  OutcomeUnknownError,
+  PENDING_EXISTING,
+  pendingCreate,
+  pendingExisting,
+  pendingId,
+  pendingSince,
   stateOf,
   unlessGone,
   withSecretOutputs,
@@ -176,6 +185,91 @@ const STATE: IdaasClientSecretOutputs = {
 
 const readOlds = (olds: object) => stateOf(olds, STATE);
 
+/** The secret a pending create made, if any: the one id not there before it (several: refused). */
+async function pendingSecret(
+  olds: IdaasClientSecretOutputs,
+  before: ReadonlySet<string>,
+): Promise<string | undefined> {
+  const ids = (await eiam.listClientSecrets(session(), olds.instanceId, olds.applicationId)).map(
+    (x) => x.secretId,
+  );
+  return newcomer(`client secrets of application ${olds.applicationId}`, ids, before);
+}
+
+/**
+ * Create, resumed by `update` when a previous `up` could not tell whether
+ * CreateApplicationClientSecret happened (recorded pending with the secrets there before it).
+ */
+async function createSecret(
+  raw: Record<string, unknown>,
+  desired: IdaasClientSecretInputs,
+  resume?: { since: number; before: ReadonlySet<string> },
+): Promise<IdaasClientSecretOutputs> {
+  const expiration = desired.expiresAt === "" ? undefined : expirationMs(desired.expiresAt, Date.now());
+  if (typeof expiration === "string")
+    throw new Error(`invalid IdaasClientSecret arguments:\nexpiresAt: ${expiration}`);
+  const s = session();
+  const { instanceId, applicationId } = desired;
+  const started = resume?.since ?? Date.now();
+  const bare: IdaasClientSecretOutputs = {
+    ...desired,
+    secretId: "",
+    clientId: "",
+    clientSecret: "",
+    enabled: true,
+  };
+  let created: Awaited<ReturnType<typeof eiam.createClientSecret>>;
+  // CreateApplicationClientSecret takes no ClientToken, and a lost answer would leave a live
+  // secret nobody holds. So the secrets there before are listed first (one call): after a
+  // lost answer, the one secret that is new is ours, and its value is read back with
+  // ObtainApplicationClientSecret.
+  const before =
+    resume?.before ??
+    new Set((await eiam.listClientSecrets(s, instanceId, applicationId)).map((x) => x.secretId));
+  try {
+    ({ value: created } = await createOnce(s, {
+      create: (o) => eiam.createClientSecret({ ...s, ...o }, instanceId, applicationId, expiration),
+      find: async () => {
+        const mine = await pendingSecret(bare, before);
+        return mine === undefined ? undefined : eiam.obtainClientSecret(s, instanceId, applicationId, mine);
+      },
+      since: resume?.since,
+    }));
+  } catch (err) {
+    // Made or not, unknown: remembered with the secrets there before, so the next run can tell.
+    if (err instanceof OutcomeUnknownError)
+      throw pendingCreate(
+        raw,
+        pendingId(applicationId),
+        { ...bare, [PENDING_EXISTING]: [...before] },
+        started,
+        err,
+      );
+    if (isQuotaExceeded(err))
+      throw new Error(
+        `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientSecretsPerApplication} client secrets: ` +
+          "delete a secret not managed by this stack, or let a rotation finish before the next one.",
+      );
+    throw err;
+  }
+  return {
+    ...desired,
+    secretId: created.secretId,
+    clientId: created.clientId,
+    clientSecret: created.clientSecret,
+    enabled: true,
+  };
+}
+
+/** A pending create's secret (see `pendingSecret`), when old state records one. */
+async function resolvePending(id: string, props: object): Promise<string | undefined> {
+  const olds = readOlds(props);
+  const since = pendingSince(props);
+  const before = pendingExisting(props);
+  if (since === undefined || before === undefined) return liveId(id, olds.secretId);
+  return findPending(since, () => pendingSecret(olds, before));
+}
+
 export const IdaasClientSecretProvider = accountBound(
   {
     kind: "IdaasClientSecret",
@@ -212,63 +306,27 @@ export const IdaasClientSecretProvider = accountBound(
     },
 
     async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasClientSecretOutputs }> {
-      const desired = requireInputs(raw);
-      const expiration = desired.expiresAt === "" ? undefined : expirationMs(desired.expiresAt, Date.now());
-      if (typeof expiration === "string")
-        throw new Error(`invalid IdaasClientSecret arguments:\nexpiresAt: ${expiration}`);
-      const s = session();
-      const { instanceId, applicationId } = desired;
-      let created: Awaited<ReturnType<typeof eiam.createClientSecret>>;
-      try {
-        // CreateApplicationClientSecret takes no ClientToken, and a lost answer would leave a live
-        // secret nobody holds. So the secrets there before are listed first (one call): after a
-        // lost answer, the one secret that is new is ours, and its value is read back.
-        const before = new Set(
-          (await eiam.listClientSecrets(s, instanceId, applicationId)).map((x) => x.secretId),
-        );
-        ({ value: created } = await createOnce(s, {
-          create: (o) => eiam.createClientSecret({ ...s, ...o }, instanceId, applicationId, expiration),
-          find: async () => {
-            const fresh = (await eiam.listClientSecrets(s, instanceId, applicationId)).filter(
-              (x) => !before.has(x.secretId),
-            );
-            if (fresh.length !== 1) return undefined;
-            return eiam.obtainClientSecret(
-              s,
-              instanceId,
-              applicationId,
-              (fresh[0] as eiam.ClientSecretRecord).secretId,
-            );
-          },
-        }));
-      } catch (err) {
-        if (isQuotaExceeded(err))
-          throw new Error(
-            `${(err as Error).message}\nAn application holds at most ${EIAM.maxClientSecretsPerApplication} client secrets: ` +
-              "delete a secret not managed by this stack, or let a rotation finish before the next one.",
-          );
-        throw err;
-      }
-      return {
-        id: created.secretId,
-        outs: {
-          ...desired,
-          secretId: created.secretId,
-          clientId: created.clientId,
-          clientSecret: created.clientSecret,
-          enabled: true,
-        },
-      };
+      const outs = await createSecret(raw, requireInputs(raw));
+      return { id: outs.secretId, outs };
     },
 
     async read(
       id: string,
       props?: object,
     ): Promise<{ id: string; props: Partial<IdaasClientSecretOutputs>; inputs?: object }> {
-      const olds = readOlds(props ?? {});
+      let olds = readOlds(props ?? {});
+      const s = session();
+      if (pendingSince(props ?? {}) !== undefined) {
+        // A create left pending: refreshed as the secret it made (value read back), or gone.
+        const found = await unlessGone(isNotFound, () => resolvePending(id, props ?? {}));
+        if (found === undefined) return GONE;
+        const got = await eiam.obtainClientSecret(s, olds.instanceId, olds.applicationId, found);
+        olds = { ...olds, secretId: got.secretId, clientId: got.clientId, clientSecret: got.clientSecret };
+      }
+      id = liveId(id, olds.secretId);
       // The application gone takes the secret with it.
       const secrets = await unlessGone(isNotFound, () =>
-        eiam.listClientSecrets(session(), olds.instanceId, olds.applicationId),
+        eiam.listClientSecrets(s, olds.instanceId, olds.applicationId),
       );
       const mine = secrets?.find((x) => x.secretId === id);
       if (!mine) return GONE;
@@ -282,17 +340,25 @@ export const IdaasClientSecretProvider = accountBound(
       rawOlds: object,
       rawNews: Record<string, unknown>,
     ): Promise<{ outs: IdaasClientSecretOutputs }> {
-      const olds = readOlds(rawOlds);
       const news = requireInputs(rawNews);
+      const since = pendingSince(rawOlds);
+      const before = pendingExisting(rawOlds);
+      if (since !== undefined && before !== undefined)
+        return { outs: await createSecret(rawNews, news, { since, before }) };
+      const olds = readOlds(rawOlds);
+      id = liveId(id, olds.secretId);
       if (!olds.enabled) await eiam.enableClientSecret(session(), news.instanceId, news.applicationId, id);
       return { outs: { ...olds, ...news, enabled: true } };
     },
 
     async delete(id: string, props: object): Promise<void> {
       const { instanceId, applicationId } = readOlds(props);
-      await deleteUnlessGone(isNotFound, () =>
-        eiam.deleteClientSecret(session(), instanceId, applicationId, id),
-      );
+      await deleteUnlessGone(isNotFound, async () => {
+        // A create left pending: only the secret provably made by it is deleted.
+        const secretId = await resolvePending(id, props);
+        if (secretId !== undefined)
+          await eiam.deleteClientSecret(session(), instanceId, applicationId, secretId);
+      });
     },
   },
 );

@@ -12,7 +12,19 @@ import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import { hasCodePrefix } from "../errors";
-import { configure, createOnce, deleteUnlessGone, GONE, unlessGone } from "../lifecycle";
+import {
+  configure,
+  createOnce,
+  deleteUnlessGone,
+  findPending,
+  GONE,
+  liveId,
+  OutcomeUnknownError,
+  pendingCreate,
+  pendingId,
+  pendingSince,
+  unlessGone,
+} from "../lifecycle";
 import { EIAM } from "../limits";
 import { containsUnknown, normalizeIssuerUrl, sameSet } from "../normalize";
 import { providerShim } from "../shim";
@@ -340,6 +352,81 @@ function configChanged(
   return !sameSet(a.certificates, b.certificates) || a.trustCondition !== b.trustCondition;
 }
 
+/**
+ * The provider with this name created at or after `since`, with the declared type, description
+ * and configuration: provably ours (names are unique in the instance).
+ */
+async function findOwnProvider(
+  desired: IdaasFederatedCredentialProviderInputs,
+  since: number,
+): Promise<string | undefined> {
+  const s = session();
+  const type = typeOf(desired as unknown as Record<string, unknown>);
+  const [live] = await eiam.listFederatedCredentialProvidersNamed(s, desired.instanceId, desired.name);
+  if (!live || live.createTime < since || live.description !== desired.description) return undefined;
+  const rec = await eiam.getFederatedCredentialProvider(s, desired.instanceId, live.id);
+  if (rec.type !== type) return undefined;
+  const declared = {
+    instanceId: desired.instanceId,
+    name: rec.name,
+    description: rec.description,
+    ...configOf(rec),
+  };
+  return configChanged(declared as IdaasFederatedCredentialProviderInputs, desired) ? undefined : live.id;
+}
+
+/**
+ * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
+ * CreateFederatedCredentialProvider happened (recorded pending under its name).
+ */
+async function createProvider(
+  raw: Record<string, unknown>,
+  desired: IdaasFederatedCredentialProviderInputs,
+  since?: number,
+): Promise<IdaasFederatedCredentialProviderOutputs> {
+  const type = typeOf(desired as unknown as Record<string, unknown>)!;
+  const s = session();
+  const started = since ?? Date.now();
+  let providerId: string;
+  try {
+    // No ClientToken here; the name is unique in the instance: after a lost answer, the provider
+    // with this name, type, description and configuration made since the operation began is ours.
+    ({ value: providerId } = await createOnce(s, {
+      create: (o) =>
+        eiam.createFederatedCredentialProvider({ ...s, ...o }, desired.instanceId, {
+          name: desired.name,
+          type,
+          description: desired.description,
+          config: wireConfig(desired, false),
+        }),
+      find: (t) => findOwnProvider(desired, t),
+      alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
+      since,
+    }));
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError)
+      throw pendingCreate(
+        raw,
+        pendingId(desired.name),
+        { ...desired, providerId: "", type, status: "" },
+        started,
+        err,
+      );
+    throw err;
+  }
+  // Guess: a new provider is enabled (Create takes no status; the console shows it enabled).
+  return { ...desired, providerId, type, status: "enabled" };
+}
+
+/** The provider's id; for a pending create, the one it made, if any (read and delete resolve it). */
+async function resolvePending(id: string, props: object): Promise<string | undefined> {
+  const olds = readOlds(props);
+  const since = pendingSince(props);
+  return since === undefined
+    ? liveId(id, olds.providerId)
+    : findPending(since, (t) => findOwnProvider(olds, t));
+}
+
 export const IdaasFederatedCredentialProviderProvider = accountBound(
   {
     kind: "IdaasFederatedCredentialProvider",
@@ -394,33 +481,8 @@ export const IdaasFederatedCredentialProviderProvider = accountBound(
     async create(
       raw: Record<string, unknown>,
     ): Promise<{ id: string; outs: IdaasFederatedCredentialProviderOutputs }> {
-      const desired = requireInputs(raw);
-      const type = typeOf(desired as unknown as Record<string, unknown>)!;
-      const s = session();
-      // No ClientToken here; the name is unique in the instance: after a lost answer, the provider
-      // with this name, type and description made since the operation began is ours.
-      const { value: providerId } = await createOnce(s, {
-        create: (o) =>
-          eiam.createFederatedCredentialProvider({ ...s, ...o }, desired.instanceId, {
-            name: desired.name,
-            type,
-            description: desired.description,
-            config: wireConfig(desired, false),
-          }),
-        find: async (since) => {
-          const [live] = await eiam.listFederatedCredentialProvidersNamed(
-            s,
-            desired.instanceId,
-            desired.name,
-          );
-          if (!live || live.createTime < since || live.description !== desired.description) return undefined;
-          const rec = await eiam.getFederatedCredentialProvider(s, desired.instanceId, live.id);
-          return rec.type === type ? live.id : undefined;
-        },
-        alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
-      });
-      // Guess: a new provider is enabled (Create takes no status; the console shows it enabled).
-      return { id: providerId, outs: { ...desired, providerId, type, status: "enabled" } };
+      const outs = await createProvider(raw, requireInputs(raw));
+      return { id: outs.providerId, outs };
     },
 
     async read(
@@ -428,6 +490,9 @@ export const IdaasFederatedCredentialProviderProvider = accountBound(
       props?: object,
     ): Promise<{ id: string; props: Partial<IdaasFederatedCredentialProviderOutputs>; inputs?: object }> {
       const olds = readOlds(props ?? {});
+      const found = await resolvePending(id, props ?? {});
+      if (found === undefined) return GONE;
+      id = found;
       const rec = await unlessGone(isNotFound, () =>
         eiam.getFederatedCredentialProvider(session(), olds.instanceId, id),
       );
@@ -453,8 +518,11 @@ export const IdaasFederatedCredentialProviderProvider = accountBound(
       rawOlds: object,
       rawNews: Record<string, unknown>,
     ): Promise<{ outs: IdaasFederatedCredentialProviderOutputs }> {
-      const olds = readOlds(rawOlds);
       const news = requireInputs(rawNews);
+      const since = pendingSince(rawOlds);
+      if (since !== undefined) return { outs: await createProvider(rawNews, news, since) };
+      const olds = readOlds(rawOlds);
+      id = liveId(id, olds.providerId);
       const s = session();
       if (olds.name !== news.name || configChanged(olds, news))
         await eiam.updateFederatedCredentialProvider(s, news.instanceId, id, {
@@ -471,9 +539,13 @@ export const IdaasFederatedCredentialProviderProvider = accountBound(
 
     async delete(id: string, props: object): Promise<void> {
       const { instanceId, name } = readOlds(props);
+      // A create left pending: only the provider provably made by it is deleted.
+      const providerId = await resolvePending(id, props);
+      if (providerId === undefined) return;
+      id = providerId;
       try {
         await deleteUnlessGone(isNotFound, () =>
-          eiam.deleteFederatedCredentialProvider(session(), instanceId, id),
+          eiam.deleteFederatedCredentialProvider(session(), instanceId, providerId),
         );
       } catch (err) {
         if (isConflict(err))

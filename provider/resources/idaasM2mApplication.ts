@@ -17,8 +17,14 @@ import {
   diffFields,
   diffResult,
   fillDefaults,
+  findPending,
   GONE,
+  liveId,
+  OutcomeUnknownError,
   Progress,
+  pendingCreate,
+  pendingId,
+  pendingSince,
   stateOf,
   unlessGone,
 } from "../lifecycle";
@@ -28,6 +34,7 @@ import { type CheckFailure, requireChecked, validateFields } from "../validation
 import {
   boundedString,
   createApplicationOnce,
+  findOwnApplication,
   instanceIdRule,
   isNotFound,
   optionalText,
@@ -122,6 +129,42 @@ async function finish(
   });
 }
 
+/** The application's natural key: what a pending create is looked up by. */
+const keyOf = (d: { applicationName: string; description: string }) => ({
+  name: d.applicationName,
+  description: d.description,
+});
+
+/**
+ * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
+ * CreateApplication happened: that one is recorded as pending under its name, and the
+ * application is then adopted only if provably ours (see `createApplicationOnce`).
+ */
+async function createApp(
+  raw: Record<string, unknown>,
+  desired: IdaasM2mApplicationInputs,
+  since?: number,
+): Promise<IdaasM2mApplicationOutputs> {
+  const s = session();
+  const started = since ?? Date.now();
+  const bare = { ...desired, applicationId: "", clientId: "", m2mClientEnabled: false };
+  let applicationId: string;
+  try {
+    applicationId = await createApplicationOnce(s, desired.instanceId, keyOf(desired), since);
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError)
+      throw pendingCreate(raw, pendingId(desired.applicationName), bare, started, err);
+    throw err;
+  }
+  // The application exists from here: a later failure is partial state, finished by the next `up`.
+  return finish(raw, s, applicationId, { ...bare, applicationId }, true);
+}
+
+/** A pending create's application, if it was made (read and delete resolve it without creating). */
+async function pendingApp(olds: IdaasM2mApplicationOutputs, since: number): Promise<string | undefined> {
+  return findPending(since, (t) => findOwnApplication(session(), olds.instanceId, keyOf(olds), t));
+}
+
 export const IdaasM2mApplicationProvider = accountBound(
   { kind: "IdaasM2mApplication", identity: ["instanceId"], stable: ["applicationId", "clientId"] },
   {
@@ -147,21 +190,8 @@ export const IdaasM2mApplicationProvider = accountBound(
     },
 
     async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasM2mApplicationOutputs }> {
-      const desired = requireInputs(raw);
-      const s = session();
-      const applicationId = await createApplicationOnce(s, desired.instanceId, {
-        name: desired.applicationName,
-        description: desired.description,
-      });
-      // The application exists from here: a later failure is partial state, finished by the next `up`.
-      const outs = await finish(
-        raw,
-        s,
-        applicationId,
-        { ...desired, applicationId, clientId: "", m2mClientEnabled: false },
-        true,
-      );
-      return { id: applicationId, outs };
+      const outs = await createApp(raw, requireInputs(raw));
+      return { id: outs.applicationId, outs };
     },
 
     async read(
@@ -169,6 +199,14 @@ export const IdaasM2mApplicationProvider = accountBound(
       props?: object,
     ): Promise<{ id: string; props: Partial<IdaasM2mApplicationOutputs>; inputs?: object }> {
       const olds = readOlds(props ?? {});
+      const pending = pendingSince(props ?? {});
+      if (pending !== undefined) {
+        const found = await pendingApp(olds, pending);
+        // Not made: nothing to hold. Made: refreshed as the application (the next `up` finishes it).
+        if (found === undefined) return GONE;
+        id = found;
+      }
+      id = liveId(id, olds.applicationId);
       const app = await unlessGone(isNotFound, () => eiam.getApplication(session(), olds.instanceId, id));
       if (!app) return GONE;
       const outs: IdaasM2mApplicationOutputs = {
@@ -188,8 +226,11 @@ export const IdaasM2mApplicationProvider = accountBound(
       rawOlds: object,
       rawNews: Record<string, unknown>,
     ): Promise<{ outs: IdaasM2mApplicationOutputs }> {
-      const olds = readOlds(rawOlds);
       const news = requireInputs(rawNews);
+      const pending = pendingSince(rawOlds);
+      if (pending !== undefined) return { outs: await createApp(rawNews, news, pending) };
+      const olds = readOlds(rawOlds);
+      id = liveId(id, olds.applicationId);
       const s = session();
       // Each call sets a value, so a repeat after a lost answer changes nothing more.
       const outs = await finish(rawNews, s, id, olds, false, async (p) => {
@@ -206,9 +247,13 @@ export const IdaasM2mApplicationProvider = accountBound(
     },
 
     async delete(id: string, props: object): Promise<void> {
-      const { instanceId } = readOlds(props);
+      const olds = readOlds(props);
+      const pending = pendingSince(props);
+      // A create left pending: delete the application only if it was made, and is provably ours.
+      const appId = pending !== undefined ? await pendingApp(olds, pending) : liveId(id, olds.applicationId);
+      if (appId === undefined) return;
       // Its secrets, keys and federated credentials go with it.
-      await deleteUnlessGone(isNotFound, () => eiam.deleteApplication(session(), instanceId, id));
+      await deleteUnlessGone(isNotFound, () => eiam.deleteApplication(session(), olds.instanceId, appId));
     },
   },
 );

@@ -20,8 +20,14 @@ import {
   diffFields,
   diffResult,
   fillDefaults,
+  findPending,
   GONE,
+  liveId,
+  OutcomeUnknownError,
   Progress,
+  pendingCreate,
+  pendingId,
+  pendingSince,
   stateOf,
   unlessGone,
 } from "../lifecycle";
@@ -32,6 +38,7 @@ import { type CheckFailure, requireChecked, tooLong, validateFields } from "../v
 import {
   boundedString,
   createApplicationOnce,
+  findOwnApplication,
   instanceIdRule,
   isConflict,
   isNotFound,
@@ -370,6 +377,53 @@ async function converge(
   return p.set({ ...desired, scopeIds: finalIds, enabled: true });
 }
 
+/** The application's natural key: what a pending create is looked up by. */
+const keyOf = (d: { applicationName: string; description: string }) => ({
+  name: d.applicationName,
+  description: d.description,
+});
+
+/**
+ * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
+ * CreateApplication happened: that one is recorded as pending under its name, and the
+ * application is then adopted only if provably ours (see `createApplicationOnce`).
+ */
+async function createServer(
+  raw: Record<string, unknown>,
+  desired: IdaasResourceServerInputs,
+  since?: number,
+): Promise<IdaasResourceServerOutputs> {
+  const s = session();
+  const started = since ?? Date.now();
+  const bare: IdaasResourceServerOutputs = {
+    ...desired,
+    applicationId: "",
+    identifier: "",
+    scopes: [],
+    grants: [],
+    scopeIds: {},
+    enabled: false,
+  };
+  let applicationId: string;
+  try {
+    applicationId = await createApplicationOnce(s, desired.instanceId, keyOf(desired), since);
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError)
+      throw pendingCreate(raw, pendingId(desired.applicationName), bare, started, err);
+    throw err;
+  }
+  // The bare application exists: from here on every step is recorded, and a failure is partial
+  // state that the next `up` continues from.
+  return new Progress(raw, applicationId, { ...bare, applicationId }, true).run((p) =>
+    converge(s, applicationId, p, desired),
+  );
+}
+
+/** A pending create's application, if it was made (read and delete resolve it without creating). */
+async function pendingApp(olds: IdaasResourceServerOutputs, since: number): Promise<string | undefined> {
+  return findPending(since, (t) => findOwnApplication(session(), olds.instanceId, keyOf(olds), t));
+}
+
 export const IdaasResourceServerProvider = accountBound(
   { kind: "IdaasResourceServer", identity: ["instanceId"], stable: ["applicationId"] },
   {
@@ -401,27 +455,8 @@ export const IdaasResourceServerProvider = accountBound(
     },
 
     async create(raw: Record<string, unknown>): Promise<{ id: string; outs: IdaasResourceServerOutputs }> {
-      const desired = requireInputs(raw);
-      const s = session();
-      const applicationId = await createApplicationOnce(s, desired.instanceId, {
-        name: desired.applicationName,
-        description: desired.description,
-      });
-      // The bare application exists: from here on every step is recorded, and a failure is partial
-      // state that the next `up` continues from.
-      const bare: IdaasResourceServerOutputs = {
-        ...desired,
-        applicationId,
-        identifier: "",
-        scopes: [],
-        grants: [],
-        scopeIds: {},
-        enabled: false,
-      };
-      const outs = await new Progress(raw, applicationId, bare, true).run((p) =>
-        converge(s, applicationId, p, desired),
-      );
-      return { id: applicationId, outs };
+      const outs = await createServer(raw, requireInputs(raw));
+      return { id: outs.applicationId, outs };
     },
 
     async read(
@@ -429,6 +464,14 @@ export const IdaasResourceServerProvider = accountBound(
       props?: object,
     ): Promise<{ id: string; props: Partial<IdaasResourceServerOutputs>; inputs?: object }> {
       const olds = readOlds(props ?? {});
+      const pending = pendingSince(props ?? {});
+      if (pending !== undefined) {
+        const found = await pendingApp(olds, pending);
+        // Not made: nothing to hold. Made: refreshed as the application (the next `up` finishes it).
+        if (found === undefined) return GONE;
+        id = found;
+      }
+      id = liveId(id, olds.applicationId);
       const s = session();
       const app = await unlessGone(isNotFound, () => eiam.getApplication(s, olds.instanceId, id));
       const scopes = app && (await unlessGone(isNotFound, () => eiam.listScopes(s, olds.instanceId, id)));
@@ -463,8 +506,11 @@ export const IdaasResourceServerProvider = accountBound(
       rawOlds: object,
       rawNews: Record<string, unknown>,
     ): Promise<{ outs: IdaasResourceServerOutputs }> {
-      const olds = readOlds(rawOlds);
       const news = requireInputs(rawNews);
+      const pending = pendingSince(rawOlds);
+      if (pending !== undefined) return { outs: await createServer(rawNews, news, pending) };
+      const olds = readOlds(rawOlds);
+      id = liveId(id, olds.applicationId);
       const s = session();
       const inst = news.instanceId;
       const outs = await new Progress(rawNews, id, olds, false).run(async (p) => {
@@ -482,9 +528,13 @@ export const IdaasResourceServerProvider = accountBound(
     },
 
     async delete(id: string, props: object): Promise<void> {
-      const { instanceId } = readOlds(props);
+      const olds = readOlds(props);
+      const pending = pendingSince(props);
+      // A create left pending: delete the application only if it was made, and is provably ours.
+      const appId = pending !== undefined ? await pendingApp(olds, pending) : liveId(id, olds.applicationId);
+      if (appId === undefined) return;
       // Scopes and grants go with it.
-      await deleteUnlessGone(isNotFound, () => eiam.deleteApplication(session(), instanceId, id));
+      await deleteUnlessGone(isNotFound, () => eiam.deleteApplication(session(), olds.instanceId, appId));
     },
   },
 );

@@ -19,9 +19,14 @@ import {
   diffFields,
   diffResult,
   fillDefaults,
+  findPending,
   GONE,
+  liveId,
   OutcomeUnknownError,
   Progress,
+  pendingCreate,
+  pendingId,
+  pendingSince,
   stateOf,
   timeOf,
   unlessGone,
@@ -262,6 +267,76 @@ async function provision(s: Session, appId: string): Promise<void> {
   }
 }
 
+/**
+ * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
+ * CreateApplication happened: that one is recorded as pending under the app name, and the app is
+ * then adopted only if provably ours (`findOwnApp`).
+ */
+async function createApp(
+  raw: Record<string, unknown>,
+  desired: ScimApplicationInputs,
+  since?: number,
+): Promise<ScimApplicationOutputs> {
+  const s = session();
+  const started = since ?? Date.now();
+  const bare: ScimApplicationOutputs = {
+    ...desired,
+    appId: "",
+    clientId: "",
+    clientSecret: "",
+    appSecretId: "",
+    scopes: [],
+    createDate: "",
+    provisioned: false,
+    retiredSecretIds: [],
+    secretPending: false,
+  };
+  let app: apps.OAuthApplicationRecord;
+  try {
+    ({ value: app } = await createOnce(s, {
+      create: (o) =>
+        apps.createServerApp(
+          { ...s, ...o },
+          {
+            appName: desired.appName,
+            displayName: desired.displayName,
+            accessTokenValidity: desired.accessTokenValidity,
+            scopes: [SCIM_SCOPE],
+          },
+        ),
+      find: (t) => findOwnApp(s, desired, t),
+      alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
+      since,
+    }));
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError)
+      throw pendingCreate(raw, pendingId(desired.appName), bare, started, err);
+    throw err;
+  }
+  // The app exists: from here a failure is partial state, and the next `up` finishes the job
+  // (consent, the secret) instead of stranding an app whose name blocks a new one.
+  const progress = new Progress(
+    raw,
+    app.appId,
+    { ...bare, appId: app.appId, clientId: app.appId, scopes: app.scopes, createDate: app.createDate },
+    true,
+  );
+  return progress.run(async (p) => {
+    await provision(s, app.appId);
+    p.set({ provisioned: true });
+    const secret = await newSecret(s, app.appId, [], p);
+    return p.set({ clientSecret: secret.value, appSecretId: secret.appSecretId });
+  });
+}
+
+/** The app's id; for a pending create, the one it made, if any (read and delete resolve it). */
+async function resolvePending(id: string, props: object): Promise<string | undefined> {
+  const olds = readOlds(props);
+  const since = pendingSince(props);
+  if (since === undefined) return liveId(id, olds.appId);
+  return (await findPending(since, (t) => findOwnApp(session(), olds, t)))?.appId;
+}
+
 export const ScimApplicationProvider = accountBound(
   { kind: "ScimApplication", identity: ["appName"], stable: ["appId", "clientId", "createDate"] },
   {
@@ -294,56 +369,21 @@ export const ScimApplicationProvider = accountBound(
     },
 
     async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimApplicationOutputs }> {
-      const desired = requireInputs(raw);
-      const s = session();
-      const { value: app } = await createOnce(s, {
-        create: (o) =>
-          apps.createServerApp(
-            { ...s, ...o },
-            {
-              appName: desired.appName,
-              displayName: desired.displayName,
-              accessTokenValidity: desired.accessTokenValidity,
-              scopes: [SCIM_SCOPE],
-            },
-          ),
-        find: (t) => findOwnApp(s, desired, t),
-        alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
-      });
-      // The app exists: from here a failure is partial state, and the next `up` finishes the job
-      // (consent, the secret) instead of stranding an app whose name blocks a new one.
-      const progress = new Progress(
-        raw,
-        app.appId,
-        {
-          ...desired,
-          appId: app.appId,
-          clientId: app.appId,
-          clientSecret: "",
-          appSecretId: "",
-          scopes: app.scopes,
-          createDate: app.createDate,
-          provisioned: false,
-          retiredSecretIds: [],
-          secretPending: false,
-        },
-        true,
-      );
-      const outs = await progress.run(async (p) => {
-        await provision(s, app.appId);
-        p.set({ provisioned: true });
-        const secret = await newSecret(s, app.appId, [], p);
-        return p.set({ clientSecret: secret.value, appSecretId: secret.appSecretId });
-      });
-      return { id: app.appId, outs };
+      const outs = await createApp(raw, requireInputs(raw));
+      return { id: outs.appId, outs };
     },
 
     async read(
       id: string,
       props?: object,
     ): Promise<{ id: string; props: Partial<ScimApplicationOutputs>; inputs?: object }> {
-      const olds = readOlds(props ?? {});
+      let olds = readOlds(props ?? {});
       const s = session();
+      const found = await resolvePending(id, props ?? {});
+      if (found === undefined) return GONE;
+      // A pending create's app: its consent and secret are still to come (the next `up` makes them).
+      if (found !== id) olds = { ...olds, appId: found, clientId: found };
+      id = found;
       const app = await unlessGone(isGone, () => apps.getApplication(s, id));
       const secretIds = app && (await unlessGone(isGone, () => apps.listAppSecretIds(s, id)));
       if (!app || !secretIds) return GONE;
@@ -366,8 +406,11 @@ export const ScimApplicationProvider = accountBound(
       rawOlds: object,
       rawNews: Record<string, unknown>,
     ): Promise<{ outs: ScimApplicationOutputs }> {
-      const olds = readOlds(rawOlds);
       const news = requireInputs(rawNews);
+      const since = pendingSince(rawOlds);
+      if (since !== undefined) return { outs: await createApp(rawNews, news, since) };
+      const olds = readOlds(rawOlds);
+      id = liveId(id, olds.appId);
       const s = session();
       const progress = new Progress(rawNews, id, olds, false);
       const outs = await progress.run(async (p) => {
@@ -401,9 +444,12 @@ export const ScimApplicationProvider = accountBound(
       return { outs };
     },
 
-    async delete(id: string): Promise<void> {
+    async delete(id: string, props: object): Promise<void> {
+      // A create left pending: only the app provably made by it is deleted.
+      const appId = await resolvePending(id, props);
+      if (appId === undefined) return;
       // Its secrets go with it.
-      await deleteUnlessGone(isGone, () => apps.deleteApplication(session(), id));
+      await deleteUnlessGone(isGone, () => apps.deleteApplication(session(), appId));
     },
   },
 );

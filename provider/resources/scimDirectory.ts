@@ -646,7 +646,9 @@ export const ScimDirectoryProvider = accountBound(
       const people = [...slots(desired.people, desired.peopleByName)];
       const errors = await inPool(people, desired.concurrency, ([slot, p]) => sync.add(slot, p, found));
       if (errors.length > 0) {
-        if (progress.people.size === 0) throw partialOrPlain(errors);
+        // Nobody synced and nobody pending: nothing exists, a plain failure. A create whose answer
+        // was lost is remembered even then, so a `destroy` right after strands nobody.
+        if (progress.people.size === 0 && progress.pending.size === 0) throw partialOrPlain(errors);
         throw partialState("the first sync", id, progress.outputs(), raw, errors);
       }
       return { id, outs: progress.outputs() };

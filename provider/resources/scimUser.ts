@@ -14,7 +14,12 @@ import {
   diffFields,
   diffResult,
   fillDefaults,
+  findPending,
   GONE,
+  OutcomeUnknownError,
+  pendingCreate,
+  pendingId,
+  pendingSince,
   stateOf,
   timeOf,
   unlessGone,
@@ -134,9 +139,10 @@ const STATE: ScimUserOutputs = {
   lastModified: "",
 };
 
+/** The old state; `scimId` is the id, unless a pending create's stand-in (then the output's, or ""). */
 function readOlds(olds: object, id: string): ScimUserOutputs {
   const o = stateOf(olds, STATE);
-  return { ...o, scimId: o.scimId || id };
+  return { ...o, scimId: o.scimId || (pendingSince(olds) !== undefined ? "" : id) };
 }
 
 function credentials(from: { clientId?: string; clientSecret?: string }): scim.ScimCredentials {
@@ -228,6 +234,46 @@ async function findOwnUser(
   return same ? live : undefined;
 }
 
+/**
+ * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether the
+ * POST happened: that one is recorded as pending under the user name, and the user is then
+ * adopted only if provably ours (`findOwnUser`).
+ */
+async function createUser(
+  raw: Record<string, unknown>,
+  desired: ScimUserInputs,
+  since?: number,
+): Promise<ScimUserOutputs> {
+  const creds = credentials(desired);
+  const started = since ?? Date.now();
+  let rec: scim.ScimUserRecord;
+  try {
+    ({ value: rec } = await createOnce(runtimeSettings(), {
+      create: (o) => scim.createScimUser(creds, desired, o),
+      find: (t) => findOwnUser(creds, desired, t),
+      alreadyExists: (e) => isScim(e, 409),
+      since,
+    }));
+  } catch (err) {
+    if (err instanceof OutcomeUnknownError)
+      throw pendingCreate(
+        raw,
+        pendingId(desired.userName),
+        { ...STATE, ...desired, scimId: "", created: "", lastModified: "" },
+        started,
+        err,
+      );
+    if (!isScim(err, 409)) throw err;
+    rec = await resolveConflict(creds, desired, err);
+  }
+  return toOutputs(rec, desired);
+}
+
+/** A pending create's user, if it was made and is provably ours (read and delete resolve it). */
+async function pendingUser(olds: ScimUserOutputs, since: number): Promise<scim.ScimUserRecord | undefined> {
+  return findPending(since, (t) => findOwnUser(credentials(olds), olds, t));
+}
+
 export const ScimUserProvider = {
   configure,
 
@@ -254,20 +300,8 @@ export const ScimUserProvider = {
   },
 
   async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimUserOutputs }> {
-    const desired = requireInputs(raw);
-    const creds = credentials(desired);
-    let rec: scim.ScimUserRecord;
-    try {
-      ({ value: rec } = await createOnce(runtimeSettings(), {
-        create: (o) => scim.createScimUser(creds, desired, o),
-        find: (t) => findOwnUser(creds, desired, t),
-        alreadyExists: (e) => isScim(e, 409),
-      }));
-    } catch (err) {
-      if (!isScim(err, 409)) throw err;
-      rec = await resolveConflict(creds, desired, err);
-    }
-    return { id: rec.id, outs: toOutputs(rec, desired) };
+    const outs = await createUser(raw, requireInputs(raw));
+    return { id: outs.scimId, outs };
   },
 
   async read(
@@ -275,15 +309,19 @@ export const ScimUserProvider = {
     props?: object,
   ): Promise<{ id: string; props: Partial<ScimUserOutputs>; inputs?: object }> {
     const olds = readOlds(props ?? {}, id);
-    // Deleted out of band: gone.
-    const rec = await unlessGone(
-      (e) => isScim(e, 404),
-      () => scim.getScimUser(credentials(olds), id),
-    );
+    const since = pendingSince(props ?? {});
+    // A create left pending: refreshed as the user it made, or gone. Otherwise deleted out of band: gone.
+    const rec =
+      since !== undefined
+        ? await pendingUser(olds, since)
+        : await unlessGone(
+            (e) => isScim(e, 404),
+            () => scim.getScimUser(credentials(olds), olds.scimId),
+          );
     if (!rec) return GONE;
     const outs = toOutputs(rec, olds);
     const { scimId: _i, created: _c, lastModified: _l, ...inputs } = outs;
-    return { id, props: outs, inputs };
+    return { id: rec.id, props: outs, inputs };
   },
 
   async update(
@@ -291,24 +329,30 @@ export const ScimUserProvider = {
     rawOlds: object,
     rawNews: Record<string, unknown>,
   ): Promise<{ outs: ScimUserOutputs }> {
-    const olds = readOlds(rawOlds, id);
     const news = requireInputs(rawNews);
+    const since = pendingSince(rawOlds);
+    if (since !== undefined) return { outs: await createUser(rawNews, news, since) };
+    const olds = readOlds(rawOlds, id);
     const userChanged =
       olds.userName !== news.userName ||
       olds.displayName !== news.displayName ||
       olds.externalId !== news.externalId;
     if (!userChanged) return { outs: { ...olds, ...news } }; // only the credentials moved
     // One PUT: repeated after a lost answer, it lands on the same user in the same shape.
-    const rec = await scim.replaceScimUser(credentials(news), id, news);
+    const rec = await scim.replaceScimUser(credentials(news), olds.scimId, news);
     return { outs: toOutputs(rec, news) };
   },
 
   async delete(id: string, props: object): Promise<void> {
     const olds = readOlds(props, id);
+    const since = pendingSince(props);
     try {
+      // A create left pending: only the user provably made by it is deleted.
+      const scimId = since !== undefined ? (await pendingUser(olds, since))?.id : olds.scimId;
+      if (scimId === undefined) return;
       await deleteUnlessGone(
         (e) => isScim(e, 404),
-        () => scim.deleteScimUser(credentials(olds), id),
+        () => scim.deleteScimUser(credentials(olds), scimId),
       );
     } catch (err) {
       if (isScim(err, 409))

@@ -92,6 +92,13 @@ export async function up(
       return create(p, inputs);
     }
     const made = await create(p, inputs);
+    // A replacement recorded as partial state is kept, the old object marked for deletion (the
+    // engine's CreateReplacement step does both before it reports the error).
+    if (made.error && made.held)
+      return {
+        held: { ...made.held, pendingDeletes: [{ id: held.id, outs: held.outs }] },
+        error: made.error,
+      };
     if (made.error || !made.held) return { held, error: made.error };
     try {
       await p.delete(held.id, held.outs);

@@ -55,28 +55,42 @@ export function isNotFound(err: unknown): boolean {
  * One EIAM application, although a CreateApplication answer may be lost (the API takes no
  * `ClientToken`, and names are not unique): after an ambiguous failure, the application with this
  * name and description created since the operation began is ours. Two such would be two lost
- * creates of ours; rather than guess, that is an error naming them.
+ * creates of ours; rather than guess, that is an error naming them. `since`: the start of an
+ * earlier operation whose create is pending (looked up first, created only if absent).
  */
 export async function createApplicationOnce(
   s: Session,
   instanceId: string,
   args: { name: string; description: string },
+  since?: number,
 ): Promise<string> {
   const { value } = await createOnce(s, {
+    since,
     create: (o) => eiam.createApplication({ ...s, ...o }, instanceId, args),
-    find: async (since) => {
-      const mine = (await eiam.listApplicationsNamed(s, instanceId, args.name)).filter(
-        (a) => a.description === args.description && a.createTime >= since,
-      );
-      if (mine.length > 1)
-        throw new Error(
-          `applicationName: ${mine.length} applications named '${args.name}' were created during this operation ` +
-            `(${mine.map((a) => a.id).join(", ")}); delete the extra ones, then run again.`,
-        );
-      return mine[0]?.id;
-    },
+    find: (t) => findOwnApplication(s, instanceId, args, t),
   });
   return value;
+}
+
+/**
+ * The application with this name and description created at or after `since` (epoch ms, skew
+ * already taken off): provably ours. Several are refused by name, never guessed between.
+ */
+export async function findOwnApplication(
+  s: Session,
+  instanceId: string,
+  args: { name: string; description: string },
+  since: number,
+): Promise<string | undefined> {
+  const mine = (await eiam.listApplicationsNamed(s, instanceId, args.name)).filter(
+    (a) => a.description === args.description && a.createTime >= since,
+  );
+  if (mine.length > 1)
+    throw new Error(
+      `applicationName: ${mine.length} applications named '${args.name}' were created during this operation ` +
+        `(${mine.map((a) => a.id).join(", ")}); none is taken or deleted: delete the extra ones, then run again.`,
+    );
+  return mine[0]?.id;
 }
 
 /** True for EIAM's quota errors (`QuotaExceeded…`/`LimitExceeded…` families: the codes are not published). */
