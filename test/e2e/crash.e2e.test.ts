@@ -45,7 +45,8 @@ describe("an up that dies at a create, then another up", () => {
 
   it("answer lost, then the service unreachable: the second up adopts the one provider the first made", async () => {
     await h.emulator.injectFault({ action: "CreateOIDCProvider", kind: "lost", count: 1 });
-    await h.emulator.injectFault({ kind: "server-error", count: 1000 });
+    // The service that lost the answer stays down (STS's account check, made first, still answers).
+    await h.emulator.injectFault({ service: "ims", kind: "server-error", count: 1000 });
     const first = await failure(h.stack.up());
     expect(first).toMatch(/Whether the object was created is unknown/);
     expect(await liveProviders()).toHaveLength(1);
