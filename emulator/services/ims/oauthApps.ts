@@ -195,7 +195,9 @@ export class ImsOAuthApps {
   /** Every application, in creation order (ListApplications has no paging). */
   list(): OAuthAppRecord[] {
     return [...this.apps.values()]
-      .sort((a, b) => a.createdMs - b.createdMs || (a.appId < b.appId ? -1 : 1))
+      // Stable: applications made in the same millisecond keep the order they were made in
+      // (the map's insertion order); a tie broken by the random AppId would reorder them.
+      .sort((a, b) => a.createdMs - b.createdMs)
       .map((a) => structuredClone(a));
   }
 
