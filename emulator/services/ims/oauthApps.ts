@@ -194,11 +194,13 @@ export class ImsOAuthApps {
 
   /** Every application, in creation order (ListApplications has no paging). */
   list(): OAuthAppRecord[] {
-    return [...this.apps.values()]
-      // Stable: applications made in the same millisecond keep the order they were made in
-      // (the map's insertion order); a tie broken by the random AppId would reorder them.
-      .sort((a, b) => a.createdMs - b.createdMs)
-      .map((a) => structuredClone(a));
+    return (
+      [...this.apps.values()]
+        // Stable: applications made in the same millisecond keep the order they were made in
+        // (the map's insertion order); a tie broken by the random AppId would reorder them.
+        .sort((a, b) => a.createdMs - b.createdMs)
+        .map((a) => structuredClone(a))
+    );
   }
 
   /** New* values overwrite (scope lists included, §4.1); AppName and AppType cannot change. */

@@ -540,9 +540,9 @@ export class RamState {
    * users without sorting and copying all of them for every page.
    */
   usersInOrder(): readonly Readonly<UserRecord>[] {
-    this.ordered ??= [...this.users.values()].sort(
-      (a, b) => a.createdMs - b.createdMs || (a.userId < b.userId ? -1 : 1),
-    );
+    // Stable: users made in the same millisecond keep the order they were made in (the map's
+    // insertion order), not one drawn from their random ids.
+    this.ordered ??= [...this.users.values()].sort((a, b) => a.createdMs - b.createdMs);
     return this.ordered;
   }
 
