@@ -34,6 +34,30 @@ describe("package-lock.json", () => {
     expect(packages[""]!.devDependencies).toEqual(pkg.devDependencies);
   });
 
+  it("has a root entry that matches package.json, so npm install on a fresh clone rewrites nothing", () => {
+    // npm copies these package.json fields into the lock's root entry and rewrites the lock when
+    // one differs (a `bin` added without re-locking once did exactly that).
+    const fields = [
+      "name",
+      "version",
+      "license",
+      "bin",
+      "engines",
+      "os",
+      "cpu",
+      "workspaces",
+      "dependencies",
+      "devDependencies",
+      "optionalDependencies",
+      "peerDependencies",
+      "peerDependenciesMeta",
+    ];
+    const root = packages[""] as Record<string, unknown>;
+    for (const field of fields) expect({ field, value: root[field] }).toEqual({ field, value: pkg[field] });
+    expect(lock.name).toBe(pkg.name);
+    expect(lock.version).toBe(pkg.version);
+  });
+
   it("holds every platform's optional binaries, so npm ci works and npm install does not rewrite it anywhere", () => {
     const missing: string[] = [];
     let optional = 0;
