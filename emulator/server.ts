@@ -329,7 +329,14 @@ export class EmulatorCore {
 
   /** The names a Host header may carry: loopback, the bound address, and on a wildcard address this machine's. */
   private acceptHosts(host: string): void {
-    const add = (h: string) => this.acceptedHosts.add(h.toLowerCase().replace(/^\[(.*)\]$/, "$1"));
+    // An allowedHosts entry may carry a port ("name:8080"); the name is what counts.
+    const add = (h: string) =>
+      this.acceptedHosts.add(
+        h
+          .toLowerCase()
+          .replace(/^([^:[\]]+):\d+$/, "$1")
+          .replace(/^\[(.*)\](?::\d+)?$/, "$1"),
+      );
     for (const h of ["localhost", "127.0.0.1", "::1", host, ...this.extraHosts]) add(h);
     if (host === "0.0.0.0" || host === "::") {
       add(hostname());
@@ -338,21 +345,20 @@ export class EmulatorCore {
   }
 
   /**
-   * Whether the Host header names this emulator: an accepted name, and the port the request came
-   * in on (or the one an `allowedHosts` entry gives). Refusing other names keeps a web page that
-   * rebinds its own domain to 127.0.0.1 from driving the emulator.
+   * Whether the Host header names this emulator: an accepted name, with any port or none. The name
+   * is what stops a web page that rebinds its own domain to 127.0.0.1 from driving the emulator;
+   * the port is not checked because official clients leave it out (the Python credentials
+   * library's OAuth provider sends the sign-in URL's host name alone) and a port forward changes it.
    */
   private hostAccepted(req: IncomingMessage): boolean {
     const raw = req.headers.host;
     if (raw === undefined || raw === "") return false;
     const lower = raw.toLowerCase();
     if (this.extraHosts.includes(lower)) return true;
-    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(lower);
+    const m = /^(\[[^\]]+\]|[^:]+)(?::\d*)?$/.exec(lower);
     if (!m) return false;
     const name = (m[1] ?? "").replace(/^\[(.*)\]$/, "$1");
-    const port = m[2] === undefined ? undefined : Number(m[2]);
-    if (!this.acceptedHosts.has(name) && !/^127\.\d+\.\d+\.\d+$/.test(name)) return false;
-    return port === req.socket.localPort;
+    return this.acceptedHosts.has(name) || /^127\.\d+\.\d+\.\d+$/.test(name);
   }
 
   /** Whether a control request carries the control token (always true when none is set). */

@@ -226,16 +226,22 @@ describe("exposure", () => {
     await expect(startEmulator({ controlToken: "short" })).rejects.toThrow(/at least 16 characters, got 5/);
   });
 
-  test("a request naming another Host is refused (DNS rebinding), localhost and the bound address pass", async () => {
+  test("a request naming another Host is refused (DNS rebinding); localhost and the bound address pass with any port or none", async () => {
     const port = new URL(emulator.url).port;
     const evil = await raw(emulator.url, { host: `attacker.example:${port}` });
     expect(evil.status).toBe(421);
     expect(evil.body).toContain("is not this emulator's");
     expect((await raw(emulator.url, { host: `attacker.example:${port}`, path: "/" })).status).toBe(421);
-    expect((await raw(emulator.url, { host: `127.0.0.1:${Number(port) + 1}` })).status).toBe(421);
-    expect((await raw(emulator.url, { host: "127.0.0.1" })).status).toBe(421);
+    expect((await raw(emulator.url, { host: "attacker.example" })).status).toBe(421);
+    expect((await raw(emulator.url, { host: "127.0.0.1.attacker.example" })).status).toBe(421);
+    expect((await raw(emulator.url, { host: "localhost.:80" })).status).toBe(421);
     expect((await raw(emulator.url, { host: `localhost:${port}` })).status).toBe(200);
     expect((await raw(emulator.url, { host: `127.0.0.1:${port}` })).status).toBe(200);
+    // The name is what counts: without a port (as the Python credentials library sends it) or
+    // with another one (a port forward), an accepted name passes.
+    expect((await raw(emulator.url, { host: "127.0.0.1" })).status).toBe(200);
+    expect((await raw(emulator.url, { host: "LOCALHOST" })).status).toBe(200);
+    expect((await raw(emulator.url, { host: `127.0.0.1:${Number(port) + 1}` })).status).toBe(200);
   });
 
   test("allowedHosts adds names", async () => {
@@ -243,6 +249,7 @@ describe("exposure", () => {
     try {
       const port = new URL(e.url).port;
       expect((await raw(e.url, { host: `emulator.internal:${port}` })).status).toBe(200);
+      expect((await raw(e.url, { host: "emulator.internal" })).status).toBe(200);
       expect((await raw(e.url, { host: `other.internal:${port}` })).status).toBe(421);
     } finally {
       await e.close();

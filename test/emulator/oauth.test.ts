@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
@@ -411,6 +412,69 @@ describe("token and exchange", () => {
     const tokens = await login("root");
     const ex = await exchange(tokens.access_token as string);
     expect([ex.status, ex.body.error]).toEqual([403, "insufficient_scope"]);
+  });
+});
+
+/**
+ * A request exactly as the official Python credentials library (alibabacloud-credentials 1.0.12,
+ * `provider/oauth.py`) sends it: header names, order and case as it writes them, and `host` set to
+ * the sign-in URL's host name without the port (https://pypi.org/project/alibabacloud-credentials/).
+ */
+function pythonOAuthRequest(
+  path: "/v1/token" | "/v1/exchange",
+  headers: Array<[string, string]>,
+  body: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const url = new URL(emulator.url);
+  const raw = [
+    ["Accept-Encoding", "identity"],
+    ["user-agent", "AlibabaCloud (Linux; x86_64) Python/3.11.7 Credentials/1.0.12 TeaDSL/1"],
+    ["host", url.hostname],
+    ...headers,
+    ["Content-Length", String(Buffer.byteLength(body))],
+  ].flat();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path, method: "POST", headers: raw, setHost: false },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => {
+          text += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("the official Python credentials library's OAuth requests", () => {
+  test("its refresh (/v1/token) and exchange (/v1/exchange), Host without the port, are answered", async () => {
+    const tokens = await login(upn("alice"));
+    const refreshed = await pythonOAuthRequest(
+      "/v1/token",
+      [["Content-Type", "application/x-www-form-urlencoded"]],
+      new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: tokens.refresh_token as string,
+        client_id: CLI,
+        Timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      }).toString(),
+    );
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.access_token).toEqual(expect.any(String));
+    expect(refreshed.body.refresh_token).not.toBe(tokens.refresh_token);
+    const exchanged = await pythonOAuthRequest(
+      "/v1/exchange",
+      [
+        ["Content-Type", "application/json"],
+        ["Authorization", `Bearer ${refreshed.body.access_token as string}`],
+      ],
+      "",
+    );
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.body.accessKeyId).toMatch(/^STS\./);
   });
 });
 
