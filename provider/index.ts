@@ -186,6 +186,7 @@ export {
   describeGrant,
   type FederatedGrant,
   type FederatedTrustSummary,
+  grantAdmitsAnyWorkload,
   summarizeFederatedTrust,
 } from "./trust/admits";
 export {
@@ -226,9 +227,10 @@ export {
   type GitLabCiTrust,
   githubActions,
   gitlabCi,
+  type PresetAcknowledgement,
   PresetError,
   type TrustPreset,
   trustPresets,
 } from "./trust/presets";
-export { unpinnedSubjectReason } from "./trust/subjects";
+export { type AnyWorkload, admitsAnyWorkload, unpinnedSubjectReason } from "./trust/subjects";
 export type { CheckFailure } from "./validation";

@@ -16,7 +16,7 @@ import { z } from "zod";
 import { type Session, session } from "./client/session";
 import { scanAccount } from "./inventory";
 import { OFFICIAL_CLI_APP_IDS } from "./officialCli";
-import { describeGrant, type FederatedGrant } from "./trust/admits";
+import { describeGrant, type FederatedGrant, grantAdmitsAnyWorkload } from "./trust/admits";
 import { evaluateTrust } from "./trust/evaluate";
 
 const claimMatch = z
@@ -46,6 +46,22 @@ const grantSchema = z
     audiences: claimMatch,
     subjects: claimMatch,
     anySubject: z.boolean().describe("True when every subject of the issuer is admitted."),
+    anyWorkload: z
+      .object({
+        words: z
+          .string()
+          .describe(
+            "In the issuer's words: 'any repository', 'any project', 'any service account', 'any subject'.",
+          ),
+        reason: z
+          .string()
+          .describe("Why: no subject condition, or the pattern that does not pin one workload."),
+      })
+      .strict()
+      .nullable()
+      .describe(
+        "Set when the grant admits any workload of its issuer (its subject condition does not pin one repository, project, service account); null when every subject alternative pins one.",
+      ),
     otherConditions: z.array(z.string()),
     refusedAudiences: z
       .array(z.string())
@@ -287,10 +303,11 @@ function grantReport(
     audiences: g.audiences,
     subjects: g.subjects,
     anySubject: g.anySubject,
+    anyWorkload: grantAdmitsAnyWorkload(g, provider?.issuerUrl) ?? null,
     otherConditions: g.otherConditions,
     refusedAudiences: provider ? g.audiences.equals.filter((a) => !provider.clientIds.includes(a)) : [],
     checks,
-    summary: describeGrant(g),
+    summary: describeGrant(g, provider?.issuerUrl),
   };
 }
 
@@ -312,8 +329,10 @@ export function formatTrustReport(r: TrustReport): string {
       lines.push(
         `      issuer: ${g.issuers.length === 0 ? "any (the provider's)" : g.issuers.join(", ")}`,
         `      audiences: ${fmtMatch(g.audiences, "any")}`,
-        `      subjects: ${g.anySubject ? "ANY subject of the issuer" : fmtMatch(g.subjects, "any")}`,
+        `      subjects: ${g.anySubject ? `${loudly(g.anyWorkload?.words ?? "any subject")} of the issuer` : fmtMatch(g.subjects, "any")}`,
       );
+      if (g.anyWorkload !== null && !g.anySubject)
+        lines.push(`      admits ${loudly(g.anyWorkload.words)} of the issuer: ${g.anyWorkload.reason}`);
       for (const c of g.otherConditions) lines.push(`      and: ${c}`);
       for (const a of g.refusedAudiences)
         lines.push(`      note: audience '${a}' is not a client ID: STS refuses it`);
@@ -353,6 +372,9 @@ export function formatTrustReport(r: TrustReport): string {
     out.push(`  ${a.principalType} ${a.principalName} (app ${a.appId})${mark(a.managed)}`);
   return `${out.join("\n")}\n`;
 }
+
+/** `any repository` → `ANY repository`: the word a reader must not miss. */
+const loudly = (words: string) => words.replace(/^any /, "ANY ");
 
 function fmtMatch(m: { equals: string[]; like: string[] }, none: string): string {
   const parts = [...m.equals, ...m.like.map((p) => `${p} (pattern)`)];

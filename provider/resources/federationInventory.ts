@@ -294,6 +294,7 @@ export function findUnmanaged(
 ): UnmanagedObject[] {
   const out: UnmanagedObject[] = [];
   const trustedBy = new Map<string, string[]>();
+  const issuerOf = new Map(scan.providers.map((p) => [p.arn, p.issuerUrl]));
   for (const r of scan.federatedRoles)
     for (const g of r.trust.grants)
       trustedBy.set(g.principal, [...(trustedBy.get(g.principal) ?? []), r.roleName]);
@@ -317,7 +318,7 @@ export function findUnmanaged(
     for (const r of scan.federatedRoles) {
       const key = r.roleName.toLowerCase();
       if (declared.has(key) || grace.roles.has(key)) continue;
-      const trusts = r.trust.grants.map(describeGrant);
+      const trusts = r.trust.grants.map((g) => describeGrant(g, issuerOf.get(g.principal)));
       const extra = [
         ...r.trust.problems.map((p) => `UNDETERMINED: ${p}`),
         ...(r.trust.denyStatements > 0 ? [`minus ${r.trust.denyStatements} Deny statement(s)`] : []),

@@ -37,7 +37,7 @@ import { providerShim } from "../shim";
 import { undecidableParts } from "../trust/evaluate";
 import { buildOidcTrustPolicy, type ConditionValue, canonicalTrustPolicy } from "../trust/policy";
 import type { TrustPreset } from "../trust/presets";
-import { unpinnedSubjectReason } from "../trust/subjects";
+import { admitsAnyWorkload, unpinnedSubjectReason } from "../trust/subjects";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 import type { OidcProvider } from "./oidcProvider";
 
@@ -308,15 +308,16 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
   const { subjects, subjectPatterns, audiences, providerClientIds } = inputs;
   const issuerKnown = !containsUnknown(inputs.issuerUrl) && !containsUnknown(inputs.providerIssuerUrl);
   if (known(subjects) && known(subjectPatterns) && issuerKnown && inputs.allowAnySubject !== true) {
+    const issuer = (inputs.issuerUrl as string) || (inputs.providerIssuerUrl as string | undefined);
     if (subjects.length === 0 && subjectPatterns.length === 0) {
+      const any = admitsAnyWorkload({}, issuer);
       failures.push({
         property: "subjects",
         reason:
-          "no subject condition: any identity the IdP issues tokens to could assume this role (for GitHub Actions, " +
-          "any repository on github.com). Restrict subjects, or set allowAnySubject: true if that is really intended",
+          `no subject condition: any identity the IdP issues tokens to could assume this role (${any?.words ?? "any subject"} of the issuer). ` +
+          "Restrict subjects, or set allowAnySubject: true if that is really intended",
       });
     }
-    const issuer = (inputs.issuerUrl as string) || (inputs.providerIssuerUrl as string | undefined);
     // Positions refer to the list as the user wrote it, not the sorted one.
     const written = Array.isArray(news.subjectPatterns)
       ? (news.subjectPatterns as unknown[])

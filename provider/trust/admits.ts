@@ -14,6 +14,7 @@
  */
 import { stringLike, undecidableParts } from "./evaluate";
 import { parseTrustPolicy, type TrustPolicy, type TrustStatement } from "./policy";
+import { type AnyWorkload, admitsAnyWorkload } from "./subjects";
 
 /** Exact values and `*`/`?` patterns a claim must match; both empty means any value. */
 export interface ClaimMatch {
@@ -130,17 +131,37 @@ export function claimAdmits(match: ClaimMatch, value: string): boolean {
   return match.equals.includes(value) || match.like.some((p) => stringLike(p, value));
 }
 
-/** One line for a person: what a grant admits. */
-export function describeGrant(g: FederatedGrant): string {
-  const list = (m: ClaimMatch, what: string) => {
-    const parts = [...m.equals.map((v) => `'${v}'`), ...m.like.map((v) => `like '${v}'`)];
-    return parts.length === 0 ? `any ${what}` : `${what} ${parts.join(" or ")}`;
-  };
+/**
+ * Whether a grant admits any workload of its issuer (the one definition, `admitsAnyWorkload`):
+ * its own `oidc:iss` values pick the issuer's grammar, else the provider's issuer when known.
+ */
+export function grantAdmitsAnyWorkload(g: FederatedGrant, providerIssuer?: string): AnyWorkload | undefined {
+  return admitsAnyWorkload(g.subjects, g.issuers.length > 0 ? g.issuers : providerIssuer);
+}
+
+/**
+ * One line for a person: what a grant admits. A grant that does not pin one workload says so in
+ * the issuer's words (`ANY repository`, `ANY project`, `ANY service account`, `ANY subject`).
+ */
+export function describeGrant(g: FederatedGrant, providerIssuer?: string): string {
   const parts = [
     g.issuers.length === 0 ? "any issuer" : `issuer ${g.issuers.map((v) => `'${v}'`).join(" or ")}`,
     list(g.audiences, "audience"),
-    g.anySubject ? "ANY subject" : list(g.subjects, "subject"),
+    subjectsText(g, providerIssuer),
     ...g.otherConditions.map((c) => `and ${c}`),
   ];
   return `${g.principal}: ${parts.join(", ")}`;
+}
+
+function list(m: ClaimMatch, what: string): string {
+  const parts = [...m.equals.map((v) => `'${v}'`), ...m.like.map((v) => `like '${v}'`)];
+  return parts.length === 0 ? `any ${what}` : `${what} ${parts.join(" or ")}`;
+}
+
+function subjectsText(g: FederatedGrant, providerIssuer: string | undefined): string {
+  const any = grantAdmitsAnyWorkload(g, providerIssuer);
+  const loud = any === undefined ? undefined : `ANY ${any.words.slice("any ".length)}`;
+  if (g.anySubject || g.subjects.equals.length + g.subjects.like.length === 0) return loud ?? "ANY subject";
+  const text = list(g.subjects, "subject");
+  return loud === undefined ? text : `${text} (${loud}: it does not pin one workload)`;
 }

@@ -18,6 +18,7 @@
  * docs/trust-evaluation.md, and the emulator's README carries the same one.
  */
 import { type ConditionValue, parseTrustPolicy, type TrustPolicy, type TrustStatement } from "./policy";
+import { type AnyWorkload, admitsAnyWorkload } from "./subjects";
 
 /** The OIDC claims the trust conditions can see. */
 export interface OidcClaims {
@@ -63,6 +64,16 @@ export interface TrustDecision {
   misses: string[];
   /** For `undetermined`: the part that could not be decided. */
   undetermined?: UndeterminedPart;
+  /**
+   * For `allowed`: set when the deciding statement does not pin one workload of the issuer
+   * (`admitsAnyWorkload`): this token got in, and so would any repository's, project's, ...
+   */
+  anyWorkload?: AnyWorkload;
+}
+
+/** An object's own entry, never an inherited member (`constructor`, `__proto__`, `toString`...). */
+function ownEntry<T>(obj: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
 
 // ---- wildcards -----------------------------------------------------------------------------------
@@ -370,6 +381,14 @@ function undeterminedPart(i: number, f: Finding): UndeterminedPart {
   };
 }
 
+/** The statement's subject condition (StringEquals / StringLike `oidc:sub`) against the one definition. */
+function statementAdmitsAnyWorkload(st: TrustStatement, claims: OidcClaims): AnyWorkload | undefined {
+  const values = (op: string) => (ownEntry(ownEntry(st.conditions, op) ?? {}, "oidc:sub") ?? []).map(String);
+  const written = ownEntry(ownEntry(st.conditions, "StringEquals") ?? {}, "oidc:iss");
+  const issuer = typeof claims.iss === "string" ? claims.iss : written?.map(String);
+  return admitsAnyWorkload({ equals: values("StringEquals"), like: values("StringLike") }, issuer);
+}
+
 /** Would a token with these claims be allowed to assume the role? And why (not)? */
 export function evaluateTrust(request: TrustRequest): TrustDecision {
   const policy = typeof request.policy === "string" ? parseTrustPolicy(request.policy) : request.policy;
@@ -396,14 +415,20 @@ export function evaluateTrust(request: TrustRequest): TrustDecision {
   const allow = found.findIndex(({ st, f }) => st.effect === "Allow" && f.kind === "holds");
   const openDeny = found.findIndex(({ st, f }) => st.effect === "Deny" && f.kind === "open");
   const openAllow = found.findIndex(({ st, f }) => st.effect === "Allow" && f.kind === "open");
-  if (allow >= 0 && openDeny < 0)
+  if (allow >= 0 && openDeny < 0) {
+    const any = statementAdmitsAnyWorkload((found[allow] as { st: TrustStatement }).st, request.claims);
     return {
       allowed: true,
       outcome: "allowed",
-      reason: `statement ${allow + 1} allows it`,
+      reason:
+        any === undefined
+          ? `statement ${allow + 1} allows it`
+          : `statement ${allow + 1} allows it, and it admits ${any.words} of the issuer: ${any.reason}`,
       statement: allow,
       misses,
+      ...(any === undefined ? {} : { anyWorkload: any }),
     };
+  }
   const openAt = allow >= 0 ? openDeny : openAllow;
   if (openAt >= 0) {
     const part = undeterminedPart(openAt, (found[openAt] as { f: Finding }).f);

@@ -5,6 +5,7 @@
  * workload.
  */
 import type { SubjectConditions } from "./policy";
+import { admitsAnyWorkload } from "./subjects";
 
 /** What a preset contributes to an `OidcRole`. */
 export interface TrustPreset {
@@ -13,7 +14,10 @@ export interface TrustPreset {
   /** Accepted `aud` values. */
   audiences: string[];
   subjects: SubjectConditions;
-  /** True when any subject of the issuer passes; the role then needs this acknowledged. */
+  /**
+   * True only when the result admits any workload of its issuer (`admitsAnyWorkload`) and the
+   * preset's `allowAnySubject: true` acknowledged it; such a preset is refused otherwise.
+   */
   allowAnySubject: boolean;
   /** Shown at preview: what the trust lets in beyond the obvious. */
   warnings: string[];
@@ -31,6 +35,52 @@ export class PresetError extends Error {
 }
 
 const STS_AUDIENCE = "sts.aliyuncs.com";
+
+/** What every preset accepts besides its issuer's own fields. */
+export interface PresetAcknowledgement {
+  /**
+   * Accept a result that admits any workload of the issuer (any repository, project, service
+   * account or user): without it such a preset is refused. It is then passed on to the role.
+   */
+  allowAnySubject?: boolean;
+}
+
+/**
+ * The last step of every preset: the result is held to the one definition of "pins the workload"
+ * (`admitsAnyWorkload`); one that does not pin is refused unless acknowledged, and said aloud when it is.
+ */
+function finish(
+  preset: string,
+  result: Omit<TrustPreset, "allowAnySubject">,
+  ack: PresetAcknowledgement,
+): TrustPreset {
+  const any = admitsAnyWorkload(result.subjects, result.issuerUrl);
+  if (any === undefined) return { ...result, allowAnySubject: false };
+  if (ack.allowAnySubject !== true)
+    throw new PresetError(preset, [
+      `${any.reason}; restrict it, or set allowAnySubject: true if ${any.words} of ${result.issuerUrl} may really assume the role`,
+    ]);
+  return {
+    ...result,
+    allowAnySubject: true,
+    warnings: [...result.warnings, `admits ${any.words} of ${result.issuerUrl} (allowAnySubject: true)`],
+  };
+}
+
+/**
+ * A warning for each wildcard value, naming what it admits (`what` says it for one value:
+ * "workflows on every branch matching 'release/*' of acme/app").
+ */
+function wildcardWarnings(
+  field: string,
+  values: readonly string[] | undefined,
+  what: (v: string) => string,
+): string[] {
+  return (values ?? []).filter(hasGlob).map((v) => `${field}: '${v}' trusts ${what(v)}`);
+}
+
+/** "every branch" for `*`, else "every branch matching 'release/*'". */
+const every = (noun: string, v: string) => (v === "*" ? `every ${noun}` : `every ${noun} matching '${v}'`);
 
 /**
  * What git refuses in ref names (git check-ref-format), plus white space. `*`
@@ -61,7 +111,7 @@ function addSubject(target: { equals: string[]; like: string[] }, subject: strin
   (hasGlob(subject) ? target.like : target.equals).push(subject);
 }
 
-export interface GitHubActionsTrust {
+export interface GitHubActionsTrust extends PresetAcknowledgement {
   /** `owner/name`, exactly as GitHub spells it (the `sub` claim is case-sensitive). */
   repository: string;
   /** Branches whose workflows may assume the role (names, `*` allowed: `release/*`). */
@@ -139,24 +189,38 @@ export function githubActions(t: GitHubActionsTrust): TrustPreset {
         `trusts pull_request workflows of ${t.repository}, whatever their branch, including pull requests from forks`,
       );
     }
-    for (const b of t.branches ?? [])
-      if (b === "*")
-        warnings.push(
-          `branches: '*' trusts workflows on every branch of ${t.repository}, including ones anyone with push access creates`,
-        );
+    warnings.push(
+      ...wildcardWarnings(
+        "branches",
+        t.branches,
+        (b) =>
+          `workflows on ${every("branch", b)} of ${t.repository}, including ones anyone with push access creates`,
+      ),
+      ...wildcardWarnings(
+        "tags",
+        t.tags,
+        (tag) =>
+          `workflows for ${every("tag", tag)} of ${t.repository}, including ones anyone with push access creates unless a tag ruleset protects them`,
+      ),
+      ...wildcardWarnings(
+        "environments",
+        t.environments,
+        (e) =>
+          `jobs in ${every("environment", e)} of ${t.repository}, including environments created later and ones without protection rules`,
+      ),
+    );
   }
-  return {
-    issuerUrl: t.enterpriseSlug
-      ? `https://token.actions.githubusercontent.com/${t.enterpriseSlug}`
-      : "https://token.actions.githubusercontent.com",
-    audiences: [t.audience ?? STS_AUDIENCE],
-    subjects,
-    allowAnySubject: false,
-    warnings,
-  };
+  const issuerUrl = t.enterpriseSlug
+    ? `https://token.actions.githubusercontent.com/${t.enterpriseSlug}`
+    : "https://token.actions.githubusercontent.com";
+  return finish(
+    "githubActions",
+    { issuerUrl, audiences: [t.audience ?? STS_AUDIENCE], subjects, warnings },
+    t,
+  );
 }
 
-export interface GitLabCiTrust {
+export interface GitLabCiTrust extends PresetAcknowledgement {
   /** The project's full path: `group/subgroup/project`. */
   project: string;
   /** Branches (`ref_type` branch), `*` allowed. */
@@ -198,17 +262,28 @@ export function gitlabCi(t: GitLabCiTrust): TrustPreset {
   } else {
     for (const b of t.branches ?? []) addSubject(subjects, `${prefix}:ref_type:branch:ref:${b}`);
     for (const tag of t.tags ?? []) addSubject(subjects, `${prefix}:ref_type:tag:ref:${tag}`);
+    warnings.push(
+      ...wildcardWarnings(
+        "branches",
+        t.branches,
+        (b) => `pipelines on ${every("branch", b)} of ${t.project}, including ones any developer creates`,
+      ),
+      ...wildcardWarnings(
+        "tags",
+        t.tags,
+        (tag) =>
+          `pipelines for ${every("tag", tag)} of ${t.project}, including ones any developer creates unless they are protected tags`,
+      ),
+    );
   }
-  return {
-    issuerUrl: gitlabUrl,
-    audiences: [t.audience ?? STS_AUDIENCE],
-    subjects,
-    allowAnySubject: false,
-    warnings,
-  };
+  return finish(
+    "gitlabCi",
+    { issuerUrl: gitlabUrl, audiences: [t.audience ?? STS_AUDIENCE], subjects, warnings },
+    t,
+  );
 }
 
-export interface AckRrsaTrust {
+export interface AckRrsaTrust extends PresetAcknowledgement {
   /** The ACK cluster's ID (`c` followed by 32 hex digits). */
   clusterId: string;
   /** The cluster's region, e.g. `cn-hangzhou`. */
@@ -242,23 +317,29 @@ export function ackRrsa(t: AckRrsaTrust): TrustPreset {
       `serviceAccount: '${t.serviceAccount}' is not a Kubernetes name (DNS subdomain, at most 253)`,
     );
   if (problems.length > 0) throw new PresetError("ackRrsa", problems);
-  return {
-    issuerUrl: `https://oidc-ack-${t.region}.oss-${t.region}.aliyuncs.com/${t.clusterId}`,
-    audiences: [STS_AUDIENCE],
-    subjects: { equals: [`system:serviceaccount:${t.namespace}:${t.serviceAccount}`], like: [] },
-    allowAnySubject: false,
-    warnings: [],
-  };
+  return finish(
+    "ackRrsa",
+    {
+      issuerUrl: `https://oidc-ack-${t.region}.oss-${t.region}.aliyuncs.com/${t.clusterId}`,
+      audiences: [STS_AUDIENCE],
+      subjects: { equals: [`system:serviceaccount:${t.namespace}:${t.serviceAccount}`], like: [] },
+      warnings: [],
+    },
+    t,
+  );
 }
 
-export interface AuthingTrust {
+export interface AuthingTrust extends PresetAcknowledgement {
   /** The OIDC application's host, e.g. `acme.authing.cn`. */
   appHost: string;
   /** The application's App ID: the token's `aud`. */
   appId: string;
-  /** Authing user IDs allowed to assume the role (the `sub` claim). Omit only with `allowAnyUser`. */
+  /** Authing user IDs allowed to assume the role (the `sub` claim). Omit only with `allowAnySubject: true`. */
   userIds?: string[];
-  /** Any user of the application may assume the role. */
+  /**
+   * Any user of the application may assume the role. Not enough on its own: the result admits
+   * every user, so `allowAnySubject: true` must acknowledge it as for every preset.
+   */
   allowAnyUser?: boolean;
 }
 
@@ -271,17 +352,22 @@ export function authing(t: AuthingTrust): TrustPreset {
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(t.appHost))
     problems.push(`appHost: '${t.appHost}' must be a host name such as acme.authing.cn (no scheme or path)`);
   if (!/^[A-Za-z0-9]{8,64}$/.test(t.appId)) problems.push(`appId: '${t.appId}' is not an Authing App ID`);
-  if ((t.userIds?.length ?? 0) === 0 && !t.allowAnyUser)
-    problems.push("userIds: list the users who may assume the role, or set allowAnyUser: true");
-  if (problems.length > 0) throw new PresetError("authing", problems);
   const any = (t.userIds?.length ?? 0) === 0;
-  return {
-    issuerUrl: `https://${t.appHost}/oidc`,
-    audiences: [t.appId],
-    subjects: { equals: [...(t.userIds ?? [])], like: [] },
-    allowAnySubject: any,
-    warnings: any ? [`trusts every user of the Authing application ${t.appId} on ${t.appHost}`] : [],
-  };
+  if (any && t.allowAnySubject !== true)
+    problems.push(
+      "userIds: list the users who may assume the role, or set allowAnySubject: true to admit every user of the application",
+    );
+  if (problems.length > 0) throw new PresetError("authing", problems);
+  return finish(
+    "authing",
+    {
+      issuerUrl: `https://${t.appHost}/oidc`,
+      audiences: [t.appId],
+      subjects: { equals: [...(t.userIds ?? [])], like: [] },
+      warnings: any ? [`trusts every user of the Authing application ${t.appId} on ${t.appHost}`] : [],
+    },
+    t,
+  );
 }
 
 /** All presets, as one namespace. */

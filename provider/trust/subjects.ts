@@ -1,4 +1,8 @@
 /**
+ * THE definition of "pins the workload", in one place: `OidcRole`'s `check()`, the trust
+ * simulator's explanation (`evaluateTrust`), the presets, `FederationInventory` and the trust
+ * report all ask {@link admitsAnyWorkload} (or, per pattern, {@link unpinnedSubjectReason}).
+ *
  * Does a `sub` pattern pin the workload its issuer identifies? A pattern that does not trusts
  * workloads of other people on the same issuer, so `OidcRole` refuses it unless
  * `allowAnySubject: true` says that is intended.
@@ -17,7 +21,7 @@
 
 const WILD = /[*?]/;
 
-type Grammar = "github" | "gitlab" | "ack" | "other";
+type Grammar = "github" | "gitlab" | "ack" | "authing" | "other";
 
 function hostOf(issuerUrl: string | undefined): string {
   if (!issuerUrl) return "";
@@ -28,14 +32,16 @@ function hostOf(issuerUrl: string | undefined): string {
   }
 }
 
-function grammarOf(pattern: string, issuerUrl: string | undefined): Grammar {
+function grammarOf(pattern: string | undefined, issuerUrl: string | undefined): Grammar {
   const host = hostOf(issuerUrl);
   if (host === "token.actions.githubusercontent.com") return "github";
   if (host === "gitlab.com") return "gitlab";
   if (/^oidc-ack-[a-z0-9-]+\.oss-[a-z0-9-]+\.aliyuncs\.com$/.test(host)) return "ack";
-  if (pattern.startsWith("repo:")) return "github";
-  if (pattern.startsWith("project_path:")) return "gitlab";
-  if (pattern.startsWith("system:serviceaccount:")) return "ack";
+  // Authing's subjects are opaque user IDs: pinned like any other issuer's, named in its words.
+  if (host.endsWith(".authing.cn")) return "authing";
+  if (pattern?.startsWith("repo:")) return "github";
+  if (pattern?.startsWith("project_path:")) return "gitlab";
+  if (pattern?.startsWith("system:serviceaccount:")) return "ack";
   return "other";
 }
 
@@ -59,4 +65,62 @@ export function unpinnedSubjectReason(pattern: string, issuerUrl?: string): stri
         ? `'${pattern}' starts with a wildcard, so it matches subjects of any shape`
         : undefined;
   }
+}
+
+/** What a grant that does not pin the workload admits, in the issuer's own words. */
+export interface AnyWorkload {
+  /** `any repository` (GitHub), `any project` (GitLab), `any service account` (ACK RRSA), else `any subject`. */
+  words: string;
+  /** Why: no subject condition, or the first pattern that does not pin one workload. */
+  reason: string;
+}
+
+/** The issuer's own word for one workload. */
+function workloadNoun(grammar: Grammar): string {
+  switch (grammar) {
+    case "github":
+      return "repository";
+    case "gitlab":
+      return "project";
+    case "ack":
+      return "service account";
+    case "authing":
+      return "user";
+    default:
+      return "subject";
+  }
+}
+
+/**
+ * Does a subject condition admit any workload of its issuer? Exact subjects (`StringEquals`)
+ * each name one workload; a pattern (`StringLike`) pins one only when {@link unpinnedSubjectReason}
+ * says so; no subject condition at all admits every subject. The alternatives are ORed, so one
+ * unpinned pattern is enough. `issuerUrl` picks the grammar; several issuers (a grant with more
+ * than one `oidc:iss`) are each tried, and any that is not pinned decides.
+ *
+ * Returns undefined when every alternative pins one workload.
+ */
+export function admitsAnyWorkload(
+  subjects: { readonly equals?: readonly string[]; readonly like?: readonly string[] },
+  issuerUrl?: string | readonly string[],
+): AnyWorkload | undefined {
+  const issuers: Array<string | undefined> =
+    issuerUrl === undefined || issuerUrl.length === 0
+      ? [undefined]
+      : typeof issuerUrl === "string"
+        ? [issuerUrl]
+        : [...issuerUrl];
+  const equals = subjects.equals ?? [];
+  const like = subjects.like ?? [];
+  for (const issuer of issuers) {
+    if (equals.length === 0 && like.length === 0) {
+      const words = `any ${workloadNoun(grammarOf(undefined, issuer))}`;
+      return { words, reason: `no subject condition: ${words} of the issuer may assume the role` };
+    }
+    for (const p of like) {
+      const why = unpinnedSubjectReason(p, issuer);
+      if (why !== undefined) return { words: `any ${workloadNoun(grammarOf(p, issuer))}`, reason: why };
+    }
+  }
+  return undefined;
 }

@@ -106,8 +106,15 @@ describe("trustReport", () => {
         },
       ],
     });
+    expect(fed0?.grants[0]?.anyWorkload).toBeNull();
     const broad = report.roles.find((r) => r.roleName === "broad");
-    expect(broad?.grants[0]).toMatchObject({ anySubject: true, refusedAudiences: ["other-aud"], checks: [] });
+    expect(broad?.grants[0]).toMatchObject({
+      anySubject: true,
+      // The one definition of "pins the workload", in the issuer's words (idp-1 is no known platform).
+      anyWorkload: { words: "any subject", reason: expect.stringMatching(/^no subject condition/) },
+      refusedAudiences: ["other-aud"],
+      checks: [],
+    });
   });
 
   it("lists the CLI logins, and which the stack manages", () => {

@@ -18,7 +18,7 @@ describe("summarizeFederatedTrust", () => {
       }),
     );
     expect(s).toMatchObject({ federated: true, determined: true, problems: [], denyStatements: 0 });
-    expect(s.grants.map(describeGrant).sort()).toEqual([
+    expect(s.grants.map((g) => describeGrant(g)).sort()).toEqual([
       `${ARN}: issuer '${ISS}', audience 'sts.aliyuncs.com', subject 'repo:acme/app:ref:refs/heads/main'`,
       `${ARN}: issuer '${ISS}', audience 'sts.aliyuncs.com', subject like 'repo:acme/app:environment:*'`,
     ]);

@@ -57,6 +57,33 @@ describe("githubActions", () => {
     expect(allows(p, "repo:acme/app:environment:staging")).toBe(false);
   });
 
+  it("warns for wildcard environments and tags as for wildcard branches, naming what each admits", () => {
+    const p = githubActions({
+      repository: "acme/app",
+      branches: ["*", "main"],
+      tags: ["*", "v*"],
+      environments: ["*", "prod", "prod-?"],
+    });
+    expect(p.warnings).toEqual([
+      "branches: '*' trusts workflows on every branch of acme/app, including ones anyone with push access creates",
+      "tags: '*' trusts workflows for every tag of acme/app, including ones anyone with push access creates unless a tag ruleset protects them",
+      "tags: 'v*' trusts workflows for every tag matching 'v*' of acme/app, including ones anyone with push access creates unless a tag ruleset protects them",
+      "environments: '*' trusts jobs in every environment of acme/app, including environments created later and ones without protection rules",
+      "environments: 'prod-?' trusts jobs in every environment matching 'prod-?' of acme/app, including environments created later and ones without protection rules",
+    ]);
+    // Still one repository: the result pins the workload, so no acknowledgement is needed.
+    expect(p.allowAnySubject).toBe(false);
+    expect(allows(p, "repo:acme/app:environment:anything")).toBe(true);
+    expect(allows(p, "repo:other/app:environment:anything")).toBe(false);
+    expect(githubActions({ repository: "acme/app", environments: ["prod"], tags: ["v1"] }).warnings).toEqual(
+      [],
+    );
+    expect(gitlabCi({ project: "g/app", branches: ["*"], tags: ["v*"] }).warnings).toEqual([
+      "branches: '*' trusts pipelines on every branch of g/app, including ones any developer creates",
+      "tags: 'v*' trusts pipelines for every tag matching 'v*' of g/app, including ones any developer creates unless they are protected tags",
+    ]);
+  });
+
   it("says loudly that anyRef trusts every workflow", () => {
     const p = githubActions({ repository: "acme/app", anyRef: true });
     expect(p.warnings[0]).toMatch(/trusts every workflow of acme\/app/);
@@ -139,13 +166,22 @@ describe("authing", () => {
     expect(() => authing({ appHost: "acme.authing.cn", appId: "64a1b2c3d4e5f6a7b8c9d0e1" })).toThrow(
       /userIds/,
     );
+    // allowAnyUser alone no longer acknowledges it: every preset asks for allowAnySubject.
+    expect(() =>
+      authing({ appHost: "acme.authing.cn", appId: "64a1b2c3d4e5f6a7b8c9d0e1", allowAnyUser: true }),
+    ).toThrow(/userIds: .*allowAnySubject: true/);
     const any = authing({
       appHost: "acme.authing.cn",
       appId: "64a1b2c3d4e5f6a7b8c9d0e1",
-      allowAnyUser: true,
+      allowAnySubject: true,
     });
     expect(any.allowAnySubject).toBe(true);
-    expect(any.warnings[0]).toMatch(/trusts every user/);
+    expect(any.warnings).toEqual([
+      "trusts every user of the Authing application 64a1b2c3d4e5f6a7b8c9d0e1 on acme.authing.cn",
+      "admits any user of https://acme.authing.cn/oidc (allowAnySubject: true)",
+    ]);
+    const some = authing({ appHost: "acme.authing.cn", appId: "64a1b2c3d4e5f6a7b8c9d0e1", userIds: ["u1"] });
+    expect(some).toMatchObject({ allowAnySubject: false, warnings: [] });
   });
 });
 

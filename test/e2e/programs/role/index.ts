@@ -9,7 +9,7 @@ const presets: Record<string, () => TrustPreset | undefined> = {
     trustPresets.authing({
       appHost: "acme.authing.cn",
       appId: "64a1b2c3d4e5f6a7b8c9d0e1",
-      allowAnyUser: true,
+      allowAnySubject: true,
     }),
   none: () => undefined,
 };
