@@ -21,8 +21,10 @@ export { connectEmulator } from "./client";
 export { AlibabaError, type AlibabaErrorBody } from "./errors";
 export {
   createTestCertificates,
+  reissueUnderSameRoot,
   sha1Fingerprint,
   startTestIdp,
+  type TestCertificateOptions,
   type TestCertificates,
   type TestIdp,
   type TestIdpClaims,

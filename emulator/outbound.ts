@@ -2,13 +2,15 @@
  * The emulator's outbound HTTPS and TLS: what Alibaba's STS does to verify an OIDC issuer, and
  * how the EIAM token endpoint fetches a federated provider's JWKS.
  *
- * The fingerprint STS compares is the SHA-1 of the LAST certificate the `jwks_uri` host presents,
- * the one `openssl s_client -showcerts` prints last
- * (https://www.alibabacloud.com/help/en/ram/obtain-oidc-idp-fingerprints-through-openssl).
- * Node's `getPeerCertificate(true)` extends the presented chain with issuers from the local trust
- * store, so the chain is read on a second connection whose trust store is empty; the first
- * connection is the one that verifies the server.
+ * The fingerprints STS compares (docs/alibaba-api.md §6.6, inferred from field evidence): the SHA-1
+ * of every certificate of the chain that verified the `jwks_uri` host, from the intermediates it
+ * presents up to and including the trust anchor (a root the server usually does not send). Node's
+ * `getPeerCertificate(true)` extends the presented chain with issuers from the local trust store,
+ * so the presented chain is read on a second connection whose trust store is empty; the first
+ * connection is the one that verifies the server. The anchor is then found as OpenSSL verifies:
+ * a trusted issuer first, else a presented one, up to a self-signed trusted root.
  */
+import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { isIP } from "node:net";
@@ -132,31 +134,119 @@ function handshake<T>(
   });
 }
 
-/** Host and port of the `jwks_uri`, and the SHA-1 (lower-case hex) of the last certificate it presents. */
-export async function lastPresentedSha1(
+/** One certificate of a verified chain, as STS's fingerprint check sees it. */
+export interface ChainLink {
+  role: "leaf" | "intermediate" | "anchor";
+  /** SHA-1 of the DER encoding, lower-case hex. */
+  sha1: string;
+  subject: string;
+}
+
+function peerChain(s: TLSSocket): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  const seen = new Set<string>();
+  let cert: DetailedPeerCertificate | undefined = s.getPeerCertificate(true);
+  while (cert?.raw && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    out.push(new X509Certificate(cert.raw));
+    cert = cert.issuerCertificate;
+  }
+  return out;
+}
+
+let bundled: X509Certificate[] | undefined;
+
+function parsePems(texts: string[]): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  for (const pem of texts.flatMap(
+    (t) => t.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [],
+  )) {
+    try {
+      out.push(new X509Certificate(pem));
+    } catch {
+      // Unparsable: it cannot have verified anything.
+    }
+  }
+  return out;
+}
+
+const signs = (child: X509Certificate, parent: X509Certificate): boolean => {
+  try {
+    return child.checkIssued(parent) && child.verify(parent.publicKey);
+  } catch {
+    return false;
+  }
+};
+
+/** Leaf → presented intermediates → self-signed trusted root, trusted issuers preferred. */
+function pathToAnchor(
+  presented: X509Certificate[],
+  trusted: X509Certificate[],
+): X509Certificate[] | undefined {
+  const first = presented[0];
+  if (!first) return undefined;
+  const path = [first];
+  for (let i = 0; i < 10; i++) {
+    const at = path[path.length - 1] as X509Certificate;
+    if (path.length > 1 && signs(at, at) && trusted.some((t) => t.raw.equals(at.raw))) return path;
+    const up =
+      trusted.find((t) => !path.includes(t) && signs(at, t)) ??
+      presented.find((p) => !path.includes(p) && signs(at, p));
+    if (!up) return undefined;
+    path.push(up);
+  }
+  return undefined;
+}
+
+/** Host and port of the `jwks_uri`, and the chain that verified it, leaf first, anchor last. */
+export async function verifiedChainOf(
   url: string,
   opts: OutboundOptions,
-): Promise<{ host: string; port: number; sha1: string }> {
+): Promise<{ host: string; port: number; chain: ChainLink[] }> {
   const u = new URL(url);
   const host = u.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = u.port === "" ? 443 : Number(u.port);
   const ca = roots(opts.ca);
+  let verified: X509Certificate[];
+  let presented: X509Certificate[];
   try {
-    await handshake(host, port, { rejectUnauthorized: true, ...(ca ? { ca } : {}) }, opts.timeoutMs, () => 0);
-    const last = await handshake(host, port, { rejectUnauthorized: false, ca: [] }, opts.timeoutMs, (s) => {
-      let cert: DetailedPeerCertificate | undefined = s.getPeerCertificate(true);
-      let final: DetailedPeerCertificate | undefined;
-      const seen = new Set<string>();
-      while (cert?.raw && !seen.has(cert.fingerprint256)) {
-        seen.add(cert.fingerprint256);
-        final = cert;
-        cert = cert.issuerCertificate;
-      }
-      return final;
-    });
-    if (!last) throw new Error("no certificate was presented");
-    return { host, port, sha1: last.fingerprint.replace(/:/g, "").toLowerCase() };
+    verified = await handshake(
+      host,
+      port,
+      { rejectUnauthorized: true, ...(ca ? { ca } : {}) },
+      opts.timeoutMs,
+      peerChain,
+    );
+    presented = await handshake(host, port, { rejectUnauthorized: false, ca: [] }, opts.timeoutMs, peerChain);
   } catch (e) {
     throw new IssuerError(`TLS connect: ${host}:${port}: ${explain(e)}`);
   }
+  if (!presented[0] || !verified[0]?.raw.equals(presented[0].raw))
+    throw new IssuerError(
+      `TLS connect: ${host}:${port} presented another certificate on a second connection`,
+    );
+  bundled ??= parsePems([...rootCertificates]);
+  let envPem = "";
+  const env = process.env.NODE_EXTRA_CA_CERTS;
+  if (env) {
+    try {
+      envPem = readFileSync(env, "utf8");
+    } catch {
+      // Unreadable: Node ignored it as well.
+    }
+  }
+  // What Node appended on the verified connection is trusted too (it may come from a system store).
+  const appended = verified.filter((v) => !presented.some((p) => p.raw.equals(v.raw)));
+  const path = pathToAnchor(presented, [...bundled, ...parsePems([envPem, ...opts.ca]), ...appended]);
+  if (!path)
+    throw new IssuerError(`TLS connect: ${host}:${port}: the path to a trusted root cannot be rebuilt`);
+  return {
+    host,
+    port,
+    chain: path.map((c, i) => ({
+      role: i === 0 ? "leaf" : i === path.length - 1 ? "anchor" : "intermediate",
+      sha1: c.fingerprint.replace(/:/g, "").toLowerCase(),
+      subject: c.subject.split("\n").join(", "),
+    })),
+  };
 }

@@ -156,10 +156,27 @@ export interface TrustTestbed {
   /** The issuers the test IdP stands in for. */
   issuers: string[];
   /**
-   * The SHA-1 fingerprint an `OidcProvider` for any of these issuers must list in the
-   * emulator (the test IdP's root certificate), e.g. `fingerprints: [testbed.fingerprint]`.
+   * The SHA-1 fingerprint of the test IdP's root CA, the trust anchor of the chain its issuers
+   * present (leaf + intermediate, like GitHub's; the root is not sent): what to list in an
+   * `OidcProvider` for any of these issuers, e.g. `fingerprints: [testbed.fingerprint]`. It stays
+   * through {@link TrustTestbed.rotateIntermediate}; {@link TrustTestbed.rotateCertificates}
+   * changes it.
    */
-  fingerprint: string;
+  readonly fingerprint: string;
+  /** The SHA-1 fingerprints of the certificates the test IdP serves now, and its root's PEM. */
+  readonly certificates: { root: string; intermediate: string; leaf: string; rootCaPem: string };
+  /**
+   * The issuers' intermediate CA rotates: a new intermediate and leaf under the same root, as
+   * GitHub rotated token.actions.githubusercontent.com's on 2026-05-13. A provider pinning the
+   * root keeps working; one pinning only the old intermediate is refused with
+   * `AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch`.
+   */
+  rotateIntermediate(): Promise<void>;
+  /**
+   * Everything rotates, root included (a move to another CA): every fingerprint changes. The
+   * emulated STS trusts the new root too.
+   */
+  rotateCertificates(): Promise<void>;
   /**
    * The environment that points this package's resources at the emulator (endpoint, keys),
    * for a Pulumi program run by other means than {@link TrustTestbed.up}.
@@ -186,12 +203,14 @@ export async function startTrustTestbed(options: TrustTestbedOptions = {}): Prom
       throw new Error(`issuers: '${issuer}' is not an https issuer URL without query or fragment`);
   }
   const idp: TestIdp = await startTestIdp();
+  // The emulator reads this very array at each outbound call, so a rotated root is added to it.
+  const trusted = [...(options.emulator?.trustedCertificates ?? []), idp.rootCaPem];
   let emulator: Emulator;
   try {
     emulator = await startEmulator({
       ...options.emulator,
       port: 0,
-      trustedCertificates: [...(options.emulator?.trustedCertificates ?? []), idp.rootCaPem],
+      trustedCertificates: trusted,
       issuerStandIns: Object.fromEntries(issuers.map((i) => [i, idp.issuer])),
     });
   } catch (e) {
@@ -223,7 +242,22 @@ export async function startTrustTestbed(options: TrustTestbedOptions = {}): Prom
   return {
     emulator,
     issuers,
-    fingerprint: idp.rootFingerprint,
+    get fingerprint() {
+      return idp.rootFingerprint;
+    },
+    get certificates() {
+      return {
+        root: idp.rootFingerprint,
+        intermediate: idp.intermediateFingerprint,
+        leaf: idp.leafFingerprint,
+        rootCaPem: idp.rootCaPem,
+      };
+    },
+    rotateIntermediate: () => idp.rotateIntermediate(),
+    async rotateCertificates() {
+      await idp.rotateCertificates();
+      trusted.push(idp.rootCaPem);
+    },
     env,
     githubActions: { token: (o) => mint(GITHUB_ACTIONS_ISSUER, { ...githubClaims(o), ...o.claims }, o) },
     gitlabCi: {

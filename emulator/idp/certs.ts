@@ -151,31 +151,36 @@ function certificate(spec: CertSpec): string {
 }
 
 const ecKeys = () => generateKeyPairSync("ec", { namedCurve: "P-256" });
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-/**
- * Generates a fresh root → intermediate → leaf chain. `label` goes into the subjects so that two
- * generations are easy to tell apart in `openssl s_client` output.
- */
-export function createTestCertificates(opts: { hosts?: string[]; label?: string } = {}): TestCertificates {
-  const label = opts.label ?? "alicloud-federation test";
+/** The root's key pair, kept out of the returned object (and so out of logs and serializations). */
+const rootKeys = new WeakMap<TestCertificates, { publicKey: KeyObject; privateKey: KeyObject }>();
+
+/** Options of {@link createTestCertificates} and {@link reissueUnderSameRoot}. */
+export interface TestCertificateOptions {
+  /** Names in the leaf (IP addresses or DNS names). Default `127.0.0.1`, `localhost`. */
+  hosts?: string[];
+  /** Goes into the subjects, so two generations are easy to tell apart. */
+  label?: string;
+  /** Days the root stays valid. Default 3650 (roots are long-lived). */
+  rootValidDays?: number;
+  /** Days the intermediate stays valid. Default 365. */
+  intermediateValidDays?: number;
+  /** Days the leaf stays valid. Default 90. */
+  leafValidDays?: number;
+}
+
+function intermediateAndLeaf(
+  root: { publicKey: KeyObject; privateKey: KeyObject },
+  rootName: string,
+  opts: TestCertificateOptions,
+  label: string,
+): Pick<TestCertificates, "intermediateCaPem" | "leafPem" | "leafKeyPem"> {
   const hosts = opts.hosts ?? ["127.0.0.1", "localhost"];
   const notBefore = new Date(Date.now() - 60 * 60 * 1000);
-  const notAfter = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000);
-  const root = ecKeys();
   const inter = ecKeys();
   const leaf = ecKeys();
-  const rootName = `${label} root CA`;
   const interName = `${label} intermediate CA`;
-  const rootCaPem = certificate({
-    subject: rootName,
-    issuer: rootName,
-    publicKey: root.publicKey,
-    signingKey: root.privateKey,
-    issuerPublicKey: root.publicKey,
-    ca: true,
-    notBefore,
-    notAfter,
-  });
   const intermediateCaPem = certificate({
     subject: interName,
     issuer: rootName,
@@ -185,7 +190,7 @@ export function createTestCertificates(opts: { hosts?: string[]; label?: string 
     ca: true,
     pathLength: 0,
     notBefore,
-    notAfter,
+    notAfter: new Date(Date.now() + (opts.intermediateValidDays ?? 365) * DAY_MS),
   });
   const leafPem = certificate({
     subject: hosts[0] ?? "localhost",
@@ -196,15 +201,66 @@ export function createTestCertificates(opts: { hosts?: string[]; label?: string 
     ca: false,
     hosts,
     notBefore,
-    notAfter,
+    notAfter: new Date(Date.now() + (opts.leafValidDays ?? 90) * DAY_MS),
   });
   return {
-    rootCaPem,
     intermediateCaPem,
     leafPem,
     leafKeyPem: leaf.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
-    rootFingerprint: sha1Fingerprint(rootCaPem),
-    intermediateFingerprint: sha1Fingerprint(intermediateCaPem),
-    leafFingerprint: sha1Fingerprint(leafPem),
   };
+}
+
+function withFingerprints(
+  c: Pick<TestCertificates, "rootCaPem" | "intermediateCaPem" | "leafPem" | "leafKeyPem">,
+): TestCertificates {
+  return {
+    ...c,
+    rootFingerprint: sha1Fingerprint(c.rootCaPem),
+    intermediateFingerprint: sha1Fingerprint(c.intermediateCaPem),
+    leafFingerprint: sha1Fingerprint(c.leafPem),
+  };
+}
+
+/**
+ * Generates a fresh root → intermediate → leaf chain. `label` goes into the subjects so that two
+ * generations are easy to tell apart in `openssl s_client` output.
+ */
+export function createTestCertificates(opts: TestCertificateOptions = {}): TestCertificates {
+  const label = opts.label ?? "alicloud-federation test";
+  const root = ecKeys();
+  const rootName = `${label} root CA`;
+  const rootCaPem = certificate({
+    subject: rootName,
+    issuer: rootName,
+    publicKey: root.publicKey,
+    signingKey: root.privateKey,
+    issuerPublicKey: root.publicKey,
+    ca: true,
+    notBefore: new Date(Date.now() - 60 * 60 * 1000),
+    notAfter: new Date(Date.now() + (opts.rootValidDays ?? 3650) * DAY_MS),
+  });
+  const certs = withFingerprints({ rootCaPem, ...intermediateAndLeaf(root, rootName, opts, label) });
+  rootKeys.set(certs, root);
+  return certs;
+}
+
+/**
+ * A new intermediate and leaf under the root of `certs` (made by {@link createTestCertificates}):
+ * what an issuer's intermediate rotation looks like. The root and its fingerprint stay.
+ */
+export function reissueUnderSameRoot(
+  certs: TestCertificates,
+  opts: TestCertificateOptions = {},
+): TestCertificates {
+  const root = rootKeys.get(certs);
+  if (!root)
+    throw new Error("reissueUnderSameRoot: these certificates were not made by createTestCertificates");
+  const rootName = new X509Certificate(certs.rootCaPem).subject.replace(/^CN=/, "");
+  const label = opts.label ?? `${rootName.replace(/ root CA$/, "")} ${randomBytes(3).toString("hex")}`;
+  const next = withFingerprints({
+    rootCaPem: certs.rootCaPem,
+    ...intermediateAndLeaf(root, rootName, opts, label),
+  });
+  rootKeys.set(next, root);
+  return next;
 }

@@ -2,7 +2,8 @@
  * A tiny OIDC identity provider for offline tests of OIDC federation (the emulator's STS, the
  * library's fingerprint discovery, users' own CI tests).
  *
- * It serves, over HTTPS with its own root → intermediate → leaf chain:
+ * It serves, over HTTPS with its own root → intermediate → leaf chain (presenting leaf +
+ * intermediate, as GitHub's and most public issuers do: the root is not sent):
  * - `<issuer>/.well-known/openid-configuration` (issuer, jwks_uri, ...),
  * - `<issuer>/jwks` (one RS256 key with a `kid`),
  * and mints RS256 tokens whose default claims look like GitHub Actions'.
@@ -13,9 +14,20 @@
 import { createSign, generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { createTestCertificates, type TestCertificates } from "./certs";
+import {
+  createTestCertificates,
+  reissueUnderSameRoot,
+  type TestCertificateOptions,
+  type TestCertificates,
+} from "./certs";
 
-export { createTestCertificates, sha1Fingerprint, type TestCertificates } from "./certs";
+export {
+  createTestCertificates,
+  reissueUnderSameRoot,
+  sha1Fingerprint,
+  type TestCertificateOptions,
+  type TestCertificates,
+} from "./certs";
 
 export interface TestIdpClaims {
   sub: string;
@@ -53,6 +65,12 @@ export interface TestIdp {
   ): string;
   /** New root, intermediate and leaf: every fingerprint changes. The token key stays. */
   rotateCertificates(): Promise<void>;
+  /**
+   * New intermediate and leaf under the same root, as GitHub rotated the intermediate CA of
+   * token.actions.githubusercontent.com: the root's fingerprint stays, the intermediate's and the
+   * leaf's change. The token key stays.
+   */
+  rotateIntermediate(options?: Pick<TestCertificateOptions, "intermediateValidDays">): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,8 +79,13 @@ export interface TestIdpOptions {
   port?: number;
   /** Issuer path, e.g. "/tenant-1"; default "" (the issuer is the origin). */
   path?: string;
-  /** Default true: serve leaf + intermediate + root. False: leaf + intermediate only. */
+  /**
+   * Default false: serve leaf + intermediate, as real issuers do (the root comes from the
+   * client's trust store). True: leaf + intermediate + root.
+   */
   presentRoot?: boolean;
+  /** Days the first intermediate stays valid. Default 365. */
+  intermediateValidDays?: number;
 }
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString("base64url");
@@ -77,8 +100,13 @@ function chainPem(certs: TestCertificates, presentRoot: boolean): string {
 export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> {
   const path = (opts.path ?? "").replace(/\/+$/, "");
   if (path !== "" && !path.startsWith("/")) throw new Error(`path must start with "/": ${opts.path}`);
-  const presentRoot = opts.presentRoot ?? true;
-  let certs = createTestCertificates({ label: "test IdP" });
+  const presentRoot = opts.presentRoot ?? false;
+  let certs = createTestCertificates({
+    label: "test IdP",
+    ...(opts.intermediateValidDays === undefined
+      ? {}
+      : { intermediateValidDays: opts.intermediateValidDays }),
+  });
 
   const signingKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const strangerKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -173,6 +201,11 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
     },
     async rotateCertificates() {
       certs = createTestCertificates({ label: `test IdP ${randomBytes(3).toString("hex")}` });
+      server.setSecureContext({ key: certs.leafKeyPem, cert: chainPem(certs, presentRoot) });
+      server.closeIdleConnections();
+    },
+    async rotateIntermediate(options = {}) {
+      certs = reissueUnderSameRoot(certs, options);
       server.setSecureContext({ key: certs.leafKeyPem, cert: chainPem(certs, presentRoot) });
       server.closeIdleConnections();
     },

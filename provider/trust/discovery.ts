@@ -1,34 +1,34 @@
 /**
- * The SHA-1 fingerprint Alibaba Cloud expects for an OIDC identity provider, computed the way
- * its documentation describes (docs/alibaba-api.md §6.6):
+ * What an OIDC issuer's `jwks_uri` host proves about itself over TLS, and which SHA-1
+ * fingerprints to pin on a RAM OIDC provider (docs/alibaba-api.md §6.6):
  *
  * 1. read `jwks_uri` from `<issuer>/.well-known/openid-configuration`;
- * 2. connect over TLS to the host of `jwks_uri` (`openssl s_client -showcerts -connect host:port`);
- * 3. take the LAST certificate of the chain the server presents;
- * 4. SHA-1 of its DER encoding, 40 hex digits without colons.
+ * 2. connect over TLS to the host of `jwks_uri`, verifying it against the trust store;
+ * 3. rebuild the chain that verified it: the leaf, the intermediates the server presented, and the
+ *    trust anchor (a root from Node's store, `NODE_EXTRA_CA_CERTS` or the given CA) it ends at;
+ * 4. SHA-1 of each certificate's DER encoding, 40 hex digits without colons.
  *
- * Used by the library (to suggest or check `fingerprints`) and by the emulator's STS (to decide
- * `AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch`), so both agree by construction.
+ * Why the whole chain and not "the last certificate shown". Alibaba's openssl how-to says to take
+ * the last certificate `openssl s_client -showcerts` prints and calls it the root CA; its console
+ * page asks for the root CA's thumbprint. Servers such as GitHub's do not send their root, so the
+ * last certificate shown is an intermediate, which the issuer rotates: on 2026-05-13 pipelines
+ * pinned to GitHub's intermediate stopped getting credentials, and pinning the root fixed them.
+ * So discovery reports every certificate with its role, and recommends the anchor plus the
+ * current intermediate: one survives intermediate rotations, the other covers the how-to's reading.
  *
  * Why two TLS connections. Node's `getPeerCertificate(true)` does not return what the server
- * sent: it rebuilds the issuer chain from the presented certificates and then keeps appending
- * issuers found in the client's trust store until it reaches a self-signed one. A server that
- * presents leaf + intermediate would therefore look as if it presented the root too, and we would
- * fingerprint the root, while `openssl s_client -showcerts` (and Alibaba) see the intermediate
- * as the last certificate. So:
- * - the first connection verifies the server against the trust store (Node's roots, or
- *   `NODE_EXTRA_CA_CERTS`, plus `options.ca`), so a fingerprint is never taken from an
- *   impostor;
+ * sent: it keeps appending issuers found in the client's trust store. So:
+ * - the first connection verifies the server against the trust store, so nothing is ever taken
+ *   from an impostor;
  * - the second connection uses an EMPTY trust store (`ca: []`, verification off): nothing can be
  *   appended, and `getPeerCertificate(true)` yields exactly the presented certificates that form
- *   the issuer chain from the leaf, in chain order. Being unverified, it is trusted only when it
- *   reached the same server: its leaf certificate must equal, byte for byte, the leaf the verified
- *   connection presented; otherwise discovery fails rather than fingerprint an impostor's chain. Its last element is the last certificate
- *   `openssl s_client -showcerts` prints for a server that sends its chain in order (which TLS
- *   requires). A presented certificate that is not part of the leaf's issuer chain is dropped by
- *   Node; such misconfigured servers are the one case where this and openssl could differ.
+ *   the issuer chain from the leaf. Being unverified, it is trusted only when it reached the same
+ *   server: its leaf must equal, byte for byte, the leaf the verified connection presented;
+ *   otherwise discovery fails. The anchor is then found the way OpenSSL verifies (a trusted
+ *   issuer first, else a presented one, up to a self-signed trusted root); a chain whose path
+ *   cannot be rebuilt is refused rather than guessed.
  */
-import { createHash } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { isIP } from "node:net";
@@ -42,21 +42,34 @@ export interface DiscoveryOptions {
 }
 
 export interface DiscoveredFingerprint {
-  /** 40 lower-case hex digits, no colons. */
+  /**
+   * The trust anchor's SHA-1 (40 lower-case hex digits): the root CA the console asks for. Prefer
+   * {@link DiscoveredFingerprint.recommended}, which adds the current intermediate.
+   */
   fingerprint: string;
   jwksUri: string;
   host: string;
   port: number;
-  /** Subject of the last presented certificate, e.g. `CN=Example Root CA, O=Example`. */
+  /** Subject of the trust anchor, e.g. `CN=Example Root CA, O=Example`. */
   subject: string;
   /** How many certificates the server presented (in its leaf's issuer chain). */
   chainLength: number;
+  /** Leaf, presented intermediates, trust anchor: each with SHA-1, subject, expiry and role. */
+  chain: ChainCertificate[];
+  /** What to pin: the anchor and the current intermediate(s), at most 5. */
+  recommended: string[];
 }
 
-/** Thrown with the failed step in the message: `discovery document`, `jwks_uri`, `TLS connect`. */
+/** Thrown with the failed step in the message: `discovery document`, `jwks_uri`, `TLS connect`, ... */
 export class DiscoveryError extends Error {
   constructor(
-    readonly step: "issuer" | "discovery document" | "jwks_uri" | "TLS connect" | "TLS identity",
+    readonly step:
+      | "issuer"
+      | "discovery document"
+      | "jwks_uri"
+      | "TLS connect"
+      | "TLS identity"
+      | "TLS chain",
     message: string,
   ) {
     super(`${step}: ${message}`);
@@ -241,64 +254,163 @@ function tlsSession<T>(
   });
 }
 
-function subjectText(cert: DetailedPeerCertificate): string {
-  const s = cert.subject as unknown as Record<string, string | string[]> | undefined;
-  if (!s) return "";
-  return Object.entries(s)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("+") : v}`)
-    .join(", ");
+/** PEM blocks of a text that may hold several (a bundle, `NODE_EXTRA_CA_CERTS`). */
+function pemBlocks(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
 
+function parseAll(pems: readonly string[]): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  for (const pem of pems.flatMap(pemBlocks)) {
+    try {
+      out.push(new X509Certificate(pem));
+    } catch {
+      // A certificate Node cannot parse cannot have verified the server either.
+    }
+  }
+  return out;
+}
+
+let nodeRoots: X509Certificate[] | undefined;
+
 /**
- * The certificates the server presented, leaf first, in issuer-chain order (see the module
- * comment for why the trust store must be empty here).
+ * The certificates a verified connection may have ended at: Node's bundled roots, the
+ * `NODE_EXTRA_CA_CERTS` file and `options.ca` (what {@link trustStore} hands to TLS).
  */
-function presentedChain(socket: ReturnType<typeof connect>): DetailedPeerCertificate[] {
-  const chain: DetailedPeerCertificate[] = [];
+function trustedCertificates(ca: string | string[] | undefined): X509Certificate[] {
+  nodeRoots ??= parseAll(rootCertificates);
+  const fromEnv: string[] = [];
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (file) {
+    try {
+      fromEnv.push(readFileSync(file, "utf8"));
+    } catch {
+      // Unreadable: Node ignored it too, so it cannot have verified anything.
+    }
+  }
+  const extra = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
+  return [...nodeRoots, ...parseAll([...fromEnv, ...extra])];
+}
+
+/** The certificates a connection's peer chain holds, leaf first, as Node orders them. */
+function peerChain(socket: ReturnType<typeof connect>): X509Certificate[] {
+  const chain: X509Certificate[] = [];
   const seen = new Set<string>();
   let cert: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
   while (cert?.raw && !seen.has(cert.fingerprint256)) {
-    chain.push(cert);
+    chain.push(new X509Certificate(cert.raw));
     seen.add(cert.fingerprint256);
     cert = cert.issuerCertificate;
   }
   return chain;
 }
 
+/** `child` names `parent` as its issuer and carries `parent`'s signature. */
+function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
+  try {
+    return child.checkIssued(parent) && child.verify(parent.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+const sha1Of = (c: X509Certificate): string => c.fingerprint.replace(/:/g, "").toLowerCase();
+
+/** A certificate of the chain that verified an issuer's `jwks_uri` host. */
+export interface ChainCertificate {
+  /**
+   * `leaf`: the server's own certificate (renewed every few months: never a pin);
+   * `intermediate`: a CA between leaf and anchor (rotated by the issuer every year or two);
+   * `anchor`: the trusted root the chain ends at (long-lived).
+   */
+  role: "leaf" | "intermediate" | "anchor";
+  /** SHA-1 of the DER encoding: 40 lower-case hex digits, no colons (Alibaba's format). */
+  fingerprint: string;
+  /** e.g. `CN=DigiCert Global Root G2, OU=www.digicert.com, O=DigiCert Inc, C=US`. */
+  subject: string;
+  /** When the certificate expires, ISO-8601 UTC. */
+  notAfter: string;
+  /** Whether the server sent it (an anchor is usually not sent: it comes from the trust store). */
+  presented: boolean;
+}
+
+/** The verified chain of a TLS server and the fingerprints worth pinning from it. */
+export interface VerifiedChain {
+  host: string;
+  port: number;
+  /** Leaf first, anchor last. */
+  chain: ChainCertificate[];
+  /** How many certificates the server presented (in its leaf's issuer chain). */
+  presentedCount: number;
+  /**
+   * What to pin: the anchor, then the presented intermediates from the leaf's issuer up, at most
+   * {@link MAX_RECOMMENDED} (a RAM OIDC provider holds 5 fingerprints).
+   */
+  recommended: string[];
+}
+
+/** A RAM OIDC provider holds at most 5 fingerprints. */
+export const MAX_RECOMMENDED = 5;
+
 /**
- * Connects to `host:port` (verifying it against the trust store first) and returns the SHA-1
- * fingerprint of the last certificate the server presents, as `openssl s_client -showcerts`
- * shows it.
+ * The verification path from the presented leaf to a self-signed trusted certificate, preferring
+ * a trusted issuer over a presented one at each step (OpenSSL's default, "trusted first").
  */
-export async function lastCertificateFingerprint(
+function verificationPath(
+  presented: X509Certificate[],
+  trusted: X509Certificate[],
+): X509Certificate[] | undefined {
+  const leaf = presented[0];
+  if (!leaf) return undefined;
+  const isTrusted = (c: X509Certificate) => trusted.some((t) => t.raw.equals(c.raw));
+  const path = [leaf];
+  for (let depth = 0; depth < 10; depth++) {
+    const current = path[path.length - 1] as X509Certificate;
+    if (path.length > 1 && issuedBy(current, current) && isTrusted(current)) return path;
+    const next =
+      trusted.find((t) => !path.includes(t) && issuedBy(current, t)) ??
+      presented.find((p) => !path.includes(p) && issuedBy(current, p));
+    if (!next) return undefined;
+    path.push(next);
+  }
+  return undefined;
+}
+
+/**
+ * Connects to `host:port`, verifying it against the trust store, and returns the chain that
+ * verified it: the presented certificates up to the trust anchor, each with its SHA-1, subject,
+ * expiry and role, plus the recommended pins. Fails, naming the step, when the server cannot be
+ * verified, answers the two connections with different leaves, or its anchor cannot be determined.
+ */
+export async function verifiedChain(
   host: string,
   port: number,
   options: DiscoveryOptions = {},
-): Promise<{ fingerprint: string; subject: string; chainLength: number }> {
+): Promise<VerifiedChain> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ca = trustStore(options.ca);
-  let verifiedLeaf: Buffer;
+  let verified: X509Certificate[];
   try {
-    verifiedLeaf = await tlsSession(
+    verified = await tlsSession(
       host,
       port,
       { rejectUnauthorized: true, ...(ca ? { ca } : {}) },
       timeoutMs,
-      (socket) => socket.getPeerCertificate().raw,
+      peerChain,
     );
   } catch (e) {
     throw new DiscoveryError("TLS connect", `${host}:${port}: ${describe(e)}`);
   }
-  let chain: DetailedPeerCertificate[];
+  let presented: X509Certificate[];
   try {
-    chain = await tlsSession(host, port, { rejectUnauthorized: false, ca: [] }, timeoutMs, presentedChain);
+    presented = await tlsSession(host, port, { rejectUnauthorized: false, ca: [] }, timeoutMs, peerChain);
   } catch (e) {
     throw new DiscoveryError("TLS connect", `${host}:${port}: ${describe(e)}`);
   }
-  const last = chain[chain.length - 1];
-  if (!last) throw new DiscoveryError("TLS connect", `${host}:${port} presented no certificate`);
-  const leaf = chain[0]?.raw;
-  if (!leaf || !verifiedLeaf || !leaf.equals(verifiedLeaf)) {
+  const leaf = presented[0]?.raw;
+  const verifiedLeaf = verified[0]?.raw;
+  if (!leaf) throw new DiscoveryError("TLS connect", `${host}:${port} presented no certificate`);
+  if (!verifiedLeaf || !leaf.equals(verifiedLeaf)) {
     throw new DiscoveryError(
       "TLS identity",
       `${host}:${port} presented leaf certificate ${sha256Hex(leaf)} to the unverified connection that reads ` +
@@ -306,16 +418,49 @@ export async function lastCertificateFingerprint(
         "server, so no fingerprint is taken from it (a load balancer mixing certificates, or interception)",
     );
   }
-  return {
-    fingerprint: last.fingerprint.replace(/:/g, "").toLowerCase(),
-    subject: subjectText(last),
-    chainLength: chain.length,
-  };
+  // The verified connection's chain ends at the anchor Node found (it may come from a store we
+  // cannot list, such as the system's): a candidate beside the listed trust store.
+  const fromStore = verified.filter((v) => !presented.some((p) => p.raw.equals(v.raw)));
+  const path = verificationPath(presented, [...trustedCertificates(options.ca), ...fromStore]);
+  if (!path) {
+    throw new DiscoveryError(
+      "TLS chain",
+      `${host}:${port} was verified, but the path from its certificate to a trusted root could not be ` +
+        "rebuilt, so which certificates STS compares cannot be told: give fingerprints explicitly",
+    );
+  }
+  const chain: ChainCertificate[] = path.map((c, i) => ({
+    role: i === 0 ? "leaf" : i === path.length - 1 ? "anchor" : "intermediate",
+    fingerprint: sha1Of(c),
+    subject: c.subject.split("\n").join(", "),
+    notAfter: new Date(c.validTo).toISOString(),
+    presented: presented.some((p) => p.raw.equals(c.raw)),
+  }));
+  const anchor = chain[chain.length - 1] as ChainCertificate;
+  const intermediates = chain.filter((c) => c.role === "intermediate" && c.presented);
+  const recommended = [anchor, ...intermediates].map((c) => c.fingerprint).slice(0, MAX_RECOMMENDED);
+  return { host, port, chain, presentedCount: presented.length, recommended };
 }
 
 /**
- * The fingerprint Alibaba Cloud compares for an OIDC issuer: discovery document → `jwks_uri`
- * host → last presented certificate → SHA-1. Only https issuers.
+ * The SHA-1 of the last certificate the server presents, as `openssl s_client -showcerts` shows
+ * it: what Alibaba's openssl how-to literally produces. For a server that does not send its root
+ * that is an intermediate, which rotates: pin {@link VerifiedChain.recommended} instead.
+ */
+export async function lastCertificateFingerprint(
+  host: string,
+  port: number,
+  options: DiscoveryOptions = {},
+): Promise<{ fingerprint: string; subject: string; chainLength: number }> {
+  const v = await verifiedChain(host, port, options);
+  const last = v.chain[v.presentedCount - 1] ?? v.chain[v.chain.length - 1];
+  if (!last) throw new DiscoveryError("TLS connect", `${host}:${port} presented no certificate`);
+  return { fingerprint: last.fingerprint, subject: last.subject, chainLength: v.presentedCount };
+}
+
+/**
+ * Discovery for an OIDC issuer: discovery document → `jwks_uri` host → the verified chain, each
+ * certificate with its SHA-1, and the recommended pins. Only https issuers.
  */
 export async function discoverOidcFingerprint(
   issuerUrl: string,
@@ -330,6 +475,16 @@ export async function discoverOidcFingerprint(
     );
   }
   const { host, port } = hostAndPort(jwksUri);
-  const last = await lastCertificateFingerprint(host, port, options);
-  return { ...last, jwksUri, host, port };
+  const v = await verifiedChain(host, port, options);
+  const anchor = v.chain[v.chain.length - 1] as ChainCertificate;
+  return {
+    fingerprint: anchor.fingerprint,
+    subject: anchor.subject,
+    chainLength: v.presentedCount,
+    jwksUri,
+    host,
+    port,
+    chain: v.chain,
+    recommended: v.recommended,
+  };
 }

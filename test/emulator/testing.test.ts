@@ -179,6 +179,45 @@ describe("canAssume: the emulated STS decides", () => {
   });
 });
 
+describe("certificate rotations at the stand-in", () => {
+  it("rotateIntermediate: the root pin keeps working, an intermediate-only pin is refused; rotateCertificates changes the root", async () => {
+    const main = ["repo:acme/app:ref:refs/heads/main"];
+    const token = () => bed.githubActions.token({ repository: "acme/app" });
+    await bed.emulator.reset();
+    const before = bed.certificates;
+    expect(bed.fingerprint).toBe(before.root);
+    expect(new Set([before.root, before.intermediate, before.leaf]).size).toBe(3);
+    const rooted = await roleFor("root", GITHUB_ACTIONS_ISSUER, { equals: main }, before.root);
+    const inter = await roleFor("inter", GITLAB_COM_ISSUER, { equals: main }, before.intermediate);
+    const gitlabToken = () => bed.token(GITLAB_COM_ISSUER, { sub: main[0] });
+    expect(await bed.canAssume({ ...inter, token: gitlabToken() })).toMatchObject({ allowed: true });
+
+    await bed.rotateIntermediate();
+    const after = bed.certificates;
+    expect(after.root).toBe(before.root);
+    expect(bed.fingerprint).toBe(before.root);
+    expect(after.intermediate).not.toBe(before.intermediate);
+    expect(after.leaf).not.toBe(before.leaf);
+    expect(await bed.canAssume({ ...rooted, token: token() })).toMatchObject({ allowed: true });
+    expect(await bed.canAssume({ ...inter, token: gitlabToken() })).toMatchObject({
+      allowed: false,
+      code: "AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch",
+    });
+
+    await bed.rotateCertificates();
+    expect(bed.fingerprint).not.toBe(before.root);
+    expect(bed.certificates.rootCaPem).not.toBe(before.rootCaPem);
+    expect(await bed.canAssume({ ...rooted, token: token() })).toMatchObject({
+      allowed: false,
+      code: "AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch",
+    });
+    await bed.emulator.reset();
+    // The emulated STS trusts the new root: a provider pinning it passes.
+    const renewed = await roleFor("renewed", GITHUB_ACTIONS_ISSUER, { equals: main }, bed.fingerprint);
+    expect(await bed.canAssume({ ...renewed, token: token() })).toMatchObject({ allowed: true });
+  });
+});
+
 describe("the README's example", () => {
   it("is the file the end-to-end suite runs, verbatim", () => {
     const root = join(__dirname, "..", "..");

@@ -304,24 +304,29 @@ describe("the official credentials client against the emulator", () => {
 });
 
 describe("discoverOidcFingerprint against the test IdP", () => {
-  test("picks the last presented certificate: the root when the IdP presents it", async () => {
+  test("an issuer that does not send its root (the default, like GitHub): the recommended set holds the root, and STS accepts a provider pinned only to it", async () => {
     const found = await discoverOidcFingerprint(idp.issuer, { ca: idp.rootCaPem });
+    expect(found.chainLength).toBe(2);
+    expect(found.recommended).toEqual([idp.rootFingerprint, idp.intermediateFingerprint]);
+    expect(found.recommended).not.toContain(idp.leafFingerprint);
     expect(found.fingerprint).toBe(idp.rootFingerprint);
-    expect(found.fingerprint).not.toBe(idp.leafFingerprint);
-    expect(found.fingerprint).not.toBe(idp.intermediateFingerprint);
-    expect(found.chainLength).toBe(3);
     expect(found.jwksUri).toBe(`${idp.issuer}/jwks`);
+    // The provider of beforeEach pins the root alone: the official client gets credentials.
+    const result = await credentialsClient(idp.mintToken({ sub: SUBJECT }));
+    expect(result.error).toBeUndefined();
+    expect(result.credential?.accessKeyId).toMatch(/^STS\./);
   });
 
-  test("picks the intermediate when the IdP presents leaf + intermediate only (what openssl -showcerts shows)", async () => {
-    const short = await startTestIdp({ presentRoot: false });
+  test("an issuer that sends its root too: the same chain and recommendation", async () => {
+    const full = await startTestIdp({ presentRoot: true });
     try {
-      const found = await discoverOidcFingerprint(short.issuer, { ca: short.rootCaPem });
-      expect(found.fingerprint).toBe(short.intermediateFingerprint);
-      expect(found.fingerprint).not.toBe(short.rootFingerprint);
-      expect(found.chainLength).toBe(2);
+      const found = await discoverOidcFingerprint(full.issuer, { ca: full.rootCaPem });
+      expect(found.chainLength).toBe(3);
+      expect(found.chain.map((c) => c.role)).toEqual(["leaf", "intermediate", "anchor"]);
+      expect(found.chain.at(-1)).toMatchObject({ fingerprint: full.rootFingerprint, presented: true });
+      expect(found.recommended).toEqual([full.rootFingerprint, full.intermediateFingerprint]);
     } finally {
-      await short.close();
+      await full.close();
     }
   });
 });

@@ -54,12 +54,21 @@ export function audienceNotMatch(aud: string[], clientIds: string[]): AlibabaErr
   );
 }
 
-/** Observed code. The fingerprint computed is not secret (anyone can compute it); it helps fix the provider. */
-export function fingerprintMismatch(host: string, port: number, fingerprint: string): AlibabaError {
+/**
+ * Observed code and message ("The https fingerprint of this discovery is invalid.", quoted in the
+ * public incident gardenlinux/gardenlinux#4794); the detail after it is ours. Fingerprints are not
+ * secret (anyone can compute them); listing the chain's helps fix the provider.
+ */
+export function fingerprintMismatch(
+  host: string,
+  port: number,
+  chain: Array<{ role: string; sha1: string; subject: string }>,
+): AlibabaError {
+  const seen = chain.map((c) => `${c.role} ${c.sha1} (${c.subject})`).join(", ");
   return new AlibabaError(
     AUTH_STATUS,
     "AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch",
-    `The fingerprint of the last certificate presented by ${host}:${port} (${fingerprint}) is not one of the OIDC provider's fingerprints.`,
+    `The https fingerprint of this discovery is invalid. None of the OIDC provider's fingerprints is a certificate of the chain ${host}:${port} is verified by: ${seen}.`,
   );
 }
 

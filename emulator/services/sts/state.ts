@@ -6,9 +6,11 @@
  *  0. parameters (lengths, RoleSessionName pattern, RoleArn/OIDCProviderArn shape, Policy);
  *  a. the OIDC provider exists (IMS state, by ARN);
  *  b. the token is a JWT with a supported alg and a kid;
- *  c. `<IssuerUrl>/.well-known/openid-configuration` → jwks_uri; the SHA-1 of the last certificate
- *     the jwks_uri host presents must be one of the provider's fingerprints; the JWKS key with the
- *     token's kid must verify the signature;
+ *  c. `<IssuerUrl>/.well-known/openid-configuration` → jwks_uri; one of the provider's fingerprints
+ *     must be the SHA-1 of a certificate of the chain that verified the jwks_uri host, from the
+ *     intermediates it presents up to and including the trust anchor (docs/alibaba-api.md §6.6,
+ *     inferred from field evidence: a root pin and an intermediate pin both pass, a leaf pin does
+ *     not); the JWKS key with the token's kid must verify the signature;
  *  d. iss equals IssuerUrl exactly; aud contains a ClientId; exp in the future; iat at most
  *     IssuanceLimitTime hours ago;
  *  e. the role exists; DurationSeconds fits its MaxSessionDuration; its trust policy allows the
@@ -18,7 +20,7 @@
  */
 import type { Credential, CredentialStore, StsCredentials } from "../../auth/credentials";
 import { STS } from "../../limits";
-import { fetchText, IssuerError, jwksUriOf, lastPresentedSha1 } from "../../outbound";
+import { fetchText, IssuerError, jwksUriOf, verifiedChainOf } from "../../outbound";
 import { isoSeconds } from "../../util";
 import type { ImsState, OidcProviderRecord } from "../ims/state";
 import { noPermission } from "../ram/errors";
@@ -175,10 +177,12 @@ export class StsState {
         ? this.deps.issuerStandIns[provider.issuerUrl]
         : undefined;
       jwksUri = await jwksUriOf(standIn ?? provider.issuerUrl, options);
-      const { host, port, sha1 } = await lastPresentedSha1(jwksUri, options);
-      if (!provider.fingerprints.some((f) => f.toLowerCase() === sha1)) {
-        throw E.fingerprintMismatch(host, port, sha1);
-      }
+      const { host, port, chain } = await verifiedChainOf(jwksUri, options);
+      // Everything above the leaf counts: the service accepted a root pin for a server that does
+      // not send its root, and an intermediate pin until that intermediate rotated.
+      const pinnable = chain.filter((c) => c.role !== "leaf");
+      const pins = new Set(provider.fingerprints.map((f) => f.toLowerCase()));
+      if (!pinnable.some((c) => pins.has(c.sha1))) throw E.fingerprintMismatch(host, port, pinnable);
     } catch (e) {
       // Guess: an issuer STS cannot reach is reported as an invalid token, naming the failed step.
       if (e instanceof IssuerError)
