@@ -84,6 +84,42 @@ export function policyAlreadyExists(policyName: string): AlibabaError {
   return new AlibabaError(409, "EntityAlreadyExists.Policy", `The policy already exists: ${policyName}.`);
 }
 
+/** Documented on CreatePolicyVersion's page (409): the policy already has its 5 versions. */
+export function policyVersionLimitExceeded(max: number): AlibabaError {
+  return new AlibabaError(
+    409,
+    "LimitExceeded.Policy.Version",
+    `The count of policy versions exceeds the limit ${max}.`,
+  );
+}
+
+/** Guess (by analogy with EntityNotExist.Policy): a version id the policy does not have. */
+export function policyVersionNotExist(policyName: string, versionId: string): AlibabaError {
+  return new AlibabaError(
+    404,
+    "EntityNotExist.Policy.Version",
+    `The policy ${policyName} has no version ${versionId}.`,
+  );
+}
+
+/** Guess: deleting the default version, which RAM documents as impossible. */
+export function deleteConflictPolicyVersionDefault(policyName: string): AlibabaError {
+  return new AlibabaError(
+    409,
+    "DeleteConflict.Policy.DefaultVersion",
+    `The default version of the policy ${policyName} cannot be deleted.`,
+  );
+}
+
+/** Guess: DeletePolicy while non-default versions remain (CascadingDelete not set). */
+export function deleteConflictPolicyVersion(policyName: string): AlibabaError {
+  return new AlibabaError(
+    409,
+    "DeleteConflict.Policy.Version",
+    `The policy ${policyName} has non-default versions; delete them first or set CascadingDelete.`,
+  );
+}
+
 /** Guess: modelled on `DeleteConflict.User.Policy`; RAM refuses deleting an attached policy. */
 export function deleteConflictPolicyRole(policyName: string): AlibabaError {
   return new AlibabaError(

@@ -36,6 +36,20 @@ function policyBody(p: PolicyView): Record<string, unknown> {
   };
 }
 
+function versionBody(v: {
+  versionId: string;
+  policyDocument: string;
+  createdMs: number;
+  isDefault: boolean;
+}) {
+  return {
+    VersionId: v.versionId,
+    IsDefaultVersion: v.isDefault,
+    PolicyDocument: v.policyDocument,
+    CreateDate: isoSeconds(v.createdMs),
+  };
+}
+
 function userBody(u: UserRecord): Record<string, unknown> {
   return {
     UserId: u.userId,
@@ -76,6 +90,15 @@ const rolePolicy = z.object({ PolicyType: required, PolicyName: required, RoleNa
 const createPolicy = z.object({ PolicyName: required, PolicyDocument: required, Description: optional });
 const getPolicy = z.object({ PolicyType: required, PolicyName: required });
 const policyName = z.object({ PolicyName: required });
+const deletePolicy = z.object({ PolicyName: required, CascadingDelete: optional });
+const createPolicyVersion = z.object({
+  PolicyName: required,
+  PolicyDocument: required,
+  SetAsDefault: optional,
+  RotateStrategy: z.enum(["None", "DeleteOldestNonDefaultVersionWhenLimitExceeded"]).optional(),
+});
+const policyVersion = z.object({ PolicyName: required, VersionId: required });
+const updatePolicyDescription = z.object({ PolicyName: required, NewDescription: optional });
 const createUser = z.object({
   UserName: required,
   DisplayName: optional,
@@ -106,6 +129,12 @@ export type RamAction =
   | "CreatePolicy"
   | "GetPolicy"
   | "DeletePolicy"
+  | "CreatePolicyVersion"
+  | "GetPolicyVersion"
+  | "ListPolicyVersions"
+  | "SetDefaultPolicyVersion"
+  | "DeletePolicyVersion"
+  | "UpdatePolicyDescription"
   | "CreateUser"
   | "GetUser"
   | "UpdateUser"
@@ -210,17 +239,56 @@ export function ramActions(state: RamState): ActionMap<RamAction> {
       const body = policyBody(v);
       return {
         Policy: body,
-        DefaultPolicyVersion: {
-          VersionId: v.defaultVersion,
-          IsDefaultVersion: true,
-          PolicyDocument: v.policyDocument,
-          CreateDate: body.CreateDate,
-        },
+        DefaultPolicyVersion:
+          v.policyType === "Custom"
+            ? versionBody(state.getPolicyVersion(v.policyName, v.defaultVersion))
+            : {
+                VersionId: v.defaultVersion,
+                IsDefaultVersion: true,
+                PolicyDocument: v.policyDocument,
+                CreateDate: body.CreateDate,
+              },
       };
     }),
     DeletePolicy: mutation((params) => {
-      state.deletePolicy(parseParams(policyName, params).PolicyName);
+      const p = parseParams(deletePolicy, params);
+      state.deletePolicy(p.PolicyName, p.CascadingDelete === "true");
       return {};
+    }),
+    CreatePolicyVersion: mutation((params) => {
+      const p = parseParams(createPolicyVersion, params);
+      const setAsDefault = p.SetAsDefault === "true";
+      const v = state.createPolicyVersion(
+        p.PolicyName,
+        p.PolicyDocument,
+        setAsDefault,
+        p.RotateStrategy === "DeleteOldestNonDefaultVersionWhenLimitExceeded",
+      );
+      return { PolicyVersion: versionBody({ ...v, isDefault: setAsDefault }) };
+    }),
+    GetPolicyVersion: query((params) => {
+      const p = parseParams(policyVersion, params);
+      return { PolicyVersion: versionBody(state.getPolicyVersion(p.PolicyName, p.VersionId)) };
+    }),
+    ListPolicyVersions: query((params) => {
+      const list = state.listPolicyVersions(parseParams(policyName, params).PolicyName);
+      return { PolicyVersions: { PolicyVersion: list.map(versionBody) } };
+    }),
+    SetDefaultPolicyVersion: mutation((params) => {
+      const p = parseParams(policyVersion, params);
+      state.setDefaultPolicyVersion(p.PolicyName, p.VersionId);
+      return {};
+    }),
+    DeletePolicyVersion: mutation((params) => {
+      const p = parseParams(policyVersion, params);
+      state.deletePolicyVersion(p.PolicyName, p.VersionId);
+      return {};
+    }),
+    UpdatePolicyDescription: mutation((params) => {
+      const p = parseParams(updatePolicyDescription, params);
+      const body = policyBody(state.updatePolicyDescription(p.PolicyName, p.NewDescription ?? ""));
+      const { PolicyDocument: _doc, AttachmentCount: _count, ...policy } = body;
+      return { Policy: policy };
     }),
     CreateUser: mutation((params) => {
       const p = parseParams(createUser, params);

@@ -38,6 +38,11 @@ export const DEFAULT_RAM_LIMITS: RamLimits = {
 const POLICY_DESCRIPTION_MAX = 1024;
 /** Custom policy document: 6144 characters (RAM limits page; the same number as for trust policies). */
 const POLICY_DOCUMENT_MAX = RAM_ROLE.trustPolicyMaxLength;
+/**
+ * Versions per custom policy: 5; the default one cannot be deleted
+ * (https://www.alibabacloud.com/help/en/ram/user-guide/manage-custom-policy-versions).
+ */
+export const MAX_POLICY_VERSIONS = 5;
 
 export interface RamStateOptions {
   accountId: string;
@@ -64,12 +69,21 @@ export const roleRecord = z.object({
 });
 export type RoleRecord = z.infer<typeof roleRecord>;
 
+const policyVersion = z.object({ versionId: z.string(), policyDocument: z.string(), createdMs: z.number() });
+export type PolicyVersionRecord = z.infer<typeof policyVersion>;
+
 export const customPolicyRecord = z.object({
   policyName: z.string(),
   description: z.string(),
+  /** The default version's document (kept beside `versions` so older state files load). */
   policyDocument: z.string(),
   createdMs: z.number(),
   updatedMs: z.number(),
+  /** Every version, oldest first; state written before versions were modelled has `v1` only. */
+  versions: z.array(policyVersion).optional(),
+  defaultVersion: z.string().default("v1"),
+  /** The next version's number: ids are never reused after a delete. */
+  nextVersion: z.number().int().default(2),
 });
 export type CustomPolicyRecord = z.infer<typeof customPolicyRecord>;
 
@@ -366,15 +380,7 @@ export class RamState {
     if (description.length > POLICY_DESCRIPTION_MAX) {
       throw E.invalidLength("Description", description.length, 0, POLICY_DESCRIPTION_MAX);
     }
-    if (input.policyDocument.length > POLICY_DOCUMENT_MAX) {
-      throw E.invalidLength("PolicyDocument", input.policyDocument.length, 1, POLICY_DOCUMENT_MAX);
-    }
-    try {
-      parsePermissionPolicy(input.policyDocument);
-    } catch (e) {
-      if (e instanceof PermissionPolicyError) throw E.malformedPolicyDocument(e.message);
-      throw e;
-    }
+    this.checkPolicyDocument(input.policyDocument);
     if (this.policies.has(key(input.policyName))) throw E.policyAlreadyExists(input.policyName);
     const now = this.opts.now();
     const record: CustomPolicyRecord = {
@@ -383,6 +389,9 @@ export class RamState {
       policyDocument: input.policyDocument,
       createdMs: now,
       updatedMs: now,
+      versions: [{ versionId: "v1", policyDocument: input.policyDocument, createdMs: now }],
+      defaultVersion: "v1",
+      nextVersion: 2,
     };
     this.policies.set(key(record.policyName), record);
     return this.mustGetPolicy("Custom", record.policyName);
@@ -392,7 +401,101 @@ export class RamState {
     return this.mustGetPolicy(this.checkPolicyType(policyType), policyName);
   }
 
-  deletePolicy(policyName: string): void {
+  private checkPolicyDocument(doc: string): void {
+    if (Buffer.byteLength(doc) > POLICY_DOCUMENT_MAX) {
+      throw E.invalidLength("PolicyDocument", Buffer.byteLength(doc), 1, POLICY_DOCUMENT_MAX);
+    }
+    try {
+      parsePermissionPolicy(doc);
+    } catch (e) {
+      if (e instanceof PermissionPolicyError) throw E.malformedPolicyDocument(e.message);
+      throw e;
+    }
+  }
+
+  /** A custom policy's record with its versions (state from before versions: `v1` only). */
+  private customPolicy(policyName: string): CustomPolicyRecord & { versions: PolicyVersionRecord[] } {
+    const p = this.policies.get(key(policyName));
+    if (!p) throw E.policyNotExist("Custom", policyName);
+    p.versions ??= [
+      { versionId: p.defaultVersion, policyDocument: p.policyDocument, createdMs: p.createdMs },
+    ];
+    return p as CustomPolicyRecord & { versions: PolicyVersionRecord[] };
+  }
+
+  /**
+   * CreatePolicyVersion. At 5 versions it is `LimitExceeded.Policy.Version` (documented on the
+   * API page), unless `rotate` (RotateStrategy DeleteOldestNonDefaultVersionWhenLimitExceeded)
+   * lets the oldest non-default version go first.
+   */
+  createPolicyVersion(
+    policyName: string,
+    doc: string,
+    setAsDefault: boolean,
+    rotate: boolean,
+  ): PolicyVersionRecord {
+    const p = this.customPolicy(policyName);
+    this.checkPolicyDocument(doc);
+    if (p.versions.length >= MAX_POLICY_VERSIONS) {
+      const oldest = p.versions.find((v) => v.versionId !== p.defaultVersion);
+      if (!rotate || !oldest) throw E.policyVersionLimitExceeded(MAX_POLICY_VERSIONS);
+      p.versions.splice(p.versions.indexOf(oldest), 1);
+    }
+    const now = this.opts.now();
+    const version = { versionId: `v${p.nextVersion}`, policyDocument: doc, createdMs: now };
+    p.nextVersion += 1;
+    p.versions.push(version);
+    if (setAsDefault) {
+      p.defaultVersion = version.versionId;
+      p.policyDocument = doc;
+    }
+    p.updatedMs = Math.max(now, p.updatedMs);
+    return { ...version };
+  }
+
+  listPolicyVersions(policyName: string): Array<PolicyVersionRecord & { isDefault: boolean }> {
+    const p = this.customPolicy(policyName);
+    return p.versions.map((v) => ({ ...v, isDefault: v.versionId === p.defaultVersion }));
+  }
+
+  getPolicyVersion(policyName: string, versionId: string): PolicyVersionRecord & { isDefault: boolean } {
+    const v = this.listPolicyVersions(policyName).find((x) => x.versionId === versionId);
+    if (!v) throw E.policyVersionNotExist(policyName, versionId);
+    return v;
+  }
+
+  setDefaultPolicyVersion(policyName: string, versionId: string): void {
+    const p = this.customPolicy(policyName);
+    const v = p.versions.find((x) => x.versionId === versionId);
+    if (!v) throw E.policyVersionNotExist(policyName, versionId);
+    p.defaultVersion = v.versionId;
+    p.policyDocument = v.policyDocument;
+    p.updatedMs = Math.max(this.opts.now(), p.updatedMs);
+  }
+
+  deletePolicyVersion(policyName: string, versionId: string): void {
+    const p = this.customPolicy(policyName);
+    const i = p.versions.findIndex((x) => x.versionId === versionId);
+    if (i === -1) throw E.policyVersionNotExist(policyName, versionId);
+    if (versionId === p.defaultVersion) throw E.deleteConflictPolicyVersionDefault(policyName);
+    p.versions.splice(i, 1);
+  }
+
+  updatePolicyDescription(policyName: string, description: string): PolicyView {
+    const p = this.customPolicy(policyName);
+    if (description.length > POLICY_DESCRIPTION_MAX) {
+      throw E.invalidLength("NewDescription", description.length, 0, POLICY_DESCRIPTION_MAX);
+    }
+    p.description = description;
+    p.updatedMs = Math.max(this.opts.now(), p.updatedMs);
+    return this.mustGetPolicy("Custom", p.policyName);
+  }
+
+  /**
+   * DeletePolicy. Non-default versions block it (`DeleteConflict.Policy.Version`, guess) unless
+   * `cascading` (CascadingDelete, in the SDK's DeletePolicyRequest) deletes them too.
+   */
+  deletePolicy(policyName: string, cascading = false): void {
     const policy = this.mustGetPolicy("Custom", policyName);
     if (policy.attachmentCount > 0) {
       const onRole = [...this.roles.values()].some((r) =>
@@ -401,6 +504,9 @@ export class RamState {
       throw onRole
         ? E.deleteConflictPolicyRole(policy.policyName)
         : E.deleteConflictPolicyUser(policy.policyName);
+    }
+    if (!cascading && this.customPolicy(policyName).versions.length > 1) {
+      throw E.deleteConflictPolicyVersion(policy.policyName);
     }
     this.policies.delete(key(policyName));
   }
@@ -694,7 +800,7 @@ export class RamState {
       policyType: "Custom",
       description: p.description,
       policyDocument: p.policyDocument,
-      defaultVersion: "v1",
+      defaultVersion: p.defaultVersion,
       createdMs: p.createdMs,
       updatedMs: p.updatedMs,
       attachmentCount: this.attachmentCount("Custom", p.policyName),
