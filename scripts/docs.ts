@@ -10,6 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
+import { renderActionsTable } from "../provider/permissions";
 
 const ROOT = findRoot(__dirname);
 export const REFERENCE_DIR = "docs/reference";
@@ -299,7 +300,18 @@ function main(): void {
     if (!pages.has(`${REFERENCE_DIR}/${stale}`)) fs.rmSync(path.join(dir, stale));
   }
   for (const [file, text] of pages) fs.writeFileSync(path.join(ROOT, file), text);
-  process.stdout.write(`docs: ${pages.size} pages in ${REFERENCE_DIR}\n`);
+  // The README's least-privilege table, rendered from the one in code (provider/permissions.ts).
+  const readmePath = path.join(ROOT, "README.md");
+  const readme = fs.readFileSync(readmePath, "utf8");
+  const [start, end] = ["<!-- ram-actions:start -->", "<!-- ram-actions:end -->"];
+  const a = readme.indexOf(start);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error("README.md: the ram-actions markers are missing");
+  fs.writeFileSync(
+    readmePath,
+    `${readme.slice(0, a + start.length)}\n${renderActionsTable()}\n${readme.slice(b)}`,
+  );
+  process.stdout.write(`docs: ${pages.size} pages in ${REFERENCE_DIR}, the README's action table\n`);
 }
 
 if (require.main === module) main();

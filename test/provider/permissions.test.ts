@@ -18,6 +18,7 @@ import type { Emulator } from "../../emulator";
 import * as pkg from "../../provider";
 import { resetCallerAccount } from "../../provider/account";
 import { PartialStateError } from "../../provider/lifecycle";
+import { type ActionRow, RAM_ACTIONS, renderActionsTable } from "../../provider/permissions";
 import { configOf, startWired } from "./harness";
 
 const ROOT = join(__dirname, "..", "..");
@@ -30,25 +31,27 @@ interface Row {
   checked: boolean;
 }
 
-/** The README's table: resource -> documented actions. */
+/** The table in code (provider/permissions.ts), which the README's is rendered from: resource -> actions. */
 function documented(): Map<string, Row> {
+  return new Map(
+    Object.entries(RAM_ACTIONS).map(([name, row]: [string, ActionRow]) => [
+      name,
+      {
+        lifecycle: [...row.lifecycle].sort(),
+        recovery: row.recovery.map((r) => r.action).sort(),
+        checked: true,
+      },
+    ]),
+  );
+}
+
+/** The README's table, as written between its markers. */
+function readmeTable(): string {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
   const start = readme.indexOf("<!-- ram-actions:start -->");
   const end = readme.indexOf("<!-- ram-actions:end -->");
   expect(start, "the README's action table markers").toBeGreaterThan(0);
-  const actions = (cell: string) => [...cell.matchAll(/`((?:ram|eiam|sts):\w+)`/g)].map((a) => a[1]!).sort();
-  const table = new Map<string, Row>();
-  for (const line of readme.slice(start, end).split("\n")) {
-    const m = /^\| `(\w+)` \|(.*)\|(.*)\|(.*)\|$/.exec(line);
-    if (m) {
-      table.set(m[1]!, {
-        lifecycle: actions(m[2]!),
-        recovery: actions(m[3]!),
-        checked: m[4]!.trim() === "yes",
-      });
-    }
-  }
-  return table;
+  return readme.slice(start + "<!-- ram-actions:start -->".length, end).trim();
 }
 
 /** The exported resource classes. */
@@ -168,6 +171,20 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   OfficialCliApplication: {
     inputs: () => checked("OfficialCliApplication", { site: "cn" }),
+  },
+  RamPolicy: {
+    inputs: () =>
+      checked("RamPolicy", {
+        policyName: "deploy",
+        policyDocument: pkg.leastPrivilegePolicy(["OidcRole"]),
+      }),
+    // a new default version and a new description
+    changed: () =>
+      checked("RamPolicy", {
+        policyName: "deploy",
+        policyDocument: pkg.leastPrivilegePolicy(["OidcRole", "OidcProvider"]),
+        description: "CI deploy",
+      }),
   },
   ScimApplication: {
     inputs: () => checked("ScimApplication", { appName: "directory-sync" }),
@@ -479,6 +496,10 @@ describe("the README's least-privilege action table", () => {
       ),
     ].sort();
     expect(granted).toEqual(expected);
+  });
+
+  it("in the README is the one in code (`npm run docs` renders it)", () => {
+    expect(readmeTable()).toBe(renderActionsTable());
   });
 
   it("lists every exported resource, and each is exercised here", () => {
