@@ -26,6 +26,16 @@ export {
 } from "./idaasClientConfig";
 export * as limits from "./limits";
 export { canonicalSet, normalizeFingerprint, normalizeIssuerUrl } from "./normalize";
+export {
+  type ActionEntry,
+  type ActionRow,
+  actionsFor,
+  actionsOf,
+  leastPrivilegePolicy,
+  RAM_ACTIONS,
+  type ResourceKind,
+  renderActionsTable,
+} from "./permissions";
 export { type FingerprintStep, planFingerprintSteps } from "./plan";
 export {
   formatTrustReport,
@@ -152,6 +162,17 @@ export {
   oidcRoleRules,
   type PolicyRef,
 } from "./resources/oidcRole";
+export {
+  canonicalPolicyDocument,
+  checkRamPolicyInputs,
+  diffRamPolicy,
+  RamPolicy,
+  type RamPolicyArgs,
+  type RamPolicyInputs,
+  type RamPolicyOutputs,
+  RamPolicyProvider,
+  ramPolicyRules,
+} from "./resources/ramPolicy";
 export {
   checkScimApplicationInputs,
   SCIM_SCOPE,

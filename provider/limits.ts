@@ -139,6 +139,31 @@ export const RAM_ROLE = {
   policyTypes: ["System", "Custom"] as const,
 } as const;
 
+/** RAM 2015-05-01 custom policy limits. */
+export const RAM_POLICY = {
+  /**
+   * `PolicyName`: letters, digits and `-`; 1 to 128 characters. Cannot be renamed.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createpolicy
+   */
+  name: RAM_ROLE.policyName,
+  /**
+   * `PolicyDocument`: at most 6144 bytes (CreatePolicy and CreatePolicyVersion).
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createpolicyversion
+   */
+  documentMaxBytes: 6144,
+  /**
+   * `Description`: 1 to 1024 characters.
+   * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createpolicy
+   */
+  description: { maxLength: 1024 },
+  /**
+   * Versions of one custom policy: at most 5; the default version cannot be deleted. An update
+   * makes a new default version, rotating out the oldest non-default one when there are 5.
+   * https://www.alibabacloud.com/help/en/ram/user-guide/manage-custom-policy-versions
+   */
+  maxVersions: 5,
+} as const;
+
 /** STS 2015-04-01 `AssumeRoleWithOIDC` limits. */
 export const STS = {
   /**

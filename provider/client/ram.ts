@@ -175,3 +175,123 @@ export async function listRoles(s: Session, pageSize = 1000): Promise<RoleSummar
   } while (marker);
   return out;
 }
+
+// ---------------------------------------------------------------- custom policies
+
+/** A custom policy with its default version's document, as GetPolicy reports it. */
+export interface PolicyRecord {
+  policyName: string;
+  description: string;
+  defaultVersion: string;
+  /** The default version's document, RAM's text. */
+  policyDocument: string;
+  /** When the default version was made (a new version is our update's only trace). */
+  defaultVersionDate: string;
+  createDate: string;
+  updateDate: string;
+  attachmentCount: number;
+}
+
+/**
+ * CreatePolicy: a custom policy, its document the first version (`v1`, default).
+ * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createpolicy
+ */
+export async function createPolicy(
+  s: Session,
+  input: { policyName: string; policyDocument: string; description: string },
+): Promise<PolicyRecord> {
+  const res = await callApi("CreatePolicy", s, () =>
+    s.ram.createPolicyWithOptions(
+      new $Ram.CreatePolicyRequest({
+        policyName: input.policyName,
+        policyDocument: input.policyDocument,
+        description: input.description === "" ? undefined : input.description,
+      }),
+      s.runtime,
+    ),
+  );
+  const p = res.body?.policy;
+  if (!p?.policyName) throw new Error("CreatePolicy: the response carried no Policy");
+  return {
+    policyName: p.policyName,
+    description: p.description ?? "",
+    defaultVersion: p.defaultVersion ?? "v1",
+    policyDocument: input.policyDocument,
+    defaultVersionDate: p.createDate ?? "",
+    createDate: p.createDate ?? "",
+    updateDate: p.createDate ?? "",
+    attachmentCount: 0,
+  };
+}
+
+/** GetPolicy of a custom policy: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-getpolicy */
+export async function getPolicy(s: Session, policyName: string): Promise<PolicyRecord> {
+  const res = await callApi("GetPolicy", s, () =>
+    s.ram.getPolicyWithOptions(new $Ram.GetPolicyRequest({ policyName, policyType: "Custom" }), s.runtime),
+  );
+  const p = res.body?.policy;
+  const v = res.body?.defaultPolicyVersion;
+  if (!p?.policyName) throw new Error("GetPolicy: the response carried no Policy");
+  return {
+    policyName: p.policyName,
+    description: p.description ?? "",
+    defaultVersion: p.defaultVersion ?? v?.versionId ?? "",
+    policyDocument: v?.policyDocument ?? p.policyDocument ?? "",
+    defaultVersionDate: v?.createDate ?? p.updateDate ?? "",
+    createDate: p.createDate ?? "",
+    updateDate: p.updateDate ?? "",
+    attachmentCount: p.attachmentCount ?? 0,
+  };
+}
+
+/**
+ * CreatePolicyVersion, made the default at once. `DeleteOldestNonDefaultVersionWhenLimitExceeded`
+ * keeps the policy within RAM's five versions in the same call (RotateStrategy, documented on
+ * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createpolicyversion).
+ */
+export async function createPolicyVersion(
+  s: Session,
+  policyName: string,
+  policyDocument: string,
+): Promise<{ versionId: string; createDate: string }> {
+  const res = await callApi("CreatePolicyVersion", s, () =>
+    s.ram.createPolicyVersionWithOptions(
+      new $Ram.CreatePolicyVersionRequest({
+        policyName,
+        policyDocument,
+        setAsDefault: true,
+        rotateStrategy: "DeleteOldestNonDefaultVersionWhenLimitExceeded",
+      }),
+      s.runtime,
+    ),
+  );
+  const v = res.body?.policyVersion;
+  return { versionId: v?.versionId ?? "", createDate: v?.createDate ?? "" };
+}
+
+/** UpdatePolicyDescription: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-updatepolicydescription */
+export async function updatePolicyDescription(
+  s: Session,
+  policyName: string,
+  description: string,
+): Promise<void> {
+  await callApi("UpdatePolicyDescription", s, () =>
+    s.ram.updatePolicyDescriptionWithOptions(
+      new $Ram.UpdatePolicyDescriptionRequest({ policyName, newDescription: description }),
+      s.runtime,
+    ),
+  );
+}
+
+/**
+ * DeletePolicy with its non-default versions (`CascadingDelete`): one call. RAM refuses while the
+ * policy is attached. https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-deletepolicy
+ */
+export async function deletePolicy(s: Session, policyName: string): Promise<void> {
+  await callApi("DeletePolicy", s, () =>
+    s.ram.deletePolicyWithOptions(
+      new $Ram.DeletePolicyRequest({ policyName, cascadingDelete: true }),
+      s.runtime,
+    ),
+  );
+}

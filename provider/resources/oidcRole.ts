@@ -33,6 +33,7 @@ import {
 } from "../lifecycle";
 import { RAM_ROLE } from "../limits";
 import { canonicalSet, containsUnknown, normalizeIssuerUrl } from "../normalize";
+import { selfLockoutFailures } from "../selfLockout";
 import { providerShim } from "../shim";
 import { undecidableParts } from "../trust/evaluate";
 import { buildOidcTrustPolicy, type ConditionValue, canonicalTrustPolicy } from "../trust/policy";
@@ -40,6 +41,7 @@ import type { TrustPreset } from "../trust/presets";
 import { admitsAnyWorkload, unpinnedSubjectReason } from "../trust/subjects";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 import type { OidcProvider } from "./oidcProvider";
+import { RamPolicy } from "./ramPolicy";
 
 /** A policy to attach: a system policy by name (`AliyunOSSReadOnlyAccess`) or one of your custom policies. */
 export interface PolicyRef {
@@ -123,10 +125,20 @@ export interface OidcRoleArgs {
   /** Free text, at most 1024 characters. Default: none. */
   description?: pulumi.Input<string>;
   /**
-   * Policies to attach: at most 20 system and 10 custom. Compared as a set.
+   * Policies to attach: at most 20 system and 10 custom. Compared as a set. A `RamPolicy` is
+   * attached as the custom policy it is (and its document is what the self-lockout check reads).
    * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-attachpolicytorole
    */
-  policies?: pulumi.Input<pulumi.Input<PolicyRef>[]>;
+  policies?: Array<pulumi.Input<PolicyRef> | RamPolicy>;
+  /**
+   * Must be `true` to change this role's trust or policies in a way that would lock out the
+   * pipeline deploying with it: when the stack runs as this role (`ALIBABA_CLOUD_ROLE_ARN`), a
+   * trust that would refuse this run's OIDC token (`ALIBABA_CLOUD_OIDC_TOKEN_FILE`), or policies
+   * that would no longer allow an action of the least-privilege table the role had, fail at
+   * preview, naming what the next run would lose. Decided offline (trust simulator, table), no
+   * call. Default `false`.
+   */
+  allowSelfLockout?: pulumi.Input<boolean>;
   /**
    * Take over a role of the same name that already exists, bringing its trust
    * policy, settings and attachments in line with these arguments. Default `false`.
@@ -149,6 +161,9 @@ export interface OidcRoleInputs {
   description: string;
   policies: PolicyRef[];
   adopt: boolean;
+  allowSelfLockout: boolean;
+  /** `Custom:<name>` → document of each attached `RamPolicy`, for the self-lockout check. */
+  policyDocuments: Record<string, string>;
   /** The provider's client IDs when known (from an `OidcProvider`), for the audience check. */
   providerClientIds?: string[];
   /** The provider's issuer when known (from an `OidcProvider`), for the issuer check. */
@@ -285,6 +300,8 @@ export const oidcRoleRules = {
   },
   policies: { schema: policiesSchema },
   adopt: { schema: z.boolean({ error: "must be true or false" }) },
+  allowSelfLockout: { schema: z.boolean({ error: "must be true or false" }) },
+  policyDocuments: { schema: z.record(z.string(), z.string()) },
   providerClientIds: { schema: z.array(z.string()).transform(canonicalSet) },
   providerIssuerUrl: { schema: z.string().transform(normalizeIssuerUrl) },
 };
@@ -408,6 +425,8 @@ const DEFAULTS = {
   description: "",
   policies: [] as PolicyRef[],
   adopt: false,
+  allowSelfLockout: false,
+  policyDocuments: {} as Record<string, string>,
 };
 
 const STATE: OidcRoleOutputs = {
@@ -630,10 +649,13 @@ export const OidcRoleProvider = accountBound(
     configure,
 
     async check(
-      _olds: Record<string, unknown>,
+      olds: Record<string, unknown>,
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.CheckResult> {
-      return checkOidcRoleInputs(news);
+      const checked = checkOidcRoleInputs(news);
+      if (checked.inputs.allowSelfLockout !== true)
+        checked.failures.push(...selfLockoutFailures(olds, checked.inputs));
+      return checked;
     },
 
     async diff(id: string, olds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
@@ -708,6 +730,14 @@ export const OidcRoleProvider = accountBound(
   },
 );
 
+/** `Custom:<name>` → document of the `RamPolicy`s among `policies`. */
+function policyDocumentsOf(policies: Array<pulumi.Input<PolicyRef> | RamPolicy>) {
+  const own = policies.filter((p): p is RamPolicy => p instanceof RamPolicy);
+  return pulumi
+    .all(own.map((p) => pulumi.all([p.policyName, p.policyDocument])))
+    .apply((pairs) => Object.fromEntries(pairs.map(([name, doc]) => [`Custom:${name}`, doc])));
+}
+
 function isOidcProvider(value: unknown): value is OidcProvider {
   return (
     pulumi.dynamic.Resource.isInstance(value) &&
@@ -764,7 +794,11 @@ export class OidcRole extends pulumi.dynamic.Resource {
       allowUndeterminedTrust: args.allowUndeterminedTrust,
       maxSessionDuration: args.maxSessionDuration,
       description: args.description,
-      policies: args.policies,
+      policies: args.policies?.map((p) =>
+        p instanceof RamPolicy ? { type: "Custom" as const, name: p.policyName } : p,
+      ),
+      policyDocuments: policyDocumentsOf(args.policies ?? []),
+      allowSelfLockout: args.allowSelfLockout,
       adopt: args.adopt,
       arn: undefined,
       roleId: undefined,

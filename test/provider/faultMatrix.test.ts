@@ -28,6 +28,7 @@ import {
 } from "../../provider/resources/officialCliApplication";
 import { OidcProviderProvider } from "../../provider/resources/oidcProvider";
 import { OidcRoleProvider } from "../../provider/resources/oidcRole";
+import { RamPolicyProvider } from "../../provider/resources/ramPolicy";
 import {
   type ScimApplicationOutputs,
   ScimApplicationProvider,
@@ -91,6 +92,9 @@ const PUBLIC_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey
   format: "pem",
 }) as string;
 
+const policyDoc = (...actions: string[]) =>
+  JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
+
 const ROWS: Row[] = [
   {
     resource: "OidcProvider",
@@ -141,6 +145,19 @@ const ROWS: Row[] = [
           { type: "System", name: "AliyunOSSReadOnlyAccess" },
           { type: "System", name: "AliyunLogReadOnlyAccess" },
         ],
+      }),
+    },
+  },
+  {
+    resource: "RamPolicy",
+    provider: RamPolicyProvider,
+    v1: () => ({ policyName: "deploy", policyDocument: policyDoc("ram:GetRole"), description: "v1" }),
+    updates: {
+      // a new default version and the description, together
+      "document+description": () => ({
+        policyName: "deploy",
+        policyDocument: policyDoc("ram:GetRole", "ram:ListRoles"),
+        description: "v2",
       }),
     },
   },

@@ -1,0 +1,211 @@
+/**
+ * RamPolicy against the emulator: one call per step, a changed document is a new default version
+ * (RAM keeps at most 5: the oldest non-default goes, in the same call), drift in the console is
+ * seen and repaired, adoption, attachment through OidcRole.policies, and every limit at its edge.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
+import { leastPrivilegePolicy } from "../../provider/permissions";
+import { checkOidcRoleInputs, OidcRoleProvider } from "../../provider/resources/oidcRole";
+import {
+  checkRamPolicyInputs,
+  diffRamPolicy,
+  RamPolicyProvider as P,
+  type RamPolicyOutputs,
+} from "../../provider/resources/ramPolicy";
+import { actions, configOf, startWired } from "./harness";
+
+let emulator: Emulator;
+let config: Record<string, string>;
+beforeAll(async () => {
+  const wired = await startWired();
+  ({ emulator, config } = wired);
+});
+afterAll(async () => emulator?.close());
+beforeEach(async () => {
+  await emulator.reset();
+  await P.configure(configOf(config));
+});
+
+const doc = (...actions: string[]) =>
+  JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
+
+function inputs(over: Record<string, unknown> = {}) {
+  const { inputs, failures } = checkRamPolicyInputs({
+    policyName: "deploy",
+    policyDocument: doc("ram:GetRole"),
+    ...over,
+  });
+  expect(failures).toEqual([]);
+  return inputs;
+}
+
+type Versions = {
+  PolicyVersions: { PolicyVersion: Array<{ VersionId: string; IsDefaultVersion: boolean }> };
+};
+const versions = async () =>
+  (
+    (await emulator.console("ram", "ListPolicyVersions", { PolicyName: "deploy" })) as Versions
+  ).PolicyVersions.PolicyVersion.map((v) => `${v.VersionId}${v.IsDefaultVersion ? "*" : ""}`);
+
+async function created(over: Record<string, unknown> = {}): Promise<RamPolicyOutputs> {
+  const res = await P.create(inputs(over));
+  await emulator.clearRequests();
+  return res.outs as RamPolicyOutputs;
+}
+
+describe("RamPolicy lifecycle", () => {
+  it("creates with 1 call, reads with 1, deletes with 1 (its versions cascade)", async () => {
+    const res = await P.create(inputs({ description: "CI deploy" }));
+    expect(await actions(emulator, "ram")).toEqual(["CreatePolicy"]);
+    expect(res.id).toBe("deploy");
+    expect(res.outs).toMatchObject({ defaultVersion: "v1", description: "CI deploy" });
+    await emulator.clearRequests();
+    const read = await P.read("deploy", res.outs);
+    expect(await actions(emulator, "ram")).toEqual(["GetPolicy"]);
+    expect(await P.diff("deploy", read.props!, inputs({ description: "CI deploy" }))).toMatchObject({
+      changes: false,
+    });
+    await P.update(
+      "deploy",
+      read.props!,
+      inputs({ description: "CI deploy", policyDocument: doc("ram:ListRoles") }),
+    );
+    await emulator.clearRequests();
+    await P.delete("deploy", read.props!);
+    expect(await actions(emulator, "ram")).toEqual(["DeletePolicy"]);
+    expect((await P.read("deploy", read.props!)).id).toBe("");
+  });
+
+  it("compares documents by meaning: key order and spacing are no change", async () => {
+    const outs = await created();
+    const reordered = JSON.stringify(
+      { Statement: [{ Resource: "*", Action: ["ram:GetRole"], Effect: "Allow" }], Version: "1" },
+      null,
+      4,
+    );
+    expect(diffRamPolicy(outs, inputs({ policyDocument: reordered })).changes).toEqual([]);
+    expect(diffRamPolicy(outs, inputs({ policyDocument: doc("ram:ListRoles") })).changes).toEqual([
+      "policyDocument",
+    ]);
+    expect(diffRamPolicy(outs, inputs({ policyName: "other" })).replaces).toEqual(["policyName"]);
+  });
+
+  it("updates a document with one CreatePolicyVersion, and stays within RAM's 5 versions", async () => {
+    let outs = await created();
+    for (let i = 2; i <= 7; i++) {
+      const news = inputs({ policyDocument: doc(`ram:Action${i}`) });
+      outs = (await P.update("deploy", outs, news)).outs as RamPolicyOutputs;
+      expect(outs.defaultVersion).toBe(`v${i}`);
+    }
+    expect(await actions(emulator, "ram")).toEqual(Array(6).fill("CreatePolicyVersion"));
+    // five at most: v1 and v2 rotated out, the default is the newest
+    expect(await versions()).toEqual(["v3", "v4", "v5", "v6", "v7*"]);
+    const read = await P.read("deploy", outs);
+    expect(JSON.parse((read.props as RamPolicyOutputs).policyDocument).Statement[0].Action).toEqual([
+      "ram:Action7",
+    ]);
+  });
+
+  it("changes the description in place with UpdatePolicyDescription, the document untouched", async () => {
+    const outs = await created();
+    const res = await P.update("deploy", outs, inputs({ description: "new" }));
+    expect(await actions(emulator, "ram")).toEqual(["UpdatePolicyDescription"]);
+    expect(res.outs).toMatchObject({ description: "new", defaultVersion: "v1" });
+  });
+
+  it("sees a console edit (a new default version) as drift of the document, and repairs it", async () => {
+    const outs = await created();
+    await emulator.console("ram", "CreatePolicyVersion", {
+      PolicyName: "deploy",
+      PolicyDocument: doc("ram:*"),
+      SetAsDefault: "true",
+    });
+    const read = await P.read("deploy", outs);
+    expect(await P.diff("deploy", read.props!, inputs())).toMatchObject({ changes: true, replaces: [] });
+    await emulator.clearRequests();
+    const repaired = await P.update("deploy", read.props!, inputs());
+    expect(await actions(emulator, "ram")).toEqual(["CreatePolicyVersion"]);
+    expect((repaired.outs as RamPolicyOutputs).defaultVersion).toBe("v3");
+  });
+
+  it("refuses an existing policy of the same name unless adopt, then makes the document its default", async () => {
+    await emulator.console("ram", "CreatePolicy", { PolicyName: "deploy", PolicyDocument: doc("ram:*") });
+    await expect(P.create(inputs())).rejects.toThrow(/already exists.*adopt: true/s);
+    await emulator.clearRequests();
+    const res = await P.create(inputs({ adopt: true }));
+    expect(await actions(emulator, "ram")).toEqual(["CreatePolicy", "GetPolicy", "CreatePolicyVersion"]);
+    expect(res.outs).toMatchObject({ defaultVersion: "v2" });
+  });
+
+  it("attaches through OidcRole.policies; deleting a policy still attached elsewhere says what to do", async () => {
+    await created();
+    await OidcRoleProvider.configure(configOf(config));
+    const role = checkOidcRoleInputs({
+      roleName: "deployer",
+      providerArn: `acs:ram::${emulator.accountId}:oidc-provider/github`,
+      audiences: ["sts.aliyuncs.com"],
+      subjects: ["repo:acme/app:ref:refs/heads/main"],
+      policies: [{ type: "Custom", name: "deploy" }],
+    });
+    expect(role.failures).toEqual([]);
+    await OidcRoleProvider.create(role.inputs);
+    await expect(P.delete("deploy", { policyName: "deploy" })).rejects.toThrow(
+      /still attached.*Detach it there/s,
+    );
+  });
+
+  it("checks every limit before any call, all problems at once", async () => {
+    const edge = checkRamPolicyInputs({
+      policyName: "a".repeat(128),
+      policyDocument: JSON.stringify({
+        Version: "1",
+        Statement: [{ Effect: "Allow", Action: ["x"], Resource: "y".repeat(6144 - 77) }],
+      }),
+      description: "d".repeat(1024),
+    });
+    expect(edge.failures).toEqual([]);
+    expect(Buffer.byteLength(edge.inputs.policyDocument as string)).toBe(6144);
+    const over = checkRamPolicyInputs({
+      policyName: "a".repeat(129),
+      policyDocument: JSON.stringify({
+        Version: "1",
+        Statement: [{ Effect: "Allow", Action: ["x"], Resource: "y".repeat(6145 - 77) }],
+      }),
+      description: "d".repeat(1025),
+    });
+    expect(over.failures.map((f) => f.property).sort()).toEqual([
+      "description",
+      "policyDocument",
+      "policyName",
+    ]);
+    expect(over.failures.find((f) => f.property === "policyDocument")?.reason).toMatch(
+      /6145 bytes.*at most 6144/,
+    );
+    const bad = checkRamPolicyInputs({ policyName: "bad_name", policyDocument: "{not json" });
+    expect(bad.failures.map((f) => `${f.property}: ${f.reason}`)).toEqual([
+      "policyName: 'bad_name' is not allowed: use letters, digits and '-'",
+      "policyDocument: is not valid JSON",
+    ]);
+    const grammar = checkRamPolicyInputs({
+      policyName: "p",
+      policyDocument: { Version: "2", Statement: [{}] },
+    });
+    expect(grammar.failures.map((f) => f.reason)).toEqual([
+      'Version must be "1"',
+      "Statement[0].Effect must be Allow or Deny",
+      "Statement[0] must have exactly one of Action and NotAction",
+    ]);
+    expect(await emulator.requests()).toEqual([]);
+  });
+
+  it("takes the least-privilege table's policy as it is generated", async () => {
+    const res = await P.create(
+      inputs({ policyDocument: leastPrivilegePolicy(["OidcProvider", "OidcRole", "RamPolicy"]) }),
+    );
+    const granted = JSON.parse((res.outs as RamPolicyOutputs).policyDocument).Statement[0].Action as string[];
+    expect(granted).toContain("ram:CreatePolicyVersion");
+    expect(granted).toContain("ram:ListOIDCProviders");
+    expect(granted).not.toContain("ram:ListRoles");
+  });
+});
