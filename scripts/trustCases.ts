@@ -82,9 +82,31 @@ const OPERATORS = [
   "IpAddress",
   "NotIpAddress",
 ];
-const ODD_OPERATORS = ["StringEqualsIfExists", "stringequals", "Null", "ForAnyValue:StringLike"];
+/**
+ * Names every JavaScript object already has: a lookup table that is a plain object would answer
+ * for them with an inherited member instead of "unknown". Both evaluators must find them unknown.
+ */
+export const INHERITED_NAMES = [
+  "constructor",
+  "toString",
+  "__proto__",
+  "hasOwnProperty",
+  "valueOf",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+  "toLocaleString",
+  "__defineGetter__",
+  "__lookupGetter__",
+];
+const ODD_OPERATORS = [
+  "StringEqualsIfExists",
+  "stringequals",
+  "Null",
+  "ForAnyValue:StringLike",
+  ...INHERITED_NAMES,
+];
 const KEYS = ["oidc:sub", "oidc:sub", "oidc:aud", "oidc:iss"];
-const ODD_KEYS = ["OIDC:SUB", "oidc:email", "acs:SourceIp"];
+const ODD_KEYS = ["OIDC:SUB", "oidc:email", "acs:SourceIp", ...INHERITED_NAMES];
 const ACTIONS = [
   "sts:AssumeRole",
   "sts:AssumeRole",
@@ -136,11 +158,13 @@ export function randomCase(pick: Pick, issuer: string, clientId: string, live = 
     if (chance(50)) return value();
     return Array.from({ length: pick(4) }, value);
   };
+  // Null-prototype objects: `__proto__` is then an own key that JSON.stringify writes out.
+  const table = <T>(): Record<string, T> => Object.create(null);
   const condition = (): Record<string, Record<string, unknown>> => {
-    const out: Record<string, Record<string, unknown>> = {};
+    const out = table<Record<string, unknown>>();
     for (let i = pick(4); i > 0; i--) {
       const op = chance(93) ? one(OPERATORS) : one(ODD_OPERATORS);
-      const block: Record<string, unknown> = out[op] ?? {};
+      const block = out[op] ?? table<unknown>();
       for (let j = 1 + pick(2); j > 0; j--) block[chance(92) ? one(KEYS) : one(ODD_KEYS)] = values();
       out[op] = block;
     }
@@ -148,7 +172,7 @@ export function randomCase(pick: Pick, issuer: string, clientId: string, live = 
   };
   const listOrOne = <T>(items: T[]): T | T[] => (items.length === 1 && chance(50) ? (items[0] as T) : items);
   const statement = (): Record<string, unknown> => {
-    const st: Record<string, unknown> = {};
+    const st = table<unknown>();
     st[chance(95) ? "Effect" : "effect"] = chance(65) ? "Allow" : chance(97) ? "Deny" : "allow";
     st.Action = listOrOne(Array.from({ length: 1 + pick(2) }, () => one(ACTIONS)));
     const fed = chance(85)
@@ -164,7 +188,7 @@ export function randomCase(pick: Pick, issuer: string, clientId: string, live = 
     if (chance(5)) principal.RAM = "acs:ram::1234567890123456:root";
     st.Principal = principal;
     if (chance(85)) st.Condition = condition();
-    if (chance(4)) st[one(["Resource", "NotAction", "Sid"])] = "*";
+    if (chance(4)) st[one(["Resource", "NotAction", "Sid", "__proto__", "constructor"])] = "*";
     return st;
   };
   const statements = Array.from({ length: 1 + pick(3) }, statement);
@@ -178,7 +202,7 @@ export function randomCase(pick: Pick, issuer: string, clientId: string, live = 
     if (r < 19) return null;
     return undefined;
   };
-  const claims: Record<string, unknown> = {};
+  const claims = table<unknown>();
   if (live) {
     claims.iss = issuer;
     claims.aud = chance(50) ? clientId : [clientId, ...(chance(50) ? [one(pool.strings)] : [])];
@@ -190,6 +214,8 @@ export function randomCase(pick: Pick, issuer: string, clientId: string, live = 
       const v = chance(25) ? [claim(), claim()].filter((x) => x !== undefined) : claim();
       if (v !== undefined) claims[name] = v;
     }
+    // A claim named like an inherited member, for a condition keyed with that name to find.
+    if (chance(5)) claims[one(INHERITED_NAMES)] = one(pool.strings);
   }
   return { policy: JSON.stringify(doc), claims };
 }

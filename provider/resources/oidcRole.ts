@@ -239,13 +239,33 @@ const policiesSchema = z
 const conditionValue = z.union([z.string(), z.number(), z.boolean()], {
   error: "each value must be a string, a number or a boolean",
 });
+/**
+ * `__proto__` cannot be carried as an operator or key through a plain object (an assignment sets
+ * the prototype and the condition vanishes, widening the trust), so it is refused by name.
+ */
+const noProtoName = (v: unknown, ctx: z.RefinementCtx) => {
+  if (!v || typeof v !== "object") return;
+  const where = (key: string, op?: string) =>
+    ctx.addIssue({
+      code: "custom",
+      message: `${op === undefined ? "operator" : `${op}: condition key`} '${key}' is not one RAM documents, and cannot be carried safely`,
+    });
+  for (const [op, keys] of Object.entries(v)) {
+    if (op === "__proto__") where(op);
+    else if (keys && typeof keys === "object" && Object.hasOwn(keys, "__proto__")) where("__proto__", op);
+  }
+};
 const conditionsSchema = z
-  .record(
-    z.string(),
-    z.record(z.string(), z.union([conditionValue, z.array(conditionValue)]), {
-      error: "must map condition keys to a value or a list of values",
-    }),
-    { error: "must map operators to {key: values}" },
+  .unknown()
+  .superRefine(noProtoName)
+  .pipe(
+    z.record(
+      z.string(),
+      z.record(z.string(), z.union([conditionValue, z.array(conditionValue)]), {
+        error: "must map condition keys to a value or a list of values",
+      }),
+      { error: "must map operators to {key: values}" },
+    ),
   )
   .transform((ops) =>
     Object.fromEntries(
@@ -307,10 +327,10 @@ export const oidcRoleRules = {
 };
 
 /** Keys the generated policy sets itself, per operator: `conditions` must not override them. */
-const GENERATED_KEYS: Record<string, string[]> = {
-  StringEquals: ["oidc:iss", "oidc:aud", "oidc:sub"],
-  StringLike: ["oidc:sub"],
-};
+const GENERATED_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["StringEquals", ["oidc:iss", "oidc:aud", "oidc:sub"]],
+  ["StringLike", ["oidc:sub"]],
+]);
 
 /** Validates, defaults and normalizes; computes the canonical trust policy when everything is known. */
 export function checkOidcRoleInputs(news: Record<string, unknown>): {
@@ -352,7 +372,7 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
   if (conditions && typeof conditions === "object" && !containsUnknown(conditions)) {
     for (const [op, keys] of Object.entries(conditions as Record<string, Record<string, unknown>>))
       for (const key of Object.keys(keys))
-        if (GENERATED_KEYS[op]?.includes(key))
+        if (GENERATED_KEYS.get(op)?.includes(key))
           failures.push({
             property: `conditions.${op}.${key}`,
             reason: `${op} ${key} is set by the other arguments (issuerUrl, audiences, subjects, subjectPatterns); use those`,

@@ -231,36 +231,40 @@ const like = strings((c, v) => stringLike(v, c));
 const numEq = compareWith(numberOf, (a, b) => a === b);
 const dateEq = compareWith(instantOf, (a, b) => a === b);
 
-const OPERATORS: Readonly<Record<string, OperatorSpec>> = {
-  StringEquals: op(exact),
-  StringNotEquals: op(exact, true),
-  StringEqualsIgnoreCase: op(sameIgnoringCase),
-  StringNotEqualsIgnoreCase: op(sameIgnoringCase, true),
-  StringLike: op(like),
-  StringNotLike: op(like, true),
-  NumericEquals: op(numEq),
-  NumericNotEquals: op(numEq, true),
-  NumericLessThan: op(compareWith(numberOf, (a, b) => a < b)),
-  NumericLessThanEquals: op(compareWith(numberOf, (a, b) => a <= b)),
-  NumericGreaterThan: op(compareWith(numberOf, (a, b) => a > b)),
-  NumericGreaterThanEquals: op(compareWith(numberOf, (a, b) => a >= b)),
-  DateEquals: op(dateEq),
-  DateNotEquals: op(dateEq, true),
-  DateLessThan: op(compareWith(instantOf, (a, b) => a < b)),
-  DateLessThanEquals: op(compareWith(instantOf, (a, b) => a <= b)),
-  DateGreaterThan: op(compareWith(instantOf, (a, b) => a > b)),
-  DateGreaterThanEquals: op(compareWith(instantOf, (a, b) => a >= b)),
-  Bool: op(compareWith(boolOf, (a, b) => a === b)),
-  IpAddress: op(ipTest),
-  NotIpAddress: op(ipTest, true),
-};
+/**
+ * A Map, not an object literal: a name every JavaScript object inherits (`constructor`,
+ * `toString`, `__proto__`...) must be unknown here, never an inherited member.
+ */
+const OPERATORS: ReadonlyMap<string, OperatorSpec> = new Map([
+  ["StringEquals", op(exact)],
+  ["StringNotEquals", op(exact, true)],
+  ["StringEqualsIgnoreCase", op(sameIgnoringCase)],
+  ["StringNotEqualsIgnoreCase", op(sameIgnoringCase, true)],
+  ["StringLike", op(like)],
+  ["StringNotLike", op(like, true)],
+  ["NumericEquals", op(numEq)],
+  ["NumericNotEquals", op(numEq, true)],
+  ["NumericLessThan", op(compareWith(numberOf, (a, b) => a < b))],
+  ["NumericLessThanEquals", op(compareWith(numberOf, (a, b) => a <= b))],
+  ["NumericGreaterThan", op(compareWith(numberOf, (a, b) => a > b))],
+  ["NumericGreaterThanEquals", op(compareWith(numberOf, (a, b) => a >= b))],
+  ["DateEquals", op(dateEq)],
+  ["DateNotEquals", op(dateEq, true)],
+  ["DateLessThan", op(compareWith(instantOf, (a, b) => a < b))],
+  ["DateLessThanEquals", op(compareWith(instantOf, (a, b) => a <= b))],
+  ["DateGreaterThan", op(compareWith(instantOf, (a, b) => a > b))],
+  ["DateGreaterThanEquals", op(compareWith(instantOf, (a, b) => a >= b))],
+  ["Bool", op(compareWith(boolOf, (a, b) => a === b))],
+  ["IpAddress", op(ipTest)],
+  ["NotIpAddress", op(ipTest, true)],
+]);
 
 /** The condition keys the OIDC role page documents, and the claim each one reads. */
-const CLAIM_OF_KEY: Readonly<Record<string, string>> = {
-  "oidc:iss": "iss",
-  "oidc:aud": "aud",
-  "oidc:sub": "sub",
-};
+const CLAIM_OF_KEY: ReadonlyMap<string, string> = new Map([
+  ["oidc:iss", "iss"],
+  ["oidc:aud", "aud"],
+  ["oidc:sub", "sub"],
+]);
 
 // ---- statements ----------------------------------------------------------------------------------
 
@@ -275,7 +279,7 @@ const quote = (v: readonly unknown[]) =>
   v.length === 1 ? `'${String(v[0])}'` : `[${v.map((x) => `'${String(x)}'`).join(", ")}]`;
 
 function claimList(claims: OidcClaims, claim: string): unknown[] {
-  const v = claims[claim];
+  const v = ownEntry(claims, claim);
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v : [v];
 }
@@ -286,10 +290,10 @@ function checkCondition(
   accepted: ConditionValue[],
   claims: OidcClaims,
 ): Finding {
-  const spec = OPERATORS[operator];
+  const spec = OPERATORS.get(operator);
   const open = (why: string): Finding => ({ kind: "open", why, operator, key });
   if (spec === undefined) return open(`${operator} is not one of RAM's documented condition operators`);
-  const claim = CLAIM_OF_KEY[key];
+  const claim = CLAIM_OF_KEY.get(key);
   if (claim === undefined)
     return open(`${key} is not a documented OIDC condition key (oidc:iss, oidc:aud, oidc:sub)`);
   if (accepted.length === 0) return open(`${operator} ${key} has no values`);
@@ -465,16 +469,16 @@ export function undecidableParts(policy: string | TrustPolicy): UndeterminedPart
       if (f.includes("*") || f.includes("?"))
         out.push({ statement, reason: `Federated principal '${f}' has a wildcard` });
     for (const [operator, keys] of Object.entries(st.conditions)) {
-      const spec = OPERATORS[operator];
+      const spec = OPERATORS.get(operator);
       for (const [key, values] of Object.entries(keys)) {
         const part = (reason: string) => out.push({ statement, operator, key, reason });
         if (spec === undefined) part(`${operator} is not one of RAM's documented condition operators`);
-        else if (CLAIM_OF_KEY[key] === undefined)
+        else if (!CLAIM_OF_KEY.has(key))
           part(`${key} is not a documented OIDC condition key (oidc:iss, oidc:aud, oidc:sub)`);
         else if (values.length === 0) part("it lists no values");
         else {
           // A value the operator cannot read is undecided whatever the token says.
-          const probe = PROBES[operator];
+          const probe = PROBES.get(operator);
           const bad = values.find((v) => probe !== undefined && spec.test(probe, v) === undefined);
           if (bad !== undefined) part(`${operator} cannot read the value ${JSON.stringify(bad)}`);
         }
@@ -485,8 +489,8 @@ export function undecidableParts(policy: string | TrustPolicy): UndeterminedPart
 }
 
 /** A claim value of each operator's type, to ask whether a policy value is readable at all. */
-const PROBES: Readonly<Record<string, unknown>> = Object.fromEntries(
-  Object.keys(OPERATORS).map((name) => [
+const PROBES: ReadonlyMap<string, unknown> = new Map(
+  [...OPERATORS.keys()].map((name) => [
     name,
     name.startsWith("String")
       ? "a"

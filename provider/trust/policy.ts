@@ -136,11 +136,13 @@ function parseStatement(raw: unknown, i: number): TrustStatement {
         ? []
         : stringList(field(principal, "Service"), `${where}.Principal.Service`),
   };
-  const conditions: Record<string, Record<string, ConditionValue[]>> = {};
+  // Null-prototype tables: an operator or key named `__proto__` is an entry like any other (an
+  // assignment to a plain object would set its prototype and the condition would vanish).
+  const conditions: Record<string, Record<string, ConditionValue[]>> = Object.create(null);
   const condRaw = field(st, "Condition");
   if (condRaw !== undefined) {
     for (const [op, block] of Object.entries(asObject(condRaw, `${where}.Condition`))) {
-      const keys: Record<string, ConditionValue[]> = {};
+      const keys: Record<string, ConditionValue[]> = Object.create(null);
       for (const [key, values] of Object.entries(asObject(block, `${where}.Condition.${op}`)))
         keys[key] = valueList(values, `${where}.Condition.${op}.${key}`);
       conditions[op] = keys;
@@ -266,8 +268,13 @@ export function buildOidcTrustPolicy(spec: OidcTrustSpec): string {
   const subEq = sortedUnique(spec.subjects?.equals ?? []);
   const subLike = sortedUnique(spec.subjects?.like ?? []);
   const statement = (condition: Record<string, Record<string, ConditionValue | ConditionValue[]>>) => {
-    const merged = { ...condition };
-    for (const [op, keys] of Object.entries(spec.conditions ?? {})) merged[op] = { ...merged[op], ...keys };
+    // Null prototype: an operator named `__proto__` stays an entry instead of replacing the prototype.
+    const merged: Record<string, Record<string, ConditionValue | ConditionValue[]>> = Object.assign(
+      Object.create(null),
+      condition,
+    );
+    for (const [op, keys] of Object.entries(spec.conditions ?? {}))
+      merged[op] = Object.assign(Object.create(null), Object.hasOwn(merged, op) ? merged[op] : {}, keys);
     return {
       Effect: "Allow",
       Action: "sts:AssumeRole",

@@ -111,6 +111,23 @@ describe("the emulated STS decides as evaluateTrust does", () => {
       expect(seen.get(cls) ?? 0, cls).toBeGreaterThan(0);
   });
 
+  test("a Deny keyed or operated by a name every object inherits never lets STS issue credentials", async () => {
+    const sub = "repo:acme/app:ref:refs/heads/main";
+    const allow = `{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Federated":"${providerArn}"},"Condition":{"StringEquals":{"oidc:sub":"${sub}"}}}`;
+    const deny = (cond: string) =>
+      `{"Effect":"Deny","Action":"sts:AssumeRole","Principal":{"Federated":"${providerArn}"},"Condition":${cond}}`;
+    for (const name of ["constructor", "__proto__", "toString"])
+      for (const cond of [`{"StringEquals":{"${name}":"x"}}`, `{"${name}":{"oidc:sub":"x"}}`]) {
+        // Text, not an object literal: `__proto__` must stay a key.
+        const policy = `{"Version":"1","Statement":[${allow},${deny(cond)}]}`;
+        expect(
+          libraryDecision({ policy, claims: { iss: idp.issuer, aud: CLIENT_ID, sub } }, providerArn),
+          policy,
+        ).toBe("undetermined");
+        expect(await throughSts(policy, { sub }), policy).toBe("undetermined");
+      }
+  });
+
   test("an undecidable policy is refused by STS, and reported undetermined by evaluateTrust", async () => {
     const policy = JSON.stringify({
       Version: "1",

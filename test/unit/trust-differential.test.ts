@@ -8,7 +8,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { globMatch } from "../../emulator/services/ram/glob";
 import { stringLike } from "../../provider/trust/evaluate";
-import { emulatorDecision, libraryDecision, randomCase, seeded } from "../../scripts/trustCases";
+import {
+  emulatorDecision,
+  INHERITED_NAMES,
+  libraryDecision,
+  randomCase,
+  seeded,
+} from "../../scripts/trustCases";
 import { ARN, rows } from "./trustTable";
 
 describe("the documentation table", () => {
@@ -39,9 +45,12 @@ describe("the documentation table", () => {
 describe("differential: library evaluateTrust against the emulator's STS evaluator", () => {
   it("agree on 10,000 random policies and claim sets (same decision, same reason class)", () => {
     const seen = new Map<string, number>();
+    const inherited = new Map<string, number>();
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
         const c = randomCase(seeded(seed), "https://idp.example", "sts.aliyuncs.com");
+        for (const name of INHERITED_NAMES)
+          if (c.policy.includes(`"${name}"`)) inherited.set(name, (inherited.get(name) ?? 0) + 1);
         const library = libraryDecision(c);
         seen.set(library, (seen.get(library) ?? 0) + 1);
         expect(emulatorDecision(c), `${c.policy} with ${JSON.stringify(c.claims)}`).toBe(library);
@@ -51,6 +60,8 @@ describe("differential: library evaluateTrust against the emulator's STS evaluat
     // The generator reaches every class often enough for the agreement to mean something.
     for (const cls of ["allow", "explicit-deny", "implicit-deny", "undetermined", "malformed"])
       expect(seen.get(cls) ?? 0, cls).toBeGreaterThan(150);
+    // Names every JavaScript object inherits, as operators and keys, are in the slice.
+    for (const name of INHERITED_NAMES) expect(inherited.get(name) ?? 0, name).toBeGreaterThan(10);
   });
 });
 

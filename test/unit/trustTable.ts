@@ -6,7 +6,7 @@
  * https://www.alibabacloud.com/help/en/ram/conditional-operator
  * https://www.alibabacloud.com/help/en/ram/user-guide/policy-elements
  */
-import type { DecisionClass } from "../../scripts/trustCases";
+import { type DecisionClass, INHERITED_NAMES } from "../../scripts/trustCases";
 
 export const ARN = "acs:ram::1234567890123456:oidc-provider/ci";
 export const OTHER = "acs:ram::1234567890123456:oidc-provider/other";
@@ -493,4 +493,47 @@ c(
   sub("NumericEquals", 42),
   { sub: ["x", "42"] },
   "allow",
+);
+
+// ---- names every JavaScript object inherits ------------------------------------------------------
+// RAM documents none of them as an operator or a condition key: each is unknown, so undetermined,
+// never an inherited member of a lookup table (which would make a Deny silently not apply).
+// Written as text: `__proto__` in an object literal would set a prototype, not a key.
+const ALLOW_TEXT = `{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Federated":"${ARN}"},"Condition":{"StringEquals":{"oidc:sub":"${SUB}"}}}`;
+const withStatements = (...texts: string[]) => `{"Version":"1","Statement":[${texts.join(",")}]}`;
+const denyText = (cond: string) =>
+  `{"Effect":"Deny","Action":"sts:AssumeRole","Principal":{"Federated":"${ARN}"},"Condition":${cond}}`;
+const allowText = (cond: string) =>
+  `{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Federated":"${ARN}"},"Condition":${cond}}`;
+for (const name of INHERITED_NAMES) {
+  d(
+    `a Deny keyed '${name}' beside a holding Allow is undetermined`,
+    withStatements(ALLOW_TEXT, denyText(`{"StringEquals":{"${name}":"x"}}`)),
+    {},
+    "undetermined",
+  );
+  d(
+    `a Deny with operator '${name}' beside a holding Allow is undetermined`,
+    withStatements(ALLOW_TEXT, denyText(`{"${name}":{"oidc:sub":"x"}}`)),
+    {},
+    "undetermined",
+  );
+  d(
+    `an Allow keyed '${name}' is undetermined`,
+    withStatements(allowText(`{"StringEquals":{"oidc:sub":"${SUB}","${name}":"x"}}`)),
+    {},
+    "undetermined",
+  );
+  d(
+    `an Allow with operator '${name}' is undetermined`,
+    withStatements(allowText(`{"StringEquals":{"oidc:sub":"${SUB}"},"${name}":{"oidc:sub":"${SUB}"}}`)),
+    {},
+    "undetermined",
+  );
+}
+d(
+  "a token claim named like an inherited member is no claim: a Deny on it is not decided",
+  withStatements(ALLOW_TEXT, denyText(`{"StringNotEquals":{"oidc:email":"x"}}`)),
+  { constructor: "x" },
+  "undetermined",
 );

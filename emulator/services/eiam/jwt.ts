@@ -27,16 +27,19 @@ export interface DecodedJwt {
   signature: Buffer;
 }
 
-/** Asymmetric algorithms: hash, key type, and the EC curve. */
-export const ASYMMETRIC_ALGS: Readonly<Record<string, { hash: string; kty: "rsa" | "ec"; curve?: string }>> =
-  {
-    RS256: { hash: "sha256", kty: "rsa" },
-    RS384: { hash: "sha384", kty: "rsa" },
-    RS512: { hash: "sha512", kty: "rsa" },
-    ES256: { hash: "sha256", kty: "ec", curve: "prime256v1" },
-    ES384: { hash: "sha384", kty: "ec", curve: "secp384r1" },
-    ES512: { hash: "sha512", kty: "ec", curve: "secp521r1" },
-  };
+/**
+ * Asymmetric algorithms: hash, key type, and the EC curve. A Map: a header `alg` such as
+ * `constructor` or `toString` is unsupported, never an inherited member.
+ */
+export const ASYMMETRIC_ALGS: ReadonlyMap<string, { hash: string; kty: "rsa" | "ec"; curve?: string }> =
+  new Map<string, { hash: string; kty: "rsa" | "ec"; curve?: string }>([
+    ["RS256", { hash: "sha256", kty: "rsa" }],
+    ["RS384", { hash: "sha384", kty: "rsa" }],
+    ["RS512", { hash: "sha512", kty: "rsa" }],
+    ["ES256", { hash: "sha256", kty: "ec", curve: "prime256v1" }],
+    ["ES384", { hash: "sha384", kty: "ec", curve: "secp384r1" }],
+    ["ES512", { hash: "sha512", kty: "ec", curve: "secp521r1" }],
+  ]);
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString("base64url");
 
@@ -75,7 +78,7 @@ export function verifyHs256(jwt: DecodedJwt, secret: string): boolean {
 
 /** Verifies an RS256-512 or ES256-512 signature with `key`; false when the key does not fit the algorithm. */
 export function verifyAsymmetric(jwt: DecodedJwt, key: KeyObject): boolean {
-  const spec = ASYMMETRIC_ALGS[jwt.header.alg];
+  const spec = ASYMMETRIC_ALGS.get(jwt.header.alg);
   if (!spec || key.asymmetricKeyType !== spec.kty) return false;
   if (spec.curve !== undefined && key.asymmetricKeyDetails?.namedCurve !== spec.curve) return false;
   try {

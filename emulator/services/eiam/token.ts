@@ -145,7 +145,7 @@ export class EiamTokenEndpoint {
         "client_secret_jwt",
         "private_key_jwt",
       ],
-      token_endpoint_auth_signing_alg_values_supported: ["HS256", ...Object.keys(ASYMMETRIC_ALGS)],
+      token_endpoint_auth_signing_alg_values_supported: ["HS256", ...ASYMMETRIC_ALGS.keys()],
     };
   }
 
@@ -302,7 +302,7 @@ export class EiamTokenEndpoint {
         );
       }
       markUsed = () => this.deps.state.markSecretUsed(hit.secretId);
-    } else if (ASYMMETRIC_ALGS[alg] !== undefined) {
+    } else if (ASYMMETRIC_ALGS.has(alg)) {
       const keys = this.deps.state.livePublicKeys(app.applicationId);
       const kid = typeof jwt.header.kid === "string" ? jwt.header.kid : undefined;
       const byKid = keys.filter((k) => k.publicKeyId === kid);
@@ -316,7 +316,7 @@ export class EiamTokenEndpoint {
       markUsed = () => this.deps.state.markPublicKeyUsed(hit.publicKeyId);
     } else {
       throw E.invalidClient(
-        `The client_assertion alg ${JSON.stringify(alg)} is not supported: HS256 (client_secret_jwt) or ${Object.keys(ASYMMETRIC_ALGS).join(", ")} (private_key_jwt).`,
+        `The client_assertion alg ${JSON.stringify(alg)} is not supported: HS256 (client_secret_jwt) or ${[...ASYMMETRIC_ALGS.keys()].join(", ")} (private_key_jwt).`,
       );
     }
     const c = jwt.claims;
@@ -374,7 +374,7 @@ export class EiamTokenEndpoint {
     const config = provider.oidc;
     if (!config) throw E.invalidClient(`The provider ${provider.providerId} has no OIDC configuration.`);
     const jwt = decode(assertion, "client_assertion");
-    if (ASYMMETRIC_ALGS[jwt.header.alg] === undefined) {
+    if (!ASYMMETRIC_ALGS.has(jwt.header.alg)) {
       throw E.invalidClient(`The OIDC token's alg ${JSON.stringify(jwt.header.alg)} is not supported.`);
     }
     const jwks = await this.providerJwks(provider);

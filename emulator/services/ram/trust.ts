@@ -262,53 +262,64 @@ const ipIn: Compare = (c, v) => {
 
 /**
  * The operators of RAM's "Conditional operators" page. A negated operator holds exactly when its
- * positive twin does not.
+ * positive twin does not. A Map: a name an object inherits (`constructor`, `__proto__`...) is no
+ * operator here.
  */
-const OPERATORS: Record<string, { compare: Compare; negated: boolean }> = {
-  StringEquals: { compare: equal, negated: false },
-  StringNotEquals: { compare: equal, negated: true },
-  StringEqualsIgnoreCase: { compare: ignoringCase, negated: false },
-  StringNotEqualsIgnoreCase: { compare: ignoringCase, negated: true },
-  StringLike: { compare: like, negated: false },
-  StringNotLike: { compare: like, negated: true },
-  NumericEquals: { compare: numEq, negated: false },
-  NumericNotEquals: { compare: numEq, negated: true },
-  NumericLessThan: { compare: numeric((a, b) => a < b), negated: false },
-  NumericLessThanEquals: { compare: numeric((a, b) => a <= b), negated: false },
-  NumericGreaterThan: { compare: numeric((a, b) => a > b), negated: false },
-  NumericGreaterThanEquals: { compare: numeric((a, b) => a >= b), negated: false },
-  DateEquals: { compare: dateEq, negated: false },
-  DateNotEquals: { compare: dateEq, negated: true },
-  DateLessThan: { compare: dated((a, b) => a < b), negated: false },
-  DateLessThanEquals: { compare: dated((a, b) => a <= b), negated: false },
-  DateGreaterThan: { compare: dated((a, b) => a > b), negated: false },
-  DateGreaterThanEquals: { compare: dated((a, b) => a >= b), negated: false },
-  Bool: {
-    compare: (c, v) => {
-      const a = asBool(c);
-      const b = asBool(v);
-      return a === undefined || b === undefined ? undefined : a === b;
+const OPERATORS: ReadonlyMap<string, { compare: Compare; negated: boolean }> = new Map<
+  string,
+  { compare: Compare; negated: boolean }
+>([
+  ["StringEquals", { compare: equal, negated: false }],
+  ["StringNotEquals", { compare: equal, negated: true }],
+  ["StringEqualsIgnoreCase", { compare: ignoringCase, negated: false }],
+  ["StringNotEqualsIgnoreCase", { compare: ignoringCase, negated: true }],
+  ["StringLike", { compare: like, negated: false }],
+  ["StringNotLike", { compare: like, negated: true }],
+  ["NumericEquals", { compare: numEq, negated: false }],
+  ["NumericNotEquals", { compare: numEq, negated: true }],
+  ["NumericLessThan", { compare: numeric((a, b) => a < b), negated: false }],
+  ["NumericLessThanEquals", { compare: numeric((a, b) => a <= b), negated: false }],
+  ["NumericGreaterThan", { compare: numeric((a, b) => a > b), negated: false }],
+  ["NumericGreaterThanEquals", { compare: numeric((a, b) => a >= b), negated: false }],
+  ["DateEquals", { compare: dateEq, negated: false }],
+  ["DateNotEquals", { compare: dateEq, negated: true }],
+  ["DateLessThan", { compare: dated((a, b) => a < b), negated: false }],
+  ["DateLessThanEquals", { compare: dated((a, b) => a <= b), negated: false }],
+  ["DateGreaterThan", { compare: dated((a, b) => a > b), negated: false }],
+  ["DateGreaterThanEquals", { compare: dated((a, b) => a >= b), negated: false }],
+  [
+    "Bool",
+    {
+      compare: (c, v) => {
+        const a = asBool(c);
+        const b = asBool(v);
+        return a === undefined || b === undefined ? undefined : a === b;
+      },
+      negated: false,
     },
-    negated: false,
-  },
-  IpAddress: { compare: ipIn, negated: false },
-  NotIpAddress: { compare: ipIn, negated: true },
-};
+  ],
+  ["IpAddress", { compare: ipIn, negated: false }],
+  ["NotIpAddress", { compare: ipIn, negated: true }],
+]);
 
 /** The condition keys an OIDC token offers, and the claim each reads. */
-const OIDC_KEYS: Record<string, string> = { "oidc:iss": "iss", "oidc:aud": "aud", "oidc:sub": "sub" };
+const OIDC_KEYS: ReadonlyMap<string, string> = new Map([
+  ["oidc:iss", "iss"],
+  ["oidc:aud", "aud"],
+  ["oidc:sub", "sub"],
+]);
 
 const show = (v: unknown) => JSON.stringify(v);
 
 function condition(op: string, key: string, written: unknown, claims: JsonObject): Tri {
-  const spec = OPERATORS[op];
+  const spec = OPERATORS.get(op);
   if (!spec) return unknown(`${op} is not an operator RAM documents for conditions`);
-  const claim = OIDC_KEYS[key];
+  const claim = OIDC_KEYS.get(key);
   if (claim === undefined)
     return unknown(`${key} is not a condition key of an OIDC token (oidc:iss, oidc:aud, oidc:sub)`);
   const values = Array.isArray(written) ? written : [written];
   if (values.length === 0) return unknown(`${op} ${key} lists no value`);
-  const raw = claims[claim];
+  const raw = Object.hasOwn(claims, claim) ? claims[claim] : undefined;
   const present = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
   if (present.length === 0) {
     return spec.negated

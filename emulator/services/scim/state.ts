@@ -268,11 +268,12 @@ function matches(u: ScimUser, t: FilterTerm): boolean {
   return u.externalId === t.value;
 }
 
-const ATTRIBUTES: Readonly<Record<string, FilterTerm["attr"]>> = {
-  id: "id",
-  username: "userName",
-  externalid: "externalId",
-};
+/** A Map: `constructor eq "x"` names no attribute, rather than an inherited member. */
+const ATTRIBUTES: ReadonlyMap<string, FilterTerm["attr"]> = new Map<string, FilterTerm["attr"]>([
+  ["id", "id"],
+  ["username", "userName"],
+  ["externalid", "externalId"],
+]);
 
 /**
  * `attr eq "value" [and attr eq "value"]...`: the only grammar RAM supports (§5.3). Attribute
@@ -305,7 +306,7 @@ export function parseFilter(filter: string): FilterTerm[] {
     const name = String(rawAttr)
       .replace(new RegExp(`^${SCIM_USER_SCHEMA.replace(/[.]/g, "\\.")}:`, "i"), "")
       .toLowerCase();
-    const attr = ATTRIBUTES[name];
+    const attr = ATTRIBUTES.get(name);
     if (attr === undefined) bad(`Unsupported attribute ${rawAttr}`);
     if (String(op).toLowerCase() !== "eq") bad(`Unsupported operator ${op}`);
     const value = String(rawValue);

@@ -12,13 +12,17 @@ export interface ParsedJwt {
   signature: Buffer;
 }
 
-const ALGS: Record<string, { hash: string; kty: "RSA" | "EC"; p1363?: boolean }> = {
-  RS256: { hash: "sha256", kty: "RSA" },
-  RS384: { hash: "sha384", kty: "RSA" },
-  RS512: { hash: "sha512", kty: "RSA" },
-  ES256: { hash: "sha256", kty: "EC", p1363: true },
-  ES384: { hash: "sha384", kty: "EC", p1363: true },
-};
+/** A Map: an `alg` such as `constructor` or `toString` is unsupported, never an inherited member. */
+const ALGS: ReadonlyMap<string, { hash: string; kty: "RSA" | "EC"; p1363?: boolean }> = new Map<
+  string,
+  { hash: string; kty: "RSA" | "EC"; p1363?: boolean }
+>([
+  ["RS256", { hash: "sha256", kty: "RSA" }],
+  ["RS384", { hash: "sha384", kty: "RSA" }],
+  ["RS512", { hash: "sha512", kty: "RSA" }],
+  ["ES256", { hash: "sha256", kty: "EC", p1363: true }],
+  ["ES384", { hash: "sha384", kty: "EC", p1363: true }],
+]);
 
 function decodeJson(part: string, what: string): Record<string, unknown> {
   try {
@@ -40,7 +44,7 @@ export function parseJwt(token: string): ParsedJwt {
   const header = decodeJson(h, "header");
   const claims = decodeJson(c, "payload");
   const alg = header.alg;
-  if (typeof alg !== "string" || !(alg in ALGS)) {
+  if (typeof alg !== "string" || !ALGS.has(alg)) {
     throw E.tokenInvalid(
       `its alg ${JSON.stringify(alg)} is not supported (RS256, RS384, RS512, ES256, ES384)`,
     );
@@ -64,7 +68,7 @@ export function verifyJwtSignature(jwt: ParsedJwt, jwksText: string, jwksUri: st
     throw E.tokenInvalid(`the JWKS at ${jwksUri} is not JSON`);
   }
   if (!Array.isArray(keys)) throw E.tokenInvalid(`the JWKS at ${jwksUri} has no keys`);
-  const spec = ALGS[jwt.header.alg];
+  const spec = ALGS.get(jwt.header.alg);
   const jwk = (keys as Array<Record<string, unknown>>).find(
     (k) => k && k.kid === jwt.header.kid && (spec === undefined || k.kty === spec.kty),
   );
