@@ -383,7 +383,9 @@ export class EmulatorCore {
     if (option === true) {
       const certs = createTestCertificates({
         label: "alicloud-federation emulator",
-        hosts: [host, "localhost"],
+        // allowedHosts names too, so a client that only calls a production name (the Python
+        // credentials library's CLI OAuth profile calls https://oauth.aliyun.com) can be pointed here.
+        hosts: [host, "localhost", ...this.extraHosts.map((h) => h.replace(/:\d+$/, ""))],
       });
       key = certs.leafKeyPem;
       cert = certs.leafPem + certs.intermediateCaPem;

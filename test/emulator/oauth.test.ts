@@ -222,6 +222,11 @@ describe("token and exchange", () => {
       accessKeySecret: expect.any(String),
       securityToken: expect.any(String),
       expiration: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      // The same values in the casing the Python credentials library reads.
+      AccessKeyId: ex.body.accessKeyId,
+      AccessKeySecret: ex.body.accessKeySecret,
+      SecurityToken: ex.body.securityToken,
+      Expiration: ex.body.expiration,
     });
     const ims = imsClient(emulator, {
       accessKeyId: ex.body.accessKeyId as string,

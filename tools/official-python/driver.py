@@ -11,6 +11,9 @@ Requests:
   {"op": "oidc", "roleArn", "oidcProviderArn", "oidcTokenFile", "roleSessionName", "stsEndpoint"}
   {"op": "oauth", "signInUrl", "clientId", "refreshToken"}
   {"op": "cliProfile", "profileFile", "profileName"}
+  {"op": "resolve", "host", "port", "to": "127.0.0.1:PORT"}
+      Stands in for DNS (an /etc/hosts line plus a port forward): connections to host:port go to
+      `to`; TLS still verifies `host` against the trusted CA (SSL_CERT_FILE).
       The credentials providers; each answers the credentials it got, then proves them by calling
       STS GetCallerIdentity through the STS SDK at the configured endpoint.
 
@@ -249,6 +252,27 @@ def op_cli_profile(req):
     )
 
 
+_routes = {}
+
+
+def op_resolve(req):
+    import socket
+
+    if not _routes:
+        original = socket.getaddrinfo
+
+        def getaddrinfo(host, port, *args, **kwargs):
+            to = _routes.get((host, int(port) if port is not None else None))
+            if to is not None:
+                return original(to[0], to[1], *args, **kwargs)
+            return original(host, port, *args, **kwargs)
+
+        socket.getaddrinfo = getaddrinfo
+    host, port = req["to"].rsplit(":", 1)
+    _routes[(req["host"], int(req["port"]))] = (host, int(port))
+    return {"ok": True}
+
+
 def op_configure(req):
     state["config"] = req
     state["clients"] = {}
@@ -261,6 +285,7 @@ OPS = {
     "oidc": op_oidc,
     "oauth": op_oauth,
     "cliProfile": op_cli_profile,
+    "resolve": op_resolve,
 }
 
 

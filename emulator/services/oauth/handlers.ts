@@ -41,7 +41,16 @@ export function oauthRoutes(state: OAuthState): ReadonlyArray<RouteSpec & { acti
         return {
           status: 200,
           headers: { "cache-control": "no-store" },
-          body: { requestId: req.requestId, ...creds },
+          // Guess (docs/alibaba-api.md §3.2): the official clients disagree on the casing, so both
+          // are answered; each client reads its own and ignores the other.
+          body: {
+            requestId: req.requestId,
+            ...creds,
+            AccessKeyId: creds.accessKeyId,
+            AccessKeySecret: creds.accessKeySecret,
+            SecurityToken: creds.securityToken,
+            Expiration: creds.expiration,
+          },
         };
       },
     },
