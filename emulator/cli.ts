@@ -3,17 +3,20 @@
  * alicloud-federation-emulator --port <n> [--host h] [--access-key-id <id> --access-key-secret <secret>]
  *                              [--state-file <file.json>] [--account-id <id>] [--allowed-host <name>]...
  *
- * A host other than loopback needs a control token: `--control-token <t>` or the environment
- * variable ALICLOUD_FEDERATION_EMULATOR_TOKEN (kept out of the process list).
+ * A host other than loopback needs a control token: the environment variable
+ * ALICLOUD_FEDERATION_EMULATOR_TOKEN or `--control-token-file <file>` (both kept out of the
+ * process list). `--control-token <t>` still works but warns at every start: any user of the
+ * machine can read a command line (`ps`), and shells keep it in their history.
  *
  * Prints the URL and the credentials it accepts (a local test tool: printing its own test secret
  * is intended), then serves until SIGINT/SIGTERM.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
 
 const USAGE =
-  "usage: alicloud-federation-emulator --port <n> [--host h] [--access-key-id <id> --access-key-secret <secret>] [--state-file <file.json>] [--account-id <id>] [--control-token <t>] [--allowed-host <name>]...";
+  "usage: alicloud-federation-emulator --port <n> [--host h] [--access-key-id <id> --access-key-secret <secret>] [--state-file <file.json>] [--account-id <id>] [--control-token-file <file>] [--allowed-host <name>]...\n(control token: ALICLOUD_FEDERATION_EMULATOR_TOKEN or --control-token-file; --control-token <t> is shown in the process list)";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
       "state-file": { type: "string" },
       "account-id": { type: "string" },
       "control-token": { type: "string" },
+      "control-token-file": { type: "string" },
       "allowed-host": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
   if ((values["access-key-id"] === undefined) !== (values["access-key-secret"] === undefined)) {
     throw new Error(`--access-key-id and --access-key-secret go together\n${USAGE}`);
   }
+  const controlToken = readControlToken(values["control-token"], values["control-token-file"]);
   const emulator = await startEmulator({
     port,
     host: values.host,
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
     accessKeySecret: values["access-key-secret"],
     stateFile: values["state-file"],
     accountId: values["account-id"],
-    controlToken: values["control-token"] ?? (process.env.ALICLOUD_FEDERATION_EMULATOR_TOKEN || undefined),
+    controlToken,
     allowedHosts: values["allowed-host"],
   });
   console.log(`Alibaba Cloud emulator listening on ${emulator.url}`);
@@ -74,6 +79,34 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+/** The control token from the command line (warned), a file, or the environment, in that order. */
+function readControlToken(inline: string | undefined, file: string | undefined): string | undefined {
+  if (inline !== undefined && file !== undefined)
+    throw new Error(`--control-token and --control-token-file: give one\n${USAGE}`);
+  if (inline !== undefined) {
+    console.error(
+      "warning: --control-token puts the token in the process list (ps) and your shell history; " +
+        "set ALICLOUD_FEDERATION_EMULATOR_TOKEN or use --control-token-file <file> instead",
+    );
+    return inline;
+  }
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      // The error code only: the path is the user's own, the content is never quoted.
+      throw new Error(
+        `--control-token-file: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+      );
+    }
+    const token = text.replace(/\r?\n$/, "");
+    if (token === "") throw new Error(`--control-token-file: ${file} is empty`);
+    return token;
+  }
+  return process.env.ALICLOUD_FEDERATION_EMULATOR_TOKEN || undefined;
 }
 
 main().catch((err: unknown) => {

@@ -38,10 +38,13 @@ export async function connectEmulator(
   const auth: Record<string, string> =
     opts.controlToken === undefined ? {} : { authorization: `Bearer ${opts.controlToken}` };
   const call = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+    // Every write says application/json, even without a body: the emulator refuses other writes
+    // to its control routes as cross-site.
+    const write = method !== "GET";
     const res = await fetch(`${base}/__emulator/${route}`, {
       method,
-      headers: body === undefined ? auth : { ...auth, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: write ? { ...auth, "content-type": "application/json" } : auth,
+      body: write ? JSON.stringify(body ?? {}) : undefined,
     });
     const text = await res.text();
     const value: unknown = text === "" ? undefined : JSON.parse(text);

@@ -527,6 +527,15 @@ export class EmulatorCore {
       return;
     }
     if (rawPath.startsWith(CONTROL_PREFIX)) {
+      // Before the token: a web page the developer visits must not drive the emulator, token or not.
+      const crossSite = crossSiteReason(req);
+      if (crossSite !== undefined) {
+        const payload = JSON.stringify({
+          error: `control routes refuse cross-site requests: ${crossSite}. Call them from a program (connectEmulator), with content-type application/json and no Origin header`,
+        });
+        res.writeHead(403, { "content-type": "application/json;charset=utf-8" }).end(payload);
+        return;
+      }
       if (!this.controlAuthorized(req)) {
         const payload = JSON.stringify({
           error: "this emulator requires its control token (Authorization: Bearer <token>)",
@@ -751,6 +760,27 @@ export class EmulatorCore {
       error: e instanceof Error ? (e.stack ?? e.message) : String(e),
     };
   }
+}
+
+/**
+ * Why a control request looks like one a browser sent for a web page, or undefined. Browsers put
+ * `Origin` on every cross-origin request they let a page send without asking (a form post, a
+ * no-cors fetch; https://fetch.spec.whatwg.org/#origin-header) and `Sec-Fetch-Site` on every
+ * request (https://www.w3.org/TR/fetch-metadata/); the only bodies a page can send without a CORS
+ * preflight are form and text types (https://fetch.spec.whatwg.org/#cors-safelisted-request-header),
+ * so a write must say `application/json`, which a page cannot without the preflight this emulator
+ * never answers. Programs (`connectEmulator`, curl, the SDKs) send none of the first two.
+ */
+function crossSiteReason(req: IncomingMessage): string | undefined {
+  if (req.headers.origin !== undefined) return "the request has an Origin header (a web page sent it)";
+  const site = req.headers["sec-fetch-site"];
+  if (site !== undefined && site !== "none") return `the browser marks it Sec-Fetch-Site: ${site}`;
+  const method = (req.method ?? "GET").toUpperCase();
+  if (method === "GET" || method === "HEAD") return undefined;
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  return type === "application/json"
+    ? undefined
+    : `a ${method} must have content-type application/json${type ? `, not ${type}` : ""}`;
 }
 
 function lookupAction(service: ServiceDefinition, action: string): ActionSpec | undefined {

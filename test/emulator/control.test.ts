@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
@@ -349,6 +349,52 @@ describe("connectEmulator", () => {
     });
   });
 
+  test("refuses cross-site requests (an Origin, a browser's Sec-Fetch-Site, a write that is not JSON), with or without a token", async () => {
+    const token = "a-control-token-of-16+";
+    const guarded = await startEmulator({ controlToken: token });
+    try {
+      for (const e of [emulator, guarded]) {
+        await e.console("ims", "CreateOIDCProvider", {
+          OIDCProviderName: "kept",
+          IssuerUrl: "https://kept.example.com",
+          Fingerprints: fp(1),
+        });
+        const auth: Record<string, string> = e === guarded ? { authorization: `Bearer ${token}` } : {};
+        const attempts: Array<[string, string, Record<string, string>, string | undefined]> = [
+          // What a page's form or no-cors fetch sends: text/plain parsed as JSON.
+          ["POST", "reset", { "content-type": "text/plain" }, "{}"],
+          ["POST", "sts-credentials", { "content-type": "text/plain" }, "{}"],
+          ["POST", "faults", { "content-type": "application/x-www-form-urlencoded" }, '{"kind":"throttle"}'],
+          ["DELETE", "requests", {}, undefined],
+          ["POST", "reset", { origin: "https://evil.example", "content-type": "application/json" }, "{}"],
+          ["GET", "state", { origin: "null" }, undefined],
+          ["GET", "state", { "sec-fetch-site": "cross-site" }, undefined],
+        ];
+        for (const [method, route, headers, body] of attempts) {
+          const res = await fetch(`${e.url}/__emulator/${route}`, {
+            method,
+            headers: { ...auth, ...headers },
+            body,
+          });
+          expect(res.status, `${method} ${route} ${JSON.stringify(headers)}`).toBe(403);
+          expect(((await res.json()) as { error: string }).error).toMatch(
+            /^control routes refuse cross-site requests/,
+          );
+        }
+        // Nothing happened: the provider is still there, no STS credentials were minted.
+        expect(await e.state()).toMatchObject({
+          services: { ims: { oidcProviders: [expect.objectContaining({ name: "kept" })] } },
+          stsCredentials: [],
+        });
+        // A program's request still works.
+        const ok = await fetch(`${e.url}/__emulator/info`, { headers: auth });
+        expect(ok.status).toBe(200);
+      }
+    } finally {
+      await guarded.close();
+    }
+  });
+
   test("the info route does not reveal the secret", async () => {
     const info = await (await fetch(`${emulator.url}/__emulator/info`)).text();
     expect(info).not.toContain(emulator.accessKeySecret);
@@ -461,6 +507,29 @@ describe("CLI", () => {
         }),
     };
   }
+
+  test("--control-token warns and points to the variable or a file; --control-token-file reads one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emu-token-"));
+    const tokenFile = join(dir, "token");
+    writeFileSync(tokenFile, "from-a-file-0123456789\n", { mode: 0o600 });
+    const inline = await runCli(["--port", "0", "--control-token", "on-the-command-line-0123"]);
+    const viaFile = await runCli(["--port", "0", "--control-token-file", tokenFile]);
+    try {
+      expect((await fetch(`${viaFile.url}/__emulator/info`)).status).toBe(401);
+      const ok = await fetch(`${viaFile.url}/__emulator/info`, {
+        headers: { authorization: "Bearer from-a-file-0123456789" },
+      });
+      expect(ok.status).toBe(200);
+    } finally {
+      const a = await inline.stop();
+      const b = await viaFile.stop();
+      expect(a.out).toContain(
+        "warning: --control-token puts the token in the process list (ps) and your shell history; set ALICLOUD_FEDERATION_EMULATOR_TOKEN or use --control-token-file <file> instead",
+      );
+      expect(b.out).not.toContain("warning");
+      expect(b.out).not.toContain("from-a-file");
+    }
+  });
 
   test("prints its URL and credentials, keeps state across restarts, stops cleanly on SIGTERM", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "emu-")), "state.json");
