@@ -211,11 +211,14 @@ export {
   summarizeFederatedTrust,
 } from "./trust/admits";
 export {
+  type ChainCertificate,
   type DiscoveredFingerprint,
   DiscoveryError,
   type DiscoveryOptions,
   discoverOidcFingerprint,
   lastCertificateFingerprint,
+  type VerifiedChain,
+  verifiedChain,
 } from "./trust/discovery";
 export {
   evaluateTrust,
@@ -227,6 +230,7 @@ export {
   type UndeterminedPart,
   undecidableParts,
 } from "./trust/evaluate";
+export { describePin, EXPIRY_WARNING_DAYS, judgePins, type PinVerdict } from "./trust/pins";
 export {
   buildOidcTrustPolicy,
   CONDITION_OPERATORS,

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { accountBound } from "../account";
 import * as ims from "../client/ims";
 import { type Session, session } from "../client/session";
+import { warn } from "../diagnostics";
 import { AlicloudApiError, hasCode, hasCodePrefix } from "../errors";
 import {
   claim,
@@ -40,7 +41,8 @@ import {
 import { type FingerprintStep, planFingerprintSteps } from "../plan";
 import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
-import { discoverOidcFingerprint } from "../trust/discovery";
+import { type DiscoveredFingerprint, discoverOidcFingerprint } from "../trust/discovery";
+import { judgePins } from "../trust/pins";
 import { type CheckFailure, httpsUrlProblem, requireChecked, tooLong, validateFields } from "../validation";
 
 /** The arguments of an `OidcProvider`. */
@@ -61,17 +63,23 @@ export interface OidcProviderArgs {
    */
   issuerUrl: pulumi.Input<string>;
   /**
-   * SHA-1 fingerprints of the last certificate in the chain served by the
-   * IdP's `jwks_uri` host: 1 to 5, each 40 hex digits (colons and case do not
-   * matter). Compared as a set. Changing them updates in place, adding new
-   * ones before removing old ones and never leaving fewer than 1 or more than 5.
+   * SHA-1 fingerprints of CA certificates in the chain that verifies the IdP's
+   * `jwks_uri` host: 1 to 5, each 40 hex digits (colons and case do not
+   * matter). Pin the trust anchor (the root CA, which the console asks for and
+   * which survives intermediate rotations) and the current intermediate.
+   * Compared as a set. Changing them updates in place, adding new ones before
+   * removing old ones and never leaving fewer than 1 or more than 5.
    *
-   * Omitted: discovered from the issuer at every preview and up (Alibaba's
-   * rule: discovery document, `jwks_uri` host, last certificate presented), so
-   * when the IdP rotates its certificate the next `pulumi preview` shows the
-   * change, and the next `up` applies it, before tokens start failing. The
-   * machine running Pulumi must then reach the issuer over HTTPS (extra roots:
-   * `NODE_EXTRA_CA_CERTS`).
+   * Omitted: the recommended set (anchor and current intermediate) is
+   * discovered from the issuer at every preview and up, so an intermediate
+   * rotation shows up as a fingerprint change while the anchor pin keeps
+   * logins working. Given: each preview checks them against the live chain;
+   * it fails when none matches (logins fail today) and warns when none is the
+   * anchor or a pinned certificate expires within 30 days. The machine running
+   * Pulumi must reach the issuer over HTTPS (extra roots: the
+   * `alicloud-federation:caCertificates` config or `NODE_EXTRA_CA_CERTS`); when
+   * it cannot, given fingerprints are kept with a warning.
+   * @see https://www.alibabacloud.com/help/en/ram/manage-an-oidc-idp
    * @see https://www.alibabacloud.com/help/en/ram/obtain-oidc-idp-fingerprints-through-openssl
    */
   fingerprints?: pulumi.Input<pulumi.Input<string>[]>;
@@ -475,10 +483,53 @@ async function explainConflict(
   );
 }
 
-/** Discovers the one fingerprint Alibaba expects for `issuer` (normalized). */
-async function discoverFingerprint(issuer: string): Promise<string> {
+/** The issuer's live, verified chain and the fingerprints recommended from it. */
+function discoverChain(issuer: string): Promise<DiscoveredFingerprint> {
   const ca = runtimeSettings().caCertificates;
-  return normalizeFingerprint((await discoverOidcFingerprint(issuer, ca ? { ca } : {})).fingerprint);
+  return discoverOidcFingerprint(issuer, ca ? { ca } : {});
+}
+
+/**
+ * `check` for the fingerprints: omitted, the recommended set is discovered; given, they are
+ * judged against the live chain (a failure when none matches, warnings otherwise).
+ */
+async function checkFingerprints(inputs: Record<string, unknown>, failures: CheckFailure[]): Promise<void> {
+  const issuer = inputs.issuerUrl;
+  if (
+    typeof issuer !== "string" ||
+    containsUnknown(issuer) ||
+    failures.some((f) => f.property === "issuerUrl")
+  )
+    return;
+  const given = inputs.fingerprints;
+  if (given === undefined || given === null) {
+    try {
+      inputs.fingerprints = canonicalSet((await discoverChain(issuer)).recommended.map(normalizeFingerprint));
+    } catch (err) {
+      failures.push({
+        property: "fingerprints",
+        reason: `not given, and discovering them from ${issuer} failed: ${(err as Error).message}. Give fingerprints explicitly, or make the issuer reachable`,
+      });
+    }
+    return;
+  }
+  if (!Array.isArray(given) || containsUnknown(given) || failures.some((f) => f.property === "fingerprints"))
+    return;
+  const who = `OidcProvider '${String(inputs.oidcProviderName)}' (${issuer})`;
+  let live: DiscoveredFingerprint;
+  try {
+    live = await discoverChain(issuer);
+  } catch (err) {
+    // Undetermined, so reported as such; the pins stay as given (the issuer may be reachable
+    // from Alibaba but not from this machine).
+    await warn(
+      `${who}: the fingerprints could not be checked against the issuer's live chain: ${(err as Error).message}`,
+    );
+    return;
+  }
+  const verdict = judgePins(given as string[], live, Date.now());
+  if (verdict.failure) failures.push({ property: "fingerprints", reason: verdict.failure });
+  for (const w of verdict.warnings) await warn(`${who}: ${w}`);
 }
 
 const claimKey = (name: string) => `OidcProvider:${name.toLowerCase()}`;
@@ -558,23 +609,7 @@ export const OidcProviderProvider = accountBound(
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.CheckResult> {
       const { inputs, failures } = checkOidcProviderInputs(news);
-      if (inputs.fingerprints === undefined || inputs.fingerprints === null) {
-        const issuer = inputs.issuerUrl;
-        if (
-          typeof issuer === "string" &&
-          !containsUnknown(issuer) &&
-          !failures.some((f) => f.property === "issuerUrl")
-        ) {
-          try {
-            inputs.fingerprints = [await discoverFingerprint(issuer)];
-          } catch (err) {
-            failures.push({
-              property: "fingerprints",
-              reason: `not given, and discovering it from ${issuer} failed: ${(err as Error).message}. Give fingerprints explicitly, or make the issuer reachable`,
-            });
-          }
-        }
-      }
+      await checkFingerprints(inputs, failures);
       return { inputs, failures };
     },
 
@@ -630,7 +665,8 @@ export const OidcProviderProvider = accountBound(
  *   oidcProviderName: "github-actions",
  *   issuerUrl: "https://token.actions.githubusercontent.com",
  *   clientIds: ["sts.aliyuncs.com"],
- *   fingerprints: ["<sha1 of the last certificate in the chain>"],
+ *   // omitted: the trust anchor and the current intermediate, discovered
+ *   // fingerprints: ["<sha1 of the root CA>", "<sha1 of the current intermediate>"],
  * });
  * ```
  * @see https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider

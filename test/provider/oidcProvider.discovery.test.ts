@@ -1,12 +1,15 @@
 /**
- * OidcProvider without fingerprints: check() discovers the fingerprint from
- * the issuer, and a certificate rotation at the IdP shows as a diff at the
- * next preview, before tokens start failing.
+ * OidcProvider and the issuer's live chain: without fingerprints, check() pins the recommended set
+ * (trust anchor + current intermediate) and an intermediate rotation shows as a diff at the next
+ * preview while the anchor keeps logins working; with fingerprints, check() judges them against
+ * the live chain: a failure when none matches, warnings when none is the anchor or one expires
+ * soon. The test IdP presents leaf + intermediate, as GitHub does.
  */
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestCertificates, type Emulator, startTestIdp, type TestIdp } from "../../emulator";
+import { setWarningSink } from "../../provider/diagnostics";
 import { type OidcProviderOutputs, OidcProviderProvider as P } from "../../provider/resources/oidcProvider";
 import { resetSettings } from "../../provider/settings";
 import { actions, configOf, startWired } from "./harness";
@@ -31,14 +34,49 @@ beforeEach(async () => {
 
 const args = () => ({ oidcProviderName: "idp", issuerUrl: idp.issuer, clientIds: ["sts.aliyuncs.com"] });
 
+/** The recommended set as check() stores it: normalized and sorted. */
+const recommended = (i: TestIdp = idp) => [i.rootFingerprint, i.intermediateFingerprint].sort();
+
+/** Runs check() and collects the warnings it shows. */
+async function checkWithWarnings(news: Record<string, unknown>) {
+  const warnings: string[] = [];
+  setWarningSink((m) => void warnings.push(m));
+  try {
+    return { ...(await P.check({}, news)), warnings };
+  } finally {
+    setWarningSink(undefined);
+  }
+}
+
 describe("fingerprint discovery", () => {
-  it("fills in the last presented certificate's SHA-1 when fingerprints are omitted, with no API call", async () => {
-    const res = await P.check({}, args());
+  it("pins the trust anchor and the current intermediate when fingerprints are omitted, never the leaf, with no API call and no warning", async () => {
+    const res = await checkWithWarnings(args());
     expect(res.failures).toEqual([]);
-    expect(res.inputs?.fingerprints).toEqual([idp.rootFingerprint]);
+    expect(res.inputs?.fingerprints).toEqual(recommended());
+    expect(res.inputs?.fingerprints).toContain(idp.rootFingerprint);
     expect(res.inputs?.fingerprints).not.toContain(idp.leafFingerprint);
-    expect(res.inputs?.fingerprints).not.toContain(idp.intermediateFingerprint);
+    expect(res.warnings).toEqual([]);
     expect(await actions(emulator)).toEqual([]);
+  });
+
+  it("shows an intermediate rotation as one added and one removed fingerprint; the anchor stays", async () => {
+    const created = await P.create((await P.check({}, args())).inputs as Record<string, unknown>);
+    const before = idp.intermediateFingerprint;
+    await idp.rotateIntermediate();
+    const news = (await P.check({}, args())).inputs as Record<string, unknown>;
+    expect(news.fingerprints).toEqual(recommended());
+    expect(news.fingerprints).not.toContain(before);
+    expect(await P.diff("idp", created.outs, news)).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    await emulator.clearRequests();
+    const updated = await P.update("idp", created.outs as OidcProviderOutputs, news);
+    expect(updated.outs.fingerprints).toEqual(recommended());
+    expect(await emulator.requests({ service: "ims" })).toMatchObject([
+      { action: "AddFingerprintToOIDCProvider", params: { Fingerprint: idp.intermediateFingerprint } },
+      { action: "RemoveFingerprintFromOIDCProvider", params: { Fingerprint: before } },
+    ]);
   });
 
   it("shows an IdP certificate rotation as a fingerprint change at the next check", async () => {
@@ -49,14 +87,17 @@ describe("fingerprint discovery", () => {
     // The engine's own trust would still need the new root; configure again as a user would.
     await P.configure(configOf({ ...config, "alicloud-federation:caCertificates": idp.rootCaPem }));
     const news = (await P.check({}, args())).inputs as Record<string, unknown>;
-    expect(news.fingerprints).toEqual([idp.rootFingerprint]);
+    expect(news.fingerprints).toEqual(recommended());
     const d = await P.diff("idp", created.outs, news);
     expect(d).toMatchObject({ changes: true, replaces: [] });
     await emulator.clearRequests();
     const updated = await P.update("idp", created.outs as OidcProviderOutputs, news);
-    expect(updated.outs.fingerprints).toEqual([idp.rootFingerprint]);
+    expect(updated.outs.fingerprints).toEqual(recommended());
+    // Two new pins for two old ones, added before the old go: never fewer than 1, never over 5.
     expect(await actions(emulator)).toEqual([
       "AddFingerprintToOIDCProvider",
+      "AddFingerprintToOIDCProvider",
+      "RemoveFingerprintFromOIDCProvider",
       "RemoveFingerprintFromOIDCProvider",
     ]);
   });
@@ -66,17 +107,112 @@ describe("fingerprint discovery", () => {
     expect(res.failures).toHaveLength(1);
     expect(res.failures?.[0]?.property).toBe("fingerprints");
     expect(res.failures?.[0]?.reason).toMatch(
-      /^not given, and discovering it from https:\/\/127\.0\.0\.1:9 failed: .+Give fingerprints explicitly/,
+      /^not given, and discovering them from https:\/\/127\.0\.0\.1:9 failed: .+Give fingerprints explicitly/,
     );
   });
+});
 
-  it("does not discover when fingerprints are given", async () => {
-    const res = await P.check(
-      {},
-      { ...args(), fingerprints: ["a".repeat(40)], issuerUrl: "https://127.0.0.1:9" },
+describe("given fingerprints are judged against the live chain", () => {
+  const pinned = (fingerprints: string[]) => checkWithWarnings({ ...args(), fingerprints });
+
+  it("the recommended set, or the anchor alone: no failure, no warning, kept as given", async () => {
+    for (const set of [recommended(), [idp.rootFingerprint]]) {
+      const res = await pinned(set.map((f) => f.toUpperCase()));
+      expect(res.failures).toEqual([]);
+      expect(res.warnings).toEqual([]);
+      expect(res.inputs?.fingerprints).toEqual(set);
+    }
+  });
+
+  it("an existing stack pinned to the intermediate alone gets a warning naming the pin and the anchor to add, not a change", async () => {
+    const res = await pinned([idp.intermediateFingerprint]);
+    expect(res.failures).toEqual([]);
+    expect(res.inputs?.fingerprints).toEqual([idp.intermediateFingerprint]);
+    expect(res.warnings).toHaveLength(1);
+    const [w] = res.warnings;
+    expect(w).toContain(`OidcProvider 'idp' (${idp.issuer}): no pinned fingerprint is the trust anchor`);
+    expect(w).toContain("one intermediate rotation away from failing with PublicKeyFingerprintMismatch");
+    expect(w).toMatch(
+      new RegExp(`${idp.intermediateFingerprint} \\(the intermediate 'CN=test IdP[^']*', expires \\d{4}-`),
     );
+    expect(w).toContain(`Add the anchor ${idp.rootFingerprint} 'CN=test IdP`);
+    expect(w!.length).toBeLessThan(1000);
+    expect(await actions(emulator)).toEqual([]);
+  });
+
+  it("no pin on the live chain fails, naming each pin and what it is, the chain and what to pin", async () => {
+    const stranger = "ab".repeat(20);
+    const res = await pinned([idp.leafFingerprint, stranger]);
+    expect(res.failures).toHaveLength(1);
+    expect(res.failures?.[0]?.property).toBe("fingerprints");
+    const reason = res.failures?.[0]?.reason ?? "";
+    expect(reason).toMatch(
+      /^none of them is a certificate of the chain 127\.0\.0\.1:\d+ presents up to its trust anchor/,
+    );
+    expect(reason).toContain("AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch");
+    expect(reason).toContain(`${idp.leafFingerprint} (the server's own leaf certificate`);
+    expect(reason).toContain(`${stranger} (not a certificate of the live chain)`);
+    expect(reason).toContain(`anchor ${idp.rootFingerprint}`);
+    expect(reason).toContain(`Pin ${idp.rootFingerprint}, ${idp.intermediateFingerprint}`);
+    expect(res.warnings).toEqual([]);
+  });
+
+  it("a pinned certificate expiring within 30 days warns; at 31 days it does not", async () => {
+    const soon = await startTestIdp({ intermediateValidDays: 30 });
+    const later = await startTestIdp({ intermediateValidDays: 31 });
+    try {
+      await P.configure(
+        configOf({
+          ...config,
+          "alicloud-federation:caCertificates": [idp.rootCaPem, soon.rootCaPem, later.rootCaPem].join(""),
+        }),
+      );
+      const alone = await checkWithWarnings({
+        ...args(),
+        issuerUrl: soon.issuer,
+        fingerprints: [soon.intermediateFingerprint],
+      });
+      expect(alone.failures).toEqual([]);
+      expect(alone.warnings).toHaveLength(2);
+      expect(alone.warnings[1]).toMatch(
+        new RegExp(
+          `the pinned intermediate ${soon.intermediateFingerprint} 'CN=test IdP[^']*' expires on \\d{4}-\\d{2}-\\d{2}, in (29|30) days: no other pin outlives it`,
+        ),
+      );
+      const covered = await checkWithWarnings({
+        ...args(),
+        issuerUrl: soon.issuer,
+        fingerprints: [soon.intermediateFingerprint, soon.rootFingerprint],
+      });
+      expect(covered.warnings).toHaveLength(1);
+      expect(covered.warnings[0]).toContain(
+        `logins keep working through the other pin (${soon.rootFingerprint})`,
+      );
+      const fine = await checkWithWarnings({
+        ...args(),
+        issuerUrl: later.issuer,
+        fingerprints: [later.intermediateFingerprint, later.rootFingerprint],
+      });
+      expect(fine.warnings).toEqual([]);
+    } finally {
+      await P.configure(configOf({ ...config, "alicloud-federation:caCertificates": idp.rootCaPem }));
+      await soon.close();
+      await later.close();
+    }
+  });
+
+  it("an issuer this machine cannot reach keeps the given fingerprints, with a warning that they were not checked", async () => {
+    const res = await checkWithWarnings({
+      ...args(),
+      fingerprints: ["a".repeat(40)],
+      issuerUrl: "https://127.0.0.1:9",
+    });
     expect(res.failures).toEqual([]);
     expect(res.inputs?.fingerprints).toEqual(["a".repeat(40)]);
+    expect(res.warnings).toHaveLength(1);
+    expect(res.warnings[0]).toMatch(
+      /^OidcProvider 'idp' \(https:\/\/127\.0\.0\.1:9\): the fingerprints could not be checked against the issuer's live chain: discovery document: /,
+    );
   });
 });
 
@@ -145,7 +281,9 @@ describe("discovery you can trust", () => {
     try {
       const res = await discover(t.origin, t.good.rootCaPem);
       expect(res.failures).toEqual([]);
-      expect(res.inputs?.fingerprints).toEqual([t.good.rootFingerprint]);
+      expect(res.inputs?.fingerprints).toEqual(
+        [t.good.rootFingerprint, t.good.intermediateFingerprint].sort(),
+      );
     } finally {
       await t.close();
     }
