@@ -371,7 +371,13 @@ export function eiamActions(
         ...optional("resourceServerStatus", byStatus("ResourceServerStatus")),
       });
       const page = all.slice((pageNumber - 1) * pageSize, pageNumber * pageSize);
-      return { Applications: page.map((a) => applicationBody(state, a)), TotalCount: all.length };
+      // ListApplications' model (alibabacloud-eiam20211201 3.0.1) has no M2MClientStatus: only
+      // GetApplication answers it.
+      const listed = page.map((a) => {
+        const { M2MClientStatus: _, ...rest } = applicationBody(state, a);
+        return rest;
+      });
+      return { Applications: listed, TotalCount: all.length };
     }),
     DeleteApplication: act(true, (p) => {
       state.deleteApplication(appId(p));
