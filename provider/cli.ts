@@ -52,8 +52,19 @@ function parseManagedList(list: string): ManagedSet {
 
 /** A stack's managed set from state text, or a usage error saying what was wrong with it. */
 function stateFrom(source: string, text: () => string): ManagedSet {
+  let state: unknown;
+  const content = text();
   try {
-    return managedFromState(JSON.parse(text()));
+    state = JSON.parse(content);
+  } catch {
+    // JSON.parse's message quotes the text, and the file may be anything (a credentials file,
+    // say): say what it is not, never what it holds.
+    throw new UsageError(
+      `${source}: not JSON; expected \`pulumi stack export\` output or a file backend's checkpoint`,
+    );
+  }
+  try {
+    return managedFromState(state);
   } catch (err) {
     throw new UsageError(`${source}: ${(err as Error).message}`);
   }

@@ -427,16 +427,18 @@ export async function createOnce<R>(
   }
 }
 
-/** The same error, counting every attempt `createOnce` made. */
+/**
+ * The same error, counting every attempt `createOnce` made. The service's message is kept as
+ * data (`detail`), never parsed back out of the formatted text: that took a backtracking regular
+ * expression quadratic time on a long message, and cut a message that itself ended in
+ * "(request id ...)".
+ */
 function withAttempts(err: AlicloudApiError, attempts: number): AlicloudApiError {
-  const m = /^.*? failed(?: after \d+ attempts)?: HTTP \d+ [^:]+: ([\s\S]*?)(?: \(request id [^)]*\))?$/.exec(
-    err.message,
-  );
   return new AlicloudApiError({
     action: err.action,
     status: err.status,
     code: err.code,
-    message: m?.[1] ?? err.message,
+    message: err.detail,
     requestId: err.requestId,
     attempts,
   });

@@ -1,4 +1,6 @@
+import { isIP } from "node:net";
 import Credential, { Config as CredentialConfig } from "@alicloud/credentials";
+import { warn } from "./diagnostics";
 import { registerSecret } from "./errors";
 import { parseRetryPolicy, type RetryPolicy } from "./retry";
 
@@ -22,6 +24,10 @@ export interface RuntimeSettings {
    * `http(s)://host:port` that every client talks to instead of the product's
    * public endpoint (the emulator, or a private gateway). Unset: the real
    * Alibaba Cloud endpoints (`ims.aliyuncs.com`, `ram.aliyuncs.com`, ...).
+   * `http://` only for a loopback host (`localhost`, `127.0.0.0/8`, `::1`): anything else carries
+   * access keys, STS security tokens and SCIM/EIAM client secrets, so it needs `https://`, or
+   * `alicloud-federation:allowInsecureEndpoint: true` (`ALICLOUD_FEDERATION_ALLOW_INSECURE_ENDPOINT=true`),
+   * which warns at every run.
    */
   endpoint: string | undefined;
   retry: RetryPolicy;
@@ -69,6 +75,7 @@ export const CONFIG_KEYS = {
   scimClientSecret: "alicloud-federation:scimClientSecret",
   eiamRegion: "alicloud-federation:eiamRegion",
   allowedAccountIds: "alicloud-federation:allowedAccountIds",
+  allowInsecureEndpoint: "alicloud-federation:allowInsecureEndpoint",
 } as const;
 
 /** The environment variables we read ourselves (the credential chain reads its own). */
@@ -78,6 +85,7 @@ export const ENV_KEYS = {
   scimClientId: "ALICLOUD_FEDERATION_SCIM_CLIENT_ID",
   scimClientSecret: "ALICLOUD_FEDERATION_SCIM_CLIENT_SECRET",
   eiamRegion: "ALICLOUD_FEDERATION_EIAM_REGION",
+  allowInsecureEndpoint: "ALICLOUD_FEDERATION_ALLOW_INSECURE_ENDPOINT",
 } as const;
 
 /** Anything with `get(key)`, like the `config` of a dynamic provider's `configure` request. */
@@ -111,7 +119,7 @@ function pick(configKey: string, envKey?: string): string | undefined {
 export function runtimeSettings(): RuntimeSettings {
   if (cached) return cached;
   const endpoint = pick(CONFIG_KEYS.endpoint, ENV_KEYS.endpoint);
-  if (endpoint !== undefined) parseEndpoint(endpoint);
+  if (endpoint !== undefined) checkEndpointTransport(endpoint);
   const retry = parseRetryPolicy(pick(CONFIG_KEYS.retry, ENV_KEYS.retry));
   const accessKeyId = pick(CONFIG_KEYS.accessKeyId);
   const accessKeySecret = pick(CONFIG_KEYS.accessKeySecret);
@@ -186,6 +194,40 @@ export function parseAccountIds(raw: string | undefined): string[] | undefined {
     );
   return ids;
 }
+
+/** `localhost`, `*.localhost`, `127.0.0.0/8` or `::1`: traffic that never leaves this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  return isIP(host) === 6 && (host === "::1" || /^::ffff:127\./.test(host));
+}
+
+/**
+ * Refuses an `http://` endpoint on another machine: every call carries a signature or a token,
+ * and STS security tokens, SCIM client credentials and EIAM client secrets travel in bodies and
+ * headers. The opt-in, for a network path the user trusts, warns at every run.
+ */
+function checkEndpointTransport(endpoint: string): void {
+  const { protocol } = parseEndpoint(endpoint);
+  if (protocol === "https") return;
+  const hostname = new URL(endpoint.includes("://") ? endpoint : `https://${endpoint}`).hostname;
+  if (isLoopbackHost(hostname)) return;
+  const optIn = pick(CONFIG_KEYS.allowInsecureEndpoint, ENV_KEYS.allowInsecureEndpoint);
+  if (optIn === undefined || !/^(true|1)$/i.test(optIn.trim()))
+    throw new Error(
+      `endpoint: '${endpoint}' is http:// to a host that is not this machine: credentials, STS security tokens and client secrets would travel unencrypted. ` +
+        `Use https://, or set ${CONFIG_KEYS.allowInsecureEndpoint}: true (or ${ENV_KEYS.allowInsecureEndpoint}=true) if that network path is trusted`,
+    );
+  // Every run, once per process and endpoint: the opt-in must not be forgotten.
+  if (!warnedInsecure.has(endpoint)) {
+    warnedInsecure.add(endpoint);
+    void warn(
+      `endpoint '${endpoint}' is http:// to another host (${CONFIG_KEYS.allowInsecureEndpoint}): credentials, STS security tokens and client secrets travel unencrypted`,
+    );
+  }
+}
+const warnedInsecure = new Set<string>();
 
 /** Splits `http://127.0.0.1:8080` into what the SDK config wants. */
 export function parseEndpoint(endpoint: string): { protocol: "http" | "https"; host: string } {
