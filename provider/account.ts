@@ -21,11 +21,13 @@
  * GetCallerIdentity: https://www.alibabacloud.com/help/en/ram/developer-reference/api-sts-2015-04-01-getcalleridentity
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { explainCallerFailure, explainSettingsFailure, isRepeat, reportOnce, resetReported } from "./causes";
 import { getCallerIdentity } from "./client/generic";
 import { session } from "./client/session";
+import { quietHostEcho } from "./diagnostics";
 import { canonicalJson } from "./lifecycle";
 import { containsUnknown } from "./normalize";
-import { CONFIG_KEYS, runtimeSettings } from "./settings";
+import { CONFIG_KEYS, type RuntimeSettings, runtimeSettings } from "./settings";
 
 /** What the engine drives: the methods of a dynamic provider implementation. */
 export interface ProviderImpl {
@@ -62,6 +64,7 @@ let cached: { key: string; account: Promise<string> } | undefined;
 /** Forgets the account asked so far (tests switch credentials within one process). */
 export function resetCallerAccount(): void {
   cached = undefined;
+  resetReported();
 }
 
 /**
@@ -91,13 +94,18 @@ const VERB: Record<Operation, string> = {
 
 /** The caller's account, or an error saying why it could not be known (fail safe: refuse). */
 async function knownCaller(kind: string, id: string | undefined, op: Operation): Promise<string> {
+  const what = `${kind}${id ? ` '${id}'` : ""}`;
+  let settings: RuntimeSettings;
+  try {
+    settings = runtimeSettings();
+  } catch (err) {
+    // The settings themselves are refused (an unknown config key, a malformed value).
+    throw reportOnce(explainSettingsFailure(err), what, VERB[op]);
+  }
   try {
     return await callerAccount();
   } catch (err) {
-    throw new Error(
-      `${kind}${id ? ` '${id}'` : ""}: refusing to ${VERB[op]} it: the account of the credentials in use could not be determined ` +
-        `(STS GetCallerIdentity failed: ${(err as Error).message}). Nothing was changed.`,
-    );
+    throw reportOnce(explainCallerFailure(err, settings), what, VERB[op]);
   }
 }
 
@@ -192,7 +200,14 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
     },
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
-      const account = await checkAccount(spec.kind, id, "refresh", old[ACCOUNT_KEY]);
+      let account: string;
+      try {
+        account = await checkAccount(spec.kind, id, "refresh", old[ACCOUNT_KEY]);
+      } catch (err) {
+        // The run already failed with this cause, explained once (causes.ts): the state stays as it was.
+        if (isRepeat(err)) return { id, props: old };
+        throw err;
+      }
       const r = await impl.read(id, props);
       if (r.id === "") return r;
       const live: Record<string, unknown> = { ...(r.props ?? {}), [ACCOUNT_KEY]: account };
@@ -234,5 +249,23 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
       await configure(req);
     };
   }
-  return { ...impl, ...bound } as T;
+  return quieted({ ...impl, ...bound } as T);
+}
+
+/** Every method of `impl`, with the host's stderr echo of its errors left out (diagnostics.ts). */
+function quieted<T extends ProviderImpl>(impl: T): T {
+  const out = { ...impl } as unknown as Record<string, unknown>;
+  for (const name of ["configure", "check", "diff", "create", "read", "update", "delete"] as const) {
+    const method = impl[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (!method) continue;
+    out[name] = async (...args: unknown[]) => {
+      try {
+        return await method.apply(impl, args);
+      } catch (err) {
+        quietHostEcho(err);
+        throw err;
+      }
+    };
+  }
+  return out as T;
 }

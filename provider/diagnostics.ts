@@ -8,7 +8,7 @@
  * makes in a program. Outside the engine (tests, scripts) it goes to the sink set with
  * `setWarningSink`, or to stderr.
  */
-import { maskSecrets } from "./errors";
+import { debugEnabled, maskSecrets } from "./errors";
 
 type Sink = (message: string) => void;
 
@@ -58,4 +58,28 @@ export async function warn(message: string): Promise<void> {
   } catch {
     process.stderr.write(`warning: ${text}\n`);
   }
+}
+
+// Lines the dynamic provider host is about to print for an error we threw: it writes
+// `${err}: ${err.stack}` to stderr for a failed check, diff, read or delete, and the engine shows
+// that under the stack as well as the error itself under the resource (with the stack trace).
+const echoes = new Set<string>();
+let echoFilter = false;
+
+/**
+ * Keeps the provider host from printing `err` a second time, with its stack trace, on stderr: the
+ * engine already shows the error under its resource. `ALICLOUD_FEDERATION_DEBUG` keeps the echo.
+ */
+export function quietHostEcho(err: unknown): void {
+  if (engineAddress() === undefined || debugEnabled() || !(err instanceof Error)) return;
+  if (!echoFilter) {
+    echoFilter = true;
+    // biome-ignore lint/suspicious/noConsole: the host's echo goes through console.error; only it is left out.
+    const original = console.error.bind(console);
+    console.error = (...args: unknown[]) => {
+      if (args.length === 1 && typeof args[0] === "string" && echoes.delete(args[0])) return;
+      original(...args);
+    };
+  }
+  echoes.add(`${err}: ${err.stack}`);
 }

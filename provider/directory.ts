@@ -11,6 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
+import { UserError } from "./errors";
 import { RAM_USER } from "./limits";
 import { type DeletionGuardArgs, DirectoryGuard } from "./resources/directoryGuard";
 import { ScimUser, type ScimUserArgs } from "./resources/scimUser";
@@ -25,15 +26,32 @@ export interface DirectoryEntry {
 /** externalId: no published limit; bounded like a display name so a typo cannot send a megabyte. */
 export const EXTERNAL_ID_MAX = 128;
 
-/** A problem with the file itself, listing every bad line at once. */
-export class DirectoryError extends Error {
-  constructor(
-    file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: ${problems.join("; ")}`);
+/**
+ * A problem with the file itself, listing every bad line at once, in line order, one per line of
+ * the message. A `UserError`: thrown while the program runs, it is printed as its message alone.
+ */
+export class DirectoryError extends UserError {
+  readonly problems: string[];
+
+  constructor(file: string, problems: string[]) {
+    const sorted = inLineOrder(problems);
+    super(
+      sorted.length === 1
+        ? `${file}: ${sorted[0]}. Nothing was declared; correct it and run again.`
+        : `${file}: ${sorted.length} problems, nothing was declared; correct them and run again:\n${sorted.map((p) => `  ${p}`).join("\n")}`,
+    );
     this.name = "DirectoryError";
+    this.problems = sorted;
   }
+}
+
+/** Problems sorted by the line (or list index) they start with; the order found is kept within one. */
+function inLineOrder(problems: readonly string[]): string[] {
+  const at = (p: string) => Number(/^(?:line (\d+)|[^[\s]*\[(\d+)\])/.exec(p)?.slice(1).find(Boolean) ?? -1);
+  return problems
+    .map((p, i) => ({ p, i, n: at(p) }))
+    .sort((a, b) => a.n - b.n || a.i - b.i)
+    .map((x) => x.p);
 }
 
 /** A CSV row and the line it starts on (1-based; a quoted field may span lines). */

@@ -108,3 +108,35 @@ export function isKnownSecret(value: string): boolean {
 export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4 && !registeredSecrets.includes(value)) registeredSecrets.push(value);
 }
+
+/** Set (to anything but empty or `0`) to see stack traces of the errors written for people. */
+export const DEBUG_ENV = "ALICLOUD_FEDERATION_DEBUG";
+
+/** Whether stack traces were asked for (`ALICLOUD_FEDERATION_DEBUG`). */
+export function debugEnabled(): boolean {
+  const v = process.env[DEBUG_ENV];
+  return v !== undefined && v !== "" && v !== "0";
+}
+
+/**
+ * An error written for a person: its message says the cause once and what to do, and it is all
+ * they see. Its `stack` holds no frames unless `ALICLOUD_FEDERATION_DEBUG` is set, because the
+ * dynamic provider host prints `${err}: ${err.stack}` for a failed read, delete, check or diff.
+ * It carries Pulumi's `RunError` mark (`__pulumiRunError`), so one thrown while the program runs
+ * is printed as its message alone, without the runner's stack trace and source excerpt.
+ */
+export class UserError extends Error {
+  /** Pulumi's program runner prints a RunError's message alone (@pulumi/pulumi errors.ts, `RunError.isInstance`). */
+  readonly __pulumiRunError = true;
+
+  constructor(message: string) {
+    super(maskSecrets(message));
+    this.name = "UserError";
+    if (!debugEnabled()) this.stack = "";
+  }
+
+  /** Whether `value` is a `UserError` (from any copy of this module). */
+  static is(value: unknown): value is UserError {
+    return value instanceof Error && (value as { __pulumiRunError?: unknown }).__pulumiRunError === true;
+  }
+}

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import Credential, { Config as CredentialConfig } from "@alicloud/credentials";
 import { warn } from "./diagnostics";
-import { registerSecret } from "./errors";
+import { registerSecret, UserError } from "./errors";
 import { parseRetryPolicy, type RetryPolicy } from "./retry";
 
 /**
@@ -56,6 +56,10 @@ export interface RuntimeSettings {
    * writes. Unset: any account (each resource is still bound to the account it was created in).
    */
   allowedAccountIds: string[] | undefined;
+  /** Where `endpoint` was taken from, for messages: the config key, the environment variable, or the default. */
+  endpointSource: string;
+  /** Where the credentials come from, for messages (the config keys, or the default credential chain's source). */
+  credentialSource: CredentialSource;
   /**
    * Who the credentials are, without secrets (endpoint, access key id, role, profile): equal keys,
    * same account, so the account is asked once per process although `configure` rebuilds settings.
@@ -88,6 +92,18 @@ export const ENV_KEYS = {
   allowInsecureEndpoint: "ALICLOUD_FEDERATION_ALLOW_INSECURE_ENDPOINT",
 } as const;
 
+/** Where the credentials in use come from, as far as we can tell without resolving them. */
+export interface CredentialSource {
+  /** `config` (the stack config keys), `env` (ALIBABA_CLOUD_ACCESS_KEY_*), `oidc`, `profile`, or `chain` (anything else the chain tries). */
+  kind: "config" | "env" | "oidc" | "profile" | "chain";
+  /** The access key id, when one is set (not a secret: it is also recorded in state for a config-based provider). */
+  accessKeyId?: string;
+  /** Whether an STS security token is part of them. */
+  securityToken: boolean;
+  /** In words, for messages: "stack config alicloud-federation:accessKeyId/accessKeySecret". */
+  description: string;
+}
+
 /** Anything with `get(key)`, like the `config` of a dynamic provider's `configure` request. */
 export interface ConfigSource {
   get(key: string): string | undefined;
@@ -95,17 +111,95 @@ export interface ConfigSource {
 
 let configured: ConfigSource | undefined;
 let cached: RuntimeSettings | undefined;
+// A config key this package does not read, found in the stack config handed to `configure`: every
+// use of the settings is refused, so a typo (`endpiont`) never sends the run to the public endpoint.
+let refusedKeys: Error | undefined;
 
 /** Records the stack config handed to `configure`; settings are rebuilt on next use. */
 export function applyConfig(config: ConfigSource | undefined): void {
   configured = config;
   cached = undefined;
+  refusedKeys = undefined;
+  // The host's Config keeps every stack config key in `rawConfig` (not in its type, but stable since
+  // dynamic providers got `configure`); without it, there is no list to check.
+  const raw = (config as { rawConfig?: unknown } | undefined)?.rawConfig;
+  if (raw && typeof raw === "object") {
+    const problem = unknownConfigKeys(Object.keys(raw));
+    if (problem) refusedKeys = new UserError(problem);
+  }
 }
 
 /** Forgets everything resolved so far (tests change the environment between cases). */
 export function resetSettings(): void {
   configured = undefined;
   cached = undefined;
+  refusedKeys = undefined;
+}
+
+/** The config namespace of this package. */
+export const CONFIG_NAMESPACE = "alicloud-federation";
+
+/**
+ * The refusal for `alicloud-federation:*` keys this package does not read, naming each with the
+ * nearest known key, or undefined when every key is known. Keys of other namespaces are not ours.
+ */
+export function unknownConfigKeys(keys: Iterable<string>): string | undefined {
+  const known = Object.values(CONFIG_KEYS) as string[];
+  const unknown = [...new Set(keys)]
+    .filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`) && !known.includes(k))
+    .sort();
+  if (unknown.length === 0) return undefined;
+  const lines = unknown.map((k) => {
+    const near = nearest(k, known);
+    return `  ${k}${near ? `: did you mean ${near}?` : ""}`;
+  });
+  return [
+    `Unknown stack config key${unknown.length > 1 ? "s" : ""} (alicloud-federation reads none of these), so nothing was called:`,
+    ...lines,
+    `Rename or remove ${unknown.length > 1 ? "them" : "it"} (\`pulumi config rm <key>\`). The keys alicloud-federation reads: ${known.map((k) => k.slice(CONFIG_NAMESPACE.length + 1)).join(", ")}.`,
+  ].join("\n");
+}
+
+let programChecked = false;
+
+/**
+ * In the program: refuses `alicloud-federation:*` stack config keys this package does not read,
+ * before any resource is registered (the provider refuses them too, for refresh and destroy, which
+ * do not run the program). Thrown as a `UserError`: the program runner prints its message alone.
+ */
+export function checkProgramConfig(): void {
+  if (programChecked) return;
+  const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  const problem = unknownConfigKeys(Object.keys(pulumi.runtime.allConfig()));
+  if (problem) throw new UserError(problem);
+  programChecked = true;
+}
+
+/** The known key closest to `key` (edit distance, ignoring case), when close enough to be a typo. */
+function nearest(key: string, known: readonly string[]): string | undefined {
+  const name = key.slice(CONFIG_NAMESPACE.length + 1).toLowerCase();
+  let best: { key: string; d: number } | undefined;
+  for (const k of known) {
+    const d = editDistance(name, k.slice(CONFIG_NAMESPACE.length + 1).toLowerCase());
+    if (!best || d < best.d) best = { key: k, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.key : undefined;
+}
+
+/** Levenshtein distance with adjacent transpositions (`endpiont` is one edit from `endpoint`). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  return d[a.length]![b.length]!;
 }
 
 function pick(configKey: string, envKey?: string): string | undefined {
@@ -117,8 +211,14 @@ function pick(configKey: string, envKey?: string): string | undefined {
 
 /** The settings in force for this process, resolved once and reused. */
 export function runtimeSettings(): RuntimeSettings {
+  if (refusedKeys) throw refusedKeys;
   if (cached) return cached;
   const endpoint = pick(CONFIG_KEYS.endpoint, ENV_KEYS.endpoint);
+  const endpointSource = !endpoint
+    ? "the default: Alibaba Cloud's public endpoints"
+    : configured?.get(CONFIG_KEYS.endpoint)
+      ? `stack config ${CONFIG_KEYS.endpoint}`
+      : `environment variable ${ENV_KEYS.endpoint}`;
   if (endpoint !== undefined) checkEndpointTransport(endpoint);
   const retry = parseRetryPolicy(pick(CONFIG_KEYS.retry, ENV_KEYS.retry));
   const accessKeyId = pick(CONFIG_KEYS.accessKeyId);
@@ -162,6 +262,8 @@ export function runtimeSettings(): RuntimeSettings {
   ]);
   cached = {
     identityKey,
+    endpointSource,
+    credentialSource: credentialSource(accessKeyId, securityToken),
     allowedAccountIds,
     endpoint,
     retry,
@@ -171,6 +273,46 @@ export function runtimeSettings(): RuntimeSettings {
     eiamRegion,
   };
   return cached;
+}
+
+/** Where the credentials come from: the config keys when set, else the first source the default chain tries. */
+function credentialSource(
+  configKeyId: string | undefined,
+  configToken: string | undefined,
+): CredentialSource {
+  const env = process.env;
+  if (configKeyId)
+    return {
+      kind: "config",
+      accessKeyId: configKeyId,
+      securityToken: configToken !== undefined,
+      description: `stack config ${CONFIG_KEYS.accessKeyId}/${CONFIG_KEYS.accessKeySecret}${configToken ? `/${CONFIG_KEYS.securityToken}` : ""}`,
+    };
+  // The chain's order (@alicloud/credentials DefaultCredentialsProvider): environment, OIDC role, CLI profile, ...
+  if (env.ALIBABA_CLOUD_ACCESS_KEY_ID)
+    return {
+      kind: "env",
+      accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
+      securityToken: !!env.ALIBABA_CLOUD_SECURITY_TOKEN,
+      description: `environment variables ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET${env.ALIBABA_CLOUD_SECURITY_TOKEN ? "/ALIBABA_CLOUD_SECURITY_TOKEN" : ""}`,
+    };
+  if (env.ALIBABA_CLOUD_ROLE_ARN && env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN)
+    return {
+      kind: "oidc",
+      securityToken: true,
+      description: `an OIDC role (ALIBABA_CLOUD_ROLE_ARN ${env.ALIBABA_CLOUD_ROLE_ARN}, ALIBABA_CLOUD_OIDC_TOKEN_FILE)`,
+    };
+  if (env.ALIBABA_CLOUD_PROFILE)
+    return {
+      kind: "profile",
+      securityToken: false,
+      description: `the CLI profile ${env.ALIBABA_CLOUD_PROFILE} (ALIBABA_CLOUD_PROFILE, ~/.aliyun/config.json)`,
+    };
+  return {
+    kind: "chain",
+    securityToken: false,
+    description: "the default credential chain (CLI profile ~/.aliyun/config.json, ECS instance role, ...)",
+  };
 }
 
 /** `123,456` or `["123","456"]` → the ids; each must be an Alibaba Cloud account id (digits). */

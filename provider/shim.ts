@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { checkProgramConfig } from "./settings";
 
 /**
  * The provider object stored with every resource in state is this shim, not
@@ -11,6 +12,9 @@ import type * as pulumi from "@pulumi/pulumi";
  * serializer would inline it into every resource.
  */
 export function providerShim(exportName: string): pulumi.dynamic.ResourceProvider {
+  // Runs in the program, once per resource declared: the first one refuses a mistyped config key
+  // before anything is registered, so the run never reaches an endpoint the typo left unset.
+  checkProgramConfig();
   // One object per export: the SDK caches serialized providers by object
   // identity, so a thousand resources are serialized once, not a thousand times.
   let shim = shims.get(exportName);

@@ -4,6 +4,7 @@
  * (in `warnings`, shown at preview) when the result trusts more than one
  * workload.
  */
+import { UserError } from "../errors";
 import type { SubjectConditions } from "./policy";
 import { admitsAnyWorkload } from "./subjects";
 
@@ -24,12 +25,17 @@ export interface TrustPreset {
 }
 
 /** Thrown for invalid preset arguments; lists every problem, each naming its field. */
-export class PresetError extends Error {
+export class PresetError extends UserError {
   constructor(
     preset: string,
     readonly problems: string[],
   ) {
-    super(`${preset}: ${problems.join("; ")}`);
+    // A UserError: thrown while the program runs, it is printed as its message alone.
+    super(
+      problems.length === 1
+        ? `trustPresets.${preset}: ${problems[0]}`
+        : `trustPresets.${preset}: ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    );
     this.name = "PresetError";
   }
 }

@@ -129,7 +129,7 @@ describe("account binding", () => {
   it("when the account cannot be determined, nothing is done (fail safe)", async () => {
     await emulator.injectFault({ service: "sts", action: "GetCallerIdentity", kind: "server-error" });
     await expect(P.create(inputs())).rejects.toThrow(
-      /^OidcProvider: refusing to create it: the account of the credentials in use could not be determined \(STS GetCallerIdentity failed: .+\)\. Nothing was changed\.$/,
+      /^OidcProvider: not created, nothing was changed\. The cause, the same for every resource of this stack:\nThe account of the credentials could not be determined: STS GetCallerIdentity failed \(.+\)\./,
     );
     expect((await calls()).filter((c) => !c.endsWith("GetCallerIdentity"))).toEqual([]);
   });

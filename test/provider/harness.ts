@@ -1,4 +1,5 @@
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+import { resetCallerAccount } from "../../provider/account";
 import { resetSettings } from "../../provider/settings";
 
 /** Fast retries for tests: the behaviour is the same, the waits are not. */
@@ -17,6 +18,7 @@ export async function startWired(options: EmulatorOptions = {}): Promise<{
     "alicloud-federation:retry": FAST_RETRY,
   };
   resetSettings();
+  resetCallerAccount();
   return { emulator, config };
 }
 

@@ -76,15 +76,15 @@ describe("readDirectory", () => {
       err = e;
     }
     expect((err as DirectoryError).problems).toEqual([
-      "line 8: has 2 fields, the header has 3 (a line cut short?)",
-      "line 9: has 4 fields, the header has 3 (a line cut short?)",
-      "line 6: userName is 65 characters long, but a RAM user name allows at most 64",
-      "line 7: displayName is 129 characters long, but a RAM display name allows at most 128",
-      "line 10: userName 'h@x' is not allowed: use letters, digits, '.', '-' and '_'",
-      "line 10: externalId is 129 characters long, but at most 128 are allowed",
       "line 3: userName 'ALICE2' is already used on line 2 ('alice2'); RAM user names ignore case",
       "line 4: key 'emp_1' gives the same resource name 'emp_1' as line 2 ('emp 1'); change one externalId",
       "line 5: externalId 'emp-2' is already used on line 3",
+      "line 6: userName is 65 characters long, but a RAM user name allows at most 64",
+      "line 7: displayName is 129 characters long, but a RAM display name allows at most 128",
+      "line 8: has 2 fields, the header has 3 (a line cut short?)",
+      "line 9: has 4 fields, the header has 3 (a line cut short?)",
+      "line 10: userName 'h@x' is not allowed: use letters, digits, '.', '-' and '_'",
+      "line 10: externalId is 129 characters long, but at most 128 are allowed",
     ]);
   });
 

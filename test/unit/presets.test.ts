@@ -147,7 +147,7 @@ describe("ackRrsa", () => {
   it("refuses names Kubernetes would refuse", () => {
     expect(() =>
       ackRrsa({ clusterId, region: "cn-hangzhou", namespace: "Prod", serviceAccount: "a_b" }),
-    ).toThrow(/namespace: 'Prod'.*serviceAccount: 'a_b'/);
+    ).toThrow(/namespace: 'Prod'[\s\S]*serviceAccount: 'a_b'/);
     expect(() =>
       ackRrsa({ clusterId: "c1", region: "cn-hangzhou", namespace: "a", serviceAccount: "b" }),
     ).toThrow(/clusterId/);

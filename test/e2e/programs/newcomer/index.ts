@@ -1,0 +1,38 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { OidcProvider, OidcRole, readDirectory, trustPresets } from "alicloud-federation";
+
+const c = new pulumi.Config();
+// Mistakes a newcomer makes while the program runs: a preset argument, a directory file.
+const mistake = c.get("mistake");
+if (mistake === "preset") trustPresets.githubActions({ repository: "acme", branches: [] });
+if (mistake === "directory") readDirectory(path.join(__dirname, "bad-people.csv"));
+// How many roles besides the first: the stack has 2 providers and 1 + roles roles.
+const roles = c.getNumber("roles") ?? 3;
+const github = new OidcProvider("github", {
+  oidcProviderName: "newcomer-github",
+  issuerUrl: "https://token.actions.githubusercontent.com",
+  clientIds: ["sts.aliyuncs.com"],
+  fingerprints: ["a".repeat(40)],
+});
+const gitlab = new OidcProvider("gitlab", {
+  oidcProviderName: "newcomer-gitlab",
+  issuerUrl: "https://gitlab.com",
+  clientIds: ["sts.aliyuncs.com"],
+  fingerprints: ["b".repeat(40)],
+});
+new OidcRole("deployer", {
+  roleName: "newcomer-deployer",
+  provider: github,
+  trust: trustPresets.githubActions({ repository: "acme/app", branches: ["main"] }),
+  policies: (c.getObject<string[]>("policies") ?? ["AliyunOSSReadOnlyAccess"]).map((name) => ({
+    type: "System" as const,
+    name,
+  })),
+});
+for (let i = 0; i < roles; i++)
+  new OidcRole(`ci-${i}`, {
+    roleName: `newcomer-ci-${i}`,
+    provider: gitlab,
+    trust: trustPresets.gitlabCi({ project: `acme/app-${i}`, branches: ["main"] }),
+  });
