@@ -422,7 +422,7 @@ describe("token and exchange", () => {
 
 /**
  * A request exactly as the official Python credentials library (alibabacloud-credentials 1.0.12,
- * `provider/oauth.py`) sends it: header names, order and case as it writes them, and `host` set to
+ * `alibabacloud_credentials/provider/oauth.py`) sends it: header names, order and case as it writes them, and `host` set to
  * the sign-in URL's host name without the port (https://pypi.org/project/alibabacloud-credentials/).
  */
 function pythonOAuthRequest(
