@@ -1,4 +1,15 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { stsCredentialSnapshot } from "./auth/credentials";
 
@@ -19,9 +30,28 @@ export function loadState(file: string): PersistedState | undefined {
   return persistedState.parse(raw);
 }
 
-/** Writes atomically: a temporary file next to the target, then a rename over it. */
+/**
+ * Writes atomically: a new temporary file next to the target, then a rename over it. The
+ * temporary name is random and the file is created with O_CREAT|O_EXCL|O_NOFOLLOW, so a file or
+ * symlink planted at a guessable name makes the save fail instead of writing through it
+ * (https://man7.org/linux/man-pages/man2/open.2.html); rename replaces a link, never follows it.
+ */
 export function saveState(file: string, state: PersistedState): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  renameSync(tmp, file);
+  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(12).toString("hex")}.tmp`);
+  const fd = openSync(
+    tmp,
+    constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0),
+    0o600,
+  );
+  try {
+    try {
+      writeFileSync(fd, `${JSON.stringify(state, null, 2)}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

@@ -10,10 +10,11 @@
  * (GetInstance: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-getinstance)
  * unless given. Format: docs/alibaba-api.md §7.4, https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/python-sdk
  */
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { accountBound } from "../account";
+import { writeFileAtomic } from "../atomicWrite";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import {
@@ -183,13 +184,11 @@ async function render(news: Record<string, unknown>): Promise<IdaasClientConfigO
   };
 }
 
-/** Writes atomically (temp file + rename), so a workload never reads half a file. */
+/** Writes atomically (a new temp file + rename), so a workload never reads half a file. */
 async function writeConfig(path: string, json: string): Promise<void> {
   const target = resolve(path);
   await mkdir(dirname(target), { recursive: true });
-  const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, json, { mode: 0o644 });
-  await rename(tmp, target);
+  await writeFileAtomic(target, json, 0o644);
 }
 
 async function fileText(path: string): Promise<string | undefined> {

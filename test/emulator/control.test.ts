@@ -1,5 +1,13 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
@@ -432,6 +440,29 @@ describe("state file", () => {
     } finally {
       await second.close();
     }
+  });
+
+  test("saves through a new, randomly named temporary file: a planted symlink is never written through", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emu-"));
+    const file = join(dir, "state.json");
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "untouched\n");
+    // Where the emulator used to write first: a name anyone on the machine could guess.
+    symlinkSync(victim, `${file}.${process.pid}.tmp`);
+    const e = await startEmulator({ stateFile: file });
+    try {
+      await imsClient(e).createOIDCProvider(createRequest("saved"));
+      await imsClient(e).createOIDCProvider(createRequest("again"));
+    } finally {
+      await e.close();
+    }
+    expect(readFileSync(victim, "utf8")).toBe("untouched\n");
+    expect(lstatSync(file).isSymbolicLink()).toBe(false);
+    expect(
+      JSON.parse(readFileSync(file, "utf8")).services.ims.oidcProviders.map((p: { name: string }) => p.name),
+    ).toEqual(["saved", "again"]);
+    // No temporary file is left behind.
+    expect(readdirSync(dir).sort()).toEqual(["state.json", `state.json.${process.pid}.tmp`, "victim.txt"]);
   });
 
   test("a refused call does not write the file", async () => {

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { writeFileAtomic } from "../../provider/atomicWrite";
 import { parseArgs } from "../../provider/cli";
 import { setWarningSink } from "../../provider/diagnostics";
 import { AlicloudApiError } from "../../provider/errors";
@@ -155,5 +156,27 @@ describe("the error path keeps the service's message as data", () => {
       2,
       `CreateX failed after 2 attempts: HTTP 400 Invalid: ${said}`,
     ]);
+  });
+});
+
+describe("temporary files are created exclusively next to their target", () => {
+  it("writeFileAtomic (client-config.json) never writes through a planted file or symlink", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "af-atomic-"));
+    const target = path.join(dir, "client-config.json");
+    const victim = path.join(dir, "victim");
+    fs.writeFileSync(victim, "untouched");
+    fs.symlinkSync(victim, `${target}.${process.pid}.tmp`);
+    await writeFileAtomic(target, '{"a":1}\n', 0o644);
+    await writeFileAtomic(target, '{"a":2}\n', 0o644);
+    expect(fs.readFileSync(victim, "utf8")).toBe("untouched");
+    expect(fs.readFileSync(target, "utf8")).toBe('{"a":2}\n');
+    expect(fs.statSync(target).mode & 0o777).toBe(0o644);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      "client-config.json",
+      `client-config.json.${process.pid}.tmp`,
+      "victim",
+    ]);
+    // A missing directory fails cleanly, leaving nothing.
+    await expect(writeFileAtomic(path.join(dir, "no", "x.json"), "{}", 0o600)).rejects.toThrow(/ENOENT/);
   });
 });
