@@ -26,6 +26,8 @@ export interface Step {
   sdk?: false;
   /** Steps that need IDaaS (an EIAM instance id). */
   eiam?: true;
+  /** Steps that need the official CLI application installed. */
+  needsOfficialCli?: true;
   /**
    * Changes account-wide state a person may rely on (installing or removing the official CLI
    * application): left out of live runs.
@@ -42,6 +44,11 @@ export interface ScenarioContext {
   accountId: string;
   /** Live runs leave out the steps that change account-wide state. */
   live?: boolean;
+  /**
+   * Whether the official CLI application is installed in the account (live runs do not install
+   * it): its read and assignment steps need it. Default true.
+   */
+  officialCli?: boolean;
 }
 
 const OFFICIAL_CLI = "4038181954557748008";
@@ -205,18 +212,21 @@ export function scenario(ctx: ScenarioContext): Step[] {
         sharedState: true,
       },
     ),
-    ims("GetExternalApplication", () => ({ AppId: OFFICIAL_CLI })),
+    ims("GetExternalApplication", () => ({ AppId: OFFICIAL_CLI }), { needsOfficialCli: true }),
     ims("ListExternalApplications", () => ({})),
     ims(
       "CreateApplicationAssignment",
       () => ({ AppId: OFFICIAL_CLI, PrincipalType: "user", PrincipalName: `${ramUser}@${ids.domain}` }),
-      { sdk: false },
+      { sdk: false, needsOfficialCli: true },
     ),
-    ims("ListApplicationAssignments", () => ({ AppId: OFFICIAL_CLI }), { sdk: false }),
+    ims("ListApplicationAssignments", () => ({ AppId: OFFICIAL_CLI }), {
+      sdk: false,
+      needsOfficialCli: true,
+    }),
     ims(
       "DeleteApplicationAssignment",
       () => ({ AppId: OFFICIAL_CLI, PrincipalType: "user", PrincipalName: `${ramUser}@${ids.domain}` }),
-      { sdk: false },
+      { sdk: false, needsOfficialCli: true },
     ),
 
     // ---- IMS OAuth applications ---------------------------------------------------------------------
@@ -425,5 +435,10 @@ export function scenario(ctx: ScenarioContext): Step[] {
     ram("DeletePolicy", () => ({ PolicyName: policy })),
     ims("DeleteOIDCProvider", () => ({ OIDCProviderName: oidc })),
   ];
-  return steps.filter((s) => (!s.eiam || ctx.eiamInstanceId !== undefined) && !(ctx.live && s.sharedState));
+  return steps.filter(
+    (s) =>
+      (!s.eiam || ctx.eiamInstanceId !== undefined) &&
+      !(ctx.live && s.sharedState) &&
+      !(s.needsOfficialCli && ctx.officialCli === false),
+  );
 }

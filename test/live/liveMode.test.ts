@@ -1,0 +1,147 @@
+/**
+ * Live mode itself, tested in CI by pointing it at the emulator: `npm run test:live` runs nothing
+ * and exits 0 without ALICLOUD_FEDERATION_LIVE; refuses an account not in
+ * ALICLOUD_FEDERATION_LIVE_ACCOUNT before any call that changes something; pointed at the
+ * emulator it passes and leaves nothing with its prefix behind, and touches nothing else. The
+ * sweeper deletes only prefixed objects older than the age, after a dry run that deletes nothing.
+ */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type Emulator, startEmulator } from "../../emulator";
+import { prefixTime } from "./account";
+import { sweep } from "./sweep";
+import { parseAge } from "./sweepCli";
+import type { Target } from "./target";
+
+const ROOT = join(__dirname, "..", "..");
+let emulator: Emulator;
+
+/** The environment without any live-mode or credential variable of the machine running the tests. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!/^(ALICLOUD_FEDERATION_|ALIBABA_CLOUD_)/.test(k)) env[k] = v;
+  }
+  return { ...env, NO_COLOR: "1", FORCE_COLOR: "0", ...extra };
+}
+
+/** Runs `npm run test:live`'s script; asynchronously, since the emulator answers from this process. */
+function testLive(extra: Record<string, string>): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, "scripts", "live.cjs")],
+      { cwd: ROOT, env: cleanEnv(extra), encoding: "utf8", timeout: 170_000 },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ status, out: `${stdout}${stderr}` });
+      },
+    );
+  });
+}
+
+const wired = (): Record<string, string> => ({
+  ALICLOUD_FEDERATION_LIVE: "1",
+  ALICLOUD_FEDERATION_LIVE_ACCOUNT: emulator.accountId,
+  ALICLOUD_FEDERATION_ENDPOINT: emulator.url,
+  ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.accessKeyId,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.accessKeySecret,
+  ALICLOUD_FEDERATION_LIVE_EIAM_INSTANCE: emulator.eiamInstanceId,
+  ALICLOUD_FEDERATION_LIVE_OFFICIAL_CLI: "1",
+});
+
+const target = (): Target => ({
+  endpoint: emulator.url,
+  accessKeyId: emulator.accessKeyId,
+  accessKeySecret: emulator.accessKeySecret,
+  securityToken: undefined,
+  allowedAccounts: [emulator.accountId],
+  eiamInstanceId: emulator.eiamInstanceId,
+  eiamRegion: "cn-hangzhou",
+});
+
+const TRUST = JSON.stringify({
+  Version: "1",
+  Statement: [
+    { Effect: "Allow", Action: "sts:AssumeRole", Principal: { RAM: ["acs:ram::1234567890123456:root"] } },
+  ],
+});
+const roles = async (): Promise<string[]> =>
+  (
+    (await emulator.console("ram", "ListRoles", {})) as { Roles: { Role: Array<{ RoleName: string }> } }
+  ).Roles.Role.map((r) => r.RoleName).sort();
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => emulator?.close());
+
+describe("npm run test:live", () => {
+  test("without ALICLOUD_FEDERATION_LIVE it runs nothing, says why, and exits 0", async () => {
+    const run = await testLive({});
+    expect(run.status).toBe(0);
+    expect(run.out).toContain("test:live: nothing run. live mode is off: set ALICLOUD_FEDERATION_LIVE=1");
+  });
+
+  test("an account not named in ALICLOUD_FEDERATION_LIVE_ACCOUNT is refused before anything changes", async () => {
+    await emulator.clearRequests();
+    const run = await testLive({ ...wired(), ALICLOUD_FEDERATION_LIVE_ACCOUNT: "9999999999999999" });
+    expect(run.status).not.toBe(0);
+    expect(run.out).toContain(
+      `live mode refuses account ${emulator.accountId}: it is not in ALICLOUD_FEDERATION_LIVE_ACCOUNT (9999999999999999)`,
+    );
+    expect((await emulator.requests()).map((r) => r.action)).toEqual(["GetCallerIdentity"]);
+  });
+
+  test("pointed at the emulator it passes, cleans up its prefix and touches nothing else", async () => {
+    await emulator.reset();
+    await emulator.console("ims", "ProvisionExternalApplication", {
+      AppId: "4038181954557748008",
+      Scopes: "openid;/internal/ram/usersts",
+    });
+    await emulator.console("ram", "CreateRole", { RoleName: "bystander", AssumeRolePolicyDocument: TRUST });
+    await emulator.console("ram", "CreateRole", {
+      RoleName: "aflive-200001010000-abcd-role",
+      AssumeRolePolicyDocument: TRUST,
+    });
+    const run = await testLive(wired());
+    expect(run.out).toMatch(/Tests\s+2 passed \(2\)/);
+    expect(run.status).toBe(0);
+    const prefix = /prefix (aflive-\d{12}-[0-9a-f]{4}-)/.exec(run.out)?.[1] ?? "";
+    expect(prefixTime(prefix)).toBeInstanceOf(Date);
+    // The run made and removed objects under its prefix; the others are untouched.
+    const made = (await emulator.requests({ service: "ram", action: "CreateRole" })).length;
+    expect(made).toBeGreaterThan(1);
+    expect(await roles()).toEqual(["aflive-200001010000-abcd-role", "bystander"]);
+    const state = JSON.stringify(await emulator.state());
+    expect(state).not.toContain(prefix);
+  });
+});
+
+describe("npm run sweep:live", () => {
+  test("deletes only prefixed objects older than the age, after a dry run that deletes nothing", async () => {
+    await emulator.reset();
+    const now = new Date("2026-12-05T12:00:00Z");
+    for (const name of ["bystander", "aflive-202612040000-abcd-role", "aflive-202612051130-beef-role"]) {
+      await emulator.console("ram", "CreateRole", { RoleName: name, AssumeRolePolicyDocument: TRUST });
+    }
+    await emulator.console("ims", "CreateOIDCProvider", {
+      OIDCProviderName: "aflive-202612040000-abcd-gh",
+      IssuerUrl: "https://issuer.example.com",
+      Fingerprints: "a".repeat(40),
+    });
+    const dry = await sweep(target(), { olderThanMs: parseAge("24h"), dryRun: true, now });
+    expect(dry.candidates.map((c) => `${c.kind} ${c.name}`).sort()).toEqual([
+      "OIDC provider aflive-202612040000-abcd-gh",
+      "RAM role aflive-202612040000-abcd-role",
+    ]);
+    expect(dry.deleted).toEqual([]);
+    expect(await roles()).toHaveLength(3);
+    const done = await sweep(target(), { olderThanMs: parseAge("24h"), dryRun: false, now });
+    expect(done.failed).toEqual([]);
+    expect(done.deleted).toHaveLength(2);
+    expect(await roles()).toEqual(["aflive-202612051130-beef-role", "bystander"]);
+    expect(() => parseAge("24")).toThrow("--older-than: '24' is not an age such as 30m, 24h or 7d");
+  });
+});

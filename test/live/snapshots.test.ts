@@ -1,0 +1,58 @@
+/**
+ * The emulator against the recorded shapes of real answers (test/live/snapshots.json): the
+ * scenario runs against the emulator, and every recorded entry must match the emulator's answer
+ * to the same step (keys, types, error code, HTTP status). Every entry must name a step of the
+ * scenario and its source.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { type Emulator, startEmulator } from "../../emulator";
+import { scenario } from "./scenario";
+import { compareEntry, type SnapshotEntry } from "./shape";
+import { type Answer, rawTransport } from "./target";
+
+const FILE = JSON.parse(readFileSync(join(__dirname, "snapshots.json"), "utf8")) as {
+  entries: Record<string, SnapshotEntry>;
+};
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => emulator?.close());
+
+test("every recorded shape matches the emulator's answer to the same step", async () => {
+  const call = rawTransport({
+    endpoint: emulator.url,
+    accessKeyId: emulator.accessKeyId,
+    accessKeySecret: emulator.accessKeySecret,
+    securityToken: undefined,
+    allowedAccounts: [],
+    eiamInstanceId: emulator.eiamInstanceId,
+    eiamRegion: "cn-hangzhou",
+  });
+  const steps = scenario({
+    prefix: "snap-",
+    eiamInstanceId: emulator.eiamInstanceId,
+    accountId: emulator.accountId,
+  });
+  const answers = new Map<string, Answer>();
+  for (const step of steps) {
+    const answer = await call(step.product, step.action, step.params());
+    if (answer.ok) step.after?.(answer.body);
+    answers.set(step.id, answer);
+  }
+  const differences: Record<string, string[]> = {};
+  for (const [id, entry] of Object.entries(FILE.entries)) {
+    expect(entry.source, id).toMatch(/^(https:\/\/\S+|live \d{4}-\d\d-\d\d)/);
+    const answer = answers.get(id);
+    if (!answer) {
+      differences[id] = ["no scenario step has this id"];
+      continue;
+    }
+    const d = compareEntry(entry, answer);
+    if (d.length > 0) differences[id] = d;
+  }
+  expect(differences).toEqual({});
+});
