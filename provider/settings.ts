@@ -38,6 +38,12 @@ export interface RuntimeSettings {
    */
   caCertificates: string | undefined;
   /**
+   * Fingerprint discovery may connect to an issuer or `jwks_uri` host that is not public
+   * (loopback, link-local, private, metadata service): `alicloud-federation:allowPrivateIssuer`
+   * or `ALICLOUD_FEDERATION_ALLOW_PRIVATE_ISSUER` set to `true`. Off: such hosts are refused.
+   */
+  allowPrivateIssuer: boolean;
+  /**
    * SCIM client credentials for `ScimUser`s that are not given a
    * `ScimApplication`: `alicloud-federation:scimClientId` and
    * `alicloud-federation:scimClientSecret` (a secret), or
@@ -80,6 +86,7 @@ export const CONFIG_KEYS = {
   eiamRegion: "alicloud-federation:eiamRegion",
   allowedAccountIds: "alicloud-federation:allowedAccountIds",
   allowInsecureEndpoint: "alicloud-federation:allowInsecureEndpoint",
+  allowPrivateIssuer: "alicloud-federation:allowPrivateIssuer",
 } as const;
 
 /** The environment variables we read ourselves (the credential chain reads its own). */
@@ -90,6 +97,7 @@ export const ENV_KEYS = {
   scimClientSecret: "ALICLOUD_FEDERATION_SCIM_CLIENT_SECRET",
   eiamRegion: "ALICLOUD_FEDERATION_EIAM_REGION",
   allowInsecureEndpoint: "ALICLOUD_FEDERATION_ALLOW_INSECURE_ENDPOINT",
+  allowPrivateIssuer: "ALICLOUD_FEDERATION_ALLOW_PRIVATE_ISSUER",
 } as const;
 
 /** Where the credentials in use come from, as far as we can tell without resolving them. */
@@ -269,6 +277,7 @@ export function runtimeSettings(): RuntimeSettings {
     retry,
     credential,
     caCertificates: pick(CONFIG_KEYS.caCertificates),
+    allowPrivateIssuer: isTrue(pick(CONFIG_KEYS.allowPrivateIssuer, ENV_KEYS.allowPrivateIssuer)),
     scim,
     eiamRegion,
   };
@@ -337,6 +346,9 @@ export function parseAccountIds(raw: string | undefined): string[] | undefined {
   return ids;
 }
 
+/** An opt-in flag: `true` or `1`, any case. */
+const isTrue = (v: string | undefined) => v !== undefined && /^(true|1)$/i.test(v.trim());
+
 /** `localhost`, `*.localhost`, `127.0.0.0/8` or `::1`: traffic that never leaves this machine. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1");
@@ -355,8 +367,7 @@ function checkEndpointTransport(endpoint: string): void {
   if (protocol === "https") return;
   const hostname = new URL(endpoint.includes("://") ? endpoint : `https://${endpoint}`).hostname;
   if (isLoopbackHost(hostname)) return;
-  const optIn = pick(CONFIG_KEYS.allowInsecureEndpoint, ENV_KEYS.allowInsecureEndpoint);
-  if (optIn === undefined || !/^(true|1)$/i.test(optIn.trim()))
+  if (!isTrue(pick(CONFIG_KEYS.allowInsecureEndpoint, ENV_KEYS.allowInsecureEndpoint)))
     throw new Error(
       `endpoint: '${endpoint}' is http:// to a host that is not this machine: credentials, STS security tokens and client secrets would travel unencrypted. ` +
         `Use https://, or set ${CONFIG_KEYS.allowInsecureEndpoint}: true (or ${ENV_KEYS.allowInsecureEndpoint}=true) if that network path is trusted`,

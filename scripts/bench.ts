@@ -228,6 +228,7 @@ async function providerAlone(users: number, dir: string): Promise<Record<string,
     "alicloud-federation:endpoint": emulator.url,
     "alicloud-federation:accessKeyId": emulator.accessKeyId,
     "alicloud-federation:accessKeySecret": emulator.accessKeySecret,
+    "alicloud-federation:allowPrivateIssuer": "true",
   };
   const conf = { config: { get: (k: string) => config[k] } } as never;
   resetSettings();

@@ -63,6 +63,8 @@ export function engineEnv(opts: {
     PULUMI_SKIP_CONFIRMATIONS: "true",
   };
   if (opts.endpoint) env.ALICLOUD_FEDERATION_ENDPOINT = opts.endpoint;
+  // Local runs: the test IdPs listen on loopback, which fingerprint discovery refuses without this.
+  env.ALICLOUD_FEDERATION_ALLOW_PRIVATE_ISSUER = "true";
   if (opts.accessKeyId) env.ALIBABA_CLOUD_ACCESS_KEY_ID = opts.accessKeyId;
   if (opts.accessKeySecret) env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = opts.accessKeySecret;
   // Explicit keys replace whatever account the caller's shell is logged in to.

@@ -222,6 +222,8 @@ export async function startTrustTestbed(options: TrustTestbedOptions = {}): Prom
     ALICLOUD_FEDERATION_ENDPOINT: emulator.url,
     ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.accessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.accessKeySecret,
+    // The test IdP listens on loopback, which fingerprint discovery refuses without this.
+    ALICLOUD_FEDERATION_ALLOW_PRIVATE_ISSUER: "true",
   };
 
   const mint = (issuer: string, claims: Record<string, unknown>, o: Omit<TokenOptions, "claims">): string => {

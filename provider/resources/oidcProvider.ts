@@ -485,8 +485,8 @@ async function explainConflict(
 
 /** The issuer's live, verified chain and the fingerprints recommended from it. */
 function discoverChain(issuer: string): Promise<DiscoveredFingerprint> {
-  const ca = runtimeSettings().caCertificates;
-  return discoverOidcFingerprint(issuer, ca ? { ca } : {});
+  const { caCertificates: ca, allowPrivateIssuer } = runtimeSettings();
+  return discoverOidcFingerprint(issuer, { ...(ca ? { ca } : {}), allowPrivateIssuer });
 }
 
 /**

@@ -29,9 +29,10 @@
  *   cannot be rebuilt is refused rather than guessed.
  */
 import { createHash, X509Certificate } from "node:crypto";
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
-import { isIP } from "node:net";
+import { isIP, type LookupFunction } from "node:net";
 import { type ConnectionOptions, connect, type DetailedPeerCertificate, rootCertificates } from "node:tls";
 
 export interface DiscoveryOptions {
@@ -39,6 +40,13 @@ export interface DiscoveryOptions {
   ca?: string | string[];
   /** Per network step. Default 10000 ms. */
   timeoutMs?: number;
+  /**
+   * Connect to an issuer or `jwks_uri` host that is not public: loopback, link-local, private
+   * (RFC 1918, RFC 4193, shared 100.64/10), or a cloud metadata service. Off by default, so a
+   * discovery document cannot point this machine at its own network; on for a test IdP on this
+   * machine or an IdP on a private network (provider config `alicloud-federation:allowPrivateIssuer`).
+   */
+  allowPrivateIssuer?: boolean;
 }
 
 export interface DiscoveredFingerprint {
@@ -65,6 +73,7 @@ export class DiscoveryError extends Error {
   constructor(
     readonly step:
       | "issuer"
+      | "host"
       | "discovery document"
       | "jwks_uri"
       | "TLS connect"
@@ -103,22 +112,177 @@ function sha256Hex(der: Buffer | undefined): string {
   return der ? `sha256:${createHash("sha256").update(der).digest("hex").slice(0, 16)}…` : "(none)";
 }
 
+/** Socket-level failures: one answer for all, so discovery cannot tell a closed port from a silent one. */
+const NO_ANSWER = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "EPIPE",
+  "ECONNABORTED",
+  "EADDRNOTAVAIL",
+  "NO_ANSWER",
+]);
+
 function describe(err: unknown): string {
+  if (err instanceof HostRefused) return err.message;
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;
+    if ((code !== undefined && NO_ANSWER.has(code)) || err.message === "socket hang up")
+      return "no answer (the connection was refused, reset or timed out)";
     return code && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
   }
   return String(err);
+}
+
+/** A host discovery does not connect to; raised before any connection is attempted. */
+class HostRefused extends Error {}
+
+const v4 = (a: number, b: number, c: number, d: number) => ((a * 256 + b) * 256 + c) * 256 + d;
+
+/** IPv4 ranges that are not the public internet: [first address, prefix length, what it is]. */
+const NON_PUBLIC_V4: ReadonlyArray<[number, number, string]> = [
+  [v4(0, 0, 0, 0), 8, "a 'this network' address"],
+  [v4(10, 0, 0, 0), 8, "a private address (RFC 1918)"],
+  // Alibaba Cloud's instance metadata service, 100.100.100.200, is in here.
+  [
+    v4(100, 64, 0, 0),
+    10,
+    "a shared or metadata-service address (100.64.0.0/10, Alibaba Cloud's metadata service)",
+  ],
+  [v4(127, 0, 0, 0), 8, "a loopback address"],
+  [v4(169, 254, 0, 0), 16, "a link-local or metadata-service address (169.254.0.0/16)"],
+  [v4(172, 16, 0, 0), 12, "a private address (RFC 1918)"],
+  [v4(192, 0, 0, 0), 24, "an IETF protocol address"],
+  [v4(192, 168, 0, 0), 16, "a private address (RFC 1918)"],
+  [v4(198, 18, 0, 0), 15, "a benchmarking address"],
+  [v4(224, 0, 0, 0), 4, "a multicast address"],
+  [v4(240, 0, 0, 0), 4, "a reserved address"],
+];
+
+function v4Reason(address: string): string | undefined {
+  const n = address.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+  const hit = NON_PUBLIC_V4.find(
+    ([base, bits]) => Math.floor(n / 2 ** (32 - bits)) === Math.floor(base / 2 ** (32 - bits)),
+  );
+  return hit?.[2];
+}
+
+/** The 8 groups of an IPv6 address, or undefined. */
+function v6Groups(address: string): number[] | undefined {
+  let text = address.toLowerCase().split("%")[0] ?? "";
+  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (tail?.[1]) {
+    const o = tail[1].split(".").map(Number);
+    text = `${text.slice(0, -tail[1].length)}${((o[0] ?? 0) * 256 + (o[1] ?? 0)).toString(16)}:${((o[2] ?? 0) * 256 + (o[3] ?? 0)).toString(16)}`;
+  }
+  const [head, rest] = text.split("::") as [string, string | undefined];
+  const part = (s: string) => (s === "" ? [] : s.split(":").map((g) => Number.parseInt(g, 16)));
+  const a = part(head);
+  const b = rest === undefined ? [] : part(rest);
+  const groups = rest === undefined ? a : [...a, ...Array(8 - a.length - b.length).fill(0), ...b];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
+    ? groups
+    : undefined;
+}
+
+/**
+ * Why an IP address is not a public one (loopback, link-local, private, metadata service,
+ * unspecified, multicast...), or undefined for a public address. Registries:
+ * https://www.iana.org/assignments/iana-ipv4-special-registry/ and
+ * https://www.iana.org/assignments/iana-ipv6-special-registry/; Alibaba Cloud's metadata service
+ * address: https://www.alibabacloud.com/help/en/ecs/user-guide/view-instance-metadata
+ */
+export function nonPublicAddressReason(address: string): string | undefined {
+  if (isIP(address) === 4) return v4Reason(address);
+  if (isIP(address) !== 6) return undefined;
+  const g = v6Groups(address);
+  if (!g) return "an address that cannot be read";
+  const [g0 = 0, g1 = 0, , , , g5 = 0, g6 = 0, g7 = 0] = g;
+  const embedded = `${g6 >> 8}.${g6 & 255}.${g7 >> 8}.${g7 & 255}`;
+  if (g.every((x) => x === 0)) return "the unspecified address";
+  if (g.slice(0, 7).every((x) => x === 0) && g7 === 1) return "a loopback address";
+  // IPv4-mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address.
+  if (g.slice(0, 5).every((x) => x === 0) && g5 === 0xffff) return v4Reason(embedded);
+  if (g0 === 0x64 && g1 === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4Reason(embedded);
+  if ((g0 & 0xffc0) === 0xfe80) return "a link-local address";
+  if ((g0 & 0xfe00) === 0xfc00) return "a private (unique local) or metadata-service address";
+  if ((g0 & 0xff00) === 0xff00) return "a multicast address";
+  return undefined;
+}
+
+/** Names that are this machine or a metadata service whatever DNS says. */
+function nonPublicNameReason(host: string): string | undefined {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  if (h === "localhost" || h.endsWith(".localhost")) return "this machine (localhost)";
+  if (h === "metadata" || h === "metadata.google.internal") return "a metadata-service name";
+  return undefined;
+}
+
+function refusal(host: string, reason: string): HostRefused {
+  return new HostRefused(
+    `${host} is ${reason}: discovery connects only to public hosts, so that a discovery document cannot point this machine at its own network. ` +
+      "For a test IdP on this machine or an IdP on a private network, set the option allowPrivateIssuer (provider config alicloud-federation:allowPrivateIssuer: true)",
+  );
+}
+
+/** Refuses a non-public host before anything is resolved or connected (IP literals, localhost). */
+function checkHost(host: string, options: DiscoveryOptions): void {
+  if (options.allowPrivateIssuer) return;
+  const reason = nonPublicNameReason(host) ?? nonPublicAddressReason(host.replace(/^\[|\]$/g, ""));
+  if (reason !== undefined) throw refusal(host, reason);
+}
+
+/**
+ * DNS resolution that refuses non-public answers: the check is on the very addresses the socket
+ * then connects to, so a name that resolves to a private address (or rebinds to one between two
+ * lookups) is refused too.
+ */
+function guardedLookup(options: DiscoveryOptions): LookupFunction | undefined {
+  if (options.allowPrivateIssuer) return undefined;
+  return (hostname, lookupOptions, callback) => {
+    dnsLookup(hostname, { ...lookupOptions, all: true }, (err, found) => {
+      const list = (found ?? []) as unknown as LookupAddress[];
+      if (err) return (callback as (e: Error) => void)(err);
+      for (const a of list) {
+        const reason = nonPublicAddressReason(a.address);
+        if (reason !== undefined)
+          return (callback as (e: Error) => void)(refusal(`${hostname} (${a.address})`, reason));
+      }
+      const first = list[0];
+      if (!first)
+        return (callback as (e: Error) => void)(
+          Object.assign(new Error("no address"), { code: "ENOTFOUND" }),
+        );
+      if (lookupOptions.all) return (callback as (e: null, a: LookupAddress[]) => void)(null, list);
+      return (callback as (e: null, a: string, f: number) => void)(null, first.address, first.family);
+    });
+  };
 }
 
 /** GET over https with the trust store; resolves to the body text of a 200 answer. */
 export function httpsGetText(url: string, options: DiscoveryOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ca = trustStore(options.ca);
+  const lookup = guardedLookup(options);
   return new Promise((resolve, reject) => {
+    try {
+      checkHost(new URL(url).hostname, options);
+    } catch (e) {
+      reject(e);
+      return;
+    }
     const req = request(
       url,
-      { method: "GET", headers: { accept: "application/json" }, timeout: timeoutMs, ...(ca ? { ca } : {}) },
+      {
+        method: "GET",
+        headers: { accept: "application/json" },
+        timeout: timeoutMs,
+        ...(ca ? { ca } : {}),
+        ...(lookup ? { lookup } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -134,7 +298,7 @@ export function httpsGetText(url: string, options: DiscoveryOptions = {}): Promi
         res.on("error", reject);
       },
     );
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("timeout", () => req.destroy(Object.assign(new Error("no answer"), { code: "NO_ANSWER" })));
     req.on("error", reject);
     req.end();
   });
@@ -192,6 +356,7 @@ export async function fetchDiscovery(
   try {
     text = await httpsGetText(url, options);
   } catch (e) {
+    if (e instanceof HostRefused) throw new DiscoveryError("issuer", e.message);
     throw new DiscoveryError("discovery document", `could not fetch ${url}: ${describe(e)}`);
   }
   let doc: unknown;
@@ -211,6 +376,11 @@ export async function fetchDiscovery(
     throw new DiscoveryError("jwks_uri", `not a valid URL: ${jwksUri}`);
   }
   if (parsed.protocol !== "https:") throw new DiscoveryError("jwks_uri", `must be https: ${jwksUri}`);
+  try {
+    checkHost(parsed.hostname, options);
+  } catch (e) {
+    throw new DiscoveryError("jwks_uri", (e as Error).message);
+  }
   return { jwksUri, issuer: (doc as { issuer?: unknown }).issuer };
 }
 
@@ -225,15 +395,29 @@ function tlsSession<T>(
   host: string,
   port: number,
   opts: ConnectionOptions,
-  timeoutMs: number,
+  options: DiscoveryOptions,
   onSecure: (socket: ReturnType<typeof connect>) => T,
 ): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
+    try {
+      checkHost(host, options);
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    const lookup = guardedLookup(options);
     // SNI must not carry an IP address (RFC 6066; Node warns when it does).
     const servername = isIP(host) === 0 ? host : undefined;
-    const socket = connect({ host, port, ...(servername ? { servername } : {}), ...opts });
+    const socket = connect({
+      host,
+      port,
+      ...(servername ? { servername } : {}),
+      ...(lookup ? { lookup } : {}),
+      ...opts,
+    });
     const timer = setTimeout(
-      () => socket.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)),
+      () => socket.destroy(Object.assign(new Error("no answer"), { code: "NO_ANSWER" })),
       timeoutMs,
     );
     socket.once("secureConnect", () => {
@@ -387,7 +571,6 @@ export async function verifiedChain(
   port: number,
   options: DiscoveryOptions = {},
 ): Promise<VerifiedChain> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ca = trustStore(options.ca);
   let verified: X509Certificate[];
   try {
@@ -395,16 +578,18 @@ export async function verifiedChain(
       host,
       port,
       { rejectUnauthorized: true, ...(ca ? { ca } : {}) },
-      timeoutMs,
+      options,
       peerChain,
     );
   } catch (e) {
+    if (e instanceof HostRefused) throw new DiscoveryError("host", e.message);
     throw new DiscoveryError("TLS connect", `${host}:${port}: ${describe(e)}`);
   }
   let presented: X509Certificate[];
   try {
-    presented = await tlsSession(host, port, { rejectUnauthorized: false, ca: [] }, timeoutMs, peerChain);
+    presented = await tlsSession(host, port, { rejectUnauthorized: false, ca: [] }, options, peerChain);
   } catch (e) {
+    if (e instanceof HostRefused) throw new DiscoveryError("host", e.message);
     throw new DiscoveryError("TLS connect", `${host}:${port}: ${describe(e)}`);
   }
   const leaf = presented[0]?.raw;

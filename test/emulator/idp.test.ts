@@ -1,5 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -9,6 +11,8 @@ import {
   discoverOidcFingerprint,
   httpsGetText,
   lastCertificateFingerprint,
+  nonPublicAddressReason,
+  verifiedChain,
 } from "../../provider/trust/discovery";
 
 let idp: TestIdp;
@@ -37,10 +41,15 @@ describe("test IdP", () => {
   test("serves the discovery document and the JWKS under its issuer path", async () => {
     expect(idp.issuer).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/tenant$/);
     const doc = JSON.parse(
-      await httpsGetText(`${idp.issuer}/.well-known/openid-configuration`, { ca: idp.rootCaPem }),
+      await httpsGetText(`${idp.issuer}/.well-known/openid-configuration`, {
+        ca: idp.rootCaPem,
+        allowPrivateIssuer: true,
+      }),
     );
     expect(doc).toMatchObject({ issuer: idp.issuer, jwks_uri: `${idp.issuer}/jwks` });
-    const jwks = JSON.parse(await httpsGetText(doc.jwks_uri, { ca: idp.rootCaPem }));
+    const jwks = JSON.parse(
+      await httpsGetText(doc.jwks_uri, { ca: idp.rootCaPem, allowPrivateIssuer: true }),
+    );
     expect(jwks.keys[0]).toMatchObject({ kty: "RSA", kid: idp.kid, alg: "RS256" });
   });
 
@@ -58,8 +67,12 @@ describe("test IdP", () => {
 
   test("presents leaf + intermediate by default, as GitHub does; presentRoot adds the root", async () => {
     const shown = async (i: TestIdp) =>
-      (await lastCertificateFingerprint("127.0.0.1", Number(new URL(i.issuer).port), { ca: i.rootCaPem }))
-        .chainLength;
+      (
+        await lastCertificateFingerprint("127.0.0.1", Number(new URL(i.issuer).port), {
+          ca: i.rootCaPem,
+          allowPrivateIssuer: true,
+        })
+      ).chainLength;
     expect(await shown(idp)).toBe(2);
     const withRoot = await startTestIdp({ presentRoot: true });
     try {
@@ -79,7 +92,7 @@ describe("test IdP", () => {
     expect(idp.rootFingerprint).not.toBe(before.root);
     expect(idp.intermediateFingerprint).not.toBe(before.inter);
     expect(idp.leafFingerprint).not.toBe(before.leaf);
-    const found = await discoverOidcFingerprint(idp.issuer, { ca: idp.rootCaPem });
+    const found = await discoverOidcFingerprint(idp.issuer, { ca: idp.rootCaPem, allowPrivateIssuer: true });
     expect(found.fingerprint).toBe(idp.rootFingerprint);
     expect(found.recommended).toEqual([idp.rootFingerprint, idp.intermediateFingerprint]);
     expect(found.recommended).not.toContain(before.root);
@@ -97,7 +110,7 @@ describe("test IdP", () => {
     expect(idp.rootCaPem).toBe(before.rootPem);
     expect(idp.intermediateFingerprint).not.toBe(before.inter);
     expect(idp.leafFingerprint).not.toBe(before.leaf);
-    const found = await discoverOidcFingerprint(idp.issuer, { ca: idp.rootCaPem });
+    const found = await discoverOidcFingerprint(idp.issuer, { ca: idp.rootCaPem, allowPrivateIssuer: true });
     expect(found.chain.map((c) => [c.role, c.fingerprint])).toEqual([
       ["leaf", idp.leafFingerprint],
       ["intermediate", idp.intermediateFingerprint],
@@ -112,7 +125,7 @@ describe("test IdP", () => {
 
 describe("discovery returns the verified chain", () => {
   test("leaf, presented intermediate and the anchor from the given CA, each with SHA-1, subject, expiry and role", async () => {
-    const found = await discoverOidcFingerprint(idp.issuer, { ca: idp.rootCaPem });
+    const found = await discoverOidcFingerprint(idp.issuer, { ca: idp.rootCaPem, allowPrivateIssuer: true });
     expect(found.chainLength).toBe(2);
     expect(found.chain).toHaveLength(3);
     const [leaf, inter, anchor] = found.chain;
@@ -148,7 +161,10 @@ describe("discovery returns the verified chain", () => {
       // Node reads the file into its default store at start-up only; with any `ca` given, discovery
       // adds the file back itself. An unrelated CA here: only the file can verify and anchor.
       process.env.NODE_EXTRA_CA_CERTS = file;
-      const found = await discoverOidcFingerprint(idp.issuer, { ca: createTestCertificates().rootCaPem });
+      const found = await discoverOidcFingerprint(idp.issuer, {
+        ca: createTestCertificates().rootCaPem,
+        allowPrivateIssuer: true,
+      });
       expect(found.recommended[0]).toBe(idp.rootFingerprint);
     } finally {
       if (saved === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
@@ -160,6 +176,7 @@ describe("discovery returns the verified chain", () => {
   test("the openssl how-to's last shown certificate is the intermediate for such a server", async () => {
     const last = await lastCertificateFingerprint("127.0.0.1", Number(new URL(idp.issuer).port), {
       ca: idp.rootCaPem,
+      allowPrivateIssuer: true,
     });
     expect(last.fingerprint).toBe(idp.intermediateFingerprint);
   });
@@ -173,14 +190,94 @@ describe("discoverOidcFingerprint errors name the failed step", () => {
   });
 
   test("an unreachable issuer fails at the discovery document", async () => {
-    const err = await discoverOidcFingerprint("https://127.0.0.1:1", { timeoutMs: 2000 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await discoverOidcFingerprint("https://127.0.0.1:1", {
+      timeoutMs: 2000,
+      allowPrivateIssuer: true,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DiscoveryError);
     expect((err as DiscoveryError).step).toBe("discovery document");
   });
 
+  test("a closed port and one that never answers fail alike (no port scanning through discovery)", async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const messages = await Promise.all(
+        [`https://127.0.0.1:1`, `https://127.0.0.1:${port}`].map((issuer) =>
+          discoverOidcFingerprint(issuer, { timeoutMs: 500, allowPrivateIssuer: true }).catch((e: unknown) =>
+            (e as Error).message.replace(/127\.0\.0\.1:\d+/, "HOST"),
+          ),
+        ),
+      );
+      expect(messages[0]).toBe(
+        "discovery document: could not fetch https://HOST/.well-known/openid-configuration: no answer (the connection was refused, reset or timed out)",
+      );
+      expect(messages[1]).toBe(messages[0]);
+      const tls = await Promise.all(
+        [1, port].map((p) =>
+          verifiedChain("127.0.0.1", p, { timeoutMs: 500, allowPrivateIssuer: true }).catch((e: unknown) =>
+            (e as Error).message.replace(/:\d+:/, ":PORT:"),
+          ),
+        ),
+      );
+      expect(tls[0]).toBe(
+        "TLS connect: 127.0.0.1:PORT: no answer (the connection was refused, reset or timed out)",
+      );
+      expect(tls[1]).toBe(tls[0]);
+    } finally {
+      silent.close();
+    }
+  });
+
+  test("loopback, link-local, private and metadata-service hosts are refused before any connection", async () => {
+    let connections = 0;
+    const counter = createServer((s) => {
+      connections++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => counter.listen(0, "127.0.0.1", r));
+    const port = (counter.address() as AddressInfo).port;
+    try {
+      for (const issuer of [
+        `https://127.0.0.1:${port}`,
+        `https://localhost:${port}`,
+        "https://[::1]",
+        "https://169.254.169.254",
+        "https://100.100.100.200",
+        "https://10.1.2.3",
+        "https://172.20.0.1",
+        "https://192.168.1.1",
+        "https://[fe80::1]",
+        "https://[fd00:ec2::254]",
+        "https://[::ffff:127.0.0.1]",
+        "https://0.0.0.0",
+      ]) {
+        const err = await discoverOidcFingerprint(issuer, { timeoutMs: 500 }).catch((e: unknown) => e);
+        expect(err, issuer).toBeInstanceOf(DiscoveryError);
+        expect((err as DiscoveryError).step, issuer).toBe("issuer");
+        expect((err as Error).message, issuer).toMatch(
+          /discovery connects only to public hosts.*set the option allowPrivateIssuer/,
+        );
+      }
+      for (const host of ["169.254.169.254", "100.100.100.200", "localhost", "127.0.0.1"]) {
+        const err = await verifiedChain(host, port, { timeoutMs: 500 }).catch((e: unknown) => e);
+        expect((err as DiscoveryError).step, host).toBe("host");
+      }
+      expect(connections).toBe(0);
+      // Public addresses are not refused by the check itself.
+      expect(nonPublicAddressReason("8.8.8.8")).toBeUndefined();
+      expect(nonPublicAddressReason("2606:4700::1111")).toBeUndefined();
+      expect(nonPublicAddressReason("100.100.100.200")).toMatch(/metadata/);
+      expect(nonPublicAddressReason("64:ff9b::a9fe:a9fe")).toMatch(/link-local/);
+    } finally {
+      counter.close();
+    }
+  });
+
   test("an untrusted chain fails (the fingerprint is never taken from an unverified server)", async () => {
-    await expect(discoverOidcFingerprint(idp.issuer)).rejects.toThrow(/^discovery document: .*certificate/);
+    await expect(discoverOidcFingerprint(idp.issuer, { allowPrivateIssuer: true })).rejects.toThrow(
+      /^discovery document: .*certificate/,
+    );
   });
 });

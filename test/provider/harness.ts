@@ -16,6 +16,8 @@ export async function startWired(options: EmulatorOptions = {}): Promise<{
     "alicloud-federation:accessKeyId": emulator.accessKeyId,
     "alicloud-federation:accessKeySecret": emulator.accessKeySecret,
     "alicloud-federation:retry": FAST_RETRY,
+    // The test IdPs listen on loopback, which fingerprint discovery refuses without this.
+    "alicloud-federation:allowPrivateIssuer": "true",
   };
   resetSettings();
   resetCallerAccount();

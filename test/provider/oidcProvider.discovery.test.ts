@@ -112,6 +112,25 @@ describe("fingerprint discovery", () => {
   });
 });
 
+describe("a private issuer needs allowPrivateIssuer", () => {
+  it("refuses to discover from a loopback issuer without it, and names the option", async () => {
+    await P.configure(configOf({ ...config, "alicloud-federation:allowPrivateIssuer": "false" }));
+    try {
+      const res = await P.check({}, args());
+      expect(res.failures).toEqual([
+        {
+          property: "fingerprints",
+          reason: expect.stringMatching(
+            /^not given, and discovering them from https:\/\/127\.0\.0\.1:\d+ failed: issuer: 127\.0\.0\.1 is a loopback address: discovery connects only to public hosts.*alicloud-federation:allowPrivateIssuer: true\)/,
+          ),
+        },
+      ]);
+    } finally {
+      await P.configure(configOf({ ...config, "alicloud-federation:caCertificates": idp.rootCaPem }));
+    }
+  });
+});
+
 describe("given fingerprints are judged against the live chain", () => {
   const pinned = (fingerprints: string[]) => checkWithWarnings({ ...args(), fingerprints });
 

@@ -305,7 +305,7 @@ describe("the official credentials client against the emulator", () => {
 
 describe("discoverOidcFingerprint against the test IdP", () => {
   test("an issuer that does not send its root (the default, like GitHub): the recommended set holds the root, and STS accepts a provider pinned only to it", async () => {
-    const found = await discoverOidcFingerprint(idp.issuer, { ca: idp.rootCaPem });
+    const found = await discoverOidcFingerprint(idp.issuer, { ca: idp.rootCaPem, allowPrivateIssuer: true });
     expect(found.chainLength).toBe(2);
     expect(found.recommended).toEqual([idp.rootFingerprint, idp.intermediateFingerprint]);
     expect(found.recommended).not.toContain(idp.leafFingerprint);
@@ -320,7 +320,10 @@ describe("discoverOidcFingerprint against the test IdP", () => {
   test("an issuer that sends its root too: the same chain and recommendation", async () => {
     const full = await startTestIdp({ presentRoot: true });
     try {
-      const found = await discoverOidcFingerprint(full.issuer, { ca: full.rootCaPem });
+      const found = await discoverOidcFingerprint(full.issuer, {
+        ca: full.rootCaPem,
+        allowPrivateIssuer: true,
+      });
       expect(found.chainLength).toBe(3);
       expect(found.chain.map((c) => c.role)).toEqual(["leaf", "intermediate", "anchor"]);
       expect(found.chain.at(-1)).toMatchObject({ fingerprint: full.rootFingerprint, presented: true });
