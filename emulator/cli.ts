@@ -15,6 +15,28 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startEmulator } from "./index";
 
+/** `--help`: every option with what it does. */
+const HELP = `usage: alicloud-federation-emulator [options]
+
+A local emulator of the Alibaba Cloud APIs alicloud-federation calls (IMS, RAM, STS, EIAM, OAuth,
+SCIM). Prints its URL and the credentials it accepts, then serves until Ctrl-C.
+
+options:
+  --port <n>                 port to listen on, 0 to 65535; 0 (the default) picks a free one
+  --host <address>           address to listen on (default 127.0.0.1); any other than loopback
+                             needs a control token
+  --access-key-id <id>       the account's access key id (default a fixed LTAI... id); give it
+                             with --access-key-secret
+  --access-key-secret <s>    its secret (default random at each start)
+  --state-file <file.json>   load state from this file at start and save it after every change
+  --account-id <id>          16-digit account id used in ARNs (default 1234567890123456)
+  --control-token-file <f>   file holding the token (at least 16 characters) that the control
+                             routes (/__emulator/*) then require
+  --control-token <t>        the token itself; warns: a command line shows in the process list
+                             (prefer ALICLOUD_FEDERATION_EMULATOR_TOKEN or --control-token-file)
+  --allowed-host <name>      another host name accepted in the Host header (repeatable)
+  -h, --help                 print this help and exit 0`;
+
 const USAGE =
   "usage: alicloud-federation-emulator --port <n> [--host h] [--access-key-id <id> --access-key-secret <secret>] [--state-file <file.json>] [--account-id <id>] [--control-token-file <file>] [--allowed-host <name>]...\n(control token: ALICLOUD_FEDERATION_EMULATOR_TOKEN or --control-token-file; --control-token <t> is shown in the process list)";
 
@@ -35,7 +57,7 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    console.log(USAGE);
+    console.log(HELP);
     return;
   }
   const port = Number(values.port ?? "0");

@@ -166,6 +166,20 @@ export function explainCallerFailure(err: unknown, s: RuntimeSettings): RunFailu
   );
 }
 
+/**
+ * Whether a failed call failed for a run-wide reason (credentials, the endpoint, the clock) rather
+ * than something about one call: such failures are put into words by `explainCallerFailure`.
+ */
+export function isRunWide(err: unknown): boolean {
+  if (!AlicloudApiError.is(err)) return false;
+  return (
+    err.status === 0 ||
+    /^(SignatureDoesNotMatch|IncompleteSignature|InvalidAccessKeyId|InvalidSecurityToken|InvalidTimeStamp)/.test(
+      err.code,
+    )
+  );
+}
+
 // The first run-wide failure this process reported, and for which resource: later ones point to it.
 let reported: { failure: RunFailure; what: string; at: number } | undefined;
 

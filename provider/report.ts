@@ -18,6 +18,7 @@ import { scanAccount } from "./inventory";
 import { OFFICIAL_CLI_APP_IDS } from "./officialCli";
 import { describeGrant, type FederatedGrant, grantAdmitsAnyWorkload } from "./trust/admits";
 import { evaluateTrust } from "./trust/evaluate";
+import { isAdministratorLevel } from "./trust/privilege";
 
 const claimMatch = z
   .object({
@@ -86,6 +87,11 @@ const roleSchema = z
     denyStatements: z.number().int(),
     grants: z.array(grantSchema),
     policies: z.array(z.object({ type: z.enum(["System", "Custom"]), name: z.string() }).strict()),
+    dangers: z
+      .array(z.string())
+      .describe(
+        "Dangerous combinations: an administrator-level policy on a role that admits any workload, has undetermined trust, or is not managed by the given stack.",
+      ),
   })
   .strict();
 
@@ -228,16 +234,19 @@ export async function trustReport(opts: TrustReportOptions = {}): Promise<TrustR
   const byArn = new Map(scan.providers.map((p) => [p.arn, p]));
   const maxChecks = opts.maxChecks ?? 20;
 
-  const roles = scan.federatedRoles.map((r) => ({
-    roleName: r.roleName,
-    arn: r.arn,
-    managed: has(m?.roles, r.roleName, true),
-    determined: r.trust.determined,
-    problems: r.trust.problems,
-    denyStatements: r.trust.denyStatements,
-    grants: r.trust.grants.map((g) => grantReport(g, r.trustPolicy, byArn.get(g.principal), maxChecks)),
-    policies: (r.policies ?? []).map((p) => ({ type: p.policyType, name: p.policyName })),
-  }));
+  const roles = scan.federatedRoles.map((r) => {
+    const role = {
+      roleName: r.roleName,
+      arn: r.arn,
+      managed: has(m?.roles, r.roleName, true),
+      determined: r.trust.determined,
+      problems: r.trust.problems,
+      denyStatements: r.trust.denyStatements,
+      grants: r.trust.grants.map((g) => grantReport(g, r.trustPolicy, byArn.get(g.principal), maxChecks)),
+      policies: (r.policies ?? []).map((p) => ({ type: p.policyType, name: p.policyName })),
+    };
+    return { ...role, dangers: dangersOf(role) };
+  });
   const oidcProviders = scan.providers.map((p) => ({
     name: p.name,
     arn: p.arn,
@@ -311,6 +320,56 @@ function grantReport(
   };
 }
 
+type RoleReport = TrustReport["roles"][number];
+
+/** Whether any grant of the role admits any workload of its issuer (any subject, any repository...). */
+const admitsAny = (role: Pick<RoleReport, "grants">) =>
+  role.grants.some((g) => g.anySubject || g.anyWorkload !== null);
+
+/** The role's dangerous combinations: an administrator-level policy beside a trust that is too wide, unknown or unowned. */
+function dangersOf(role: Omit<RoleReport, "dangers">): string[] {
+  const admin = role.policies.filter(isAdministratorLevel).map((p) => p.name);
+  if (admin.length === 0) return [];
+  const holds = `holds ${admin.join(" and ")}`;
+  const out: string[] = [];
+  if (admitsAny(role)) out.push(`${holds} and admits any workload of its issuer`);
+  if (!role.determined) out.push(`${holds} and its trust could not be fully determined`);
+  if (role.managed === false) out.push(`${holds} and no stack manages it`);
+  return out;
+}
+
+/**
+ * What `report --fail-on <kinds>` finds, one line each (empty: the gate passes). `unmanaged`
+ * counts providers, roles and CLI assignments no stack manages (managed === false).
+ */
+export function failOnFindings(r: TrustReport, kinds: readonly string[]): string[] {
+  const out: string[] = [];
+  const on = (k: string) => kinds.includes(k);
+  if (on("unmanaged")) {
+    for (const p of r.oidcProviders) if (p.managed === false) out.push(`unmanaged: OIDC provider ${p.name}`);
+    for (const role of r.roles) if (role.managed === false) out.push(`unmanaged: role ${role.roleName}`);
+    for (const a of r.cliAssignments)
+      if (a.managed === false) out.push(`unmanaged: CLI login of ${a.principalType} ${a.principalName}`);
+  }
+  for (const role of r.roles) {
+    if (on("any-workload"))
+      for (const g of role.grants)
+        if (g.anySubject || g.anyWorkload !== null)
+          out.push(
+            `any-workload: role ${role.roleName} admits ${g.anyWorkload?.words ?? "any subject"} of ${g.provider ?? g.principal}`,
+          );
+    if (on("undetermined") && !role.determined)
+      out.push(
+        `undetermined: role ${role.roleName}: ${role.problems.join("; ") || "its trust could not be decided"}`,
+      );
+    if (on("admin"))
+      for (const p of role.policies.filter(isAdministratorLevel))
+        out.push(`admin: role ${role.roleName} holds ${p.name}`);
+    if (on("dangerous")) for (const d of role.dangers) out.push(`dangerous: role ${role.roleName} ${d}`);
+  }
+  return out;
+}
+
 const mark = (managedFlag: boolean | null) =>
   managedFlag === null ? "" : managedFlag ? "  [managed by this stack]" : "  [NOT managed by this stack]";
 
@@ -344,8 +403,9 @@ export function formatTrustReport(r: TrustReport): string {
     for (const p of role.problems) lines.push(`      UNDETERMINED: ${p}`);
     if (role.denyStatements > 0) lines.push(`      minus ${role.denyStatements} Deny statement(s)`);
     lines.push(
-      `      policies: ${role.policies.length === 0 ? "none" : role.policies.map((p) => `${p.name} (${p.type})`).join(", ")}`,
+      `      policies: ${role.policies.length === 0 ? "none" : role.policies.map((p) => `${p.name} (${p.type}${isAdministratorLevel(p) ? ", ADMINISTRATOR-LEVEL" : ""})`).join(", ")}`,
     );
+    for (const d of role.dangers) lines.push(`      DANGER: ${d}`);
     return lines;
   };
   for (const p of r.oidcProviders) {

@@ -10,9 +10,10 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
-import { parseArgs } from "../../provider/cli";
+import { main, parseArgs } from "../../provider/cli";
 import { session } from "../../provider/client/session";
 import {
+  failOnFindings,
   formatTrustReport,
   managedFromState,
   type TrustReport,
@@ -220,5 +221,98 @@ describe("alicloud-federation report", () => {
     expect(parsed.endpoint).toBe(emulator.url);
     expect(stdout).not.toContain(emulator.accessKeySecret);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe("the command helps itself and gates CI", () => {
+  /** Runs `main` in this process, capturing what it prints. */
+  async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const w = {
+      out: process.stdout.write.bind(process.stdout),
+      err: process.stderr.write.bind(process.stderr),
+    };
+    process.stdout.write = ((c: string) => out.push(String(c)) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((c: string) => err.push(String(c)) > 0) as typeof process.stderr.write;
+    try {
+      const code = await main(argv);
+      return { code, out: out.join(""), err: err.join("") };
+    } finally {
+      process.stdout.write = w.out;
+      process.stderr.write = w.err;
+    }
+  }
+
+  it("--help exits 0 on every command, and describes every option the parser takes", async () => {
+    for (const argv of [
+      ["--help"],
+      ["-h"],
+      ["help"],
+      ["help", "report"],
+      ["report", "--help"],
+      ["report", "-h"],
+    ]) {
+      const r = await run(argv);
+      expect([argv.join(" "), r.code, r.err]).toEqual([argv.join(" "), 0, ""]);
+      expect(r.out).toMatch(/usage: alicloud-federation/);
+    }
+    const help = (await run(["report", "--help"])).out;
+    const options = [
+      ...fs
+        .readFileSync(path.join(REPO_ROOT, "provider", "cli.ts"), "utf8")
+        .matchAll(/arg === "(--[a-z-]+)"/g),
+    ].map((m) => m[1]);
+    expect(options.length).toBeGreaterThanOrEqual(7);
+    // Each option starts a line of the help, with words after it.
+    for (const o of options) expect(help).toMatch(new RegExp(`\\n  ${o}( <[a-z]+>)?\\s+\\w`));
+    for (const k of ["unmanaged", "any-workload", "undetermined", "admin", "dangerous", "all"])
+      expect(help).toMatch(new RegExp(`\\n\\s+${k}\\s+\\w`));
+    const overview = (await run(["--help"])).out;
+    expect(overview).toMatch(/\n {2}report {4}\w/);
+    // Bad arguments still exit 2 and point to --help.
+    const bad = await run(["report", "--fail-on", "nonsense"]);
+    expect([bad.code, bad.err]).toEqual([2, expect.stringContaining("unknown kind 'nonsense'")]);
+    expect(bad.err).toContain("--help");
+    expect(() => parseArgs(["report", "--fail-on", "unmanaged"])).toThrow(
+      /needs --state, --stack or --managed/,
+    );
+  });
+
+  it("--fail-on exits 3 naming each finding, 0 when nothing asked for is found; dangerous combinations are marked", async () => {
+    await emulator.console("ram", "AttachPolicyToRole", {
+      PolicyType: "System",
+      PolicyName: "AdministratorAccess",
+      RoleName: "broad",
+    });
+    const r = await trustReport({
+      session: session(),
+      managed: { oidcProviders: [], roles: ["broad"], assignments: [] },
+    });
+    const broad = r.roles.find((x) => x.roleName === "broad");
+    expect(broad?.dangers).toEqual(["holds AdministratorAccess and admits any workload of its issuer"]);
+    expect(formatTrustReport(r)).toContain(
+      "      policies: AdministratorAccess (System, ADMINISTRATOR-LEVEL)\n      DANGER: holds AdministratorAccess and admits any workload of its issuer",
+    );
+    expect(failOnFindings(r, ["admin", "dangerous"])).toEqual([
+      "admin: role broad holds AdministratorAccess",
+      "dangerous: role broad holds AdministratorAccess and admits any workload of its issuer",
+    ]);
+    const unmanaged = failOnFindings(r, ["unmanaged"]);
+    expect(unmanaged.filter((f) => f.startsWith("unmanaged: role ")).length).toBe(3);
+    expect(unmanaged).not.toContain("unmanaged: role broad");
+    expect(failOnFindings(r, ["undetermined"])).toEqual([]);
+    const gate = await run(["report", "--managed", "role:broad", "--fail-on", "dangerous,undetermined"]);
+    expect(gate.code).toBe(3);
+    expect(gate.err).toBe(
+      "alicloud-federation report: --fail-on dangerous,undetermined: 1 finding:\n  dangerous: role broad holds AdministratorAccess and admits any workload of its issuer\n",
+    );
+    expect(gate.out).toContain("DANGER:");
+    expect((await run(["report", "--fail-on", "undetermined"])).code).toBe(0);
+    await emulator.console("ram", "DetachPolicyFromRole", {
+      PolicyType: "System",
+      PolicyName: "AdministratorAccess",
+      RoleName: "broad",
+    });
   });
 });
