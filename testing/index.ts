@@ -24,6 +24,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type Emulator, type EmulatorOptions, startEmulator, startTestIdp, type TestIdp } from "../emulator";
+import { ISSUER_STAND_INS_ENV } from "../provider/trust/standIns";
 
 /** GitHub Actions' OIDC issuer. */
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
@@ -178,8 +179,10 @@ export interface TrustTestbed {
    */
   rotateCertificates(): Promise<void>;
   /**
-   * The environment that points this package's resources at the emulator (endpoint, keys),
-   * for a Pulumi program run by other means than {@link TrustTestbed.up}.
+   * The environment that points this package's resources at the emulator (endpoint, keys, and
+   * the stand-in issuers with their trusted root, so an `OidcProvider` discovers and checks its
+   * fingerprints against the chain the emulated STS checks), for a Pulumi program run by other
+   * means than {@link TrustTestbed.up}.
    */
   env: Record<string, string>;
   githubActions: { token(options: GitHubActionsTokenOptions): string };
@@ -218,12 +221,30 @@ export async function startTrustTestbed(options: TrustTestbedOptions = {}): Prom
     throw e;
   }
   const stacks: UpResult[] = [];
+  // The deploying process discovers and checks fingerprints from the stand-in (the chain the
+  // emulated STS checks), trusting the test IdP's root like the emulator does: your own
+  // NODE_EXTRA_CA_CERTS plus that root, in a file of the testbed's.
+  const caDir = fs.mkdtempSync(path.join(os.tmpdir(), "alicloud-federation-testbed-"));
+  const caFile = path.join(caDir, "trusted.pem");
+  const ownExtra = process.env.NODE_EXTRA_CA_CERTS;
+  const writeTrust = () => {
+    let own = "";
+    try {
+      own = ownExtra ? fs.readFileSync(ownExtra, "utf8") : "";
+    } catch {
+      // Unreadable: Node ignores it too.
+    }
+    fs.writeFileSync(caFile, `${own}\n${trusted.join("\n")}`);
+  };
+  writeTrust();
   const env = {
     ALICLOUD_FEDERATION_ENDPOINT: emulator.url,
     ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.accessKeyId,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.accessKeySecret,
     // The test IdP listens on loopback, which fingerprint discovery refuses without this.
     ALICLOUD_FEDERATION_ALLOW_PRIVATE_ISSUER: "true",
+    [ISSUER_STAND_INS_ENV]: JSON.stringify(Object.fromEntries(issuers.map((i) => [i, idp.issuer]))),
+    NODE_EXTRA_CA_CERTS: caFile,
   };
 
   const mint = (issuer: string, claims: Record<string, unknown>, o: Omit<TokenOptions, "claims">): string => {
@@ -259,6 +280,7 @@ export async function startTrustTestbed(options: TrustTestbedOptions = {}): Prom
     async rotateCertificates() {
       await idp.rotateCertificates();
       trusted.push(idp.rootCaPem);
+      writeTrust();
     },
     env,
     githubActions: { token: (o) => mint(GITHUB_ACTIONS_ISSUER, { ...githubClaims(o), ...o.claims }, o) },
@@ -279,6 +301,7 @@ export async function startTrustTestbed(options: TrustTestbedOptions = {}): Prom
       for (const stack of stacks.reverse()) await stack.destroy().catch((e) => problems.push(e));
       await emulator.close().catch((e) => problems.push(e));
       await idp.close().catch((e) => problems.push(e));
+      fs.rmSync(caDir, { recursive: true, force: true });
       if (problems.length > 0) throw problems[0];
     },
   };

@@ -43,6 +43,7 @@ import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { type DiscoveredFingerprint, discoverOidcFingerprint } from "../trust/discovery";
 import { judgePins } from "../trust/pins";
+import { discoveryTarget } from "../trust/standIns";
 import { type CheckFailure, httpsUrlProblem, requireChecked, tooLong, validateFields } from "../validation";
 
 /** The arguments of an `OidcProvider`. */
@@ -484,9 +485,12 @@ async function explainConflict(
 }
 
 /** The issuer's live, verified chain and the fingerprints recommended from it. */
-function discoverChain(issuer: string): Promise<DiscoveredFingerprint> {
-  const { caCertificates: ca, allowPrivateIssuer } = runtimeSettings();
-  return discoverOidcFingerprint(issuer, { ...(ca ? { ca } : {}), allowPrivateIssuer });
+async function discoverChain(issuer: string): Promise<DiscoveredFingerprint> {
+  const { caCertificates: ca, allowPrivateIssuer, endpoint } = runtimeSettings();
+  return discoverOidcFingerprint(discoveryTarget(issuer, endpoint), {
+    ...(ca ? { ca } : {}),
+    allowPrivateIssuer,
+  });
 }
 
 /**

@@ -5,6 +5,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setWarningSink } from "../../provider/diagnostics";
+import { OidcProviderProvider as P } from "../../provider/resources/oidcProvider";
+import { resetSettings } from "../../provider/settings";
 import { buildOidcTrustPolicy } from "../../provider/trust/policy";
 import { githubActions, gitlabCi } from "../../provider/trust/presets";
 import {
@@ -14,6 +17,7 @@ import {
   startTrustTestbed,
   type TrustTestbed,
 } from "../../testing";
+import { configOf } from "../provider/harness";
 
 const CLUSTER = ackRrsaIssuer("cn-hangzhou", `c${"0a".repeat(16)}`);
 let bed: TrustTestbed;
@@ -215,6 +219,48 @@ describe("certificate rotations at the stand-in", () => {
     // The emulated STS trusts the new root: a provider pinning it passes.
     const renewed = await roleFor("renewed", GITHUB_ACTIONS_ISSUER, { equals: main }, bed.fingerprint);
     expect(await bed.canAssume({ ...renewed, token: token() })).toMatchObject({ allowed: true });
+  });
+});
+
+describe("an OidcProvider deployed by the testbed is checked against the stand-in", () => {
+  it("omitted fingerprints become the stand-in's anchor and intermediate; given ones are judged against its chain; never without an endpoint", async () => {
+    const saved = { ...process.env };
+    const warnings: string[] = [];
+    setWarningSink((m) => void warnings.push(m));
+    try {
+      // What the provider process of `testbed.up` sees (its trust comes from NODE_EXTRA_CA_CERTS,
+      // read at start-up; in this process the same root goes in through the config).
+      Object.assign(process.env, bed.env);
+      resetSettings();
+      await P.configure(configOf({ "alicloud-federation:caCertificates": bed.certificates.rootCaPem }));
+      const args = {
+        oidcProviderName: "gh",
+        issuerUrl: GITHUB_ACTIONS_ISSUER,
+        clientIds: ["sts.aliyuncs.com"],
+      };
+      const omitted = await P.check({}, args);
+      expect(omitted.failures).toEqual([]);
+      expect(omitted.inputs?.fingerprints).toEqual(
+        [bed.certificates.root, bed.certificates.intermediate].sort(),
+      );
+      const stale = await P.check({}, { ...args, fingerprints: ["0".repeat(40)] });
+      expect(stale.failures?.[0]?.reason).toContain(`anchor ${bed.certificates.root}`);
+      expect(warnings).toEqual([]);
+      expect(readFileSync(bed.env.NODE_EXTRA_CA_CERTS!, "utf8")).toContain(bed.certificates.rootCaPem.trim());
+      // Stand-ins never redirect discovery for Alibaba Cloud itself.
+      delete process.env.ALICLOUD_FEDERATION_ENDPOINT;
+      resetSettings();
+      await P.configure(configOf({ "alicloud-federation:caCertificates": bed.certificates.rootCaPem }));
+      const real = await P.check({}, args);
+      expect(real.failures?.[0]?.reason).toContain(
+        "ALICLOUD_FEDERATION_ISSUER_STAND_INS is set, but no endpoint is: stand-in issuers are for tests against the emulator",
+      );
+    } finally {
+      setWarningSink(undefined);
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      resetSettings();
+    }
   });
 });
 
