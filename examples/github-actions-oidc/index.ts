@@ -7,10 +7,11 @@
  *   providerName   the provider's name in RAM (default "github-actions")
  *   repository     owner/name whose main branch may deploy (default "acme/app")
  *   roleName       the role's name (default "github-actions-deployer")
- *   fingerprints   SHA-1 fingerprints of the last certificate in the chain of
- *                  token.actions.githubusercontent.com. Omitted: discovered
- *                  from GitHub at every preview (needs network); the emulator
- *                  accepts any 40-hex value.
+ *   fingerprints   SHA-1 fingerprints of CA certificates in the chain of
+ *                  token.actions.githubusercontent.com: its root (the trust
+ *                  anchor) and current intermediate. Omitted: discovered from
+ *                  GitHub at every preview (needs network); given, each preview
+ *                  checks them against GitHub's live chain when it can reach it.
  *   site           "cn" or "intl": which official-cli application (default "cn")
  *   cliUsers       RAM users (they must exist) who may log in to the Alibaba
  *                  Cloud CLI with OAuth (default ["alice", "bob"])
