@@ -79,6 +79,21 @@ describe("fingerprint discovery", () => {
     ]);
   });
 
+  it("a stack created by an older version, which discovered the intermediate alone, is shown adding the anchor: one call", async () => {
+    const created = await P.create({
+      ...((await P.check({}, args())).inputs as Record<string, unknown>),
+      fingerprints: [idp.intermediateFingerprint],
+    });
+    const news = (await P.check({}, args())).inputs as Record<string, unknown>;
+    expect(await P.diff("idp", created.outs, news)).toMatchObject({ changes: true, replaces: [] });
+    await emulator.clearRequests();
+    const updated = await P.update("idp", created.outs as OidcProviderOutputs, news);
+    expect(updated.outs.fingerprints).toEqual(recommended());
+    expect(await emulator.requests({ service: "ims" })).toMatchObject([
+      { action: "AddFingerprintToOIDCProvider", params: { Fingerprint: idp.rootFingerprint } },
+    ]);
+  });
+
   it("shows an IdP certificate rotation as a fingerprint change at the next check", async () => {
     const created = await P.create((await P.check({}, args())).inputs as Record<string, unknown>);
     const before = idp.rootFingerprint;
