@@ -528,7 +528,7 @@ export class EmulatorCore {
     }
     if (rawPath.startsWith(CONTROL_PREFIX)) {
       // Before the token: a web page the developer visits must not drive the emulator, token or not.
-      const crossSite = crossSiteReason(req);
+      const crossSite = crossSiteReason(req, body);
       if (crossSite !== undefined) {
         const payload = JSON.stringify({
           error: `control routes refuse cross-site requests: ${crossSite}. Call them from a program (connectEmulator), with content-type application/json and no Origin header`,
@@ -768,19 +768,22 @@ export class EmulatorCore {
  * no-cors fetch; https://fetch.spec.whatwg.org/#origin-header) and `Sec-Fetch-Site` on every
  * request (https://www.w3.org/TR/fetch-metadata/); the only bodies a page can send without a CORS
  * preflight are form and text types (https://fetch.spec.whatwg.org/#cors-safelisted-request-header),
- * so a write must say `application/json`, which a page cannot without the preflight this emulator
- * never answers. Programs (`connectEmulator`, curl, the SDKs) send none of the first two.
+ * so a write with a body must say `application/json`, which a page cannot without the preflight
+ * this emulator never answers. Programs (`connectEmulator`, curl, the SDKs) send none of the first two.
  */
-function crossSiteReason(req: IncomingMessage): string | undefined {
+function crossSiteReason(req: IncomingMessage, body: Buffer): string | undefined {
   if (req.headers.origin !== undefined) return "the request has an Origin header (a web page sent it)";
   const site = req.headers["sec-fetch-site"];
   if (site !== undefined && site !== "none") return `the browser marks it Sec-Fetch-Site: ${site}`;
   const method = (req.method ?? "GET").toUpperCase();
   if (method === "GET" || method === "HEAD") return undefined;
-  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  const raw = req.headers["content-type"];
+  // No body and no type says nothing a page could have chosen (its requests carry Origin anyway).
+  if (raw === undefined && body.length === 0) return undefined;
+  const type = (raw ?? "").split(";")[0]?.trim().toLowerCase();
   return type === "application/json"
     ? undefined
-    : `a ${method} must have content-type application/json${type ? `, not ${type}` : ""}`;
+    : `a ${method} with a body must have content-type application/json${type ? `, not ${type}` : ""}`;
 }
 
 function lookupAction(service: ServiceDefinition, action: string): ActionSpec | undefined {

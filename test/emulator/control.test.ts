@@ -373,7 +373,9 @@ describe("connectEmulator", () => {
           ["POST", "reset", { "content-type": "text/plain" }, "{}"],
           ["POST", "sts-credentials", { "content-type": "text/plain" }, "{}"],
           ["POST", "faults", { "content-type": "application/x-www-form-urlencoded" }, '{"kind":"throttle"}'],
-          ["DELETE", "requests", {}, undefined],
+          // fetch and forms label a string body text/plain themselves.
+          ["POST", "faults", {}, '{"kind":"throttle"}'],
+          ["DELETE", "faults", { "content-type": "text/plain" }, "{}"],
           ["POST", "reset", { origin: "https://evil.example", "content-type": "application/json" }, "{}"],
           ["GET", "state", { origin: "null" }, undefined],
           ["GET", "state", { "sec-fetch-site": "cross-site" }, undefined],
@@ -394,9 +396,11 @@ describe("connectEmulator", () => {
           services: { ims: { oidcProviders: [expect.objectContaining({ name: "kept" })] } },
           stsCredentials: [],
         });
-        // A program's request still works.
+        // A program's requests still work, a write without a body included.
         const ok = await fetch(`${e.url}/__emulator/info`, { headers: auth });
         expect(ok.status).toBe(200);
+        const cleared = await fetch(`${e.url}/__emulator/requests`, { method: "DELETE", headers: auth });
+        expect(cleared.status).toBe(200);
       }
     } finally {
       await guarded.close();
