@@ -1,0 +1,381 @@
+/**
+ * Live tests that settle the guesses listed in docs/alibaba-api.md and emulator/README.md: each
+ * asserts what the emulator assumes, so against a real account a failure shows the guess is wrong
+ * (and the emulator, the docs and the snapshot must follow the field). Every guess names its test
+ * here, or a snapshot step (test/live/scenario.ts), after "Settled by:"; test/unit/guesses.test.ts
+ * fails on a guess that names none. Tests that need something a plain account lacks (a SCIM
+ * token, an OIDC token from a real IdP, an OAuth refresh token) say so and are skipped without it.
+ */
+import { describe, expect, test } from "vitest";
+import { checkAccount } from "./account";
+import { type Answer, rawTransport, targetFromEnv } from "./target";
+
+const env = process.env;
+const prefix = env.ALICLOUD_FEDERATION_LIVE_PREFIX ?? "";
+const target = targetFromEnv();
+const call = rawTransport(target);
+const ok = (a: Answer): Record<string, unknown> => {
+  if (!a.ok) throw new Error(`${a.code}: ${a.message}`);
+  return a.body;
+};
+const refusal = (a: Answer): { status: number; code: string } => {
+  if (a.ok) throw new Error(`answered ${JSON.stringify(a.body)}; a refusal was expected`);
+  return { status: a.status, code: a.code };
+};
+const get = (o: unknown, path: string): unknown =>
+  path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o);
+const TRUST = (account: string) =>
+  JSON.stringify({
+    Version: "1",
+    Statement: [
+      { Effect: "Allow", Action: "sts:AssumeRole", Principal: { RAM: [`acs:ram::${account}:root`] } },
+    ],
+  });
+const FP = "6938fd4d98bab03faadb97b34396831e3780aea1";
+
+describe("IMS OIDC providers", () => {
+  test("OIDC provider inputs: name and issuer required, IssuanceLimitTime default, comma lists, fingerprint case, issuer uniqueness", async () => {
+    await checkAccount(target);
+    const name = `${prefix}inputs`;
+    expect(refusal(await call("ims", "CreateOIDCProvider", { OIDCProviderName: name })).status).toBe(400);
+    const created = ok(
+      await call("ims", "CreateOIDCProvider", {
+        OIDCProviderName: name,
+        IssuerUrl: "https://Inputs.Example.com",
+        Fingerprints: ` ${FP.toUpperCase()} ,`,
+        ClientIds: "a, b,,a",
+      }),
+    );
+    try {
+      expect(get(created, "OIDCProvider.IssuanceLimitTime")).toBe(12);
+      expect(get(created, "OIDCProvider.ClientIds")).toBe("a,b");
+      // The emulator's default: fingerprints echoed as written (option fingerprintCase).
+      expect(get(created, "OIDCProvider.Fingerprints")).toBe(FP.toUpperCase());
+      const dup = refusal(
+        await call("ims", "CreateOIDCProvider", {
+          OIDCProviderName: `${name}2`,
+          IssuerUrl: "https://inputs.example.com",
+          Fingerprints: FP,
+        }),
+      );
+      expect(dup).toEqual({ status: 409, code: "EntityAlreadyExists.OIDCProvider.Url" });
+    } finally {
+      await call("ims", "DeleteOIDCProvider", { OIDCProviderName: name });
+    }
+  });
+
+  test("DeleteOIDCProvider succeeds while a role trusts it, and the role's trust policy is unchanged", async () => {
+    const account = await checkAccount(target);
+    const name = `${prefix}trusted`;
+    const arn = `acs:ram::${account}:oidc-provider/${name}`;
+    ok(
+      await call("ims", "CreateOIDCProvider", {
+        OIDCProviderName: name,
+        IssuerUrl: "https://t.example.com",
+        Fingerprints: FP,
+      }),
+    );
+    const doc = JSON.stringify({
+      Version: "1",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Principal: { Federated: [arn] },
+          Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com" } },
+        },
+      ],
+    });
+    ok(await call("ram", "CreateRole", { RoleName: `${prefix}trusting`, AssumeRolePolicyDocument: doc }));
+    try {
+      const before = get(
+        ok(await call("ram", "GetRole", { RoleName: `${prefix}trusting` })),
+        "Role.AssumeRolePolicyDocument",
+      );
+      ok(await call("ims", "DeleteOIDCProvider", { OIDCProviderName: name }));
+      const after = get(
+        ok(await call("ram", "GetRole", { RoleName: `${prefix}trusting` })),
+        "Role.AssumeRolePolicyDocument",
+      );
+      expect(after).toBe(before);
+    } finally {
+      await call("ram", "DeleteRole", { RoleName: `${prefix}trusting` });
+      await call("ims", "DeleteOIDCProvider", { OIDCProviderName: name });
+    }
+  });
+});
+
+describe("RAM", () => {
+  test("UpdateRole moves UpdateDate; ListRoles orders by lower-cased name", async () => {
+    const account = await checkAccount(target);
+    const names = [`${prefix}B-role`, `${prefix}a-role`];
+    for (const n of names)
+      ok(await call("ram", "CreateRole", { RoleName: n, AssumeRolePolicyDocument: TRUST(account) }));
+    try {
+      const listed = (
+        get(ok(await call("ram", "ListRoles", { MaxItems: 1000 })), "Roles.Role") as Array<{
+          RoleName: string;
+          UpdateDate: string;
+        }>
+      ).filter((r) => r.RoleName.startsWith(prefix));
+      expect(listed.map((r) => r.RoleName)).toEqual([`${prefix}a-role`, `${prefix}B-role`]);
+      const before = listed[0]?.UpdateDate;
+      await new Promise((r) => setTimeout(r, 1100));
+      ok(await call("ram", "UpdateRole", { RoleName: `${prefix}a-role`, NewDescription: "moved" }));
+      const after = get(ok(await call("ram", "GetRole", { RoleName: `${prefix}a-role` })), "Role.UpdateDate");
+      expect(after).not.toBe(before);
+    } finally {
+      for (const n of names) await call("ram", "DeleteRole", { RoleName: n });
+    }
+  });
+
+  test("policy version codes: missing version, default version, versions left", async () => {
+    await checkAccount(target);
+    const name = `${prefix}versioned`;
+    const doc = (a: string) =>
+      JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: a, Resource: "*" }] });
+    ok(await call("ram", "CreatePolicy", { PolicyName: name, PolicyDocument: doc("ram:GetRole") }));
+    try {
+      ok(
+        await call("ram", "CreatePolicyVersion", { PolicyName: name, PolicyDocument: doc("ram:ListRoles") }),
+      );
+      expect(
+        refusal(
+          await call("ram", "GetPolicyVersion", { PolicyName: name, PolicyType: "Custom", VersionId: "v9" }),
+        ).code,
+      ).toBe("EntityNotExist.Policy.Version");
+      expect(
+        refusal(await call("ram", "DeletePolicyVersion", { PolicyName: name, VersionId: "v1" })).code,
+      ).toBe("DeleteConflict.Policy.DefaultVersion");
+      expect(refusal(await call("ram", "DeletePolicy", { PolicyName: name })).code).toBe(
+        "DeleteConflict.Policy.Version",
+      );
+    } finally {
+      await call("ram", "DeletePolicy", { PolicyName: name, CascadingDelete: true });
+    }
+  });
+
+  test.skipIf(env.ALICLOUD_FEDERATION_LIVE_QUOTA_PROBE !== "1")(
+    "RAM user quota: the user past the account's limit is refused with LimitExceeded.User (needs ALICLOUD_FEDERATION_LIVE_QUOTA_PROBE=1; creates users up to the quota)",
+    async () => {
+      await checkAccount(target);
+      let last: Answer | undefined;
+      for (let i = 0; i < 5000; i++) {
+        last = await call("ram", "CreateUser", { UserName: `${prefix}q${i}` });
+        if (!last.ok) break;
+      }
+      expect(last && refusal(last)).toEqual({ status: 409, code: "LimitExceeded.User" });
+    },
+  );
+});
+
+describe("IMS applications", () => {
+  test("GetAppSecret masks the value; at most 2 secrets per application; booleans as the Python SDK sends them", async () => {
+    await checkAccount(target);
+    const app = ok(
+      await call("ims", "CreateApplication", {
+        AppName: `${prefix}secrets`,
+        DisplayName: "secrets",
+        AppType: "ServerApp",
+        SecretRequired: "True",
+        IsMultiTenant: "False",
+      }),
+    );
+    const appId = String(get(app, "Application.AppId"));
+    try {
+      expect(get(app, "Application.IsMultiTenant")).toBe(false);
+      const first = ok(await call("ims", "CreateAppSecret", { AppId: appId }));
+      const id = String(get(first, "AppSecret.AppSecretId"));
+      const value = String(get(first, "AppSecret.AppSecretValue"));
+      const read = String(
+        get(
+          ok(await call("ims", "GetAppSecret", { AppId: appId, AppSecretId: id })),
+          "AppSecret.AppSecretValue",
+        ) ?? "",
+      );
+      expect(read).not.toBe(value);
+      ok(await call("ims", "CreateAppSecret", { AppId: appId }));
+      expect(refusal(await call("ims", "CreateAppSecret", { AppId: appId }))).toEqual({
+        status: 409,
+        code: "LimitExceeded.AppSecret",
+      });
+    } finally {
+      for (const s of (get(
+        ok(await call("ims", "ListAppSecretIds", { AppId: appId })),
+        "AppSecrets.AppSecret",
+      ) as Array<{ AppSecretId: string }>) ?? []) {
+        await call("ims", "DeleteAppSecret", { AppId: appId, AppSecretId: s.AppSecretId });
+      }
+      await call("ims", "DeleteApplication", { AppId: appId });
+    }
+  });
+
+  test.skipIf(env.ALICLOUD_FEDERATION_LIVE_OFFICIAL_CLI !== "1")(
+    "official-cli: its AppId is the CLI's client_id, installed with openid and usersts (needs ALICLOUD_FEDERATION_LIVE_OFFICIAL_CLI=1)",
+    async () => {
+      await checkAccount(target);
+      const app = ok(await call("ims", "GetExternalApplication", { AppId: "4038181954557748008" }));
+      expect(get(app, "ExternalApplication.ForeignAppId")).toBe("4038181954557748008");
+      const scopes = get(
+        app,
+        "ExternalApplication.DelegatedScope.PredefinedScopes.PredefinedScope",
+      ) as Array<{ Name: string }>;
+      expect(scopes.map((s) => s.Name)).toEqual(expect.arrayContaining(["openid", "/internal/ram/usersts"]));
+    },
+  );
+});
+
+describe("OAuth, SCIM and STS with credentials a plain account lacks", () => {
+  const oauthBase = env.ALICLOUD_FEDERATION_LIVE_OAUTH_URL ?? "https://oauth.aliyun.com";
+  test.skipIf(!env.ALICLOUD_FEDERATION_LIVE_OAUTH_REFRESH_TOKEN)(
+    "CLI OAuth: refresh rotates the refresh token; the exchange's casing; errors (needs ALICLOUD_FEDERATION_LIVE_OAUTH_REFRESH_TOKEN from aliyun configure --mode OAuth)",
+    async () => {
+      const form = (f: Record<string, string>) => ({
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(f).toString(),
+      });
+      const refreshed = await fetch(
+        `${oauthBase}/v1/token`,
+        form({
+          grant_type: "refresh_token",
+          refresh_token: env.ALICLOUD_FEDERATION_LIVE_OAUTH_REFRESH_TOKEN ?? "",
+          client_id: "4038181954557748008",
+        }),
+      );
+      expect(refreshed.status).toBe(200);
+      const tokens = (await refreshed.json()) as Record<string, string>;
+      expect(tokens.refresh_token).not.toBe(env.ALICLOUD_FEDERATION_LIVE_OAUTH_REFRESH_TOKEN);
+      const reused = await fetch(
+        `${oauthBase}/v1/token`,
+        form({
+          grant_type: "refresh_token",
+          refresh_token: env.ALICLOUD_FEDERATION_LIVE_OAUTH_REFRESH_TOKEN ?? "",
+          client_id: "4038181954557748008",
+        }),
+      );
+      expect(reused.status).toBe(400);
+      expect(((await reused.json()) as { error?: string }).error).toBe("invalid_grant");
+      const exchanged = await fetch(`${oauthBase}/v1/exchange`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      const body = (await exchanged.json()) as Record<string, unknown>;
+      // The guess: both casings (the official clients disagree); a real answer settles which.
+      expect(Object.keys(body)).toEqual(
+        expect.arrayContaining(["accessKeyId", "AccessKeyId", "expiration", "Expiration"]),
+      );
+      const bad = await fetch(`${oauthBase}/v1/exchange`, {
+        method: "POST",
+        headers: { authorization: "Bearer nope" },
+      });
+      expect(bad.status).toBe(401);
+    },
+  );
+
+  const scim = env.ALICLOUD_FEDERATION_LIVE_SCIM_URL;
+  test.skipIf(!scim || !env.ALICLOUD_FEDERATION_LIVE_SCIM_TOKEN)(
+    "SCIM: create answers 201, default page 30, active ignored, PATCH unsupported, duplicate userName 409 uniqueness (needs ALICLOUD_FEDERATION_LIVE_SCIM_URL and _TOKEN)",
+    async () => {
+      const h = {
+        authorization: `Bearer ${env.ALICLOUD_FEDERATION_LIVE_SCIM_TOKEN}`,
+        "content-type": "application/scim+json",
+      };
+      const user = {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName: `${prefix}scim`,
+        displayName: "scim",
+        active: false,
+      };
+      const created = await fetch(`${scim}/Users`, {
+        method: "POST",
+        headers: h,
+        body: JSON.stringify(user),
+      });
+      expect(created.status).toBe(201);
+      const id = String(((await created.json()) as { id: string }).id);
+      try {
+        const dup = await fetch(`${scim}/Users`, { method: "POST", headers: h, body: JSON.stringify(user) });
+        expect([dup.status, ((await dup.json()) as { scimType?: string }).scimType]).toEqual([
+          409,
+          "uniqueness",
+        ]);
+        const page = (await (await fetch(`${scim}/Users`, { headers: h })).json()) as {
+          itemsPerPage: number;
+        };
+        expect(page.itemsPerPage).toBeLessThanOrEqual(30);
+        const patch = await fetch(`${scim}/Users/${id}`, { method: "PATCH", headers: h, body: "{}" });
+        expect(patch.status).toBe(405);
+      } finally {
+        await fetch(`${scim}/Users/${id}`, { method: "DELETE", headers: h });
+      }
+    },
+  );
+
+  test.skipIf(!env.ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN || !env.ALICLOUD_FEDERATION_LIVE_OIDC_FINGERPRINT)(
+    "STS trust evaluation: an operator outside the documented 21 is refused, a lower-case-insensitive fingerprint is accepted (needs ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN and _FINGERPRINT from a real IdP)",
+    async () => {
+      const account = await checkAccount(target);
+      const token = env.ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN ?? "";
+      const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as {
+        iss: string;
+        aud: string;
+        sub: string;
+      };
+      const name = `${prefix}idp`;
+      ok(
+        await call("ims", "CreateOIDCProvider", {
+          OIDCProviderName: name,
+          IssuerUrl: claims.iss,
+          Fingerprints: (env.ALICLOUD_FEDERATION_LIVE_OIDC_FINGERPRINT ?? "").toUpperCase(),
+          ClientIds: claims.aud,
+        }),
+      );
+      const providerArn = `acs:ram::${account}:oidc-provider/${name}`;
+      const role = `${prefix}ifexists`;
+      ok(
+        await call("ram", "CreateRole", {
+          RoleName: role,
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: "1",
+            Statement: [
+              {
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Principal: { Federated: [providerArn] },
+                Condition: {
+                  StringEqualsIfExists: { "oidc:sub": claims.sub },
+                  StringEquals: { "oidc:aud": claims.aud },
+                },
+              },
+            ],
+          }),
+        }),
+      );
+      try {
+        const answer = await call("sts", "AssumeRoleWithOIDC", {
+          OIDCProviderArn: providerArn,
+          RoleArn: `acs:ram::${account}:role/${role}`,
+          OIDCToken: token,
+          RoleSessionName: "probe",
+        });
+        expect(refusal(answer).code).toBe("NoPermission");
+      } finally {
+        await call("ram", "DeleteRole", { RoleName: role });
+        await call("ims", "DeleteOIDCProvider", { OIDCProviderName: name });
+      }
+    },
+  );
+});
+
+describe("the gateway", () => {
+  test("an unsigned request without Action is refused with the gateway's codes", async () => {
+    await checkAccount(target);
+    const base = target.endpoint ?? "https://ram.aliyuncs.com";
+    const noAction = await fetch(`${base}/?Version=2015-05-01&Format=JSON`, { method: "POST" });
+    expect(noAction.status).toBeGreaterThanOrEqual(400);
+    expect(((await noAction.json()) as { Code?: string }).Code).toMatch(
+      /^Missing(Action|Authorization)|^MissingParameter/,
+    );
+  });
+});
