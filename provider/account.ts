@@ -28,6 +28,7 @@ import { quietHostEcho } from "./diagnostics";
 import { canonicalJson } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { CONFIG_KEYS, type RuntimeSettings, runtimeSettings } from "./settings";
+import { presentFailures } from "./validation";
 
 /** What the engine drives: the methods of a dynamic provider implementation. */
 export interface ProviderImpl {
@@ -54,6 +55,8 @@ export interface BindingSpec {
   stable?: readonly string[];
   /** Outputs a write may change without a change of meaning (`updateDate`): not drift on their own. */
   volatile?: readonly string[];
+  /** Inputs that hold a secret: never shown beside a check failure, masked in every reason. */
+  secrets?: readonly string[];
 }
 
 /** The output (and carried input) that records the account. */
@@ -182,7 +185,9 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
     async check(olds, news) {
       const result = await impl.check(olds, news);
       const inputs = result.inputs as Record<string, unknown> | undefined;
-      if (!inputs || (result.failures?.length ?? 0) > 0) return result;
+      if ((result.failures?.length ?? 0) > 0)
+        return { ...result, failures: presentFailures(result.failures ?? [], news, spec.secrets) };
+      if (!inputs) return result;
       // Carried only from olds that had them, for the very same object.
       if (Object.keys(olds).length > 0 && sameIdentity(olds, inputs, spec.identity))
         return { ...result, inputs: { ...inputs, ...pick(olds, stable) } };

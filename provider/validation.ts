@@ -104,3 +104,64 @@ export function requireChecked<T>(
   if (failures.length > 0) throw new Error(`invalid ${resource} arguments:\n${formatFailures(failures)}`);
   return inputs as unknown as T;
 }
+
+/**
+ * How much of a check's failures reaches the engine: each reason at most `reason` characters,
+ * all of them at most `total`, at most `count` failures (then one line saying how many more). The
+ * engine prints each failure twice (as it happens and under Diagnostics) with ~100 characters
+ * of its own, so a refusal stays under 4 KB whatever the size of the inputs.
+ */
+export const FAILURE_BUDGET = { reason: 400, total: 1200, count: 8 } as const;
+
+/** The longest input value the engine may print beside a failure (its JSON). */
+const SHOWN_VALUE_MAX = 120;
+
+/**
+ * The failures as the engine should see them. The engine prints the value of the top-level input
+ * a failure names (`property X value Y has a problem`) in plain text, secret or not, and whole,
+ * however large: a failure on a secret input (`secrets`, or named by the input `secretInputs`),
+ * on a large value, or on a path that is not a top-level input is reported on the resource
+ * instead, the property named at the start of the reason. Known secret values are masked in every
+ * reason, and the list is kept within `FAILURE_BUDGET`.
+ */
+export function presentFailures(
+  failures: readonly CheckFailure[],
+  news: Record<string, unknown>,
+  secrets: readonly string[] = [],
+): CheckFailure[] {
+  const secretKeys = new Set([
+    ...secrets,
+    ...(Array.isArray(news.secretInputs) ? news.secretInputs.filter((k) => typeof k === "string") : []),
+  ]);
+  const secretValues = [...secretKeys]
+    .map((k) => news[k])
+    .filter((v): v is string => typeof v === "string" && v.length >= 4);
+  const mask = (text: string) => secretValues.reduce((t, v) => t.split(v).join("***"), text);
+  const cut = (text: string) =>
+    text.length <= FAILURE_BUDGET.reason ? text : `${text.slice(0, FAILURE_BUDGET.reason - 1)}…`;
+  const out: CheckFailure[] = [];
+  let total = 0;
+  for (const [i, f] of failures.entries()) {
+    const value = Object.hasOwn(news, f.property) ? news[f.property] : undefined;
+    const shown =
+      f.property !== "" &&
+      value !== undefined &&
+      !secretKeys.has(f.property) &&
+      (JSON.stringify(value) ?? "").length <= SHOWN_VALUE_MAX;
+    const reason = cut(mask(shown || f.property === "" ? f.reason : `${f.property}: ${f.reason}`));
+    if (
+      out.length > 0 &&
+      (out.length >= FAILURE_BUDGET.count || total + reason.length > FAILURE_BUDGET.total)
+    ) {
+      const more = failures.length - i;
+      out.push({
+        property: "",
+        reason: `Fix the problems above and run preview again: ${more} more not shown, to keep this short.`,
+      });
+      break;
+    }
+    total += reason.length;
+    out.push({ property: shown ? f.property : "", reason });
+  }
+  return out;
+}

@@ -9,7 +9,9 @@
  * An export that comes out empty or truncated is stopped at preview: more
  * than `maxDeletions` people removed at once (default 100) needs
  * `confirmDeletions` set to the exact count, and an empty file needs
- * `allowEmpty`.
+ * `allowEmpty`. Deleting the whole directory (removing it from the program, or
+ * `pulumi destroy`) when it holds more than `maxDeletions` people needs
+ * `allowDestroy: true` recorded by an `up` first.
  *
  * Config (optional):
  *   directory         path of the CSV or JSON file (default people.csv beside this file)
@@ -17,6 +19,7 @@
  *   maxDeletions      the deletion guard's threshold (default 100)
  *   confirmDeletions  the exact number of deletions to let through once
  *   allowEmpty        true to let the directory become empty
+ *   allowDestroy      true (then pulumi up) before removing or destroying a large directory
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -39,9 +42,10 @@ const people = new ScimDirectory(
     maxDeletions: config.getNumber("maxDeletions"),
     confirmDeletions: config.getNumber("confirmDeletions"),
     allowEmpty: config.getBoolean("allowEmpty"),
+    allowDestroy: config.getBoolean("allowDestroy"),
   },
   // Removing the resource from the program would delete everyone: make that a deliberate act.
-  { protect: config.getBoolean("protect") ?? false },
+  { protect: config.getBoolean("protect") ?? false, retainOnDelete: config.getBoolean("retainOnDelete") },
 );
 
 export const scimClientId = app.clientId;

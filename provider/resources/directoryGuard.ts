@@ -14,7 +14,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { containsUnknown } from "../normalize";
 import { providerShim } from "../shim";
-import type { CheckFailure } from "../validation";
+import { type CheckFailure, presentFailures } from "../validation";
 
 /**
  * The default `maxDeletions`: 100. Entra's default is 500, sized for
@@ -44,12 +44,21 @@ export interface DeletionGuardArgs {
    * everyone) unless this is `true`. Default `false`.
    */
   allowEmpty?: pulumi.Input<boolean>;
+  /**
+   * Deleting the whole directory (the resource removed from the program,
+   * `pulumi destroy`, or a replacement) when it holds more than `maxDeletions`
+   * people is refused unless an `up` recorded `allowDestroy: true` first: set
+   * it, run `pulumi up`, then remove or destroy. Default `false`. With the
+   * `retainOnDelete` resource option nobody is deleted and this does not apply.
+   */
+  allowDestroy?: pulumi.Input<boolean>;
 }
 
 export interface DeletionGuardSettings {
   maxDeletions: number;
   confirmDeletions?: number;
   allowEmpty: boolean;
+  allowDestroy?: boolean;
 }
 
 const wholeNumber = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0;
@@ -65,9 +74,11 @@ export function guardSettingFailures(news: Record<string, unknown>): CheckFailur
         reason: `must be a whole number, 0 or more (got ${JSON.stringify(v)})`,
       });
   }
-  const allow = news.allowEmpty;
-  if (allow !== undefined && allow !== null && !containsUnknown(allow) && typeof allow !== "boolean")
-    failures.push({ property: "allowEmpty", reason: "must be true or false" });
+  for (const field of ["allowEmpty", "allowDestroy"] as const) {
+    const allow = news[field];
+    if (allow !== undefined && allow !== null && !containsUnknown(allow) && typeof allow !== "boolean")
+      failures.push({ property: field, reason: "must be true or false" });
+  }
   return failures;
 }
 
@@ -77,30 +88,33 @@ export function guardSettings(news: Record<string, unknown>): DeletionGuardSetti
     maxDeletions: typeof news.maxDeletions === "number" ? news.maxDeletions : DEFAULT_MAX_DELETIONS,
     ...(typeof news.confirmDeletions === "number" ? { confirmDeletions: news.confirmDeletions } : {}),
     allowEmpty: news.allowEmpty === true,
+    allowDestroy: news.allowDestroy === true,
   };
 }
 
 /**
  * Why this change of directory must not go ahead, or nothing. `oldKeys` is
- * undefined for a new directory (nothing to delete yet).
+ * undefined for a new directory (nothing to delete yet). Reported on the resource, not on the
+ * people: the engine would print the whole directory beside it.
  */
 export function deletionGuardFailures(
-  property: string,
+  _property: string,
   oldKeys: readonly string[] | undefined,
   newKeys: readonly string[],
   s: DeletionGuardSettings,
 ): CheckFailure[] {
   const kept = new Set(newKeys);
   const deleted = oldKeys === undefined ? 0 : oldKeys.filter((k) => !kept.has(k)).length;
+  // What to do comes first: the engine puts its own ~100 characters before the reason.
   if (newKeys.length === 0 && !s.allowEmpty) {
     const what =
       deleted > 0 ? `it would delete all ${deleted} people of the directory` : "it would manage nobody";
     return [
       {
-        property,
+        property: "",
         reason:
-          `the directory is empty: ${what}. An export that came out empty looks exactly like this. ` +
-          "If the directory really is empty now, set allowEmpty: true.",
+          `Set allowEmpty: true if the directory really is empty now. Refused: the directory is empty, so ${what}; ` +
+          "an export that came out empty looks exactly like this.",
       },
     ];
   }
@@ -112,13 +126,44 @@ export function deletionGuardFailures(
       : ` (confirmDeletions is ${s.confirmDeletions}, which does not match)`;
   return [
     {
-      property,
+      property: "",
       reason:
-        `this update would delete ${deleted} people, more than maxDeletions (${s.maxDeletions})${confirmed}. ` +
-        "Check the directory first: a truncated or partial export looks exactly like this. If the deletions " +
-        `are intended, set confirmDeletions: ${deleted} for this update (or raise maxDeletions).`,
+        `Set confirmDeletions: ${deleted} to let these deletions through once (or raise maxDeletions). ` +
+        `Refused: this update would delete ${deleted} people, more than maxDeletions (${s.maxDeletions})${confirmed}; ` +
+        "check the directory first: a truncated or partial export looks exactly like this.",
     },
   ];
+}
+
+/**
+ * Why deleting a whole directory of `count` people must not go ahead, or undefined: more than
+ * `maxDeletions` people and no `allowDestroy: true` recorded by an earlier `up`. Checked in
+ * `delete`, the one step a removal from the program, a `destroy` and a replacement all reach
+ * (none of them runs `check` with the old settings).
+ */
+export function destroyGuardRefusal(
+  kind: string,
+  count: number,
+  s: { maxDeletions: number; allowDestroy?: boolean },
+  what = "people",
+): string | undefined {
+  if (count <= s.maxDeletions || s.allowDestroy === true) return undefined;
+  return (
+    `To delete this ${kind} and its ${count} ${what}, first set allowDestroy: true on it and run pulumi up, ` +
+    `then remove or destroy it (or set the retainOnDelete resource option to leave them in place). Refused: ` +
+    `deleting it would delete ${count} ${what}, more than maxDeletions (${s.maxDeletions}), and the last up did ` +
+    "not record allowDestroy: true. Nothing was deleted."
+  );
+}
+
+/**
+ * A refusal as an error a person reads: the dynamic provider host prints `${err}: ${err.stack}`
+ * for a failed delete, so the stack is emptied; the message already says what to do.
+ */
+export function refusalError(message: string): Error {
+  const err = new Error(message);
+  err.stack = "";
+  return err;
 }
 
 // ---- DirectoryGuard: the guard as a resource, for scimUsersFromDirectory ------------------------
@@ -156,7 +201,8 @@ export const DirectoryGuardProvider = {
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.CheckResult> {
-    return checkDirectoryGuardInputs(olds, news);
+    const result = checkDirectoryGuardInputs(olds, news);
+    return { ...result, failures: presentFailures(result.failures, news) };
   },
   async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
     const changed = ["keys", "maxDeletions", "confirmDeletions", "allowEmpty"].some(

@@ -4,9 +4,10 @@
  *
  * With one resource per person the engine's own cost per resource dominates
  * (a serialized provider, a copy of the app's secret and a refresh call per
- * person). Here the people are one map in one resource's state, keyed by
- * externalId (user name where there is none), so the engine's diff names each
- * person added, changed or removed; create and update run the calls with
+ * person). Here the people are one roster in one resource's state, a line per
+ * person; the engine shows a multi-line string's change as a line diff, so a
+ * plan names each person added, changed or removed with two lines of context
+ * instead of printing the whole directory; create and update run the calls with
  * bounded concurrency and one token; refresh reads the account with SCIM
  * paging, so the drift gate costs about N/100 calls.
  *
@@ -26,10 +27,13 @@ import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, formatFailures } from "../validation";
 import {
+  DEFAULT_MAX_DELETIONS,
   type DeletionGuardArgs,
   deletionGuardFailures,
+  destroyGuardRefusal,
   guardSettingFailures,
   guardSettings,
+  refusalError,
 } from "./directoryGuard";
 import type { ScimApplication } from "./scimApplication";
 
@@ -79,6 +83,7 @@ export interface ScimDirectoryArgs extends DeletionGuardArgs {
   adoptExisting?: pulumi.Input<boolean>;
 }
 
+/** The settings and people as the provider works with them (the people as two maps). */
 export interface ScimDirectoryInputs {
   /** By externalId: `userName`, or `userName (displayName)` when they differ. */
   people: Record<string, string>;
@@ -87,14 +92,29 @@ export interface ScimDirectoryInputs {
   maxDeletions: number;
   confirmDeletions?: number;
   allowEmpty: boolean;
+  allowDestroy: boolean;
   concurrency: number;
   adoptExisting: boolean;
   clientId?: string;
   clientSecret?: string;
 }
 
-export interface ScimDirectoryOutputs extends ScimDirectoryInputs {
-  /** SCIM ids (RAM UserIds) of `people`, by the same keys. */
+/** What the provider keeps while it works: the inputs and each person's SCIM id. */
+interface DirectoryRecord extends ScimDirectoryInputs {
+  ids: Record<string, string>;
+  pending?: Record<string, string>;
+  idsByName: Record<string, string>;
+}
+
+/**
+ * A `ScimDirectory`'s state. `people` is the roster (`rosterText`): one line per person, so the
+ * engine's diff of a change is the changed lines with two lines of context, whatever the
+ * directory's size, instead of the whole directory.
+ */
+export interface ScimDirectoryOutputs extends Omit<ScimDirectoryInputs, "people" | "peopleByName"> {
+  /** The roster: a header line, then `externalId userName "displayName"` per person (`-`: none). */
+  people: string;
+  /** SCIM ids (RAM UserIds) of the people with an externalId, by externalId. */
   ids: Record<string, string>;
   /**
    * People whose create may have happened (no answer arrived, even after retries), by slot
@@ -102,7 +122,7 @@ export interface ScimDirectoryOutputs extends ScimDirectoryInputs {
    * destroy looks them up and deletes them, so a failed run strands nobody.
    */
   pending?: Record<string, string>;
-  /** SCIM ids of `peopleByName`. */
+  /** SCIM ids of the people without externalId, by lower-case user name. */
   idsByName: Record<string, string>;
 }
 
@@ -184,6 +204,130 @@ export function directoryMaps(entries: readonly DirectoryEntry[]): {
   return { people, peopleByName };
 }
 
+// ---- The roster: the people as one text, a person per line ---------------------------------------
+
+/**
+ * The roster's first line. It starts with `@`, which can start neither JSON nor YAML: the engine
+ * shows a multi-line string that parses as either as a structure (every element, changed or
+ * not), and any other multi-line string as a line diff (changed lines, two lines of context).
+ */
+export const ROSTER_HEADER = '@ externalId userName "displayName" (- for no externalId)';
+
+/** A token of a roster line: bare when it cannot be misread, else a JSON string. */
+function rosterToken(v: string): string {
+  const quoted = JSON.stringify(v);
+  // JSON escapes nothing in it (no quote, backslash or control character), and no space splits it.
+  return quoted === `"${v}"` && v !== "" && v !== "-" && !/\s/.test(v) ? v : quoted;
+}
+
+/** One person's line: `externalId userName "displayName"`, the display name only when it differs. */
+export function rosterLine(p: Person): string {
+  const shown =
+    p.displayName !== "" && p.displayName !== p.userName ? ` ${JSON.stringify(p.displayName)}` : "";
+  return `${p.externalId === "" ? "-" : rosterToken(p.externalId)} ${rosterToken(p.userName)}${shown}`;
+}
+
+/** The roster of `persons` (by slot), sorted by slot so the text never depends on input order. */
+export function rosterText(persons: ReadonlyMap<Slot, Person>): string {
+  const lines = [...persons].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => rosterLine(p));
+  // Every line ends with a newline, the last too: a line added at the end is then one added line,
+  // not a change of the line before it.
+  return `${[ROSTER_HEADER, ...lines].join("\n")}\n`;
+}
+
+/** Reads one token at `at`: a JSON string, or a run of non-space characters. */
+function readToken(line: string, at: number): [string, number] | undefined {
+  if (line[at] !== '"') {
+    const end = line.indexOf(" ", at);
+    const stop = end < 0 ? line.length : end;
+    return stop > at ? [line.slice(at, stop), stop] : undefined;
+  }
+  for (let i = at + 1; i < line.length; i++) {
+    if (line[i] === "\\") i++;
+    else if (line[i] === '"') {
+      try {
+        return [JSON.parse(line.slice(at, i + 1)) as string, i + 1];
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The person on a roster line, or why the line cannot be read. */
+export function parseRosterLine(line: string): Person | string {
+  const ext = readToken(line, 0);
+  if (!ext || line[ext[1]] !== " ")
+    return 'must be `externalId userName` or `externalId userName "displayName"`';
+  const name = readToken(line, ext[1] + 1);
+  if (!name) return "has no userName";
+  let displayName = name[0];
+  if (name[1] < line.length) {
+    const shown =
+      line[name[1]] === " " && line[name[1] + 1] === '"' ? readToken(line, name[1] + 1) : undefined;
+    if (!shown || shown[1] !== line.length) return "must end with the userName or a quoted displayName";
+    displayName = shown[0];
+  }
+  const externalId = line[0] === '"' ? ext[0] : ext[0] === "-" ? "" : ext[0];
+  return { userName: name[0], displayName, externalId };
+}
+
+/** The people of a roster by slot, and every line that cannot be read. */
+export function parseRoster(text: string): { persons: Map<Slot, Person>; problems: CheckFailure[] } {
+  const persons = new Map<Slot, Person>();
+  const problems: CheckFailure[] = [];
+  const lines = text.split("\n");
+  if (lines[0] !== ROSTER_HEADER)
+    problems.push({ property: "people", reason: `the roster's first line must be '${ROSTER_HEADER}'` });
+  for (const [i, line] of lines.slice(1).entries()) {
+    if (line === "") continue;
+    const p = parseRosterLine(line);
+    const where = `people line ${i + 2}`;
+    if (typeof p === "string") {
+      problems.push({ property: where, reason: p });
+      continue;
+    }
+    const slot = p.externalId !== "" ? `e:${p.externalId}` : `n:${p.userName.toLowerCase()}`;
+    if (persons.has(slot))
+      problems.push({
+        property: where,
+        reason:
+          p.externalId !== ""
+            ? `externalId '${p.externalId}' is listed twice`
+            : `userName '${p.userName}' is listed twice`,
+      });
+    else persons.set(slot, p);
+  }
+  return { persons, problems };
+}
+
+/** The roster of a list of entries (the class builds its `people` input with it). */
+export function rosterOf(entries: readonly DirectoryEntry[]): string {
+  const { people, peopleByName } = directoryMaps(entries);
+  return rosterText(slots(people, peopleByName));
+}
+
+/** The people of a state or inputs as the two maps, whether `people` is a roster or (older state) a map. */
+export function peopleMaps(o: { people?: unknown; peopleByName?: unknown }): {
+  people: Record<string, string>;
+  peopleByName: Record<string, string>;
+} {
+  if (typeof o.people === "string") {
+    const people: Record<string, string> = {};
+    const peopleByName: Record<string, string> = {};
+    for (const [slot, p] of parseRoster(o.people).persons) {
+      if (slot.startsWith("e:")) people[slot.slice(2)] = encodePerson(p);
+      else peopleByName[slot.slice(2)] = encodePerson(p);
+    }
+    return { people, peopleByName };
+  }
+  return {
+    people: isStringMap(o.people) ? o.people : {},
+    peopleByName: isStringMap(o.peopleByName) ? o.peopleByName : {},
+  };
+}
+
 // ---- check --------------------------------------------------------------------------------------
 
 function isStringMap(v: unknown): v is Record<string, string> {
@@ -224,7 +368,9 @@ function personFailures(map: "people" | "peopleByName", key: string, p: Person |
   return out;
 }
 
+/** The slots of a directory's people (either form), or undefined when it has none recorded. */
 function keysOf(o: Record<string, unknown>): string[] | undefined {
+  if (typeof o.people === "string") return [...parseRoster(o.people).persons.keys()];
   if (!isStringMap(o.people) || !isStringMap(o.peopleByName)) return undefined;
   return [...Object.keys(o.people).map((k) => `e:${k}`), ...Object.keys(o.peopleByName).map((k) => `n:${k}`)];
 }
@@ -233,6 +379,8 @@ function keysOf(o: Record<string, unknown>): string[] | undefined {
  * Every problem at once: each person against RAM's limits, user names unique
  * ignoring case, the settings, and the deletion guard against the previous
  * directory (`olds`), so a mass deletion or an empty directory fails at preview.
+ * `people` is the roster (`rosterText`), or, as older programs and state have it, a map by
+ * externalId beside `peopleByName`; the checked inputs always hold the roster.
  */
 export function checkScimDirectoryInputs(
   olds: Record<string, unknown>,
@@ -257,37 +405,55 @@ export function checkScimDirectoryInputs(
   if (adopt === undefined || adopt === null) inputs.adoptExisting = false;
   else if (!containsUnknown(adopt) && typeof adopt !== "boolean")
     failures.push({ property: "adoptExisting", reason: "must be true or false" });
-  inputs.people ??= {};
-  inputs.peopleByName ??= {};
   if (containsUnknown(inputs.people) || containsUnknown(inputs.peopleByName)) return { inputs, failures };
-  const badMaps = (["people", "peopleByName"] as const).filter((map) => !isStringMap(inputs[map]));
-  for (const map of badMaps)
-    failures.push({
-      property: map,
-      reason: "must be a map of keys to `userName` or `userName (displayName)`",
-    });
-  if (badMaps.length > 0) return { inputs, failures };
-  const names = new Map<string, string>();
-  for (const map of ["people", "peopleByName"] as const) {
-    for (const [key, value] of Object.entries(inputs[map] as Record<string, string>)) {
-      const p = decodePerson(value, map === "people" ? key : "");
-      failures.push(...personFailures(map, key, p));
-      if (typeof p === "string") continue;
-      const lower = p.userName.toLowerCase();
-      const other = names.get(lower);
-      if (other !== undefined)
-        failures.push({
-          property: `${map}["${key}"]`,
-          reason: `userName '${p.userName}' is also the user name of ${other}; RAM user names ignore case`,
-        });
-      else names.set(lower, `${map}["${key}"]`);
-    }
+  let persons: Map<Slot, Person>;
+  if (typeof inputs.people === "string") {
+    const parsed = parseRoster(inputs.people);
+    failures.push(...parsed.problems);
+    persons = parsed.persons;
+  } else {
+    inputs.people ??= {};
+    inputs.peopleByName ??= {};
+    const badMaps = (["people", "peopleByName"] as const).filter((map) => !isStringMap(inputs[map]));
+    for (const map of badMaps)
+      failures.push({
+        property: map,
+        reason: "must be the roster (rosterOf), or a map of keys to `userName` or `userName (displayName)`",
+      });
+    if (badMaps.length > 0) return { inputs, failures };
+    persons = new Map();
+    for (const map of ["people", "peopleByName"] as const)
+      for (const [key, value] of Object.entries(inputs[map] as Record<string, string>)) {
+        const p = decodePerson(value, map === "people" ? key : "");
+        if (typeof p === "string") failures.push({ property: `${map}["${key}"]`, reason: p });
+        else if (map === "peopleByName" && key !== p.userName.toLowerCase())
+          failures.push({
+            property: `${map}["${key}"]`,
+            reason: `the key must be the lower-case user name '${p.userName.toLowerCase()}'`,
+          });
+        else persons.set(map === "people" ? `e:${key}` : `n:${key}`, p);
+      }
   }
+  const names = new Map<string, string>();
+  for (const [slot, p] of persons) {
+    const where = slot.startsWith("e:") ? `people["${slot.slice(2)}"]` : `peopleByName["${slot.slice(2)}"]`;
+    failures.push(...personFailures(slot.startsWith("e:") ? "people" : "peopleByName", slot.slice(2), p));
+    const lower = p.userName.toLowerCase();
+    const other = names.get(lower);
+    if (other !== undefined)
+      failures.push({
+        property: where,
+        reason: `userName '${p.userName}' is also the user name of ${other}; RAM user names ignore case`,
+      });
+    else names.set(lower, where);
+  }
+  inputs.people = rosterText(persons);
+  delete inputs.peopleByName;
   const settings = guardSettings(news);
   Object.assign(inputs, settings);
   if (!("confirmDeletions" in settings)) delete inputs.confirmDeletions;
   if (failures.length === 0)
-    failures.push(...deletionGuardFailures("people", keysOf(olds), keysOf(inputs) ?? [], settings));
+    failures.push(...deletionGuardFailures("people", keysOf(olds), [...persons.keys()], settings));
   return { inputs, failures };
 }
 
@@ -299,17 +465,21 @@ function requireInputs(raw: Record<string, unknown>): ScimDirectoryInputs {
   if (failures.length > 0) throw new Error(`invalid ScimDirectory arguments:\n${formatFailures(failures)}`);
   // The engine keeps `__provider` beside the outputs itself; it is not one of ours.
   const { __provider: _p, ...own } = inputs;
-  return { ...(own as unknown as ScimDirectoryInputs), allowEmpty: raw.allowEmpty === true };
+  return {
+    ...(own as unknown as ScimDirectoryInputs),
+    ...peopleMaps(own),
+    allowEmpty: raw.allowEmpty === true,
+  };
 }
 
-function readOlds(raw: object): ScimDirectoryOutputs {
-  const o = raw as Partial<ScimDirectoryOutputs>;
+function readOlds(raw: object): DirectoryRecord {
+  const o = raw as Partial<ScimDirectoryOutputs> & { peopleByName?: unknown };
   return {
-    people: o.people ?? {},
-    peopleByName: o.peopleByName ?? {},
-    maxDeletions: o.maxDeletions ?? 0,
+    ...peopleMaps(o),
+    maxDeletions: o.maxDeletions ?? DEFAULT_MAX_DELETIONS,
     ...(o.confirmDeletions === undefined ? {} : { confirmDeletions: o.confirmDeletions }),
     allowEmpty: o.allowEmpty ?? false,
+    allowDestroy: o.allowDestroy ?? false,
     concurrency: o.concurrency ?? SCIM_DIRECTORY_CONCURRENCY.default,
     adoptExisting: o.adoptExisting ?? false,
     clientId: o.clientId,
@@ -346,7 +516,7 @@ class Progress {
 
   constructor(
     readonly settings: ScimDirectoryInputs,
-    from?: ScimDirectoryOutputs,
+    from?: DirectoryRecord,
   ) {
     if (!from) return;
     for (const [slot, p] of slots(from.people, from.peopleByName)) {
@@ -373,13 +543,8 @@ class Progress {
   }
 
   outputs(): ScimDirectoryOutputs {
-    const o: ScimDirectoryOutputs = {
-      ...this.settings,
-      people: {},
-      peopleByName: {},
-      ids: {},
-      idsByName: {},
-    };
+    const { people: _people, peopleByName: _byName, ...settings } = this.settings;
+    const o: ScimDirectoryOutputs = { ...settings, people: "", ids: {}, idsByName: {} };
     if (this.pending.size > 0)
       o.pending = Object.fromEntries(
         [...this.pending]
@@ -387,19 +552,19 @@ class Progress {
           .map(([slot, p]) => [slot, encodeFound(p, p.externalId)]),
       );
     else delete o.pending;
-    // Sorted, so state and diffs do not depend on the order calls finished in.
+    // A person whose externalId was changed outside (the console) is listed under the one RAM
+    // has, so the diff shows the change and the next update puts it back. Should two people then
+    // claim one line, the second keeps its old line: nobody drops out of state.
+    const roster = new Map<Slot, Person>();
     for (const slot of [...this.people.keys()].sort()) {
       const p = this.people.get(slot)!;
-      const key = slot.slice(2);
-      const id = this.ids.get(slot) ?? "";
-      if (slot.startsWith("e:")) {
-        o.people[key] = encodeFound(p, key);
-        o.ids[key] = id;
-      } else {
-        o.peopleByName[key] = encodeFound(p, "");
-        o.idsByName[key] = id;
-      }
+      const found: Slot = p.externalId !== "" ? `e:${p.externalId}` : `n:${p.userName.toLowerCase()}`;
+      const at = roster.has(found) ? slot : found;
+      roster.set(at, at === found ? p : { ...p, externalId: slot.startsWith("e:") ? slot.slice(2) : "" });
+      if (at.startsWith("e:")) o.ids[at.slice(2)] = this.ids.get(slot) ?? "";
+      else o.idsByName[at.slice(2)] = this.ids.get(slot) ?? "";
     }
+    o.people = rosterText(roster);
     return o;
   }
 }
@@ -590,7 +755,7 @@ function partialState(
   if (reasons.length > shown.length) shown.push(`... and ${reasons.length - shown.length} more`);
   const summary =
     `ScimDirectory: ${what} stopped with ${reasons.length} problem${reasons.length === 1 ? "" : "s"} ` +
-    `(${Object.keys(outs.people).length + Object.keys(outs.peopleByName).length} people in step):\n${shown.join("\n")}`;
+    `(${Object.keys(outs.ids).length + Object.keys(outs.idsByName).length} people in step):\n${shown.join("\n")}`;
   // The host stores these properties as they are: `__provider` must be among them.
   return new PartialStateError(id, { ...outs, __provider: raw.__provider }, new Error(summary));
 }
@@ -599,7 +764,7 @@ function partialState(
 // refuse another account before any SCIM call (a stack built against the emulator cannot read
 // "everyone is gone" in a real account and create the whole directory there).
 export const ScimDirectoryProvider = accountBound(
-  { kind: "ScimDirectory", identity: [] },
+  { kind: "ScimDirectory", identity: [], secrets: ["clientSecret"] },
   {
     configure,
 
@@ -617,17 +782,14 @@ export const ScimDirectoryProvider = accountBound(
     ): Promise<pulumi.dynamic.DiffResult> {
       const o = readOlds(rawOlds) as unknown as Record<string, unknown>;
       const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-      const keys = [
-        "people",
-        "peopleByName",
-        "maxDeletions",
-        "confirmDeletions",
-        "allowEmpty",
-        "concurrency",
-      ];
-      const changes = keys.filter(
-        (k) => containsUnknown(news[k]) || !same(sortKeys(o[k]), sortKeys(news[k])),
-      );
+      // The people compared as people, whichever form the old state holds them in.
+      const roster = (x: { people?: unknown; peopleByName?: unknown }) => {
+        const m = peopleMaps(x);
+        return rosterText(slots(m.people, m.peopleByName));
+      };
+      const changes: string[] = containsUnknown(news.people) || roster(o) !== roster(news) ? ["people"] : [];
+      for (const k of ["maxDeletions", "confirmDeletions", "allowEmpty", "allowDestroy", "concurrency"])
+        if (containsUnknown(news[k]) || !same(o[k] ?? null, news[k] ?? null)) changes.push(k);
       // A rotated app secret reaches state through an update (no API call).
       for (const k of ["clientId", "clientSecret"])
         if (news[k] !== undefined && (containsUnknown(news[k]) || o[k] !== news[k])) changes.push(k);
@@ -754,6 +916,9 @@ export const ScimDirectoryProvider = accountBound(
 
     async delete(_id: string, props: object): Promise<void> {
       const olds = readOlds(props);
+      const held = Object.keys(olds.people).length + Object.keys(olds.peopleByName).length;
+      const refusal = destroyGuardRefusal("ScimDirectory", held, olds);
+      if (refusal) throw refusalError(refusal);
       const creds = credentials(olds);
       const progress = new Progress(olds, olds);
       const sync = new Sync(creds, progress, false);
@@ -794,18 +959,13 @@ function partialOrPlain(errors: unknown[]): Error {
   );
 }
 
-function sortKeys(v: unknown): unknown {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
-  return Object.fromEntries(
-    Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-}
-
 /**
- * A whole directory of RAM users over SCIM, in one resource. The preview
- * names each person added (`+`), changed (`~`) or removed (`-`) under
- * `people` (by externalId) or `peopleByName`; an update that would delete
- * more than `maxDeletions` people, or empty the directory, fails at preview.
+ * A whole directory of RAM users over SCIM, in one resource. `preview --diff`
+ * shows each person added (`+`) or removed (`-`), a changed person as both,
+ * as their roster lines (externalId, user name, display name) with two lines
+ * of context, whatever the directory's size; an update that would delete more
+ * than `maxDeletions` people, or empty the directory, fails at preview, and so
+ * does deleting the whole directory unless `allowDestroy` was set by an `up`.
  *
  * ```ts
  * const app = new ScimApplication("scim", { appName: "directory-sync" });
@@ -813,8 +973,11 @@ function sortKeys(v: unknown): unknown {
  * ```
  */
 export class ScimDirectory extends pulumi.dynamic.Resource {
-  declare readonly people: pulumi.Output<Record<string, string>>;
-  declare readonly peopleByName: pulumi.Output<Record<string, string>>;
+  /**
+   * The roster: a header line, then one line per person, `externalId userName "displayName"`
+   * (`-` for no externalId; the display name only when it differs). `peopleMaps` reads it.
+   */
+  declare readonly people: pulumi.Output<string>;
   /** SCIM ids (RAM UserIds) of `people`, by externalId. */
   declare readonly ids: pulumi.Output<Record<string, string>>;
   /** SCIM ids of `peopleByName`, by lower-case user name. */
@@ -825,24 +988,24 @@ export class ScimDirectory extends pulumi.dynamic.Resource {
       throw new Error(`ScimDirectory ${name}: give exactly one of people and directory`);
     const app = args.application;
     // Checked here, as a whole, so every problem is reported with its line before anything runs.
-    const maps =
+    const roster =
       args.directory !== undefined
-        ? directoryMaps(readDirectory(args.directory))
+        ? rosterOf(readDirectory(args.directory))
         : Array.isArray(args.people) && !containsOutputs(args.people)
-          ? directoryMaps(checkPeople(args.people as DirectoryEntry[]))
+          ? rosterOf(checkPeople(args.people as DirectoryEntry[]))
           : pulumi
               .output(args.people as pulumi.Input<DirectoryEntry[]>)
-              .apply((people) => directoryMaps(checkPeople(people as DirectoryEntry[])));
+              .apply((people) => rosterOf(checkPeople(people as DirectoryEntry[])));
     const secret = app ? app.clientSecret : args.clientSecret;
     super(
       providerShim("ScimDirectoryProvider"),
       name,
       {
-        people: pulumi.output(maps).apply((m) => m.people),
-        peopleByName: pulumi.output(maps).apply((m) => m.peopleByName),
+        people: roster,
         maxDeletions: args.maxDeletions,
         confirmDeletions: args.confirmDeletions,
         allowEmpty: args.allowEmpty,
+        allowDestroy: args.allowDestroy,
         concurrency: args.concurrency,
         adoptExisting: args.adoptExisting,
         clientId: app ? app.clientId : args.clientId,

@@ -28,7 +28,7 @@ import {
 import { RAM_USER } from "../limits";
 import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
+import { type CheckFailure, presentFailures, requireChecked, tooLong, validateFields } from "../validation";
 import type { ScimApplication } from "./scimApplication";
 
 const USER_NAME = RAM_USER.name;
@@ -281,7 +281,8 @@ export const ScimUserProvider = {
     _olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.CheckResult> {
-    return checkScimUserInputs(news);
+    const result = checkScimUserInputs(news);
+    return { ...result, failures: presentFailures(result.failures, news, ["clientSecret"]) };
   },
 
   async diff(id: string, rawOlds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {

@@ -19,6 +19,8 @@ import {
   checkScimDirectoryInputs,
   ScimDirectoryProvider as D,
   directoryMaps,
+  peopleMaps,
+  ROSTER_HEADER,
   type ScimDirectoryOutputs,
 } from "../../provider/resources/scimDirectory";
 import { configOf, startWired } from "./harness";
@@ -96,8 +98,8 @@ describe("ScimDirectory sync", () => {
   it("creates 250 people: one token, one paged read, one POST each; ~one line of state per person", async () => {
     const res = await D.create(ok(people(250)));
     expect(await calls()).toEqual({ Token: 1, ListUsers: 1, CreateUser: 250 });
-    expect(Object.keys(res.outs.people)).toHaveLength(250);
-    expect(res.outs.people["emp-00007"]).toBe("user7 (User 7)");
+    expect(Object.keys(peopleMaps(res.outs).people)).toHaveLength(250);
+    expect(peopleMaps(res.outs).people["emp-00007"]).toBe("user7 (User 7)");
     expect(Object.keys(res.outs.ids)).toHaveLength(250);
     expect((await scimUsers()).filter((u) => u.externalId.startsWith("emp-"))).toHaveLength(250);
     // The outputs a person adds, compact JSON: value + id (the secret is held once, not per person).
@@ -129,15 +131,17 @@ describe("ScimDirectory sync", () => {
     await emulator.console("ram", "UpdateUser", { UserName: "user3", NewDisplayName: "Edited by hand" });
     await emulator.console("ram", "DeleteUser", { UserName: "user4" });
     const read = await D.read(id, outs);
-    expect(read.props.people["emp-00003"]).toBe("user3 (Edited by hand)");
-    expect(read.props.people["emp-00004"]).toBeUndefined();
-    const changed = Object.keys(outs.people).filter((k) => read.props.people[k] !== outs.people[k]);
+    expect(peopleMaps(read.props).people["emp-00003"]).toBe("user3 (Edited by hand)");
+    expect(peopleMaps(read.props).people["emp-00004"]).toBeUndefined();
+    const changed = Object.keys(peopleMaps(outs).people).filter(
+      (k) => peopleMaps(read.props).people[k] !== peopleMaps(outs).people[k],
+    );
     expect(changed).toEqual(["emp-00003", "emp-00004"]);
     expect((await D.diff(id, read.props, ok(people(30)))).changes).toBe(true);
     await emulator.clearRequests();
     const fixed = await D.update(id, read.props, ok(people(30)));
     expect(await calls()).toEqual({ ReplaceUser: 1, CreateUser: 1 });
-    expect(fixed.outs.people).toEqual(outs.people);
+    expect(peopleMaps(fixed.outs).people).toEqual(peopleMaps(outs).people);
   });
 
   it("one changed person is exactly one PUT; one removed line is exactly one DELETE", async () => {
@@ -149,7 +153,7 @@ describe("ScimDirectory sync", () => {
     const fewer = edited.filter((p) => p.userName !== "user12");
     const two = await D.update(id, one.outs, ok(fewer));
     expect(await calls()).toEqual({ DeleteUser: 1 });
-    expect(two.outs.people["emp-00012"]).toBeUndefined();
+    expect(peopleMaps(two.outs).people["emp-00012"]).toBeUndefined();
     expect((await scimUsers()).map((u) => u.userName)).not.toContain("user12");
   });
 
@@ -169,6 +173,22 @@ describe("ScimDirectory sync", () => {
     expect((await scimUsers()).map((u) => u.userName)).toEqual(["break.glass"]);
   });
 
+  it("refuses to delete more than maxDeletions people unless allowDestroy was recorded, before any call", async () => {
+    const { id, outs } = await synced(people(4));
+    const guarded = { ...outs, maxDeletions: 3 };
+    await expect(D.delete(id, guarded)).rejects.toThrow(
+      /^To delete this ScimDirectory and its 4 people, first set allowDestroy: true on it and run pulumi up/,
+    );
+    expect(await calls()).toEqual({});
+    expect(await scimUsers()).toHaveLength(4);
+    // Exactly maxDeletions is allowed; so is any number once allowDestroy was recorded.
+    await D.delete(id, { ...outs, maxDeletions: 4 });
+    expect(await scimUsers()).toHaveLength(0);
+    const again = await synced(people(4));
+    await D.delete(again.id, { ...again.outs, maxDeletions: 0, allowDestroy: true });
+    expect(await scimUsers()).toHaveLength(0);
+  });
+
   it("records the people done when a sync fails part-way; the re-run finishes with no duplicate", async () => {
     const all = people(40);
     // Half of all calls fail; a person fails when all 4 attempts do. Seeded, and one call at a time.
@@ -177,7 +197,7 @@ describe("ScimDirectory sync", () => {
       id: string;
       properties: ScimDirectoryOutputs & { __provider?: string };
     };
-    const done = Object.keys(err.properties?.people ?? {}).length;
+    const done = Object.keys(peopleMaps(err.properties ?? {}).people).length;
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(40);
     expect(err.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -189,7 +209,7 @@ describe("ScimDirectory sync", () => {
     // The engine runs update on the recorded resource.
     const fixed = await D.update(err.id, err.properties, ok(all));
     expect(await calls()).toEqual({ CreateUser: 40 - done });
-    expect(Object.keys(fixed.outs.people)).toHaveLength(40);
+    expect(Object.keys(peopleMaps(fixed.outs).people)).toHaveLength(40);
     const names = (await scimUsers()).map((u) => u.userName);
     expect(new Set(names).size).toBe(40);
     expect(names).toHaveLength(40);
@@ -203,7 +223,7 @@ describe("ScimDirectory sync", () => {
       id: string;
       properties: ScimDirectoryOutputs;
     };
-    expect(Object.keys(err.properties.people)).toEqual(["emp-00000", "emp-00001"]);
+    expect(Object.keys(peopleMaps(err.properties).people)).toEqual(["emp-00000", "emp-00001"]);
     expect(err.properties.pending).toEqual({ "e:emp-00002": "user2 (User 2)" });
     expect((await scimUsers()).map((u) => u.userName)).toEqual(["user0", "user1", "user2"]);
     // A destroy right after the failure strands nobody: the pending person is found and deleted.
@@ -225,7 +245,7 @@ describe("ScimDirectory sync", () => {
     // user2 was found by the 409 (one lookup by the externalId SCIM named), not made twice.
     expect(await calls()).toEqual({ CreateUser: 3, ListUsers: 1 });
     expect(fixed.outs.pending).toBeUndefined();
-    expect(Object.keys(fixed.outs.people)).toHaveLength(6);
+    expect(Object.keys(peopleMaps(fixed.outs).people)).toHaveLength(6);
     const names = (await scimUsers()).map((u) => u.userName);
     expect(names.sort()).toEqual(["user0", "user1", "user2", "user3", "user4", "user5"]);
   });
@@ -238,7 +258,7 @@ describe("ScimDirectory sync", () => {
       properties: ScimDirectoryOutputs;
     };
     expect(err.id).toBe(made.id);
-    expect(err.properties.people).toEqual(made.outs.people);
+    expect(peopleMaps(err.properties).people).toEqual(peopleMaps(made.outs).people);
     // Not one failed call per remaining person: the pool stops starting new work.
     expect((await emulator.requests({ service: "scim" })).length).toBeLessThanOrEqual(16 * 4);
   });
@@ -260,7 +280,7 @@ describe("ScimDirectory sync", () => {
     const res = await D.update(id, outs, ok(people(3)));
     const log = (await emulator.requests({ service: "scim" })).map((r) => `${r.action}:${r.status}`);
     expect(log).toEqual(["CreateUser:409", "ListUsers:200"]);
-    expect(res.outs.people["emp-00002"]).toBe("user2 (User 2)");
+    expect(peopleMaps(res.outs).people["emp-00002"]).toBe("user2 (User 2)");
     expect(await scimUsers()).toHaveLength(3);
   });
 });
@@ -312,7 +332,7 @@ describe("ScimDirectory conflicts name the field SCIM reported", () => {
     );
     const res = await D.create(ok([{ userName: "bob", externalId: "emp-2" }], { adoptExisting: true }));
     expect((await scimUsers()).map((u) => [u.userName, u.externalId])).toEqual([["bob", "emp-2"]]);
-    expect(res.outs.people).toEqual({ "emp-2": "bob" });
+    expect(peopleMaps(res.outs).people).toEqual({ "emp-2": "bob" });
   });
 
   it("externalId held under another user name: says externalId, and how to adopt", async () => {
@@ -326,7 +346,7 @@ describe("ScimDirectory conflicts name the field SCIM reported", () => {
     expect(err.message).toMatch(
       /carol: externalId 'emp-3' is already held by RAM user 'carol.old'.*adoptExisting/s,
     );
-    expect(err.properties.people).toEqual({ "emp-4": "dave" });
+    expect(peopleMaps(err.properties).people).toEqual({ "emp-4": "dave" });
   });
 });
 
@@ -336,9 +356,9 @@ describe("ScimDirectory check: the deletion guard at preview", () => {
     const { failures } = inputs(people(150), {}, olds(251));
     expect(failures).toEqual([
       {
-        property: "people",
+        property: "",
         reason: expect.stringMatching(
-          /would delete 101 people, more than maxDeletions \(100\).*set confirmDeletions: 101/,
+          /^Set confirmDeletions: 101 .*would delete 101 people, more than maxDeletions \(100\)/,
         ),
       },
     ]);
@@ -353,7 +373,7 @@ describe("ScimDirectory check: the deletion guard at preview", () => {
 
   it("refuses an empty directory unless allowEmpty", () => {
     expect(inputs([], {}, olds(3)).failures[0]?.reason).toMatch(
-      /empty: it would delete all 3 people.*allowEmpty: true/,
+      /^Set allowEmpty: true if the directory really is empty now\. .*it would delete all 3 people/,
     );
     expect(inputs([], {}).failures[0]?.reason).toMatch(/empty/);
     expect(inputs([], { allowEmpty: true }, olds(3)).failures).toEqual([]);
@@ -374,9 +394,29 @@ describe("ScimDirectory check: the deletion guard at preview", () => {
       "maxDeletions: must be a whole number, 0 or more (got -1)",
       "concurrency: must be a whole number from 1 to 64 (got 65)",
       'people["emp-1"]: must be `userName` or `userName (displayName)`',
+      `peopleByName["bob"]: the key must be the lower-case user name 'bob2'`,
       `people["emp-3"]: userName 'alice' is also the user name of people["emp-2"]; RAM user names ignore case`,
       `people["${long}"]: externalId is 129 characters long, but at most 128 are allowed`,
-      `peopleByName["bob"]: the key must be the lower-case user name 'bob2'`,
+    ]);
+    // The roster form (what the class sends): every line's problem too, by line or by person.
+    const roster = checkScimDirectoryInputs(
+      {},
+      {
+        people: [
+          ROSTER_HEADER,
+          'emp-1 Alice "A"',
+          "emp-2 alice",
+          "emp-1 carol",
+          "emp-4",
+          `"${long}" dave`,
+        ].join("\n"),
+      },
+    );
+    expect(roster.failures.map((f) => `${f.property}: ${f.reason}`)).toEqual([
+      "people line 4: externalId 'emp-1' is listed twice",
+      'people line 5: must be `externalId userName` or `externalId userName "displayName"`',
+      `people["emp-2"]: userName 'alice' is also the user name of people["emp-1"]; RAM user names ignore case`,
+      `people["${long}"]: externalId is 129 characters long, but at most 128 are allowed`,
     ]);
     const edge = { people: { ["x".repeat(128)]: "x" }, concurrency: 64, maxDeletions: 0 };
     expect(checkScimDirectoryInputs({}, edge).failures).toEqual([]);

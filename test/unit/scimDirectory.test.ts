@@ -11,7 +11,16 @@ import {
   DEFAULT_MAX_DELETIONS,
   deletionGuardFailures,
 } from "../../provider/resources/directoryGuard";
-import { decodePerson, directoryMaps, encodePerson } from "../../provider/resources/scimDirectory";
+import {
+  decodePerson,
+  directoryMaps,
+  encodePerson,
+  parseRoster,
+  parseRosterLine,
+  ROSTER_HEADER,
+  rosterLine,
+  rosterOf,
+} from "../../provider/resources/scimDirectory";
 
 const userName = fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/);
 const displayName = fc.string({ minLength: 1, maxLength: 128 });
@@ -34,6 +43,44 @@ describe("a person's value in state", () => {
     expect(encodePerson({ userName: "alice", displayName: "alice" })).toBe("alice");
     expect(encodePerson({ userName: "alice", displayName: "Alice (HR)" })).toBe("alice (Alice (HR))");
     expect(decodePerson("alice (Alice (HR))", "e")).toMatchObject({ displayName: "Alice (HR)" });
+  });
+});
+
+describe("the roster (a person per line)", () => {
+  it("reads every line back as the same person, whatever the characters (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 30 }),
+        fc.string({ minLength: 1, maxLength: 30 }),
+        displayName,
+        (ext, u, d) => {
+          const line = rosterLine({ userName: u, displayName: d, externalId: ext });
+          expect(line).not.toContain("\n");
+          expect(parseRosterLine(line)).toEqual({ userName: u, displayName: d, externalId: ext });
+        },
+      ),
+      { seed: 24, numRuns: 1000 },
+    );
+  });
+
+  it("is a header, then one sorted line per person, names bare where they read unambiguously", () => {
+    const text = rosterOf([
+      { userName: "bob", externalId: "emp 2" },
+      { userName: "alice", displayName: "Alice Chen", externalId: "emp-1" },
+      { userName: "Carol" },
+      { userName: "dash", externalId: "-" },
+    ]);
+    expect(text.split("\n")).toEqual([
+      ROSTER_HEADER,
+      '"-" dash',
+      '"emp 2" bob',
+      'emp-1 alice "Alice Chen"',
+      "- Carol",
+      "", // every line ends with a newline, the last too
+    ]);
+    expect([...parseRoster(text).persons.keys()]).toEqual(["e:-", "e:emp 2", "e:emp-1", "n:carol"]);
+    // Neither JSON nor YAML can start with '@': the engine shows the text as a line diff.
+    expect(ROSTER_HEADER.startsWith("@")).toBe(true);
   });
 });
 
@@ -115,8 +162,8 @@ describe("the deletion guard", () => {
     expect(checkDirectoryGuardInputs(olds, { keys: keys(50) }).failures).toEqual([]); // 100: allowed
     expect(checkDirectoryGuardInputs(olds, { keys: keys(49) }).failures).toEqual([
       {
-        property: "directory",
-        reason: expect.stringMatching(/would delete 101 people.*confirmDeletions: 101/),
+        property: "",
+        reason: expect.stringMatching(/^Set confirmDeletions: 101 .*would delete 101 people/),
       },
     ]);
     // Emptying a large directory takes both: allowEmpty and the exact count.

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { OIDC } from "../../provider/limits";
 import { UNKNOWN } from "../../provider/normalize";
 import { checkOidcProviderInputs } from "../../provider/resources/oidcProvider";
+import { FAILURE_BUDGET, presentFailures } from "../../provider/validation";
 
 const fp = (n: number) => n.toString(16).padStart(40, "0");
 const valid = {
@@ -207,6 +208,52 @@ describe("OidcProvider check: limits at the edge and one past", () => {
         const f = failuresOf({ oidcProviderName: name });
         expect(f.length === 0).toBe(name.length <= 128);
       }),
+    );
+  });
+});
+
+describe("presentFailures: what the engine prints beside a check failure", () => {
+  it("moves failures on secret, large or nested properties onto the resource, and masks secrets", () => {
+    const news = { clientSecret: "s3cr3t-value", people: "x".repeat(121), concurrency: 65 };
+    expect(
+      presentFailures(
+        [
+          { property: "clientSecret", reason: "must not be 's3cr3t-value'" },
+          { property: "people", reason: "is bad" },
+          { property: 'people["e1"]', reason: "userName is bad" },
+          { property: "concurrency", reason: "must be at most 64" },
+        ],
+        news,
+        ["clientSecret"],
+      ),
+    ).toEqual([
+      { property: "", reason: "clientSecret: must not be '***'" },
+      { property: "", reason: "people: is bad" },
+      { property: "", reason: 'people["e1"]: userName is bad' },
+      { property: "concurrency", reason: "must be at most 64" },
+    ]);
+    // A value of 120 characters is shown; the input `secretInputs` names secrets too.
+    expect(presentFailures([{ property: "p", reason: "r" }], { p: "x".repeat(118) })[0]?.property).toBe("p");
+    expect(
+      presentFailures([{ property: "a", reason: "r" }], { a: "short", secretInputs: ["a"] })[0]?.property,
+    ).toBe("");
+  });
+
+  it("stays within its budget whatever the number and length of the failures", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 5000 }), (n, len) => {
+        const failures = Array.from({ length: n }, (_, i) => ({
+          property: `p${i}`,
+          reason: "r".repeat(len),
+        }));
+        const out = presentFailures(failures, {});
+        const size = out.reduce((a, f) => a + f.reason.length + f.property.length, 0);
+        expect(size).toBeLessThanOrEqual(FAILURE_BUDGET.total + FAILURE_BUDGET.reason + 200);
+        expect(out.length).toBeLessThanOrEqual(FAILURE_BUDGET.count + 1);
+        if (out.length < n)
+          expect(out.at(-1)?.reason).toMatch(/^Fix the problems above and run preview again: \d+ more/);
+      }),
+      { seed: 24, numRuns: 200 },
     );
   });
 });
