@@ -106,23 +106,25 @@ export function requireChecked<T>(
 }
 
 /**
- * How much of a check's failures reaches the engine: each reason at most `reason` characters,
- * all of them at most `total`, at most `count` failures (then one line saying how many more). The
- * engine prints each failure twice (as it happens and under Diagnostics) with ~100 characters
- * of its own, so a refusal stays under 4 KB whatever the size of the inputs.
+ * How much of a check's failures reaches the engine: each reason at most `reason` characters, the
+ * reasons, the values shown beside them and the engine's ~100 characters per failure at most
+ * `total`, and at most `count` failures (then one line saying how many more). The engine prints
+ * each failure twice (as it happens and under Diagnostics), so a refusal stays under 4 KB whatever
+ * the size of the inputs.
  */
-export const FAILURE_BUDGET = { reason: 400, total: 1200, count: 8 } as const;
+export const FAILURE_BUDGET = { reason: 1000, value: 400, total: 1600, count: 8 } as const;
 
-/** The longest input value the engine may print beside a failure (its JSON). */
-const SHOWN_VALUE_MAX = 120;
+/** What the engine adds to each failure it prints (type, resource name, "property ... has a problem"). */
+const ENGINE_PREFIX = 100;
 
 /**
  * The failures as the engine should see them. The engine prints the value of the top-level input
  * a failure names (`property X value Y has a problem`) in plain text, secret or not, and whole,
- * however large: a failure on a secret input (`secrets`, or named by the input `secretInputs`),
- * on a large value, or on a path that is not a top-level input is reported on the resource
- * instead, the property named at the start of the reason. Known secret values are masked in every
- * reason, and the list is kept within `FAILURE_BUDGET`.
+ * however large: a failure on a secret input (`secrets`, or named by the input `secretInputs`) or
+ * on a value too large for the budget is reported on the resource instead, the property named at
+ * the start of the reason. (A property that is not a top-level input, `fingerprints[2]`, is shown
+ * with an empty value.) Known secret values are masked in every reason, and the list is kept
+ * within `FAILURE_BUDGET`.
  */
 export function presentFailures(
   failures: readonly CheckFailure[],
@@ -142,26 +144,20 @@ export function presentFailures(
   const out: CheckFailure[] = [];
   let total = 0;
   for (const [i, f] of failures.entries()) {
-    const value = Object.hasOwn(news, f.property) ? news[f.property] : undefined;
-    const shown =
-      f.property !== "" &&
-      value !== undefined &&
-      !secretKeys.has(f.property) &&
-      (JSON.stringify(value) ?? "").length <= SHOWN_VALUE_MAX;
-    const reason = cut(mask(shown || f.property === "" ? f.reason : `${f.property}: ${f.reason}`));
-    if (
-      out.length > 0 &&
-      (out.length >= FAILURE_BUDGET.count || total + reason.length > FAILURE_BUDGET.total)
-    ) {
-      const more = failures.length - i;
+    const top = f.property !== "" && Object.hasOwn(news, f.property);
+    const valueSize = top ? (JSON.stringify(news[f.property]) ?? "").length : 0;
+    const hide = top && (secretKeys.has(f.property) || valueSize > FAILURE_BUDGET.value);
+    const reason = cut(mask(hide ? `${f.property}: ${f.reason}` : f.reason));
+    const cost = ENGINE_PREFIX + f.property.length + (hide ? 0 : valueSize) + reason.length;
+    if (out.length > 0 && (out.length >= FAILURE_BUDGET.count || total + cost > FAILURE_BUDGET.total)) {
       out.push({
         property: "",
-        reason: `Fix the problems above and run preview again: ${more} more not shown, to keep this short.`,
+        reason: `Fix the problems above and run preview again: ${failures.length - i} more not shown, to keep this short.`,
       });
       break;
     }
-    total += reason.length;
-    out.push({ property: shown ? f.property : "", reason });
+    total += cost;
+    out.push({ property: hide ? "" : f.property, reason });
   }
   return out;
 }
