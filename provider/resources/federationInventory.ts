@@ -39,6 +39,7 @@ import { configure, deleteUnlessGone, diffFields, diffResult, Progress } from ".
 import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
 import { canonicalSet, containsUnknown } from "../normalize";
 import { providerShim } from "../shim";
+import { refusalError } from "./directoryGuard";
 import { describeGrant } from "../trust/admits";
 import { type CheckFailure, requireChecked, validateFields } from "../validation";
 import type { ApplicationAssignment } from "./applicationAssignment";
@@ -109,7 +110,36 @@ export interface FederationInventoryArgs {
    * allowed with `mode: "report"`.
    */
   enforce?: pulumi.Input<Partial<InventoryKinds>>;
+  /**
+   * What other stacks in the same account declare, accepted as declared here too (so each stack's
+   * gate passes while everything nobody declares is still reported): each entry another stack's
+   * `FederationInventory.declared`, exported and read with a `StackReference`
+   * (`ref.getOutput("federation")`), or a literal `{ oidcProviders?, roles?, cliAssignments? }`
+   * of names (assignments as `user:<name>` / `role:<name>` or `{ principalType, principalName }`).
+   * Never removed by `enforce`. Default: none.
+   */
+  acceptDeclaredBy?: Array<pulumi.Input<DeclaredInventory>>;
+  /**
+   * With `mode: "enforce"`, an `up` that would remove more undeclared objects than this is
+   * refused before removing any, naming the count. A whole number, 0 or more. Default 10.
+   */
+  maxRemovals?: pulumi.Input<number>;
+  /** Lets one larger removal through: the exact count the refusal names. */
+  confirmRemovals?: pulumi.Input<number>;
 }
+
+/** What a stack's inventory declares, as another stack's `acceptDeclaredBy` takes it. */
+export interface DeclaredInventory {
+  /** OIDC provider names. */
+  oidcProviders?: string[];
+  /** Role names. */
+  roles?: string[];
+  /** Assignments: `user:<name>` / `role:<name>`, or `{ principalType, principalName }`. */
+  cliAssignments?: Array<string | DeclaredPrincipal>;
+}
+
+/** The default `maxRemovals`: an enforcing `up` removes at most this many undeclared objects unconfirmed. */
+export const DEFAULT_MAX_REMOVALS = 10;
 
 /** Inputs after `check`. Names are canonical (sorted, duplicate-free; roles and assignments lower-case). */
 export interface FederationInventoryInputs {
@@ -124,6 +154,10 @@ export interface FederationInventoryInputs {
   enforce: InventoryKinds;
   /** What the program wants: always empty. After a refresh: each undeclared object, named with what it trusts. */
   unmanaged: string[];
+  /** What other stacks declare (`acceptDeclaredBy`), merged and canonical. */
+  accepted: { oidcProviders: string[]; roles: string[]; cliAssignments: string[] };
+  maxRemovals: number;
+  confirmRemovals?: number;
 }
 
 export interface FederationInventoryOutputs extends FederationInventoryInputs {
@@ -223,6 +257,27 @@ const rules = {
   cliAssignments: { schema: z.array(principal, { error: "must be a list" }).transform(canonicalSet) },
   mode: { schema: z.enum(["report", "enforce"], { error: "must be 'report' or 'enforce'" }) },
   enforce: { schema: kinds },
+  acceptDeclaredBy: {
+    schema: z.array(
+      z
+        .object(
+          {
+            oidcProviders: z.array(providerName, { error: "must be a list" }).optional(),
+            roles: z.array(roleName, { error: "must be a list" }).optional(),
+            cliAssignments: z.array(principal, { error: "must be a list" }).optional(),
+          },
+          { error: "must be another stack's declared inventory: {oidcProviders?, roles?, cliAssignments?}" },
+        )
+        .passthrough(),
+      { error: "must be a list" },
+    ),
+  },
+  maxRemovals: {
+    schema: z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more"),
+  },
+  confirmRemovals: {
+    schema: z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more"),
+  },
 };
 
 export function checkFederationInventoryInputs(news: Record<string, unknown>): {
@@ -251,6 +306,25 @@ export function checkFederationInventoryInputs(news: Record<string, unknown>): {
   inputs.enforce = inputs.mode === "report" ? { ...NONE } : fill(inputs.enforce ?? {}, DEFAULT_ENFORCE);
   // The program always wants nothing undeclared; a refresh stores what it found.
   inputs.unmanaged = [];
+  inputs.maxRemovals ??= DEFAULT_MAX_REMOVALS;
+  // Other stacks' declarations, merged; the list as given is not kept (a StackReference output
+  // may carry more than names).
+  const others = inputs.acceptDeclaredBy;
+  delete inputs.acceptDeclaredBy;
+  if (containsUnknown(others)) inputs.accepted = others;
+  else if (
+    Array.isArray(others) &&
+    inputs.accepted === undefined &&
+    !failures.some((f) => f.property.startsWith("acceptDeclaredBy"))
+  ) {
+    const list = others as Array<{ oidcProviders?: string[]; roles?: string[]; cliAssignments?: string[] }>;
+    inputs.accepted = {
+      oidcProviders: canonicalSet(list.flatMap((o) => o.oidcProviders ?? [])),
+      roles: canonicalSet(list.flatMap((o) => (o.roles ?? []).map((r) => r.toLowerCase()))),
+      cliAssignments: canonicalSet(list.flatMap((o) => o.cliAssignments ?? [])),
+    };
+  }
+  inputs.accepted ??= { oidcProviders: [], roles: [], cliAssignments: [] };
   return { inputs, failures };
 }
 
@@ -266,6 +340,9 @@ function readOlds(olds: object): FederationInventoryOutputs {
     enforce: { ...NONE, ...(o.enforce ?? {}) },
     unmanaged: o.unmanaged ?? [],
     roleVerdicts: o.roleVerdicts ?? {},
+    accepted: { oidcProviders: [], roles: [], cliAssignments: [], ...(o.accepted ?? {}) },
+    maxRemovals: o.maxRemovals ?? DEFAULT_MAX_REMOVALS,
+    ...(o.confirmRemovals === undefined ? {} : { confirmRemovals: o.confirmRemovals }),
   };
 }
 
@@ -298,8 +375,9 @@ export function findUnmanaged(
   for (const r of scan.federatedRoles)
     for (const g of r.trust.grants)
       trustedBy.set(g.principal, [...(trustedBy.get(g.principal) ?? []), r.roleName]);
+  const accepted = desired.accepted ?? { oidcProviders: [], roles: [], cliAssignments: [] };
   if (desired.covers.oidcProviders) {
-    const declared = new Set(desired.oidcProviders);
+    const declared = new Set([...desired.oidcProviders, ...accepted.oidcProviders]);
     for (const p of scan.providers) {
       if (declared.has(p.name) || grace.oidcProviders.has(p.name)) continue;
       const roles = trustedBy.get(p.arn) ?? [];
@@ -314,7 +392,7 @@ export function findUnmanaged(
     }
   }
   if (desired.covers.roles) {
-    const declared = new Set(desired.roles);
+    const declared = new Set([...desired.roles, ...accepted.roles]);
     for (const r of scan.federatedRoles) {
       const key = r.roleName.toLowerCase();
       if (declared.has(key) || grace.roles.has(key)) continue;
@@ -332,7 +410,7 @@ export function findUnmanaged(
     }
   }
   if (desired.covers.assignments) {
-    const declared = new Set(desired.cliAssignments);
+    const declared = new Set([...desired.cliAssignments, ...accepted.cliAssignments]);
     for (const appId of desired.cliAppIds) {
       for (const a of scan.assignments[appId] ?? []) {
         const key = assignmentKey(a.principalType, a.principalName);
@@ -423,6 +501,8 @@ async function apply(
     .filter((u) => desired.enforce[u.kind])
     .sort((a, b) => removalOrder[a.kind] - removalOrder[b.kind]);
   const remaining = found.filter((u) => !desired.enforce[u.kind]);
+  const refusal = removalGuardRefusal(resource, enforced, desired);
+  if (refusal) throw refusalError(refusal);
   const removed: UnmanagedObject[] = [];
   const progress = new Progress(raw, ID, { ...start, unmanaged: found.map((u) => u.description) }, true);
   return progress.run(async (p) => {
@@ -434,6 +514,30 @@ async function apply(
     if (remaining.length === 0) return p.set({ unmanaged: [] });
     throw new Error(explain(resource, remaining, removed, "enforce"));
   });
+}
+
+/**
+ * Why an enforcing `up` must not remove `enforced`, or undefined: more than `maxRemovals` and not
+ * confirmed with the exact count. A mass removal is what a wrong account, a stack that forgot its
+ * declarations or a missing `acceptDeclaredBy` looks like.
+ */
+export function removalGuardRefusal(
+  resource: string,
+  enforced: readonly UnmanagedObject[],
+  s: { maxRemovals?: number; confirmRemovals?: number },
+): string | undefined {
+  const max = s.maxRemovals ?? DEFAULT_MAX_REMOVALS;
+  if (enforced.length <= max || s.confirmRemovals === enforced.length) return undefined;
+  const shown = enforced.slice(0, 10).map((u) => `  - ${u.description}`);
+  if (enforced.length > shown.length) shown.push(`  ... and ${enforced.length - shown.length} more`);
+  return [
+    `Set confirmRemovals: ${enforced.length} to let ${resource} remove these once (or raise maxRemovals, or declare ` +
+      `them, or accept another stack's with acceptDeclaredBy). Refused: this up would remove ${enforced.length} ` +
+      `undeclared objects, more than maxRemovals (${max}); nothing was removed:`,
+    ...shown,
+  ]
+    .join("\n")
+    .slice(0, 3000);
 }
 
 function makeProvider(resource: string, check: typeof checkFederationInventoryInputs) {
@@ -461,7 +565,18 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
       ): Promise<pulumi.dynamic.DiffResult> {
         const o = readOlds(olds);
         const d = diffFields(o, news, {
-          update: ["covers", "oidcProviders", "roles", "cliAppIds", "cliAssignments", "mode", "enforce"],
+          update: [
+            "covers",
+            "oidcProviders",
+            "roles",
+            "cliAppIds",
+            "cliAssignments",
+            "mode",
+            "enforce",
+            "accepted",
+            "maxRemovals",
+            "confirmRemovals",
+          ],
         });
         // Anything undeclared found by the last refresh is drift to act on.
         if (o.unmanaged.length > 0) d.changes.push("unmanaged");
@@ -532,6 +647,13 @@ export interface ApplicationAssignmentsExclusiveArgs {
    * fail the drift gate and `up`, which changes nothing.
    */
   mode?: pulumi.Input<InventoryMode>;
+  /**
+   * An `up` that would remove more undeclared assignments than this is refused before removing
+   * any, naming the count. A whole number, 0 or more. Default 10.
+   */
+  maxRemovals?: pulumi.Input<number>;
+  /** Lets one larger removal through: the exact count the refusal names. */
+  confirmRemovals?: pulumi.Input<number>;
 }
 
 /** `check` of the exclusive resource: the inventory's, covering one application's assignments. */
@@ -629,13 +751,29 @@ export class FederationInventory extends pulumi.dynamic.Resource {
         cliAssignments: args.cliAssignments === undefined ? undefined : principalsOf(args.cliAssignments),
         mode: args.mode,
         enforce: args.enforce,
+        acceptDeclaredBy: args.acceptDeclaredBy,
+        maxRemovals: args.maxRemovals,
+        confirmRemovals: args.confirmRemovals,
         unmanaged: undefined,
         roleVerdicts: undefined,
+        accepted: undefined,
       },
       opts,
       "alicloud-federation",
       "FederationInventory",
     );
+  }
+
+  /**
+   * What this inventory declares (its own names, canonical), to export for another stack of the
+   * same account: `export const federation = inventory.declared`, read there with a
+   * `StackReference` and passed to its `acceptDeclaredBy`.
+   */
+  get declared(): pulumi.Output<DeclaredInventory> {
+    const out = this as unknown as Record<string, pulumi.Output<string[]>>;
+    return pulumi
+      .all([out.oidcProviders!, out.roles!, out.cliAssignments!])
+      .apply(([oidcProviders, roles, cliAssignments]) => ({ oidcProviders, roles, cliAssignments }));
   }
 }
 
@@ -662,6 +800,8 @@ export class ApplicationAssignmentsExclusive extends pulumi.dynamic.Resource {
         cliAppIds: [appIdOf(args.application)],
         cliAssignments: principalsOf(args.assignments ?? []),
         mode: args.mode,
+        maxRemovals: args.maxRemovals,
+        confirmRemovals: args.confirmRemovals,
         unmanaged: undefined,
         roleVerdicts: undefined,
       },

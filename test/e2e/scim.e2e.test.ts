@@ -205,7 +205,9 @@ it("a response lost mid-sync, then a re-run: everyone exactly once, nothing dupl
 }, 240_000);
 
 it("refuses to destroy more than maxDeletions people until an up records allowDestroy", async () => {
+  // The guard reads what the last up recorded: the threshold is lowered by an up first.
   await h.stack.setConfig("maxDeletions", { value: "2" });
+  await h.stack.up();
   await h.emulator.clearRequests();
   const sink = outputSink();
   const refused = await h.stack.destroy({ onOutput: sink.onOutput }).then(
