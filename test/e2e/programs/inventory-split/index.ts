@@ -6,16 +6,18 @@ import { FederationInventory, OidcProvider, OidcRole, trustPresets } from "alicl
 // exists, from a list of names (config `acceptList`).
 const c = new pulumi.Config();
 const team = c.require("team");
+// An issuer URL is unique per account: each team has its own GitLab.
+const gitlabUrl = `https://gitlab.${team}.example.com`;
 const idp = new OidcProvider("idp", {
   oidcProviderName: `${team}-idp`,
-  issuerUrl: "https://token.actions.githubusercontent.com",
+  issuerUrl: gitlabUrl,
   clientIds: ["sts.aliyuncs.com"],
   fingerprints: ["a".repeat(40)],
 });
 const role = new OidcRole("role", {
   roleName: `${team}-deployer`,
   provider: idp,
-  trust: trustPresets.githubActions({ repository: `acme/${team}`, branches: ["main"] }),
+  trust: trustPresets.gitlabCi({ project: `acme/${team}`, branches: ["main"], gitlabUrl }),
 });
 const other = c.get("other");
 const list = c.getObject<{ oidcProviders?: string[]; roles?: string[] }>("acceptList");
