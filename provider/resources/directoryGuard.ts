@@ -156,16 +156,6 @@ export function destroyGuardRefusal(
   );
 }
 
-/**
- * A refusal as an error a person reads: the dynamic provider host prints `${err}: ${err.stack}`
- * for a failed delete, so the stack is emptied; the message already says what to do.
- */
-export function refusalError(message: string): Error {
-  const err = new Error(message);
-  err.stack = "";
-  return err;
-}
-
 // ---- DirectoryGuard: the guard as a resource, for scimUsersFromDirectory ------------------------
 
 export interface DirectoryGuardInputs extends DeletionGuardSettings {

@@ -33,13 +33,12 @@ import * as apps from "../client/imsApps";
 import * as ram from "../client/ram";
 import { type Session, session } from "../client/session";
 import { warn } from "../diagnostics";
-import { hasCode, hasCodePrefix } from "../errors";
+import { hasCode, hasCodePrefix, UserError } from "../errors";
 import { type AccountScan, assignmentKey, type RoleVerdicts, scanAccount } from "../inventory";
 import { configure, deleteUnlessGone, diffFields, diffResult, Progress } from "../lifecycle";
 import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
 import { canonicalSet, containsUnknown } from "../normalize";
 import { providerShim } from "../shim";
-import { refusalError } from "./directoryGuard";
 import { describeGrant } from "../trust/admits";
 import { type CheckFailure, requireChecked, validateFields } from "../validation";
 import type { ApplicationAssignment } from "./applicationAssignment";
@@ -502,7 +501,7 @@ async function apply(
     .sort((a, b) => removalOrder[a.kind] - removalOrder[b.kind]);
   const remaining = found.filter((u) => !desired.enforce[u.kind]);
   const refusal = removalGuardRefusal(resource, enforced, desired);
-  if (refusal) throw refusalError(refusal);
+  if (refusal) throw new UserError(refusal);
   const removed: UnmanagedObject[] = [];
   const progress = new Progress(raw, ID, { ...start, unmanaged: found.map((u) => u.description) }, true);
   return progress.run(async (p) => {

@@ -18,7 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accountBound } from "../account";
 import * as scim from "../client/scim";
 import { checkPeople, type DirectoryEntry, EXTERNAL_ID_MAX, readDirectory } from "../directory";
-import { AlicloudApiError } from "../errors";
+import { AlicloudApiError, UserError } from "../errors";
 import { configure, PartialStateError, withSecretOutputs } from "../lifecycle";
 import { RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
@@ -33,7 +33,6 @@ import {
   destroyGuardRefusal,
   guardSettingFailures,
   guardSettings,
-  refusalError,
 } from "./directoryGuard";
 import type { ScimApplication } from "./scimApplication";
 
@@ -918,7 +917,7 @@ export const ScimDirectoryProvider = accountBound(
       const olds = readOlds(props);
       const held = Object.keys(olds.people).length + Object.keys(olds.peopleByName).length;
       const refusal = destroyGuardRefusal("ScimDirectory", held, olds);
-      if (refusal) throw refusalError(refusal);
+      if (refusal) throw new UserError(refusal);
       const creds = credentials(olds);
       const progress = new Progress(olds, olds);
       const sync = new Sync(creds, progress, false);
