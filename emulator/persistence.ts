@@ -26,8 +26,20 @@ export type PersistedState = z.infer<typeof persistedState>;
 /** Reads a state file written by `saveState`, or undefined if there is none. Throws if it is malformed. */
 export function loadState(file: string): PersistedState | undefined {
   if (!existsSync(file)) return undefined;
-  const raw: unknown = JSON.parse(readFileSync(file, "utf8"));
-  return persistedState.parse(raw);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    // JSON.parse's message quotes the text, and a mistyped path may name any file (a
+    // credentials file, say): say what it is not, never what it holds.
+    throw new Error(`state file ${file} is not JSON: give a file the emulator wrote, or a new path`);
+  }
+  const parsed = persistedState.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `state file ${file} is not an emulator state file (${STATE_FORMAT}): give a file the emulator wrote, or a new path`,
+    );
+  return parsed.data;
 }
 
 /**

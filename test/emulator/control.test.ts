@@ -469,6 +469,26 @@ describe("state file", () => {
     expect(readdirSync(dir).sort()).toEqual(["state.json", `state.json.${process.pid}.tmp`, "victim.txt"]);
   });
 
+  test("a state file that is not the emulator's is refused without quoting it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emu-"));
+    const notJson = join(dir, "credentials");
+    writeFileSync(notJson, "[default]\naccess_key_secret = SuperSecretValue1234567890abcd\n");
+    await expect(startEmulator({ stateFile: notJson })).rejects.toThrow(
+      new Error(`state file ${notJson} is not JSON: give a file the emulator wrote, or a new path`),
+    );
+    const otherJson = join(dir, "other.json");
+    writeFileSync(otherJson, '{"secret":"SuperSecretValue1234567890abcd"}');
+    const message = await startEmulator({ stateFile: otherJson }).then(
+      async (e) => {
+        await e.close();
+        return "started";
+      },
+      (e: unknown) => (e as Error).message,
+    );
+    expect(message).toMatch(/is not an emulator state file/);
+    expect(message).not.toContain("SuperSecret");
+  });
+
   test("a refused call does not write the file", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "emu-")), "state.json");
     const e = await startEmulator({ stateFile: file });
