@@ -6,6 +6,7 @@
  * fails on a guess that names none. Tests that need something a plain account lacks (a SCIM
  * token, an OIDC token from a real IdP, an OAuth refresh token) say so and are skipped without it.
  */
+import { createHmac, randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { checkAccount } from "./account";
 import { type Answer, rawTransport, targetFromEnv } from "./target";
@@ -106,7 +107,7 @@ describe("IMS OIDC providers", () => {
 });
 
 describe("RAM", () => {
-  test("UpdateRole moves UpdateDate; ListRoles orders by lower-cased name", async () => {
+  test("UpdateRole moves UpdateDate; ListRoles orders by lower-cased name; role ARNs in lower case", async () => {
     const account = await checkAccount(target);
     const names = [`${prefix}B-role`, `${prefix}a-role`];
     for (const n of names)
@@ -119,6 +120,9 @@ describe("RAM", () => {
         }>
       ).filter((r) => r.RoleName.startsWith(prefix));
       expect(listed.map((r) => r.RoleName)).toEqual([`${prefix}a-role`, `${prefix}B-role`]);
+      // Role ARNs name the role in lower case (observed for aliyuncsdefaultrole).
+      const upper = get(ok(await call("ram", "GetRole", { RoleName: `${prefix}B-role` })), "Role.Arn");
+      expect(upper).toBe(`acs:ram::${account}:role/${prefix}b-role`);
       const before = listed[0]?.UpdateDate;
       await new Promise((r) => setTimeout(r, 1100));
       ok(await call("ram", "UpdateRole", { RoleName: `${prefix}a-role`, NewDescription: "moved" }));
@@ -368,6 +372,42 @@ describe("OAuth, SCIM and STS with credentials a plain account lacks", () => {
   );
 });
 
+/** RFC 3986 percent-encoding as Alibaba's V1 signature wants it. */
+const pct = (v: string) =>
+  encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * One STS call signed by hand with the V1 (HMAC-SHA1) signature
+ * (https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism), so a test can choose
+ * its nonce and its size; answers the HTTP status and the parsed body.
+ */
+async function v1Call(
+  params: Record<string, string>,
+  nonce = randomUUID(),
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const all: Record<string, string> = {
+    Format: "JSON",
+    Version: "2015-04-01",
+    AccessKeyId: target.accessKeyId,
+    SignatureMethod: "HMAC-SHA1",
+    SignatureVersion: "1.0",
+    SignatureNonce: nonce,
+    Timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    ...(target.securityToken ? { SecurityToken: target.securityToken } : {}),
+    ...params,
+  };
+  const query = Object.keys(all)
+    .sort()
+    .map((k) => `${pct(k)}=${pct(all[k] ?? "")}`)
+    .join("&");
+  const signature = createHmac("sha1", `${target.accessKeySecret}&`)
+    .update(`POST&${pct("/")}&${pct(query)}`)
+    .digest("base64");
+  const base = target.endpoint ?? "https://sts.aliyuncs.com";
+  const res = await fetch(`${base}/?${query}&Signature=${pct(signature)}`, { method: "POST" });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
 describe("the gateway", () => {
   test("an unsigned request without Action is refused with the gateway's codes", async () => {
     await checkAccount(target);
@@ -378,4 +418,64 @@ describe("the gateway", () => {
       /^Missing(Action|Authorization)|^MissingParameter/,
     );
   });
+
+  test("a V1-signed request replayed with the same nonce is answered again", async () => {
+    await checkAccount(target);
+    const nonce = randomUUID();
+    const first = await v1Call({ Action: "GetCallerIdentity" }, nonce);
+    expect(first.status).toBe(200);
+    const again = await v1Call({ Action: "GetCallerIdentity" }, nonce);
+    expect([again.status, again.body.Code]).toEqual([200, undefined]);
+  });
+
+  test("a signed request of about 60 KB is accepted", async () => {
+    await checkAccount(target);
+    // An unused parameter pads the query string, where policy documents travel.
+    const answer = await v1Call({ Action: "GetCallerIdentity", Padding: "x".repeat(60_000) });
+    expect(answer.status).toBe(200);
+  });
+
+  test.skipIf(env.ALICLOUD_FEDERATION_LIVE_THROTTLE_PROBE !== "1")(
+    "throttling: a burst past the rate limit is refused with Throttling.User and 400 (needs ALICLOUD_FEDERATION_LIVE_THROTTLE_PROBE=1; sends up to 2000 calls)",
+    async () => {
+      await checkAccount(target);
+      for (let round = 0; round < 20; round++) {
+        const answers = await Promise.all(
+          Array.from({ length: 100 }, () => call("sts", "GetCallerIdentity", {})),
+        );
+        const refused = answers.find((a) => !a.ok);
+        if (refused) {
+          expect(refusal(refused)).toEqual({ status: 400, code: "Throttling.User" });
+          return;
+        }
+      }
+      throw new Error("2000 calls were all answered: no throttling seen");
+    },
+  );
+});
+
+describe("the SCIM application's token (client_credentials)", () => {
+  const id = env.ALICLOUD_FEDERATION_LIVE_SCIM_CLIENT_ID;
+  const secret = env.ALICLOUD_FEDERATION_LIVE_SCIM_CLIENT_SECRET;
+  const oauth = env.ALICLOUD_FEDERATION_LIVE_OAUTH_URL ?? "https://oauth.aliyun.com";
+  test.skipIf(!id || !secret)(
+    "client_credentials: a token for the right secret, invalid_client 401 with WWW-Authenticate for a wrong one (needs ALICLOUD_FEDERATION_LIVE_SCIM_CLIENT_ID and _SECRET)",
+    async () => {
+      const token = (s: string) =>
+        fetch(`${oauth}/v1/token`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            authorization: `Basic ${Buffer.from(`${id}:${s}`).toString("base64")}`,
+          },
+          body: new URLSearchParams({ grant_type: "client_credentials" }).toString(),
+        });
+      const good = await token(secret ?? "");
+      expect(good.status).toBe(200);
+      expect(((await good.json()) as { access_token?: string }).access_token).toEqual(expect.any(String));
+      const bad = await token("wrong");
+      expect([bad.status, ((await bad.json()) as { error?: string }).error]).toEqual([401, "invalid_client"]);
+      expect(bad.headers.get("www-authenticate")).toMatch(/^Basic/);
+    },
+  );
 });
