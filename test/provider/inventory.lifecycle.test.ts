@@ -352,6 +352,34 @@ describe("up (update) in enforce mode", () => {
     ]);
   });
 
+  it("refuses to remove more than maxRemovals before removing any, unless confirmed with the count", async () => {
+    await shadows();
+    const desired = declared({
+      mode: "enforce",
+      enforce: { oidcProviders: true, roles: true },
+      maxRemovals: 2,
+    });
+    const olds = (await P.read("federation-inventory", desired)).props;
+    await emulator.clearRequests();
+    const err = (await P.update("federation-inventory", olds, desired).catch((e) => e)) as Error;
+    expect(err.message).toMatch(/^Set confirmRemovals: 3 to let FederationInventory remove these once/);
+    expect(err.message).toMatch(
+      /would remove 3 undeclared objects, more than maxRemovals \(2\); nothing was removed/,
+    );
+    expect(err.message.length).toBeLessThan(4096);
+    expect(await writes()).toEqual([]);
+    // Exactly the count lets them through; another stack's declarations are never removed.
+    const confirmed = declared({
+      mode: "enforce",
+      enforce: { oidcProviders: true, roles: true },
+      maxRemovals: 2,
+      confirmRemovals: 2,
+      acceptDeclaredBy: [{ roles: ["shadow-role"] }],
+    });
+    await P.update("federation-inventory", olds, confirmed).catch((e) => e);
+    expect(await writes()).toEqual(["DeleteApplicationAssignment", "DeleteOIDCProvider"]);
+  });
+
   it("removes roles (policies detached first) and providers only when enforced per kind", async () => {
     await shadows();
     await emulator.console("ram", "AttachPolicyToRole", {
