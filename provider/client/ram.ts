@@ -224,10 +224,14 @@ export async function createPolicy(
   };
 }
 
-/** GetPolicy of a custom policy: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-getpolicy */
-export async function getPolicy(s: Session, policyName: string): Promise<PolicyRecord> {
+/** GetPolicy (custom by default): https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-getpolicy */
+export async function getPolicy(
+  s: Session,
+  policyName: string,
+  policyType: "Custom" | "System" = "Custom",
+): Promise<PolicyRecord> {
   const res = await callApi("GetPolicy", s, () =>
-    s.ram.getPolicyWithOptions(new $Ram.GetPolicyRequest({ policyName, policyType: "Custom" }), s.runtime),
+    s.ram.getPolicyWithOptions(new $Ram.GetPolicyRequest({ policyName, policyType }), s.runtime),
   );
   const p = res.body?.policy;
   const v = res.body?.defaultPolicyVersion;

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { accountBound } from "../account";
+import { accountBound, checkAccount } from "../account";
 import * as ims from "../client/ims";
 import { type Session, session } from "../client/session";
 import { warn } from "../diagnostics";
@@ -597,6 +597,51 @@ async function createProvider(
   return { id: rec.name, outs: toOutputs(rec, desired) };
 }
 
+/**
+ * At preview, for a new `OidcProvider` with `adopt: true`: looks the provider up and shows, as a
+ * warning, the provider and each change `up` will make to it; a different issuer (which cannot be
+ * changed in place) is refused here rather than at `up`. One GetOIDCProvider, after the account check.
+ */
+async function adoptionPlan(inputs: Record<string, unknown>): Promise<CheckFailure[]> {
+  const name = inputs.oidcProviderName;
+  if (typeof name !== "string" || containsUnknown(inputs)) return [];
+  await checkAccount("OidcProvider", name, "create", undefined);
+  const live = await unlessGone(isGone, () => ims.getOidcProvider(session(), name));
+  if (!live) {
+    await warn(`OidcProvider '${name}' (adopt: true): no provider of that name exists; up will create it.`);
+    return [];
+  }
+  if (normalizeIssuerUrl(live.issuerUrl) !== inputs.issuerUrl)
+    return [
+      {
+        property: "issuerUrl",
+        reason: `the existing provider '${name}' has the issuer ${live.issuerUrl}; an issuer cannot change in place, so it cannot be adopted with ${String(inputs.issuerUrl)}`,
+      },
+    ];
+  const changes: string[] = [];
+  const setChanges = (field: string, now: string[], want: string[]) => {
+    for (const v of want) if (!now.includes(v)) changes.push(`${field}: add ${v}`);
+    for (const v of now) if (!want.includes(v)) changes.push(`${field}: remove ${v}`);
+  };
+  setChanges("clientIds", live.clientIds, inputs.clientIds as string[]);
+  setChanges(
+    "fingerprints",
+    live.fingerprints.map((f) => f.toLowerCase()),
+    (inputs.fingerprints as string[]).map((f) => f.toLowerCase()),
+  );
+  if ((live.issuanceLimitTime ?? inputs.issuanceLimitTime) !== inputs.issuanceLimitTime)
+    changes.push(`issuanceLimitTime: ${live.issuanceLimitTime} -> ${String(inputs.issuanceLimitTime)}`);
+  if (live.description !== inputs.description)
+    changes.push(`description: '${live.description}' -> '${String(inputs.description)}'`);
+  await warn(
+    `OidcProvider '${name}' (adopt: true) takes over the existing provider ${live.arn}; ` +
+      (changes.length === 0
+        ? "up changes nothing in it."
+        : `up will:\n${changes.map((c) => `  - ${c}`).join("\n")}`),
+  );
+  return [];
+}
+
 /** The provider implementation: what the engine drives through the shim. */
 export const OidcProviderProvider = accountBound(
   {
@@ -614,6 +659,9 @@ export const OidcProviderProvider = accountBound(
     ): Promise<pulumi.dynamic.CheckResult> {
       const { inputs, failures } = checkOidcProviderInputs(news);
       await checkFingerprints(inputs, failures);
+      // The plan of an adoption, at preview: what `up` will change in the existing provider.
+      if (failures.length === 0 && Object.keys(_olds).length === 0 && inputs.adopt === true)
+        failures.push(...(await adoptionPlan(inputs)));
       return { inputs, failures };
     },
 

@@ -8,10 +8,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { accountBound } from "../account";
+import { accountBound, checkAccount } from "../account";
 import * as ram from "../client/ram";
 import { type Session, session } from "../client/session";
-import { hasCode, hasCodePrefix } from "../errors";
+import { warn } from "../diagnostics";
+import { hasCode, hasCodePrefix, UserError } from "../errors";
 import {
   claim,
   configure,
@@ -35,9 +36,11 @@ import { RAM_ROLE } from "../limits";
 import { canonicalSet, containsUnknown, normalizeIssuerUrl } from "../normalize";
 import { selfLockoutFailures } from "../selfLockout";
 import { providerShim } from "../shim";
+import { isWellKnownSystemPolicy, nearestSystemPolicies } from "../systemPolicies";
 import { undecidableParts } from "../trust/evaluate";
 import { buildOidcTrustPolicy, type ConditionValue, canonicalTrustPolicy } from "../trust/policy";
 import type { TrustPreset } from "../trust/presets";
+import { isAdministratorLevel } from "../trust/privilege";
 import { admitsAnyWorkload, unpinnedSubjectReason } from "../trust/subjects";
 import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
 import type { OidcProvider } from "./oidcProvider";
@@ -144,6 +147,13 @@ export interface OidcRoleArgs {
    * policy, settings and attachments in line with these arguments. Default `false`.
    */
   adopt?: pulumi.Input<boolean>;
+  /**
+   * Must be `true` for an adoption (`adopt: true`) that detaches an administrator-level policy
+   * (`AdministratorAccess`, `AliyunRAMFullAccess`) the existing role holds and `policies` does not
+   * list. Default `false`: such an adoption fails at preview, naming the policy, because whatever
+   * relies on the role would lose those permissions at `up`.
+   */
+  allowAdministratorDetach?: pulumi.Input<boolean>;
 }
 
 /** Inputs after `check`. `trustPolicy` is the canonical text of the generated document. */
@@ -161,6 +171,8 @@ export interface OidcRoleInputs {
   description: string;
   policies: PolicyRef[];
   adopt: boolean;
+  /** Only when given: absent from state otherwise, so older state shows no difference. */
+  allowAdministratorDetach?: boolean;
   allowSelfLockout: boolean;
   /** `Custom:<name>` → document of each attached `RamPolicy`, for the self-lockout check. */
   policyDocuments: Record<string, string>;
@@ -320,6 +332,7 @@ export const oidcRoleRules = {
   },
   policies: { schema: policiesSchema },
   adopt: { schema: z.boolean({ error: "must be true or false" }) },
+  allowAdministratorDetach: { schema: z.boolean({ error: "must be true or false" }) },
   allowSelfLockout: { schema: z.boolean({ error: "must be true or false" }) },
   policyDocuments: { schema: z.record(z.string(), z.string()) },
   providerClientIds: { schema: z.array(z.string()).transform(canonicalSet) },
@@ -603,6 +616,112 @@ async function findOwnRole(
   return same ? live : undefined;
 }
 
+// System policy names this process has asked RAM about: exists or not.
+const systemPolicyExists = new Map<string, boolean>();
+
+/**
+ * At preview: each system policy `policies` adds (not already in the old state) that is not a
+ * well-known name is looked up (GetPolicy) once per process; one RAM does not know is refused
+ * with the nearest names, instead of failing AttachPolicyToRole at `up` after other objects exist.
+ */
+async function unknownSystemPolicies(
+  olds: Record<string, unknown>,
+  inputs: Record<string, unknown>,
+): Promise<CheckFailure[]> {
+  if (containsUnknown(inputs.policies)) return [];
+  const had = new Set(((olds.policies ?? []) as PolicyRef[]).map((p) => policyKey(p)));
+  const asked = ((inputs.policies ?? []) as PolicyRef[]).filter(
+    (p) => p.type === "System" && !had.has(policyKey(p)) && !isWellKnownSystemPolicy(p.name),
+  );
+  const failures: CheckFailure[] = [];
+  for (const p of asked) {
+    const key = p.name.toLowerCase();
+    if (!systemPolicyExists.has(key)) {
+      await checkAccount(
+        "OidcRole",
+        typeof inputs.roleName === "string" ? inputs.roleName : undefined,
+        "create",
+        undefined,
+      );
+      const found = await unlessGone(
+        (e) => hasCodePrefix(e, "EntityNotExist"),
+        () => ram.getPolicy(session(), p.name, "System"),
+      );
+      systemPolicyExists.set(key, found !== undefined);
+    }
+    if (systemPolicyExists.get(key) === false)
+      failures.push({
+        property: "policies",
+        reason: `system policy '${p.name}' does not exist in RAM; the nearest names: ${nearestSystemPolicies(p.name).join(", ")}. Correct the name (names of custom policies take type: "Custom").`,
+      });
+  }
+  return failures;
+}
+
+/** The policies `current` holds and `desired` does not that are administrator-level. */
+function adminDetaches(current: readonly PolicyRef[], desired: readonly PolicyRef[]): PolicyRef[] {
+  const want = new Set(desired.map(policyKey));
+  return current.filter((p) => !want.has(policyKey(p)) && isAdministratorLevel(p));
+}
+
+const adminRefusal = (roleName: string, detached: readonly PolicyRef[]) =>
+  `adopting the existing role '${roleName}' would detach ${detached.map((p) => p.name).join(" and ")}, ` +
+  "an administrator-level policy it holds and `policies` does not list: whatever uses the role would lose it. " +
+  "List it in `policies` to keep it, or set `allowAdministratorDetach: true` to detach it.";
+
+const clipDoc = (doc: string) => (doc.length > 400 ? `${doc.slice(0, 399)}…` : doc);
+
+/**
+ * At preview, for a new `OidcRole` with `adopt: true`: looks the role up and shows, as a warning,
+ * the role and every change `up` will make to it (trust policy, settings, policies attached and
+ * detached); refuses detaching an administrator-level policy without `allowAdministratorDetach`.
+ * Two reads (GetRole, ListPoliciesForRole), after the account check every operation makes.
+ */
+async function adoptionPlan(inputs: Record<string, unknown>): Promise<CheckFailure[]> {
+  const name = inputs.roleName;
+  if (typeof name !== "string" || containsUnknown(inputs.policies)) return [];
+  await checkAccount("OidcRole", name, "create", undefined);
+  const s = session();
+  const gone = (e: unknown) => hasCode(e, "EntityNotExist.Role");
+  const live = await unlessGone(gone, () => ram.getRole(s, name));
+  if (!live) {
+    await warn(`OidcRole '${name}' (adopt: true): no role of that name exists; up will create it.`);
+    return [];
+  }
+  const current = toRefs(await ram.listPoliciesForRole(s, name));
+  const desired = (inputs.policies ?? []) as PolicyRef[];
+  const changes: string[] = [];
+  const liveTrust = canonicalTrustPolicy(live.assumeRolePolicyDocument);
+  if (containsUnknown(inputs.trustPolicy))
+    changes.push("trust policy: rewritten to the one generated (known at up)");
+  else if (liveTrust !== inputs.trustPolicy)
+    changes.push(
+      `trust policy: rewritten\n      now:   ${clipDoc(liveTrust)}\n      after: ${clipDoc(String(inputs.trustPolicy))}`,
+    );
+  if ((live.maxSessionDuration ?? inputs.maxSessionDuration) !== inputs.maxSessionDuration)
+    changes.push(`maxSessionDuration: ${live.maxSessionDuration} -> ${String(inputs.maxSessionDuration)}`);
+  if ((live.description ?? "") !== inputs.description)
+    changes.push(`description: '${live.description ?? ""}' -> '${String(inputs.description)}'`);
+  const has = new Set(current.map(policyKey));
+  const want = new Set(desired.map(policyKey));
+  for (const p of desired) if (!has.has(policyKey(p))) changes.push(`attach ${p.type} policy ${p.name}`);
+  for (const p of current)
+    if (!want.has(policyKey(p)))
+      changes.push(
+        `detach ${p.type} policy ${p.name}${isAdministratorLevel(p) ? " (administrator-level)" : ""}`,
+      );
+  await warn(
+    `OidcRole '${name}' (adopt: true) takes over the existing role ${live.arn}; ` +
+      (changes.length === 0
+        ? "up changes nothing in it."
+        : `up will:\n${changes.map((c) => `  - ${c}`).join("\n")}`),
+  );
+  const detached = adminDetaches(current, desired);
+  return detached.length > 0 && inputs.allowAdministratorDetach !== true
+    ? [{ property: "adopt", reason: adminRefusal(name, detached) }]
+    : [];
+}
+
 /** Create, resumed by `update` when a previous `up` could not tell whether CreateRole happened. */
 async function createRole(
   raw: Record<string, unknown>,
@@ -641,6 +760,10 @@ async function createRole(
     }
     const live = await ram.getRole(s, desired.roleName);
     current = toRefs(await ram.listPoliciesForRole(s, desired.roleName));
+    // Checked at preview too; again here, on what the role holds now, before anything changes.
+    const detached = adminDetaches(current, desired.policies);
+    if (detached.length > 0 && desired.allowAdministratorDetach !== true)
+      throw new UserError(`roleName: ${adminRefusal(desired.roleName, detached)} Nothing was changed.`);
     claim(claimKey(desired.roleName));
     role =
       (await updateSettings(s, readOlds(toOutputs(live, current, desired), desired.roleName), desired)) ??
@@ -675,6 +798,12 @@ export const OidcRoleProvider = accountBound(
       const checked = checkOidcRoleInputs(news);
       if (checked.inputs.allowSelfLockout !== true)
         checked.failures.push(...selfLockoutFailures(olds, checked.inputs));
+      // What only the account can tell, said at preview: system policies that do not exist, and
+      // the plan of an adoption.
+      if (checked.failures.length === 0)
+        checked.failures.push(...(await unknownSystemPolicies(olds, checked.inputs)));
+      if (checked.failures.length === 0 && Object.keys(olds).length === 0 && checked.inputs.adopt === true)
+        checked.failures.push(...(await adoptionPlan(checked.inputs)));
       return checked;
     },
 
@@ -820,6 +949,7 @@ export class OidcRole extends pulumi.dynamic.Resource {
       policyDocuments: policyDocumentsOf(args.policies ?? []),
       allowSelfLockout: args.allowSelfLockout,
       adopt: args.adopt,
+      allowAdministratorDetach: args.allowAdministratorDetach,
       arn: undefined,
       roleId: undefined,
       trustPolicy: undefined,

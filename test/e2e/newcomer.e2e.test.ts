@@ -1,6 +1,6 @@
 /**
- * A newcomer's mistakes, each driven through the real engine on one stack of seven resources (two
- * OIDC providers, five roles): every run-wide cause (no credentials, a wrong secret, an unknown key
+ * A newcomer's mistakes, each driven through the real engine on one stack of six resources (two
+ * OIDC providers, four roles): every run-wide cause (no credentials, a wrong secret, an unknown key
  * id, an expired STS token, an unreachable endpoint, an account that cannot be determined) fails
  * the drift gate with the cause printed once, what to do, no stack trace, within 4 KB; the same
  * for up, refresh and destroy with one cause; a mistyped `alicloud-federation:*` key stops the run
@@ -63,9 +63,9 @@ async function attempt(
 const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
 
 /** The output's teeth: small, the cause once, what to do, no stack trace, no colour codes. */
-function expectOneClearMessage(text: string, cause: string, todo: string[]) {
+function expectOneClearMessage(text: string, cause: string, todo: string[], times = 1) {
   expect(Buffer.byteLength(text), text).toBeLessThanOrEqual(LIMIT);
-  expect(occurrences(text, cause), text).toBe(1);
+  expect(occurrences(text, cause), text).toBe(times);
   for (const t of todo) expect(text).toContain(t);
   expect(text).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are what is looked for.
@@ -77,6 +77,12 @@ const NO_CHAIN = {
   ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
   ALIBABA_CLOUD_CREDENTIALS_FILE: "/nonexistent/credentials",
 };
+
+it("the first refresh after up is quiet: no difference on unchanged resources", async () => {
+  const r = await h.stack.refresh({ onOutput: () => undefined });
+  // Six resources and the stack.
+  expect(r.summary.resourceChanges).toEqual({ same: 7 });
+});
 
 it("the drift gate prints each run-wide cause once, with what to do, in at most 4 KB", async () => {
   // Issued two hours ago for 15 minutes: expired now.
@@ -192,4 +198,60 @@ it("errors raised while the program runs are one clean message, each problem onc
   expect(dir.text).not.toContain("Running program");
   expect(preset.ok).toBe(false);
   expectOneClearMessage(preset.text, "repository: 'acme' must be owner/name", ["trustPresets.githubActions"]);
+});
+
+it("what the account can tell is told at preview: an unknown system policy, and an adoption's plan", async () => {
+  await h.emulator.clearRequests();
+  await h.stack.setConfig("policies", { value: JSON.stringify(["AliyunOSSReadOnly"]) });
+  const typo = await attempt("preview", {});
+  await h.stack.removeConfig("policies");
+  expect(typo.ok).toBe(false);
+  expectOneClearMessage(
+    typo.text,
+    "system policy 'AliyunOSSReadOnly' does not exist in RAM; the nearest names: AliyunOSSReadOnlyAccess",
+    [],
+    // A check failure: the engine prints it on the resource's row and again under Diagnostics.
+    2,
+  );
+  // A role made by hand, holding AdministratorAccess, that the program adopts without it.
+  const trust = {
+    Version: "1",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { RAM: [`acs:ram::${h.emulator.accountId}:root`] },
+      },
+    ],
+  };
+  await h.emulator.console("ram", "CreateRole", {
+    RoleName: "newcomer-legacy",
+    AssumeRolePolicyDocument: JSON.stringify(trust),
+  });
+  await h.emulator.console("ram", "AttachPolicyToRole", {
+    RoleName: "newcomer-legacy",
+    PolicyType: "System",
+    PolicyName: "AdministratorAccess",
+  });
+  await h.stack.setConfig("adopt", { value: "true" });
+  const adopt = await attempt("preview", {});
+  await h.stack.removeConfig("adopt");
+  expect(adopt.ok).toBe(false);
+  for (const line of [
+    `OidcRole 'newcomer-legacy' (adopt: true) takes over the existing role acs:ram::${h.emulator.accountId}:role/newcomer-legacy; up will:`,
+    "  - trust policy: rewritten",
+    "  - attach System policy AliyunOSSReadOnlyAccess",
+    "  - detach System policy AdministratorAccess (administrator-level)",
+  ])
+    expect(adopt.text).toContain(line);
+  // A check failure too: on the row and under Diagnostics.
+  expectOneClearMessage(
+    adopt.text,
+    "would detach AdministratorAccess",
+    ["set `allowAdministratorDetach: true`"],
+    2,
+  );
+  // Both found out by reading: nothing was written.
+  const writes = (await h.emulator.requests()).filter((r) => !r.console && !/^(Get|List)/.test(r.action));
+  expect(writes.map((r) => r.action)).toEqual([]);
 });

@@ -62,20 +62,25 @@ describe("lost responses make no duplicates", () => {
 });
 
 describe("half-finished multi-call operations do not strand the stack", () => {
-  it("OidcRole: a misspelt policy keeps the role in state; fixing the name converges, no 'already exists'", async () => {
-    const decl = (name: string) => ({
+  it("OidcRole: a policy missing at attach keeps the role in state; fixing the name converges, no 'already exists'", async () => {
+    const decl = (type: string, name: string) => ({
       roleName: "deployer",
       providerArn: "acs:ram::1234567890123456:oidc-provider/github",
       audiences: ["sts.aliyuncs.com"],
       subjects: ["repo:acme/app:ref:refs/heads/main"],
-      policies: [{ type: "System", name }],
+      policies: [{ type, name }],
     });
-    const first = await up(Role, undefined, decl("AliyunOSSReadOnlyAcess"));
+    // A misspelt system policy is refused by check, before any write.
+    await expect(up(Role, undefined, decl("System", "AliyunOSSReadOnlyAcess"))).rejects.toThrow(
+      /system policy 'AliyunOSSReadOnlyAcess' does not exist in RAM; the nearest names: AliyunOSSReadOnlyAccess/,
+    );
+    // A custom policy that does not exist is found out only by AttachPolicyToRole.
+    const first = await up(Role, undefined, decl("Custom", "deployer-polcy"));
     expect((first.error as Error).message).toMatch(/EntityNotExist/);
     expect(first.held).toMatchObject({ id: "deployer", initErrors: true, outs: { policies: [] } });
-    const second = await ok(Role, first.held, decl("AliyunOSSReadOnlyAccess"));
+    const second = await ok(Role, first.held, decl("System", "AliyunOSSReadOnlyAccess"));
     expect(second.outs.policies).toEqual([{ type: "System", name: "AliyunOSSReadOnlyAccess" }]);
-    expect(await refreshDiff(Role, second, decl("AliyunOSSReadOnlyAccess"))).toEqual([]);
+    expect(await refreshDiff(Role, second, decl("System", "AliyunOSSReadOnlyAccess"))).toEqual([]);
   });
 
   it("IdaasResourceServer: an update failing at a grant keeps the new scope's id; the re-run makes no 409", async () => {

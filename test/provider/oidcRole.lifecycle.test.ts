@@ -140,7 +140,12 @@ describe("OidcRole lifecycle", () => {
     });
     const refused = await R.create(inputs()).catch((e) => e);
     expect(refused.message).toMatch(/already exists in this account.*adopt: true/s);
-    const adopted = await R.create(inputs({ adopt: true }));
+    // It holds AdministratorAccess, which the declaration does not list: not without saying so.
+    await expect(R.create(inputs({ adopt: true }))).rejects.toThrow(
+      "adopting the existing role 'deployer' would detach AdministratorAccess",
+    );
+    expect(await livePolicies()).toEqual(["System:AdministratorAccess"]);
+    const adopted = await R.create(inputs({ adopt: true, allowAdministratorDetach: true }));
     expect(adopted.outs.policies).toEqual([{ type: "System", name: "AliyunOSSReadOnlyAccess" }]);
     expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
     expect(trustPoliciesEqual((await liveRole()).AssumeRolePolicyDocument, adopted.outs.trustPolicy)).toBe(

@@ -36,3 +36,13 @@ for (let i = 0; i < roles; i++)
     provider: gitlab,
     trust: trustPresets.gitlabCi({ project: `acme/app-${i}`, branches: ["main"] }),
   });
+// Taking over a role someone made by hand: its plan shows at preview.
+if (c.getBoolean("adopt"))
+  new OidcRole("legacy", {
+    roleName: "newcomer-legacy",
+    provider: github,
+    trust: trustPresets.githubActions({ repository: "acme/legacy", branches: ["main"] }),
+    policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
+    adopt: true,
+    allowAdministratorDetach: c.getBoolean("allowAdministratorDetach"),
+  });
