@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
-import Credential, { Config as CredentialConfig } from "@alicloud/credentials";
+import type Credential from "@alicloud/credentials";
+import { credentialsSdk } from "./client/sdk";
 import { warn } from "./diagnostics";
 import { registerSecret, UserError } from "./errors";
 import { parseRetryPolicy, type RetryPolicy } from "./retry";
@@ -238,8 +239,8 @@ export function runtimeSettings(): RuntimeSettings {
   registerSecret(process.env.ALIBABA_CLOUD_SECURITY_TOKEN);
   let credential: Credential;
   if (accessKeyId && accessKeySecret) {
-    credential = new Credential(
-      new CredentialConfig(
+    credential = new (credentialsSdk().default)(
+      new (credentialsSdk().Config)(
         securityToken
           ? { type: "sts", accessKeyId, accessKeySecret, securityToken }
           : { type: "access_key", accessKeyId, accessKeySecret },
@@ -251,7 +252,7 @@ export function runtimeSettings(): RuntimeSettings {
     );
   } else {
     // The default chain: environment, OIDC role ARN, CLI profile, ECS role...
-    credential = new Credential();
+    credential = new (credentialsSdk().default)();
   }
   const scimClientId = pick(CONFIG_KEYS.scimClientId, ENV_KEYS.scimClientId);
   const scimClientSecret = pick(CONFIG_KEYS.scimClientSecret, ENV_KEYS.scimClientSecret);

@@ -7,8 +7,8 @@
  * query, nested objects and lists flattened (`Config.Audiences.1=...`).
  */
 import type OpenApiClient from "@alicloud/openapi-core";
-import { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import { callApi } from "./call";
+import { openApiSdk } from "./sdk";
 import type { Session } from "./session";
 
 /** A query value: scalars, lists and nested objects (flattened on the wire). */
@@ -31,7 +31,7 @@ async function callRpc(
   action: string,
   query: Record<string, RpcValue>,
 ): Promise<Record<string, unknown>> {
-  const params = new $OpenApiUtil.Params({
+  const params = new (openApiSdk().$OpenApiUtil.Params)({
     action,
     version,
     protocol: "HTTPS",
@@ -44,7 +44,11 @@ async function callRpc(
   });
   const defined = dropUndefined(query) as Record<string, unknown>;
   const res = await callApi(action, s, () =>
-    client.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(defined) }), s.runtime),
+    client.callApi(
+      params,
+      new (openApiSdk().$OpenApiUtil.OpenApiRequest)({ query: openApiSdk().OpenApiUtil.query(defined) }),
+      s.runtime,
+    ),
   );
   const body = (res as { body?: unknown }).body;
   return body && typeof body === "object" ? (body as Record<string, unknown>) : {};

@@ -3,8 +3,8 @@
  * each returning plain data. Request and response shapes:
  * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
  */
-import * as $Ims from "@alicloud/ims20190815";
 import { callApi } from "./call";
+import { imsSdk } from "./sdk";
 import type { Session } from "./session";
 
 /** An OIDC provider as the service reports it, lists already split. */
@@ -72,7 +72,7 @@ export async function createOidcProvider(
   const action = "CreateOIDCProvider";
   const res = await callApi(action, s, () =>
     s.ims.createOIDCProviderWithOptions(
-      new $Ims.CreateOIDCProviderRequest({
+      new (imsSdk().CreateOIDCProviderRequest)({
         OIDCProviderName: input.name,
         issuerUrl: input.issuerUrl,
         clientIds: input.clientIds.join(","),
@@ -90,7 +90,10 @@ export async function createOidcProvider(
 export async function getOidcProvider(s: Session, name: string): Promise<OidcProviderRecord> {
   const action = "GetOIDCProvider";
   const res = await callApi(action, s, () =>
-    s.ims.getOIDCProviderWithOptions(new $Ims.GetOIDCProviderRequest({ OIDCProviderName: name }), s.runtime),
+    s.ims.getOIDCProviderWithOptions(
+      new (imsSdk().GetOIDCProviderRequest)({ OIDCProviderName: name }),
+      s.runtime,
+    ),
   );
   return toRecord(action, res.body?.OIDCProvider);
 }
@@ -110,7 +113,7 @@ export async function updateOidcProvider(
   const action = "UpdateOIDCProvider";
   const res = await callApi(action, s, () =>
     s.ims.updateOIDCProviderWithOptions(
-      new $Ims.UpdateOIDCProviderRequest({
+      new (imsSdk().UpdateOIDCProviderRequest)({
         OIDCProviderName: input.name,
         clientIds: input.clientIds?.join(","),
         issuanceLimitTime: input.issuanceLimitTime,
@@ -125,7 +128,7 @@ export async function updateOidcProvider(
 export async function deleteOidcProvider(s: Session, name: string): Promise<void> {
   await callApi("DeleteOIDCProvider", s, () =>
     s.ims.deleteOIDCProviderWithOptions(
-      new $Ims.DeleteOIDCProviderRequest({ OIDCProviderName: name }),
+      new (imsSdk().DeleteOIDCProviderRequest)({ OIDCProviderName: name }),
       s.runtime,
     ),
   );
@@ -135,7 +138,7 @@ export async function addClientId(s: Session, name: string, clientId: string): P
   const action = "AddClientIdToOIDCProvider";
   const res = await callApi(action, s, () =>
     s.ims.addClientIdToOIDCProviderWithOptions(
-      new $Ims.AddClientIdToOIDCProviderRequest({ OIDCProviderName: name, clientId }),
+      new (imsSdk().AddClientIdToOIDCProviderRequest)({ OIDCProviderName: name, clientId }),
       s.runtime,
     ),
   );
@@ -150,7 +153,7 @@ export async function removeClientId(
   const action = "RemoveClientIdFromOIDCProvider";
   const res = await callApi(action, s, () =>
     s.ims.removeClientIdFromOIDCProviderWithOptions(
-      new $Ims.RemoveClientIdFromOIDCProviderRequest({ OIDCProviderName: name, clientId }),
+      new (imsSdk().RemoveClientIdFromOIDCProviderRequest)({ OIDCProviderName: name, clientId }),
       s.runtime,
     ),
   );
@@ -165,7 +168,7 @@ export async function addFingerprint(
   const action = "AddFingerprintToOIDCProvider";
   const res = await callApi(action, s, () =>
     s.ims.addFingerprintToOIDCProviderWithOptions(
-      new $Ims.AddFingerprintToOIDCProviderRequest({ OIDCProviderName: name, fingerprint }),
+      new (imsSdk().AddFingerprintToOIDCProviderRequest)({ OIDCProviderName: name, fingerprint }),
       s.runtime,
     ),
   );
@@ -180,7 +183,7 @@ export async function removeFingerprint(
   const action = "RemoveFingerprintFromOIDCProvider";
   const res = await callApi(action, s, () =>
     s.ims.removeFingerprintFromOIDCProviderWithOptions(
-      new $Ims.RemoveFingerprintFromOIDCProviderRequest({ OIDCProviderName: name, fingerprint }),
+      new (imsSdk().RemoveFingerprintFromOIDCProviderRequest)({ OIDCProviderName: name, fingerprint }),
       s.runtime,
     ),
   );
@@ -195,7 +198,7 @@ export async function listOidcProviders(s: Session, pageSize = 100): Promise<Oid
   do {
     const res = await callApi(action, s, () =>
       s.ims.listOIDCProvidersWithOptions(
-        new $Ims.ListOIDCProvidersRequest({ marker, maxItems: pageSize }),
+        new (imsSdk().ListOIDCProvidersRequest)({ marker, maxItems: pageSize }),
         s.runtime,
       ),
     );

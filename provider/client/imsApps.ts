@@ -3,9 +3,9 @@
  * Provisioning: https://help.aliyun.com/zh/ram/developer-reference/api-ims-2019-08-15-provisionexternalapplication
  * Assignments: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createapplicationassignment
  */
-import * as $Ims from "@alicloud/ims20190815";
 import { callApi } from "./call";
 import { callImsRpc } from "./generic";
+import { imsSdk } from "./sdk";
 import type { Session } from "./session";
 
 /** An installed official application, as the service reports it. */
@@ -62,7 +62,7 @@ export async function provisionExternalApplication(
   const action = "ProvisionExternalApplication";
   const res = await callApi(action, s, () =>
     s.ims.provisionExternalApplicationWithOptions(
-      new $Ims.ProvisionExternalApplicationRequest({ appId, scopes: scopes.join(";") }),
+      new (imsSdk().ProvisionExternalApplicationRequest)({ appId, scopes: scopes.join(";") }),
       s.runtime,
     ),
   );
@@ -72,7 +72,10 @@ export async function provisionExternalApplication(
 export async function getExternalApplication(s: Session, appId: string): Promise<ExternalApplicationRecord> {
   const action = "GetExternalApplication";
   const res = await callApi(action, s, () =>
-    s.ims.getExternalApplicationWithOptions(new $Ims.GetExternalApplicationRequest({ appId }), s.runtime),
+    s.ims.getExternalApplicationWithOptions(
+      new (imsSdk().GetExternalApplicationRequest)({ appId }),
+      s.runtime,
+    ),
   );
   return toExternal(action, res.body?.externalApplication as RawExternal | undefined);
 }
@@ -80,7 +83,7 @@ export async function getExternalApplication(s: Session, appId: string): Promise
 export async function deprovisionExternalApplication(s: Session, appId: string): Promise<void> {
   await callApi("DeprovisionExternalApplication", s, () =>
     s.ims.deprovisionExternalApplicationWithOptions(
-      new $Ims.DeprovisionExternalApplicationRequest({ appId }),
+      new (imsSdk().DeprovisionExternalApplicationRequest)({ appId }),
       s.runtime,
     ),
   );
@@ -211,7 +214,7 @@ export async function createServerApp(
   const action = "CreateApplication";
   const res = await callApi(action, s, () =>
     s.ims.createApplicationWithOptions(
-      new $Ims.CreateApplicationRequest({
+      new (imsSdk().CreateApplicationRequest)({
         appName: input.appName,
         displayName: input.displayName,
         appType: "ServerApp",
@@ -229,7 +232,7 @@ export async function createServerApp(
 export async function getApplication(s: Session, appId: string): Promise<OAuthApplicationRecord> {
   const action = "GetApplication";
   const res = await callApi(action, s, () =>
-    s.ims.getApplicationWithOptions(new $Ims.GetApplicationRequest({ appId }), s.runtime),
+    s.ims.getApplicationWithOptions(new (imsSdk().GetApplicationRequest)({ appId }), s.runtime),
   );
   return toApp(action, res.body?.application as RawApp | undefined);
 }
@@ -249,7 +252,7 @@ export async function updateApplication(
   const action = "UpdateApplication";
   const res = await callApi(action, s, () =>
     s.ims.updateApplicationWithOptions(
-      new $Ims.UpdateApplicationRequest({
+      new (imsSdk().UpdateApplicationRequest)({
         appId,
         newDisplayName: changes.displayName,
         newAccessTokenValidity: changes.accessTokenValidity,
@@ -262,7 +265,7 @@ export async function updateApplication(
 
 export async function deleteApplication(s: Session, appId: string): Promise<void> {
   await callApi("DeleteApplication", s, () =>
-    s.ims.deleteApplicationWithOptions(new $Ims.DeleteApplicationRequest({ appId }), s.runtime),
+    s.ims.deleteApplicationWithOptions(new (imsSdk().DeleteApplicationRequest)({ appId }), s.runtime),
   );
 }
 
@@ -270,7 +273,7 @@ export async function deleteApplication(s: Session, appId: string): Promise<void
 export async function provisionApplication(s: Session, appId: string, scopes: string[]): Promise<void> {
   await callApi("ProvisionApplication", s, () =>
     s.ims.provisionApplicationWithOptions(
-      new $Ims.ProvisionApplicationRequest({
+      new (imsSdk().ProvisionApplicationRequest)({
         appId,
         scopes: scopes.join(";"),
       }),
@@ -285,7 +288,7 @@ export async function createAppSecret(
   appId: string,
 ): Promise<{ appSecretId: string; value: string }> {
   const res = await callApi("CreateAppSecret", s, () =>
-    s.ims.createAppSecretWithOptions(new $Ims.CreateAppSecretRequest({ appId }), s.runtime),
+    s.ims.createAppSecretWithOptions(new (imsSdk().CreateAppSecretRequest)({ appId }), s.runtime),
   );
   const secret = res.body?.appSecret;
   if (!secret?.appSecretId || !secret.appSecretValue)
@@ -295,13 +298,16 @@ export async function createAppSecret(
 
 export async function listAppSecretIds(s: Session, appId: string): Promise<string[]> {
   const res = await callApi("ListAppSecretIds", s, () =>
-    s.ims.listAppSecretIdsWithOptions(new $Ims.ListAppSecretIdsRequest({ appId }), s.runtime),
+    s.ims.listAppSecretIdsWithOptions(new (imsSdk().ListAppSecretIdsRequest)({ appId }), s.runtime),
   );
   return (res.body?.appSecrets?.appSecret ?? []).map((x) => x.appSecretId ?? "").filter(Boolean);
 }
 
 export async function deleteAppSecret(s: Session, appId: string, appSecretId: string): Promise<void> {
   await callApi("DeleteAppSecret", s, () =>
-    s.ims.deleteAppSecretWithOptions(new $Ims.DeleteAppSecretRequest({ appId, appSecretId }), s.runtime),
+    s.ims.deleteAppSecretWithOptions(
+      new (imsSdk().DeleteAppSecretRequest)({ appId, appSecretId }),
+      s.runtime,
+    ),
   );
 }

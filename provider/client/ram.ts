@@ -2,8 +2,8 @@
  * RAM 2015-05-01 role actions: one function per action, plain data out.
  * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createrole
  */
-import * as $Ram from "@alicloud/ram20150501";
 import { callApi } from "./call";
+import { ramSdk } from "./sdk";
 import type { Session } from "./session";
 
 /** A role as the service reports it. The trust policy is RAM's text, reshaped or not. */
@@ -62,7 +62,7 @@ export async function createRole(s: Session, input: CreateRoleInput): Promise<Ro
   const action = "CreateRole";
   const res = await callApi(action, s, () =>
     s.ram.createRoleWithOptions(
-      new $Ram.CreateRoleRequest({
+      new (ramSdk().CreateRoleRequest)({
         roleName: input.roleName,
         assumeRolePolicyDocument: input.assumeRolePolicyDocument,
         description: input.description === "" ? undefined : input.description,
@@ -77,7 +77,7 @@ export async function createRole(s: Session, input: CreateRoleInput): Promise<Ro
 export async function getRole(s: Session, roleName: string): Promise<RoleRecord> {
   const action = "GetRole";
   const res = await callApi(action, s, () =>
-    s.ram.getRoleWithOptions(new $Ram.GetRoleRequest({ roleName }), s.runtime),
+    s.ram.getRoleWithOptions(new (ramSdk().GetRoleRequest)({ roleName }), s.runtime),
   );
   return toRole(action, res.body?.role);
 }
@@ -93,7 +93,7 @@ export async function updateRole(s: Session, input: UpdateRoleInput): Promise<Ro
   const action = "UpdateRole";
   const res = await callApi(action, s, () =>
     s.ram.updateRoleWithOptions(
-      new $Ram.UpdateRoleRequest({
+      new (ramSdk().UpdateRoleRequest)({
         roleName: input.roleName,
         newAssumeRolePolicyDocument: input.assumeRolePolicyDocument,
         newDescription: input.description,
@@ -107,14 +107,18 @@ export async function updateRole(s: Session, input: UpdateRoleInput): Promise<Ro
 
 export async function deleteRole(s: Session, roleName: string): Promise<void> {
   await callApi("DeleteRole", s, () =>
-    s.ram.deleteRoleWithOptions(new $Ram.DeleteRoleRequest({ roleName }), s.runtime),
+    s.ram.deleteRoleWithOptions(new (ramSdk().DeleteRoleRequest)({ roleName }), s.runtime),
   );
 }
 
 export async function attachPolicyToRole(s: Session, roleName: string, p: PolicyAttachment): Promise<void> {
   await callApi("AttachPolicyToRole", s, () =>
     s.ram.attachPolicyToRoleWithOptions(
-      new $Ram.AttachPolicyToRoleRequest({ roleName, policyType: p.policyType, policyName: p.policyName }),
+      new (ramSdk().AttachPolicyToRoleRequest)({
+        roleName,
+        policyType: p.policyType,
+        policyName: p.policyName,
+      }),
       s.runtime,
     ),
   );
@@ -123,7 +127,11 @@ export async function attachPolicyToRole(s: Session, roleName: string, p: Policy
 export async function detachPolicyFromRole(s: Session, roleName: string, p: PolicyAttachment): Promise<void> {
   await callApi("DetachPolicyFromRole", s, () =>
     s.ram.detachPolicyFromRoleWithOptions(
-      new $Ram.DetachPolicyFromRoleRequest({ roleName, policyType: p.policyType, policyName: p.policyName }),
+      new (ramSdk().DetachPolicyFromRoleRequest)({
+        roleName,
+        policyType: p.policyType,
+        policyName: p.policyName,
+      }),
       s.runtime,
     ),
   );
@@ -131,7 +139,7 @@ export async function detachPolicyFromRole(s: Session, roleName: string, p: Poli
 
 export async function listPoliciesForRole(s: Session, roleName: string): Promise<PolicyAttachment[]> {
   const res = await callApi("ListPoliciesForRole", s, () =>
-    s.ram.listPoliciesForRoleWithOptions(new $Ram.ListPoliciesForRoleRequest({ roleName }), s.runtime),
+    s.ram.listPoliciesForRoleWithOptions(new (ramSdk().ListPoliciesForRoleRequest)({ roleName }), s.runtime),
   );
   return (res.body?.policies?.policy ?? []).map((p) => ({
     policyType: p.policyType === "System" ? "System" : "Custom",
@@ -159,7 +167,7 @@ export async function listRoles(s: Session, pageSize = 1000): Promise<RoleSummar
   let marker: string | undefined;
   do {
     const res = await callApi(action, s, () =>
-      s.ram.listRolesWithOptions(new $Ram.ListRolesRequest({ marker, maxItems: pageSize }), s.runtime),
+      s.ram.listRolesWithOptions(new (ramSdk().ListRolesRequest)({ marker, maxItems: pageSize }), s.runtime),
     );
     for (const r of res.body?.roles?.role ?? []) {
       if (!r.roleName) continue;
@@ -202,7 +210,7 @@ export async function createPolicy(
 ): Promise<PolicyRecord> {
   const res = await callApi("CreatePolicy", s, () =>
     s.ram.createPolicyWithOptions(
-      new $Ram.CreatePolicyRequest({
+      new (ramSdk().CreatePolicyRequest)({
         policyName: input.policyName,
         policyDocument: input.policyDocument,
         description: input.description === "" ? undefined : input.description,
@@ -231,7 +239,7 @@ export async function getPolicy(
   policyType: "Custom" | "System" = "Custom",
 ): Promise<PolicyRecord> {
   const res = await callApi("GetPolicy", s, () =>
-    s.ram.getPolicyWithOptions(new $Ram.GetPolicyRequest({ policyName, policyType }), s.runtime),
+    s.ram.getPolicyWithOptions(new (ramSdk().GetPolicyRequest)({ policyName, policyType }), s.runtime),
   );
   const p = res.body?.policy;
   const v = res.body?.defaultPolicyVersion;
@@ -260,7 +268,7 @@ export async function createPolicyVersion(
 ): Promise<{ versionId: string; createDate: string }> {
   const res = await callApi("CreatePolicyVersion", s, () =>
     s.ram.createPolicyVersionWithOptions(
-      new $Ram.CreatePolicyVersionRequest({
+      new (ramSdk().CreatePolicyVersionRequest)({
         policyName,
         policyDocument,
         setAsDefault: true,
@@ -281,7 +289,7 @@ export async function updatePolicyDescription(
 ): Promise<void> {
   await callApi("UpdatePolicyDescription", s, () =>
     s.ram.updatePolicyDescriptionWithOptions(
-      new $Ram.UpdatePolicyDescriptionRequest({ policyName, newDescription: description }),
+      new (ramSdk().UpdatePolicyDescriptionRequest)({ policyName, newDescription: description }),
       s.runtime,
     ),
   );
@@ -294,7 +302,7 @@ export async function updatePolicyDescription(
 export async function deletePolicy(s: Session, policyName: string): Promise<void> {
   await callApi("DeletePolicy", s, () =>
     s.ram.deletePolicyWithOptions(
-      new $Ram.DeletePolicyRequest({ policyName, cascadingDelete: true }),
+      new (ramSdk().DeletePolicyRequest)({ policyName, cascadingDelete: true }),
       s.runtime,
     ),
   );

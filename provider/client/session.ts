@@ -1,9 +1,11 @@
-import Ims from "@alicloud/ims20190815";
-import OpenApiClient, { $OpenApiUtil } from "@alicloud/openapi-core";
-import Ram from "@alicloud/ram20150501";
-import * as $dara from "@darabonba/typescript";
+import type Ims from "@alicloud/ims20190815";
+import type OpenApiClient from "@alicloud/openapi-core";
+import type { $OpenApiUtil } from "@alicloud/openapi-core";
+import type Ram from "@alicloud/ram20150501";
+import type * as $dara from "@darabonba/typescript";
 import { parseEndpoint, type RuntimeSettings, runtimeSettings } from "../settings";
 import type { CallOptions } from "./call";
+import { daraSdk, imsSdk, openApiSdk, ramSdk } from "./sdk";
 
 /** Public endpoints of the products we call (all central, region-independent). */
 export const PUBLIC_ENDPOINTS = {
@@ -34,7 +36,7 @@ export interface Session extends CallOptions {
 
 function sdkConfig(settings: RuntimeSettings, publicEndpoint: string): $OpenApiUtil.Config {
   const target = settings.endpoint ? parseEndpoint(settings.endpoint) : undefined;
-  return new $OpenApiUtil.Config({
+  return new (openApiSdk().$OpenApiUtil.Config)({
     credential: settings.credential,
     endpoint: target?.host ?? publicEndpoint,
     protocol: target?.protocol ?? "https",
@@ -52,11 +54,11 @@ export function session(overrides: Partial<CallOptions> = {}): Session {
     cachedSession = {
       settings,
       session: {
-        ims: new Ims(sdkConfig(settings, PUBLIC_ENDPOINTS.ims)),
-        ram: new Ram(sdkConfig(settings, PUBLIC_ENDPOINTS.ram)),
-        eiam: new OpenApiClient(sdkConfig(settings, eiamEndpoint(settings.eiamRegion))),
-        sts: new OpenApiClient(sdkConfig(settings, PUBLIC_ENDPOINTS.sts)),
-        runtime: new $dara.RuntimeOptions({ autoretry: false, maxAttempts: 1 }),
+        ims: new (imsSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.ims)),
+        ram: new (ramSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.ram)),
+        eiam: new (openApiSdk().default)(sdkConfig(settings, eiamEndpoint(settings.eiamRegion))),
+        sts: new (openApiSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.sts)),
+        runtime: new (daraSdk().RuntimeOptions)({ autoretry: false, maxAttempts: 1 }),
         retry: settings.retry,
       },
     };

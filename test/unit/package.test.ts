@@ -163,3 +163,23 @@ describe("the published declarations", () => {
     );
   });
 });
+
+describe("the library's fixed cost", () => {
+  it("loads no Alibaba SDK until an API call needs one", () => {
+    // A fresh process, as each engine command's provider process is: load the library, then one
+    // client session (the first API call's path), and list which SDK modules are in memory.
+    const script = `
+      const sdk = () => Object.keys(require.cache).filter((k) => /node_modules\\/@(alicloud|darabonba)\\//.test(k)).length;
+      require(${JSON.stringify(join(ROOT, "provider", "index.ts"))});
+      const atLoad = sdk();
+      require(${JSON.stringify(join(ROOT, "provider", "client", "sdk.ts"))}).imsSdk();
+      console.log(JSON.stringify({ atLoad, afterUse: sdk() }));`;
+    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    const { atLoad, afterUse } = JSON.parse(out.trim().split("\n").pop() ?? "{}");
+    expect(atLoad).toBe(0);
+    expect(afterUse).toBeGreaterThan(0);
+  });
+});
