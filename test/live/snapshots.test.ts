@@ -56,3 +56,29 @@ test("every recorded shape matches the emulator's answer to the same step", asyn
   }
   expect(differences).toEqual({});
 });
+
+test("a missing or extra key, another type, another code or status, is a difference; ignored paths are not", () => {
+  const recorded: SnapshotEntry = {
+    source: "live 2026-01-01",
+    status: 200,
+    body: { A: "string", B: { C: "number" }, L: [{ D: "boolean" }] },
+    ignore: [{ path: "Skip", reason: "test" }],
+  };
+  const answer = (body: Record<string, unknown>, status = 200): Answer => ({ ok: true, status, body });
+  expect(compareEntry(recorded, answer({ A: "x", B: { C: 1 }, L: [{ D: true }], Skip: 1 }))).toEqual([]);
+  expect(compareEntry(recorded, answer({ A: "x", B: { C: "1" }, L: [], E: 1 }, 201))).toEqual([
+    "HTTP status: recorded 200, got 201",
+    "B.C: recorded number, got string",
+    "E: not recorded, answered",
+  ]);
+  expect(compareEntry(recorded, answer({ B: { C: 1 }, L: [{ D: 1 }] }))).toEqual([
+    "A: recorded, missing",
+    "L[].D: recorded boolean, got number",
+  ]);
+  expect(
+    compareEntry(
+      { source: "live 2026-01-01", status: 404, code: "EntityNotExist.Role" },
+      { ok: false, status: 404, code: "EntityNotExist.User", message: "" },
+    ),
+  ).toEqual(["error code: recorded EntityNotExist.Role, got EntityNotExist.User"]);
+});
