@@ -312,6 +312,21 @@ export function newcomer(
   return fresh[0];
 }
 
+// ------------------------------------------------------------- adoption plan
+
+/**
+ * What a preview says about an adoption (`adopt: true`): the object taken over and each change
+ * `up` will make to it, one per line.
+ */
+export function adoptionNotice(what: string, arn: string, changes: readonly string[]): string {
+  return (
+    `${what} (adopt: true) takes over the existing ${arn}; ` +
+    (changes.length === 0
+      ? "up changes nothing in it."
+      : `up will:\n${changes.map((c) => `  - ${c}`).join("\n")}`)
+  );
+}
+
 // ------------------------------------------------------- replacement claims
 
 // Natural keys of objects that a create in this provider process adopted. The engine runs a whole

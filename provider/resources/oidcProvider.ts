@@ -12,6 +12,7 @@ import { type Session, session } from "../client/session";
 import { warn } from "../diagnostics";
 import { AlicloudApiError, hasCode, hasCodePrefix } from "../errors";
 import {
+  adoptionNotice,
   claim,
   configure,
   createOnce,
@@ -633,12 +634,7 @@ async function adoptionPlan(inputs: Record<string, unknown>): Promise<CheckFailu
     changes.push(`issuanceLimitTime: ${live.issuanceLimitTime} -> ${String(inputs.issuanceLimitTime)}`);
   if (live.description !== inputs.description)
     changes.push(`description: '${live.description}' -> '${String(inputs.description)}'`);
-  await warn(
-    `OidcProvider '${name}' (adopt: true) takes over the existing provider ${live.arn}; ` +
-      (changes.length === 0
-        ? "up changes nothing in it."
-        : `up will:\n${changes.map((c) => `  - ${c}`).join("\n")}`),
-  );
+  await warn(adoptionNotice(`OidcProvider '${name}'`, `provider ${live.arn}`, changes));
   return [];
 }
 

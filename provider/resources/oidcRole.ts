@@ -14,6 +14,7 @@ import { type Session, session } from "../client/session";
 import { warn } from "../diagnostics";
 import { hasCode, hasCodePrefix, UserError } from "../errors";
 import {
+  adoptionNotice,
   claim,
   configure,
   createOnce,
@@ -710,12 +711,7 @@ async function adoptionPlan(inputs: Record<string, unknown>): Promise<CheckFailu
       changes.push(
         `detach ${p.type} policy ${p.name}${isAdministratorLevel(p) ? " (administrator-level)" : ""}`,
       );
-  await warn(
-    `OidcRole '${name}' (adopt: true) takes over the existing role ${live.arn}; ` +
-      (changes.length === 0
-        ? "up changes nothing in it."
-        : `up will:\n${changes.map((c) => `  - ${c}`).join("\n")}`),
-  );
+  await warn(adoptionNotice(`OidcRole '${name}'`, `role ${live.arn}`, changes));
   const detached = adminDetaches(current, desired);
   return detached.length > 0 && inputs.allowAdministratorDetach !== true
     ? [{ property: "adopt", reason: adminRefusal(name, detached) }]
