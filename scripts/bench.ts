@@ -204,6 +204,24 @@ async function steps(binDir: string, program: StepProgram, users: number, dir: s
     fs.writeFileSync(file, text);
     await measure("one change", () => stack.up({ parallel: PARALLEL }));
     out[0]!.note = `state ${stateBytes} bytes = ${(stateBytes / users).toFixed(0)} bytes/person`;
+    if (program === "directory" && users > 150) {
+      // What a person reads: one person added (preview --diff), and a 150-person removal's refusal.
+      const full = fs.readFileSync(file, "utf8");
+      fs.writeFileSync(file, `${full}newbie,New Person,emp-99999\n`);
+      let text = "";
+      await stack.preview({ diff: true, onOutput: (o) => void (text += o) });
+      const named = text.includes("emp-99999 newbie");
+      const diffBytes = Buffer.byteLength(text);
+      fs.writeFileSync(file, `${full.trimEnd().split("\n").slice(0, -150).join("\n")}\n`);
+      text = "";
+      await stack.preview({ onOutput: (o) => void (text += o) }).catch(() => undefined);
+      const line = text.split("\n").find((l) => l.includes("confirmDeletions")) ?? "";
+      out[2]!.note =
+        `preview --diff, one person added: ${diffBytes} bytes (target 8192), names them: ${named}; ` +
+        `150 removed: refusal ${Buffer.byteLength(text)} bytes (target 4096), what to do in its first 200 characters: ` +
+        `${line.trimStart().slice(0, 200).includes("Set confirmDeletions: 150")}`;
+      fs.writeFileSync(file, full);
+    }
   } finally {
     await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
     fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
@@ -265,14 +283,53 @@ async function providerAlone(users: number, dir: string): Promise<Record<string,
   }
 }
 
+/**
+ * The engine's own floor for each step, measured in this run: the same three commands on the
+ * no-op program (bench/noop, shape "same": two dynamic resources with the directory program's
+ * inputs and seven no-op methods, no API call). What no provider can go below on this machine now.
+ */
+async function engineFloor(binDir: string, dir: string): Promise<Record<string, number>> {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-bench-floor-"));
+  const env = engineEnv({ binDir, stateDir, passphrase: "bench" });
+  const workDir = path.join(REPO_ROOT, "bench", "noop");
+  const stackName = "bench-floor";
+  const { stack } = await localStack({ binDir, workDir, stackName, env });
+  const floor: Record<string, number> = {};
+  const timed = async (step: string, run: () => Promise<unknown>) => {
+    const start = performance.now();
+    await run();
+    floor[step] = performance.now() - start;
+  };
+  try {
+    const file = directoryFile(dir, 2, "floor-");
+    await stack.setConfig("directory", { value: file });
+    await stack.setConfig("shape", { value: "same" });
+    await timed("first up", () => stack.up({ parallel: PARALLEL }));
+    await timed("drift gate", () =>
+      stack.preview({ parallel: PARALLEL, refresh: true, expectNoChanges: true }),
+    );
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("User 1,", "User 1 (renamed),"));
+    await timed("one change", () => stack.up({ parallel: PARALLEL }));
+    await stack.destroy().catch(() => undefined);
+  } finally {
+    await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
+    fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+  return floor;
+}
+
 async function stepSection(binDir: string, dir: string): Promise<boolean> {
   let ok = true;
+  const floor = await engineFloor(binDir, dir);
   console.log(
     "Three CI steps: first up, drift gate (preview --refresh --expect-no-changes), one person changed\n" +
-      `ideal = successful calls x ${LATENCY_MS} ms / ${IN_FLIGHT} in flight; load = 1/5/15-min load average before -> after\n`,
+      `ideal = successful calls x ${LATENCY_MS} ms / ${IN_FLIGHT} in flight; floor = the same command on the no-op program, this run\n` +
+      `(first up ${seconds(floor["first up"]!)} s, drift gate ${seconds(floor["drift gate"]!)} s, one change ${seconds(floor["one change"]!)} s); ` +
+      "target: wall/(ideal+floor) at most 1.1; load = 1/5/15-min load average before -> after\n",
   );
   const header =
-    "people | program   | step       | wall s | calls | writes | calls by kind                                        | ideal s | wall/ideal | load";
+    "people | program   | step       | wall s | calls | writes | calls by kind                                        | ideal s | wall/ideal | floor s | wall/(ideal+floor) | load";
   console.log(header);
   console.log("-".repeat(header.length));
   for (const users of STEP_SIZES) {
@@ -298,6 +355,8 @@ async function stepSection(binDir: string, dir: string): Promise<boolean> {
             kinds.padEnd(52),
             seconds(idealMs).padStart(7),
             (idealMs > 0 ? (r.wallMs / idealMs).toFixed(1) : "-").padStart(10),
+            seconds(floor[r.step] ?? 0).padStart(7),
+            (r.wallMs / (idealMs + (floor[r.step] ?? 0))).toFixed(2).padStart(18),
             r.load,
           ].join(" | "),
         );

@@ -371,6 +371,32 @@ describe("ScimDirectory check: the deletion guard at preview", () => {
     expect(inputs(people(6), { maxDeletions: 0 }, olds(6)).failures).toEqual([]);
   });
 
+  it("keeps what the engine prints short at any size: 10,000 bad people, a 150-person removal", async () => {
+    // What the engine prints per failure: its ~100 characters, the property, the value of a
+    // top-level property, the reason; twice (as it happens and under Diagnostics).
+    const printed = (failures: Array<{ property: string; reason: string }>, news: Record<string, unknown>) =>
+      2 *
+      failures.reduce(
+        (n, f) =>
+          n +
+          100 +
+          f.property.length +
+          f.reason.length +
+          (f.property in news ? JSON.stringify(news[f.property]).length : 0),
+        0,
+      );
+    const bad = Array.from({ length: 10_000 }, (_, i) => `emp-${i} bad!name${i}`);
+    const news = { people: [ROSTER_HEADER, ...bad, ""].join("\n"), clientSecret: "never-shown-secret" };
+    const many = (await D.check({}, news)).failures ?? [];
+    expect(printed(many, news)).toBeLessThan(4096);
+    expect(many.at(-1)?.reason).toMatch(/^Fix the problems above and run preview again: \d+ more not shown/);
+    const big = ok(people(10_000));
+    const removal = (await D.check(big, { ...ok(people(9_850)), __provider: PROVIDER })).failures ?? [];
+    expect(removal).toHaveLength(1);
+    expect(removal[0]!.reason.slice(0, 100)).toContain("Set confirmDeletions: 150");
+    expect(printed(removal, { people: big.people })).toBeLessThan(4096);
+  });
+
   it("refuses an empty directory unless allowEmpty", () => {
     expect(inputs([], {}, olds(3)).failures[0]?.reason).toMatch(
       /^Set allowEmpty: true if the directory really is empty now\. .*it would delete all 3 people/,
