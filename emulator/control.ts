@@ -66,6 +66,9 @@ export async function handleControl(
         return send(200, {
           url: core.url,
           endpoint: core.endpoint,
+          ...(core.httpsUrl === undefined
+            ? {}
+            : { httpsUrl: core.httpsUrl, httpsEndpoint: core.httpsEndpoint }),
           accessKeyId: core.accessKeyId,
           accountId: core.accountId,
           accounts: core.others.map((o) => ({ accountId: o.accountId, accessKeyId: o.accessKeyId })),
@@ -99,6 +102,15 @@ export async function handleControl(
       case "POST console": {
         const c = parse(consoleBody, json(body));
         return send(200, await core.runConsole(c.service, c.action, c.params));
+      }
+      case "POST oidc-token": {
+        if (!core.oidcTokenMinter)
+          throw new ControlError(404, "this emulator has no stand-in issuer to mint tokens");
+        const { claims } = parse(
+          z.object({ claims: z.record(z.string(), z.unknown()) }).strict(),
+          json(body),
+        );
+        return send(200, { token: core.oidcTokenMinter(claims) });
       }
       case "POST sts-credentials":
         return send(200, core.issueStsCredentials(parse(stsBody, json(body))));

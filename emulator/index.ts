@@ -30,6 +30,7 @@ export {
   type TestIdpClaims,
   type TestIdpOptions,
 } from "./idp";
+export { GITHUB_ACTIONS_ISSUER, type GitHubJob, githubActionsClaims } from "./idp/github";
 export { DEFAULT_ACCOUNT_ID } from "./server";
 export { DEFAULT_EIAM_INSTANCE_ID } from "./services/eiam";
 export type { FingerprintCase } from "./services/ims";

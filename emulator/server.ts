@@ -42,7 +42,7 @@ import type { EiamState } from "./services/eiam/state";
 import { createImsService } from "./services/ims";
 import { createOAuthService } from "./services/oauth";
 import { createRamService, DEFAULT_RAM_LIMITS, type RamState } from "./services/ram";
-import { authorizeCaller } from "./services/ram/permissions";
+import { authorizeCaller, requestResource } from "./services/ram/permissions";
 import { createScimService } from "./services/scim";
 import { createStsService } from "./services/sts";
 import type { EmulatorOptions, FaultSpec } from "./types";
@@ -81,6 +81,10 @@ export class EmulatorCore {
   /** The other accounts of option `accounts`: same listener, their own state. */
   readonly others: EmulatorCore[] = [];
   readonly now: () => number;
+  /** Signs tokens for the `oidc-token` control route, when a stand-in issuer is wired in. */
+  readonly oidcTokenMinter: ((claims: Record<string, unknown>) => string) | undefined;
+  /** The clock the signature date check reads (default: `now`). */
+  private readonly signatureNow: () => number;
   url = "";
   endpoint = "";
   /** Set when the HTTPS listener runs (option `https`). */
@@ -122,6 +126,8 @@ export class EmulatorCore {
     this.controlTokenDigest = token === undefined ? undefined : sha256(token);
     this.extraHosts = (options.allowedHosts ?? []).map((h) => h.toLowerCase());
     this.now = options.clock ?? Date.now;
+    this.signatureNow = options.signatureClock ?? this.now;
+    this.oidcTokenMinter = options.oidcTokenMinter;
     this.latencyMs = options.latencyMs ?? 0;
     if (!Number.isFinite(this.latencyMs) || this.latencyMs < 0) {
       throw new Error(`latencyMs must be a non-negative number, got ${String(options.latencyMs)}`);
@@ -704,13 +710,14 @@ export class EmulatorCore {
       let credential: Credential | undefined;
       if (!spec.anonymous) {
         const signed: SignedRequest = { method, rawPath, rawQuery, headers, body, params };
-        credential = verifyRequest(signed, this.credentials, this.now()).credential;
+        credential = verifyRequest(signed, this.credentials, this.signatureNow()).credential;
         if (!spec.noAuthorization) {
           authorizeCaller(
             this.ram,
             this.accountId,
             credential,
             `${service.actionNamespace ?? service.name}:${action}`,
+            service.name === "ram" || service.name === "ims" ? requestResource(this.accountId, params) : "*",
           );
         }
       }

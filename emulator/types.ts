@@ -114,6 +114,17 @@ export interface EmulatorOptions {
    * signature date check; lets tests move time. An addition to the original design.
    */
   clock?: () => number;
+  /**
+   * The clock the signature date check (15 minutes either way) reads; default `clock`. Set it to
+   * `Date.now` to move `clock` far ahead (past an STS session's expiry, at least 900 s) while the
+   * client's requests stay signed in time: time passing for the service alone.
+   */
+  signatureClock?: () => number;
+  /**
+   * Signs OIDC tokens for the control route `POST /__emulator/oidc-token` (a stand-in issuer's
+   * key, e.g. the standalone emulator's GitHub stand-in). Default none: the route answers 404.
+   */
+  oidcTokenMinter?: (claims: Record<string, unknown>) => string;
 }
 
 export interface RequestLogEntry {

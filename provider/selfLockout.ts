@@ -78,7 +78,7 @@ export function selfLockoutFailures(olds: RoleSide, news: RoleSide, env = proces
     const providerArn = env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN ?? String(news.providerArn ?? "");
     if (!claims) {
       failures.push({
-        property: "trust",
+        property: "subjects",
         reason:
           `this stack deploys with this role (${env.ALIBABA_CLOUD_ROLE_ARN}) and its trust changes, but whether the next run ` +
           `could still assume it cannot be told: no readable OIDC token in ALIBABA_CLOUD_OIDC_TOKEN_FILE (${file ?? "unset"}); ${advice}`,
@@ -88,7 +88,7 @@ export function selfLockoutFailures(olds: RoleSide, news: RoleSide, env = proces
       const after = evaluateTrust({ policy: news.trustPolicy, providerArn, claims });
       if (before.allowed && !after.allowed)
         failures.push({
-          property: "trust",
+          property: "subjects",
           reason:
             `this stack deploys with this role (${env.ALIBABA_CLOUD_ROLE_ARN}), and after this change the next run, whose token ` +
             `says sub '${String(claims.sub)}', could no longer assume it (${after.outcome === "undetermined" ? "undetermined" : "refused"}: ` +

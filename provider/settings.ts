@@ -3,6 +3,7 @@ import type Credential from "@alicloud/credentials";
 import { credentialsSdk } from "./client/sdk";
 import { warn } from "./diagnostics";
 import { registerSecret, UserError } from "./errors";
+import { oidcCredential, oidcRequested } from "./oidcCredential";
 import { parseRetryPolicy, type RetryPolicy } from "./retry";
 
 /**
@@ -33,6 +34,11 @@ export interface RuntimeSettings {
   endpoint: string | undefined;
   retry: RetryPolicy;
   credential: Credential;
+  /**
+   * Set for OIDC role credentials: drops the session so the next call assumes the role again from
+   * the token file (the call seam uses it once when STS credentials turn out expired).
+   */
+  refreshCredential?: () => boolean;
   /**
    * Extra PEM roots trusted when discovering an IdP's fingerprint (an IdP
    * behind a private CA). `NODE_EXTRA_CA_CERTS` works too.
@@ -238,6 +244,7 @@ export function runtimeSettings(): RuntimeSettings {
   registerSecret(process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET);
   registerSecret(process.env.ALIBABA_CLOUD_SECURITY_TOKEN);
   let credential: Credential;
+  let refreshCredential: (() => boolean) | undefined;
   if (accessKeyId && accessKeySecret) {
     credential = new (credentialsSdk().default)(
       new (credentialsSdk().Config)(
@@ -250,8 +257,13 @@ export function runtimeSettings(): RuntimeSettings {
     throw new Error(
       `${CONFIG_KEYS.accessKeyId} and ${CONFIG_KEYS.accessKeySecret} must be set together (only one is set)`,
     );
+  } else if (oidcRequested()) {
+    // What a CI job has: the role, the provider and a token file. Ours refreshes and explains.
+    ({ credential, refresh: refreshCredential } = oidcCredential(
+      endpoint === undefined ? undefined : parseEndpoint(endpoint),
+    ));
   } else {
-    // The default chain: environment, OIDC role ARN, CLI profile, ECS role...
+    // The default chain: environment, CLI profile, ECS role...
     credential = new (credentialsSdk().default)();
   }
   const scimClientId = pick(CONFIG_KEYS.scimClientId, ENV_KEYS.scimClientId);
@@ -277,6 +289,7 @@ export function runtimeSettings(): RuntimeSettings {
     endpoint,
     retry,
     credential,
+    ...(refreshCredential ? { refreshCredential } : {}),
     caCertificates: pick(CONFIG_KEYS.caCertificates),
     allowPrivateIssuer: isTrue(pick(CONFIG_KEYS.allowPrivateIssuer, ENV_KEYS.allowPrivateIssuer)),
     scim,

@@ -23,11 +23,19 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type Emulator, type EmulatorOptions, startEmulator, startTestIdp, type TestIdp } from "../emulator";
+import {
+  type Emulator,
+  type EmulatorOptions,
+  GITHUB_ACTIONS_ISSUER,
+  type GitHubJob,
+  githubActionsClaims,
+  startEmulator,
+  startTestIdp,
+  type TestIdp,
+} from "../emulator";
 import { ISSUER_STAND_INS_ENV } from "../provider/trust/standIns";
 
-/** GitHub Actions' OIDC issuer. */
-export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+export { GITHUB_ACTIONS_ISSUER };
 /** GitLab.com's OIDC issuer (self-managed GitLab: your instance's URL). */
 export const GITLAB_COM_ISSUER = "https://gitlab.com";
 /** The audience Alibaba Cloud STS expects by default. */
@@ -50,22 +58,8 @@ export interface TokenOptions {
   expiresInSeconds?: number;
 }
 
-export interface GitHubActionsTokenOptions extends TokenOptions {
-  /** `owner/name` of the repository whose workflow runs (for a fork: the fork's). */
-  repository: string;
-  /** The branch the workflow runs on (`ref` `refs/heads/<branch>`). */
-  branch?: string;
-  /** The tag the workflow runs for (`ref` `refs/tags/<tag>`). */
-  tag?: string;
-  /** A `pull_request` workflow: the subject is `repo:<repository>:pull_request`. */
-  pullRequest?: number | true;
-  /** A job naming a GitHub environment: the subject is `repo:<repository>:environment:<name>`. */
-  environment?: string;
-  /** `event_name`. Default `pull_request` for a pull request, else `push`. */
-  event?: string;
-  /** The repository's owner when a workflow is a fork's, for `repository_owner`. Default: from `repository`. */
-  actor?: string;
-}
+/** A GitHub Actions job's token: the job (repository, branch, pull request, ...) and the token's options. */
+export interface GitHubActionsTokenOptions extends TokenOptions, GitHubJob {}
 
 export interface GitLabCiTokenOptions extends TokenOptions {
   /** The project's full path, `group[/subgroup]/project`. */
@@ -283,7 +277,9 @@ export async function startTrustTestbed(options: TrustTestbedOptions = {}): Prom
       writeTrust();
     },
     env,
-    githubActions: { token: (o) => mint(GITHUB_ACTIONS_ISSUER, { ...githubClaims(o), ...o.claims }, o) },
+    githubActions: {
+      token: (o) => mint(GITHUB_ACTIONS_ISSUER, { ...githubActionsClaims(o), ...o.claims }, o),
+    },
     gitlabCi: {
       token: (o) =>
         mint((o.gitlabUrl ?? GITLAB_COM_ISSUER).replace(/\/$/, ""), { ...gitlabClaims(o), ...o.claims }, o),
@@ -304,38 +300,6 @@ export async function startTrustTestbed(options: TrustTestbedOptions = {}): Prom
       fs.rmSync(caDir, { recursive: true, force: true });
       if (problems.length > 0) throw problems[0];
     },
-  };
-}
-
-/** The claims GitHub Actions puts in a job's token, shaped by GitHub's subject grammar. */
-function githubClaims(o: GitHubActionsTokenOptions): Record<string, unknown> {
-  const [owner = ""] = o.repository.split("/");
-  const pr = o.pullRequest === true ? 1 : o.pullRequest;
-  const ref =
-    pr !== undefined
-      ? `refs/pull/${pr}/merge`
-      : o.tag !== undefined
-        ? `refs/tags/${o.tag}`
-        : `refs/heads/${o.branch ?? "main"}`;
-  const sub =
-    o.environment !== undefined
-      ? `repo:${o.repository}:environment:${o.environment}`
-      : pr !== undefined
-        ? `repo:${o.repository}:pull_request`
-        : `repo:${o.repository}:ref:${ref}`;
-  return {
-    sub,
-    ref,
-    ref_type: o.tag !== undefined ? "tag" : "branch",
-    repository: o.repository,
-    repository_owner: owner,
-    actor: o.actor ?? owner,
-    event_name: o.event ?? (pr !== undefined ? "pull_request" : "push"),
-    ...(o.environment === undefined ? {} : { environment: o.environment }),
-    workflow: "deploy",
-    workflow_ref: `${o.repository}/.github/workflows/deploy.yml@${ref}`,
-    job_workflow_ref: `${o.repository}/.github/workflows/deploy.yml@${ref}`,
-    runner_environment: "github-hosted",
   };
 }
 

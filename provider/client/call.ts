@@ -13,6 +13,12 @@ export interface CallOptions {
    * it retries (`createOnce`). Throttling is still retried: it is refused before the action runs.
    */
   retryAmbiguous?: boolean;
+  /**
+   * OIDC role credentials: drops the STS session so the next attempt assumes the role again. Used
+   * once per call when the service says the STS token expired (a long run), then the call is sent
+   * again; without it that answer is final.
+   */
+  refreshCredential?: () => boolean;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -30,11 +36,19 @@ export async function callApi<T>(
 ): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   const max = Math.max(1, options.retry.maxAttempts);
+  let refreshed = false;
   for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (raw) {
       const err = toApiError(action, raw, n);
+      // Expired STS credentials mid-run: the request was refused before it acted, so a fresh
+      // session from the token file and one more attempt is safe (once: no loop on a bad clock).
+      if (err.code === "InvalidSecurityToken.Expired" && !refreshed && options.refreshCredential?.()) {
+        refreshed = true;
+        n--;
+        continue;
+      }
       if (n >= max || !isRetryable(err)) throw err;
       if (options.retryAmbiguous === false && !isThrottling(err)) throw err;
       // Honour the service's Retry-After for throttling when it is longer than our draw.

@@ -60,6 +60,7 @@ export function session(overrides: Partial<CallOptions> = {}): Session {
         sts: new (openApiSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.sts)),
         runtime: new (daraSdk().RuntimeOptions)({ autoretry: false, maxAttempts: 1 }),
         retry: settings.retry,
+        ...(settings.refreshCredential ? { refreshCredential: settings.refreshCredential } : {}),
       },
     };
   }

@@ -58,7 +58,7 @@ describe("the self-lockout check", () => {
       env,
     );
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ property: "trust" });
+    expect(failures[0]).toMatchObject({ property: "subjects" });
     expect(failures[0]!.reason).toMatch(
       /deploys with this role \(acs:ram::1234567890123456:role\/ci-deployer\).*sub 'repo:acme\/app:ref:refs\/heads\/main'.*allowSelfLockout: true/s,
     );
@@ -113,7 +113,7 @@ describe("the self-lockout check", () => {
     try {
       const news = { ...role(), subjects: ["repo:acme/app:ref:refs/heads/release"] };
       const refused = await OidcRoleProvider.check(role(), news);
-      expect(refused.failures?.map((f) => f.property)).toEqual(["trust"]);
+      expect(refused.failures?.map((f) => f.property)).toEqual(["subjects"]);
       const allowed = await OidcRoleProvider.check(role(), { ...news, allowSelfLockout: true });
       expect(allowed.failures).toEqual([]);
     } finally {

@@ -247,11 +247,14 @@ export function noPermission(detail: {
   noPermissionType: "ImplicitDeny" | "ExplicitDeny";
   policyType: string;
   reason: string;
+  /** The resource the request acts on, `*` when it names none. */
+  resource?: string;
 }): AlibabaError {
+  const on = detail.resource ? ` on ${detail.resource}` : "";
   return new AlibabaError(
     403,
     "NoPermission",
-    `You are not authorized to do this action. You should be authorized by RAM. (${detail.authAction}: ${detail.reason})`,
+    `You are not authorized to do this action. You should be authorized by RAM. (${detail.authAction}${on}: ${detail.reason})`,
     {
       AccessDeniedDetail: {
         AuthAction: detail.authAction,

@@ -132,6 +132,25 @@ export interface RoleLookup {
 }
 
 /**
+ * The resource a RAM or IMS request acts on, as RAM's authorization names it
+ * (`acs:ram::<account>:role/<name>`, `oidc-provider/<name>`, `policy/<name>`, `user/<name>`; the
+ * RAM API pages' "Resource type" column), for the NoPermission message; `*` for the rest.
+ */
+export function requestResource(accountId: string, params: Record<string, string>): string {
+  const named: Array<[string, string]> = [
+    ["RoleName", "role"],
+    ["OIDCProviderName", "oidc-provider"],
+    ["PolicyName", "policy"],
+    ["UserName", "user"],
+  ];
+  for (const [param, kind] of named) {
+    const name = params[param];
+    if (name) return `acs:ram::${accountId}:${kind}/${kind === "role" ? name.toLowerCase() : name}`;
+  }
+  return "*";
+}
+
+/**
  * Scoping of a verified caller. The account's own key (principal `acs:ram::<uid>:root`) may do
  * anything, and so may unscoped STS credentials (minted by the control route, not by STS). STS credentials minted for a role may run `<namespace>:<Action>` only when the role's
  * attached policies allow it, and, when the credentials carry a session `Policy`, that policy
@@ -142,6 +161,7 @@ export function authorizeCaller(
   accountId: string,
   caller: { principal: string; kind: string; sessionPolicy?: string; scoped?: boolean },
   action: string,
+  resource = "*",
 ): void {
   if (caller.principal === `acs:ram::${accountId}:root` || !caller.scoped) return;
   const role = ram.findRoleByArn(caller.principal);
@@ -154,6 +174,7 @@ export function authorizeCaller(
       noPermissionType: decision.denial ?? "ImplicitDeny",
       policyType,
       reason: decision.reason,
+      resource,
     });
   if (!role) {
     throw refuse(
