@@ -29,6 +29,7 @@ export type RunCause =
   | "bad-token"
   | "clock"
   | "unreachable"
+  | "oidc-token"
   | "account-unknown";
 
 /** A run-wide failure: its cause, a one-line summary, and the full message. */
@@ -147,6 +148,10 @@ export function explainCallerFailure(err: unknown, s: RuntimeSettings): RunFailu
       `Alibaba Cloud rejected the request's time (${code}): this machine's clock is off.`,
       ["Set the clock right (NTP), then run again.", endpointLine(s)],
     );
+  // OIDC role credentials whose token STS refused or that cannot be read: oidcCredential.ts's
+  // message already names the token file, the role and what to do; it is said as it is.
+  if (api && api.status === 0 && /^cannot get credentials for role \S+/.test(detail))
+    return make("oidc-token", clip(detail, 1000), [endpointLine(s)]);
   if (api && api.code === "NetworkError")
     return make("unreachable", `Could not reach ${s.endpoint ?? STS_DEFAULT} (${clip(detail, 200)}).`, [
       s.endpoint

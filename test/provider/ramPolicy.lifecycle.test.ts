@@ -205,7 +205,7 @@ describe("RamPolicy lifecycle", () => {
     );
     const granted = JSON.parse((res.outs as RamPolicyOutputs).policyDocument).Statement[0].Action as string[];
     expect(granted).toContain("ram:CreatePolicyVersion");
-    expect(granted).toContain("ram:ListOIDCProviders");
+    expect(granted).toContain("ram:AddFingerprintToOIDCProvider");
     expect(granted).not.toContain("ram:ListRoles");
   });
 });
