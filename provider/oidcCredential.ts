@@ -72,6 +72,8 @@ function refusalMessage(file: string, roleArn: string, code: string, message: st
 export class OidcRoleCredentials {
   private inner: Inner;
   private refused: { token: string; error: Error } | undefined;
+  /** The credentials being fetched: concurrent calls (a refresh reads every resource at once) share one STS request. */
+  private inflight: Promise<unknown> | undefined;
 
   constructor(
     private readonly options: {
@@ -90,7 +92,10 @@ export class OidcRoleCredentials {
       .withRoleArn(this.options.roleArn)
       .withOIDCProviderArn(this.options.providerArn)
       .withOIDCTokenFilePath(this.options.tokenFile)
-      .withRoleSessionName(process.env.ALIBABA_CLOUD_ROLE_SESSION_NAME || "alicloud-federation");
+      .withRoleSessionName(process.env.ALIBABA_CLOUD_ROLE_SESSION_NAME || "alicloud-federation")
+      // The SDK clients' own timeouts (session.ts), not the credential client's 5 s connect.
+      .withConnectTimeout(10_000)
+      .withReadTimeout(30_000);
     return (this.options.stsEndpoint ? b.withStsEndpoint(this.options.stsEndpoint) : b).build();
   }
 
@@ -110,8 +115,12 @@ export class OidcRoleCredentials {
     }
     // Refused before, same token: no second request (a run of many resources makes no storm).
     if (this.refused && this.refused.token === token) throw this.refused.error;
+    const inner = this.inner;
+    this.inflight ??= inner.getCredentials().finally(() => {
+      this.inflight = undefined;
+    });
     try {
-      return await this.inner.getCredentials();
+      return await this.inflight;
     } catch (err) {
       const r = refusal(err);
       if (!r) throw err;
@@ -120,7 +129,7 @@ export class OidcRoleCredentials {
       );
       this.refused = { token, error };
       // A new session next time: the official provider would otherwise keep serving the old one.
-      this.inner = this.build();
+      if (this.inner === inner) this.inner = this.build();
       throw error;
     }
   }
