@@ -525,9 +525,11 @@ describe("CLI", () => {
     });
   });
 
-  async function runCli(
-    args: string[],
-  ): Promise<{ url: string; stop: () => Promise<{ code: number | null; out: string }> }> {
+  async function runCli(args: string[]): Promise<{
+    url: string;
+    output: () => string;
+    stop: () => Promise<{ code: number | null; out: string }>;
+  }> {
     const child = spawn(process.execPath, [cliJs, ...args], {
       cwd: join(__dirname, "../.."),
       stdio: "pipe",
@@ -555,6 +557,7 @@ describe("CLI", () => {
     });
     return {
       url,
+      output: () => out,
       stop: () =>
         new Promise((resolve) => {
           child.once("exit", (code) => resolve({ code, out }));
@@ -616,6 +619,115 @@ describe("CLI", () => {
       expect(res.statusCode).toBe(200);
     } finally {
       await second.stop();
+    }
+  });
+
+  test("--https and --github-issuer: github-token mints a job's token and prints its environment; STS admits main only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emu-gh-"));
+    const caFile = join(dir, "ca.pem");
+    const served = await runCli(["--port", "0", "--https", "--github-issuer", "--ca-file", caFile]);
+    try {
+      const printed = served.output();
+      const fingerprint = /its fingerprint:\s+([0-9a-f]{40})/.exec(printed)?.[1];
+      expect(fingerprint, printed).toBeDefined();
+      expect(printed).toContain(`NODE_EXTRA_CA_CERTS=${caFile}`);
+      expect(readFileSync(caFile, "utf8")).toContain("BEGIN CERTIFICATE");
+      const e = await connectEmulator(served.url);
+      const info = (await (await fetch(`${served.url}/__emulator/info`)).json()) as { httpsUrl?: string };
+      expect(info.httpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      // the administrator's bootstrap, in the console: the provider and a role trusting main
+      const provider = (await e.console("ims", "CreateOIDCProvider", {
+        OIDCProviderName: "github-actions",
+        IssuerUrl: "https://token.actions.githubusercontent.com",
+        ClientIds: "sts.aliyuncs.com",
+        Fingerprints: fingerprint!,
+      })) as { OIDCProvider: { Arn: string } };
+      const trust = {
+        Version: "1",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Principal: { Federated: [provider.OIDCProvider.Arn] },
+            Condition: {
+              StringEquals: {
+                "oidc:aud": "sts.aliyuncs.com",
+                "oidc:sub": "repo:acme/app:ref:refs/heads/main",
+              },
+            },
+          },
+        ],
+      };
+      await e.console("ram", "CreateRole", {
+        RoleName: "ci-deployer",
+        AssumeRolePolicyDocument: JSON.stringify(trust),
+      });
+      const mint = (extra: string[]) =>
+        new Promise<string>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            [cliJs, "github-token", "--emulator", served.url, "--repository", "acme/app", ...extra],
+            { stdio: "pipe", env: { ...process.env, NODE_PATH: join(__dirname, "../../node_modules") } },
+          );
+          let out = "";
+          child.stdout.on("data", (d: Buffer) => {
+            out += d.toString();
+          });
+          child.stderr.on("data", (d: Buffer) => {
+            out += d.toString();
+          });
+          child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
+        });
+      const assume = async (file: string, roleArn: string, providerArn: string) =>
+        fetch(`${served.url}/`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            Action: "AssumeRoleWithOIDC",
+            Version: "2015-04-01",
+            Format: "JSON",
+            OIDCProviderArn: providerArn,
+            RoleArn: roleArn,
+            OIDCToken: readFileSync(file, "utf8"),
+            RoleSessionName: "github-actions",
+          }).toString(),
+        });
+      const tokenFile = join(dir, "main.jwt");
+      const env = await mint([
+        "--branch",
+        "main",
+        "--out",
+        tokenFile,
+        "--role",
+        "ci-deployer",
+        "--ca-file",
+        caFile,
+      ]);
+      const vars = Object.fromEntries(
+        [...env.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]),
+      );
+      expect(vars).toEqual({
+        ALICLOUD_FEDERATION_ENDPOINT: info.httpsUrl,
+        NODE_EXTRA_CA_CERTS: caFile,
+        ALIBABA_CLOUD_ROLE_ARN: `acs:ram::${e.accountId}:role/ci-deployer`,
+        ALIBABA_CLOUD_OIDC_PROVIDER_ARN: `acs:ram::${e.accountId}:oidc-provider/github-actions`,
+        ALIBABA_CLOUD_OIDC_TOKEN_FILE: tokenFile,
+      });
+      expect(env).toMatch(
+        /^unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET ALIBABA_CLOUD_SECURITY_TOKEN$/m,
+      );
+      const ok = await assume(tokenFile, vars.ALIBABA_CLOUD_ROLE_ARN!, vars.ALIBABA_CLOUD_OIDC_PROVIDER_ARN!);
+      expect(ok.status, await ok.clone().text()).toBe(200);
+      const prFile = join(dir, "pr.jwt");
+      await mint(["--pull-request", "7", "--out", prFile]);
+      const refused = await assume(
+        prFile,
+        vars.ALIBABA_CLOUD_ROLE_ARN!,
+        vars.ALIBABA_CLOUD_OIDC_PROVIDER_ARN!,
+      );
+      expect(refused.status).toBe(403);
+    } finally {
+      await served.stop();
     }
   });
 });
