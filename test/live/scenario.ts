@@ -229,7 +229,11 @@ export function scenario(ctx: ScenarioContext): Step[] {
       expectError: true,
     },
     ram("DetachPolicyFromRole", () => ({ PolicyType: "Custom", PolicyName: policy, RoleName: role })),
-    ram("CreatePolicyVersion", () => ({ PolicyName: policy, PolicyDocument: policyDoc, SetAsDefault: "true" })),
+    ram("CreatePolicyVersion", () => ({
+      PolicyName: policy,
+      PolicyDocument: policyDoc,
+      SetAsDefault: "true",
+    })),
     ram("ListPolicyVersions", () => ({ PolicyName: policy })),
     {
       id: "ram.DeletePolicyVersion#default",
