@@ -209,12 +209,23 @@ async function steps(binDir: string, program: StepProgram, users: number, dir: s
       const full = fs.readFileSync(file, "utf8");
       fs.writeFileSync(file, `${full}newbie,New Person,emp-99999\n`);
       let text = "";
-      await stack.preview({ diff: true, onOutput: (o) => void (text += o) });
+      await stack.preview({
+        diff: true,
+        onOutput: (o) => {
+          text += o;
+        },
+      });
       const named = text.includes("emp-99999 newbie");
       const diffBytes = Buffer.byteLength(text);
       fs.writeFileSync(file, `${full.trimEnd().split("\n").slice(0, -150).join("\n")}\n`);
       text = "";
-      await stack.preview({ onOutput: (o) => void (text += o) }).catch(() => undefined);
+      await stack
+        .preview({
+          onOutput: (o) => {
+            text += o;
+          },
+        })
+        .catch(() => undefined);
       const line = text.split("\n").find((l) => l.includes("confirmDeletions")) ?? "";
       out[2]!.note =
         `preview --diff, one person added: ${diffBytes} bytes (target 8192), names them: ${named}; ` +
