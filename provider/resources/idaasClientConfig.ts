@@ -19,11 +19,13 @@ import * as eiam from "../client/eiam";
 import { session } from "../client/session";
 import {
   buildIdaasClientConfig,
+  ENV_VAR_FIELDS,
   type IdaasAuthnMethod,
   type IdaasClientConfigJson,
   type IdaasClientConfigSpec,
   idaasEndpoints,
   METHOD_FIELDS,
+  secretInNameField,
   validateIdaasClientConfig,
 } from "../idaasClientConfig";
 import { configure } from "../lifecycle";
@@ -146,9 +148,16 @@ export function checkIdaasClientConfigInputs(news: Record<string, unknown>): {
   )
     failures.push({ property: "path", reason: "must be a file path (a string), or omitted for no file" });
   // The engine prints a failing property's value beside the reason, secret or not: for an input
-  // that was a Pulumi secret, name the field in the reason instead.
+  // that was a Pulumi secret, or that holds a secret where a name or certificate belongs (a
+  // client secret pasted into clientSecretEnvVarName, a private key in clientX509Certificate),
+  // name the field in the reason instead.
+  const holding = new Set<string>(secretFields);
+  for (const f of ENV_VAR_FIELDS)
+    if (typeof news[f] === "string" && secretInNameField(news[f], false)) holding.add(f);
+  for (const f of ["clientX509Certificate", "x509CertChains"])
+    if (typeof news[f] === "string" && /PRIVATE KEY/.test(news[f])) holding.add(f);
   const shown = failures.map((f) =>
-    secretFields.includes(f.property.split(/[.[]/)[0] ?? "")
+    holding.has(f.property.split(/[.[]/)[0] ?? "")
       ? { property: "", reason: `${f.property}: ${f.reason}` }
       : f,
   );

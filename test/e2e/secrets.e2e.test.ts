@@ -5,7 +5,9 @@
  * refusal and a failing delete; after each, the engine's whole output (the provider's own output
  * included) and the state file are scanned for the secret's value.
  */
+import { generateKeyPairSync } from "node:crypto";
 import * as path from "node:path";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { type EngineHarness, outputSink, startEngine } from "./engine";
 
@@ -25,32 +27,55 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => h?.close(), 180_000);
 
-/** Runs an engine command that must fail; returns everything it printed. */
-async function failing(run: (onOutput: (s: string) => void) => Promise<unknown>): Promise<string> {
+/**
+ * The program's own Pulumi Node SDK traces each RegisterResource response at debug severity (the
+ * event stream always carries it; the printed output only with `--debug`), dependencies' secret
+ * outputs in plain text: the SDK's, not the provider's, and nothing a provider can change.
+ */
+const SDK_TRACE = /^RegisterResource RPC finished: /;
+
+/**
+ * Runs an engine command that must fail; returns everything it printed and every event the engine
+ * streamed (every diagnostic, the provider's debug lines among them) but the SDK's trace above.
+ */
+async function failing(
+  run: (opts: { onOutput: (s: string) => void; onEvent: (e: EngineEvent) => void }) => Promise<unknown>,
+): Promise<string> {
   const sink = outputSink();
-  const outcome = await run(sink.onOutput).then(
+  const events: string[] = [];
+  const outcome = await run({
+    onOutput: sink.onOutput,
+    onEvent: (e) => {
+      if (!SDK_TRACE.test(e.diagnosticEvent?.message ?? "")) events.push(JSON.stringify(e));
+    },
+  }).then(
     () => "succeeded",
     (e: Error) => e.message,
   );
   expect(outcome).not.toBe("succeeded");
-  return `${sink.lines.join("")}\n${outcome}`;
+  expect(events.some((e) => e.includes("diagnosticEvent"))).toBe(true);
+  return `${sink.lines.join("")}\n${events.join("\n")}\n${outcome}`;
 }
 
 function expectNoSecret(output: string, ...secrets: string[]): void {
   for (const s of secrets) {
     expect(s.length).toBeGreaterThan(8);
-    expect(output.includes(s), "secret in the engine's output").toBe(false);
+    const at = output.indexOf(s);
+    expect(
+      at === -1 ? "" : output.slice(Math.max(0, at - 600), at + 100),
+      "secret in the engine's output",
+    ).toBe("");
     expect(h.stateFile().includes(s), "secret in the state file").toBe(false);
   }
 }
 
 it("a failing create and a failing check with the directory's own clientSecret", async () => {
   // The emulator knows no such client: the token request, and so the create, fails.
-  const create = await failing((onOutput) => h.stack.up({ onOutput }));
+  const create = await failing((o) => h.stack.up(o));
   expect(create).toMatch(/ScimDirectory|people/);
   expectNoSecret(create, GIVEN);
   await h.stack.setConfig("concurrency", { value: "999" });
-  const check = await failing((onOutput) => h.stack.preview({ onOutput }));
+  const check = await failing((o) => h.stack.preview(o));
   expect(check).toMatch(/concurrency.*must be a whole number from 1 to 64/);
   expectNoSecret(check, GIVEN);
   await h.stack.removeConfig("concurrency");
@@ -66,17 +91,75 @@ it("the application's secret: a failing update, a refusal and a failing delete",
   // Update: every create fails (carol is new), the sync stops with partial state.
   await h.stack.setConfig("addCarol", { value: "true" });
   await h.emulator.injectFault({ service: "scim", action: "CreateUser", kind: "server-error", ratio: 1 });
-  expectNoSecret(await failing((onOutput) => h.stack.up({ onOutput })), appSecret);
+  expectNoSecret(await failing((o) => h.stack.up(o)), appSecret);
   await h.emulator.clearFaults();
   // Refusal: two people, more than maxDeletions (1), and no allowDestroy recorded.
-  const refused = await failing((onOutput) => h.stack.destroy({ onOutput }));
+  const refused = await failing((o) => h.stack.destroy(o));
   expect(refused).toMatch(/first set allowDestroy: true/);
   expectNoSecret(refused, appSecret);
   // Delete: allowed now, and every SCIM delete fails.
   await h.stack.setConfig("allowDestroy", { value: "true" });
   await h.stack.up();
   await h.emulator.injectFault({ service: "scim", action: "DeleteUser", kind: "server-error", ratio: 1 });
-  expectNoSecret(await failing((onOutput) => h.stack.destroy({ onOutput })), appSecret);
+  expectNoSecret(await failing((o) => h.stack.destroy(o)), appSecret);
+  await h.emulator.clearFaults();
+  await h.stack.destroy();
+});
+
+it("IDaaS: the client secret and IdaasClientConfig's inputs through a failing create, check, update and delete", async () => {
+  await h.stack.setAllConfig({
+    scim: { value: "false" },
+    instanceId: { value: h.emulator.eiamInstanceId },
+  });
+  // Create: the valid config (its clientId a Pulumi secret) needs the instance's domain; that call fails.
+  await h.emulator.injectFault({ service: "eiam", action: "GetInstance", kind: "server-error", ratio: 1 });
+  const create = await failing((o) => h.stack.up(o));
+  expect(create).toMatch(/IdaasClientConfig/);
+  await h.emulator.clearFaults();
+  const up = await h.stack.up();
+  const idaasSecret = String(up.outputs.idaasSecret?.value ?? "");
+  expect(up.outputs.idaasSecret?.secret).toBe(true);
+  expectNoSecret(create, idaasSecret);
+  // Check: the client secret where its variable's name belongs (as a Pulumi secret, and pasted in
+  // plain), and a private key where a certificate belongs.
+  const plainSecret = `CS${"k7Qm2".repeat(7)}`;
+  const privateKey = generateKeyPairSync("ec", { namedCurve: "P-256" })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString();
+  const keyBody = privateKey.split("\n")[1] ?? "";
+  for (const [kind, says] of [
+    ["secret-as-name", "clientSecretEnvVarName: is a Pulumi secret"],
+    ["plain-secret-as-name", "clientSecretEnvVarName: has the format of an IDaaS client secret"],
+    ["key-as-certificate", "holds a private key"],
+  ]) {
+    await h.stack.setConfig("badConfig", {
+      value: JSON.stringify({ kind, plainSecret, privateKey }),
+      secret: true,
+    });
+    const check = await failing((o) => h.stack.preview(o));
+    expect(check).toContain(says);
+    expectNoSecret(check, idaasSecret, plainSecret, keyBody);
+  }
+  await h.stack.removeConfig("badConfig");
+  // Update: a rotation whose new secret cannot be created.
+  await h.stack.setConfig("secretVersion", { value: "2" });
+  await h.emulator.injectFault({
+    service: "eiam",
+    action: "CreateApplicationClientSecret",
+    kind: "server-error",
+    ratio: 1,
+  });
+  expectNoSecret(await failing((o) => h.stack.up(o)), idaasSecret);
+  await h.emulator.clearFaults();
+  await h.stack.removeConfig("secretVersion");
+  // Delete: the secret cannot be deleted.
+  await h.emulator.injectFault({
+    service: "eiam",
+    action: "DeleteApplicationClientSecret",
+    kind: "server-error",
+    ratio: 1,
+  });
+  expectNoSecret(await failing((o) => h.stack.destroy(o)), idaasSecret);
   await h.emulator.clearFaults();
   await h.stack.destroy();
 });
