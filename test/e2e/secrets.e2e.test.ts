@@ -106,6 +106,23 @@ it("the application's secret: a failing update, a refusal and a failing delete",
   await h.stack.destroy();
 });
 
+it("retainOnDelete on a directory over maxDeletions: destroy succeeds and leaves everyone in place", async () => {
+  // Three people, maxDeletions 1, no allowDestroy: only retainOnDelete lets the destroy through.
+  await h.stack.removeConfig("allowDestroy");
+  await h.stack.setConfig("retain", { value: "true" });
+  await h.stack.up();
+  const users = async () => {
+    const state = (await h.emulator.state()) as { services: { ram: { users: Array<{ userName: string }> } } };
+    return state.services.ram.users.map((u) => u.userName.split("@")[0]).sort();
+  };
+  expect(await users()).toEqual(["alice", "bob", "carol", "dave"]);
+  const res = await h.stack.destroy();
+  expect(res.summary.result).toBe("succeeded");
+  // The directory's people remain; dave (a ScimUser, not retained) is deleted.
+  expect(await users()).toEqual(["alice", "bob", "carol"]);
+  await h.stack.removeConfig("retain");
+});
+
 it("IDaaS: the client secret and IdaasClientConfig's inputs through a failing create, check, update and delete", async () => {
   await h.stack.setAllConfig({
     scim: { value: "false" },

@@ -15,19 +15,23 @@ const app = new ScimApplication("app", { appName: "secrets-scan" });
 const useApp = c.getBoolean("useApp") ?? true;
 const scim = c.getBoolean("scim") ?? true;
 if (scim)
-  new ScimDirectory("people", {
-    people: [
-      { userName: "alice", externalId: "e1" },
-      { userName: "bob", externalId: "e2" },
-      ...(c.getBoolean("addCarol") ? [{ userName: "carol", externalId: "e3" }] : []),
-    ],
-    ...(useApp
-      ? { application: app }
-      : { clientId: c.require("clientId"), clientSecret: c.requireSecret("clientSecret") }),
-    concurrency: c.getNumber("concurrency"),
-    maxDeletions: c.getNumber("maxDeletions"),
-    allowDestroy: c.getBoolean("allowDestroy"),
-  });
+  new ScimDirectory(
+    "people",
+    {
+      people: [
+        { userName: "alice", externalId: "e1" },
+        { userName: "bob", externalId: "e2" },
+        ...(c.getBoolean("addCarol") ? [{ userName: "carol", externalId: "e3" }] : []),
+      ],
+      ...(useApp
+        ? { application: app }
+        : { clientId: c.require("clientId"), clientSecret: c.requireSecret("clientSecret") }),
+      concurrency: c.getNumber("concurrency"),
+      maxDeletions: c.getNumber("maxDeletions"),
+      allowDestroy: c.getBoolean("allowDestroy"),
+    },
+    c.getBoolean("retain") ? { retainOnDelete: true } : undefined,
+  );
 if (scim && useApp) new ScimUser("dave", { userName: "dave", application: app });
 export const clientSecret = app.clientSecret;
 
