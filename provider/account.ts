@@ -142,6 +142,26 @@ export async function checkAccount(
   return caller;
 }
 
+/**
+ * A read at preview (`check`) of the object a create would make, by its natural key, through the
+ * same account binding as every operation: the caller's account (one GetCallerIdentity per
+ * process, shared with the operations that follow) must be one `allowedAccountIds` permits, so a
+ * check never reads an account the stack may not act in. Fail safe and quiet: when the account
+ * cannot be checked (no credentials, rejected, unreachable, not allowed) or the read fails, the
+ * read is not made or its failure is dropped and `undefined` comes back; the operation that needs
+ * the account reports the run-wide cause once (causes.ts), a check does not add a second error.
+ */
+export async function previewLookup<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    const { allowedAccountIds } = runtimeSettings();
+    const caller = await callerAccount();
+    if (allowedAccountIds && !allowedAccountIds.includes(caller)) return undefined;
+    return await read();
+  } catch {
+    return undefined;
+  }
+}
+
 const pick = (from: object | undefined, keys: readonly string[]): Record<string, unknown> => {
   const o = (from ?? {}) as Record<string, unknown>;
   const out: Record<string, unknown> = {};

@@ -327,6 +327,27 @@ export function adoptionNotice(what: string, arn: string, changes: readonly stri
   );
 }
 
+// ------------------------------------------------------------ taken at preview
+
+/**
+ * The check failure for a create whose natural key (a name, an issuer URL) an object this stack
+ * does not manage already holds: said at preview, before anything is made, instead of failing at
+ * `up` after other objects were. `existing` names the object; `adoption` says what `adopt: true`
+ * would do to it.
+ */
+export function takenFailure(
+  property: string,
+  existing: string,
+  adoption: string,
+): { property: string; reason: string } {
+  return {
+    property,
+    reason:
+      `${existing} already exists in this account and is not managed by this stack. ` +
+      `Choose another ${property}, or set \`adopt: true\` to take it over: ${adoption}`,
+  };
+}
+
 // ------------------------------------------------------- replacement claims
 
 // Natural keys of objects that a create in this provider process adopted. The engine runs a whole

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { accountBound, checkAccount } from "../account";
+import { accountBound, checkAccount, previewLookup } from "../account";
 import * as ims from "../client/ims";
 import { type Session, session } from "../client/session";
 import { warn } from "../diagnostics";
@@ -27,6 +27,7 @@ import {
   pendingSince,
   stateOf,
   takeClaim,
+  takenFailure,
   timeOf,
   unclaim,
   unlessGone,
@@ -638,6 +639,41 @@ async function adoptionPlan(inputs: Record<string, unknown>): Promise<CheckFailu
   return [];
 }
 
+/**
+ * At preview, for a new `OidcProvider` without `adopt`: a provider this stack does not manage that
+ * has the name, or the issuer URL (unique per account: "同一个阿里云账号下必须唯一" on
+ * https://help.aliyun.com/document_detail/327135.html), is refused, naming it, instead of failing
+ * CreateOIDCProvider at `up` after other objects were made. A create whose outcome was lost is
+ * resumed with old inputs (partial state), so it never gets here. One ListOIDCProviders (an account
+ * holds at most 100 providers, one page) answers both, through the account binding; when it cannot
+ * be made, nothing is said here (`previewLookup`).
+ */
+async function nameOrIssuerTaken(inputs: Record<string, unknown>): Promise<CheckFailure[]> {
+  const { oidcProviderName: name, issuerUrl: issuer } = inputs;
+  if (typeof name !== "string" || typeof issuer !== "string") return [];
+  if (containsUnknown(name) || containsUnknown(issuer)) return [];
+  const all = await previewLookup(() => ims.listOidcProviders(session()));
+  const failures: CheckFailure[] = [];
+  const named = all?.find((p) => p.name === name);
+  if (named)
+    failures.push(
+      takenFailure(
+        "oidcProviderName",
+        `The OIDC provider '${named.name}' (${named.arn}, issuer ${named.issuerUrl})`,
+        "up then sets its client ids, fingerprints, issuance limit and description to this declaration (a preview with adopt: true lists each change; the issuer must be the same), and deleting the resource later deletes the provider.",
+      ),
+    );
+  const holder = all?.find((p) => p.name !== name && normalizeIssuerUrl(p.issuerUrl) === issuer);
+  if (holder)
+    failures.push({
+      property: "issuerUrl",
+      reason:
+        `the OIDC provider '${holder.name}' (${holder.arn}) already uses the issuer ${issuer}, an issuer URL is unique in an account, and it is not managed by this stack. ` +
+        `Use that provider instead: take it over with oidcProviderName '${holder.name}' and \`adopt: true\` (up then sets its client ids, fingerprints, issuance limit and description to this declaration), or delete it first.`,
+    });
+  return failures;
+}
+
 /** The provider implementation: what the engine drives through the shim. */
 export const OidcProviderProvider = accountBound(
   {
@@ -656,8 +692,8 @@ export const OidcProviderProvider = accountBound(
       const { inputs, failures } = checkOidcProviderInputs(news);
       await checkFingerprints(inputs, failures);
       // The plan of an adoption, at preview: what `up` will change in the existing provider.
-      if (failures.length === 0 && Object.keys(_olds).length === 0 && inputs.adopt === true)
-        failures.push(...(await adoptionPlan(inputs)));
+      if (failures.length === 0 && Object.keys(_olds).length === 0)
+        failures.push(...(await (inputs.adopt === true ? adoptionPlan(inputs) : nameOrIssuerTaken(inputs))));
       return { inputs, failures };
     },
 

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { accountBound, checkAccount } from "../account";
+import { accountBound, checkAccount, previewLookup } from "../account";
 import * as ram from "../client/ram";
 import { type Session, session } from "../client/session";
 import { warn } from "../diagnostics";
@@ -29,6 +29,7 @@ import {
   pendingSince,
   stateOf,
   takeClaim,
+  takenFailure,
   timeOf,
   unclaim,
   unlessGone,
@@ -718,6 +719,33 @@ async function adoptionPlan(inputs: Record<string, unknown>): Promise<CheckFailu
     : [];
 }
 
+/**
+ * At preview, for a new `OidcRole` without `adopt`: a role of that name that this stack does not
+ * manage is refused, naming it, instead of failing CreateRole at `up` after other objects were
+ * made. A create whose outcome was lost is resumed with old inputs (partial state), so it never
+ * gets here. One GetRole, through the account binding; when it cannot be made, nothing is said
+ * here (`previewLookup`).
+ */
+async function nameTaken(inputs: Record<string, unknown>): Promise<CheckFailure[]> {
+  const name = inputs.roleName;
+  if (typeof name !== "string" || containsUnknown(name)) return [];
+  const live = await previewLookup(() =>
+    unlessGone(
+      (e) => hasCode(e, "EntityNotExist.Role"),
+      () => ram.getRole(session(), name),
+    ),
+  );
+  return live
+    ? [
+        takenFailure(
+          "roleName",
+          `The RAM role '${live.roleName}' (${live.arn})`,
+          "up then rewrites its trust policy, settings and attached policies to this declaration (a preview with adopt: true lists each change), and deleting the resource later deletes the role.",
+        ),
+      ]
+    : [];
+}
+
 /** Create, resumed by `update` when a previous `up` could not tell whether CreateRole happened. */
 async function createRole(
   raw: Record<string, unknown>,
@@ -798,8 +826,12 @@ export const OidcRoleProvider = accountBound(
       // the plan of an adoption.
       if (checked.failures.length === 0)
         checked.failures.push(...(await unknownSystemPolicies(olds, checked.inputs)));
-      if (checked.failures.length === 0 && Object.keys(olds).length === 0 && checked.inputs.adopt === true)
-        checked.failures.push(...(await adoptionPlan(checked.inputs)));
+      if (checked.failures.length === 0 && Object.keys(olds).length === 0)
+        checked.failures.push(
+          ...(await (checked.inputs.adopt === true
+            ? adoptionPlan(checked.inputs)
+            : nameTaken(checked.inputs))),
+        );
       return checked;
     },
 

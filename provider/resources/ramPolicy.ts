@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { accountBound } from "../account";
+import { accountBound, previewLookup } from "../account";
 import * as ram from "../client/ram";
 import { type Session, session } from "../client/session";
 import { hasCode, hasCodePrefix } from "../errors";
@@ -29,6 +29,7 @@ import {
   pendingSince,
   stateOf,
   takeClaim,
+  takenFailure,
   timeOf,
   unclaim,
   unlessGone,
@@ -320,6 +321,26 @@ async function createPolicy(
   return { id: live.policyName, outs };
 }
 
+/**
+ * At preview, for a new `RamPolicy` without `adopt`: a custom policy of that name that this stack
+ * does not manage is refused, naming it. One GetPolicy, through the account binding; when it
+ * cannot be made, nothing is said here (`previewLookup`).
+ */
+async function nameTaken(inputs: Record<string, unknown>): Promise<CheckFailure[]> {
+  const name = inputs.policyName;
+  if (typeof name !== "string" || containsUnknown(name)) return [];
+  const live = await previewLookup(() => unlessGone(gone, () => ram.getPolicy(session(), name)));
+  return live
+    ? [
+        takenFailure(
+          "policyName",
+          `The custom RAM policy '${live.policyName}' (default version ${live.defaultVersion})`,
+          "up then makes this policyDocument its new default version and sets this description, and deleting the resource later deletes the policy.",
+        ),
+      ]
+    : [];
+}
+
 /** The provider implementation the engine drives through the shim. */
 export const RamPolicyProvider = accountBound(
   {
@@ -331,8 +352,13 @@ export const RamPolicyProvider = accountBound(
   {
     configure,
 
-    async check(_olds: Record<string, unknown>, news: Record<string, unknown>) {
-      return checkRamPolicyInputs(news);
+    async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
+      const checked = checkRamPolicyInputs(news);
+      // A create (no old inputs: a pending create has them) of a name another policy holds is
+      // said at preview, not at up after other objects were made.
+      if (checked.failures.length === 0 && Object.keys(olds).length === 0 && checked.inputs.adopt !== true)
+        checked.failures.push(...(await nameTaken(checked.inputs)));
+      return checked;
     },
 
     async diff(id: string, olds: object, news: Record<string, unknown>) {

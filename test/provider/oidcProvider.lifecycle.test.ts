@@ -6,6 +6,7 @@ import {
   type OidcProviderOutputs,
   OidcProviderProvider as P,
 } from "../../provider/resources/oidcProvider";
+import { up } from "./engine";
 import { actions, configOf, startWired } from "./harness";
 
 const fp = (n: number) => n.toString(16).padStart(40, "0");
@@ -331,5 +332,92 @@ describe("delete", () => {
     const outs = await created();
     await emulator.console("ims", "DeleteOIDCProvider", { OIDCProviderName: "github" });
     await expect(P.delete("github", outs)).resolves.toBeUndefined();
+  });
+});
+
+describe("a name or issuer taken by a provider this stack does not manage, at preview", () => {
+  // check() judges given fingerprints against the issuer's live chain: a loopback port that
+  // refuses at once keeps that off the network (a warning only).
+  const ISSUER = "https://127.0.0.1:9";
+  const decl = (over: Record<string, unknown> = {}) => ({
+    oidcProviderName: "github",
+    issuerUrl: ISSUER,
+    fingerprints: [fp(1)],
+    clientIds: ["sts.aliyuncs.com"],
+    ...over,
+  });
+  const consoleProvider = (name: string, issuer: string) =>
+    emulator.console("ims", "CreateOIDCProvider", {
+      OIDCProviderName: name,
+      IssuerUrl: issuer,
+      Fingerprints: fp(2),
+      ClientIds: "sts.aliyuncs.com",
+    });
+  const arn = (name: string) => `acs:ram::${emulator.accountId}:oidc-provider/${name}`;
+  const writes = async () => (await actions(emulator)).filter((a) => !/^(Get|List)/.test(a));
+
+  it("the name: refused by check, naming the provider and both ways out: 1 call, no write", async () => {
+    await consoleProvider("github", ISSUER);
+    await emulator.clearRequests();
+    const { failures } = await P.check({}, decl());
+    expect(await actions(emulator)).toEqual(["ListOIDCProviders"]);
+    expect(failures).toEqual([
+      {
+        property: "oidcProviderName",
+        reason:
+          `The OIDC provider 'github' (${arn("github")}, issuer ${ISSUER}) already exists in this account and is not managed by this stack. ` +
+          "Choose another oidcProviderName, or set `adopt: true` to take it over: up then sets its client ids, fingerprints, issuance limit " +
+          "and description to this declaration (a preview with adopt: true lists each change; the issuer must be the same), and deleting " +
+          "the resource later deletes the provider.",
+      },
+    ]);
+  });
+
+  it("the issuer, held under another name: refused by check, naming the holder: 1 call, no write", async () => {
+    await consoleProvider("gha", ISSUER);
+    await emulator.clearRequests();
+    const { failures } = await P.check({}, decl());
+    expect(await actions(emulator)).toEqual(["ListOIDCProviders"]);
+    expect(await writes()).toEqual([]);
+    expect(failures).toHaveLength(1);
+    expect(failures?.[0]?.property).toBe("issuerUrl");
+    expect(failures?.[0]?.reason).toContain(
+      `the OIDC provider 'gha' (${arn("gha")}) already uses the issuer ${ISSUER}, an issuer URL is unique in an account, and it is not managed by this stack.`,
+    );
+    expect(failures?.[0]?.reason).toContain("oidcProviderName 'gha' and `adopt: true`");
+  });
+
+  it("free name and issuer pass with the one look-up; adopt: true passes; an update looks nothing up", async () => {
+    await consoleProvider("other", "https://example.com/other");
+    await emulator.clearRequests();
+    expect((await P.check({}, decl())).failures).toEqual([]);
+    expect(await actions(emulator)).toEqual(["ListOIDCProviders"]);
+    await consoleProvider("github", ISSUER);
+    expect((await P.check({}, decl({ adopt: true }))).failures).toEqual([]);
+    await emulator.clearRequests();
+    expect((await P.check(inputs() as never, decl())).failures).toEqual([]);
+    expect(await actions(emulator)).toEqual([]);
+  });
+
+  it("a create whose answer was lost (pending in partial state) resumes on the re-run, not reported as taken", async () => {
+    await emulator.injectFault({ service: "ims", action: "CreateOIDCProvider", kind: "lost", count: 1 });
+    await emulator.injectFault({
+      service: "ims",
+      action: "GetOIDCProvider",
+      kind: "server-error",
+      count: 16,
+    });
+    const first = await up(P, undefined, decl());
+    expect(first.held).toMatchObject({ id: "github", initErrors: true });
+    expect(first.held?.outs.createPendingSince).toEqual(expect.any(Number));
+    await emulator.clearFaults();
+    await emulator.clearRequests();
+    expect((await P.check(first.held?.outs ?? {}, decl())).failures).toEqual([]);
+    expect(await writes()).toEqual([]);
+    expect(await actions(emulator)).not.toContain("ListOIDCProviders");
+    const second = await up(P, first.held, decl());
+    expect(second.error).toBeUndefined();
+    expect(second.held).toMatchObject({ id: "github", initErrors: false });
+    expect((await live()).Fingerprints).toBe(fp(1));
   });
 });

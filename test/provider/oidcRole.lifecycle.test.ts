@@ -6,6 +6,7 @@ import {
   OidcRoleProvider as R,
 } from "../../provider/resources/oidcRole";
 import { trustPoliciesEqual } from "../../provider/trust/policy";
+import { up } from "./engine";
 import { actions, configOf, startWired } from "./harness";
 
 const ARN = "acs:ram::1234567890123456:oidc-provider/github";
@@ -187,6 +188,79 @@ describe("OidcRole lifecycle", () => {
     });
     const res = await R.update("deployer", outs, inputs());
     expect(res.outs.policies).toEqual([{ type: "System", name: "AliyunOSSReadOnlyAccess" }]);
+    expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
+  });
+});
+
+describe("OidcRole: a name taken by a role this stack does not manage, at preview", () => {
+  const decl = (over: Record<string, unknown> = {}) => ({
+    roleName: "deployer",
+    providerArn: ARN,
+    issuerUrl: "https://token.actions.githubusercontent.com",
+    audiences: ["sts.aliyuncs.com"],
+    subjects: ["repo:acme/app:ref:refs/heads/main"],
+    policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
+    ...over,
+  });
+  const consoleRole = () =>
+    emulator.console("ram", "CreateRole", {
+      RoleName: "deployer",
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: "1",
+        Statement: [
+          { Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: ["ecs.aliyuncs.com"] } },
+        ],
+      }),
+    });
+
+  it("a create is refused by check, naming the role and both ways out: 1 call, no write", async () => {
+    await consoleRole();
+    await emulator.clearRequests();
+    const { failures } = await R.check({}, decl());
+    expect(await actions(emulator, "ram")).toEqual(["GetRole"]);
+    expect(failures).toHaveLength(1);
+    expect(failures?.[0]?.property).toBe("roleName");
+    expect(failures?.[0]?.reason).toBe(
+      "The RAM role 'deployer' (acs:ram::1234567890123456:role/deployer) already exists in this account and is not managed by this stack. " +
+        "Choose another roleName, or set `adopt: true` to take it over: up then rewrites its trust policy, settings and attached policies " +
+        "to this declaration (a preview with adopt: true lists each change), and deleting the resource later deletes the role.",
+    );
+  });
+
+  it("a free name passes with the one look-up; adopt: true passes (its plan instead); an update looks nothing up", async () => {
+    await emulator.clearRequests();
+    expect((await R.check({}, decl())).failures).toEqual([]);
+    expect(await actions(emulator, "ram")).toEqual(["GetRole"]);
+    await consoleRole();
+    expect((await R.check({}, decl({ adopt: true }))).failures).toEqual([]);
+    await emulator.clearRequests();
+    const outs = (await R.create(inputs({ roleName: "other" }))).outs;
+    await emulator.clearRequests();
+    expect((await R.check(outs as never, decl({ roleName: "other" }))).failures).toEqual([]);
+    expect(await actions(emulator, "ram")).toEqual([]);
+  });
+
+  it("fail safe: when the look-up cannot be made, check adds no error of its own (the create reports the cause)", async () => {
+    await consoleRole();
+    await emulator.injectFault({ service: "ram", action: "GetRole", kind: "server-error", count: 16 });
+    expect((await R.check({}, decl())).failures).toEqual([]);
+    await emulator.clearFaults();
+  });
+
+  it("a create whose answer was lost (pending in partial state) resumes on the re-run, not reported as taken", async () => {
+    await emulator.injectFault({ service: "ram", action: "CreateRole", kind: "lost", count: 1 });
+    await emulator.injectFault({ service: "ram", action: "GetRole", kind: "server-error", count: 16 });
+    const first = await up(R, undefined, decl());
+    expect(first.held).toMatchObject({ id: "deployer", initErrors: true });
+    expect(first.held?.outs.createPendingSince).toEqual(expect.any(Number));
+    await emulator.clearFaults();
+    await emulator.clearRequests();
+    // The engine hands check the pending state as old inputs: no look-up, no clash.
+    expect((await R.check(first.held?.outs ?? {}, decl())).failures).toEqual([]);
+    expect(await actions(emulator, "ram")).toEqual([]);
+    const second = await up(R, first.held, decl());
+    expect(second.error).toBeUndefined();
+    expect(second.held).toMatchObject({ id: "deployer", initErrors: false });
     expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
   });
 });

@@ -13,6 +13,7 @@ import {
   RamPolicyProvider as P,
   type RamPolicyOutputs,
 } from "../../provider/resources/ramPolicy";
+import { up } from "./engine";
 import { actions, configOf, startWired } from "./harness";
 
 let emulator: Emulator;
@@ -207,5 +208,60 @@ describe("RamPolicy lifecycle", () => {
     expect(granted).toContain("ram:CreatePolicyVersion");
     expect(granted).toContain("ram:AddFingerprintToOIDCProvider");
     expect(granted).not.toContain("ram:ListRoles");
+  });
+});
+
+describe("RamPolicy: a name taken by a policy this stack does not manage, at preview", () => {
+  const decl = (over: Record<string, unknown> = {}) => ({
+    policyName: "deploy",
+    policyDocument: doc("ram:GetRole"),
+    ...over,
+  });
+  const consolePolicy = () =>
+    emulator.console("ram", "CreatePolicy", { PolicyName: "deploy", PolicyDocument: doc("ecs:Describe*") });
+
+  it("a create is refused by check, naming the policy and both ways out: 1 call, no write", async () => {
+    await consolePolicy();
+    await emulator.clearRequests();
+    const { failures } = await P.check({}, decl());
+    expect(await actions(emulator, "ram")).toEqual(["GetPolicy"]);
+    expect(failures).toEqual([
+      {
+        property: "policyName",
+        reason:
+          "The custom RAM policy 'deploy' (default version v1) already exists in this account and is not managed by this stack. " +
+          "Choose another policyName, or set `adopt: true` to take it over: up then makes this policyDocument its new default " +
+          "version and sets this description, and deleting the resource later deletes the policy.",
+      },
+    ]);
+  });
+
+  it("a free name passes with the one look-up; adopt: true passes without one; an update looks nothing up", async () => {
+    await emulator.clearRequests();
+    expect((await P.check({}, decl())).failures).toEqual([]);
+    expect(await actions(emulator, "ram")).toEqual(["GetPolicy"]);
+    await consolePolicy();
+    await emulator.clearRequests();
+    expect((await P.check({}, decl({ adopt: true }))).failures).toEqual([]);
+    const outs = (await P.create(inputs({ adopt: true }))).outs;
+    await emulator.clearRequests();
+    expect((await P.check(outs as never, decl({ adopt: true }))).failures).toEqual([]);
+    expect(await actions(emulator, "ram")).toEqual([]);
+  });
+
+  it("a create whose answer was lost (pending in partial state) resumes on the re-run, not reported as taken", async () => {
+    await emulator.injectFault({ service: "ram", action: "CreatePolicy", kind: "lost", count: 1 });
+    await emulator.injectFault({ service: "ram", action: "GetPolicy", kind: "server-error", count: 16 });
+    const first = await up(P, undefined, decl());
+    expect(first.held).toMatchObject({ id: "deploy", initErrors: true });
+    expect(first.held?.outs.createPendingSince).toEqual(expect.any(Number));
+    await emulator.clearFaults();
+    await emulator.clearRequests();
+    expect((await P.check(first.held?.outs ?? {}, decl())).failures).toEqual([]);
+    expect(await actions(emulator, "ram")).toEqual([]);
+    const second = await up(P, first.held, decl());
+    expect(second.error).toBeUndefined();
+    expect(second.held).toMatchObject({ id: "deploy", initErrors: false });
+    expect(await versions()).toEqual(["v1*"]);
   });
 });
