@@ -255,3 +255,34 @@ it("what the account can tell is told at preview: an unknown system policy, and 
   const writes = (await h.emulator.requests()).filter((r) => !r.console && !/^(Get|List)/.test(r.action));
   expect(writes.map((r) => r.action)).toEqual([]);
 });
+
+it("a name another object already holds is told at preview, not at up", async () => {
+  // A role made by hand under the name the program's next role would take.
+  await h.emulator.console("ram", "CreateRole", {
+    RoleName: "newcomer-ci-3",
+    AssumeRolePolicyDocument: JSON.stringify({
+      Version: "1",
+      Statement: [
+        { Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: ["ecs.aliyuncs.com"] } },
+      ],
+    }),
+  });
+  await h.emulator.clearRequests();
+  await h.stack.setConfig("roles", { value: "4" });
+  const taken = await attempt("preview", {});
+  await h.stack.removeConfig("roles");
+  expect(taken.ok).toBe(false);
+  expectOneClearMessage(
+    taken.text,
+    `The RAM role 'newcomer-ci-3' (acs:ram::${h.emulator.accountId}:role/newcomer-ci-3) already exists in this account and is not managed by this stack.`,
+    ["Choose another roleName, or set `adopt: true` to take it over"],
+    // A check failure: on the resource's row and under Diagnostics.
+    2,
+  );
+  // One look-up for the one new role; nothing written.
+  const calls = (await h.emulator.requests()).filter((r) => !r.console);
+  expect(calls.filter((r) => r.action === "GetRole").map((r) => r.params.RoleName)).toEqual([
+    "newcomer-ci-3",
+  ]);
+  expect(calls.filter((r) => !/^(Get|List)/.test(r.action))).toEqual([]);
+});
