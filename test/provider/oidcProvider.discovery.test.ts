@@ -49,14 +49,15 @@ async function checkWithWarnings(news: Record<string, unknown>) {
 }
 
 describe("fingerprint discovery", () => {
-  it("pins the trust anchor and the current intermediate when fingerprints are omitted, never the leaf, with no API call and no warning", async () => {
+  it("pins the trust anchor and the current intermediate when fingerprints are omitted, never the leaf, no warning, and no API call but the new provider's name/issuer look-up", async () => {
     const res = await checkWithWarnings(args());
     expect(res.failures).toEqual([]);
     expect(res.inputs?.fingerprints).toEqual(recommended());
     expect(res.inputs?.fingerprints).toContain(idp.rootFingerprint);
     expect(res.inputs?.fingerprints).not.toContain(idp.leafFingerprint);
     expect(res.warnings).toEqual([]);
-    expect(await actions(emulator)).toEqual([]);
+    // Discovery calls no API; a check of a create (no old inputs) looks its name and issuer up once.
+    expect(await actions(emulator)).toEqual(["ListOIDCProviders"]);
   });
 
   it("shows an intermediate rotation as one added and one removed fingerprint; the anchor stays", async () => {
@@ -171,7 +172,8 @@ describe("given fingerprints are judged against the live chain", () => {
     );
     expect(w).toContain(`Add the anchor ${idp.rootFingerprint} 'CN=test IdP`);
     expect(w!.length).toBeLessThan(1000);
-    expect(await actions(emulator)).toEqual([]);
+    // Discovery calls no API; checked as a create (no old inputs), the name/issuer look-up is the one call.
+    expect(await actions(emulator)).toEqual(["ListOIDCProviders"]);
   });
 
   it("no pin on the live chain fails, naming each pin and what it is, the chain and what to pin", async () => {
