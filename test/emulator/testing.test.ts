@@ -233,6 +233,8 @@ describe("an OidcProvider deployed by the testbed is checked against the stand-i
       Object.assign(process.env, bed.env);
       resetSettings();
       await P.configure(configOf({ "alicloud-federation:caCertificates": bed.certificates.rootCaPem }));
+      // The tests above left providers of this issuer: a check of a create would (rightly) refuse it.
+      await bed.emulator.reset();
       const args = {
         oidcProviderName: "gh",
         issuerUrl: GITHUB_ACTIONS_ISSUER,
