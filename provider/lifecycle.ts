@@ -329,6 +329,22 @@ export function adoptionNotice(what: string, arn: string, changes: readonly stri
 
 // ------------------------------------------------------------ taken at preview
 
+// Natural keys (`OidcRole:deployer`) of objects this stack holds, as old inputs handed to `check`
+// in this provider process showed. The engine checks a replacement twice: with the old inputs,
+// then, once it has decided to replace, again without them; that second check must not take the
+// object being replaced for someone else's.
+const held = new Set<string>();
+
+/** Records, from a `check` with old inputs, natural keys this stack holds. */
+export function holdKeys(keys: readonly unknown[]): void {
+  for (const k of keys) if (typeof k === "string" && k !== "") held.add(k);
+}
+
+/** Whether a `check` with old inputs in this process showed this natural key held by the stack. */
+export function isHeld(key: string): boolean {
+  return held.has(key);
+}
+
 /**
  * The check failure for a create whose natural key (a name, an issuer URL) an object this stack
  * does not manage already holds: said at preview, before anything is made, instead of failing at

@@ -21,6 +21,8 @@ import {
   diffResult,
   fillDefaults,
   GONE,
+  holdKeys,
+  isHeld,
   OutcomeUnknownError,
   Progress,
   pendingCreate,
@@ -539,6 +541,8 @@ async function checkFingerprints(inputs: Record<string, unknown>, failures: Chec
 }
 
 const claimKey = (name: string) => `OidcProvider:${name.toLowerCase()}`;
+/** The natural key of an issuer URL, as `holdKeys` records it. */
+const issuerKey = (issuer: string) => `OidcProvider:issuer:${normalizeIssuerUrl(issuer)}`;
 const isGone = (e: unknown) => hasCode(e, "EntityNotExist.OIDCProvider");
 
 /** The provider named in `desired` if it is provably the one this operation created. */
@@ -652,9 +656,10 @@ async function nameOrIssuerTaken(inputs: Record<string, unknown>): Promise<Check
   const { oidcProviderName: name, issuerUrl: issuer } = inputs;
   if (typeof name !== "string" || typeof issuer !== "string") return [];
   if (containsUnknown(name) || containsUnknown(issuer)) return [];
+  if (isHeld(claimKey(name)) && isHeld(issuerKey(issuer))) return [];
   const all = await previewLookup(() => ims.listOidcProviders(session()));
   const failures: CheckFailure[] = [];
-  const named = all?.find((p) => p.name === name);
+  const named = isHeld(claimKey(name)) ? undefined : all?.find((p) => p.name === name);
   if (named)
     failures.push(
       takenFailure(
@@ -663,7 +668,9 @@ async function nameOrIssuerTaken(inputs: Record<string, unknown>): Promise<Check
         "up then sets its client ids, fingerprints, issuance limit and description to this declaration (a preview with adopt: true lists each change; the issuer must be the same), and deleting the resource later deletes the provider.",
       ),
     );
-  const holder = all?.find((p) => p.name !== name && normalizeIssuerUrl(p.issuerUrl) === issuer);
+  const holder = isHeld(issuerKey(issuer))
+    ? undefined
+    : all?.find((p) => p.name !== name && normalizeIssuerUrl(p.issuerUrl) === issuer);
   if (holder)
     failures.push({
       property: "issuerUrl",
@@ -690,6 +697,10 @@ export const OidcProviderProvider = accountBound(
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.CheckResult> {
       const { inputs, failures } = checkOidcProviderInputs(news);
+      holdKeys([
+        _olds.oidcProviderName && claimKey(String(_olds.oidcProviderName)),
+        _olds.issuerUrl && issuerKey(String(_olds.issuerUrl)),
+      ]);
       await checkFingerprints(inputs, failures);
       // The plan of an adoption, at preview: what `up` will change in the existing provider.
       if (failures.length === 0 && Object.keys(_olds).length === 0)

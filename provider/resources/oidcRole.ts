@@ -23,6 +23,8 @@ import {
   diffResult,
   fillDefaults,
   GONE,
+  holdKeys,
+  isHeld,
   OutcomeUnknownError,
   Progress,
   pendingCreate,
@@ -728,7 +730,7 @@ async function adoptionPlan(inputs: Record<string, unknown>): Promise<CheckFailu
  */
 async function nameTaken(inputs: Record<string, unknown>): Promise<CheckFailure[]> {
   const name = inputs.roleName;
-  if (typeof name !== "string" || containsUnknown(name)) return [];
+  if (typeof name !== "string" || containsUnknown(name) || isHeld(claimKey(name))) return [];
   const live = await previewLookup(() =>
     unlessGone(
       (e) => hasCode(e, "EntityNotExist.Role"),
@@ -820,6 +822,7 @@ export const OidcRoleProvider = accountBound(
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.CheckResult> {
       const checked = checkOidcRoleInputs(news);
+      holdKeys([olds.roleName && claimKey(String(olds.roleName))]);
       if (checked.inputs.allowSelfLockout !== true)
         checked.failures.push(...selfLockoutFailures(olds, checked.inputs));
       // What only the account can tell, said at preview: system policies that do not exist, and

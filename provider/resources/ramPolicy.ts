@@ -23,6 +23,8 @@ import {
   diffResult,
   fillDefaults,
   GONE,
+  holdKeys,
+  isHeld,
   OutcomeUnknownError,
   Progress,
   pendingCreate,
@@ -328,7 +330,7 @@ async function createPolicy(
  */
 async function nameTaken(inputs: Record<string, unknown>): Promise<CheckFailure[]> {
   const name = inputs.policyName;
-  if (typeof name !== "string" || containsUnknown(name)) return [];
+  if (typeof name !== "string" || containsUnknown(name) || isHeld(claimKey(name))) return [];
   const live = await previewLookup(() => unlessGone(gone, () => ram.getPolicy(session(), name)));
   return live
     ? [
@@ -354,6 +356,7 @@ export const RamPolicyProvider = accountBound(
 
     async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
       const checked = checkRamPolicyInputs(news);
+      holdKeys([olds.policyName && claimKey(String(olds.policyName))]);
       // A create (no old inputs: a pending create has them) of a name another policy holds is
       // said at preview, not at up after other objects were made.
       if (checked.failures.length === 0 && Object.keys(olds).length === 0 && checked.inputs.adopt !== true)

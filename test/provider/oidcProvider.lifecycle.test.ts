@@ -399,6 +399,18 @@ describe("a name or issuer taken by a provider this stack does not manage, at pr
     expect(await actions(emulator)).toEqual([]);
   });
 
+  it("a replacement keeping the name is not taken for someone else's: the engine's second check has no old inputs", async () => {
+    const outs = (await P.create(inputs({ issuerUrl: ISSUER }))).outs;
+    // A new issuer replaces the provider under its name (delete first).
+    const next = decl({ issuerUrl: "https://127.0.0.1:9/next" });
+    expect((await P.check(outs as never, next)).failures).toEqual([]);
+    await emulator.clearRequests();
+    expect((await P.check({}, next)).failures).toEqual([]);
+    // The issuer it had is the stack's too: a new name for it is no clash either.
+    await emulator.clearRequests();
+    expect((await P.check({}, decl({ oidcProviderName: "renamed" }))).failures).toEqual([]);
+  });
+
   it("a create whose answer was lost (pending in partial state) resumes on the re-run, not reported as taken", async () => {
     await emulator.injectFault({ service: "ims", action: "CreateOIDCProvider", kind: "lost", count: 1 });
     await emulator.injectFault({

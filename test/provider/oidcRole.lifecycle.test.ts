@@ -247,6 +247,16 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
     await emulator.clearFaults();
   });
 
+  it("a replacement keeping the name is not taken for someone else's: the engine's second check has no old inputs", async () => {
+    const outs = (await R.create(inputs())).outs;
+    // The engine checks with the old inputs, decides to replace (delete first: same name), then
+    // checks the new inputs again without old ones.
+    expect((await R.check(outs as never, decl({ maxSessionDuration: 7200 }))).failures).toEqual([]);
+    await emulator.clearRequests();
+    expect((await R.check({}, decl({ maxSessionDuration: 7200 }))).failures).toEqual([]);
+    expect(await actions(emulator, "ram")).toEqual([]);
+  });
+
   it("a create whose answer was lost (pending in partial state) resumes on the re-run, not reported as taken", async () => {
     await emulator.injectFault({ service: "ram", action: "CreateRole", kind: "lost", count: 1 });
     await emulator.injectFault({ service: "ram", action: "GetRole", kind: "server-error", count: 16 });

@@ -249,6 +249,14 @@ describe("RamPolicy: a name taken by a policy this stack does not manage, at pre
     expect(await actions(emulator, "ram")).toEqual([]);
   });
 
+  it("a replacement keeping the name is not taken for someone else's: the engine's second check has no old inputs", async () => {
+    const outs = (await P.create(inputs())).outs;
+    expect((await P.check(outs as never, decl())).failures).toEqual([]);
+    await emulator.clearRequests();
+    expect((await P.check({}, decl())).failures).toEqual([]);
+    expect(await actions(emulator, "ram")).toEqual([]);
+  });
+
   it("a create whose answer was lost (pending in partial state) resumes on the re-run, not reported as taken", async () => {
     await emulator.injectFault({ service: "ram", action: "CreatePolicy", kind: "lost", count: 1 });
     await emulator.injectFault({ service: "ram", action: "GetPolicy", kind: "server-error", count: 16 });
