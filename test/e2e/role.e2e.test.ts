@@ -48,7 +48,7 @@ it("warns at preview that an any-user Authing preset trusts every user", async (
   expect(res.output).toMatch(/warning: role: trusts every user of the Authing application/);
 });
 
-it("fails preview for a role with no subject condition, naming the field, with no API call", async () => {
+it("fails preview for a role with no subject condition, naming the field, with no API call for it", async () => {
   await h.emulator.clearRequests();
   const res = await preview("none");
   expect(res.ok).toBe(false);
@@ -56,5 +56,10 @@ it("fails preview for a role with no subject condition, naming the field, with n
     // The engine's own wording around our {property, reason}.
     /property subjects value .* has a problem: no subject condition: any identity the IdP issues tokens to could assume this role/,
   );
-  expect(await h.emulator.requests()).toEqual([]);
+  // The refused role is looked up nowhere; the only calls are the new provider's name/issuer
+  // look-up (after the account check), reads that a create's preview makes.
+  expect((await h.emulator.requests()).map((r) => r.action)).toEqual([
+    "GetCallerIdentity",
+    "ListOIDCProviders",
+  ]);
 });
