@@ -26,19 +26,30 @@ export interface DirectoryEntry {
 /** externalId: no published limit; bounded like a display name so a typo cannot send a megabyte. */
 export const EXTERNAL_ID_MAX = 128;
 
+/** How much of a directory's problems the message shows: the engine prints it twice, within 4 KB. */
+export const DIRECTORY_ERROR_SHOWN = { problems: 8, chars: 120 } as const;
+
 /**
- * A problem with the file itself, listing every bad line at once, in line order, one per line of
- * the message. A `UserError`: thrown while the program runs, it is printed as its message alone.
+ * A problem with the file itself: every bad line in `problems`, in line order; the message says
+ * what to do first, then the first `DIRECTORY_ERROR_SHOWN.problems` of them, one per line, each
+ * cut to `DIRECTORY_ERROR_SHOWN.chars` (10,000 bad people printed whole were 900 KB). A
+ * `UserError`: thrown while the program runs, it is printed as its message alone.
  */
 export class DirectoryError extends UserError {
   readonly problems: string[];
 
   constructor(file: string, problems: string[]) {
     const sorted = inLineOrder(problems);
+    const cut = (p: string) =>
+      p.length <= DIRECTORY_ERROR_SHOWN.chars ? p : `${p.slice(0, DIRECTORY_ERROR_SHOWN.chars - 1)}…`;
+    const shown = sorted.slice(0, DIRECTORY_ERROR_SHOWN.problems).map((p) => `  ${cut(p)}`);
+    const rest = sorted.length - shown.length;
     super(
       sorted.length === 1
-        ? `${file}: ${sorted[0]}. Nothing was declared; correct it and run again.`
-        : `${file}: ${sorted.length} problems, nothing was declared; correct them and run again:\n${sorted.map((p) => `  ${p}`).join("\n")}`,
+        ? `${file}: ${cut(sorted[0] ?? "")}. Nothing was declared; correct it and run again.`
+        : `${file}: ${sorted.length} problems, nothing was declared; correct them and run again:\n${shown.join("\n")}${
+            rest > 0 ? `\n  ...and ${rest} more like them, not shown to keep this short` : ""
+          }`,
     );
     this.name = "DirectoryError";
     this.problems = sorted;

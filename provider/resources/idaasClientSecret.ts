@@ -82,9 +82,9 @@ export interface IdaasClientSecretOutputs extends IdaasClientSecretInputs {
 /** Milliseconds of an ISO time, or a reason it is not acceptable (relative to `now`). */
 export function expirationMs(iso: string, now: number): number | string {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(iso))
-    return `'${iso}' is not an ISO 8601 time with a zone, e.g. 2027-06-30T00:00:00Z`;
+    return `must be an ISO 8601 time with a zone, e.g. 2027-06-30T00:00:00Z (not ${quoted(iso)})`;
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return `'${iso}' is not a valid time`;
+  if (Number.isNaN(ms)) return `must be a valid time, e.g. 2027-06-30T00:00:00Z (not ${quoted(iso)})`;
   const { minAheadMs: minLifetimeMs, maxAheadMs: maxLifetimeMs } = EIAM.clientSecretExpiration;
   if (ms - now < minLifetimeMs) return `is less than 1 day from now: a secret must live at least 1 day`;
   if (ms - now > maxLifetimeMs) return `is more than 3 years from now: a secret may live at most 3 years`;
@@ -99,12 +99,18 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 /** The format half of `expirationMs`: what does not depend on the clock. */
 function expirationFormatProblem(iso: string): string | undefined {
   if (!ISO_WITH_ZONE.test(iso))
-    return `'${iso}' is not an ISO 8601 time with a zone, e.g. 2027-06-30T00:00:00Z`;
-  if (Number.isNaN(Date.parse(iso))) return `'${iso}' is not a valid time`;
+    return `must be an ISO 8601 time with a zone, e.g. 2027-06-30T00:00:00Z (not ${quoted(iso)})`;
+  if (Number.isNaN(Date.parse(iso)))
+    return `must be a valid time, e.g. 2027-06-30T00:00:00Z (not ${quoted(iso)})`;
   return undefined;
 }
 
 const REPLACING = ["instanceId", "applicationId", "expiresAt", "version"] as const;
+/** The value as a reason quotes it: whole when short, else its start (a reason says what to do first). */
+function quoted(value: string): string {
+  return value.length <= 40 ? `'${value}'` : `'${value.slice(0, 40)}…' (${value.length} characters)`;
+}
+
 /** What `check` fills in and what old state falls back to. */
 const DEFAULTS: Record<string, unknown> = { expiresAt: "", version: 1 };
 
