@@ -54,8 +54,10 @@ it("with the settings that grant access given explicitly, the program registers 
     value: JSON.stringify(["6ecaae3f2a354f6a0749ce0e8e56c41260169e11"]),
   });
   const events: EngineEvent[] = [];
-  // Preview only: nothing in this test may reach a real endpoint, and preview of new resources
-  // calls nothing.
+  // Preview only: nothing here may write. A preview of new objects does read (the caller's
+  // account for the name look-up, the issuer's certificate chain for the given pin); with no
+  // endpoint those reads would go to the public service, which this machine cannot resolve, so
+  // they fail quietly and add no error. The emulator, which has no endpoint here, sees nothing.
   await h.stack.preview({ onEvent: (e) => void events.push(e) });
   expect(resourceSteps(events).map((e) => e.resourcePreEvent?.metadata.op)).toContain("create");
   expect(await h.emulator.requests()).toEqual([]);
