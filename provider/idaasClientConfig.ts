@@ -197,7 +197,7 @@ export function validateIdaasClientConfig(
       if (!C.scopeItemPattern.test(item))
         failures.push({
           property: "scope",
-          reason: `item '${item}' must be '<resource server identifier>|<scope>' (the SDK fails with InvalidScope)`,
+          reason: `each item must be '<resource server identifier>|<scope>' (the SDK fails with InvalidScope); '${item.length <= 40 ? item : `${item.slice(0, 40)}…`}' is not`,
         });
       else audiences.add(item.split("|")[0]!);
     });
