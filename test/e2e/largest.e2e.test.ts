@@ -11,8 +11,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { largestArgs } from "./programs/largest/args";
 import { type EngineHarness, outputSink, startEngine } from "./engine";
+import { largestArgs } from "./programs/largest/args";
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -98,7 +98,8 @@ it("every resource's failing check prints at most 4 KB, what to do in its first 
       .split("\n")
       .filter((l) => messages.some((m) => l.includes(m.slice(0, 120))))
       .join("\n");
-    expect(atEngine.length).toBeLessThanOrEqual(4096);
+    expect(atEngine.length, name).toBeLessThanOrEqual(4096);
+    sizes[`engine: ${name}`] = atEngine.length;
   }
   expect(await h.emulator.requests()).toEqual([]);
   process.stdout.write(`printed bytes per resource: ${JSON.stringify(sizes)}\n`);
