@@ -60,7 +60,7 @@ it("moves a per-user stack to one ScimDirectory without deleting or recreating a
     () => "applied",
     (e: Error) => e.message,
   );
-  expect(refused).toMatch(/the directory is empty: it would delete all 4 people/);
+  expect(refused).toMatch(/Set allowEmpty: true.*the directory is empty, so it would delete all 4 people/);
   expect(await userIds()).toEqual(before);
   fs.writeFileSync(path.join(dir, "people.csv"), people);
 
