@@ -1,17 +1,7 @@
 #!/usr/bin/env bash
-# Installs the official Python IDaaS SDK (tools/idaas-python/requirements.txt) into an isolated
-# virtual environment, .venv-idaas, for the end-to-end proof. Idempotent: a stamp holding the
-# requirements' hash makes a second run a no-op. Prints the venv's python path as its last line.
+# Installs the official Python IDaaS SDK (tools/idaas-python/requirements.txt) into .venv-idaas for
+# the end-to-end proof (idempotent; prints the venv's python path as its last line: see
+# python-venv.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-venv="${IDAAS_VENV:-$root/.venv-idaas}"
-req="$root/tools/idaas-python/requirements.txt"
-want="$(sha256sum "$req" | cut -d' ' -f1)"
-if [[ -x "$venv/bin/python" && -f "$venv/.requirements.sha256" && "$(cat "$venv/.requirements.sha256")" == "$want" ]]; then
-  echo "$venv/bin/python"
-  exit 0
-fi
-python3 -m venv "$venv" >&2
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$req" >&2
-echo "$want" >"$venv/.requirements.sha256"
-echo "$venv/bin/python"
+exec bash "$root/scripts/python-venv.sh" "${IDAAS_VENV:-$root/.venv-idaas}" "$root/tools/idaas-python/requirements.txt"
