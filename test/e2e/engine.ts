@@ -7,8 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+import type { Emulator, EmulatorOptions } from "../../emulator";
 import { engineEnv, ensurePulumi, localStack } from "../../scripts/engine";
+import { startTarget } from "../target";
 
 export interface EngineHarness {
   emulator: Emulator;
@@ -40,13 +41,14 @@ export async function startEngine(opts: {
   emulator?: EmulatorOptions;
 }): Promise<EngineHarness> {
   const binDir = ensurePulumi();
-  const emulator = await startEmulator({ port: 0, ...opts.emulator });
+  // In live mode the target is the account (test/target.ts); its url is empty for the public endpoints.
+  const emulator = await startTarget(opts.emulator);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-e2e-"));
   const viaEnv = (opts.credentialsVia ?? "env") === "env";
   const env = engineEnv({
     binDir,
     stateDir,
-    endpoint: viaEnv ? emulator.url : undefined,
+    endpoint: viaEnv && emulator.url ? emulator.url : undefined,
     accessKeyId: viaEnv ? emulator.accessKeyId : undefined,
     accessKeySecret: viaEnv ? emulator.accessKeySecret : undefined,
     passphrase: "e2e",
@@ -65,7 +67,7 @@ export async function startEngine(opts: {
   });
   for (const [k, v] of Object.entries(opts.config ?? {})) await stack.setConfig(k, { value: v });
   if (!viaEnv) {
-    await stack.setConfig("alicloud-federation:endpoint", { value: emulator.url });
+    if (emulator.url) await stack.setConfig("alicloud-federation:endpoint", { value: emulator.url });
     await stack.setConfig("alicloud-federation:accessKeyId", { value: emulator.accessKeyId });
     await stack.setConfig("alicloud-federation:accessKeySecret", {
       value: emulator.accessKeySecret,

@@ -1,18 +1,22 @@
-import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator";
+import type { Emulator, EmulatorOptions } from "../../emulator";
 import { resetCallerAccount } from "../../provider/account";
 import { resetSettings } from "../../provider/settings";
+import { startTarget } from "../target";
 
 /** Fast retries for tests: the behaviour is the same, the waits are not. */
 export const FAST_RETRY = JSON.stringify({ maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 });
 
-/** Starts an emulator and points the provider's settings at it through `configure`. */
+/**
+ * Starts an emulator (or, in live mode, reaches the account: test/target.ts) and points the
+ * provider's settings at it through `configure`.
+ */
 export async function startWired(options: EmulatorOptions = {}): Promise<{
   emulator: Emulator;
   config: Record<string, string>;
 }> {
-  const emulator = await startEmulator({ port: 0, ...options });
+  const emulator = await startTarget(options);
   const config: Record<string, string> = {
-    "alicloud-federation:endpoint": emulator.url,
+    ...(emulator.url ? { "alicloud-federation:endpoint": emulator.url } : {}),
     "alicloud-federation:accessKeyId": emulator.accessKeyId,
     "alicloud-federation:accessKeySecret": emulator.accessKeySecret,
     "alicloud-federation:retry": FAST_RETRY,

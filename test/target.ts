@@ -1,0 +1,93 @@
+/**
+ * What the provider lifecycle and end-to-end suites run against: an emulator of their own (the
+ * default), or, in live mode (`npm run test:live`), the account the credentials belong to, or an
+ * emulator someone else started at ALICLOUD_FEDERATION_ENDPOINT, reached only through its public
+ * API, as a real account is.
+ *
+ * A suite gets its target from `startTarget()`, names every object it makes with `named()`, and
+ * marks what only an emulator can do (fault injection, the request log, the emulator's clock,
+ * test identity providers the real STS cannot reach, account-wide state) with `emulatorOnly`.
+ * In live mode those tests are skipped and counted; everything else runs unchanged.
+ */
+import { describe, test } from "vitest";
+import { ConsoleCallError, type Emulator, type EmulatorOptions, startEmulator } from "../emulator";
+import type { Product } from "./live/scenario";
+import { rawTransport, targetFromEnv } from "./live/target";
+
+/** Live mode is on (started through scripts/live.cjs, which sets the per-run prefix). */
+export const LIVE =
+  process.env.ALICLOUD_FEDERATION_LIVE === "1" && Boolean(process.env.ALICLOUD_FEDERATION_LIVE_PREFIX);
+
+const PREFIX = LIVE ? (process.env.ALICLOUD_FEDERATION_LIVE_PREFIX ?? "") : "";
+
+/**
+ * An object's name: the run's prefix in live mode (so the run cleans up only its own objects and
+ * the sweeper can find leftovers), the name itself otherwise.
+ */
+export function named(base: string): string {
+  return `${PREFIX}${base}`;
+}
+
+/**
+ * Tests and suites that need what only an emulator has; `why` says what (kept in the code for the
+ * reader; live mode skips them).
+ */
+export function emulatorOnly(_why: string): { test: typeof test; describe: typeof describe } {
+  return {
+    test: LIVE ? (test.skip as typeof test) : test,
+    describe: LIVE ? (describe.skip as typeof describe) : describe,
+  };
+}
+
+/** Runs `check` only against an emulator of the suite's own: call counts and request logs. */
+export async function onEmulator(check: () => unknown): Promise<void> {
+  if (!LIVE) await check();
+}
+
+/**
+ * The suite's target. Against an emulator of its own, the emulator itself. In live mode, an
+ * object with the same face: the account's id and the run's credentials, `console` as a signed
+ * API call with those credentials (what a person does in the console, done through the API), and
+ * `clearRequests` doing nothing; every emulator-only member throws, naming itself.
+ */
+export async function startTarget(options: EmulatorOptions = {}): Promise<Emulator> {
+  if (!LIVE) return startEmulator({ port: 0, ...options });
+  const t = targetFromEnv();
+  const call = rawTransport(t);
+  const who = await call("sts", "GetCallerIdentity", {});
+  if (!who.ok) throw new Error(`live target: GetCallerIdentity failed (${who.code}): ${who.message}`);
+  const accountId = String(who.body.AccountId ?? "");
+  if (!t.allowedAccounts.includes(accountId)) {
+    throw new Error(
+      `live mode refuses account ${accountId || "(unknown)"}: it is not in ALICLOUD_FEDERATION_LIVE_ACCOUNT`,
+    );
+  }
+  const only = (member: string) => (): never => {
+    throw new Error(
+      `live target: ${member} needs an emulator of the suite's own; mark the test emulatorOnly`,
+    );
+  };
+  const target: Emulator = {
+    url: t.endpoint ?? "",
+    endpoint: t.endpoint ? new URL(t.endpoint).host : "",
+    accessKeyId: t.accessKeyId,
+    accessKeySecret: t.accessKeySecret,
+    accountId,
+    eiamInstanceId: t.eiamInstanceId ?? "",
+    accounts: [{ accountId, accessKeyId: t.accessKeyId, accessKeySecret: t.accessKeySecret }],
+    close: async () => undefined,
+    clearRequests: async () => undefined,
+    console: async (service, action, params) => {
+      const answer = await call(service as Product, action, params);
+      if (!answer.ok) throw new ConsoleCallError(answer.status, answer.code, answer.message, {});
+      return answer.body;
+    },
+    reset: only("reset"),
+    requests: only("requests"),
+    injectFault: only("injectFault"),
+    clearFaults: only("clearFaults"),
+    state: only("state"),
+    issueStsCredentials: only("issueStsCredentials"),
+  };
+  return target;
+}
