@@ -1,0 +1,51 @@
+/**
+ * Which provider lifecycle and end-to-end files live mode runs (`npm run test:live`, through
+ * vitest.live.config.ts), and which it leaves to the emulator, each with the reason. Every file in
+ * test/provider and test/e2e is in exactly one list (test/live/suites.test.ts checks it), so a new
+ * suite is a decision, not an accident.
+ *
+ * A file in `LIVE_SUITES` gets its target from test/target.ts, names what it makes with `named()`,
+ * and marks its emulator-only tests with `emulatorOnly()`; live mode runs the rest of it against
+ * the account.
+ */
+export const LIVE_SUITES: readonly string[] = [];
+
+/** Files that need an emulator of their own throughout, with what for. */
+export const EMULATOR_ONLY_SUITES: Readonly<Record<string, string>> = {
+  "test/provider/faultMatrix.test.ts": "fault injection at every call index",
+  "test/provider/crashConsistency.test.ts": "lost responses and outages, injected by the emulator",
+  "test/provider/pendingCreate.test.ts": "lost create responses, injected by the emulator",
+  "test/e2e/crash.e2e.test.ts": "a lost response and an outage mid-`up`, injected by the emulator",
+  "test/provider/account.lifecycle.test.ts": "not converted yet",
+  "test/provider/cliAccess.lifecycle.test.ts": "not converted yet",
+  "test/provider/deployPolicy.test.ts": "not converted yet",
+  "test/provider/idaas.lifecycle.test.ts": "not converted yet",
+  "test/provider/idaasM2m.lifecycle.test.ts": "not converted yet",
+  "test/provider/inventory.lifecycle.test.ts": "not converted yet",
+  "test/provider/oidcProvider.discovery.test.ts": "not converted yet",
+  "test/provider/oidcProvider.lifecycle.test.ts": "not converted yet",
+  "test/provider/oidcRole.lifecycle.test.ts": "not converted yet",
+  "test/provider/permissions.test.ts": "not converted yet",
+  "test/provider/ramPolicy.lifecycle.test.ts": "not converted yet",
+  "test/provider/report.test.ts": "not converted yet",
+  "test/provider/scim.lifecycle.test.ts": "not converted yet",
+  "test/provider/scimDirectory.lifecycle.test.ts": "not converted yet",
+  "test/e2e/account.e2e.test.ts": "not converted yet",
+  "test/e2e/consumer.e2e.test.ts": "not converted yet",
+  "test/e2e/example.e2e.test.ts": "not converted yet",
+  "test/e2e/idaas.e2e.test.ts": "not converted yet",
+  "test/e2e/inventory.e2e.test.ts": "not converted yet",
+  "test/e2e/inventorySplit.e2e.test.ts": "not converted yet",
+  "test/e2e/largest.e2e.test.ts": "not converted yet",
+  "test/e2e/newcomer.e2e.test.ts": "not converted yet",
+  "test/e2e/oidcProvider.e2e.test.ts": "not converted yet",
+  "test/e2e/pipeline.e2e.test.ts": "not converted yet",
+  "test/e2e/realAccountGuard.e2e.test.ts": "not converted yet",
+  "test/e2e/role.e2e.test.ts": "not converted yet",
+  "test/e2e/rotation.e2e.test.ts": "not converted yet",
+  "test/e2e/scim.e2e.test.ts": "not converted yet",
+  "test/e2e/scimMigration.e2e.test.ts": "not converted yet",
+  "test/e2e/secrets.e2e.test.ts": "not converted yet",
+  "test/e2e/stackConfig.e2e.test.ts": "not converted yet",
+  "test/e2e/trust-testing.e2e.test.ts": "not converted yet",
+};
