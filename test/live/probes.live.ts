@@ -1,8 +1,8 @@
 /**
  * Live probes: every scenario step (test/live/scenario.ts) against the target, each answering or
  * refusing as the step expects. With ALICLOUD_FEDERATION_LIVE_RECORD=1 the shapes of the answers
- * are written to test/live/snapshots.json (source `live <date>`); otherwise every recorded entry
- * must match the target's answer, which is how a real account settles the shapes the emulator and
+ * are written to test/live/snapshots.json (source `live <date>`; the step leaves `missing`);
+ * otherwise every recorded entry must match the target's answer, which is how a real account settles the shapes the emulator and
  * the documentation assume. The official CLI application's steps run only when
  * ALICLOUD_FEDERATION_LIVE_OFFICIAL_CLI=1 says it is installed (a live run never installs it).
  */
@@ -40,12 +40,16 @@ test("every step answers as expected, and its shape matches the recorded one", a
       );
     }
   }
-  const file = JSON.parse(readFileSync(FILE, "utf8")) as { entries: Record<string, SnapshotEntry> };
+  const file = JSON.parse(readFileSync(FILE, "utf8")) as {
+    entries: Record<string, SnapshotEntry>;
+    missing?: Record<string, string>;
+  };
   if (process.env.ALICLOUD_FEDERATION_LIVE_RECORD === "1") {
     const source = `live ${new Date().toISOString().slice(0, 10)}`;
     for (const [id, answer] of answers) {
       const ignore = file.entries[id]?.ignore;
       file.entries[id] = { source, ...entryOf(answer), ...(ignore ? { ignore } : {}) };
+      delete file.missing?.[id];
     }
     writeFileSync(FILE, `${JSON.stringify(file, null, 2)}\n`);
   } else {

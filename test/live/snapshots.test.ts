@@ -2,7 +2,7 @@
  * The emulator against the recorded shapes of real answers (test/live/snapshots.json): the
  * scenario runs against the emulator, and every recorded entry must match the emulator's answer
  * to the same step (keys, types, error code, HTTP status). Every entry must name a step of the
- * scenario and its source.
+ * scenario and its source; every step has an entry or, in `missing`, the reason it has none.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +14,7 @@ import { type Answer, rawTransport } from "./target";
 
 const FILE = JSON.parse(readFileSync(join(__dirname, "snapshots.json"), "utf8")) as {
   entries: Record<string, SnapshotEntry>;
+  missing: Record<string, string>;
 };
 
 let emulator: Emulator;
@@ -55,6 +56,21 @@ test("every recorded shape matches the emulator's answer to the same step", asyn
     if (d.length > 0) differences[id] = d;
   }
   expect(differences).toEqual({});
+});
+
+test("every scenario step has a recorded shape or a reason in `missing`, never both", () => {
+  const steps = scenario({ prefix: "x-", accountId: "1", eiamInstanceId: "i", officialCli: true }).map(
+    (s) => s.id,
+  );
+  const uncovered = steps.filter((id) => !(id in FILE.entries) && !FILE.missing[id]?.trim());
+  const both = steps.filter((id) => id in FILE.entries && id in FILE.missing);
+  const strays = Object.keys(FILE.missing).filter((id) => !steps.includes(id));
+  expect({ uncovered, both, strays }).toEqual({ uncovered: [], both: [], strays: [] });
+  // Sources name a page and the part of it read (or a live recording).
+  const unnamed = Object.entries(FILE.entries)
+    .filter(([, e]) => !/^(live \d{4}-\d\d-\d\d|https:\/\/\S+ \(.+\))$/.test(e.source))
+    .map(([id]) => id);
+  expect(unnamed).toEqual([]);
 });
 
 test("a missing or extra key, another type, another code or status, is a difference; ignored paths are not", () => {
