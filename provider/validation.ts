@@ -78,9 +78,12 @@ export function httpsUrlProblem(
   return undefined;
 }
 
-/** `is 129 characters long, but ... allows at most 128` style helpers. */
+/**
+ * `must be at most 128 characters for ..., but has 129`: the limit comes first, so it is read
+ * within the first line even behind the engine's longest resource type names.
+ */
 export function tooLong(actual: number, max: number, what: string): string {
-  return `is ${actual} characters long, but ${what} allows at most ${max}`;
+  return `must be at most ${max} characters for ${what}, but has ${actual}`;
 }
 
 /** Renders failures as one multi-line message (for errors thrown outside `check`). */

@@ -93,7 +93,7 @@ function principalProblem(type: string, name: string): string | undefined {
       : `'${name}' is not a RAM user name (letters, digits, '.', '-', '_', at most 64) or a user principal name (name@domain)`;
   }
   if (name.length > UPN_MAX)
-    return `is ${name.length} characters long, but a user principal name allows at most ${UPN_MAX}`;
+    return `must be at most ${UPN_MAX} characters for a user principal name, but has ${name.length}`;
   const [user, domain] = [name.slice(0, at), name.slice(at + 1)];
   if (!isUserName(user)) return `'${user}' (before @) is not a RAM user name`;
   if (!DOMAIN.test(domain)) return `'${domain}' (after @) is not a domain such as <account id>.onaliyun.com`;

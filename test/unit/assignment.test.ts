@@ -41,7 +41,7 @@ describe("ApplicationAssignment check", () => {
     expect(upn(50)).toHaveLength(128);
     expect(failures({ principalName: upn(50) })).toEqual([]);
     expect(failures({ principalName: upn(51) })[0]?.reason).toBe(
-      "is 129 characters long, but a user principal name allows at most 128",
+      "must be at most 128 characters for a user principal name, but has 129",
     );
     expect(failures({ principalName: "a b" })[0]?.property).toBe("principalName");
     expect(failures({ principalName: "alice@not_a_domain" })[0]?.reason).toMatch(/after @/);

@@ -125,7 +125,7 @@ describe("ScimUser check", () => {
   it("checks RAM user-name and display-name limits at the edge and one past", () => {
     expect(failures({ userName: "u".repeat(64) })).toEqual([]);
     expect(failures({ userName: "u".repeat(65) })[0]?.reason).toBe(
-      "is 65 characters long, but a RAM user name allows at most 64",
+      "must be at most 64 characters for a RAM user name, but has 65",
     );
     expect(failures({ userName: "a b" })[0]?.property).toBe("userName");
     expect(failures({ displayName: "d".repeat(128) })).toEqual([]);

@@ -71,7 +71,7 @@ describe("IdaasFederatedCredentialProvider check", () => {
     expect(fcpFailures({ name: "n".repeat(65) })).toEqual([
       {
         property: "name",
-        reason: "is 65 characters long, but a federated credential provider name allows at most 64",
+        reason: "must be at most 64 characters for a federated credential provider name, but has 65",
       },
     ]);
     expect(fcpFailures({ name: " " })).toEqual([{ property: "name", reason: "must not be empty" }]);
@@ -80,7 +80,7 @@ describe("IdaasFederatedCredentialProvider check", () => {
   it("description: 128 characters pass, 129 fail", () => {
     expect(fcpFailures({ description: "d".repeat(128) })).toEqual([]);
     expect(fcpFailures({ description: "d".repeat(129) })).toEqual([
-      { property: "description", reason: "is 129 characters long, but a description allows at most 128" },
+      { property: "description", reason: "must be at most 128 characters for a description, but has 129" },
     ]);
   });
 
@@ -123,7 +123,7 @@ describe("IdaasFederatedCredentialProvider check", () => {
     expect(fcpFailures(oidc({ audiences: ["a", "b", "c".repeat(max + 1)] }))).toEqual([
       {
         property: "oidc.audiences[2]",
-        reason: `is ${max + 1} characters long, but an audience allows at most ${max}`,
+        reason: `must be at most ${max} characters for an audience, but has ${max + 1}`,
       },
     ]);
     expect(fcpFailures(oidc({ audiences: ["a", "b", "a"] }))).toEqual([
@@ -137,7 +137,7 @@ describe("IdaasFederatedCredentialProvider check", () => {
     expect(fcpFailures(oidc({ trustCondition: "x".repeat(max + 1) }))).toEqual([
       {
         property: "oidc.trustCondition",
-        reason: `is ${max + 1} characters long, but a condition expression allows at most ${max}`,
+        reason: `must be at most ${max} characters for a condition expression, but has ${max + 1}`,
       },
     ]);
     const pk = (trustCondition: string) => ({
@@ -395,7 +395,7 @@ describe("IdaasApplicationFederatedCredential check", () => {
     expect(afcFailures({ name: "n".repeat(65) })).toEqual([
       {
         property: "name",
-        reason: "is 65 characters long, but an application federated credential name allows at most 64",
+        reason: "must be at most 64 characters for an application federated credential name, but has 65",
       },
     ]);
   });
@@ -410,7 +410,7 @@ describe("IdaasApplicationFederatedCredential check", () => {
     expect(afcFailures(k8s({ namespace: "n".repeat(64) }))).toEqual([
       {
         property: "kubernetes.namespace",
-        reason: "is 64 characters long, but a Kubernetes namespace (a DNS-1123 label) allows at most 63",
+        reason: "must be at most 63 characters for a Kubernetes namespace (a DNS-1123 label), but has 64",
       },
     ]);
     for (const bad of ["Orders", "-orders", "orders-", "or_ders", "or.ders", ""])
@@ -431,7 +431,7 @@ describe("IdaasApplicationFederatedCredential check", () => {
       {
         property: "kubernetes.serviceAccountName",
         reason:
-          "is 254 characters long, but a Kubernetes service account name (a DNS-1123 subdomain) allows at most 253",
+          "must be at most 253 characters for a Kubernetes service account name (a DNS-1123 subdomain), but has 254",
       },
     ]);
     expect(afcFailures(k8s({ serviceAccountName: "my.sa-1" }))).toEqual([]);
@@ -456,7 +456,7 @@ describe("IdaasApplicationFederatedCredential check", () => {
     expect(afcFailures({ kubernetes: undefined, subject: "s".repeat(256) })).toEqual([
       {
         property: "subject",
-        reason: "is 256 characters long, but a subject (the OIDC sub claim) allows at most 255",
+        reason: "must be at most 255 characters for a subject (the OIDC sub claim), but has 256",
       },
     ]);
   });
@@ -467,7 +467,7 @@ describe("IdaasApplicationFederatedCredential check", () => {
     expect(afcFailures({ kubernetes: undefined, condition: "c".repeat(max + 1) })).toEqual([
       {
         property: "condition",
-        reason: `is ${max + 1} characters long, but a verification condition allows at most ${max}`,
+        reason: `must be at most ${max} characters for a verification condition, but has ${max + 1}`,
       },
     ]);
   });
@@ -530,7 +530,7 @@ describe("IdaasApplicationFederatedCredential check", () => {
       },
       {
         property: "attributeMappings[3].sourceValueExpression",
-        reason: "is 1025 characters long, but an expression allows at most 1024",
+        reason: "must be at most 1024 characters for an expression, but has 1025",
       },
     ]);
     expect(afcFailures({ attributeMappings: "x" })).toEqual([

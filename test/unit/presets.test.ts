@@ -247,7 +247,7 @@ describe("OidcRole check", () => {
   it("checks every RAM limit at the edge and one past", () => {
     expect(failures({ roleName: "r".repeat(64) })).toEqual([]);
     expect(failures({ roleName: "r".repeat(65) })[0]?.reason).toBe(
-      "is 65 characters long, but a RAM role name allows at most 64",
+      "must be at most 64 characters for a RAM role name, but has 65",
     );
     expect(failures({ roleName: "has_underscore" })[0]?.reason).toMatch(/not allowed/);
     expect(failures({ maxSessionDuration: 3600 })).toEqual([]);

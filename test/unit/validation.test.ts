@@ -27,7 +27,7 @@ describe("OidcProvider check: limits at the edge and one past", () => {
       [
         {
           "property": "oidcProviderName",
-          "reason": "is 129 characters long, but a RAM OIDC provider name allows at most 128",
+          "reason": "must be at most 128 characters for a RAM OIDC provider name, but has 129",
         },
       ]
     `);
@@ -48,7 +48,7 @@ describe("OidcProvider check: limits at the edge and one past", () => {
     expect(at(255)).toHaveLength(255);
     expect(failuresOf({ issuerUrl: at(255) })).toEqual([]);
     expect(failuresOf({ issuerUrl: at(256) })).toEqual([
-      { property: "issuerUrl", reason: "is 256 characters long, but an issuer URL allows at most 255" },
+      { property: "issuerUrl", reason: "must be at most 255 characters for an issuer URL, but has 256" },
     ]);
   });
 
@@ -128,7 +128,7 @@ describe("OidcProvider check: limits at the edge and one past", () => {
   it("clientIds: each 128 characters pass, 129 fail; format is checked", () => {
     expect(failuresOf({ clientIds: ["a".repeat(128)] })).toEqual([]);
     expect(failuresOf({ clientIds: ["ok", "a".repeat(129)] })).toEqual([
-      { property: "clientIds[1]", reason: "is 129 characters long, but a client ID allows at most 128" },
+      { property: "clientIds[1]", reason: "must be at most 128 characters for a client ID, but has 129" },
     ]);
     expect(failuresOf({ clientIds: ["api://x/y:z_1.2-3"] })).toEqual([]);
     expect(failuresOf({ clientIds: ["/leading"] })).toHaveLength(1);
@@ -151,7 +151,7 @@ describe("OidcProvider check: limits at the edge and one past", () => {
   it("description: 256 characters pass, 257 fail", () => {
     expect(failuresOf({ description: "d".repeat(256) })).toEqual([]);
     expect(failuresOf({ description: "d".repeat(257) })).toEqual([
-      { property: "description", reason: "is 257 characters long, but a description allows at most 256" },
+      { property: "description", reason: "must be at most 256 characters for a description, but has 257" },
     ]);
   });
 
