@@ -12,6 +12,7 @@
 import { describe, test } from "vitest";
 import { ConsoleCallError, type Emulator, type EmulatorOptions, startEmulator } from "../emulator";
 import type { Product } from "./live/scenario";
+import { sweep } from "./live/sweep";
 import { rawTransport, targetFromEnv } from "./live/target";
 
 /** Live mode is on (started through scripts/live.cjs, which sets the per-run prefix). */
@@ -26,6 +27,16 @@ const PREFIX = LIVE ? (process.env.ALICLOUD_FEDERATION_LIVE_PREFIX ?? "") : "";
  */
 export function named(base: string): string {
   return `${PREFIX}${base}`;
+}
+
+/**
+ * An issuer URL no other provider of the account holds: the URL itself, or in live mode the URL
+ * with the run's prefix as a last path segment (an issuer URL is unique in an account, and a
+ * real account may already trust the public one). Nothing fetches these: only check() reaches an
+ * issuer, and the suites point it at loopback.
+ */
+export function namedIssuer(url: string): string {
+  return LIVE ? `${url.replace(/\/$/, "")}/${PREFIX.replace(/-$/, "")}` : url;
 }
 
 /**
@@ -47,8 +58,11 @@ export async function onEmulator(check: () => unknown): Promise<void> {
 /**
  * The suite's target. Against an emulator of its own, the emulator itself. In live mode, an
  * object with the same face: the account's id and the run's credentials, `console` as a signed
- * API call with those credentials (what a person does in the console, done through the API), and
- * `clearRequests` doing nothing; every emulator-only member throws, naming itself.
+ * API call with those credentials (what a person does in the console, done through the API),
+ * `reset` removing every object this run's prefix names (the account as it was before the run, as
+ * far as the run can tell; test/live/sweep.ts), and `clearRequests` and `clearFaults` doing nothing
+ * (there is no log, and nothing could inject a fault); every other emulator-only member throws,
+ * naming itself.
  */
 export async function startTarget(options: EmulatorOptions = {}): Promise<Emulator> {
   if (!LIVE) return startEmulator({ port: 0, ...options });
@@ -82,10 +96,17 @@ export async function startTarget(options: EmulatorOptions = {}): Promise<Emulat
       if (!answer.ok) throw new ConsoleCallError(answer.status, answer.code, answer.message, {});
       return answer.body;
     },
-    reset: only("reset"),
+    reset: async () => {
+      const left = await sweep(t, { olderThanMs: 0, dryRun: false, onlyPrefix: PREFIX });
+      if (left.failed.length > 0) {
+        throw new Error(
+          `live target: reset could not remove ${left.failed.map((f) => `${f.kind} ${f.name} (${f.error})`).join("; ")}`,
+        );
+      }
+    },
     requests: only("requests"),
     injectFault: only("injectFault"),
-    clearFaults: only("clearFaults"),
+    clearFaults: async () => undefined,
     state: only("state"),
     issueStsCredentials: only("issueStsCredentials"),
   };

@@ -68,6 +68,16 @@ const TRUST = JSON.stringify({
     { Effect: "Allow", Action: "sts:AssumeRole", Principal: { RAM: ["acs:ram::1234567890123456:root"] } },
   ],
 });
+const POLICY = JSON.stringify({
+  Version: "1",
+  Statement: [{ Effect: "Allow", Action: ["ram:GetRole"], Resource: "*" }],
+});
+const customPolicies = async (): Promise<string[]> =>
+  (
+    (await emulator.console("ram", "ListPolicies", { PolicyType: "Custom" })) as {
+      Policies: { Policy: Array<{ PolicyName: string }> };
+    }
+  ).Policies.Policy.map((p) => p.PolicyName).sort();
 const roles = async (): Promise<string[]> =>
   (
     (await emulator.console("ram", "ListRoles", {})) as { Roles: { Role: Array<{ RoleName: string }> } }
@@ -106,6 +116,10 @@ describe("npm run test:live", () => {
       RoleName: "aflive-200001010000-abcd-role",
       AssumeRolePolicyDocument: TRUST,
     });
+    await emulator.console("ram", "CreatePolicy", {
+      PolicyName: "aflive-200001010000-abcd-deploy",
+      PolicyDocument: POLICY,
+    });
     // The CLI's OAuth login as root (who always has access) gives the OAuth live test its token.
     const tokens = await cliTokens(emulator.url, "4038181954557748008", "root");
     const run = await testLive({
@@ -115,7 +129,7 @@ describe("npm run test:live", () => {
       // The engine's minute is left out here; test/e2e drives the same program against the emulator.
       ALICLOUD_FEDERATION_LIVE_ENGINE: "0",
     });
-    expect(run.out).toMatch(/Tests\s+12 passed \| 6 skipped \(18\)/);
+    expect(run.out).toMatch(/Tests\s+54 passed \| 14 skipped \(68\)/);
     expect(run.status).toBe(0);
     const prefix = /prefix (aflive-\d{12}-[0-9a-f]{4}-)/.exec(run.out)?.[1] ?? "";
     expect(prefixTime(prefix)).toBeInstanceOf(Date);
@@ -123,6 +137,7 @@ describe("npm run test:live", () => {
     const made = (await emulator.requests({ service: "ram", action: "CreateRole" })).length;
     expect(made).toBeGreaterThan(1);
     expect(await roles()).toEqual(["aflive-200001010000-abcd-role", "bystander"]);
+    expect(await customPolicies()).toEqual(["aflive-200001010000-abcd-deploy"]);
     const state = JSON.stringify(await emulator.state());
     expect(state).not.toContain(prefix);
   });
@@ -135,6 +150,20 @@ describe("npm run sweep:live", () => {
     for (const name of ["bystander", "aflive-202612040000-abcd-role", "aflive-202612051130-beef-role"]) {
       await emulator.console("ram", "CreateRole", { RoleName: name, AssumeRolePolicyDocument: TRUST });
     }
+    for (const name of ["aflive-202612040000-abcd-deploy", "aflive-202612051130-beef-deploy"]) {
+      await emulator.console("ram", "CreatePolicy", { PolicyName: name, PolicyDocument: POLICY });
+    }
+    // An old policy with a second version, attached to the old role: detached and deleted whole.
+    await emulator.console("ram", "CreatePolicyVersion", {
+      PolicyName: "aflive-202612040000-abcd-deploy",
+      PolicyDocument: POLICY,
+      SetAsDefault: "true",
+    });
+    await emulator.console("ram", "AttachPolicyToRole", {
+      RoleName: "aflive-202612040000-abcd-role",
+      PolicyType: "Custom",
+      PolicyName: "aflive-202612040000-abcd-deploy",
+    });
     await emulator.console("ims", "CreateOIDCProvider", {
       OIDCProviderName: "aflive-202612040000-abcd-gh",
       IssuerUrl: "https://issuer.example.com",
@@ -143,14 +172,16 @@ describe("npm run sweep:live", () => {
     const dry = await sweep(target(), { olderThanMs: parseAge("24h"), dryRun: true, now });
     expect(dry.candidates.map((c) => `${c.kind} ${c.name}`).sort()).toEqual([
       "OIDC provider aflive-202612040000-abcd-gh",
+      "RAM policy aflive-202612040000-abcd-deploy",
       "RAM role aflive-202612040000-abcd-role",
     ]);
     expect(dry.deleted).toEqual([]);
     expect(await roles()).toHaveLength(3);
     const done = await sweep(target(), { olderThanMs: parseAge("24h"), dryRun: false, now });
     expect(done.failed).toEqual([]);
-    expect(done.deleted).toHaveLength(2);
+    expect(done.deleted).toHaveLength(3);
     expect(await roles()).toEqual(["aflive-202612051130-beef-role", "bystander"]);
+    expect(await customPolicies()).toEqual(["aflive-202612051130-beef-deploy"]);
     expect(() => parseAge("24")).toThrow("--older-than: '24' is not an age such as 30m, 24h or 7d");
   });
 });

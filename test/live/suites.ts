@@ -8,7 +8,11 @@
  * and marks its emulator-only tests with `emulatorOnly()`; live mode runs the rest of it against
  * the account.
  */
-export const LIVE_SUITES: readonly string[] = [];
+export const LIVE_SUITES: readonly string[] = [
+  "test/provider/oidcProvider.lifecycle.test.ts",
+  "test/provider/oidcRole.lifecycle.test.ts",
+  "test/provider/ramPolicy.lifecycle.test.ts",
+];
 
 /** Files that need an emulator of their own throughout, with what for. */
 export const EMULATOR_ONLY_SUITES: Readonly<Record<string, string>> = {
@@ -23,10 +27,7 @@ export const EMULATOR_ONLY_SUITES: Readonly<Record<string, string>> = {
   "test/provider/idaasM2m.lifecycle.test.ts": "not converted yet",
   "test/provider/inventory.lifecycle.test.ts": "not converted yet",
   "test/provider/oidcProvider.discovery.test.ts": "not converted yet",
-  "test/provider/oidcProvider.lifecycle.test.ts": "not converted yet",
-  "test/provider/oidcRole.lifecycle.test.ts": "not converted yet",
   "test/provider/permissions.test.ts": "not converted yet",
-  "test/provider/ramPolicy.lifecycle.test.ts": "not converted yet",
   "test/provider/report.test.ts": "not converted yet",
   "test/provider/scim.lifecycle.test.ts": "not converted yet",
   "test/provider/scimDirectory.lifecycle.test.ts": "not converted yet",

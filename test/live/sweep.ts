@@ -3,10 +3,10 @@
  * (`aflive-<yyyymmddhhmm>-<rand>-`, test/live/account.ts) made longer ago than `olderThanMs`,
  * never anything else. Dry run by default: it lists what it would delete. The objects, in the
  * order they must go: IDaaS federated credentials and providers and applications (with an EIAM
- * instance), IMS OAuth applications, RAM roles (their policies detached first), users, the runs'
- * policies, IMS OIDC providers.
+ * instance), IMS OAuth applications, RAM roles (their policies detached first), users, custom
+ * policies (with their versions), IMS OIDC providers.
  */
-import { PREFIX_PATTERN, prefixTime } from "./account";
+import { prefixTime } from "./account";
 import type { Product } from "./scenario";
 import { type Answer, rawTransport, type Target } from "./target";
 
@@ -114,11 +114,8 @@ export async function sweep(
       await must(call("ims", "DeleteApplication", { AppId: appId }));
     });
   }
-  const runPrefixes = new Set<string>();
   for (const role of list(await call("ram", "ListRoles", { MaxItems: 1000 }), "Roles", "Role")) {
     const name = String(role.RoleName);
-    const m = PREFIX_PATTERN.exec(name);
-    if (m && eligible(name)) runPrefixes.add(m[0]);
     add("RAM role", name, async () => {
       const attached = list(
         await call("ram", "ListPoliciesForRole", { RoleName: name }),
@@ -139,16 +136,24 @@ export async function sweep(
   }
   for (const user of list(await call("ims", "ListUsers", { MaxItems: 1000 }), "Users", "User")) {
     const upn = String(user.UserPrincipalName);
-    const m = PREFIX_PATTERN.exec(upn);
-    if (m && eligible(upn)) runPrefixes.add(m[0]);
     add("user", upn, () => must(call("ims", "DeleteUser", { UserPrincipalName: upn })));
   }
-  // No policy list is emulated: a run's policy is named from its prefix (scenario.ts).
-  for (const prefix of runPrefixes) {
-    const name = `${prefix}policy`;
-    if (!(await call("ram", "GetPolicy", { PolicyName: name, PolicyType: "Custom" })).ok) continue;
-    add("RAM policy", name, () => must(call("ram", "DeletePolicy", { PolicyName: name })));
-  }
+  // Custom policies, after the roles that held them; CascadingDelete takes their other versions.
+  let marker: string | undefined;
+  do {
+    const page = await call("ram", "ListPolicies", {
+      PolicyType: "Custom",
+      MaxItems: 1000,
+      ...(marker ? { Marker: marker } : {}),
+    });
+    for (const policy of list(page, "Policies", "Policy")) {
+      const name = String(policy.PolicyName);
+      add("RAM policy", name, () =>
+        must(call("ram", "DeletePolicy", { PolicyName: name, CascadingDelete: "true" })),
+      );
+    }
+    marker = page.ok && page.body.IsTruncated === true ? String(page.body.Marker ?? "") : undefined;
+  } while (marker);
   for (const p of list(
     await call("ims", "ListOIDCProviders", { MaxItems: 100 }),
     "OIDCProviders",

@@ -1,7 +1,8 @@
+import { expect } from "vitest";
 import type { Emulator, EmulatorOptions } from "../../emulator";
 import { resetCallerAccount } from "../../provider/account";
 import { resetSettings } from "../../provider/settings";
-import { startTarget } from "../target";
+import { LIVE, namedIssuer, onEmulator, startTarget } from "../target";
 
 /** Fast retries for tests: the behaviour is the same, the waits are not. */
 export const FAST_RETRY = JSON.stringify({ maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 });
@@ -43,4 +44,29 @@ export const configOf = (values: Record<string, string>) => ({
 /** Actions the emulator saw, in order, leaving out console (out-of-band) edits. */
 export async function actions(emulator: Emulator, service = "ims"): Promise<string[]> {
   return (await emulator.requests({ service })).map((r) => r.action);
+}
+
+/**
+ * The actions of `service` the emulator saw are exactly `expected`: checked against an emulator
+ * of the suite's own, skipped in live mode (a real account keeps no request log).
+ */
+export async function expectActions(emulator: Emulator, service: string, expected: string[]): Promise<void> {
+  await onEmulator(async () => expect(await actions(emulator, service)).toEqual(expected));
+}
+
+/**
+ * The ARN of an OIDC provider named `name` for a role to trust. Against an emulator the provider
+ * need not exist (the emulator does not look); in live mode it is made first (with a run-unique
+ * issuer), as nothing documents that RAM accepts a trust in a provider the account lacks.
+ */
+export async function trustedProviderArn(emulator: Emulator, name: string): Promise<string> {
+  if (LIVE) {
+    await emulator.console("ims", "CreateOIDCProvider", {
+      OIDCProviderName: name,
+      IssuerUrl: namedIssuer("https://token.actions.githubusercontent.com"),
+      Fingerprints: "1".padStart(40, "0"),
+      ClientIds: "sts.aliyuncs.com",
+    });
+  }
+  return `acs:ram::${emulator.accountId}:oidc-provider/${name}`;
 }

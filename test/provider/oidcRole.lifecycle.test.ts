@@ -6,10 +6,15 @@ import {
   OidcRoleProvider as R,
 } from "../../provider/resources/oidcRole";
 import { trustPoliciesEqual } from "../../provider/trust/policy";
+import { emulatorOnly, named, namedIssuer } from "../target";
 import { up } from "./engine";
-import { actions, configOf, startWired } from "./harness";
+import { configOf, expectActions, startWired, trustedProviderArn } from "./harness";
 
-const ARN = "acs:ram::1234567890123456:oidc-provider/github";
+// Names carry the run's prefix in live mode (test/target.ts).
+const DEPLOYER = named("deployer");
+const ISSUER = namedIssuer("https://token.actions.githubusercontent.com");
+const faults = emulatorOnly("faults injected by the emulator");
+let ARN: string;
 let emulator: Emulator;
 
 beforeAll(async () => {
@@ -20,13 +25,14 @@ beforeAll(async () => {
 afterAll(async () => emulator?.close());
 beforeEach(async () => {
   await emulator.reset();
+  ARN = await trustedProviderArn(emulator, named("github"));
 });
 
 function inputs(over: Record<string, unknown> = {}) {
   const { inputs, failures } = checkOidcRoleInputs({
-    roleName: "deployer",
+    roleName: DEPLOYER,
     providerArn: ARN,
-    issuerUrl: "https://token.actions.githubusercontent.com",
+    issuerUrl: ISSUER,
     audiences: ["sts.aliyuncs.com"],
     subjects: ["repo:acme/app:ref:refs/heads/main"],
     policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
@@ -38,10 +44,10 @@ function inputs(over: Record<string, unknown> = {}) {
 
 type LiveRole = { AssumeRolePolicyDocument: string; MaxSessionDuration: number; Description: string };
 async function liveRole(): Promise<LiveRole> {
-  return ((await emulator.console("ram", "GetRole", { RoleName: "deployer" })) as { Role: LiveRole }).Role;
+  return ((await emulator.console("ram", "GetRole", { RoleName: DEPLOYER })) as { Role: LiveRole }).Role;
 }
 async function livePolicies(): Promise<string[]> {
-  const body = (await emulator.console("ram", "ListPoliciesForRole", { RoleName: "deployer" })) as {
+  const body = (await emulator.console("ram", "ListPoliciesForRole", { RoleName: DEPLOYER })) as {
     Policies: { Policy: Array<{ PolicyType: string; PolicyName: string }> };
   };
   return body.Policies.Policy.map((p) => `${p.PolicyType}:${p.PolicyName}`).sort();
@@ -56,8 +62,8 @@ async function created(over: Record<string, unknown> = {}): Promise<OidcRoleOutp
 describe("OidcRole lifecycle", () => {
   it("creates the role and attaches its policies: 1 + one call per policy", async () => {
     const res = await R.create(inputs());
-    expect(await actions(emulator, "ram")).toEqual(["CreateRole", "AttachPolicyToRole"]);
-    expect(res.outs.arn).toMatch(/^acs:ram::1234567890123456:role\/deployer$/);
+    await expectActions(emulator, "ram", ["CreateRole", "AttachPolicyToRole"]);
+    expect(res.outs.arn).toBe(`acs:ram::${emulator.accountId}:role/${DEPLOYER}`);
     const live = await liveRole();
     expect(trustPoliciesEqual(live.AssumeRolePolicyDocument, res.outs.trustPolicy)).toBe(true);
     expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
@@ -67,9 +73,9 @@ describe("OidcRole lifecycle", () => {
     const outs = await created();
     const live = await liveRole();
     expect(live.AssumeRolePolicyDocument).not.toBe(JSON.parse(JSON.stringify(outs.trustPolicy)));
-    const read = await R.read("deployer", outs);
-    expect(await actions(emulator, "ram")).toEqual(["GetRole", "ListPoliciesForRole"]);
-    expect(await R.diff("deployer", read.props, inputs())).toEqual({
+    const read = await R.read(DEPLOYER, outs);
+    await expectActions(emulator, "ram", ["GetRole", "ListPoliciesForRole"]);
+    expect(await R.diff(DEPLOYER, read.props, inputs())).toEqual({
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
@@ -84,18 +90,18 @@ describe("OidcRole lifecycle", () => {
       "repo:evil/app:ref:refs/heads/main",
     ];
     await emulator.console("ram", "UpdateRole", {
-      RoleName: "deployer",
+      RoleName: DEPLOYER,
       NewAssumeRolePolicyDocument: JSON.stringify(doc),
     });
-    const read = await R.read("deployer", outs);
+    const read = await R.read(DEPLOYER, outs);
     expect(read.props.trustPolicy).toContain("repo:evil/app");
-    expect((await R.diff("deployer", read.props, inputs())).changes).toBe(true);
+    expect((await R.diff(DEPLOYER, read.props, inputs())).changes).toBe(true);
   });
 
   it("updates trust, session length and description in one UpdateRole, and policies attach-first", async () => {
     const outs = await created();
     const res = await R.update(
-      "deployer",
+      DEPLOYER,
       outs,
       inputs({
         subjects: ["repo:acme/app:ref:refs/heads/release"],
@@ -104,11 +110,7 @@ describe("OidcRole lifecycle", () => {
         policies: [{ type: "System", name: "AliyunOSSFullAccess" }],
       }),
     );
-    expect(await actions(emulator, "ram")).toEqual([
-      "UpdateRole",
-      "AttachPolicyToRole",
-      "DetachPolicyFromRole",
-    ]);
+    await expectActions(emulator, "ram", ["UpdateRole", "AttachPolicyToRole", "DetachPolicyFromRole"]);
     expect(res.outs).toMatchObject({ maxSessionDuration: 7200, description: "deploys" });
     expect(await livePolicies()).toEqual(["System:AliyunOSSFullAccess"]);
     expect((await liveRole()).AssumeRolePolicyDocument).toContain("refs/heads/release");
@@ -116,26 +118,26 @@ describe("OidcRole lifecycle", () => {
 
   it("changes only attachments without touching the role", async () => {
     const outs = await created();
-    await R.update("deployer", outs, inputs({ policies: [] }));
-    expect(await actions(emulator, "ram")).toEqual(["DetachPolicyFromRole"]);
+    await R.update(DEPLOYER, outs, inputs({ policies: [] }));
+    await expectActions(emulator, "ram", ["DetachPolicyFromRole"]);
   });
 
   it("refuses an existing role without adopt, and adopts it with adopt", async () => {
     await emulator.console("ram", "CreateRole", {
-      RoleName: "deployer",
+      RoleName: DEPLOYER,
       AssumeRolePolicyDocument: JSON.stringify({
         Version: "1",
         Statement: [
           {
             Effect: "Allow",
             Action: "sts:AssumeRole",
-            Principal: { RAM: ["acs:ram::1234567890123456:root"] },
+            Principal: { RAM: [`acs:ram::${emulator.accountId}:root`] },
           },
         ],
       }),
     });
     await emulator.console("ram", "AttachPolicyToRole", {
-      RoleName: "deployer",
+      RoleName: DEPLOYER,
       PolicyType: "System",
       PolicyName: "AdministratorAccess",
     });
@@ -143,7 +145,7 @@ describe("OidcRole lifecycle", () => {
     expect(refused.message).toMatch(/already exists in this account.*adopt: true/s);
     // It holds AdministratorAccess, which the declaration does not list: not without saying so.
     await expect(R.create(inputs({ adopt: true }))).rejects.toThrow(
-      "adopting the existing role 'deployer' would detach AdministratorAccess",
+      `adopting the existing role '${DEPLOYER}' would detach AdministratorAccess`,
     );
     expect(await livePolicies()).toEqual(["System:AdministratorAccess"]);
     const adopted = await R.create(inputs({ adopt: true, allowAdministratorDetach: true }));
@@ -157,36 +159,36 @@ describe("OidcRole lifecycle", () => {
   it("detaches everything, including policies attached in the console, before deleting", async () => {
     const outs = await created();
     await emulator.console("ram", "AttachPolicyToRole", {
-      RoleName: "deployer",
+      RoleName: DEPLOYER,
       PolicyType: "System",
       PolicyName: "AdministratorAccess",
     });
-    await R.delete("deployer", outs);
-    expect(await actions(emulator, "ram")).toEqual([
+    await R.delete(DEPLOYER, outs);
+    await expectActions(emulator, "ram", [
       "ListPoliciesForRole",
       "DetachPolicyFromRole",
       "DetachPolicyFromRole",
       "DeleteRole",
     ]);
-    const gone = await emulator.console("ram", "GetRole", { RoleName: "deployer" }).catch((e) => e);
+    const gone = await emulator.console("ram", "GetRole", { RoleName: DEPLOYER }).catch((e) => e);
     expect(gone).toMatchObject({ code: "EntityNotExist.Role" });
   });
 
   it("counts a role deleted out of band as deleted, and drops it from state on read", async () => {
     const outs = await created({ policies: [] });
-    await emulator.console("ram", "DeleteRole", { RoleName: "deployer" });
-    expect(await R.read("deployer", outs)).toEqual({ id: "", props: {} });
-    await expect(R.delete("deployer", outs)).resolves.toBeUndefined();
+    await emulator.console("ram", "DeleteRole", { RoleName: DEPLOYER });
+    expect(await R.read(DEPLOYER, outs)).toEqual({ id: "", props: {} });
+    await expect(R.delete(DEPLOYER, outs)).resolves.toBeUndefined();
   });
 
   it("converges when a re-run finds a policy already attached by the interrupted run", async () => {
     const outs = await created({ policies: [] });
     await emulator.console("ram", "AttachPolicyToRole", {
-      RoleName: "deployer",
+      RoleName: DEPLOYER,
       PolicyType: "System",
       PolicyName: "AliyunOSSReadOnlyAccess",
     });
-    const res = await R.update("deployer", outs, inputs());
+    const res = await R.update(DEPLOYER, outs, inputs());
     expect(res.outs.policies).toEqual([{ type: "System", name: "AliyunOSSReadOnlyAccess" }]);
     expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
   });
@@ -194,9 +196,9 @@ describe("OidcRole lifecycle", () => {
 
 describe("OidcRole: a name taken by a role this stack does not manage, at preview", () => {
   const decl = (over: Record<string, unknown> = {}) => ({
-    roleName: "deployer",
+    roleName: DEPLOYER,
     providerArn: ARN,
-    issuerUrl: "https://token.actions.githubusercontent.com",
+    issuerUrl: ISSUER,
     audiences: ["sts.aliyuncs.com"],
     subjects: ["repo:acme/app:ref:refs/heads/main"],
     policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
@@ -204,7 +206,7 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
   });
   const consoleRole = () =>
     emulator.console("ram", "CreateRole", {
-      RoleName: "deployer",
+      RoleName: DEPLOYER,
       AssumeRolePolicyDocument: JSON.stringify({
         Version: "1",
         Statement: [
@@ -217,11 +219,11 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
     await consoleRole();
     await emulator.clearRequests();
     const { failures } = await R.check({}, decl());
-    expect(await actions(emulator, "ram")).toEqual(["GetRole"]);
+    await expectActions(emulator, "ram", ["GetRole"]);
     expect(failures).toHaveLength(1);
     expect(failures?.[0]?.property).toBe("roleName");
     expect(failures?.[0]?.reason).toBe(
-      "The RAM role 'deployer' (acs:ram::1234567890123456:role/deployer) already exists in this account and is not managed by this stack. " +
+      `The RAM role '${DEPLOYER}' (acs:ram::${emulator.accountId}:role/${DEPLOYER}) already exists in this account and is not managed by this stack. ` +
         "Choose another roleName, or set `adopt: true` to take it over: up then rewrites its trust policy, settings and attached policies " +
         "to this declaration (a preview with adopt: true lists each change), and deleting the resource later deletes the role.",
     );
@@ -230,22 +232,25 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
   it("a free name passes with the one look-up; adopt: true passes (its plan instead); an update looks nothing up", async () => {
     await emulator.clearRequests();
     expect((await R.check({}, decl())).failures).toEqual([]);
-    expect(await actions(emulator, "ram")).toEqual(["GetRole"]);
+    await expectActions(emulator, "ram", ["GetRole"]);
     await consoleRole();
     expect((await R.check({}, decl({ adopt: true }))).failures).toEqual([]);
     await emulator.clearRequests();
-    const outs = (await R.create(inputs({ roleName: "other" }))).outs;
+    const outs = (await R.create(inputs({ roleName: named("other") }))).outs;
     await emulator.clearRequests();
-    expect((await R.check(outs as never, decl({ roleName: "other" }))).failures).toEqual([]);
-    expect(await actions(emulator, "ram")).toEqual([]);
+    expect((await R.check(outs as never, decl({ roleName: named("other") }))).failures).toEqual([]);
+    await expectActions(emulator, "ram", []);
   });
 
-  it("fail safe: when the look-up cannot be made, check adds no error of its own (the create reports the cause)", async () => {
-    await consoleRole();
-    await emulator.injectFault({ service: "ram", action: "GetRole", kind: "server-error", count: 16 });
-    expect((await R.check({}, decl())).failures).toEqual([]);
-    await emulator.clearFaults();
-  });
+  faults.test(
+    "fail safe: when the look-up cannot be made, check adds no error of its own (the create reports the cause)",
+    async () => {
+      await consoleRole();
+      await emulator.injectFault({ service: "ram", action: "GetRole", kind: "server-error", count: 16 });
+      expect((await R.check({}, decl())).failures).toEqual([]);
+      await emulator.clearFaults();
+    },
+  );
 
   it("a replacement keeping the name is not taken for someone else's: the engine's second check has no old inputs", async () => {
     const outs = (await R.create(inputs())).outs;
@@ -254,23 +259,26 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
     expect((await R.check(outs as never, decl({ maxSessionDuration: 7200 }))).failures).toEqual([]);
     await emulator.clearRequests();
     expect((await R.check({}, decl({ maxSessionDuration: 7200 }))).failures).toEqual([]);
-    expect(await actions(emulator, "ram")).toEqual([]);
+    await expectActions(emulator, "ram", []);
   });
 
-  it("a create whose answer was lost (pending in partial state) resumes on the re-run, not reported as taken", async () => {
-    await emulator.injectFault({ service: "ram", action: "CreateRole", kind: "lost", count: 1 });
-    await emulator.injectFault({ service: "ram", action: "GetRole", kind: "server-error", count: 16 });
-    const first = await up(R, undefined, decl());
-    expect(first.held).toMatchObject({ id: "deployer", initErrors: true });
-    expect(first.held?.outs.createPendingSince).toEqual(expect.any(Number));
-    await emulator.clearFaults();
-    await emulator.clearRequests();
-    // The engine hands check the pending state as old inputs: no look-up, no clash.
-    expect((await R.check(first.held?.outs ?? {}, decl())).failures).toEqual([]);
-    expect(await actions(emulator, "ram")).toEqual([]);
-    const second = await up(R, first.held, decl());
-    expect(second.error).toBeUndefined();
-    expect(second.held).toMatchObject({ id: "deployer", initErrors: false });
-    expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
-  });
+  faults.test(
+    "a create whose answer was lost (pending in partial state) resumes on the re-run, not reported as taken",
+    async () => {
+      await emulator.injectFault({ service: "ram", action: "CreateRole", kind: "lost", count: 1 });
+      await emulator.injectFault({ service: "ram", action: "GetRole", kind: "server-error", count: 16 });
+      const first = await up(R, undefined, decl());
+      expect(first.held).toMatchObject({ id: DEPLOYER, initErrors: true });
+      expect(first.held?.outs.createPendingSince).toEqual(expect.any(Number));
+      await emulator.clearFaults();
+      await emulator.clearRequests();
+      // The engine hands check the pending state as old inputs: no look-up, no clash.
+      expect((await R.check(first.held?.outs ?? {}, decl())).failures).toEqual([]);
+      await expectActions(emulator, "ram", []);
+      const second = await up(R, first.held, decl());
+      expect(second.error).toBeUndefined();
+      expect(second.held).toMatchObject({ id: DEPLOYER, initErrors: false });
+      expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
+    },
+  );
 });

@@ -13,8 +13,13 @@ import {
   RamPolicyProvider as P,
   type RamPolicyOutputs,
 } from "../../provider/resources/ramPolicy";
+import { emulatorOnly, named, onEmulator } from "../target";
 import { up } from "./engine";
-import { actions, configOf, startWired } from "./harness";
+import { configOf, expectActions, startWired, trustedProviderArn } from "./harness";
+
+// Names carry the run's prefix in live mode (test/target.ts).
+const DEPLOY = named("deploy");
+const faults = emulatorOnly("faults injected by the emulator");
 
 let emulator: Emulator;
 let config: Record<string, string>;
@@ -33,7 +38,7 @@ const doc = (...actions: string[]) =>
 
 function inputs(over: Record<string, unknown> = {}) {
   const { inputs, failures } = checkRamPolicyInputs({
-    policyName: "deploy",
+    policyName: DEPLOY,
     policyDocument: doc("ram:GetRole"),
     ...over,
   });
@@ -46,7 +51,7 @@ type Versions = {
 };
 const versions = async () =>
   (
-    (await emulator.console("ram", "ListPolicyVersions", { PolicyName: "deploy" })) as Versions
+    (await emulator.console("ram", "ListPolicyVersions", { PolicyName: DEPLOY })) as Versions
   ).PolicyVersions.PolicyVersion.map((v) => `${v.VersionId}${v.IsDefaultVersion ? "*" : ""}`);
 
 async function created(over: Record<string, unknown> = {}): Promise<RamPolicyOutputs> {
@@ -58,24 +63,24 @@ async function created(over: Record<string, unknown> = {}): Promise<RamPolicyOut
 describe("RamPolicy lifecycle", () => {
   it("creates with 1 call, reads with 1, deletes with 1 (its versions cascade)", async () => {
     const res = await P.create(inputs({ description: "CI deploy" }));
-    expect(await actions(emulator, "ram")).toEqual(["CreatePolicy"]);
-    expect(res.id).toBe("deploy");
+    await expectActions(emulator, "ram", ["CreatePolicy"]);
+    expect(res.id).toBe(DEPLOY);
     expect(res.outs).toMatchObject({ defaultVersion: "v1", description: "CI deploy" });
     await emulator.clearRequests();
-    const read = await P.read("deploy", res.outs);
-    expect(await actions(emulator, "ram")).toEqual(["GetPolicy"]);
-    expect(await P.diff("deploy", read.props!, inputs({ description: "CI deploy" }))).toMatchObject({
+    const read = await P.read(DEPLOY, res.outs);
+    await expectActions(emulator, "ram", ["GetPolicy"]);
+    expect(await P.diff(DEPLOY, read.props!, inputs({ description: "CI deploy" }))).toMatchObject({
       changes: false,
     });
     await P.update(
-      "deploy",
+      DEPLOY,
       read.props!,
       inputs({ description: "CI deploy", policyDocument: doc("ram:ListRoles") }),
     );
     await emulator.clearRequests();
-    await P.delete("deploy", read.props!);
-    expect(await actions(emulator, "ram")).toEqual(["DeletePolicy"]);
-    expect((await P.read("deploy", read.props!)).id).toBe("");
+    await P.delete(DEPLOY, read.props!);
+    await expectActions(emulator, "ram", ["DeletePolicy"]);
+    expect((await P.read(DEPLOY, read.props!)).id).toBe("");
   });
 
   it("compares documents by meaning: key order and spacing are no change", async () => {
@@ -89,20 +94,20 @@ describe("RamPolicy lifecycle", () => {
     expect(diffRamPolicy(outs, inputs({ policyDocument: doc("ram:ListRoles") })).changes).toEqual([
       "policyDocument",
     ]);
-    expect(diffRamPolicy(outs, inputs({ policyName: "other" })).replaces).toEqual(["policyName"]);
+    expect(diffRamPolicy(outs, inputs({ policyName: named("other") })).replaces).toEqual(["policyName"]);
   });
 
   it("updates a document with one CreatePolicyVersion, and stays within RAM's 5 versions", async () => {
     let outs = await created();
     for (let i = 2; i <= 7; i++) {
       const news = inputs({ policyDocument: doc(`ram:Action${i}`) });
-      outs = (await P.update("deploy", outs, news)).outs as RamPolicyOutputs;
+      outs = (await P.update(DEPLOY, outs, news)).outs as RamPolicyOutputs;
       expect(outs.defaultVersion).toBe(`v${i}`);
     }
-    expect(await actions(emulator, "ram")).toEqual(Array(6).fill("CreatePolicyVersion"));
+    await expectActions(emulator, "ram", Array(6).fill("CreatePolicyVersion"));
     // five at most: v1 and v2 rotated out, the default is the newest
     expect(await versions()).toEqual(["v3", "v4", "v5", "v6", "v7*"]);
-    const read = await P.read("deploy", outs);
+    const read = await P.read(DEPLOY, outs);
     expect(JSON.parse((read.props as RamPolicyOutputs).policyDocument).Statement[0].Action).toEqual([
       "ram:Action7",
     ]);
@@ -110,32 +115,32 @@ describe("RamPolicy lifecycle", () => {
 
   it("changes the description in place with UpdatePolicyDescription, the document untouched", async () => {
     const outs = await created();
-    const res = await P.update("deploy", outs, inputs({ description: "new" }));
-    expect(await actions(emulator, "ram")).toEqual(["UpdatePolicyDescription"]);
+    const res = await P.update(DEPLOY, outs, inputs({ description: "new" }));
+    await expectActions(emulator, "ram", ["UpdatePolicyDescription"]);
     expect(res.outs).toMatchObject({ description: "new", defaultVersion: "v1" });
   });
 
   it("sees a console edit (a new default version) as drift of the document, and repairs it", async () => {
     const outs = await created();
     await emulator.console("ram", "CreatePolicyVersion", {
-      PolicyName: "deploy",
+      PolicyName: DEPLOY,
       PolicyDocument: doc("ram:*"),
       SetAsDefault: "true",
     });
-    const read = await P.read("deploy", outs);
-    expect(await P.diff("deploy", read.props!, inputs())).toMatchObject({ changes: true, replaces: [] });
+    const read = await P.read(DEPLOY, outs);
+    expect(await P.diff(DEPLOY, read.props!, inputs())).toMatchObject({ changes: true, replaces: [] });
     await emulator.clearRequests();
-    const repaired = await P.update("deploy", read.props!, inputs());
-    expect(await actions(emulator, "ram")).toEqual(["CreatePolicyVersion"]);
+    const repaired = await P.update(DEPLOY, read.props!, inputs());
+    await expectActions(emulator, "ram", ["CreatePolicyVersion"]);
     expect((repaired.outs as RamPolicyOutputs).defaultVersion).toBe("v3");
   });
 
   it("refuses an existing policy of the same name unless adopt, then makes the document its default", async () => {
-    await emulator.console("ram", "CreatePolicy", { PolicyName: "deploy", PolicyDocument: doc("ram:*") });
+    await emulator.console("ram", "CreatePolicy", { PolicyName: DEPLOY, PolicyDocument: doc("ram:*") });
     await expect(P.create(inputs())).rejects.toThrow(/already exists.*adopt: true/s);
     await emulator.clearRequests();
     const res = await P.create(inputs({ adopt: true }));
-    expect(await actions(emulator, "ram")).toEqual(["CreatePolicy", "GetPolicy", "CreatePolicyVersion"]);
+    await expectActions(emulator, "ram", ["CreatePolicy", "GetPolicy", "CreatePolicyVersion"]);
     expect(res.outs).toMatchObject({ defaultVersion: "v2" });
   });
 
@@ -143,15 +148,15 @@ describe("RamPolicy lifecycle", () => {
     await created();
     await OidcRoleProvider.configure(configOf(config));
     const role = checkOidcRoleInputs({
-      roleName: "deployer",
-      providerArn: `acs:ram::${emulator.accountId}:oidc-provider/github`,
+      roleName: named("deployer"),
+      providerArn: await trustedProviderArn(emulator, named("github")),
       audiences: ["sts.aliyuncs.com"],
       subjects: ["repo:acme/app:ref:refs/heads/main"],
-      policies: [{ type: "Custom", name: "deploy" }],
+      policies: [{ type: "Custom", name: DEPLOY }],
     });
     expect(role.failures).toEqual([]);
     await OidcRoleProvider.create(role.inputs);
-    await expect(P.delete("deploy", { policyName: "deploy" })).rejects.toThrow(
+    await expect(P.delete(DEPLOY, { policyName: DEPLOY })).rejects.toThrow(
       /still attached.*Detach it there/s,
     );
   });
@@ -197,7 +202,7 @@ describe("RamPolicy lifecycle", () => {
       "Statement[0].Effect must be Allow or Deny",
       "Statement[0] must have exactly one of Action and NotAction",
     ]);
-    expect(await emulator.requests()).toEqual([]);
+    await onEmulator(async () => expect(await emulator.requests()).toEqual([]));
   });
 
   it("takes the least-privilege table's policy as it is generated", async () => {
@@ -213,23 +218,23 @@ describe("RamPolicy lifecycle", () => {
 
 describe("RamPolicy: a name taken by a policy this stack does not manage, at preview", () => {
   const decl = (over: Record<string, unknown> = {}) => ({
-    policyName: "deploy",
+    policyName: DEPLOY,
     policyDocument: doc("ram:GetRole"),
     ...over,
   });
   const consolePolicy = () =>
-    emulator.console("ram", "CreatePolicy", { PolicyName: "deploy", PolicyDocument: doc("ecs:Describe*") });
+    emulator.console("ram", "CreatePolicy", { PolicyName: DEPLOY, PolicyDocument: doc("ecs:Describe*") });
 
   it("a create is refused by check, naming the policy and both ways out: 1 call, no write", async () => {
     await consolePolicy();
     await emulator.clearRequests();
     const { failures } = await P.check({}, decl());
-    expect(await actions(emulator, "ram")).toEqual(["GetPolicy"]);
+    await expectActions(emulator, "ram", ["GetPolicy"]);
     expect(failures).toEqual([
       {
         property: "policyName",
         reason:
-          "The custom RAM policy 'deploy' (default version v1) already exists in this account and is not managed by this stack. " +
+          `The custom RAM policy '${DEPLOY}' (default version v1) already exists in this account and is not managed by this stack. ` +
           "Choose another policyName, or set `adopt: true` to take it over: up then makes this policyDocument its new default " +
           "version and sets this description, and deleting the resource later deletes the policy.",
       },
@@ -239,14 +244,14 @@ describe("RamPolicy: a name taken by a policy this stack does not manage, at pre
   it("a free name passes with the one look-up; adopt: true passes without one; an update looks nothing up", async () => {
     await emulator.clearRequests();
     expect((await P.check({}, decl())).failures).toEqual([]);
-    expect(await actions(emulator, "ram")).toEqual(["GetPolicy"]);
+    await expectActions(emulator, "ram", ["GetPolicy"]);
     await consolePolicy();
     await emulator.clearRequests();
     expect((await P.check({}, decl({ adopt: true }))).failures).toEqual([]);
     const outs = (await P.create(inputs({ adopt: true }))).outs;
     await emulator.clearRequests();
     expect((await P.check(outs as never, decl({ adopt: true }))).failures).toEqual([]);
-    expect(await actions(emulator, "ram")).toEqual([]);
+    await expectActions(emulator, "ram", []);
   });
 
   it("a replacement keeping the name is not taken for someone else's: the engine's second check has no old inputs", async () => {
@@ -254,22 +259,25 @@ describe("RamPolicy: a name taken by a policy this stack does not manage, at pre
     expect((await P.check(outs as never, decl())).failures).toEqual([]);
     await emulator.clearRequests();
     expect((await P.check({}, decl())).failures).toEqual([]);
-    expect(await actions(emulator, "ram")).toEqual([]);
+    await expectActions(emulator, "ram", []);
   });
 
-  it("a create whose answer was lost (pending in partial state) resumes on the re-run, not reported as taken", async () => {
-    await emulator.injectFault({ service: "ram", action: "CreatePolicy", kind: "lost", count: 1 });
-    await emulator.injectFault({ service: "ram", action: "GetPolicy", kind: "server-error", count: 16 });
-    const first = await up(P, undefined, decl());
-    expect(first.held).toMatchObject({ id: "deploy", initErrors: true });
-    expect(first.held?.outs.createPendingSince).toEqual(expect.any(Number));
-    await emulator.clearFaults();
-    await emulator.clearRequests();
-    expect((await P.check(first.held?.outs ?? {}, decl())).failures).toEqual([]);
-    expect(await actions(emulator, "ram")).toEqual([]);
-    const second = await up(P, first.held, decl());
-    expect(second.error).toBeUndefined();
-    expect(second.held).toMatchObject({ id: "deploy", initErrors: false });
-    expect(await versions()).toEqual(["v1*"]);
-  });
+  faults.test(
+    "a create whose answer was lost (pending in partial state) resumes on the re-run, not reported as taken",
+    async () => {
+      await emulator.injectFault({ service: "ram", action: "CreatePolicy", kind: "lost", count: 1 });
+      await emulator.injectFault({ service: "ram", action: "GetPolicy", kind: "server-error", count: 16 });
+      const first = await up(P, undefined, decl());
+      expect(first.held).toMatchObject({ id: DEPLOY, initErrors: true });
+      expect(first.held?.outs.createPendingSince).toEqual(expect.any(Number));
+      await emulator.clearFaults();
+      await emulator.clearRequests();
+      expect((await P.check(first.held?.outs ?? {}, decl())).failures).toEqual([]);
+      await expectActions(emulator, "ram", []);
+      const second = await up(P, first.held, decl());
+      expect(second.error).toBeUndefined();
+      expect(second.held).toMatchObject({ id: DEPLOY, initErrors: false });
+      expect(await versions()).toEqual(["v1*"]);
+    },
+  );
 });

@@ -74,6 +74,7 @@ const integer = z
 
 const roleName = z.object({ RoleName: required });
 const listRoles = z.object({ Marker: optional, MaxItems: integer });
+const listPolicies = z.object({ PolicyType: optional, Marker: optional, MaxItems: integer });
 const createRole = z.object({
   RoleName: required,
   AssumeRolePolicyDocument: required,
@@ -128,6 +129,7 @@ export type RamAction =
   | "ListPoliciesForRole"
   | "CreatePolicy"
   | "GetPolicy"
+  | "ListPolicies"
   | "DeletePolicy"
   | "CreatePolicyVersion"
   | "GetPolicyVersion"
@@ -248,6 +250,22 @@ export function ramActions(state: RamState): ActionMap<RamAction> {
                 PolicyDocument: v.policyDocument,
                 CreateDate: body.CreateDate,
               },
+      };
+    }),
+    // ListPolicies' items are GetPolicy's Policy without the document (the SDK's
+    // ListPoliciesResponseBodyPoliciesPolicy has no PolicyDocument).
+    ListPolicies: query((params) => {
+      const p = parseParams(listPolicies, params);
+      const page = state.listPolicies({ policyType: p.PolicyType, marker: p.Marker, maxItems: p.MaxItems });
+      return {
+        IsTruncated: page.isTruncated,
+        ...(page.marker === undefined ? {} : { Marker: page.marker }),
+        Policies: {
+          Policy: page.items.map((v) => {
+            const { PolicyDocument: _doc, ...item } = policyBody(v);
+            return item;
+          }),
+        },
       };
     }),
     DeletePolicy: mutation((params) => {

@@ -143,6 +143,18 @@ export interface RoleListPage {
  */
 export const ROLE_LIST_MAX_ITEMS = { min: 1, max: 1000, default: 100 } as const;
 
+/**
+ * ListPolicies `MaxItems`: 1 to 1000, default 100 (RAM ListPolicies, request parameters:
+ * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-listpolicies).
+ */
+export const POLICY_LIST_MAX_ITEMS = { min: 1, max: 1000, default: 100 } as const;
+
+export interface PolicyListPage {
+  items: PolicyView[];
+  isTruncated: boolean;
+  marker?: string;
+}
+
 export interface UserListPage {
   items: UserRecord[];
   isTruncated: boolean;
@@ -710,6 +722,44 @@ export class RamState {
     const next = all[maxItems];
     if (next === undefined) return { items, isTruncated: false };
     return { items, isTruncated: true, marker: Buffer.from(`role:${next[0]}`).toString("base64url") };
+  }
+
+  /**
+   * Policies of one type (`System` or `Custom`) or both (type omitted, system ones first), each
+   * type ordered by lower-cased name, as ListPolicies pages them. The order is not documented;
+   * the Marker is opaque to callers and here encodes the next policy, so a deletion between pages
+   * skips nothing.
+   */
+  listPolicies(opts: { policyType?: string; marker?: string; maxItems?: number }): PolicyListPage {
+    const { min, max, default: def } = POLICY_LIST_MAX_ITEMS;
+    const maxItems = opts.maxItems ?? def;
+    if (!Number.isInteger(maxItems) || maxItems < min || maxItems > max) {
+      throw E.invalidRange("MaxItems", maxItems, min, max);
+    }
+    const types: PolicyType[] =
+      opts.policyType === undefined || opts.policyType === ""
+        ? ["System", "Custom"]
+        : [this.checkPolicyType(opts.policyType)];
+    let from = "";
+    if (opts.marker !== undefined && opts.marker !== "") {
+      const decoded = Buffer.from(opts.marker, "base64url").toString("utf8");
+      if (!decoded.startsWith("policy:")) throw E.invalidMarker();
+      from = decoded.slice("policy:".length);
+    }
+    // "0:" sorts System before "1:" Custom; within a type, by lower-cased name.
+    const all = types
+      .flatMap((type) =>
+        (type === "System"
+          ? SYSTEM_POLICIES.map((p) => p.name)
+          : [...this.policies.values()].map((p) => p.policyName)
+        ).map((name) => ({ sortKey: `${type === "System" ? 0 : 1}:${key(name)}`, type, name })),
+      )
+      .filter((p) => p.sortKey >= from)
+      .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    const items = all.slice(0, maxItems).map((p) => this.mustGetPolicy(p.type, p.name));
+    const next = all[maxItems];
+    if (next === undefined) return { items, isTruncated: false };
+    return { items, isTruncated: true, marker: Buffer.from(`policy:${next.sortKey}`).toString("base64url") };
   }
 
   /**
