@@ -125,6 +125,13 @@ const scopeSchema = z.object(
         });
       else if (v === ".all")
         ctx.addIssue({ code: "custom", message: "'.all' is reserved (it requests every scope)" });
+      // Scope ids are kept in state as an object keyed by value, and Pulumi rebuilds state objects
+      // by assignment, where this one key would set the object's prototype and be lost.
+      else if (v === "__proto__")
+        ctx.addIssue({
+          code: "custom",
+          message: "'__proto__' cannot be kept in Pulumi state: choose another value",
+        });
     }),
     name: z
       .string({ error: "must be a string" })
@@ -245,12 +252,6 @@ const STATE: IdaasResourceServerOutputs = {
 
 const readOlds = (olds: object) => stateOf(olds, STATE);
 
-/** The scope ids a grant stands for (`*` = all scopes). */
-function _grantedIds(grant: IdaasGrant, scopeIds: Record<string, string>): string[] {
-  const values = grant.scopes.includes("*") ? Object.keys(scopeIds) : grant.scopes;
-  return [...new Set(values.map((v) => scopeIds[v]).filter((id): id is string => id !== undefined))].sort();
-}
-
 const canonicalScopes = (scopes: IdaasScope[]) =>
   JSON.stringify([...scopes].sort((a, b) => a.value.localeCompare(b.value)));
 const canonicalGrants = (grants: IdaasGrant[]) =>
@@ -287,6 +288,13 @@ async function createScopeOnce(
   }
 }
 
+/**
+ * A scope's id by value, from the object's own keys only: a scope may be called `constructor` or
+ * `toString`, which a plain object also answers through its prototype.
+ */
+const idOf = (scopeIds: Record<string, string>, value: string): string | undefined =>
+  Object.hasOwn(scopeIds, value) ? scopeIds[value] : undefined;
+
 /** A grant's scope values spelt out (`*` = every scope in `scopeIds`). */
 const valuesOf = (g: IdaasGrant, scopeIds: Record<string, string>): string[] =>
   g.scopes.includes("*") ? Object.keys(scopeIds) : g.scopes;
@@ -319,7 +327,7 @@ async function converge(
   const scopeIds = { ...current.scopeIds };
   const names = new Map(current.scopes.map((x) => [x.value, x.name]));
   for (const scope of desired.scopes) {
-    const id = scopeIds[scope.value];
+    const id = idOf(scopeIds, scope.value);
     if (id === undefined) {
       scopeIds[scope.value] = await createScopeOnce(s, inst, applicationId, scope);
     } else if (names.get(scope.value) !== scope.name) {
@@ -334,8 +342,8 @@ async function converge(
   const before = new Map(current.grants.map((g) => [g.clientApplicationId, valuesOf(g, current.scopeIds)]));
   const granted = new Map(before);
   for (const g of desired.grants) {
-    const had = new Set((before.get(g.clientApplicationId) ?? []).map((v) => scopeIds[v]));
-    const ids = [...new Set(valuesOf(g, finalIds).map((v) => finalIds[v] as string))].sort();
+    const had = new Set((before.get(g.clientApplicationId) ?? []).map((v) => idOf(scopeIds, v)));
+    const ids = [...new Set(valuesOf(g, finalIds).map((v) => idOf(finalIds, v) as string))].sort();
     await eiam.setScopeGrant(
       s,
       inst,
@@ -356,7 +364,11 @@ async function converge(
   for (const [client, values] of before) {
     const keep = after.get(client) ?? new Set<string>();
     const drop = [
-      ...new Set(values.filter((v) => !keep.has(v) && v in finalIds).map((v) => finalIds[v] as string)),
+      ...new Set(
+        values
+          .map((v) => (keep.has(v) ? undefined : idOf(finalIds, v)))
+          .filter((id): id is string => id !== undefined),
+      ),
     ];
     await eiam.setScopeGrant(
       s,
@@ -481,7 +493,7 @@ export const IdaasResourceServerProvider = accountBound(
       // scopes that no longer exist (a deleted scope takes its grants with it).
       const grants = olds.grants.map((g) => ({
         ...g,
-        scopes: g.scopes.includes("*") ? g.scopes : g.scopes.filter((v) => v in scopeIds),
+        scopes: g.scopes.includes("*") ? g.scopes : g.scopes.filter((v) => Object.hasOwn(scopeIds, v)),
       }));
       const outs: IdaasResourceServerOutputs = {
         ...olds,

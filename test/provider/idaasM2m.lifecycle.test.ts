@@ -526,3 +526,45 @@ describe("IdaasClientConfig", () => {
     expect(await reasons({ clientSecretEnvVarName: "REPORTING_CLIENT_SECRET" })).toEqual([]);
   });
 });
+
+describe("IdaasResourceServer scope values that name an object's inherited members", () => {
+  it("'constructor' and 'toString' are scopes like any other; '__proto__' is refused at check", async () => {
+    const a = await newApp("a");
+    const declare = (values: string[]) =>
+      checked<IdaasResourceServerOutputs>(checkIdaasResourceServerInputs, {
+        instanceId,
+        applicationName: "odd-scopes",
+        identifier: "api://odd",
+        scopes: values.map((value) => ({ value })),
+        grants: [{ clientApplicationId: a.applicationId, scopes: values }],
+      });
+    await emulator.clearRequests();
+    const rs = (await Rs.create(declare(["constructor", "toString"]) as never)).outs;
+    expect((await calls()).filter((c) => c === "CreateResourceServerScope")).toHaveLength(2);
+    expect(Object.keys(rs.scopeIds).sort()).toEqual(["constructor", "toString"]);
+    const read = await Rs.read(rs.applicationId, rs);
+    expect(
+      (await Rs.diff(rs.applicationId, read.props, declare(["constructor", "toString"]) as never)).changes,
+    ).toBe(false);
+    await emulator.clearRequests();
+    const { outs } = await Rs.update(
+      rs.applicationId,
+      read.props as never,
+      declare(["constructor"]) as never,
+    );
+    // A deleted scope takes its grants with it: no revoke first.
+    expect(await calls()).toEqual(["DeleteResourceServerScope"]);
+    expect(Object.keys(outs.scopeIds)).toEqual(["constructor"]);
+    const refused = checkIdaasResourceServerInputs({
+      instanceId,
+      applicationName: "odd-scopes",
+      identifier: "api://odd",
+      scopes: [{ value: "__proto__" }],
+    }).failures;
+    expect(refused).toEqual([
+      expect.objectContaining({
+        reason: expect.stringContaining("'__proto__' cannot be kept in Pulumi state"),
+      }),
+    ]);
+  });
+});
