@@ -35,10 +35,19 @@ const TRUST = (account: string) =>
 const FP = "6938fd4d98bab03faadb97b34396831e3780aea1";
 
 describe("IMS OIDC providers", () => {
-  test("OIDC provider inputs: name and issuer required, IssuanceLimitTime default, comma lists, fingerprint case, issuer uniqueness", async () => {
+  test("OIDC provider inputs: name and issuer required, IssuanceLimitTime default, comma lists, fingerprint case echoed and compared case-insensitively, issuer uniqueness, GmtCreate in epoch milliseconds", async () => {
     await checkAccount(target);
     const name = `${prefix}inputs`;
+    // Each required on its own: a call without it is refused and makes nothing.
     expect(refusal(await call("ims", "CreateOIDCProvider", { OIDCProviderName: name })).status).toBe(400);
+    expect(
+      refusal(
+        await call("ims", "CreateOIDCProvider", {
+          IssuerUrl: "https://noname.example.com",
+          Fingerprints: FP,
+        }),
+      ).status,
+    ).toBe(400);
     const created = ok(
       await call("ims", "CreateOIDCProvider", {
         OIDCProviderName: name,
@@ -52,6 +61,18 @@ describe("IMS OIDC providers", () => {
       expect(get(created, "OIDCProvider.ClientIds")).toBe("a,b");
       // The emulator's default: fingerprints echoed as written (option fingerprintCase).
       expect(get(created, "OIDCProvider.Fingerprints")).toBe(FP.toUpperCase());
+      // Compared case-insensitively: the same fingerprint in lower case is already there.
+      expect(
+        refusal(
+          await call("ims", "AddFingerprintToOIDCProvider", { OIDCProviderName: name, Fingerprint: FP }),
+        ),
+      ).toEqual({ status: 409, code: "EntityAlreadyExists.OIDCProvider.Fingerprint" });
+      // GmtCreate: epoch milliseconds as a string, the same second as CreateDate.
+      const gmt = String(get(created, "OIDCProvider.GmtCreate"));
+      expect(gmt).toMatch(/^\d{13}$/);
+      expect(Math.floor(Number(gmt) / 1000)).toBe(
+        Math.floor(Date.parse(String(get(created, "OIDCProvider.CreateDate"))) / 1000),
+      );
       const dup = refusal(
         await call("ims", "CreateOIDCProvider", {
           OIDCProviderName: `${name}2`,
@@ -107,7 +128,7 @@ describe("IMS OIDC providers", () => {
 });
 
 describe("RAM", () => {
-  test("UpdateRole moves UpdateDate; ListRoles orders by lower-cased name; role ARNs in lower case", async () => {
+  test("UpdateRole moves UpdateDate; ListRoles orders by lower-cased name; role ARNs in lower case; role names unique case-insensitively", async () => {
     const account = await checkAccount(target);
     const names = [`${prefix}B-role`, `${prefix}a-role`];
     for (const n of names)
@@ -123,6 +144,14 @@ describe("RAM", () => {
       // Role ARNs name the role in lower case (observed for aliyuncsdefaultrole).
       const upper = get(ok(await call("ram", "GetRole", { RoleName: `${prefix}B-role` })), "Role.Arn");
       expect(upper).toBe(`acs:ram::${account}:role/${prefix}b-role`);
+      expect(
+        refusal(
+          await call("ram", "CreateRole", {
+            RoleName: `${prefix}b-role`,
+            AssumeRolePolicyDocument: TRUST(account),
+          }),
+        ),
+      ).toEqual({ status: 409, code: "EntityAlreadyExists.Role" });
       const before = listed[0]?.UpdateDate;
       await new Promise((r) => setTimeout(r, 1100));
       ok(await call("ram", "UpdateRole", { RoleName: `${prefix}a-role`, NewDescription: "moved" }));
@@ -215,7 +244,7 @@ describe("IMS applications", () => {
   });
 
   test.skipIf(env.ALICLOUD_FEDERATION_LIVE_OFFICIAL_CLI !== "1")(
-    "official-cli: its AppId is the CLI's client_id, installed with openid and usersts (needs ALICLOUD_FEDERATION_LIVE_OFFICIAL_CLI=1)",
+    "official-cli: its AppId is the CLI's client_id, installed with openid and usersts; the other site's id unknown (404 EntityNotExist.Application) (needs ALICLOUD_FEDERATION_LIVE_OFFICIAL_CLI=1)",
     async () => {
       await checkAccount(target);
       const app = ok(await call("ims", "GetExternalApplication", { AppId: "4038181954557748008" }));
@@ -225,6 +254,11 @@ describe("IMS applications", () => {
         "ExternalApplication.DelegatedScope.PredefinedScopes.PredefinedScope",
       ) as Array<{ Name: string }>;
       expect(scopes.map((s) => s.Name)).toEqual(expect.arrayContaining(["openid", "/internal/ram/usersts"]));
+      // The international site's official-cli is another application, unknown to this account.
+      expect(refusal(await call("ims", "GetExternalApplication", { AppId: "4103531455503354461" }))).toEqual({
+        status: 404,
+        code: "EntityNotExist.Application",
+      });
     },
   );
 });
@@ -279,7 +313,7 @@ describe("OAuth, SCIM and STS with credentials a plain account lacks", () => {
 
   const scim = env.ALICLOUD_FEDERATION_LIVE_SCIM_URL;
   test.skipIf(!scim || !env.ALICLOUD_FEDERATION_LIVE_SCIM_TOKEN)(
-    "SCIM: create answers 201, default page 30, active ignored, PATCH unsupported, duplicate userName 409 uniqueness (needs ALICLOUD_FEDERATION_LIVE_SCIM_URL and _TOKEN)",
+    "SCIM: create answers 201, default page 30 (creates up to 31 users), active ignored, PATCH unsupported, duplicate userName 409 uniqueness (needs ALICLOUD_FEDERATION_LIVE_SCIM_URL and _TOKEN)",
     async () => {
       const h = {
         authorization: `Bearer ${env.ALICLOUD_FEDERATION_LIVE_SCIM_TOKEN}`,
@@ -298,26 +332,45 @@ describe("OAuth, SCIM and STS with credentials a plain account lacks", () => {
       });
       expect(created.status).toBe(201);
       const id = String(((await created.json()) as { id: string }).id);
+      const more: string[] = [];
       try {
+        // active: false was ignored: the user reads back as not inactive.
+        const read = (await (await fetch(`${scim}/Users/${id}`, { headers: h })).json()) as {
+          active?: boolean;
+        };
+        expect(read.active).not.toBe(false);
         const dup = await fetch(`${scim}/Users`, { method: "POST", headers: h, body: JSON.stringify(user) });
         expect([dup.status, ((await dup.json()) as { scimType?: string }).scimType]).toEqual([
           409,
           "uniqueness",
         ]);
+        // The default page size shows only with more than 30 users: make up the difference.
+        const total = async () =>
+          ((await (await fetch(`${scim}/Users`, { headers: h })).json()) as { totalResults: number })
+            .totalResults;
+        for (let n = await total(); n < 31; n++) {
+          const r = await fetch(`${scim}/Users`, {
+            method: "POST",
+            headers: h,
+            body: JSON.stringify({ ...user, userName: `${prefix}scim${n}`, active: true }),
+          });
+          more.push(String(((await r.json()) as { id: string }).id));
+        }
         const page = (await (await fetch(`${scim}/Users`, { headers: h })).json()) as {
           itemsPerPage: number;
+          Resources: unknown[];
         };
-        expect(page.itemsPerPage).toBeLessThanOrEqual(30);
+        expect([page.itemsPerPage, page.Resources.length]).toEqual([30, 30]);
         const patch = await fetch(`${scim}/Users/${id}`, { method: "PATCH", headers: h, body: "{}" });
         expect(patch.status).toBe(405);
       } finally {
-        await fetch(`${scim}/Users/${id}`, { method: "DELETE", headers: h });
+        for (const u of [id, ...more]) await fetch(`${scim}/Users/${u}`, { method: "DELETE", headers: h });
       }
     },
   );
 
   test.skipIf(!env.ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN || !env.ALICLOUD_FEDERATION_LIVE_OIDC_FINGERPRINT)(
-    "STS trust evaluation: an operator outside the documented 21 is refused, a lower-case-insensitive fingerprint is accepted (needs ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN and _FINGERPRINT from a real IdP)",
+    "STS trust evaluation: the provider's fingerprint in upper case is accepted; StringLike with ? for one character is accepted; refused (NoPermission): action sts:AssumeRoleWithOIDC, an operator outside the documented 21, a condition key other than oidc:iss/aud/sub, a key in another case, a wildcard Federated principal, a statement element outside Effect/Action/Principal/Condition/Sid, a value of the wrong type, an Allow beside a Deny that might apply (needs ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN and _FINGERPRINT from a real IdP)",
     async () => {
       const account = await checkAccount(target);
       const token = env.ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN ?? "";
@@ -336,36 +389,66 @@ describe("OAuth, SCIM and STS with credentials a plain account lacks", () => {
         }),
       );
       const providerArn = `acs:ram::${account}:oidc-provider/${name}`;
-      const role = `${prefix}ifexists`;
-      ok(
-        await call("ram", "CreateRole", {
-          RoleName: role,
-          AssumeRolePolicyDocument: JSON.stringify({
-            Version: "1",
-            Statement: [
-              {
-                Effect: "Allow",
-                Action: "sts:AssumeRole",
-                Principal: { Federated: [providerArn] },
-                Condition: {
-                  StringEqualsIfExists: { "oidc:sub": claims.sub },
-                  StringEquals: { "oidc:aud": claims.aud },
-                },
-              },
-            ],
+      const aud = { "oidc:aud": claims.aud };
+      const allow = (more: Record<string, unknown> = {}) => ({
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Federated: [providerArn] },
+        Condition: { StringEquals: aud },
+        ...more,
+      });
+      // Each case: a role trusting the provider through one statement shape, and what STS answers.
+      const cases: Record<string, unknown[]> = {
+        plain: [allow()],
+        "one-character wildcard": [
+          allow({
+            Condition: { StringEquals: aud, StringLike: { "oidc:sub": `${claims.sub.slice(0, -1)}?` } },
           }),
-        }),
-      );
+        ],
+        "action sts:AssumeRoleWithOIDC": [allow({ Action: "sts:AssumeRoleWithOIDC" })],
+        "operator outside the 21": [
+          allow({ Condition: { StringEquals: aud, StringEqualsIfExists: { "oidc:sub": claims.sub } } }),
+        ],
+        "unknown condition key": [
+          allow({ Condition: { StringEquals: { ...aud, "oidc:email": "a@example.com" } } }),
+        ],
+        "key in another case": [allow({ Condition: { StringEquals: { ...aud, "OIDC:SUB": claims.sub } } })],
+        "wildcard principal": [allow({ Principal: { Federated: [`acs:ram::${account}:oidc-provider/*`] } })],
+        "extra statement element": [allow({ Resource: "*" })],
+        "wrong value type": [allow({ Condition: { StringEquals: aud, Bool: { "oidc:sub": "true" } } })],
+        "deny that might apply": [
+          allow(),
+          { ...allow({ Condition: { StringEquals: { "oidc:email": "a@example.com" } } }), Effect: "Deny" },
+        ],
+      };
+      const expected: Record<string, string> = {};
+      const outcomes: Record<string, string> = {};
+      const roles: string[] = [];
       try {
-        const answer = await call("sts", "AssumeRoleWithOIDC", {
-          OIDCProviderArn: providerArn,
-          RoleArn: `acs:ram::${account}:role/${role}`,
-          OIDCToken: token,
-          RoleSessionName: "probe",
-        });
-        expect(refusal(answer).code).toBe("NoPermission");
+        for (const [i, [label, statements]] of Object.entries(cases).entries()) {
+          expected[label] =
+            label === "plain" || label === "one-character wildcard" ? "assumed" : "NoPermission";
+          const role = `${prefix}trust${i}`;
+          const made = await call("ram", "CreateRole", {
+            RoleName: role,
+            AssumeRolePolicyDocument: JSON.stringify({ Version: "1", Statement: statements }),
+          });
+          if (!made.ok) {
+            outcomes[label] = `CreateRole refused: ${made.code}`;
+            continue;
+          }
+          roles.push(role);
+          const answer = await call("sts", "AssumeRoleWithOIDC", {
+            OIDCProviderArn: providerArn,
+            RoleArn: `acs:ram::${account}:role/${role}`,
+            OIDCToken: token,
+            RoleSessionName: "probe",
+          });
+          outcomes[label] = answer.ok ? "assumed" : answer.code;
+        }
+        expect(outcomes).toEqual(expected);
       } finally {
-        await call("ram", "DeleteRole", { RoleName: role });
+        for (const role of roles) await call("ram", "DeleteRole", { RoleName: role });
         await call("ims", "DeleteOIDCProvider", { OIDCProviderName: name });
       }
     },
@@ -409,21 +492,42 @@ async function v1Call(
 }
 
 describe("the gateway", () => {
-  test("an unsigned request without Action is refused with the gateway's codes", async () => {
+  test("an unsigned request without Action is refused with the gateway's codes: MissingAction, MissingAuthorization, InvalidVersion", async () => {
     await checkAccount(target);
-    const base = target.endpoint ?? "https://ram.aliyuncs.com";
-    const noAction = await fetch(`${base}/?Version=2015-05-01&Format=JSON`, { method: "POST" });
-    expect(noAction.status).toBeGreaterThanOrEqual(400);
-    expect(((await noAction.json()) as { Code?: string }).Code).toMatch(
-      /^Missing(Action|Authorization)|^MissingParameter/,
-    );
+    const base = target.endpoint ?? "https://sts.aliyuncs.com";
+    const answer = async (query: string) => {
+      const res = await fetch(`${base}/?${query}`, { method: "POST" });
+      return [res.status, ((await res.json()) as { Code?: string }).Code];
+    };
+    expect({
+      "no Action": await answer("Version=2015-04-01&Format=JSON"),
+      unsigned: await answer("Action=GetCallerIdentity&Version=2015-04-01&Format=JSON"),
+      "unknown Version": await v1Call({ Action: "GetCallerIdentity", Version: "2099-01-01" }).then((a) => [
+        a.status,
+        a.body.Code,
+      ]),
+    }).toEqual({
+      "no Action": [400, "MissingAction"],
+      unsigned: [400, "MissingAuthorization"],
+      "unknown Version": [400, "InvalidVersion"],
+    });
   });
 
-  test("a V1-signed request replayed with the same nonce is answered again", async () => {
-    await checkAccount(target);
+  test("a V1-signed request replayed with the same nonce is answered again; GetCallerIdentity names the caller (account key: root ARN, PrincipalId = UserId = AccountId; role session: assumed-role ARN, PrincipalId <roleId>:<session>)", async () => {
+    const account = await checkAccount(target);
     const nonce = randomUUID();
     const first = await v1Call({ Action: "GetCallerIdentity" }, nonce);
     expect(first.status).toBe(200);
+    const me = first.body as Record<string, string>;
+    expect(me.AccountId).toBe(account);
+    if (me.IdentityType === "Account") {
+      expect([me.Arn, me.PrincipalId, me.UserId]).toEqual([`acs:ram::${account}:root`, account, account]);
+    } else if (me.IdentityType === "AssumedRoleUser") {
+      expect(me.Arn).toMatch(new RegExp(`^acs:ram::${account}:assumed-role/[^/]+/[^/]+$`));
+      expect(me.PrincipalId).toBe(`${me.RoleId}:${me.Arn?.split("/").pop()}`);
+    } else {
+      expect(me.Arn).toMatch(new RegExp(`^acs:ram::${account}:user/`));
+    }
     const again = await v1Call({ Action: "GetCallerIdentity" }, nonce);
     expect([again.status, again.body.Code]).toEqual([200, undefined]);
   });

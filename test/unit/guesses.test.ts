@@ -2,8 +2,11 @@
  * Every guess about the real service names what settles it: in docs/alibaba-api.md every item
  * marked **Guess**, and in emulator/README.md every item of "Behaviour that is a guess", carries
  * "Settled by:" with one or more references, each either `snapshot <step id>` (a step of the live
- * scenario, whose answer live mode records in test/live/snapshots.json) or `live "<test name>"` (a
- * test in test/live/*.live.ts). A guess without one, or with a reference to nothing, fails here.
+ * scenario, whose answer live mode records in test/live/snapshots.json) or `live "<words>"`: words
+ * of exactly one test's name in test/live/*.live.ts, so a reference can name the clause that states
+ * the point ("role names unique case-insensitively") rather than a whole test. A test named must
+ * assert something. A guess without a reference, or with one that names nothing or more than one
+ * test, fails here.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -32,14 +35,15 @@ function items(text: string): Array<{ line: number; text: string }> {
 const stepIds = new Set(
   scenario({ prefix: "x-", accountId: "1", eiamInstanceId: "i", officialCli: true }).map((s) => s.id),
 );
-const liveTests = new Set(
+/** Every live test's name and its source text (up to the next test). */
+const liveTests = new Map(
   readdirSync(join(ROOT, "test", "live"))
     .filter((f) => f.endsWith(".live.ts"))
-    .flatMap((f) =>
-      [...read(`test/live/${f}`).matchAll(/test(?:\.skipIf\([^)]*\))?\(\s*"([^"]+)"/g)].map(
-        (m) => m[1] ?? "",
-      ),
-    ),
+    .flatMap((f) => {
+      const src = read(`test/live/${f}`);
+      const found = [...src.matchAll(/test(?:\.skipIf\([^)]*\))?\(\s*"([^"]+)"/g)];
+      return found.map((m, i) => [m[1] ?? "", src.slice(m.index, found[i + 1]?.index)] as const);
+    }),
 );
 
 /** What is wrong with an item's "Settled by:" (empty when it names only things that exist). */
@@ -53,9 +57,12 @@ function problems(item: string): string[] {
   for (const r of refs) {
     if (r[1] !== undefined && !stepIds.has(r[1])) out.push(`snapshot ${r[1]}: no scenario step has this id`);
     if (r[2] !== undefined) {
-      const name = r[2];
-      if (![...liveTests].some((t) => t.startsWith(name)))
-        out.push(`live "${name}": no live test has this name`);
+      const words = r[2];
+      const named = [...liveTests].filter(([t]) => t.includes(words));
+      if (named.length === 0) out.push(`live "${words}": no live test has this name`);
+      else if (named.length > 1)
+        out.push(`live "${words}": ${named.length} live tests have these words; name one`);
+      else if (!/\bexpect\(/.test(named[0]?.[1] ?? "")) out.push(`live "${words}": the test asserts nothing`);
     }
   }
   return out;
@@ -94,4 +101,9 @@ test("a guess without a settling reference, or with a dangling one, is caught", 
     "snapshot ram.Nope: no scenario step has this id",
   ]);
   expect(problems("- **Guess.** x. Settled by: snapshot `ram.GetRole`")).toEqual([]);
+  // Words of one test's name settle; words several names share do not.
+  expect(problems('- **Guess.** x. Settled by: live "role names unique case-insensitively"')).toEqual([]);
+  expect(problems('- **Guess.** x. Settled by: live "SCIM"')).toEqual([
+    'live "SCIM": 2 live tests have these words; name one',
+  ]);
 });
