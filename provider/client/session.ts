@@ -47,22 +47,49 @@ function sdkConfig(settings: RuntimeSettings, publicEndpoint: string): $OpenApiU
 
 let cachedSession: { settings: RuntimeSettings; session: Session } | undefined;
 
+/**
+ * A session whose SDK clients are made (and their SDK loaded) when first used: loading the IMS or
+ * the RAM SDK costs a few hundred milliseconds of CPU each, and most commands of most programs
+ * need one of them or none (a preview without refresh calls nothing; a ScimDirectory never calls
+ * RAM). The clients are own enumerable properties, so a spread copy still has them (and makes
+ * them); {@link withOptions} derives a session without making any.
+ */
+function lazySession(settings: RuntimeSettings): Session {
+  const made: Partial<Pick<Session, "ims" | "ram" | "eiam" | "sts" | "runtime">> = {};
+  const lazy = <K extends keyof typeof made>(key: K, make: () => Session[K]): PropertyDescriptor => ({
+    enumerable: true,
+    get: () => {
+      made[key] ??= make();
+      return made[key];
+    },
+  });
+  const base: CallOptions = {
+    retry: settings.retry,
+    ...(settings.refreshCredential ? { refreshCredential: settings.refreshCredential } : {}),
+  };
+  return Object.defineProperties(base, {
+    ims: lazy("ims", () => new (imsSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.ims))),
+    ram: lazy("ram", () => new (ramSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.ram))),
+    eiam: lazy(
+      "eiam",
+      () => new (openApiSdk().default)(sdkConfig(settings, eiamEndpoint(settings.eiamRegion))),
+    ),
+    sts: lazy("sts", () => new (openApiSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.sts))),
+    runtime: lazy("runtime", () => new (daraSdk().RuntimeOptions)({ autoretry: false, maxAttempts: 1 })),
+  }) as Session;
+}
+
+/** `s` with other call options (a create that must not retry an ambiguous failure), its clients shared. */
+export function withOptions(s: Session, options: Partial<CallOptions>): Session {
+  return Object.assign(Object.create(s) as Session, options);
+}
+
 /** One session per provider process and settings; SDK clients keep their agents. */
 export function session(overrides: Partial<CallOptions> = {}): Session {
   const settings = runtimeSettings();
-  if (!cachedSession || cachedSession.settings !== settings) {
-    cachedSession = {
-      settings,
-      session: {
-        ims: new (imsSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.ims)),
-        ram: new (ramSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.ram)),
-        eiam: new (openApiSdk().default)(sdkConfig(settings, eiamEndpoint(settings.eiamRegion))),
-        sts: new (openApiSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.sts)),
-        runtime: new (daraSdk().RuntimeOptions)({ autoretry: false, maxAttempts: 1 }),
-        retry: settings.retry,
-        ...(settings.refreshCredential ? { refreshCredential: settings.refreshCredential } : {}),
-      },
-    };
-  }
-  return { ...cachedSession.session, ...overrides };
+  if (!cachedSession || cachedSession.settings !== settings)
+    cachedSession = { settings, session: lazySession(settings) };
+  return Object.keys(overrides).length === 0
+    ? cachedSession.session
+    : withOptions(cachedSession.session, overrides);
 }

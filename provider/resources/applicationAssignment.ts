@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountBound } from "../account";
 import * as apps from "../client/imsApps";
-import { type Session, session } from "../client/session";
+import { type Session, session, withOptions } from "../client/session";
 import { AlicloudApiError, hasCodePrefix } from "../errors";
 import {
   claim,
@@ -238,7 +238,7 @@ async function createAssignment(
     await createOnce(s, {
       create: async (o) => {
         listings.delete(desired.appId);
-        await apps.createApplicationAssignment({ ...s, ...o }, record);
+        await apps.createApplicationAssignment(withOptions(s, o), record);
         return record;
       },
       // An assignment is nothing but its key: if it is there after our lost call, it is ours.

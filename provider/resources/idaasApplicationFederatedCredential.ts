@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
-import { session } from "../client/session";
+import { session, withOptions } from "../client/session";
 import { hasCodePrefix } from "../errors";
 import {
   configure,
@@ -449,7 +449,7 @@ async function createCredential(
     // credential with this name and these declared properties made since the operation began is ours.
     ({ value: credentialId } = await createOnce(s, {
       create: (o) =>
-        eiam.createApplicationFederatedCredential({ ...s, ...o }, instanceId, applicationId, {
+        eiam.createApplicationFederatedCredential(withOptions(s, o), instanceId, applicationId, {
           ...wire,
           name: desired.name,
           type: desired.type,

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
-import { session } from "../client/session";
+import { session, withOptions } from "../client/session";
 import { warn } from "../diagnostics";
 import {
   configure,
@@ -234,7 +234,7 @@ async function createSecret(
     new Set((await eiam.listClientSecrets(s, instanceId, applicationId)).map((x) => x.secretId));
   try {
     ({ value: created } = await createOnce(s, {
-      create: (o) => eiam.createClientSecret({ ...s, ...o }, instanceId, applicationId, expiration),
+      create: (o) => eiam.createClientSecret(withOptions(s, o), instanceId, applicationId, expiration),
       find: async () => {
         const mine = await pendingSecret(bare, before);
         return mine === undefined ? undefined : eiam.obtainClientSecret(s, instanceId, applicationId, mine);

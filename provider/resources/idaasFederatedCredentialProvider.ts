@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
-import { session } from "../client/session";
+import { session, withOptions } from "../client/session";
 import { hasCodePrefix } from "../errors";
 import {
   configure,
@@ -393,7 +393,7 @@ async function createProvider(
     // with this name, type, description and configuration made since the operation began is ours.
     ({ value: providerId } = await createOnce(s, {
       create: (o) =>
-        eiam.createFederatedCredentialProvider({ ...s, ...o }, desired.instanceId, {
+        eiam.createFederatedCredentialProvider(withOptions(s, o), desired.instanceId, {
           name: desired.name,
           type,
           description: desired.description,

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountBound } from "../account";
 import * as apps from "../client/imsApps";
-import { session } from "../client/session";
+import { session, withOptions } from "../client/session";
 import { hasCodePrefix } from "../errors";
 import {
   claim,
@@ -146,7 +146,7 @@ async function install(
   const exists = (e: unknown) => hasCodePrefix(e, "EntityAlreadyExists");
   try {
     const { value } = await createOnce(s, {
-      create: (o) => apps.provisionExternalApplication({ ...s, ...o }, appId, [...OFFICIAL_CLI_SCOPES]),
+      create: (o) => apps.provisionExternalApplication(withOptions(s, o), appId, [...OFFICIAL_CLI_SCOPES]),
       find: async (t) => {
         const rec = await unlessGone(isGone, () => apps.getExternalApplication(s, appId));
         return rec && timeOf(rec.createDate) >= t && sameSet(rec.scopes, [...OFFICIAL_CLI_SCOPES])

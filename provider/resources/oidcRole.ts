@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountBound, checkAccount, previewLookup } from "../account";
 import * as ram from "../client/ram";
-import { type Session, session } from "../client/session";
+import { type Session, session, withOptions } from "../client/session";
 import { warn } from "../diagnostics";
 import { hasCode, hasCodePrefix, UserError } from "../errors";
 import {
@@ -761,15 +761,12 @@ async function createRole(
   try {
     ({ value: role } = await createOnce(s, {
       create: (o) =>
-        ram.createRole(
-          { ...s, ...o },
-          {
-            roleName: desired.roleName,
-            assumeRolePolicyDocument: desired.trustPolicy,
-            description: desired.description,
-            maxSessionDuration: desired.maxSessionDuration,
-          },
-        ),
+        ram.createRole(withOptions(s, o), {
+          roleName: desired.roleName,
+          assumeRolePolicyDocument: desired.trustPolicy,
+          description: desired.description,
+          maxSessionDuration: desired.maxSessionDuration,
+        }),
       find: (t) => findOwnRole(s, desired, t),
       alreadyExists: (e) => hasCode(e, "EntityAlreadyExists.Role"),
       since,

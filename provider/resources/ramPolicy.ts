@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountBound, previewLookup } from "../account";
 import * as ram from "../client/ram";
-import { type Session, session } from "../client/session";
+import { type Session, session, withOptions } from "../client/session";
 import { hasCode, hasCodePrefix } from "../errors";
 import {
   canonicalJson,
@@ -248,7 +248,7 @@ async function converge(
   if (canonicalPolicyDocument(live.policyDocument) !== desired.policyDocument) {
     const started = Date.now();
     const created = createOnce(s, {
-      create: (o) => ram.createPolicyVersion({ ...s, ...o }, desired.policyName, desired.policyDocument),
+      create: (o) => ram.createPolicyVersion(withOptions(s, o), desired.policyName, desired.policyDocument),
       // A lost answer: the version is ours if the default document is now ours and newer than the attempt.
       find: async (t) => {
         const after = await ram.getPolicy(s, desired.policyName);
@@ -291,14 +291,11 @@ async function createPolicy(
   try {
     const { value } = await createOnce(s, {
       create: (o) =>
-        ram.createPolicy(
-          { ...s, ...o },
-          {
-            policyName: desired.policyName,
-            policyDocument: desired.policyDocument,
-            description: desired.description,
-          },
-        ),
+        ram.createPolicy(withOptions(s, o), {
+          policyName: desired.policyName,
+          policyDocument: desired.policyDocument,
+          description: desired.description,
+        }),
       find: (t) => findOwnPolicy(s, desired, t),
       alreadyExists: (e) => hasCode(e, "EntityAlreadyExists.Policy"),
       since,

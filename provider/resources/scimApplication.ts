@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { accountBound } from "../account";
 import * as apps from "../client/imsApps";
-import { type Session, session } from "../client/session";
+import { type Session, session, withOptions } from "../client/session";
 import { hasCodePrefix } from "../errors";
 import {
   configure,
@@ -192,7 +192,7 @@ async function createSecretOnce(
   known: readonly string[],
 ): Promise<{ appSecretId: string; value: string }> {
   const { value } = await createOnce(s, {
-    create: (o) => apps.createAppSecret({ ...s, ...o }, appId),
+    create: (o) => apps.createAppSecret(withOptions(s, o), appId),
     find: async () => {
       for (const id of await apps.listAppSecretIds(s, appId))
         if (!known.includes(id)) await deleteUnlessGone(isGone, () => apps.deleteAppSecret(s, appId, id));
@@ -295,15 +295,12 @@ async function createApp(
   try {
     ({ value: app } = await createOnce(s, {
       create: (o) =>
-        apps.createServerApp(
-          { ...s, ...o },
-          {
-            appName: desired.appName,
-            displayName: desired.displayName,
-            accessTokenValidity: desired.accessTokenValidity,
-            scopes: [SCIM_SCOPE],
-          },
-        ),
+        apps.createServerApp(withOptions(s, o), {
+          appName: desired.appName,
+          displayName: desired.displayName,
+          accessTokenValidity: desired.accessTokenValidity,
+          scopes: [SCIM_SCOPE],
+        }),
       find: (t) => findOwnApp(s, desired, t),
       alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
       since,

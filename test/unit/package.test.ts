@@ -165,21 +165,50 @@ describe("the published declarations", () => {
 });
 
 describe("the library's fixed cost", () => {
-  it("loads no Alibaba SDK until an API call needs one", () => {
+  it("loads no Alibaba SDK until an API call needs one, and only the one it needs", () => {
     // A fresh process, as each engine command's provider process is: load the library, then one
-    // client session (the first API call's path), and list which SDK modules are in memory.
+    // client session (the first API call's path), and list which SDK modules are in memory after
+    // each client is first used. The account check uses STS (openapi-core only); an OIDC provider
+    // needs IMS and nothing of RAM.
     const script = `
-      const sdk = () => Object.keys(require.cache).filter((k) => /node_modules\\/@(alicloud|darabonba)\\//.test(k)).length;
+      const loaded = (re) => Object.keys(require.cache).filter((k) => re.test(k)).length;
+      const sdk = () => loaded(/node_modules\\/@(alicloud|darabonba)\\//);
+      const ims = () => loaded(/node_modules\\/@alicloud\\/ims20190815\\//);
+      const ram = () => loaded(/node_modules\\/@alicloud\\/ram20150501\\//);
       require(${JSON.stringify(join(ROOT, "provider", "index.ts"))});
       const atLoad = sdk();
-      require(${JSON.stringify(join(ROOT, "provider", "client", "sdk.ts"))}).imsSdk();
-      console.log(JSON.stringify({ atLoad, afterUse: sdk() }));`;
+      const { session, withOptions } = require(${JSON.stringify(join(ROOT, "provider", "client", "session.ts"))});
+      const s = session();
+      const atSession = ims() + ram() + loaded(/@alicloud\\/openapi-core\\//);
+      const sts = s.sts;
+      const afterSts = { ims: ims(), ram: ram(), openapi: loaded(/@alicloud\\/openapi-core\\//) };
+      const derived = withOptions(s, { retryAmbiguous: false });
+      const shared = derived.ims === s.ims && derived.sts === sts && derived.retryAmbiguous === false && s.retryAmbiguous === undefined;
+      const afterIms = { ims: ims(), ram: ram() };
+      const spread = { ...s };
+      console.log(JSON.stringify({ atLoad, atSession, afterSts, shared, afterIms, afterSpread: ram(), spreadHasRam: spread.ram === s.ram }));`;
     const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
       cwd: ROOT,
       encoding: "utf8",
+      env: {
+        ...process.env,
+        ALICLOUD_FEDERATION_ENDPOINT: "http://127.0.0.1:9",
+        ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAI5tBench0000000000000",
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: "x".repeat(30),
+      },
     });
-    const { atLoad, afterUse } = JSON.parse(out.trim().split("\n").pop() ?? "{}");
-    expect(atLoad).toBe(0);
-    expect(afterUse).toBeGreaterThan(0);
+    const r = JSON.parse(out.trim().split("\n").pop() ?? "{}");
+    expect(r.atLoad).toBe(0);
+    // Settings resolve the credential (the credentials SDK); no client is made yet.
+    expect(r.atSession).toBe(0);
+    expect(r.afterSts).toEqual({ ims: 0, ram: 0, openapi: expect.any(Number) });
+    expect(r.afterSts.openapi).toBeGreaterThan(0);
+    // A derived session (a create's options) shares the clients and leaves the base unchanged.
+    expect(r.shared).toBe(true);
+    expect(r.afterIms.ims).toBeGreaterThan(0);
+    expect(r.afterIms.ram).toBe(0);
+    // A spread copy still has every client (made on the spot).
+    expect(r.afterSpread).toBeGreaterThan(0);
+    expect(r.spreadHasRam).toBe(true);
   });
 });

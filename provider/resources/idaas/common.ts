@@ -6,7 +6,7 @@
 import { createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import { z } from "zod";
 import * as eiam from "../../client/eiam";
-import type { Session } from "../../client/session";
+import { type Session, withOptions } from "../../client/session";
 import { AlicloudApiError, hasCodePrefix } from "../../errors";
 import { createOnce } from "../../lifecycle";
 import { EIAM } from "../../limits";
@@ -66,7 +66,7 @@ export async function createApplicationOnce(
 ): Promise<string> {
   const { value } = await createOnce(s, {
     since,
-    create: (o) => eiam.createApplication({ ...s, ...o }, instanceId, args),
+    create: (o) => eiam.createApplication(withOptions(s, o), instanceId, args),
     find: (t) => findOwnApplication(s, instanceId, args, t),
   });
   return value;
