@@ -19,6 +19,11 @@
  * throttled, beside the engine's own floor (the same program with a no-op
  * dynamic resource), so the engine's overhead is visible.
  *
+ * Section 3 (`BENCH_SECTIONS` includes "fixed", scripts/benchFixed.ts): every command a user
+ * runs (first up, preview, drift gate, refresh, one change, destroy) on a six-provider federation
+ * program and on the one-person directory program, each beside its no-op twin's time from the
+ * same run: the fixed cost of each command against the engine's floor.
+ *
  * Prints numbers, the machine's load average with each row (the machine may be
  * shared), and checks only what must hold whatever the speed: every person
  * made, one token request per provider process, a drift gate that passes, and
@@ -37,6 +42,7 @@ import {
   ScimDirectoryProvider,
 } from "../provider/resources/scimDirectory";
 import { resetSettings } from "../provider/settings";
+import { fixedSection } from "./benchFixed";
 import { engineEnv, ensurePulumi, localStack, REPO_ROOT } from "./engine";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
@@ -45,7 +51,7 @@ const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").map(Number);
 // One person measures the engine's fixed cost of each step on this machine, at this load.
 const STEP_SIZES = (process.env.BENCH_STEP_SIZES ?? "1,1000,10000").split(",").map(Number);
 const PER_USER_MAX = Number(process.env.BENCH_PER_USER_MAX ?? 1000);
-const SECTIONS = (process.env.BENCH_SECTIONS ?? "steps,provisioning").split(",");
+const SECTIONS = (process.env.BENCH_SECTIONS ?? "steps,fixed,provisioning").split(",");
 /** Calls ScimDirectory keeps in flight (its default `concurrency`): the ideal's divisor for both programs. */
 const IN_FLIGHT = 16;
 const THROTTLE_RATIO = 0.2;
@@ -395,6 +401,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "af-bench-dir-"));
   let ok = true;
   if (SECTIONS.includes("steps")) ok = (await stepSection(binDir, dir)) && ok;
+  if (SECTIONS.includes("fixed")) ok = (await fixedSection(binDir, dir)) && ok;
   if (!SECTIONS.includes("provisioning")) {
     fs.rmSync(dir, { recursive: true, force: true });
     if (!ok) {

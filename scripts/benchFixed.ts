@@ -1,0 +1,222 @@
+/**
+ * `BENCH_SECTIONS=fixed npm run bench`: every command a user runs, on small programs, beside the
+ * engine's floor for the same program with no-op dynamic resources, measured in the same run.
+ *
+ * Two programs, each beside its no-op twin:
+ * - federation (bench/federation): one resource of each kind the main example uses (OIDC
+ *   provider, custom policy, role, official-cli application, two CLI assignments, inventory: six
+ *   providers); its twin bench/federation-noop declares the same resources with the same inputs
+ *   and output shapes and one no-op provider per kind, built like ours;
+ * - directory (bench/scim-directory with one person); its twin bench/noop, shape "same".
+ *
+ * Commands: first `up`, `preview`, the drift gate (`preview --refresh --expect-no-changes`),
+ * `refresh`, an `up` with one change, `destroy`. Each row: wall time (median of `BENCH_ROUNDS`,
+ * default 3, rounds; each round runs ours and the twin back to back against a fresh emulator),
+ * successful API calls, the ideal (calls x latency / 16 in flight), the floor (the twin's median)
+ * and wall/(ideal+floor), with the load average. The target is 1.1.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { startTrustTestbed, type TrustTestbed } from "../testing";
+import { engineEnv, localStack, REPO_ROOT } from "./engine";
+
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
+const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const IN_FLIGHT = 16;
+/** Which programs (`BENCH_FIXED_PROGRAMS`, default both). */
+const PROGRAMS = (process.env.BENCH_FIXED_PROGRAMS ?? "federation,directory").split(",");
+
+const COMMANDS = ["first up", "preview", "drift gate", "refresh", "one change", "destroy"] as const;
+type Command = (typeof COMMANDS)[number];
+
+interface Program {
+  name: string;
+  /** Ours, and its no-op twin. */
+  workDir: string;
+  twinDir: string;
+  /** Stack config before the first up (both programs). */
+  configure(stack: Stack, twin: boolean): Promise<void>;
+  /** Makes the one change. */
+  change(stack: Stack, twin: boolean): Promise<void>;
+  /** The account's state before the first up (people who exist already). */
+  seed?(testbed: TrustTestbed): Promise<void>;
+}
+
+function programs(dir: string): Program[] {
+  const all: Program[] = [];
+  if (PROGRAMS.includes("federation")) {
+    let fingerprint = "";
+    all.push({
+      name: "federation",
+      workDir: path.join(REPO_ROOT, "bench", "federation"),
+      twinDir: path.join(REPO_ROOT, "bench", "federation-noop"),
+      async seed(testbed) {
+        fingerprint = testbed.fingerprint;
+        for (const user of ["alice", "bob"])
+          await testbed.emulator.console("ram", "CreateUser", { UserName: user });
+      },
+      configure: (stack) => stack.setConfig("fingerprint", { value: fingerprint }),
+      change: (stack) => stack.setConfig("note", { value: " (changed)" }),
+    });
+  }
+  if (PROGRAMS.includes("directory")) {
+    const file = (twin: boolean) => path.join(dir, `fixed-${twin ? "twin" : "ours"}.csv`);
+    all.push({
+      name: "directory",
+      workDir: path.join(REPO_ROOT, "bench", "scim-directory"),
+      twinDir: path.join(REPO_ROOT, "bench", "noop"),
+      async configure(stack, twin) {
+        // One person; the twin has two no-op resources (the application and the directory).
+        const people = twin
+          ? ["user0,User 0,emp-00000", "user1,User 1,emp-00001"]
+          : ["user0,User 0,emp-00000"];
+        fs.writeFileSync(file(twin), `userName,displayName,externalId\n${people.join("\n")}\n`);
+        await stack.setConfig("directory", { value: file(twin) });
+        if (twin) await stack.setConfig("shape", { value: "same" });
+      },
+      async change(_stack, twin) {
+        const f = file(twin);
+        fs.writeFileSync(f, fs.readFileSync(f, "utf8").replace("User 0,", "User 0 (renamed),"));
+      },
+    });
+  }
+  return all;
+}
+
+interface Measured {
+  wallMs: number;
+  calls: number;
+  byKind: Record<string, number>;
+  ok: boolean;
+  note?: string;
+}
+
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join("/");
+
+/** One round of every command on one program (ours or its twin), against a fresh emulator. */
+async function round(binDir: string, program: Program, twin: boolean): Promise<Record<Command, Measured>> {
+  const testbed = await startTrustTestbed({ emulator: { latencyMs: LATENCY_MS } });
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-bench-fixed-"));
+  const env = {
+    ...engineEnv({
+      binDir,
+      stateDir,
+      endpoint: testbed.emulator.url,
+      accessKeyId: testbed.emulator.accessKeyId,
+      accessKeySecret: testbed.emulator.accessKeySecret,
+      passphrase: "bench",
+    }),
+    ...testbed.env,
+  };
+  env.ALICLOUD_FEDERATION_RETRY = JSON.stringify({ maxAttempts: 12, baseDelayMs: 50, maxDelayMs: 2000 });
+  const workDir = twin ? program.twinDir : program.workDir;
+  const stackName = `bench-fixed-${program.name}${twin ? "-twin" : ""}`;
+  const { stack } = await localStack({ binDir, workDir, stackName, env });
+  const out = {} as Record<Command, Measured>;
+  const measure = async (command: Command, run: () => Promise<unknown>) => {
+    await testbed.emulator.clearRequests();
+    const start = performance.now();
+    let ok = true;
+    let note: string | undefined;
+    try {
+      await run();
+    } catch (err) {
+      ok = false;
+      note = (err instanceof Error ? err.message : String(err)).split("\n").slice(-4).join(" ").slice(0, 400);
+    }
+    const wallMs = performance.now() - start;
+    const byKind: Record<string, number> = {};
+    for (const r of await testbed.emulator.requests())
+      if (r.status > 0 && r.status < 400) byKind[r.action] = (byKind[r.action] ?? 0) + 1;
+    const calls = Object.values(byKind).reduce((a, v) => a + v, 0);
+    out[command] = { wallMs, calls, byKind, ok, ...(note ? { note } : {}) };
+  };
+  try {
+    await program.seed?.(testbed);
+    await program.configure(stack, twin);
+    await measure("first up", () => stack.up({ parallel: PARALLEL }));
+    await measure("preview", () => stack.preview({ parallel: PARALLEL, expectNoChanges: true }));
+    await measure("drift gate", () =>
+      stack.preview({ parallel: PARALLEL, refresh: true, expectNoChanges: true }),
+    );
+    await measure("refresh", () => stack.refresh({ parallel: PARALLEL }));
+    await program.change(stack, twin);
+    await measure("one change", () => stack.up({ parallel: PARALLEL }));
+    await measure("destroy", () => stack.destroy({ parallel: PARALLEL }));
+  } finally {
+    await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
+    fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    await testbed.close().catch(() => undefined);
+  }
+  return out;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+};
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+/** Runs the section and prints its table; false when a command failed. */
+export async function fixedSection(binDir: string, dir: string): Promise<boolean> {
+  let ok = true;
+  console.log(
+    `\nFixed cost of every command: latency ${LATENCY_MS} ms per call, --parallel ${PARALLEL}, median of ${ROUNDS} rounds\n` +
+      `ideal = successful calls x ${LATENCY_MS} ms / ${IN_FLIGHT} in flight; floor = the same command on the program's no-op twin, ` +
+      "same rounds; target: wall/(ideal+floor) at most 1.1; load = 1-min load average at each round's start\n",
+  );
+  const header =
+    "program    | command    | wall s | (rounds)             | calls | calls by kind                                              | ideal s | floor s | wall/(ideal+floor)";
+  console.log(header);
+  console.log("-".repeat(header.length));
+  for (const program of programs(dir)) {
+    const ours: Record<Command, Measured>[] = [];
+    const twins: Record<Command, Measured>[] = [];
+    const loads: string[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      loads.push(load());
+      twins.push(await round(binDir, program, true));
+      ours.push(await round(binDir, program, false));
+    }
+    for (const command of COMMANDS) {
+      const walls = ours.map((r) => r[command].wallMs);
+      const wall = median(walls);
+      const floor = median(twins.map((r) => r[command].wallMs));
+      const last = ours[ours.length - 1]![command];
+      const idealMs = (last.calls * LATENCY_MS) / IN_FLIGHT;
+      const kinds = Object.entries(last.byKind)
+        .sort(([, a], [, b]) => b - a)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ");
+      console.log(
+        [
+          program.name.padEnd(10),
+          command.padEnd(10),
+          seconds(wall).padStart(6),
+          walls.map(seconds).join(" ").padEnd(20),
+          String(last.calls).padStart(5),
+          kinds.slice(0, 58).padEnd(58),
+          seconds(idealMs).padStart(7),
+          seconds(floor).padStart(7),
+          (wall / (idealMs + floor)).toFixed(2).padStart(18),
+        ].join(" | "),
+      );
+      for (const r of [...ours, ...twins])
+        if (!r[command].ok) {
+          ok = false;
+          console.log(`           !! ${command} failed: ${r[command].note}`);
+          break;
+        }
+    }
+    console.log(`           load at each round's start: ${loads.join(", ")}; now ${load()}`);
+  }
+  return ok;
+}
