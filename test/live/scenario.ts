@@ -235,6 +235,13 @@ export function scenario(ctx: ScenarioContext): Step[] {
       SetAsDefault: "true",
     })),
     ram("ListPolicyVersions", () => ({ PolicyName: policy })),
+    ram("GetPolicyVersion", () => ({ PolicyName: policy, PolicyType: "Custom", VersionId: "v2" })),
+    ram("SetDefaultPolicyVersion", () => ({ PolicyName: policy, VersionId: "v1" })),
+    ram("SetDefaultPolicyVersion", () => ({ PolicyName: policy, VersionId: "v2" }), {
+      id: "ram.SetDefaultPolicyVersion#back",
+    }),
+    ram("UpdatePolicyDescription", () => ({ PolicyName: policy, NewDescription: "probe 2" })),
+    ram("ListPolicies", () => ({ PolicyType: "Custom", MaxItems: 100 })),
     {
       id: "ram.DeletePolicyVersion#default",
       product: "ram",
