@@ -42,4 +42,8 @@ const run = spawnSync(process.execPath, [vitest, "run", "--config", "vitest.live
   stdio: "inherit",
   env: { ...process.env, ALICLOUD_FEDERATION_LIVE_PREFIX: prefix },
 });
+// What "skipped" means here: the count vitest printed is every test live mode left out.
+console.log(
+  "test:live: 'skipped' counts the tests left to the emulator (fault injection, the request log and call counts, the emulator's clock, test identity providers the real STS cannot reach, a second account) and those whose optional ALICLOUD_FEDERATION_LIVE_* variable is unset; test/live/suites.ts names the files left to the emulator whole, with why",
+);
 process.exit(run.status ?? 1);

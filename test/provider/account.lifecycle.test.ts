@@ -10,7 +10,12 @@ import { resetCallerAccount } from "../../provider/account";
 import { checkOidcProviderInputs, OidcProviderProvider as P } from "../../provider/resources/oidcProvider";
 import { OidcRoleProvider as R } from "../../provider/resources/oidcRole";
 import { resetSettings } from "../../provider/settings";
+import { emulatorOnly, named, namedIssuer, onEmulator } from "../target";
 import { configOf, startWired } from "./harness";
+
+// Names carry the run's prefix in live mode (test/target.ts).
+const GITHUB = named("github");
+const secondAccount = emulatorOnly("a second account's credentials, which only the emulator has");
 
 const OTHER = {
   accountId: "2234567890123456",
@@ -46,8 +51,8 @@ const asOther = (extra: Record<string, string> = {}) =>
 
 function inputs(over: Record<string, unknown> = {}) {
   const { inputs, failures } = checkOidcProviderInputs({
-    oidcProviderName: "github",
-    issuerUrl: "https://token.actions.githubusercontent.com",
+    oidcProviderName: GITHUB,
+    issuerUrl: namedIssuer("https://token.actions.githubusercontent.com"),
     fingerprints: ["a".repeat(40)],
     clientIds: ["sts.aliyuncs.com"],
     ...over,
@@ -73,51 +78,59 @@ describe("account binding", () => {
     const updated = await P.update(created.id, created.outs, inputs({ description: "d" }));
     expect(updated.outs).toMatchObject({ accountId: emulator.accountId });
     await P.delete(created.id, updated.outs);
-    expect(await calls()).toEqual([
-      "main:sts:GetCallerIdentity",
-      "main:ims:CreateOIDCProvider",
-      "main:ims:GetOIDCProvider",
-      "main:ims:UpdateOIDCProvider",
-      "main:ims:DeleteOIDCProvider",
-    ]);
+    await onEmulator(async () =>
+      expect(await calls()).toEqual([
+        "main:sts:GetCallerIdentity",
+        "main:ims:CreateOIDCProvider",
+        "main:ims:GetOIDCProvider",
+        "main:ims:UpdateOIDCProvider",
+        "main:ims:DeleteOIDCProvider",
+      ]),
+    );
   });
 
-  it("with another account's credentials, read, update and delete refuse before any other call, naming both accounts", async () => {
-    const created = await P.create(inputs());
-    await asOther();
-    await emulator.clearRequests();
-    const message =
-      `OidcProvider 'github' belongs to account ${emulator.accountId} (recorded in the stack's state), ` +
-      `but the credentials in use belong to account ${OTHER.accountId}: refusing to `;
-    await expect(P.read(created.id, created.outs)).rejects.toThrow(
-      `${message}read (refresh) it, nothing was changed.`,
-    );
-    await expect(P.update(created.id, created.outs, inputs({ description: "x" }))).rejects.toThrow(
-      `${message}update it, nothing was changed. Use credentials of account ${emulator.accountId}`,
-    );
-    await expect(P.delete(created.id, created.outs)).rejects.toThrow(`${message}delete it`);
-    // One identity call (of the other account), nothing else in either account.
-    expect(await calls()).toEqual([`${OTHER.accountId}:sts:GetCallerIdentity`]);
-    // The object is untouched in its own account.
-    await P.configure(configOf(config));
-    expect((await P.read(created.id, created.outs)).id).toBe("github");
-  });
+  secondAccount.test(
+    "with another account's credentials, read, update and delete refuse before any other call, naming both accounts",
+    async () => {
+      const created = await P.create(inputs());
+      await asOther();
+      await emulator.clearRequests();
+      const message =
+        `OidcProvider '${GITHUB}' belongs to account ${emulator.accountId} (recorded in the stack's state), ` +
+        `but the credentials in use belong to account ${OTHER.accountId}: refusing to `;
+      await expect(P.read(created.id, created.outs)).rejects.toThrow(
+        `${message}read (refresh) it, nothing was changed.`,
+      );
+      await expect(P.update(created.id, created.outs, inputs({ description: "x" }))).rejects.toThrow(
+        `${message}update it, nothing was changed. Use credentials of account ${emulator.accountId}`,
+      );
+      await expect(P.delete(created.id, created.outs)).rejects.toThrow(`${message}delete it`);
+      // One identity call (of the other account), nothing else in either account.
+      expect(await calls()).toEqual([`${OTHER.accountId}:sts:GetCallerIdentity`]);
+      // The object is untouched in its own account.
+      await P.configure(configOf(config));
+      expect((await P.read(created.id, created.outs)).id).toBe(GITHUB);
+    },
+  );
 
-  it("allowedAccountIds refuses another account before anything, create included", async () => {
-    await P.configure(configOf({ ...config, "alicloud-federation:allowedAccountIds": OTHER.accountId }));
-    await expect(P.create(inputs())).rejects.toThrow(
-      `OidcProvider: refusing to create it in account ${emulator.accountId}: alicloud-federation:allowedAccountIds allows only ${OTHER.accountId}. Nothing was changed.`,
-    );
-    expect(await calls()).toEqual(["main:sts:GetCallerIdentity"]);
-    // The allowed account itself passes; a JSON list is accepted too.
-    await asOther({ "alicloud-federation:allowedAccountIds": JSON.stringify([OTHER.accountId]) });
-    const created = await P.create(inputs());
-    expect(created.outs).toMatchObject({ accountId: OTHER.accountId });
-    expect((await calls()).slice(1)).toEqual([
-      `${OTHER.accountId}:sts:GetCallerIdentity`,
-      `${OTHER.accountId}:ims:CreateOIDCProvider`,
-    ]);
-  });
+  secondAccount.test(
+    "allowedAccountIds refuses another account before anything, create included",
+    async () => {
+      await P.configure(configOf({ ...config, "alicloud-federation:allowedAccountIds": OTHER.accountId }));
+      await expect(P.create(inputs())).rejects.toThrow(
+        `OidcProvider: refusing to create it in account ${emulator.accountId}: alicloud-federation:allowedAccountIds allows only ${OTHER.accountId}. Nothing was changed.`,
+      );
+      expect(await calls()).toEqual(["main:sts:GetCallerIdentity"]);
+      // The allowed account itself passes; a JSON list is accepted too.
+      await asOther({ "alicloud-federation:allowedAccountIds": JSON.stringify([OTHER.accountId]) });
+      const created = await P.create(inputs());
+      expect(created.outs).toMatchObject({ accountId: OTHER.accountId });
+      expect((await calls()).slice(1)).toEqual([
+        `${OTHER.accountId}:sts:GetCallerIdentity`,
+        `${OTHER.accountId}:ims:CreateOIDCProvider`,
+      ]);
+    },
+  );
 
   it("a malformed allowedAccountIds is refused with the value and the expected form", async () => {
     await P.configure(configOf({ ...config, "alicloud-federation:allowedAccountIds": "prod" }));
@@ -126,13 +139,16 @@ describe("account binding", () => {
     );
   });
 
-  it("when the account cannot be determined, nothing is done (fail safe)", async () => {
-    await emulator.injectFault({ service: "sts", action: "GetCallerIdentity", kind: "server-error" });
-    await expect(P.create(inputs())).rejects.toThrow(
-      /^OidcProvider: not created, nothing was changed\. The cause, the same for every resource of this stack:\nThe account of the credentials could not be determined: STS GetCallerIdentity failed \(.+\)\./,
-    );
-    expect((await calls()).filter((c) => !c.endsWith("GetCallerIdentity"))).toEqual([]);
-  });
+  emulatorOnly("a fault injected by the emulator").test(
+    "when the account cannot be determined, nothing is done (fail safe)",
+    async () => {
+      await emulator.injectFault({ service: "sts", action: "GetCallerIdentity", kind: "server-error" });
+      await expect(P.create(inputs())).rejects.toThrow(
+        /^OidcProvider: not created, nothing was changed\. The cause, the same for every resource of this stack:\nThe account of the credentials could not be determined: STS GetCallerIdentity failed \(.+\)\./,
+      );
+      expect((await calls()).filter((c) => !c.endsWith("GetCallerIdentity"))).toEqual([]);
+    },
+  );
 
   it("state written before accounts were recorded is bound on its next read", async () => {
     const created = await P.create(inputs());
@@ -150,13 +166,13 @@ describe("preview-stable outputs", () => {
     const news = { ...inputs(), description: "changed" };
     const checked = (await P.check(olds, news)).inputs as Record<string, unknown>;
     expect(checked).toMatchObject({
-      arn: `acs:ram::${emulator.accountId}:oidc-provider/github`,
+      arn: `acs:ram::${emulator.accountId}:oidc-provider/${GITHUB}`,
       createDate: created.outs.createDate,
       accountId: emulator.accountId,
       description: "changed",
     });
     // Another name is another object: nothing carried.
-    const renamed = (await P.check(olds, { ...news, oidcProviderName: "gitlab" })).inputs as Record<
+    const renamed = (await P.check(olds, { ...news, oidcProviderName: named("gitlab") })).inputs as Record<
       string,
       unknown
     >;
@@ -171,7 +187,7 @@ describe("preview-stable outputs", () => {
     const stale = { ...created.outs, updateDate: "2020-01-01T00:00:00Z" };
     expect((await P.read(created.id, stale)).props).toMatchObject({ updateDate: "2020-01-01T00:00:00Z" });
     await emulator.console("ims", "UpdateOIDCProvider", {
-      OIDCProviderName: "github",
+      OIDCProviderName: GITHUB,
       NewDescription: "edited",
     });
     const drifted = (await P.read(created.id, stale)).props as Record<string, unknown>;
