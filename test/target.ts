@@ -50,6 +50,19 @@ export function emulatorOnly(_why: string): { test: typeof test; describe: typeo
   };
 }
 
+/**
+ * Tests and suites that need an IDaaS (EIAM) instance: an emulator has one; in live mode they run
+ * only when ALICLOUD_FEDERATION_LIVE_EIAM_INSTANCE names one (a live run never creates an
+ * instance: it is billed), and are skipped otherwise.
+ */
+export function needsEiamInstance(): { test: typeof test; describe: typeof describe } {
+  const skip = LIVE && !process.env.ALICLOUD_FEDERATION_LIVE_EIAM_INSTANCE;
+  return {
+    test: skip ? (test.skip as typeof test) : test,
+    describe: skip ? (describe.skip as typeof describe) : describe,
+  };
+}
+
 /** Runs `check` only against an emulator of the suite's own: call counts and request logs. */
 export async function onEmulator(check: () => unknown): Promise<void> {
   if (!LIVE) await check();

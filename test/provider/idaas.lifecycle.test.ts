@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
 import { createTestCertificates } from "../../emulator/idp";
 import {
@@ -17,12 +17,15 @@ import {
   IdaasFederatedCredentialProviderProvider as Fcp,
   type IdaasFederatedCredentialProviderOutputs,
 } from "../../provider/resources/idaasFederatedCredentialProvider";
+import { named, namedIssuer, needsEiamInstance, onEmulator } from "../target";
 import { configOf, startWired } from "./harness";
 
 /** The emulator's service name for EIAM 2021-12-01 (its request-log filter). */
 const SERVICE = "eiam";
-const ISSUER = "https://oidc.example.com/cluster-1";
+// Names (and the issuer) carry the run's prefix in live mode (test/target.ts).
+const ISSUER = namedIssuer("https://oidc.example.com/cluster-1");
 const JWKS_URI = `${ISSUER}/openid/v1/jwks`;
+const eiam = needsEiamInstance();
 const NO_DIFF = { changes: false, replaces: [], deleteBeforeReplace: false };
 
 let emulator: Emulator;
@@ -39,13 +42,15 @@ afterAll(async () => emulator?.close());
 beforeEach(async () => {
   await emulator.reset();
   await emulator.clearFaults();
-  applicationId = await consoleApp("orders-worker");
+  applicationId = await consoleApp(named("orders-worker"));
   await emulator.clearRequests();
 });
 
 /** Actions the provider made (console edits left out), as `Action:status`. */
 const calls = async () =>
   (await emulator.requests({ service: SERVICE })).map((r) => `${r.action}:${r.status}`);
+/** Exactly these calls, checked against an emulator of the suite's own (no log in live mode). */
+const expectCalls = (expected: string[]) => onEmulator(async () => expect(await calls()).toEqual(expected));
 
 const eiamConsole = (action: string, params: Record<string, string>) =>
   emulator.console(SERVICE, action, { InstanceId: instanceId, ...params }) as Promise<
@@ -66,7 +71,7 @@ async function consoleApp(name: string): Promise<string> {
 function fcpInputs(over: Record<string, unknown> = {}) {
   const { inputs, failures } = checkIdaasFederatedCredentialProviderInputs({
     instanceId,
-    name: "cluster-1",
+    name: named("cluster-1"),
     oidc: { issuer: ISSUER, jwksUri: JWKS_URI, audiences: ["idaas"] },
     ...over,
   });
@@ -95,19 +100,23 @@ const JWKS = JSON.stringify({
   keys: [generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" })],
 });
 
-describe("IdaasFederatedCredentialProvider", () => {
+eiam.describe("IdaasFederatedCredentialProvider", () => {
   it("creates an OIDC provider in one call, with the normalized issuer", async () => {
     const res = await Fcp.create(
       fcpInputs({
-        oidc: { issuer: "HTTPS://OIDC.example.com:443/cluster-1", jwksUri: JWKS_URI, audiences: ["a", "b"] },
+        oidc: {
+          issuer: ISSUER.replace("https://oidc.example.com", "HTTPS://OIDC.example.com:443"),
+          jwksUri: JWKS_URI,
+          audiences: ["a", "b"],
+        },
       }),
     );
-    expect(await calls()).toEqual(["CreateFederatedCredentialProvider:200"]);
+    await expectCalls(["CreateFederatedCredentialProvider:200"]);
     expect(res.id).toMatch(/^fcp_[a-z0-9]{26}$/);
     expect(res.outs).toMatchObject({ providerId: res.id, type: "oidc", status: "enabled", description: "" });
     const live = await liveProvider(res.id);
     expect(live).toMatchObject({
-      FederatedCredentialProviderName: "cluster-1",
+      FederatedCredentialProviderName: named("cluster-1"),
       FederatedCredentialProviderType: "oidc",
       OidcProviderConfig: { Issuer: ISSUER, JwksSource: "dynamic", JwksUri: JWKS_URI, Audiences: ["a", "b"] },
     });
@@ -124,20 +133,17 @@ describe("IdaasFederatedCredentialProvider", () => {
         },
       },
       {
-        name: "signer",
+        name: named("signer"),
         oidc: undefined,
         pkcs7: { certificates: [certs.rootCaPem, otherCerts.rootCaPem], trustCondition: "" },
       },
-      { name: "ca", oidc: undefined, privateCa: { certificates: [certs.intermediateCaPem] } },
+      { name: named("ca"), oidc: undefined, privateCa: { certificates: [certs.intermediateCaPem] } },
     ];
     for (const over of variants) {
       const inputs = fcpInputs(over);
       const created = await Fcp.create(inputs);
       const read = await Fcp.read(created.id, created.outs);
-      expect(await calls()).toEqual([
-        "CreateFederatedCredentialProvider:200",
-        "GetFederatedCredentialProvider:200",
-      ]);
+      await expectCalls(["CreateFederatedCredentialProvider:200", "GetFederatedCredentialProvider:200"]);
       // The inputs, plus the stable outputs preview carries (see provider/account.ts).
       expect(read.inputs).toEqual({
         ...inputs,
@@ -148,11 +154,14 @@ describe("IdaasFederatedCredentialProvider", () => {
       expect(await Fcp.diff(created.id, read.props, inputs)).toEqual(NO_DIFF);
       await emulator.clearRequests();
     }
-    const [, pkcs7] = (await eiamConsole("ListFederatedCredentialProviders", {}))
-      .FederatedCredentialProviders as {
-      FederatedCredentialProviderType: string;
-      Pkcs7ProviderConfig: { TrustAnchorSource: string; Certificates: unknown[] };
-    }[];
+    // The instance may hold providers of others in live mode: this run's only.
+    const [, pkcs7] = (
+      (await eiamConsole("ListFederatedCredentialProviders", {})).FederatedCredentialProviders as {
+        FederatedCredentialProviderName: string;
+        FederatedCredentialProviderType: string;
+        Pkcs7ProviderConfig: { TrustAnchorSource: string; Certificates: unknown[] };
+      }[]
+    ).filter((p) => p.FederatedCredentialProviderName.startsWith(named("")));
     expect(pkcs7?.FederatedCredentialProviderType).toBe("pkcs7");
     expect(pkcs7?.Pkcs7ProviderConfig).toMatchObject({ TrustAnchorSource: "custom" });
     expect(pkcs7?.Pkcs7ProviderConfig.Certificates).toHaveLength(2);
@@ -166,7 +175,7 @@ describe("IdaasFederatedCredentialProvider", () => {
     });
     await eiamConsole("UpdateFederatedCredentialProvider", {
       FederatedCredentialProviderId: outs.providerId,
-      FederatedCredentialProviderName: "cluster-1",
+      FederatedCredentialProviderName: named("cluster-1"),
       "OidcProviderConfig.JwksSource": "dynamic",
       "OidcProviderConfig.Audiences.1": "intruder",
     });
@@ -175,7 +184,7 @@ describe("IdaasFederatedCredentialProvider", () => {
     });
 
     const read = await Fcp.read(outs.providerId, outs);
-    expect(await calls()).toEqual(["GetFederatedCredentialProvider:200"]);
+    await expectCalls(["GetFederatedCredentialProvider:200"]);
     expect(read.inputs).toMatchObject({
       description: "edited in console",
       oidc: { issuer: ISSUER, audiences: ["intruder"], jwksUri: JWKS_URI },
@@ -190,7 +199,7 @@ describe("IdaasFederatedCredentialProvider", () => {
 
     await emulator.clearRequests();
     const updated = await Fcp.update(outs.providerId, read.props!, desired);
-    expect(await calls()).toEqual([
+    await expectCalls([
       "UpdateFederatedCredentialProvider:200",
       "UpdateFederatedCredentialProviderDescription:200",
       "EnableFederatedCredentialProvider:200",
@@ -216,20 +225,20 @@ describe("IdaasFederatedCredentialProvider", () => {
       },
     });
     const desc = await Fcp.update(outs.providerId, outs, fcpInputs({ description: "d2", oidc: outs.oidc }));
-    expect(await calls()).toEqual(["UpdateFederatedCredentialProviderDescription:200"]);
+    await expectCalls(["UpdateFederatedCredentialProviderDescription:200"]);
     await emulator.clearRequests();
 
     // Rename, audiences, JWKS source and dropping the trust condition: one Update.
     const next = fcpInputs({
-      name: "renamed",
+      name: named("renamed"),
       description: "d2",
       oidc: { issuer: ISSUER, jwks: JWKS, audiences: ["x", "y"] },
     });
     const res = await Fcp.update(outs.providerId, desc.outs, next);
-    expect(await calls()).toEqual(["UpdateFederatedCredentialProvider:200"]);
+    await expectCalls(["UpdateFederatedCredentialProvider:200"]);
     const live = await liveProvider(outs.providerId);
     expect(live).toMatchObject({
-      FederatedCredentialProviderName: "renamed",
+      FederatedCredentialProviderName: named("renamed"),
       OidcProviderConfig: { JwksSource: "static", Audiences: ["x", "y"] },
     });
     expect((live.OidcProviderConfig as Record<string, unknown>).TrustCondition ?? "").toBe("");
@@ -246,7 +255,7 @@ describe("IdaasFederatedCredentialProvider", () => {
     });
     expect(await Fcp.diff(outs.providerId, outs, next)).toMatchObject({ changes: true, replaces: [] });
     await Fcp.update(outs.providerId, outs, next);
-    expect(await calls()).toEqual(["UpdateFederatedCredentialProvider:200"]);
+    await expectCalls(["UpdateFederatedCredentialProvider:200"]);
     const live = await liveProvider(outs.providerId);
     expect((live.Pkcs7ProviderConfig as { Certificates: unknown[] }).Certificates).toHaveLength(2);
   });
@@ -276,7 +285,7 @@ describe("IdaasFederatedCredentialProvider", () => {
     ).toMatchObject({
       replaces: ["instanceId"],
     });
-    expect(await calls()).toEqual([]);
+    await expectCalls([]);
   });
 
   it("read of a provider deleted out of band: id '' after one call", async () => {
@@ -285,22 +294,23 @@ describe("IdaasFederatedCredentialProvider", () => {
       FederatedCredentialProviderId: outs.providerId,
     });
     expect(await Fcp.read(outs.providerId, outs)).toEqual({ id: "", props: {} });
-    expect(await calls()).toEqual(["GetFederatedCredentialProvider:404"]);
+    await expectCalls(["GetFederatedCredentialProvider:404"]);
   });
 
   it("delete: one call; already gone is fine; still in use says what to do", async () => {
     const outs = await provider();
     await Fcp.delete(outs.providerId, outs);
-    expect(await calls()).toEqual(["DeleteFederatedCredentialProvider:200"]);
+    await expectCalls(["DeleteFederatedCredentialProvider:200"]);
     await Fcp.delete(outs.providerId, outs);
     await emulator.clearRequests();
 
-    const used = await provider({ name: "used" });
+    const used = await provider({ name: named("used") });
     await Afc.create(afcInputs({ providerId: used.providerId }));
     await emulator.clearRequests();
     const err = await Fcp.delete(used.providerId, used).catch((e) => e);
-    expect(err.message).toMatch(/'used' \(fcp_\w+\) is still used by application federated credentials/);
-    expect(await calls()).toEqual(["DeleteFederatedCredentialProvider:409"]);
+    expect(err.message).toContain(`'${named("used")}' (fcp_`);
+    expect(err.message).toMatch(/ \(fcp_\w+\) is still used by application federated credentials/);
+    await expectCalls(["DeleteFederatedCredentialProvider:409"]);
   });
 });
 
@@ -311,7 +321,7 @@ function afcInputs(over: Record<string, unknown> = {}) {
     instanceId,
     applicationId,
     providerId: "fcp_unset",
-    name: "orders-worker-sa",
+    name: named("orders-worker-sa"),
     kubernetes: { namespace: "orders", serviceAccountName: "worker" },
     ...over,
   });
@@ -327,7 +337,7 @@ async function liveCredential(credentialId: string, app = applicationId): Promis
   return body.ApplicationFederatedCredential as Record<string, unknown>;
 }
 
-describe("IdaasApplicationFederatedCredential", () => {
+eiam.describe("IdaasApplicationFederatedCredential", () => {
   let providerId: string;
   beforeEach(async () => {
     providerId = (await provider()).providerId;
@@ -345,17 +355,17 @@ describe("IdaasApplicationFederatedCredential", () => {
     const res = await Afc.create(
       inputs({ kubernetes: { namespace: "orders", serviceAccountName: "worker", podNamePrefix: "worker-" } }),
     );
-    expect(await calls()).toEqual(["CreateApplicationFederatedCredential:200"]);
+    await expectCalls(["CreateApplicationFederatedCredential:200"]);
     expect(res.id).toMatch(/^afc_[a-z0-9]{26}$/);
     expect(res.outs).toMatchObject({
       credentialId: res.id,
-      name: "orders-worker-sa",
+      name: named("orders-worker-sa"),
       status: "enabled",
       type: "oidc",
       expectedSubject: "system:serviceaccount:orders:worker",
     });
     expect(await liveCredential(res.id)).toMatchObject({
-      ApplicationFederatedCredentialName: "orders-worker-sa",
+      ApplicationFederatedCredentialName: named("orders-worker-sa"),
       ApplicationFederatedCredentialType: "oidc",
       FederatedCredentialProviderId: providerId,
       VerificationMode: "structured",
@@ -368,9 +378,9 @@ describe("IdaasApplicationFederatedCredential", () => {
 
   it("subject and condition credentials (with mappings) round-trip through read with no diff", async () => {
     const variants: Record<string, unknown>[] = [
-      { name: "by-subject", kubernetes: undefined, subject: "repo:acme/app:ref:refs/heads/main" },
+      { name: named("by-subject"), kubernetes: undefined, subject: "repo:acme/app:ref:refs/heads/main" },
       {
-        name: "by-condition",
+        name: named("by-condition"),
         kubernetes: undefined,
         condition: 'StartsWith(jwt.sub, "system:serviceaccount:orders:") && Contains(jwt.aud, "idaas")',
         description: "free form",
@@ -381,7 +391,7 @@ describe("IdaasApplicationFederatedCredential", () => {
       const desired = inputs(over);
       const created = await Afc.create(desired);
       const read = await Afc.read(created.id, created.outs);
-      expect(await calls()).toEqual([
+      await expectCalls([
         "CreateApplicationFederatedCredential:200",
         "GetApplicationFederatedCredential:200",
       ]);
@@ -416,7 +426,7 @@ describe("IdaasApplicationFederatedCredential", () => {
     });
 
     const read = await Afc.read(outs.credentialId, outs);
-    expect(await calls()).toEqual(["GetApplicationFederatedCredential:200"]);
+    await expectCalls(["GetApplicationFederatedCredential:200"]);
     expect(read.inputs).toMatchObject({
       description: "edited",
       kubernetes: { namespace: "intruders", serviceAccountName: "worker", podNamePrefix: "" },
@@ -433,7 +443,7 @@ describe("IdaasApplicationFederatedCredential", () => {
     });
     await emulator.clearRequests();
     const updated = await Afc.update(outs.credentialId, read.props!, desired);
-    expect(await calls()).toEqual([
+    await expectCalls([
       "UpdateApplicationFederatedCredential:200",
       "UpdateApplicationFederatedCredentialDescription:200",
       "EnableApplicationFederatedCredential:200",
@@ -458,7 +468,7 @@ describe("IdaasApplicationFederatedCredential", () => {
     });
     expect(await Afc.diff(outs.credentialId, outs, next)).toMatchObject({ changes: true, replaces: [] });
     const res = await Afc.update(outs.credentialId, outs, next);
-    expect(await calls()).toEqual(["UpdateApplicationFederatedCredential:200"]);
+    await expectCalls(["UpdateApplicationFederatedCredential:200"]);
     expect(res.outs.expectedSubject).toBe("repo:acme/app");
     expect(await liveCredential(outs.credentialId)).toMatchObject({
       VerificationMode: "structured",
@@ -467,12 +477,12 @@ describe("IdaasApplicationFederatedCredential", () => {
     });
     await emulator.clearRequests();
     await Afc.update(outs.credentialId, res.outs, { ...next, description: "d" });
-    expect(await calls()).toEqual(["UpdateApplicationFederatedCredentialDescription:200"]);
+    await expectCalls(["UpdateApplicationFederatedCredentialDescription:200"]);
   });
 
   it("diff replaces for name, provider, type, application, and a switch to a condition", async () => {
     const outs = await credential();
-    expect(await Afc.diff(outs.credentialId, outs, inputs({ name: "other" }))).toEqual({
+    expect(await Afc.diff(outs.credentialId, outs, inputs({ name: named("other") }))).toEqual({
       changes: true,
       replaces: ["name"],
       deleteBeforeReplace: false,
@@ -493,7 +503,7 @@ describe("IdaasApplicationFederatedCredential", () => {
       replaces: ["applicationId"],
       deleteBeforeReplace: false,
     });
-    expect(await calls()).toEqual([]);
+    await expectCalls([]);
   });
 
   it("the service refuses a type that is not the provider's", async () => {
@@ -510,7 +520,7 @@ describe("IdaasApplicationFederatedCredential", () => {
       ApplicationFederatedCredentialId: outs.credentialId,
     });
     expect(await Afc.read(outs.credentialId, outs)).toEqual({ id: "", props: {} });
-    expect(await calls()).toEqual(["GetApplicationFederatedCredential:404"]);
+    await expectCalls(["GetApplicationFederatedCredential:404"]);
 
     const again = await credential();
     await eiamConsole("DeleteApplication", { ApplicationId: applicationId });
@@ -520,7 +530,7 @@ describe("IdaasApplicationFederatedCredential", () => {
   it("delete: one call; already gone is fine", async () => {
     const outs = await credential();
     await Afc.delete(outs.credentialId, outs);
-    expect(await calls()).toEqual(["DeleteApplicationFederatedCredential:200"]);
+    await expectCalls(["DeleteApplicationFederatedCredential:200"]);
     await expect(Afc.delete(outs.credentialId, outs)).resolves.toBeUndefined();
   });
 });
@@ -548,7 +558,7 @@ function cpkInputs(over: Record<string, unknown> = {}) {
   return inputs;
 }
 
-describe("IdaasClientPublicKey", () => {
+eiam.describe("IdaasClientPublicKey", () => {
   async function key(over: Record<string, unknown> = {}): Promise<IdaasClientPublicKeyOutputs> {
     const res = await Cpk.create(cpkInputs(over));
     await emulator.clearRequests();
@@ -558,7 +568,7 @@ describe("IdaasClientPublicKey", () => {
   it("creates RSA and EC keys in one call each, with the AlgorithmType the emulator accepts", async () => {
     const rsa = await Cpk.create(cpkInputs());
     const ec = await Cpk.create(cpkInputs({ publicKey: ecKey() }));
-    expect(await calls()).toEqual(["CreateClientPublicKey:200", "CreateClientPublicKey:200"]);
+    await expectCalls(["CreateClientPublicKey:200", "CreateClientPublicKey:200"]);
     expect(rsa.outs).toMatchObject({ algorithmType: "RSA", status: "enabled", clientPublicKeyId: rsa.id });
     expect(ec.outs.algorithmType).toBe("EC");
     const live = (
@@ -570,7 +580,7 @@ describe("IdaasClientPublicKey", () => {
   it("read: one call, no diff; a key disabled in the console is enabled again by one call", async () => {
     const outs = await key();
     const read = await Cpk.read(outs.clientPublicKeyId, outs);
-    expect(await calls()).toEqual(["GetClientPublicKey:200"]);
+    await expectCalls(["GetClientPublicKey:200"]);
     expect(read.inputs).toEqual({
       ...cpkInputs(),
       clientPublicKeyId: outs.clientPublicKeyId,
@@ -592,7 +602,7 @@ describe("IdaasClientPublicKey", () => {
     });
     await emulator.clearRequests();
     const updated = await Cpk.update(outs.clientPublicKeyId, drift.props!, cpkInputs());
-    expect(await calls()).toEqual(["EnableClientPublicKey:200"]);
+    await expectCalls(["EnableClientPublicKey:200"]);
     expect(updated.outs.status).toBe("enabled");
   });
 
@@ -609,16 +619,16 @@ describe("IdaasClientPublicKey", () => {
     for (let i = 0; i < 5; i++) await key({ publicKey: ecKey() });
     const err = await Cpk.create(cpkInputs({ publicKey: ecKey() })).catch((e) => e);
     expect(err.message).toMatch(/holds at most 5 client public keys/);
-    expect(await calls()).toEqual(["CreateClientPublicKey:409"]);
+    await expectCalls(["CreateClientPublicKey:409"]);
   });
 
   it("read: id '' when gone; delete: one call, already gone is fine", async () => {
     const outs = await key();
     await Cpk.delete(outs.clientPublicKeyId, outs);
-    expect(await calls()).toEqual(["DeleteClientPublicKey:200"]);
+    await expectCalls(["DeleteClientPublicKey:200"]);
     await emulator.clearRequests();
     expect(await Cpk.read(outs.clientPublicKeyId, outs)).toEqual({ id: "", props: {} });
-    expect(await calls()).toEqual(["GetClientPublicKey:404"]);
+    await expectCalls(["GetClientPublicKey:404"]);
     await expect(Cpk.delete(outs.clientPublicKeyId, outs)).resolves.toBeUndefined();
   });
 });
