@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type Emulator, startEmulator } from "../../emulator";
+import { type Emulator, startEmulator, startTestIdp, type TestIdp } from "../../emulator";
 import { type Step, scenario } from "../live/scenario";
 import { rawTransport } from "../live/target";
 import { PythonDriver } from "./helpers";
@@ -28,14 +28,19 @@ const LISTED = JSON.parse(readFileSync(join(__dirname, "model-differences.json")
 
 let emulator: Emulator;
 let python: PythonDriver;
+let idp: TestIdp;
 beforeAll(async () => {
-  emulator = await startEmulator();
+  // The IdP lets AssumeRoleWithOIDC answer (the scenario can only probe its refusals: a live run
+  // has no token); STS fetches its discovery over HTTPS, trusting its root.
+  idp = await startTestIdp();
+  emulator = await startEmulator({ trustedCertificates: [idp.rootCaPem] });
   python = new PythonDriver();
   await python.configure(emulator);
 });
 afterAll(async () => {
   await python?.close();
   await emulator?.close();
+  await idp?.close();
 });
 
 const raw = () =>
@@ -86,10 +91,14 @@ async function drive(
   return out;
 }
 
+/** A successful AssumeRoleWithOIDC is checked outside the scenario (a live run has no token). */
+const OUTSIDE = "sts.AssumeRoleWithOIDC";
+
 /** The listed differences in the shape the run reports them. */
-function listed(list: Record<string, Listed>): Record<string, ModelDiff> {
+function listed(list: Record<string, Listed>, only?: string): Record<string, ModelDiff> {
   const out: Record<string, ModelDiff> = {};
   for (const [id, l] of Object.entries(list)) {
+    if (only ? id !== only : id === OUTSIDE) continue;
     out[id] = { extra: l.extra ?? [], missing: l.missing ?? [], type: l.type ?? [] };
   }
   return out;
@@ -122,4 +131,48 @@ describe("every answer parses into its official SDK model", () => {
     expect(run.driven.length).toBeGreaterThan(45);
     expect(run.diffs).toEqual(listed(LISTED.node));
   });
+});
+
+test("AssumeRoleWithOIDC's answer parses into the STS models of both SDKs, except the differences listed", async () => {
+  const call = raw();
+  await call("ims", "CreateOIDCProvider", {
+    OIDCProviderName: "models-idp",
+    IssuerUrl: idp.issuer,
+    Fingerprints: idp.rootFingerprint,
+    ClientIds: "sts.aliyuncs.com",
+  });
+  const providerArn = `acs:ram::${emulator.accountId}:oidc-provider/models-idp`;
+  await call("ram", "CreateRole", {
+    RoleName: "models-oidc",
+    AssumeRolePolicyDocument: JSON.stringify({
+      Version: "1",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Principal: { Federated: [providerArn] },
+          Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com" } },
+        },
+      ],
+    }),
+  });
+  const params = () => ({
+    OIDCProviderArn: providerArn,
+    RoleArn: `acs:ram::${emulator.accountId}:role/models-oidc`,
+    OIDCToken: idp.mintToken({ sub: "repo:o/r:ref:refs/heads/main", aud: "sts.aliyuncs.com" }),
+    RoleSessionName: "models",
+  });
+  const py = await python.request({
+    op: "call",
+    product: "sts",
+    action: "AssumeRoleWithOIDC",
+    params: params(),
+  });
+  const node = await nodeSdk(emulator)("sts", "AssumeRoleWithOIDC", params());
+  expect({ python: py.ok && py.model, node: node.ok && node.model }).toEqual({
+    python: listed(LISTED.python, OUTSIDE)[OUTSIDE],
+    node: listed(LISTED.node, OUTSIDE)[OUTSIDE],
+  });
+  // The answer is the real thing: credentials and the assumed role, which the models name.
+  expect(py.body?.Credentials).toEqual(expect.objectContaining({ AccessKeyId: expect.any(String) }));
 });

@@ -77,7 +77,10 @@ export function checkModel(model: ModelClass, raw: unknown, path = "", out?: Mod
   };
 }
 
-type AnyClient = Record<string, unknown> & { callApi: (...a: unknown[]) => Promise<unknown> };
+type AnyClient = Record<string, unknown> & {
+  callApi: (...a: unknown[]) => Promise<unknown>;
+  doRPCRequest: (...a: unknown[]) => Promise<unknown>;
+};
 
 const MODULES = { ims: $Ims, ram: $Ram, sts: $Sts } as const;
 
@@ -113,12 +116,18 @@ export function nodeSdk(e: Emulator) {
     const requestName = find(module, `${action}Request`);
     const bodyName = find(module, `${action}ResponseBody`);
     let raw: unknown;
+    // Signed calls go through callApi; anonymous ones (STS AssumeRoleWithOIDC) through doRPCRequest.
     const original = client.callApi.bind(client);
-    client.callApi = async (...a: unknown[]) => {
-      const res = (await original(...a)) as { body?: unknown };
-      raw = res.body;
-      return res;
-    };
+    const originalRpc = client.doRPCRequest.bind(client);
+    const capture =
+      (f: (...a: unknown[]) => Promise<unknown>) =>
+      async (...a: unknown[]) => {
+        const res = (await f(...a)) as { body?: unknown };
+        raw = res.body;
+        return res;
+      };
+    client.callApi = capture(original);
+    client.doRPCRequest = capture(originalRpc);
     try {
       const runtime = new $dara.RuntimeOptions({ autoretry: false, maxAttempts: 0 });
       const fn = client[method] as (...a: unknown[]) => Promise<unknown>;
@@ -140,6 +149,7 @@ export function nodeSdk(e: Emulator) {
       return { ok: false, code: String(e2.code), status: e2.statusCode ?? 0, error: String(e2.message) };
     } finally {
       client.callApi = original;
+      client.doRPCRequest = originalRpc;
     }
     const Body = bodyName ? (module[bodyName] as ModelClass) : undefined;
     if (!Body) throw new Error(`${product} SDK has no ${action}ResponseBody`);

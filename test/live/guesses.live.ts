@@ -370,7 +370,7 @@ describe("OAuth, SCIM and STS with credentials a plain account lacks", () => {
   );
 
   test.skipIf(!env.ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN || !env.ALICLOUD_FEDERATION_LIVE_OIDC_FINGERPRINT)(
-    "STS trust evaluation: the provider's fingerprint in upper case is accepted; StringLike with ? for one character is accepted; refused (NoPermission): action sts:AssumeRoleWithOIDC, an operator outside the documented 21, a condition key other than oidc:iss/aud/sub, a key in another case, a wildcard Federated principal, a statement element outside Effect/Action/Principal/Condition/Sid, a value of the wrong type, an Allow beside a Deny that might apply (needs ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN and _FINGERPRINT from a real IdP)",
+    "STS trust evaluation: the provider's fingerprint in upper case is accepted, and the answer carries no SourceIdentity; StringLike with ? for one character is accepted; refused (NoPermission): action sts:AssumeRoleWithOIDC, an operator outside the documented 21, a condition key other than oidc:iss/aud/sub, a key in another case, a wildcard Federated principal, a statement element outside Effect/Action/Principal/Condition/Sid, a value of the wrong type, an Allow beside a Deny that might apply (needs ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN and _FINGERPRINT from a real IdP)",
     async () => {
       const account = await checkAccount(target);
       const token = env.ALICLOUD_FEDERATION_LIVE_OIDC_TOKEN ?? "";
@@ -445,6 +445,10 @@ describe("OAuth, SCIM and STS with credentials a plain account lacks", () => {
             RoleSessionName: "probe",
           });
           outcomes[label] = answer.ok ? "assumed" : answer.code;
+          if (label === "plain") {
+            expected.SourceIdentity = "absent";
+            outcomes.SourceIdentity = answer.ok && "SourceIdentity" in answer.body ? "answered" : "absent";
+          }
         }
         expect(outcomes).toEqual(expected);
       } finally {

@@ -157,15 +157,20 @@ def op_call(req):
         return {"ok": False, "error": f"the {product} SDK has no method for {action}"}
     method = getattr(c, name)
     captured = {}
-    original = c.call_api
+    # Signed calls go through call_api; anonymous ones (STS AssumeRoleWithOIDC) through do_rpcrequest.
+    originals = {n: getattr(c, n) for n in ("call_api", "do_rpcrequest") if hasattr(c, n)}
 
-    def capture(params, r, runtime):
-        res = original(params, r, runtime)
-        captured["body"] = res.get("body")
-        captured["statusCode"] = res.get("statusCode")
-        return res
+    def capturing(original):
+        def capture(*args, **kwargs):
+            res = original(*args, **kwargs)
+            captured["body"] = res.get("body")
+            captured["statusCode"] = res.get("statusCode")
+            return res
 
-    c.call_api = capture
+        return capture
+
+    for n, original in originals.items():
+        setattr(c, n, capturing(original))
     try:
         runtime = util_models.RuntimeOptions(autoretry=False, max_attempts=0)
         if request_cls is None:
@@ -181,7 +186,8 @@ def op_call(req):
             "data": getattr(e, "data", None),
         }
     finally:
-        c.call_api = original
+        for n, original in originals.items():
+            setattr(c, n, original)
     out = {"extra": [], "missing": [], "type": []}
     body_cls = next(getattr(models, n) for n in dir(models) if n.lower() == f"{action}ResponseBody".lower())
     check_model(body_cls().from_map(captured["body"]), captured["body"], "", out)
