@@ -108,21 +108,25 @@ interface DirectoryRecord extends ScimDirectoryInputs {
 /**
  * A `ScimDirectory`'s state. `people` is the roster (`rosterText`): one line per person, so the
  * engine's diff of a change is the changed lines with two lines of context, whatever the
- * directory's size, instead of the whole directory.
+ * directory's size, instead of the whole directory. `ids` is a text too, a line per person: the
+ * engine and the SDKs pass a map of 10,000 keys between processes, and write it to the checkpoint
+ * and the engine's log, at several times the cost of the same bytes as one string.
  */
 export interface ScimDirectoryOutputs extends Omit<ScimDirectoryInputs, "people" | "peopleByName"> {
   /** The roster: a header line, then `externalId userName "displayName"` per person (`-`: none). */
   people: string;
-  /** SCIM ids (RAM UserIds) of the people with an externalId, by externalId. */
-  ids: Record<string, string>;
+  /**
+   * Each person's SCIM id (RAM UserId), `idsText`: a header line, then `externalId id`, or
+   * `- userName id` for a person without externalId. `directoryIds` reads it (and the maps
+   * `ids`/`idsByName` that state written by earlier versions holds).
+   */
+  ids: string;
   /**
    * People whose create may have happened (no answer arrived, even after retries), by slot
    * (`e:<externalId>` / `n:<name>`): the next update takes them over if they exist, and a
    * destroy looks them up and deletes them, so a failed run strands nobody.
    */
   pending?: Record<string, string>;
-  /** SCIM ids of the people without externalId, by lower-case user name. */
-  idsByName: Record<string, string>;
 }
 
 // ---- One person per state line ------------------------------------------------------------------
@@ -301,6 +305,52 @@ export function parseRoster(text: string): { persons: Map<Slot, Person>; problem
   return { persons, problems };
 }
 
+/** The first line of `ids`; it starts with `@` for the reason `ROSTER_HEADER` does. */
+export const IDS_HEADER = "@ externalId id, or - userName id (the SCIM id of each person)";
+
+/** The `ids` text of SCIM ids by slot, in slot order like the roster. */
+export function idsText(ids: ReadonlyMap<Slot, string>): string {
+  const lines = [...ids]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([slot, id]) =>
+      slot.startsWith("e:")
+        ? `${rosterToken(slot.slice(2))} ${rosterToken(id)}`
+        : `- ${rosterToken(slot.slice(2))} ${rosterToken(id)}`,
+    );
+  return `${[IDS_HEADER, ...lines].join("\n")}\n`;
+}
+
+/**
+ * The SCIM ids of a `ScimDirectory`'s state: by externalId, and by lower-case user name for the
+ * people without one; from the `ids` text, or from the two maps that earlier versions wrote.
+ * A line that cannot be read is skipped: its person then counts as having no known id, which
+ * refresh and update handle as they do a person deleted outside (looked up, or made again).
+ */
+export function directoryIds(o: { ids?: unknown; idsByName?: unknown }): {
+  ids: Record<string, string>;
+  idsByName: Record<string, string>;
+} {
+  if (typeof o.ids !== "string")
+    return {
+      ids: isStringMap(o.ids) ? { ...o.ids } : {},
+      idsByName: isStringMap(o.idsByName) ? { ...o.idsByName } : {},
+    };
+  const ids: Record<string, string> = {};
+  const idsByName: Record<string, string> = {};
+  for (const line of o.ids.split("\n").slice(1)) {
+    const first = readToken(line, 0);
+    if (!first || line[first[1]] !== " ") continue;
+    const byName = line[0] !== '"' && first[0] === "-";
+    const key = byName ? readToken(line, first[1] + 1) : first;
+    if (!key || line[key[1]] !== " ") continue;
+    const id = readToken(line, key[1] + 1);
+    if (!id || id[1] !== line.length) continue;
+    if (byName) idsByName[key[0]] = id[0];
+    else ids[key[0]] = id[0];
+  }
+  return { ids, idsByName };
+}
+
 /** The roster of a list of entries (the class builds its `people` input with it). */
 export function rosterOf(entries: readonly DirectoryEntry[]): string {
   const { people, peopleByName } = directoryMaps(entries);
@@ -472,7 +522,11 @@ function requireInputs(raw: Record<string, unknown>): ScimDirectoryInputs {
 }
 
 function readOlds(raw: object): DirectoryRecord {
-  const o = raw as Partial<ScimDirectoryOutputs> & { peopleByName?: unknown };
+  const o = raw as Partial<Omit<ScimDirectoryOutputs, "ids">> & {
+    peopleByName?: unknown;
+    ids?: unknown;
+    idsByName?: unknown;
+  };
   return {
     ...peopleMaps(o),
     maxDeletions: o.maxDeletions ?? DEFAULT_MAX_DELETIONS,
@@ -483,8 +537,7 @@ function readOlds(raw: object): DirectoryRecord {
     adoptExisting: o.adoptExisting ?? false,
     clientId: o.clientId,
     clientSecret: o.clientSecret,
-    ids: o.ids ?? {},
-    idsByName: o.idsByName ?? {},
+    ...directoryIds(o),
     pending: o.pending ?? {},
   };
 }
@@ -542,8 +595,16 @@ class Progress {
   }
 
   outputs(): ScimDirectoryOutputs {
-    const { people: _people, peopleByName: _byName, ...settings } = this.settings;
-    const o: ScimDirectoryOutputs = { ...settings, people: "", ids: {}, idsByName: {} };
+    // `settings` is the olds' record on refresh and delete: its ids are rebuilt below, not copied.
+    const {
+      people: _people,
+      peopleByName: _byName,
+      ids: _ids,
+      idsByName: _idsByName,
+      pending: _pending,
+      ...settings
+    } = this.settings as Partial<DirectoryRecord> & ScimDirectoryInputs;
+    const o: ScimDirectoryOutputs = { ...settings, people: "", ids: "" };
     if (this.pending.size > 0)
       o.pending = Object.fromEntries(
         [...this.pending]
@@ -555,15 +616,16 @@ class Progress {
     // has, so the diff shows the change and the next update puts it back. Should two people then
     // claim one line, the second keeps its old line: nobody drops out of state.
     const roster = new Map<Slot, Person>();
+    const ids = new Map<Slot, string>();
     for (const slot of [...this.people.keys()].sort()) {
       const p = this.people.get(slot)!;
       const found: Slot = p.externalId !== "" ? `e:${p.externalId}` : `n:${p.userName.toLowerCase()}`;
       const at = roster.has(found) ? slot : found;
       roster.set(at, at === found ? p : { ...p, externalId: slot.startsWith("e:") ? slot.slice(2) : "" });
-      if (at.startsWith("e:")) o.ids[at.slice(2)] = this.ids.get(slot) ?? "";
-      else o.idsByName[at.slice(2)] = this.ids.get(slot) ?? "";
+      ids.set(at, this.ids.get(slot) ?? "");
     }
     o.people = rosterText(roster);
+    o.ids = idsText(ids);
     return o;
   }
 }
@@ -754,7 +816,7 @@ function partialState(
   if (reasons.length > shown.length) shown.push(`... and ${reasons.length - shown.length} more`);
   const summary =
     `ScimDirectory: ${what} stopped with ${reasons.length} problem${reasons.length === 1 ? "" : "s"} ` +
-    `(${Object.keys(outs.ids).length + Object.keys(outs.idsByName).length} people in step):\n${shown.join("\n")}`;
+    `(${outs.ids.split("\n").length - 2} people in step):\n${shown.join("\n")}`;
   // The host stores these properties as they are: `__provider` must be among them.
   return new PartialStateError(id, { ...outs, __provider: raw.__provider }, new Error(summary));
 }
@@ -837,7 +899,7 @@ export const ScimDirectoryProvider = accountBound(
         else current.gone(slot);
       }
       const outs = current.outputs();
-      const { ids: _i, idsByName: _n, pending: _p, ...inputs } = outs;
+      const { ids: _i, pending: _p, ...inputs } = outs;
       return { id, props: outs, inputs };
     },
 
@@ -977,9 +1039,9 @@ export class ScimDirectory extends pulumi.dynamic.Resource {
    * (`-` for no externalId; the display name only when it differs). `peopleMaps` reads it.
    */
   declare readonly people: pulumi.Output<string>;
-  /** SCIM ids (RAM UserIds) of `people`, by externalId. */
+  /** SCIM ids (RAM UserIds) of the people with an externalId, by externalId. */
   declare readonly ids: pulumi.Output<Record<string, string>>;
-  /** SCIM ids of `peopleByName`, by lower-case user name. */
+  /** SCIM ids of the people without externalId, by lower-case user name. */
   declare readonly idsByName: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: ScimDirectoryArgs, opts?: pulumi.CustomResourceOptions) {
@@ -1011,12 +1073,17 @@ export class ScimDirectory extends pulumi.dynamic.Resource {
         // Secret in, so the engine keeps the same-named output secret too; held once, not per person.
         clientSecret: secret === undefined ? undefined : pulumi.secret(secret),
         ids: undefined,
-        idsByName: undefined,
       },
       withSecretOutputs(opts, ["clientSecret"]),
       "alicloud-federation",
       "ScimDirectory",
     );
+    // State holds the ids as one text (see ScimDirectoryOutputs); the program reads them as maps.
+    const held = (this as unknown as { ids: pulumi.Output<unknown> }).ids.apply((ids) =>
+      directoryIds({ ids }),
+    );
+    this.ids = held.apply((h) => h.ids);
+    this.idsByName = held.apply((h) => h.idsByName);
   }
 }
 

@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { directoryIds } from "../../provider/resources/scimDirectory";
 import { REPO_ROOT } from "../../scripts/engine";
 import { type EngineHarness, startEngine } from "./engine";
 
@@ -79,11 +80,12 @@ it("moves a per-user stack to one ScimDirectory without deleting or recreating a
   expect(await userIds()).toEqual(before);
   const state = JSON.parse(h.stateFile()) as {
     checkpoint: {
-      latest: { resources: Array<{ type: string; outputs?: { ids?: Record<string, string> } }> };
+      latest: { resources: Array<{ type: string; outputs?: { ids?: string } }> };
     };
   };
   const directory = state.checkpoint.latest.resources.find((r) => r.type.endsWith("ScimDirectory"));
-  expect(Object.values(directory?.outputs?.ids ?? {}).sort()).toEqual(Object.values(before).sort());
+  const held = directoryIds({ ids: directory?.outputs?.ids }).ids;
+  expect(Object.values(held).sort()).toEqual(Object.values(before).sort());
 
   const again = await h.stack.up({ refresh: true });
   expect(again.summary.resourceChanges).toEqual({ same: 3 });

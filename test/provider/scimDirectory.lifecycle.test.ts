@@ -18,6 +18,7 @@ import {
 import {
   checkScimDirectoryInputs,
   ScimDirectoryProvider as D,
+  directoryIds,
   directoryMaps,
   peopleMaps,
   ROSTER_HEADER,
@@ -100,7 +101,7 @@ describe("ScimDirectory sync", () => {
     expect(await calls()).toEqual({ Token: 1, ListUsers: 1, CreateUser: 250 });
     expect(Object.keys(peopleMaps(res.outs).people)).toHaveLength(250);
     expect(peopleMaps(res.outs).people["emp-00007"]).toBe("user7 (User 7)");
-    expect(Object.keys(res.outs.ids)).toHaveLength(250);
+    expect(Object.keys(directoryIds(res.outs).ids)).toHaveLength(250);
     expect((await scimUsers()).filter((u) => u.externalId.startsWith("emp-"))).toHaveLength(250);
     // The outputs a person adds, compact JSON: value + id (the secret is held once, not per person).
     const perPerson =
@@ -162,7 +163,7 @@ describe("ScimDirectory sync", () => {
     const rekeyed = people(3).map((p) => (p.userName === "user1" ? { ...p, externalId: "hr-1" } : p));
     const res = await D.update(id, outs, ok(rekeyed));
     expect(await calls()).toEqual({ ReplaceUser: 1 });
-    expect(res.outs.ids["hr-1"]).toBe(outs.ids["emp-00001"]);
+    expect(directoryIds(res.outs).ids["hr-1"]).toBe(directoryIds(outs).ids["emp-00001"]);
     expect((await scimUsers()).find((u) => u.userName === "user1")?.externalId).toBe("hr-1");
   });
 
@@ -269,7 +270,7 @@ describe("ScimDirectory sync", () => {
     await emulator.clearRequests();
     const adopted = await D.create(ok(people(12)));
     expect(await calls()).toEqual({ ListUsers: 1, CreateUser: 2 });
-    expect(adopted.outs.ids["emp-00003"]).toBe(first.outs.ids["emp-00003"]);
+    expect(directoryIds(adopted.outs).ids["emp-00003"]).toBe(directoryIds(first.outs).ids["emp-00003"]);
     expect(await scimUsers()).toHaveLength(12);
   });
 
