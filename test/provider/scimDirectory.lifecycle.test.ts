@@ -158,6 +158,31 @@ describe("ScimDirectory sync", () => {
     expect((await scimUsers()).map((u) => u.userName)).not.toContain("user12");
   });
 
+  it("reads, updates and deletes state written by earlier versions (people and ids as maps)", async () => {
+    const { id, outs } = await synced([...people(3), { userName: "Nobody.Else" }]);
+    const { ids, idsByName } = directoryIds(outs);
+    expect(Object.keys(ids)).toHaveLength(3);
+    expect(idsByName).toEqual({ "nobody.else": expect.any(String) });
+    // What earlier versions wrote: ids and idsByName as maps, and (earlier still) the people too.
+    const mapIds = { ...outs, ids, idsByName } as unknown as ScimDirectoryOutputs;
+    const allMaps = { ...mapIds, ...peopleMaps(outs) } as unknown as ScimDirectoryOutputs;
+    for (const old of [mapIds, allMaps]) {
+      const read = await D.read(id, old);
+      expect(read.props).toEqual(outs); // the same people and ids, now as text
+      expect(await calls()).toEqual({ ListUsers: 1 });
+      expect((await D.diff(id, old, ok([...people(3), { userName: "Nobody.Else" }]))).changes).toBe(false);
+      await emulator.clearRequests();
+    }
+    const edited = [...people(3).map((p) => ({ ...p, displayName: "Edited" })), { userName: "Nobody.Else" }];
+    const res = await D.update(id, allMaps, ok(edited));
+    expect(await calls()).toEqual({ ReplaceUser: 3 }); // each by the id the old state held
+    expect(directoryIds(res.outs)).toEqual({ ids, idsByName });
+    await emulator.clearRequests();
+    await D.delete(id, allMaps);
+    expect(await calls()).toEqual({ DeleteUser: 4 });
+    expect(await scimUsers()).toEqual([]);
+  });
+
   it("a new externalId for the same user name is one PUT, not a delete and a create", async () => {
     const { id, outs } = await synced(people(3));
     const rekeyed = people(3).map((p) => (p.userName === "user1" ? { ...p, externalId: "hr-1" } : p));

@@ -13,8 +13,11 @@ import {
 } from "../../provider/resources/directoryGuard";
 import {
   decodePerson,
+  directoryIds,
   directoryMaps,
   encodePerson,
+  IDS_HEADER,
+  idsText,
   parseRoster,
   parseRosterLine,
   ROSTER_HEADER,
@@ -81,6 +84,45 @@ describe("the roster (a person per line)", () => {
     expect([...parseRoster(text).persons.keys()]).toEqual(["e:-", "e:emp 2", "e:emp-1", "n:carol"]);
     // Neither JSON nor YAML can start with '@': the engine shows the text as a line diff.
     expect(ROSTER_HEADER.startsWith("@")).toBe(true);
+  });
+});
+
+describe("the ids text", () => {
+  it("reads back as the same ids, whatever the externalIds and user names hold (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: 20 })),
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: 20 })),
+        (ids, idsByName) => {
+          const slots = new Map([
+            ...Object.entries(ids).map(([k, v]): [string, string] => [`e:${k}`, v]),
+            ...Object.entries(idsByName).map(([k, v]): [string, string] => [`n:${k}`, v]),
+          ]);
+          expect(directoryIds({ ids: idsText(slots) })).toEqual({ ids, idsByName });
+        },
+      ),
+      { seed: 24, numRuns: 500 },
+    );
+  });
+
+  it("is a header, then one sorted line per person; the maps earlier versions wrote read the same", () => {
+    const text = idsText(
+      new Map([
+        ["n:carol", "3"],
+        ["e:emp 2", "2"],
+        ["e:emp-1", "1"],
+        ["e:-", "4"],
+      ]),
+    );
+    expect(text.split("\n")).toEqual([IDS_HEADER, '"-" 4', '"emp 2" 2', "emp-1 1", "- carol 3", ""]);
+    const maps = { ids: { "-": "4", "emp 2": "2", "emp-1": "1" }, idsByName: { carol: "3" } };
+    expect(directoryIds({ ids: text })).toEqual(maps);
+    expect(directoryIds(maps)).toEqual(maps);
+    // A line that cannot be read is skipped, not guessed at.
+    expect(directoryIds({ ids: `${IDS_HEADER}\nemp-1\n"open 5\nemp-3 3\n` })).toEqual({
+      ids: { "emp-3": "3" },
+      idsByName: {},
+    });
   });
 });
 
