@@ -323,12 +323,14 @@ export class ImsOAuthApps {
     return { ok: true, app: structuredClone(app), appSecretId: hit.appSecretId };
   }
 
-  /** The app, if it exists, is provisioned and still has this secret: a token's conditions. */
-  liveProvisioned(appId: string, appSecretId: string): OAuthAppRecord | undefined {
+  /**
+   * Whether the app exists, is provisioned and still has this secret: a token's conditions, checked
+   * on every SCIM call (a yes or no, so no copy of the app is made per call).
+   */
+  isLiveProvisioned(appId: string, appSecretId: string): boolean {
     const app = this.apps.get(appId);
-    if (!app?.provision) return undefined;
-    if (!this.secrets.some((s) => s.appId === appId && s.appSecretId === appSecretId)) return undefined;
-    return structuredClone(app);
+    if (!app?.provision) return false;
+    return this.secrets.some((s) => s.appId === appId && s.appSecretId === appSecretId);
   }
 
   // ---- Snapshot ------------------------------------------------------------------------------

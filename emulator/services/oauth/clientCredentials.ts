@@ -107,7 +107,7 @@ export class ClientCredentialsGrant {
   verify(token: string): AppTokenCheck {
     const record = this.tokens.get(sha256hex(token));
     if (!record) return { ok: false, reason: "invalid" };
-    if (!this.apps.liveProvisioned(record.appId, record.appSecretId)) {
+    if (!this.apps.isLiveProvisioned(record.appId, record.appSecretId)) {
       this.tokens.delete(record.hash);
       return { ok: false, reason: "invalid" };
     }
