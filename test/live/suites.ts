@@ -15,6 +15,7 @@ export const LIVE_SUITES: readonly string[] = [
   "test/provider/account.lifecycle.test.ts",
   // Only with ALICLOUD_FEDERATION_LIVE_EIAM_INSTANCE (skipped without: an instance is billed).
   "test/provider/idaas.lifecycle.test.ts",
+  "test/provider/idaasM2m.lifecycle.test.ts",
 ];
 
 /** Files that need an emulator of their own throughout, with what for. */
@@ -27,8 +28,6 @@ export const EMULATOR_ONLY_SUITES: Readonly<Record<string, string>> = {
     "installs and uninstalls the official CLI application, account-wide state that decides every CLI login of the account (a live run never installs it), and logs in through the emulator's OAuth pages",
   "test/provider/deployPolicy.test.ts":
     "assumes a role with tokens of a test GitHub Actions issuer on loopback, which the real STS cannot reach, and proves each action needed from the request log",
-  "test/provider/idaasM2m.lifecycle.test.ts":
-    "mints tokens at the emulated instance's token endpoint with the secrets and keys the test made, checks exact calls per step, and injects faults",
   "test/provider/inventory.lifecycle.test.ts":
     "asserts the exact list of every OIDC provider, role and CLI assignment in the account (a real account holds others) and pages past the real provider quota (an emulator limit)",
   "test/provider/oidcProvider.discovery.test.ts":

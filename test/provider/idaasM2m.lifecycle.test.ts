@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
 import { setWarningSink } from "../../provider/diagnostics";
 import {
@@ -30,9 +30,14 @@ import {
   type IdaasResourceServerOutputs,
   IdaasResourceServerProvider as Rs,
 } from "../../provider/resources/idaasResourceServer";
+import { emulatorOnly, named, needsEiamInstance, onEmulator } from "../target";
 import { configOf, startWired } from "./harness";
 
 const SERVICE = "eiam";
+const eiam = needsEiamInstance();
+const tokens = emulatorOnly("tokens from the IDaaS token endpoint, reached at the emulator's own URL");
+// Names and the resource server's identifier carry the run's prefix in live mode (test/target.ts).
+const ORDERS = `api://${named("orders")}`;
 let emulator: Emulator;
 let instanceId: string;
 let dir: string;
@@ -55,6 +60,8 @@ beforeEach(async () => {
 });
 
 const calls = async () => (await emulator.requests({ service: SERVICE })).map((r) => r.action);
+/** Exactly these calls, checked against an emulator of the suite's own (no log in live mode). */
+const expectCalls = (expected: string[]) => onEmulator(async () => expect(await calls()).toEqual(expected));
 const eiamConsole = (action: string, params: Record<string, unknown>) =>
   emulator.console(SERVICE, action, { InstanceId: instanceId, ...params }) as Promise<
     Record<string, unknown>
@@ -72,7 +79,7 @@ function checked<T>(
 async function newApp(name = "reporting"): Promise<IdaasM2mApplicationOutputs> {
   const inputs = checked<Record<string, unknown>>(checkIdaasM2mApplicationInputs, {
     instanceId,
-    applicationName: name,
+    applicationName: named(name),
   });
   return (await App.create(inputs)).outs;
 }
@@ -98,10 +105,10 @@ async function token(
 const claims = (jwt: string) =>
   JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
 
-describe("IdaasM2mApplication", () => {
+eiam.describe("IdaasM2mApplication", () => {
   it("create: CreateApplication + EnableApplicationM2MClient + GetApplication (for the client id)", async () => {
     const app = await newApp();
-    expect(await calls()).toEqual(["CreateApplication", "EnableApplicationM2MClient", "GetApplication"]);
+    await expectCalls(["CreateApplication", "EnableApplicationM2MClient", "GetApplication"]);
     expect(app.applicationId).toMatch(/^app_/);
     expect(app.clientId).not.toBe("");
     const live = await eiamConsole("GetApplication", { ApplicationId: app.applicationId });
@@ -112,7 +119,7 @@ describe("IdaasM2mApplication", () => {
     const app = await newApp();
     await emulator.clearRequests();
     const read = await App.read(app.applicationId, app);
-    expect(await calls()).toEqual(["GetApplication"]);
+    await expectCalls(["GetApplication"]);
     expect(await App.diff(app.applicationId, read.props, app as never)).toMatchObject({ changes: false });
     await eiamConsole("DisableApplicationM2MClient", { ApplicationId: app.applicationId });
     const drifted = await App.read(app.applicationId, app);
@@ -120,18 +127,18 @@ describe("IdaasM2mApplication", () => {
     expect(diff).toMatchObject({ changes: true, replaces: [] });
     await emulator.clearRequests();
     await App.update(app.applicationId, drifted.props, app as never);
-    expect(await calls()).toEqual(["EnableApplicationM2MClient"]);
+    await expectCalls(["EnableApplicationM2MClient"]);
   });
 
   it("rename and description: one call each; another instance replaces", async () => {
     const app = await newApp();
     await emulator.clearRequests();
-    const news = { ...app, applicationName: "reporting-v2", description: "new" };
+    const news = { ...app, applicationName: named("reporting-v2"), description: "new" };
     await App.update(app.applicationId, app, news as never);
-    expect(await calls()).toEqual(["UpdateApplicationInfo", "UpdateApplicationDescription"]);
+    await expectCalls(["UpdateApplicationInfo", "UpdateApplicationDescription"]);
     const live = (await eiamConsole("GetApplication", { ApplicationId: app.applicationId }))
       .Application as Record<string, unknown>;
-    expect(live).toMatchObject({ ApplicationName: "reporting-v2", Description: "new" });
+    expect(live).toMatchObject({ ApplicationName: named("reporting-v2"), Description: "new" });
     const other = await App.diff(app.applicationId, app, {
       ...app,
       instanceId: "idaas_zzzzzzzzzzzzzzzzzzzzzzzzzz",
@@ -145,34 +152,37 @@ describe("IdaasM2mApplication", () => {
     expect((await App.read(app.applicationId, app)).id).toBe("");
     await emulator.clearRequests();
     await App.delete(app.applicationId, app);
-    expect(await calls()).toEqual(["DeleteApplication"]);
+    await expectCalls(["DeleteApplication"]);
   });
 
-  it("a failure after CreateApplication records the application as partial state; the next up finishes it", async () => {
-    await emulator.injectFault({
-      service: SERVICE,
-      action: "EnableApplicationM2MClient",
-      kind: "server-error",
-      count: 10,
-    });
-    const inputs = checked<Record<string, unknown>>(checkIdaasM2mApplicationInputs, {
-      instanceId,
-      applicationName: "x",
-    });
-    const err = await App.create(inputs).catch((e) => e);
-    expect(err.message).toMatch(/EnableApplicationM2MClient/);
-    expect(err.properties).toMatchObject({ m2mClientEnabled: false, clientId: "" });
-    await emulator.clearFaults();
-    // The engine records it and runs update on it next time: no second application.
-    const { outs } = await App.update(err.id, err.properties, inputs);
-    expect(outs).toMatchObject({ applicationId: err.id, m2mClientEnabled: true });
-    expect(outs.clientId).not.toBe("");
-    const list = await eiamConsole("ListApplications", {});
-    expect(list.TotalCount).toBe(1);
-  });
+  emulatorOnly("a fault injected by the emulator").test(
+    "a failure after CreateApplication records the application as partial state; the next up finishes it",
+    async () => {
+      await emulator.injectFault({
+        service: SERVICE,
+        action: "EnableApplicationM2MClient",
+        kind: "server-error",
+        count: 10,
+      });
+      const inputs = checked<Record<string, unknown>>(checkIdaasM2mApplicationInputs, {
+        instanceId,
+        applicationName: "x",
+      });
+      const err = await App.create(inputs).catch((e) => e);
+      expect(err.message).toMatch(/EnableApplicationM2MClient/);
+      expect(err.properties).toMatchObject({ m2mClientEnabled: false, clientId: "" });
+      await emulator.clearFaults();
+      // The engine records it and runs update on it next time: no second application.
+      const { outs } = await App.update(err.id, err.properties, inputs);
+      expect(outs).toMatchObject({ applicationId: err.id, m2mClientEnabled: true });
+      expect(outs.clientId).not.toBe("");
+      const list = await eiamConsole("ListApplications", {});
+      expect(list.TotalCount).toBe(1);
+    },
+  );
 });
 
-describe("IdaasClientSecret", () => {
+eiam.describe("IdaasClientSecret", () => {
   async function newSecret(app: IdaasM2mApplicationOutputs, version = 1): Promise<IdaasClientSecretOutputs> {
     const inputs = checked<Record<string, unknown>>(checkIdaasClientSecretInputs, {
       instanceId,
@@ -182,35 +192,44 @@ describe("IdaasClientSecret", () => {
     return (await Sec.create(inputs)).outs;
   }
 
-  it("create is two calls (the list that makes a lost answer recoverable, the create); the value works at the token endpoint and never reaches the request log", async () => {
-    const app = await newApp();
-    const rs = await newRs([{ clientApplicationId: app.applicationId, scopes: ["orders:read"] }]);
-    await emulator.clearRequests();
-    const secret = await newSecret(app);
-    expect(await calls()).toEqual(["ListApplicationClientSecrets", "CreateApplicationClientSecret"]);
-    expect(secret.clientSecret.length).toBeGreaterThanOrEqual(32);
-    const got = await token(secret.clientId, secret.clientSecret, `${rs.identifier}|orders:read`);
-    expect(got.status).toBe(200);
-    expect(claims(String(got.body.access_token))).toMatchObject({ aud: rs.identifier, scope: "orders:read" });
-    expect(JSON.stringify(await emulator.requests())).not.toContain(secret.clientSecret);
-  });
+  tokens.test(
+    "create is two calls (the list that makes a lost answer recoverable, the create); the value works at the token endpoint and never reaches the request log",
+    async () => {
+      const app = await newApp();
+      const rs = await newRs([{ clientApplicationId: app.applicationId, scopes: ["orders:read"] }]);
+      await emulator.clearRequests();
+      const secret = await newSecret(app);
+      await expectCalls(["ListApplicationClientSecrets", "CreateApplicationClientSecret"]);
+      expect(secret.clientSecret.length).toBeGreaterThanOrEqual(32);
+      const got = await token(secret.clientId, secret.clientSecret, `${rs.identifier}|orders:read`);
+      expect(got.status).toBe(200);
+      expect(claims(String(got.body.access_token))).toMatchObject({
+        aud: rs.identifier,
+        scope: "orders:read",
+      });
+      expect(JSON.stringify(await emulator.requests())).not.toContain(secret.clientSecret);
+    },
+  );
 
-  it("rotation (version bump) replaces create-first: both work in between, the old one stops after", async () => {
-    const app = await newApp();
-    const rs = await newRs([{ clientApplicationId: app.applicationId, scopes: ["*"] }]);
-    const old = await newSecret(app, 1);
-    const diff = await Sec.diff(old.secretId, old, { ...old, version: 2 } as never);
-    expect(diff).toEqual({ changes: true, replaces: ["version"], deleteBeforeReplace: false });
-    const fresh = await newSecret(app, 2); // the engine creates the replacement first...
-    const scope = `${rs.identifier}|.all`;
-    expect((await token(old.clientId, old.clientSecret, scope)).status).toBe(200);
-    expect((await token(fresh.clientId, fresh.clientSecret, scope)).status).toBe(200);
-    await emulator.clearRequests();
-    await Sec.delete(old.secretId, old); // ...then deletes the old one
-    expect(await calls()).toEqual(["DeleteApplicationClientSecret"]);
-    expect((await token(old.clientId, old.clientSecret, scope)).status).toBe(401);
-    expect((await token(fresh.clientId, fresh.clientSecret, scope)).status).toBe(200);
-  });
+  tokens.test(
+    "rotation (version bump) replaces create-first: both work in between, the old one stops after",
+    async () => {
+      const app = await newApp();
+      const rs = await newRs([{ clientApplicationId: app.applicationId, scopes: ["*"] }]);
+      const old = await newSecret(app, 1);
+      const diff = await Sec.diff(old.secretId, old, { ...old, version: 2 } as never);
+      expect(diff).toEqual({ changes: true, replaces: ["version"], deleteBeforeReplace: false });
+      const fresh = await newSecret(app, 2); // the engine creates the replacement first...
+      const scope = `${rs.identifier}|.all`;
+      expect((await token(old.clientId, old.clientSecret, scope)).status).toBe(200);
+      expect((await token(fresh.clientId, fresh.clientSecret, scope)).status).toBe(200);
+      await emulator.clearRequests();
+      await Sec.delete(old.secretId, old); // ...then deletes the old one
+      await expectCalls(["DeleteApplicationClientSecret"]);
+      expect((await token(old.clientId, old.clientSecret, scope)).status).toBe(401);
+      expect((await token(fresh.clientId, fresh.clientSecret, scope)).status).toBe(200);
+    },
+  );
 
   it("a third secret is refused with a message naming the limit of two", async () => {
     const app = await newApp();
@@ -224,7 +243,7 @@ describe("IdaasClientSecret", () => {
     const s = await newSecret(app);
     await emulator.clearRequests();
     const read = await Sec.read(s.secretId, s);
-    expect(await calls()).toEqual(["ListApplicationClientSecrets"]);
+    await expectCalls(["ListApplicationClientSecrets"]);
     expect(read.props).toMatchObject({ enabled: true, clientSecret: s.clientSecret });
     await eiamConsole("DisableApplicationClientSecret", {
       ApplicationId: app.applicationId,
@@ -234,7 +253,7 @@ describe("IdaasClientSecret", () => {
     expect((await Sec.diff(s.secretId, disabled.props, s as never)).changes).toBe(true);
     await emulator.clearRequests();
     await Sec.update(s.secretId, disabled.props, s as never);
-    expect(await calls()).toEqual(["EnableApplicationClientSecret"]);
+    await expectCalls(["EnableApplicationClientSecret"]);
     await eiamConsole("DeleteApplicationClientSecret", {
       ApplicationId: app.applicationId,
       SecretId: s.secretId,
@@ -318,15 +337,15 @@ async function newRs(
 ): Promise<IdaasResourceServerOutputs> {
   const inputs = checked<Record<string, unknown>>(checkIdaasResourceServerInputs, {
     instanceId,
-    applicationName: "orders-api",
-    identifier: "api://orders",
+    applicationName: named("orders-api"),
+    identifier: ORDERS,
     scopes: [{ value: "orders:read", name: "Read" }, { value: "orders:write" }],
     grants,
   });
   return (await Rs.create(inputs)).outs;
 }
 
-describe("IdaasResourceServer", () => {
+eiam.describe("IdaasResourceServer", () => {
   it("create: app, enable, identifier, one call per scope, one grant call per client", async () => {
     const a = await newApp("a");
     const b = await newApp("b");
@@ -335,7 +354,7 @@ describe("IdaasResourceServer", () => {
       { clientApplicationId: a.applicationId, scopes: ["orders:read", "orders:write"] },
       { clientApplicationId: b.applicationId, scopes: ["orders:read"] },
     ]);
-    expect(await calls()).toEqual([
+    await expectCalls([
       "CreateApplication",
       "EnableApplicationResourceServer",
       "SetApplicationResourceServerIdentifier",
@@ -347,51 +366,57 @@ describe("IdaasResourceServer", () => {
     expect(Object.keys(rs.scopeIds).sort()).toEqual(["orders:read", "orders:write"]);
   });
 
-  it("grants are real: a client gets exactly its scopes, and changes converge with the fewest calls", async () => {
-    const a = await newApp("a");
-    const secret = (
-      await Sec.create(checked(checkIdaasClientSecretInputs, { instanceId, applicationId: a.applicationId }))
-    ).outs;
-    const rs = await newRs([{ clientApplicationId: a.applicationId, scopes: ["orders:read"] }]);
-    expect((await token(secret.clientId, secret.clientSecret, "api://orders|orders:read")).status).toBe(200);
-    expect((await token(secret.clientId, secret.clientSecret, "api://orders|orders:write")).status).toBe(400);
-    // Grant write, take read away, add a scope, rename one.
-    const news = checked<IdaasResourceServerOutputs>(checkIdaasResourceServerInputs, {
-      instanceId,
-      applicationName: "orders-api",
-      identifier: "api://orders",
-      scopes: [
-        { value: "orders:read", name: "Read orders" },
-        { value: "orders:write" },
-        { value: "orders:admin" },
-      ],
-      grants: [{ clientApplicationId: a.applicationId, scopes: ["orders:write", "orders:admin"] }],
-    });
-    expect((await Rs.diff(rs.applicationId, rs, news as never)).changes).toBe(true);
-    await emulator.clearRequests();
-    const { outs } = await Rs.update(rs.applicationId, rs, news as never);
-    expect(await calls()).toEqual([
-      "UpdateResourceServerScope",
-      "CreateResourceServerScope",
-      "AuthorizeResourceServerScopesToClient",
-      "RevokeResourceServerScopesFromClient",
-    ]);
-    const all = await token(secret.clientId, secret.clientSecret, "api://orders|.all");
-    expect(String(all.body.scope).split(" ").sort()).toEqual(["orders:admin", "orders:write"]);
-    expect(
-      (await Rs.diff(rs.applicationId, (await Rs.read(rs.applicationId, outs)).props, news as never)).changes,
-    ).toBe(false);
-  });
+  tokens.test(
+    "grants are real: a client gets exactly its scopes, and changes converge with the fewest calls",
+    async () => {
+      const a = await newApp("a");
+      const secret = (
+        await Sec.create(
+          checked(checkIdaasClientSecretInputs, { instanceId, applicationId: a.applicationId }),
+        )
+      ).outs;
+      const rs = await newRs([{ clientApplicationId: a.applicationId, scopes: ["orders:read"] }]);
+      expect((await token(secret.clientId, secret.clientSecret, `${ORDERS}|orders:read`)).status).toBe(200);
+      expect((await token(secret.clientId, secret.clientSecret, `${ORDERS}|orders:write`)).status).toBe(400);
+      // Grant write, take read away, add a scope, rename one.
+      const news = checked<IdaasResourceServerOutputs>(checkIdaasResourceServerInputs, {
+        instanceId,
+        applicationName: named("orders-api"),
+        identifier: ORDERS,
+        scopes: [
+          { value: "orders:read", name: "Read orders" },
+          { value: "orders:write" },
+          { value: "orders:admin" },
+        ],
+        grants: [{ clientApplicationId: a.applicationId, scopes: ["orders:write", "orders:admin"] }],
+      });
+      expect((await Rs.diff(rs.applicationId, rs, news as never)).changes).toBe(true);
+      await emulator.clearRequests();
+      const { outs } = await Rs.update(rs.applicationId, rs, news as never);
+      await expectCalls([
+        "UpdateResourceServerScope",
+        "CreateResourceServerScope",
+        "AuthorizeResourceServerScopesToClient",
+        "RevokeResourceServerScopesFromClient",
+      ]);
+      const all = await token(secret.clientId, secret.clientSecret, `${ORDERS}|.all`);
+      expect(String(all.body.scope).split(" ").sort()).toEqual(["orders:admin", "orders:write"]);
+      expect(
+        (await Rs.diff(rs.applicationId, (await Rs.read(rs.applicationId, outs)).props, news as never))
+          .changes,
+      ).toBe(false);
+    },
+  );
 
   it("read: GetApplication + ListResourceServerScopes; console edits (identifier, a deleted scope) are drift", async () => {
     const rs = await newRs();
     await emulator.clearRequests();
     const read = await Rs.read(rs.applicationId, rs);
-    expect(await calls()).toEqual(["GetApplication", "ListResourceServerScopes"]);
+    await expectCalls(["GetApplication", "ListResourceServerScopes"]);
     expect((await Rs.diff(rs.applicationId, read.props, rs as never)).changes).toBe(false);
     await eiamConsole("SetApplicationResourceServerIdentifier", {
       ApplicationId: rs.applicationId,
-      ResourceServerIdentifier: "api://hijacked",
+      ResourceServerIdentifier: `api://${named("hijacked")}`,
     });
     await eiamConsole("DeleteResourceServerScope", {
       ApplicationId: rs.applicationId,
@@ -403,7 +428,7 @@ describe("IdaasResourceServer", () => {
     expect(diff.replaces).toEqual([]);
     await emulator.clearRequests();
     await Rs.update(rs.applicationId, drifted.props, rs as never);
-    expect(await calls()).toEqual(["SetApplicationResourceServerIdentifier", "CreateResourceServerScope"]);
+    await expectCalls(["SetApplicationResourceServerIdentifier", "CreateResourceServerScope"]);
   });
 
   it("check: grants must name declared scopes; scope values at 64 pass, 65 fail; '|' and '.all' refused", () => {
@@ -426,19 +451,19 @@ describe("IdaasResourceServer", () => {
   });
 });
 
-describe("IdaasClientConfig", () => {
+eiam.describe("IdaasClientConfig", () => {
   it("create: one GetInstance for the issuer; the file holds names, not secrets; drift on disk is repaired", async () => {
     const file = path.join(dir, "reporting", "client-config.json");
     const inputs = checked<Record<string, unknown>>(checkIdaasClientConfigInputs, {
       instanceId,
       clientId: "app_client",
-      scope: "api://orders|orders:read",
+      scope: `${ORDERS}|orders:read`,
       authnMethod: "CLIENT_SECRET_POST",
       clientSecretEnvVarName: "REPORTING_CLIENT_SECRET",
       path: file,
     });
     const { outs } = await Cfg.create(inputs);
-    expect(await calls()).toEqual(["GetInstance"]);
+    await expectCalls(["GetInstance"]);
     const written = JSON.parse(fs.readFileSync(file, "utf8"));
     expect(written).toEqual(outs.config);
     expect(written).toMatchObject({
@@ -453,7 +478,7 @@ describe("IdaasClientConfig", () => {
     // No change: no diff, and read touches no API.
     await emulator.clearRequests();
     const read = await Cfg.read("id", outs);
-    expect(await calls()).toEqual([]);
+    await expectCalls([]);
     expect((await Cfg.diff("id", read.props, inputs)).changes).toBe(false);
     // Someone edits the file: drift; update rewrites it.
     fs.writeFileSync(file, "{}");
@@ -471,7 +496,7 @@ describe("IdaasClientConfig", () => {
       {
         instanceId,
         clientId: "app_client",
-        scope: "api://orders|orders:read",
+        scope: `${ORDERS}|orders:read`,
         authnMethod: "OIDC",
         clientDeployEnvironment: "KUBERNETES",
         applicationFederatedCredentialName: "orders-worker-sa",
@@ -495,7 +520,7 @@ describe("IdaasClientConfig", () => {
     const base = {
       instanceId,
       clientId: app.clientId,
-      scope: "api://orders|orders:read",
+      scope: `${ORDERS}|orders:read`,
       authnMethod: "CLIENT_SECRET_POST",
     };
     const reasons = async (extra: Record<string, unknown>) =>
@@ -527,20 +552,22 @@ describe("IdaasClientConfig", () => {
   });
 });
 
-describe("IdaasResourceServer scope values that name an object's inherited members", () => {
+eiam.describe("IdaasResourceServer scope values that name an object's inherited members", () => {
   it("'constructor' and 'toString' are scopes like any other; '__proto__' is refused at check", async () => {
     const a = await newApp("a");
     const declare = (values: string[]) =>
       checked<IdaasResourceServerOutputs>(checkIdaasResourceServerInputs, {
         instanceId,
-        applicationName: "odd-scopes",
-        identifier: "api://odd",
+        applicationName: named("odd-scopes"),
+        identifier: `api://${named("odd")}`,
         scopes: values.map((value) => ({ value })),
         grants: [{ clientApplicationId: a.applicationId, scopes: values }],
       });
     await emulator.clearRequests();
     const rs = (await Rs.create(declare(["constructor", "toString"]) as never)).outs;
-    expect((await calls()).filter((c) => c === "CreateResourceServerScope")).toHaveLength(2);
+    await onEmulator(async () =>
+      expect((await calls()).filter((c) => c === "CreateResourceServerScope")).toHaveLength(2),
+    );
     expect(Object.keys(rs.scopeIds).sort()).toEqual(["constructor", "toString"]);
     const read = await Rs.read(rs.applicationId, rs);
     expect(
@@ -553,7 +580,7 @@ describe("IdaasResourceServer scope values that name an object's inherited membe
       declare(["constructor"]) as never,
     );
     // A deleted scope takes its grants with it: no revoke first.
-    expect(await calls()).toEqual(["DeleteResourceServerScope"]);
+    await expectCalls(["DeleteResourceServerScope"]);
     expect(Object.keys(outs.scopeIds)).toEqual(["constructor"]);
     const refused = checkIdaasResourceServerInputs({
       instanceId,
