@@ -3,8 +3,8 @@
  * each returning plain data. Request and response shapes:
  * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
  */
-import { callApi } from "./call";
-import { imsSdk } from "./sdk";
+import type * as ImsSdk from "@alicloud/ims20190815";
+import { callModel } from "./generic";
 import type { Session } from "./session";
 
 /** An OIDC provider as the service reports it, lists already split. */
@@ -70,30 +70,30 @@ export async function createOidcProvider(
   input: CreateOidcProviderInput,
 ): Promise<OidcProviderRecord> {
   const action = "CreateOIDCProvider";
-  const res = await callApi(action, s, () =>
-    s.ims.createOIDCProviderWithOptions(
-      new (imsSdk().CreateOIDCProviderRequest)({
-        OIDCProviderName: input.name,
-        issuerUrl: input.issuerUrl,
-        clientIds: input.clientIds.join(","),
-        fingerprints: input.fingerprints.join(","),
-        issuanceLimitTime: input.issuanceLimitTime,
-        // An empty description is simply not sent: the service keeps none.
-        description: input.description === "" ? undefined : input.description,
-      }),
-      s.runtime,
-    ),
+  const res = await callModel<ImsSdk.CreateOIDCProviderResponseBody, ImsSdk.CreateOIDCProviderRequest>(
+    s,
+    "ims",
+    action,
+    {
+      OIDCProviderName: input.name,
+      issuerUrl: input.issuerUrl,
+      clientIds: input.clientIds.join(","),
+      fingerprints: input.fingerprints.join(","),
+      issuanceLimitTime: input.issuanceLimitTime,
+      // An empty description is simply not sent: the service keeps none.
+      description: input.description === "" ? undefined : input.description,
+    },
   );
   return toRecord(action, res.body?.OIDCProvider);
 }
 
 export async function getOidcProvider(s: Session, name: string): Promise<OidcProviderRecord> {
   const action = "GetOIDCProvider";
-  const res = await callApi(action, s, () =>
-    s.ims.getOIDCProviderWithOptions(
-      new (imsSdk().GetOIDCProviderRequest)({ OIDCProviderName: name }),
-      s.runtime,
-    ),
+  const res = await callModel<ImsSdk.GetOIDCProviderResponseBody, ImsSdk.GetOIDCProviderRequest>(
+    s,
+    "ims",
+    action,
+    { OIDCProviderName: name },
   );
   return toRecord(action, res.body?.OIDCProvider);
 }
@@ -111,37 +111,35 @@ export async function updateOidcProvider(
   input: UpdateOidcProviderInput,
 ): Promise<OidcProviderRecord> {
   const action = "UpdateOIDCProvider";
-  const res = await callApi(action, s, () =>
-    s.ims.updateOIDCProviderWithOptions(
-      new (imsSdk().UpdateOIDCProviderRequest)({
-        OIDCProviderName: input.name,
-        clientIds: input.clientIds?.join(","),
-        issuanceLimitTime: input.issuanceLimitTime,
-        newDescription: input.description,
-      }),
-      s.runtime,
-    ),
+  const res = await callModel<ImsSdk.UpdateOIDCProviderResponseBody, ImsSdk.UpdateOIDCProviderRequest>(
+    s,
+    "ims",
+    action,
+    {
+      OIDCProviderName: input.name,
+      clientIds: input.clientIds?.join(","),
+      issuanceLimitTime: input.issuanceLimitTime,
+      newDescription: input.description,
+    },
   );
   return toRecord(action, res.body?.OIDCProvider);
 }
 
 export async function deleteOidcProvider(s: Session, name: string): Promise<void> {
-  await callApi("DeleteOIDCProvider", s, () =>
-    s.ims.deleteOIDCProviderWithOptions(
-      new (imsSdk().DeleteOIDCProviderRequest)({ OIDCProviderName: name }),
-      s.runtime,
-    ),
+  await callModel<ImsSdk.DeleteOIDCProviderResponseBody, ImsSdk.DeleteOIDCProviderRequest>(
+    s,
+    "ims",
+    "DeleteOIDCProvider",
+    { OIDCProviderName: name },
   );
 }
 
 export async function addClientId(s: Session, name: string, clientId: string): Promise<OidcProviderRecord> {
   const action = "AddClientIdToOIDCProvider";
-  const res = await callApi(action, s, () =>
-    s.ims.addClientIdToOIDCProviderWithOptions(
-      new (imsSdk().AddClientIdToOIDCProviderRequest)({ OIDCProviderName: name, clientId }),
-      s.runtime,
-    ),
-  );
+  const res = await callModel<
+    ImsSdk.AddClientIdToOIDCProviderResponseBody,
+    ImsSdk.AddClientIdToOIDCProviderRequest
+  >(s, "ims", action, { OIDCProviderName: name, clientId });
   return toRecord(action, res.body?.OIDCProvider);
 }
 
@@ -151,12 +149,10 @@ export async function removeClientId(
   clientId: string,
 ): Promise<OidcProviderRecord> {
   const action = "RemoveClientIdFromOIDCProvider";
-  const res = await callApi(action, s, () =>
-    s.ims.removeClientIdFromOIDCProviderWithOptions(
-      new (imsSdk().RemoveClientIdFromOIDCProviderRequest)({ OIDCProviderName: name, clientId }),
-      s.runtime,
-    ),
-  );
+  const res = await callModel<
+    ImsSdk.RemoveClientIdFromOIDCProviderResponseBody,
+    ImsSdk.RemoveClientIdFromOIDCProviderRequest
+  >(s, "ims", action, { OIDCProviderName: name, clientId });
   return toRecord(action, res.body?.OIDCProvider);
 }
 
@@ -166,12 +162,10 @@ export async function addFingerprint(
   fingerprint: string,
 ): Promise<OidcProviderRecord> {
   const action = "AddFingerprintToOIDCProvider";
-  const res = await callApi(action, s, () =>
-    s.ims.addFingerprintToOIDCProviderWithOptions(
-      new (imsSdk().AddFingerprintToOIDCProviderRequest)({ OIDCProviderName: name, fingerprint }),
-      s.runtime,
-    ),
-  );
+  const res = await callModel<
+    ImsSdk.AddFingerprintToOIDCProviderResponseBody,
+    ImsSdk.AddFingerprintToOIDCProviderRequest
+  >(s, "ims", action, { OIDCProviderName: name, fingerprint });
   return toRecord(action, res.body?.OIDCProvider);
 }
 
@@ -181,12 +175,10 @@ export async function removeFingerprint(
   fingerprint: string,
 ): Promise<OidcProviderRecord> {
   const action = "RemoveFingerprintFromOIDCProvider";
-  const res = await callApi(action, s, () =>
-    s.ims.removeFingerprintFromOIDCProviderWithOptions(
-      new (imsSdk().RemoveFingerprintFromOIDCProviderRequest)({ OIDCProviderName: name, fingerprint }),
-      s.runtime,
-    ),
-  );
+  const res = await callModel<
+    ImsSdk.RemoveFingerprintFromOIDCProviderResponseBody,
+    ImsSdk.RemoveFingerprintFromOIDCProviderRequest
+  >(s, "ims", action, { OIDCProviderName: name, fingerprint });
   return toRecord(action, res.body?.OIDCProvider);
 }
 
@@ -196,11 +188,11 @@ export async function listOidcProviders(s: Session, pageSize = 100): Promise<Oid
   const out: OidcProviderRecord[] = [];
   let marker: string | undefined;
   do {
-    const res = await callApi(action, s, () =>
-      s.ims.listOIDCProvidersWithOptions(
-        new (imsSdk().ListOIDCProvidersRequest)({ marker, maxItems: pageSize }),
-        s.runtime,
-      ),
+    const res = await callModel<ImsSdk.ListOIDCProvidersResponseBody, ImsSdk.ListOIDCProvidersRequest>(
+      s,
+      "ims",
+      action,
+      { marker, maxItems: pageSize },
     );
     for (const p of res.body?.OIDCProviders?.OIDCProvider ?? []) out.push(toRecord(action, p as RawProvider));
     marker = res.body?.isTruncated ? res.body.marker : undefined;

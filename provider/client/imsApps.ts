@@ -3,9 +3,8 @@
  * Provisioning: https://help.aliyun.com/zh/ram/developer-reference/api-ims-2019-08-15-provisionexternalapplication
  * Assignments: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createapplicationassignment
  */
-import { callApi } from "./call";
-import { callImsRpc } from "./generic";
-import { imsSdk } from "./sdk";
+import type * as ImsSdk from "@alicloud/ims20190815";
+import { callImsRpc, callModel } from "./generic";
 import type { Session } from "./session";
 
 /** An installed official application, as the service reports it. */
@@ -60,38 +59,32 @@ export async function provisionExternalApplication(
   scopes: string[],
 ): Promise<ExternalApplicationRecord> {
   const action = "ProvisionExternalApplication";
-  const res = await callApi(action, s, () =>
-    s.ims.provisionExternalApplicationWithOptions(
-      new (imsSdk().ProvisionExternalApplicationRequest)({ appId, scopes: scopes.join(";") }),
-      s.runtime,
-    ),
-  );
+  const res = await callModel<
+    ImsSdk.ProvisionExternalApplicationResponseBody,
+    ImsSdk.ProvisionExternalApplicationRequest
+  >(s, "ims", action, { appId, scopes: scopes.join(";") });
   return toExternal(action, res.body?.externalApplication as RawExternal | undefined);
 }
 
 export async function getExternalApplication(s: Session, appId: string): Promise<ExternalApplicationRecord> {
   const action = "GetExternalApplication";
-  const res = await callApi(action, s, () =>
-    s.ims.getExternalApplicationWithOptions(
-      new (imsSdk().GetExternalApplicationRequest)({ appId }),
-      s.runtime,
-    ),
-  );
+  const res = await callModel<
+    ImsSdk.GetExternalApplicationResponseBody,
+    ImsSdk.GetExternalApplicationRequest
+  >(s, "ims", action, { appId });
   return toExternal(action, res.body?.externalApplication as RawExternal | undefined);
 }
 
 export async function deprovisionExternalApplication(s: Session, appId: string): Promise<void> {
-  await callApi("DeprovisionExternalApplication", s, () =>
-    s.ims.deprovisionExternalApplicationWithOptions(
-      new (imsSdk().DeprovisionExternalApplicationRequest)({ appId }),
-      s.runtime,
-    ),
-  );
+  await callModel<
+    ImsSdk.DeprovisionExternalApplicationResponseBody,
+    ImsSdk.DeprovisionExternalApplicationRequest
+  >(s, "ims", "DeprovisionExternalApplication", { appId });
 }
 
 /** The account's default domain, e.g. `1234567890123456.onaliyun.com` or `<alias>.onaliyun.com`. */
 export async function getDefaultDomain(s: Session): Promise<string> {
-  const res = await callApi("GetDefaultDomain", s, () => s.ims.getDefaultDomainWithOptions(s.runtime));
+  const res = await callModel<ImsSdk.GetDefaultDomainResponseBody>(s, "ims", "GetDefaultDomain");
   const domain = res.body?.defaultDomainName;
   if (!domain) throw new Error("GetDefaultDomain: the response carried no DefaultDomainName");
   return domain;
@@ -212,27 +205,30 @@ export async function createServerApp(
   input: CreateServerAppInput,
 ): Promise<OAuthApplicationRecord> {
   const action = "CreateApplication";
-  const res = await callApi(action, s, () =>
-    s.ims.createApplicationWithOptions(
-      new (imsSdk().CreateApplicationRequest)({
-        appName: input.appName,
-        displayName: input.displayName,
-        appType: "ServerApp",
-        secretRequired: true,
-        accessTokenValidity: input.accessTokenValidity,
-        predefinedScopes: input.scopes.join(";"),
-        requiredScopes: input.scopes.join(";"),
-      }),
-      s.runtime,
-    ),
+  const res = await callModel<ImsSdk.CreateApplicationResponseBody, ImsSdk.CreateApplicationRequest>(
+    s,
+    "ims",
+    action,
+    {
+      appName: input.appName,
+      displayName: input.displayName,
+      appType: "ServerApp",
+      secretRequired: true,
+      accessTokenValidity: input.accessTokenValidity,
+      predefinedScopes: input.scopes.join(";"),
+      requiredScopes: input.scopes.join(";"),
+    },
   );
   return toApp(action, res.body?.application as RawApp | undefined);
 }
 
 export async function getApplication(s: Session, appId: string): Promise<OAuthApplicationRecord> {
   const action = "GetApplication";
-  const res = await callApi(action, s, () =>
-    s.ims.getApplicationWithOptions(new (imsSdk().GetApplicationRequest)({ appId }), s.runtime),
+  const res = await callModel<ImsSdk.GetApplicationResponseBody, ImsSdk.GetApplicationRequest>(
+    s,
+    "ims",
+    action,
+    { appId },
   );
   return toApp(action, res.body?.application as RawApp | undefined);
 }
@@ -240,7 +236,7 @@ export async function getApplication(s: Session, appId: string): Promise<OAuthAp
 /** Every OAuth application of the account (ListApplications has no paging). */
 export async function listApplications(s: Session): Promise<OAuthApplicationRecord[]> {
   const action = "ListApplications";
-  const res = await callApi(action, s, () => s.ims.listApplicationsWithOptions(s.runtime));
+  const res = await callModel<ImsSdk.ListApplicationsResponseBody>(s, "ims", action);
   return (res.body?.applications?.application ?? []).map((a) => toApp(action, a as RawApp));
 }
 
@@ -250,35 +246,38 @@ export async function updateApplication(
   changes: { displayName?: string; accessTokenValidity?: number },
 ): Promise<OAuthApplicationRecord> {
   const action = "UpdateApplication";
-  const res = await callApi(action, s, () =>
-    s.ims.updateApplicationWithOptions(
-      new (imsSdk().UpdateApplicationRequest)({
-        appId,
-        newDisplayName: changes.displayName,
-        newAccessTokenValidity: changes.accessTokenValidity,
-      }),
-      s.runtime,
-    ),
+  const res = await callModel<ImsSdk.UpdateApplicationResponseBody, ImsSdk.UpdateApplicationRequest>(
+    s,
+    "ims",
+    action,
+    {
+      appId,
+      newDisplayName: changes.displayName,
+      newAccessTokenValidity: changes.accessTokenValidity,
+    },
   );
   return toApp(action, res.body?.application as RawApp | undefined);
 }
 
 export async function deleteApplication(s: Session, appId: string): Promise<void> {
-  await callApi("DeleteApplication", s, () =>
-    s.ims.deleteApplicationWithOptions(new (imsSdk().DeleteApplicationRequest)({ appId }), s.runtime),
+  await callModel<ImsSdk.DeleteApplicationResponseBody, ImsSdk.DeleteApplicationRequest>(
+    s,
+    "ims",
+    "DeleteApplication",
+    { appId },
   );
 }
 
 /** The admin consent an internal ServerApp needs before it can get tokens. */
 export async function provisionApplication(s: Session, appId: string, scopes: string[]): Promise<void> {
-  await callApi("ProvisionApplication", s, () =>
-    s.ims.provisionApplicationWithOptions(
-      new (imsSdk().ProvisionApplicationRequest)({
-        appId,
-        scopes: scopes.join(";"),
-      }),
-      s.runtime,
-    ),
+  await callModel<ImsSdk.ProvisionApplicationResponseBody, ImsSdk.ProvisionApplicationRequest>(
+    s,
+    "ims",
+    "ProvisionApplication",
+    {
+      appId,
+      scopes: scopes.join(";"),
+    },
   );
 }
 
@@ -287,8 +286,11 @@ export async function createAppSecret(
   s: Session,
   appId: string,
 ): Promise<{ appSecretId: string; value: string }> {
-  const res = await callApi("CreateAppSecret", s, () =>
-    s.ims.createAppSecretWithOptions(new (imsSdk().CreateAppSecretRequest)({ appId }), s.runtime),
+  const res = await callModel<ImsSdk.CreateAppSecretResponseBody, ImsSdk.CreateAppSecretRequest>(
+    s,
+    "ims",
+    "CreateAppSecret",
+    { appId },
   );
   const secret = res.body?.appSecret;
   if (!secret?.appSecretId || !secret.appSecretValue)
@@ -297,17 +299,20 @@ export async function createAppSecret(
 }
 
 export async function listAppSecretIds(s: Session, appId: string): Promise<string[]> {
-  const res = await callApi("ListAppSecretIds", s, () =>
-    s.ims.listAppSecretIdsWithOptions(new (imsSdk().ListAppSecretIdsRequest)({ appId }), s.runtime),
+  const res = await callModel<ImsSdk.ListAppSecretIdsResponseBody, ImsSdk.ListAppSecretIdsRequest>(
+    s,
+    "ims",
+    "ListAppSecretIds",
+    { appId },
   );
   return (res.body?.appSecrets?.appSecret ?? []).map((x) => x.appSecretId ?? "").filter(Boolean);
 }
 
 export async function deleteAppSecret(s: Session, appId: string, appSecretId: string): Promise<void> {
-  await callApi("DeleteAppSecret", s, () =>
-    s.ims.deleteAppSecretWithOptions(
-      new (imsSdk().DeleteAppSecretRequest)({ appId, appSecretId }),
-      s.runtime,
-    ),
+  await callModel<ImsSdk.DeleteAppSecretResponseBody, ImsSdk.DeleteAppSecretRequest>(
+    s,
+    "ims",
+    "DeleteAppSecret",
+    { appId, appSecretId },
   );
 }

@@ -2,8 +2,8 @@
  * RAM 2015-05-01 role actions: one function per action, plain data out.
  * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createrole
  */
-import { callApi } from "./call";
-import { ramSdk } from "./sdk";
+import type * as RamSdk from "@alicloud/ram20150501";
+import { callModel } from "./generic";
 import type { Session } from "./session";
 
 /** A role as the service reports it. The trust policy is RAM's text, reshaped or not. */
@@ -60,25 +60,20 @@ export interface CreateRoleInput {
 
 export async function createRole(s: Session, input: CreateRoleInput): Promise<RoleRecord> {
   const action = "CreateRole";
-  const res = await callApi(action, s, () =>
-    s.ram.createRoleWithOptions(
-      new (ramSdk().CreateRoleRequest)({
-        roleName: input.roleName,
-        assumeRolePolicyDocument: input.assumeRolePolicyDocument,
-        description: input.description === "" ? undefined : input.description,
-        maxSessionDuration: input.maxSessionDuration,
-      }),
-      s.runtime,
-    ),
-  );
+  const res = await callModel<RamSdk.CreateRoleResponseBody, RamSdk.CreateRoleRequest>(s, "ram", action, {
+    roleName: input.roleName,
+    assumeRolePolicyDocument: input.assumeRolePolicyDocument,
+    description: input.description === "" ? undefined : input.description,
+    maxSessionDuration: input.maxSessionDuration,
+  });
   return toRole(action, res.body?.role);
 }
 
 export async function getRole(s: Session, roleName: string): Promise<RoleRecord> {
   const action = "GetRole";
-  const res = await callApi(action, s, () =>
-    s.ram.getRoleWithOptions(new (ramSdk().GetRoleRequest)({ roleName }), s.runtime),
-  );
+  const res = await callModel<RamSdk.GetRoleResponseBody, RamSdk.GetRoleRequest>(s, "ram", action, {
+    roleName,
+  });
   return toRole(action, res.body?.role);
 }
 
@@ -91,55 +86,53 @@ export interface UpdateRoleInput {
 
 export async function updateRole(s: Session, input: UpdateRoleInput): Promise<RoleRecord> {
   const action = "UpdateRole";
-  const res = await callApi(action, s, () =>
-    s.ram.updateRoleWithOptions(
-      new (ramSdk().UpdateRoleRequest)({
-        roleName: input.roleName,
-        newAssumeRolePolicyDocument: input.assumeRolePolicyDocument,
-        newDescription: input.description,
-        newMaxSessionDuration: input.maxSessionDuration,
-      }),
-      s.runtime,
-    ),
-  );
+  const res = await callModel<RamSdk.UpdateRoleResponseBody, RamSdk.UpdateRoleRequest>(s, "ram", action, {
+    roleName: input.roleName,
+    newAssumeRolePolicyDocument: input.assumeRolePolicyDocument,
+    newDescription: input.description,
+    newMaxSessionDuration: input.maxSessionDuration,
+  });
   return toRole(action, res.body?.role);
 }
 
 export async function deleteRole(s: Session, roleName: string): Promise<void> {
-  await callApi("DeleteRole", s, () =>
-    s.ram.deleteRoleWithOptions(new (ramSdk().DeleteRoleRequest)({ roleName }), s.runtime),
-  );
+  await callModel<RamSdk.DeleteRoleResponseBody, RamSdk.DeleteRoleRequest>(s, "ram", "DeleteRole", {
+    roleName,
+  });
 }
 
 export async function attachPolicyToRole(s: Session, roleName: string, p: PolicyAttachment): Promise<void> {
-  await callApi("AttachPolicyToRole", s, () =>
-    s.ram.attachPolicyToRoleWithOptions(
-      new (ramSdk().AttachPolicyToRoleRequest)({
-        roleName,
-        policyType: p.policyType,
-        policyName: p.policyName,
-      }),
-      s.runtime,
-    ),
+  await callModel<RamSdk.AttachPolicyToRoleResponseBody, RamSdk.AttachPolicyToRoleRequest>(
+    s,
+    "ram",
+    "AttachPolicyToRole",
+    {
+      roleName,
+      policyType: p.policyType,
+      policyName: p.policyName,
+    },
   );
 }
 
 export async function detachPolicyFromRole(s: Session, roleName: string, p: PolicyAttachment): Promise<void> {
-  await callApi("DetachPolicyFromRole", s, () =>
-    s.ram.detachPolicyFromRoleWithOptions(
-      new (ramSdk().DetachPolicyFromRoleRequest)({
-        roleName,
-        policyType: p.policyType,
-        policyName: p.policyName,
-      }),
-      s.runtime,
-    ),
+  await callModel<RamSdk.DetachPolicyFromRoleResponseBody, RamSdk.DetachPolicyFromRoleRequest>(
+    s,
+    "ram",
+    "DetachPolicyFromRole",
+    {
+      roleName,
+      policyType: p.policyType,
+      policyName: p.policyName,
+    },
   );
 }
 
 export async function listPoliciesForRole(s: Session, roleName: string): Promise<PolicyAttachment[]> {
-  const res = await callApi("ListPoliciesForRole", s, () =>
-    s.ram.listPoliciesForRoleWithOptions(new (ramSdk().ListPoliciesForRoleRequest)({ roleName }), s.runtime),
+  const res = await callModel<RamSdk.ListPoliciesForRoleResponseBody, RamSdk.ListPoliciesForRoleRequest>(
+    s,
+    "ram",
+    "ListPoliciesForRole",
+    { roleName },
   );
   return (res.body?.policies?.policy ?? []).map((p) => ({
     policyType: p.policyType === "System" ? "System" : "Custom",
@@ -166,9 +159,10 @@ export async function listRoles(s: Session, pageSize = 1000): Promise<RoleSummar
   const out: RoleSummary[] = [];
   let marker: string | undefined;
   do {
-    const res = await callApi(action, s, () =>
-      s.ram.listRolesWithOptions(new (ramSdk().ListRolesRequest)({ marker, maxItems: pageSize }), s.runtime),
-    );
+    const res = await callModel<RamSdk.ListRolesResponseBody, RamSdk.ListRolesRequest>(s, "ram", action, {
+      marker,
+      maxItems: pageSize,
+    });
     for (const r of res.body?.roles?.role ?? []) {
       if (!r.roleName) continue;
       out.push({
@@ -208,15 +202,15 @@ export async function createPolicy(
   s: Session,
   input: { policyName: string; policyDocument: string; description: string },
 ): Promise<PolicyRecord> {
-  const res = await callApi("CreatePolicy", s, () =>
-    s.ram.createPolicyWithOptions(
-      new (ramSdk().CreatePolicyRequest)({
-        policyName: input.policyName,
-        policyDocument: input.policyDocument,
-        description: input.description === "" ? undefined : input.description,
-      }),
-      s.runtime,
-    ),
+  const res = await callModel<RamSdk.CreatePolicyResponseBody, RamSdk.CreatePolicyRequest>(
+    s,
+    "ram",
+    "CreatePolicy",
+    {
+      policyName: input.policyName,
+      policyDocument: input.policyDocument,
+      description: input.description === "" ? undefined : input.description,
+    },
   );
   const p = res.body?.policy;
   if (!p?.policyName) throw new Error("CreatePolicy: the response carried no Policy");
@@ -238,9 +232,10 @@ export async function getPolicy(
   policyName: string,
   policyType: "Custom" | "System" = "Custom",
 ): Promise<PolicyRecord> {
-  const res = await callApi("GetPolicy", s, () =>
-    s.ram.getPolicyWithOptions(new (ramSdk().GetPolicyRequest)({ policyName, policyType }), s.runtime),
-  );
+  const res = await callModel<RamSdk.GetPolicyResponseBody, RamSdk.GetPolicyRequest>(s, "ram", "GetPolicy", {
+    policyName,
+    policyType,
+  });
   const p = res.body?.policy;
   const v = res.body?.defaultPolicyVersion;
   if (!p?.policyName) throw new Error("GetPolicy: the response carried no Policy");
@@ -266,16 +261,16 @@ export async function createPolicyVersion(
   policyName: string,
   policyDocument: string,
 ): Promise<{ versionId: string; createDate: string }> {
-  const res = await callApi("CreatePolicyVersion", s, () =>
-    s.ram.createPolicyVersionWithOptions(
-      new (ramSdk().CreatePolicyVersionRequest)({
-        policyName,
-        policyDocument,
-        setAsDefault: true,
-        rotateStrategy: "DeleteOldestNonDefaultVersionWhenLimitExceeded",
-      }),
-      s.runtime,
-    ),
+  const res = await callModel<RamSdk.CreatePolicyVersionResponseBody, RamSdk.CreatePolicyVersionRequest>(
+    s,
+    "ram",
+    "CreatePolicyVersion",
+    {
+      policyName,
+      policyDocument,
+      setAsDefault: true,
+      rotateStrategy: "DeleteOldestNonDefaultVersionWhenLimitExceeded",
+    },
   );
   const v = res.body?.policyVersion;
   return { versionId: v?.versionId ?? "", createDate: v?.createDate ?? "" };
@@ -287,11 +282,11 @@ export async function updatePolicyDescription(
   policyName: string,
   description: string,
 ): Promise<void> {
-  await callApi("UpdatePolicyDescription", s, () =>
-    s.ram.updatePolicyDescriptionWithOptions(
-      new (ramSdk().UpdatePolicyDescriptionRequest)({ policyName, newDescription: description }),
-      s.runtime,
-    ),
+  await callModel<RamSdk.UpdatePolicyDescriptionResponseBody, RamSdk.UpdatePolicyDescriptionRequest>(
+    s,
+    "ram",
+    "UpdatePolicyDescription",
+    { policyName, newDescription: description },
   );
 }
 
@@ -300,10 +295,8 @@ export async function updatePolicyDescription(
  * policy is attached. https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-deletepolicy
  */
 export async function deletePolicy(s: Session, policyName: string): Promise<void> {
-  await callApi("DeletePolicy", s, () =>
-    s.ram.deletePolicyWithOptions(
-      new (ramSdk().DeletePolicyRequest)({ policyName, cascadingDelete: true }),
-      s.runtime,
-    ),
-  );
+  await callModel<RamSdk.DeletePolicyResponseBody, RamSdk.DeletePolicyRequest>(s, "ram", "DeletePolicy", {
+    policyName,
+    cascadingDelete: true,
+  });
 }

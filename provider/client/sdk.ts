@@ -3,12 +3,12 @@
  * engine command starts one provider process per resource type, and most of them (check, diff,
  * a preview without refresh) call no API: loading five SDKs in each was most of the library's
  * fixed cost per command. Types are imported as types only (erased at build), so nothing but
- * these functions loads an SDK.
+ * these functions loads an SDK. The IMS and RAM product SDKs are not loaded at all: their actions
+ * go through openapi-core as their generated methods send them (client/generic.ts `callModel`),
+ * their types alone are used.
  */
 import type * as CredentialsSdk from "@alicloud/credentials";
-import type * as ImsSdk from "@alicloud/ims20190815";
 import type * as OpenApiSdk from "@alicloud/openapi-core";
-import type * as RamSdk from "@alicloud/ram20150501";
 import type * as DaraSdk from "@darabonba/typescript";
 
 function once<T>(load: () => T): () => T {
@@ -20,7 +20,5 @@ function once<T>(load: () => T): () => T {
 }
 
 export const credentialsSdk = once(() => require("@alicloud/credentials") as typeof CredentialsSdk);
-export const imsSdk = once(() => require("@alicloud/ims20190815") as typeof ImsSdk);
 export const openApiSdk = once(() => require("@alicloud/openapi-core") as typeof OpenApiSdk);
-export const ramSdk = once(() => require("@alicloud/ram20150501") as typeof RamSdk);
 export const daraSdk = once(() => require("@darabonba/typescript") as typeof DaraSdk);

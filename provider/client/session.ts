@@ -1,11 +1,9 @@
-import type Ims from "@alicloud/ims20190815";
 import type OpenApiClient from "@alicloud/openapi-core";
 import type { $OpenApiUtil } from "@alicloud/openapi-core";
-import type Ram from "@alicloud/ram20150501";
 import type * as $dara from "@darabonba/typescript";
 import { parseEndpoint, type RuntimeSettings, runtimeSettings } from "../settings";
 import type { CallOptions } from "./call";
-import { daraSdk, imsSdk, openApiSdk, ramSdk } from "./sdk";
+import { daraSdk, openApiSdk } from "./sdk";
 
 /** Public endpoints of the products we call (all central, region-independent). */
 export const PUBLIC_ENDPOINTS = {
@@ -24,8 +22,12 @@ export function eiamEndpoint(region: string): string {
  * module scope: the serialized provider must not capture sockets or secrets.
  */
 export interface Session extends CallOptions {
-  ims: Ims;
-  ram: Ram;
+  /**
+   * IMS 2019-08-15 and RAM 2015-05-01: openapi-core's generic client, called the way the product
+   * SDKs' generated methods call it (`callModel`), so the product SDKs are not loaded (§2.3).
+   */
+  ims: OpenApiClient;
+  ram: OpenApiClient;
   /** IDaaS EIAM 2021-12-01 has no Node SDK: the generic openapi-core client (docs/alibaba-api.md §7.1). */
   eiam: OpenApiClient;
   /** STS 2015-04-01 for GetCallerIdentity: the generic client (the STS SDK is not a dependency). */
@@ -48,11 +50,10 @@ function sdkConfig(settings: RuntimeSettings, publicEndpoint: string): $OpenApiU
 let cachedSession: { settings: RuntimeSettings; session: Session } | undefined;
 
 /**
- * A session whose SDK clients are made (and their SDK loaded) when first used: loading the IMS or
- * the RAM SDK costs a few hundred milliseconds of CPU each, and most commands of most programs
- * need one of them or none (a preview without refresh calls nothing; a ScimDirectory never calls
- * RAM). The clients are own enumerable properties, so a spread copy still has them (and makes
- * them); {@link withOptions} derives a session without making any.
+ * A session whose clients are made (and openapi-core loaded) when first used: a command that calls
+ * nothing (a preview without refresh) loads no SDK. The clients are own enumerable properties, so
+ * a spread copy still has them (and makes them); {@link withOptions} derives a session without
+ * making any.
  */
 function lazySession(settings: RuntimeSettings): Session {
   const made: Partial<Pick<Session, "ims" | "ram" | "eiam" | "sts" | "runtime">> = {};
@@ -68,8 +69,8 @@ function lazySession(settings: RuntimeSettings): Session {
     ...(settings.refreshCredential ? { refreshCredential: settings.refreshCredential } : {}),
   };
   return Object.defineProperties(base, {
-    ims: lazy("ims", () => new (imsSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.ims))),
-    ram: lazy("ram", () => new (ramSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.ram))),
+    ims: lazy("ims", () => new (openApiSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.ims))),
+    ram: lazy("ram", () => new (openApiSdk().default)(sdkConfig(settings, PUBLIC_ENDPOINTS.ram))),
     eiam: lazy(
       "eiam",
       () => new (openApiSdk().default)(sdkConfig(settings, eiamEndpoint(settings.eiamRegion))),
