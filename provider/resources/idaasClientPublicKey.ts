@@ -280,7 +280,7 @@ export class IdaasClientPublicKey extends pulumi.dynamic.Resource {
   declare readonly instanceId: pulumi.Output<string>;
   declare readonly applicationId: pulumi.Output<string>;
   declare readonly clientPublicKeyId: pulumi.Output<string>;
-  /** `RSA` or `EC`. */
+  /** `RSA-2048` (the documented value) for an RSA key, `EC` for an EC key. */
   declare readonly algorithmType: pulumi.Output<string>;
   /** `enabled` after every `up`. */
   declare readonly status: pulumi.Output<string>;

@@ -338,7 +338,7 @@ describe("private_key_jwt", () => {
   let rsa: { privateKey: KeyObject; publicKey: KeyObject };
   let ec: { privateKey: KeyObject; publicKey: KeyObject };
   const pem = (k: KeyObject) => k.export({ type: "spki", format: "pem" }).toString();
-  const register = async (alg: "RSA" | "EC", key: KeyObject) =>
+  const register = async (alg: "RSA-2048" | "EC", key: KeyObject) =>
     String(
       (await rpc("CreateClientPublicKey", { ApplicationId: w.app, AlgorithmType: alg, PublicKey: pem(key) }))
         .ClientPublicKeyId,
@@ -351,7 +351,7 @@ describe("private_key_jwt", () => {
   });
 
   test("RS256 without kid and ES256 with the key id as kid", async () => {
-    await register("RSA", rsa.publicKey);
+    await register("RSA-2048", rsa.publicKey);
     const ecId = await register("EC", ec.publicKey);
     const rs = await withAssertion(
       signJwt(assertionClaims(w.clientId, tokenEndpoint()), rsa.privateKey, "RS256"),
@@ -366,7 +366,7 @@ describe("private_key_jwt", () => {
   });
 
   test("refusals: a key not registered, a disabled key, an alg that does not fit the key", async () => {
-    const id = await register("RSA", rsa.publicKey);
+    const id = await register("RSA-2048", rsa.publicKey);
     const claims = () => assertionClaims(w.clientId, tokenEndpoint());
     const stranger = generateKeyPairSync("rsa", { modulusLength: 2048 });
     refused(

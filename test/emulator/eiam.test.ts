@@ -713,7 +713,7 @@ describe("client public keys", () => {
         PublicKey: publicKey,
         ...extra,
       });
-    const first = String((await create("RSA", pem)).ClientPublicKeyId);
+    const first = String((await create("RSA-2048", pem)).ClientPublicKeyId);
     expect(first).toMatch(ID("cpk"));
     const get = async (id: string) =>
       (await rpc("GetClientPublicKey", { ApplicationId: app, ClientPublicKeyId: id }))
@@ -721,7 +721,7 @@ describe("client public keys", () => {
     expect(await get(first)).toEqual({
       ClientPublicKeyId: first,
       ApplicationId: app,
-      AlgorithmType: "RSA",
+      AlgorithmType: "RSA-2048",
       PublicKey: pem,
       Primary: true,
       Status: "enabled",
@@ -767,26 +767,27 @@ describe("client public keys", () => {
     const bad = async (alg: string, pem: string, code: string) =>
       expect((await caught(() => create(alg, pem))).code).toBe(code);
     await bad("DSA", rsa(), "InvalidParameter.AlgorithmType");
-    await bad("RSA", "not a pem", "InvalidParameter.PublicKey");
-    await bad("RSA", ec(), "InvalidParameter.PublicKey");
+    await bad("RSA", rsa(), "InvalidParameter.AlgorithmType");
+    await bad("RSA-2048", "not a pem", "InvalidParameter.PublicKey");
+    await bad("RSA-2048", ec(), "InvalidParameter.PublicKey");
     await bad("EC", rsa(), "InvalidParameter.PublicKey");
     await bad("EC", ec("secp256k1"), "InvalidParameter.PublicKey");
     const small = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({
       type: "spki",
       format: "pem",
     });
-    await bad("RSA", small.toString(), "InvalidParameter.PublicKey");
+    await bad("RSA-2048", small.toString(), "InvalidParameter.PublicKey");
     const pkcs1 = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({
       type: "pkcs1",
       format: "pem",
     });
-    await bad("RSA", pkcs1.toString(), "InvalidParameter.PublicKey");
+    await bad("RSA-2048", pkcs1.toString(), "InvalidParameter.PublicKey");
     const pem = ec("P-384");
     await create("EC", pem);
     const dup = await caught(() => create("EC", pem));
     expect(dup.code).toBe("EntityAlreadyExists.ClientPublicKey");
     for (let i = 0; i < 4; i++) await create("EC", ec("P-521"));
-    const over = await caught(() => create("RSA", rsa()));
+    const over = await caught(() => create("RSA-2048", rsa()));
     expect(over.code).toBe("QuotaExceeded.ClientPublicKey");
     expect(over.statusCode).toBe(409);
   });

@@ -454,7 +454,7 @@ export function scenario(ctx: ScenarioContext): Step[] {
     eiam("DeleteApplicationClientSecret", () => ({ ApplicationId: ids.eiamClient, SecretId: ids.secret })),
     eiam(
       "CreateClientPublicKey",
-      () => ({ ApplicationId: ids.eiamClient, AlgorithmType: "RSA", PublicKey: publicKey }),
+      () => ({ ApplicationId: ids.eiamClient, AlgorithmType: "RSA-2048", PublicKey: publicKey }),
       { after: save("key", (b) => b.ClientPublicKeyId) },
     ),
     eiam("GetClientPublicKey", () => ({ ApplicationId: ids.eiamClient, ClientPublicKeyId: ids.key })),

@@ -569,12 +569,16 @@ eiam.describe("IdaasClientPublicKey", () => {
     const rsa = await Cpk.create(cpkInputs());
     const ec = await Cpk.create(cpkInputs({ publicKey: ecKey() }));
     await expectCalls(["CreateClientPublicKey:200", "CreateClientPublicKey:200"]);
-    expect(rsa.outs).toMatchObject({ algorithmType: "RSA", status: "enabled", clientPublicKeyId: rsa.id });
+    expect(rsa.outs).toMatchObject({
+      algorithmType: "RSA-2048",
+      status: "enabled",
+      clientPublicKeyId: rsa.id,
+    });
     expect(ec.outs.algorithmType).toBe("EC");
     const live = (
       await eiamConsole("GetClientPublicKey", { ApplicationId: applicationId, ClientPublicKeyId: rsa.id })
     ).ClientPublicKey as Record<string, unknown>;
-    expect(live).toMatchObject({ AlgorithmType: "RSA", Status: "enabled" });
+    expect(live).toMatchObject({ AlgorithmType: "RSA-2048", Status: "enabled" });
   });
 
   it("read: one call, no diff; a key disabled in the console is enabled again by one call", async () => {
@@ -584,7 +588,7 @@ eiam.describe("IdaasClientPublicKey", () => {
     expect(read.inputs).toEqual({
       ...cpkInputs(),
       clientPublicKeyId: outs.clientPublicKeyId,
-      algorithmType: "RSA",
+      algorithmType: "RSA-2048",
       accountId: emulator.accountId,
     });
     expect(await Cpk.diff(outs.clientPublicKeyId, read.props!, cpkInputs())).toEqual(NO_DIFF);

@@ -686,9 +686,9 @@ const cpk = (publicKey: unknown) =>
   checkIdaasClientPublicKeyInputs({ instanceId: INSTANCE, applicationId: "app_1", publicKey });
 
 describe("IdaasClientPublicKey check", () => {
-  it("RSA: 2048 bits pass (AlgorithmType RSA), 2047 fail naming the limit", () => {
+  it("RSA: 2048 bits pass (AlgorithmType RSA-2048, as documented), 2047 fail naming the limit", () => {
     const ok = canonicalPublicKey(pem(RSA_2048.publicKey));
-    expect(ok).toMatchObject({ algorithmType: "RSA", description: "RSA 2048" });
+    expect(ok).toMatchObject({ algorithmType: "RSA-2048", description: "RSA 2048" });
     expect(cpk(pem(RSA_2048.publicKey)).failures).toEqual([]);
     expect(cpk(pem(RSA_2047.publicKey)).failures).toEqual([
       { property: "publicKey", reason: "is a 2047-bit RSA key, but at least 2048 bits are required" },
@@ -756,7 +756,7 @@ describe("IdaasClientPublicKey check", () => {
 
   it("diff: every argument replaces (new key first); a disabled key is an in-place change", async () => {
     const inputs = cpk(pem(RSA_2048.publicKey)).inputs;
-    const outs = { ...inputs, clientPublicKeyId: "cpk_1", algorithmType: "RSA", status: "enabled" };
+    const outs = { ...inputs, clientPublicKeyId: "cpk_1", algorithmType: "RSA-2048", status: "enabled" };
     expect(await Cpk.diff("cpk_1", outs, inputs)).toEqual({
       changes: false,
       replaces: [],

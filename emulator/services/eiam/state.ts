@@ -554,8 +554,9 @@ export class EiamState {
       );
       if (earlier) return { ...earlier };
     }
-    if (input.algorithmType !== "RSA" && input.algorithmType !== "EC") {
-      throw E.invalidParameter("AlgorithmType", "expected RSA or EC");
+    // `RSA-2048` is the one value the CreateClientPublicKey page documents; `EC` is a guess.
+    if (input.algorithmType !== "RSA-2048" && input.algorithmType !== "EC") {
+      throw E.invalidParameter("AlgorithmType", "expected RSA-2048 or EC");
     }
     const pem = input.pem.trim();
     if (!pem.startsWith("-----BEGIN PUBLIC KEY-----") || !pem.endsWith("-----END PUBLIC KEY-----")) {
@@ -571,9 +572,9 @@ export class EiamState {
       throw E.invalidParameter("PublicKey", "the PEM does not hold a public key");
     }
     const details = key.asymmetricKeyDetails ?? {};
-    if (input.algorithmType === "RSA") {
+    if (input.algorithmType === "RSA-2048") {
       if (key.asymmetricKeyType !== "rsa")
-        throw E.invalidParameter("PublicKey", "AlgorithmType is RSA but the key is not an RSA key");
+        throw E.invalidParameter("PublicKey", "AlgorithmType is RSA-2048 but the key is not an RSA key");
       if ((details.modulusLength ?? 0) < 2048)
         throw E.invalidParameter("PublicKey", "an RSA key must have at least 2048 bits");
     } else {

@@ -362,11 +362,12 @@ export const CLIENT_PUBLIC_KEY = {
 } as const;
 
 /**
- * The API's `AlgorithmType` for a key. Guess: the API docs name no values; `RSA` and `EC` (the
- * JWK `kty` values) are what the emulator accepts. The one place to change it.
+ * The API's `AlgorithmType` for a key: `RSA-2048`, the one value the CreateClientPublicKey page
+ * documents (https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createclientpublickey);
+ * `EC` for an EC key is a guess (no page names it). The one place to change it.
  */
 export function algorithmTypeOf(key: KeyObject): string {
-  return key.asymmetricKeyType === "ec" ? "EC" : "RSA";
+  return key.asymmetricKeyType === "ec" ? "EC" : "RSA-2048";
 }
 
 /**
