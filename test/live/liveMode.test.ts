@@ -184,4 +184,35 @@ describe("npm run sweep:live", () => {
     expect(await customPolicies()).toEqual(["aflive-202612051130-beef-deploy"]);
     expect(() => parseAge("24")).toThrow("--older-than: '24' is not an age such as 30m, 24h or 7d");
   });
+
+  test("finds prefixed objects past the first page of a list", async () => {
+    // ListOIDCProviders pages at 100: 101 leftovers (past the real quota of 100, an emulator limit).
+    const many = await startEmulator({ limits: { oidc: { maxProvidersPerAccount: 200 } } });
+    try {
+      for (let i = 0; i < 101; i++) {
+        await many.console("ims", "CreateOIDCProvider", {
+          OIDCProviderName: `aflive-202612040000-abcd-gh${String(i).padStart(3, "0")}`,
+          IssuerUrl: `https://issuer.example.com/${i}`,
+          Fingerprints: "a".repeat(40),
+        });
+      }
+      const t: Target = {
+        ...target(),
+        endpoint: many.url,
+        accessKeyId: many.accessKeyId,
+        accessKeySecret: many.accessKeySecret,
+        allowedAccounts: [many.accountId],
+        eiamInstanceId: many.eiamInstanceId,
+      };
+      const done = await sweep(t, { olderThanMs: 0, dryRun: false });
+      expect(done.failed).toEqual([]);
+      expect(done.deleted).toHaveLength(101);
+      const left = (await many.console("ims", "ListOIDCProviders", {})) as {
+        OIDCProviders: { OIDCProvider: unknown[] };
+      };
+      expect(left.OIDCProviders.OIDCProvider).toEqual([]);
+    } finally {
+      await many.close();
+    }
+  });
 });

@@ -31,6 +31,27 @@ const list = (a: Answer, ...path: string[]): Array<Record<string, unknown>> => {
   return Array.isArray(v) ? (v as Array<Record<string, unknown>>) : [];
 };
 
+/**
+ * Every item of a Marker-paged list (RAM and IMS: `IsTruncated` and `Marker`), page by page: a
+ * real account may hold more than one page, and a prefixed object on page two is still the run's.
+ */
+async function allPages(
+  call: Call,
+  product: Product,
+  action: string,
+  params: Record<string, unknown>,
+  ...path: string[]
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let marker: string | undefined;
+  do {
+    const page = await call(product, action, { ...params, ...(marker ? { Marker: marker } : {}) });
+    items.push(...list(page, ...path));
+    marker = page.ok && page.body.IsTruncated === true ? String(page.body.Marker ?? "") : undefined;
+  } while (marker);
+  return items;
+}
+
 export async function sweep(
   t: Target,
   opts: { olderThanMs: number; dryRun: boolean; onlyPrefix?: string; now?: Date },
@@ -114,7 +135,7 @@ export async function sweep(
       await must(call("ims", "DeleteApplication", { AppId: appId }));
     });
   }
-  for (const role of list(await call("ram", "ListRoles", { MaxItems: 1000 }), "Roles", "Role")) {
+  for (const role of await allPages(call, "ram", "ListRoles", { MaxItems: 1000 }, "Roles", "Role")) {
     const name = String(role.RoleName);
     add("RAM role", name, async () => {
       const attached = list(
@@ -134,28 +155,29 @@ export async function sweep(
       await must(call("ram", "DeleteRole", { RoleName: name }));
     });
   }
-  for (const user of list(await call("ims", "ListUsers", { MaxItems: 1000 }), "Users", "User")) {
+  for (const user of await allPages(call, "ims", "ListUsers", { MaxItems: 1000 }, "Users", "User")) {
     const upn = String(user.UserPrincipalName);
     add("user", upn, () => must(call("ims", "DeleteUser", { UserPrincipalName: upn })));
   }
   // Custom policies, after the roles that held them; CascadingDelete takes their other versions.
-  let marker: string | undefined;
-  do {
-    const page = await call("ram", "ListPolicies", {
-      PolicyType: "Custom",
-      MaxItems: 1000,
-      ...(marker ? { Marker: marker } : {}),
-    });
-    for (const policy of list(page, "Policies", "Policy")) {
-      const name = String(policy.PolicyName);
-      add("RAM policy", name, () =>
-        must(call("ram", "DeletePolicy", { PolicyName: name, CascadingDelete: "true" })),
-      );
-    }
-    marker = page.ok && page.body.IsTruncated === true ? String(page.body.Marker ?? "") : undefined;
-  } while (marker);
-  for (const p of list(
-    await call("ims", "ListOIDCProviders", { MaxItems: 100 }),
+  for (const policy of await allPages(
+    call,
+    "ram",
+    "ListPolicies",
+    { PolicyType: "Custom", MaxItems: 1000 },
+    "Policies",
+    "Policy",
+  )) {
+    const name = String(policy.PolicyName);
+    add("RAM policy", name, () =>
+      must(call("ram", "DeletePolicy", { PolicyName: name, CascadingDelete: "true" })),
+    );
+  }
+  for (const p of await allPages(
+    call,
+    "ims",
+    "ListOIDCProviders",
+    { MaxItems: 100 },
     "OIDCProviders",
     "OIDCProvider",
   )) {
