@@ -40,6 +40,15 @@ export function namedIssuer(url: string): string {
 }
 
 /**
+ * Whether an object listed from the target is one this run may count: in live mode only names
+ * with the run's prefix (a real account holds other objects too), against an emulator of the
+ * suite's own everything (so "the account holds exactly these" stays as strong as written).
+ */
+export function ofThisRun(name: string): boolean {
+  return name.startsWith(PREFIX);
+}
+
+/**
  * Tests and suites that need what only an emulator has; `why` says what (kept in the code for the
  * reader; live mode skips them).
  */

@@ -9,16 +9,28 @@ import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type { Emulator, EmulatorOptions } from "../../emulator";
 import { engineEnv, ensurePulumi, localStack } from "../../scripts/engine";
-import { startTarget } from "../target";
+import { LIVE, named, startTarget } from "../target";
 
 export interface EngineHarness {
   emulator: Emulator;
   stack: Stack;
+  /** The stack's name: the one asked for, with the run's prefix in live mode. */
+  stackName: string;
   stateDir: string;
   env: Record<string, string>;
   /** The stack's checkpoint as stored by the file backend. */
   stateFile(): string;
   close(): Promise<void>;
+}
+
+/**
+ * Stack config that names a program's objects with the run's prefix and `suite` in live mode
+ * (programs read it as `prefix`; two files that run one program share an account there, so a
+ * stack one of them leaves refusing cannot collide with the other's); empty otherwise, so the
+ * programs' own names stand.
+ */
+export function prefixConfig(suite: string): Record<string, string> {
+  return LIVE ? { prefix: named(`${suite}-`) } : {};
 }
 
 /** Collects engine output so a failing test can show it. */
@@ -29,6 +41,10 @@ export function outputSink(): { lines: string[]; onOutput: (s: string) => void }
 
 export async function startEngine(opts: {
   workDir: string;
+  /**
+   * The stack's name; in live mode it gets the run's prefix, so that a live run beside the
+   * normal suites (CI) never shares a program folder's stack config file with them.
+   */
   stackName: string;
   config?: Record<string, string>;
   /**
@@ -43,6 +59,7 @@ export async function startEngine(opts: {
   const binDir = ensurePulumi();
   // In live mode the target is the account (test/target.ts); its url is empty for the public endpoints.
   const emulator = await startTarget(opts.emulator);
+  const stackName = named(opts.stackName);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-e2e-"));
   const viaEnv = (opts.credentialsVia ?? "env") === "env";
   const env = engineEnv({
@@ -53,6 +70,9 @@ export async function startEngine(opts: {
     accessKeySecret: viaEnv ? emulator.accessKeySecret : undefined,
     passphrase: "e2e",
   });
+  // A live run with STS credentials passes their token on (engineEnv drops the shell's).
+  const token = LIVE ? process.env.ALIBABA_CLOUD_SECURITY_TOKEN : undefined;
+  if (token && viaEnv) env.ALIBABA_CLOUD_SECURITY_TOKEN = token;
   if (!viaEnv) {
     for (const k of Object.keys(env))
       if (k.startsWith("ALIBABA_CLOUD_") || k === "ALICLOUD_FEDERATION_ENDPOINT") delete env[k];
@@ -62,7 +82,7 @@ export async function startEngine(opts: {
   const { stack, envVars } = await localStack({
     binDir,
     workDir: opts.workDir,
-    stackName: opts.stackName,
+    stackName,
     env,
   });
   for (const [k, v] of Object.entries(opts.config ?? {})) await stack.setConfig(k, { value: v });
@@ -73,28 +93,33 @@ export async function startEngine(opts: {
       value: emulator.accessKeySecret,
       secret: true,
     });
+    if (token) await stack.setConfig("alicloud-federation:securityToken", { value: token, secret: true });
   }
   const projectName = (await stack.workspace.projectSettings()).name;
   return {
     emulator,
     stack,
+    stackName,
     stateDir,
     env: envVars,
     stateFile: () =>
-      fs.readFileSync(
-        path.join(stateDir, ".pulumi", "stacks", projectName, `${opts.stackName}.json`),
-        "utf8",
-      ),
+      fs.readFileSync(path.join(stateDir, ".pulumi", "stacks", projectName, `${stackName}.json`), "utf8"),
     async close() {
+      // In live mode what the stack still holds is destroyed here; what a refusing stack keeps
+      // (a test may end on one) is left to live mode's per-prefix clean-up.
+      if (LIVE)
+        await stack.destroy().catch((e: Error) => {
+          process.stdout.write(`live: destroying ${stackName} failed, left to the clean-up: ${e.message}\n`);
+        });
       try {
-        await stack.workspace.removeStack(opts.stackName, { force: true });
+        await stack.workspace.removeStack(stackName, { force: true });
       } catch {
         // The stack may already be gone; the folder goes either way.
       }
       await emulator.close();
       fs.rmSync(stateDir, { recursive: true, force: true });
       // The Automation API leaves a per-stack config file in the program folder.
-      fs.rmSync(path.join(opts.workDir, `Pulumi.${opts.stackName}.yaml`), { force: true });
+      fs.rmSync(path.join(opts.workDir, `Pulumi.${stackName}.yaml`), { force: true });
     },
   };
 }

@@ -5,13 +5,18 @@
  */
 import * as path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type EngineHarness, outputSink, startEngine } from "./engine";
+import { onEmulator } from "../target";
+import { type EngineHarness, outputSink, prefixConfig, startEngine } from "./engine";
 
 const PROGRAM = path.join(__dirname, "programs", "role");
 let h: EngineHarness;
 
 beforeAll(async () => {
-  h = await startEngine({ workDir: PROGRAM, stackName: "e2e-role", config: { preset: "github-main" } });
+  h = await startEngine({
+    workDir: PROGRAM,
+    stackName: "e2e-role",
+    config: { preset: "github-main", ...prefixConfig("role") },
+  });
 }, 600_000);
 afterAll(async () => h?.close());
 
@@ -30,13 +35,13 @@ async function preview(preset: string): Promise<{ ok: boolean; output: string }>
 
 it("previews a branch-restricted preset quietly", async () => {
   const res = await preview("github-main");
-  expect(res.ok).toBe(true);
+  expect(res.ok, res.output).toBe(true);
   expect(res.output).not.toMatch(/warning: role: trusts/);
 });
 
 it("warns at preview that anyRef trusts every workflow of the repository", async () => {
   const res = await preview("github-any-ref");
-  expect(res.ok).toBe(true);
+  expect(res.ok, res.output).toBe(true);
   expect(res.output).toMatch(
     /warning: role: trusts every workflow of acme\/app: any branch, tag, environment and pull_request event/,
   );
@@ -44,7 +49,7 @@ it("warns at preview that anyRef trusts every workflow of the repository", async
 
 it("warns at preview that an any-user Authing preset trusts every user", async () => {
   const res = await preview("authing-any-user");
-  expect(res.ok).toBe(true);
+  expect(res.ok, res.output).toBe(true);
   expect(res.output).toMatch(/warning: role: trusts every user of the Authing application/);
 });
 
@@ -58,8 +63,10 @@ it("fails preview for a role with no subject condition, naming the field, with n
   );
   // The refused role is looked up nowhere; the only calls are the new provider's name/issuer
   // look-up (after the account check), reads that a create's preview makes.
-  expect((await h.emulator.requests()).map((r) => r.action)).toEqual([
-    "GetCallerIdentity",
-    "ListOIDCProviders",
-  ]);
+  await onEmulator(async () =>
+    expect((await h.emulator.requests()).map((r) => r.action)).toEqual([
+      "GetCallerIdentity",
+      "ListOIDCProviders",
+    ]),
+  );
 });

@@ -4,12 +4,16 @@
  * the application) is driven into a failing check, a failing create, a failing update, a guard
  * refusal and a failing delete; after each, the engine's whole output (the provider's own output
  * included) and the state file are scanned for the secret's value.
+ *
+ * Live mode runs the first (a client the service does not know, and a failing check); the others
+ * fail their steps with injected faults or read the emulator's state.
  */
 import { generateKeyPairSync } from "node:crypto";
 import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import { type EngineHarness, outputSink, startEngine } from "./engine";
+import { emulatorOnly } from "../target";
+import { type EngineHarness, outputSink, prefixConfig, startEngine } from "./engine";
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -20,7 +24,7 @@ let h: EngineHarness;
 let appSecret = "";
 
 beforeAll(async () => {
-  h = await startEngine({ workDir: PROGRAM, stackName: "e2e-secrets" });
+  h = await startEngine({ workDir: PROGRAM, stackName: "e2e-secrets", config: prefixConfig("secrets") });
   await h.stack.setConfig("useApp", { value: "false" });
   await h.stack.setConfig("clientId", { value: "4100000000000000099" });
   await h.stack.setConfig("clientSecret", { value: GIVEN, secret: true });
@@ -81,102 +85,113 @@ it("a failing create and a failing check with the directory's own clientSecret",
   await h.stack.removeConfig("concurrency");
 });
 
-it("the application's secret: a failing update, a refusal and a failing delete", async () => {
-  await h.stack.setConfig("useApp", { value: "true" });
-  await h.stack.setConfig("maxDeletions", { value: "1" });
-  const res = await h.stack.up();
-  appSecret = String(res.outputs.clientSecret?.value ?? "");
-  expect(res.outputs.clientSecret?.secret).toBe(true);
-  expectNoSecret("", appSecret, GIVEN);
-  // Update: every create fails (carol is new), the sync stops with partial state.
-  await h.stack.setConfig("addCarol", { value: "true" });
-  await h.emulator.injectFault({ service: "scim", action: "CreateUser", kind: "server-error", ratio: 1 });
-  expectNoSecret(await failing((o) => h.stack.up(o)), appSecret);
-  await h.emulator.clearFaults();
-  // Refusal: two people, more than maxDeletions (1), and no allowDestroy recorded.
-  const refused = await failing((o) => h.stack.destroy(o));
-  expect(refused).toMatch(/first set allowDestroy: true/);
-  expectNoSecret(refused, appSecret);
-  // Delete: allowed now, and every SCIM delete fails.
-  await h.stack.setConfig("allowDestroy", { value: "true" });
-  await h.stack.up();
-  await h.emulator.injectFault({ service: "scim", action: "DeleteUser", kind: "server-error", ratio: 1 });
-  expectNoSecret(await failing((o) => h.stack.destroy(o)), appSecret);
-  await h.emulator.clearFaults();
-  await h.stack.destroy();
-});
+emulatorOnly("injects SCIM server errors").test(
+  "the application's secret: a failing update, a refusal and a failing delete",
+  async () => {
+    await h.stack.setConfig("useApp", { value: "true" });
+    await h.stack.setConfig("maxDeletions", { value: "1" });
+    const res = await h.stack.up();
+    appSecret = String(res.outputs.clientSecret?.value ?? "");
+    expect(res.outputs.clientSecret?.secret).toBe(true);
+    expectNoSecret("", appSecret, GIVEN);
+    // Update: every create fails (carol is new), the sync stops with partial state.
+    await h.stack.setConfig("addCarol", { value: "true" });
+    await h.emulator.injectFault({ service: "scim", action: "CreateUser", kind: "server-error", ratio: 1 });
+    expectNoSecret(await failing((o) => h.stack.up(o)), appSecret);
+    await h.emulator.clearFaults();
+    // Refusal: two people, more than maxDeletions (1), and no allowDestroy recorded.
+    const refused = await failing((o) => h.stack.destroy(o));
+    expect(refused).toMatch(/first set allowDestroy: true/);
+    expectNoSecret(refused, appSecret);
+    // Delete: allowed now, and every SCIM delete fails.
+    await h.stack.setConfig("allowDestroy", { value: "true" });
+    await h.stack.up();
+    await h.emulator.injectFault({ service: "scim", action: "DeleteUser", kind: "server-error", ratio: 1 });
+    expectNoSecret(await failing((o) => h.stack.destroy(o)), appSecret);
+    await h.emulator.clearFaults();
+    await h.stack.destroy();
+  },
+);
 
-it("retainOnDelete on a directory over maxDeletions: destroy succeeds and leaves everyone in place", async () => {
-  // Three people, maxDeletions 1, no allowDestroy: only retainOnDelete lets the destroy through.
-  await h.stack.removeConfig("allowDestroy");
-  await h.stack.setConfig("retain", { value: "true" });
-  await h.stack.up();
-  const users = async () => {
-    const state = (await h.emulator.state()) as { services: { ram: { users: Array<{ userName: string }> } } };
-    return state.services.ram.users.map((u) => u.userName.split("@")[0]).sort();
-  };
-  expect(await users()).toEqual(["alice", "bob", "carol", "dave"]);
-  const res = await h.stack.destroy();
-  expect(res.summary.result).toBe("succeeded");
-  // The directory's people remain; dave (a ScimUser, not retained) is deleted.
-  expect(await users()).toEqual(["alice", "bob", "carol"]);
-  await h.stack.removeConfig("retain");
-});
+emulatorOnly("reads the users from the emulator's state").test(
+  "retainOnDelete on a directory over maxDeletions: destroy succeeds and leaves everyone in place",
+  async () => {
+    // Three people, maxDeletions 1, no allowDestroy: only retainOnDelete lets the destroy through.
+    await h.stack.removeConfig("allowDestroy");
+    await h.stack.setConfig("retain", { value: "true" });
+    await h.stack.up();
+    const users = async () => {
+      const state = (await h.emulator.state()) as {
+        services: { ram: { users: Array<{ userName: string }> } };
+      };
+      return state.services.ram.users.map((u) => u.userName.split("@")[0]).sort();
+    };
+    expect(await users()).toEqual(["alice", "bob", "carol", "dave"]);
+    const res = await h.stack.destroy();
+    expect(res.summary.result).toBe("succeeded");
+    // The directory's people remain; dave (a ScimUser, not retained) is deleted.
+    expect(await users()).toEqual(["alice", "bob", "carol"]);
+    await h.stack.removeConfig("retain");
+  },
+);
 
-it("IDaaS: the client secret and IdaasClientConfig's inputs through a failing create, check, update and delete", async () => {
-  await h.stack.setAllConfig({
-    scim: { value: "false" },
-    instanceId: { value: h.emulator.eiamInstanceId },
-  });
-  // Create: the valid config (its clientId a Pulumi secret) needs the instance's domain; that call fails.
-  await h.emulator.injectFault({ service: "eiam", action: "GetInstance", kind: "server-error", ratio: 1 });
-  const create = await failing((o) => h.stack.up(o));
-  expect(create).toMatch(/IdaasClientConfig/);
-  await h.emulator.clearFaults();
-  const up = await h.stack.up();
-  const idaasSecret = String(up.outputs.idaasSecret?.value ?? "");
-  expect(up.outputs.idaasSecret?.secret).toBe(true);
-  expectNoSecret(create, idaasSecret);
-  // Check: the client secret where its variable's name belongs (as a Pulumi secret, and pasted in
-  // plain), and a private key where a certificate belongs.
-  const plainSecret = `CS${"k7Qm2".repeat(7)}`;
-  const privateKey = generateKeyPairSync("ec", { namedCurve: "P-256" })
-    .privateKey.export({ type: "pkcs8", format: "pem" })
-    .toString();
-  const keyBody = privateKey.split("\n")[1] ?? "";
-  for (const [kind, says] of [
-    ["secret-as-name", "clientSecretEnvVarName: is a Pulumi secret"],
-    ["plain-secret-as-name", "clientSecretEnvVarName: has the format of an IDaaS client secret"],
-    ["key-as-certificate", "holds a private key"],
-  ]) {
-    await h.stack.setConfig("badConfig", {
-      value: JSON.stringify({ kind, plainSecret, privateKey }),
-      secret: true,
+emulatorOnly("injects EIAM server errors").test(
+  "IDaaS: the client secret and IdaasClientConfig's inputs through a failing create, check, update and delete",
+  async () => {
+    await h.stack.setAllConfig({
+      scim: { value: "false" },
+      instanceId: { value: h.emulator.eiamInstanceId },
     });
-    const check = await failing((o) => h.stack.preview(o));
-    expect(check).toContain(says);
-    expectNoSecret(check, idaasSecret, plainSecret, keyBody);
-  }
-  await h.stack.removeConfig("badConfig");
-  // Update: a rotation whose new secret cannot be created.
-  await h.stack.setConfig("secretVersion", { value: "2" });
-  await h.emulator.injectFault({
-    service: "eiam",
-    action: "CreateApplicationClientSecret",
-    kind: "server-error",
-    ratio: 1,
-  });
-  expectNoSecret(await failing((o) => h.stack.up(o)), idaasSecret);
-  await h.emulator.clearFaults();
-  await h.stack.removeConfig("secretVersion");
-  // Delete: the secret cannot be deleted.
-  await h.emulator.injectFault({
-    service: "eiam",
-    action: "DeleteApplicationClientSecret",
-    kind: "server-error",
-    ratio: 1,
-  });
-  expectNoSecret(await failing((o) => h.stack.destroy(o)), idaasSecret);
-  await h.emulator.clearFaults();
-  await h.stack.destroy();
-});
+    // Create: the valid config (its clientId a Pulumi secret) needs the instance's domain; that call fails.
+    await h.emulator.injectFault({ service: "eiam", action: "GetInstance", kind: "server-error", ratio: 1 });
+    const create = await failing((o) => h.stack.up(o));
+    expect(create).toMatch(/IdaasClientConfig/);
+    await h.emulator.clearFaults();
+    const up = await h.stack.up();
+    const idaasSecret = String(up.outputs.idaasSecret?.value ?? "");
+    expect(up.outputs.idaasSecret?.secret).toBe(true);
+    expectNoSecret(create, idaasSecret);
+    // Check: the client secret where its variable's name belongs (as a Pulumi secret, and pasted in
+    // plain), and a private key where a certificate belongs.
+    const plainSecret = `CS${"k7Qm2".repeat(7)}`;
+    const privateKey = generateKeyPairSync("ec", { namedCurve: "P-256" })
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString();
+    const keyBody = privateKey.split("\n")[1] ?? "";
+    for (const [kind, says] of [
+      ["secret-as-name", "clientSecretEnvVarName: is a Pulumi secret"],
+      ["plain-secret-as-name", "clientSecretEnvVarName: has the format of an IDaaS client secret"],
+      ["key-as-certificate", "holds a private key"],
+    ]) {
+      await h.stack.setConfig("badConfig", {
+        value: JSON.stringify({ kind, plainSecret, privateKey }),
+        secret: true,
+      });
+      const check = await failing((o) => h.stack.preview(o));
+      expect(check).toContain(says);
+      expectNoSecret(check, idaasSecret, plainSecret, keyBody);
+    }
+    await h.stack.removeConfig("badConfig");
+    // Update: a rotation whose new secret cannot be created.
+    await h.stack.setConfig("secretVersion", { value: "2" });
+    await h.emulator.injectFault({
+      service: "eiam",
+      action: "CreateApplicationClientSecret",
+      kind: "server-error",
+      ratio: 1,
+    });
+    expectNoSecret(await failing((o) => h.stack.up(o)), idaasSecret);
+    await h.emulator.clearFaults();
+    await h.stack.removeConfig("secretVersion");
+    // Delete: the secret cannot be deleted.
+    await h.emulator.injectFault({
+      service: "eiam",
+      action: "DeleteApplicationClientSecret",
+      kind: "server-error",
+      ratio: 1,
+    });
+    expectNoSecret(await failing((o) => h.stack.destroy(o)), idaasSecret);
+    await h.emulator.clearFaults();
+    await h.stack.destroy();
+  },
+);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator";
 import { cliTokens } from "../clients/helpers";
 import { prefixTime } from "./account";
+import { LIVE_SUITES } from "./suites";
 import { sweep } from "./sweep";
 import { parseAge } from "./sweepCli";
 import type { Target } from "./target";
@@ -33,7 +34,7 @@ function testLive(extra: Record<string, string>): Promise<{ status: number | nul
     execFile(
       process.execPath,
       [join(ROOT, "scripts", "live.cjs")],
-      { cwd: ROOT, env: cleanEnv(extra), encoding: "utf8", timeout: 170_000 },
+      { cwd: ROOT, env: cleanEnv(extra), encoding: "utf8", timeout: 400_000 },
       (error, stdout, stderr) => {
         const status = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ status, out: `${stdout}${stderr}` });
@@ -126,10 +127,14 @@ describe("npm run test:live", () => {
       ...wired(),
       ALICLOUD_FEDERATION_LIVE_OAUTH_URL: emulator.url,
       ALICLOUD_FEDERATION_LIVE_OAUTH_REFRESH_TOKEN: tokens.refresh_token,
-      // The engine's minute is left out here; test/e2e drives the same program against the emulator.
-      ALICLOUD_FEDERATION_LIVE_ENGINE: "0",
+      // The lifecycle suites, and one of the end-to-end files (each engine stack costs seconds;
+      // test/e2e runs them all against an emulator of their own): a stack made through the
+      // engine with stack-config credentials, named with the run's prefix, then destroyed.
+      ALICLOUD_FEDERATION_LIVE_SUITES: LIVE_SUITES.filter(
+        (f) => f.startsWith("test/provider/") || f === "test/e2e/stackConfig.e2e.test.ts",
+      ).join(","),
     });
-    expect(run.out).toMatch(/Tests\s+96 passed \| 21 skipped \(117\)/);
+    expect(run.out).toMatch(/Tests\s+97 passed \| 20 skipped \(117\)/);
     expect(run.status).toBe(0);
     const prefix = /prefix (aflive-\d{12}-[0-9a-f]{4}-)/.exec(run.out)?.[1] ?? "";
     expect(prefixTime(prefix)).toBeInstanceOf(Date);
@@ -140,7 +145,12 @@ describe("npm run test:live", () => {
     expect(await customPolicies()).toEqual(["aflive-200001010000-abcd-deploy"]);
     const state = JSON.stringify(await emulator.state());
     expect(state).not.toContain(prefix);
-  });
+    // The end-to-end files ran through the engine against this emulator, with the run's names.
+    const providers = (await emulator.requests({ service: "ims", action: "CreateOIDCProvider" })).map(
+      (r) => r.params.OIDCProviderName ?? "",
+    );
+    expect(providers).toContain(`${prefix}from-config`);
+  }, 420_000);
 });
 
 describe("npm run sweep:live", () => {

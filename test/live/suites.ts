@@ -9,6 +9,13 @@
  * the account.
  */
 export const LIVE_SUITES: readonly string[] = [
+  "test/e2e/account.e2e.test.ts",
+  "test/e2e/largest.e2e.test.ts",
+  "test/e2e/oidcProvider.e2e.test.ts",
+  "test/e2e/realAccountGuard.e2e.test.ts",
+  "test/e2e/role.e2e.test.ts",
+  "test/e2e/secrets.e2e.test.ts",
+  "test/e2e/stackConfig.e2e.test.ts",
   "test/provider/oidcProvider.lifecycle.test.ts",
   "test/provider/oidcRole.lifecycle.test.ts",
   "test/provider/ramPolicy.lifecycle.test.ts",
@@ -17,6 +24,28 @@ export const LIVE_SUITES: readonly string[] = [
   "test/provider/idaas.lifecycle.test.ts",
   "test/provider/idaasM2m.lifecycle.test.ts",
 ];
+
+/**
+ * The live suites a run includes: every file of `LIVE_SUITES`, or, when
+ * ALICLOUD_FEDERATION_LIVE_SUITES is set, only the ones it names (comma-separated paths as listed
+ * there; `none` for the test/live probes alone), so that a run can be narrowed (CI points live mode
+ * at the emulator with a slice: test/live/liveMode.test.ts). A name that is not a live suite is
+ * refused, so a typo cannot quietly run nothing.
+ */
+export function liveSuitesToRun(env: NodeJS.ProcessEnv = process.env): string[] {
+  const asked = (env.ALICLOUD_FEDERATION_LIVE_SUITES ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (asked.length === 0) return [...LIVE_SUITES];
+  if (asked.length === 1 && asked[0] === "none") return [];
+  const unknown = asked.filter((f) => !LIVE_SUITES.includes(f));
+  if (unknown.length > 0)
+    throw new Error(
+      `ALICLOUD_FEDERATION_LIVE_SUITES names ${unknown.join(", ")}: not a live suite (see LIVE_SUITES in test/live/suites.ts)`,
+    );
+  return asked;
+}
 
 /** Files that need an emulator of their own throughout, with what for. */
 export const EMULATOR_ONLY_SUITES: Readonly<Record<string, string>> = {
@@ -41,22 +70,26 @@ export const EMULATOR_ONLY_SUITES: Readonly<Record<string, string>> = {
     "the SCIM application's token expiry runs on the emulator's clock, and a fault is injected; live SCIM answers are probed by test/live/guesses.live.ts ('SCIM')",
   "test/provider/scimDirectory.lifecycle.test.ts":
     "partial state after faults injected part-way, and exact paged SCIM call logs; live SCIM answers are probed by test/live/guesses.live.ts ('SCIM')",
-  "test/e2e/account.e2e.test.ts": "not converted yet",
-  "test/e2e/consumer.e2e.test.ts": "not converted yet",
-  "test/e2e/example.e2e.test.ts": "not converted yet",
-  "test/e2e/idaas.e2e.test.ts": "not converted yet",
-  "test/e2e/inventory.e2e.test.ts": "not converted yet",
-  "test/e2e/inventorySplit.e2e.test.ts": "not converted yet",
-  "test/e2e/largest.e2e.test.ts": "not converted yet",
-  "test/e2e/newcomer.e2e.test.ts": "not converted yet",
-  "test/e2e/oidcProvider.e2e.test.ts": "not converted yet",
-  "test/e2e/pipeline.e2e.test.ts": "not converted yet",
-  "test/e2e/realAccountGuard.e2e.test.ts": "not converted yet",
-  "test/e2e/role.e2e.test.ts": "not converted yet",
-  "test/e2e/rotation.e2e.test.ts": "not converted yet",
-  "test/e2e/scim.e2e.test.ts": "not converted yet",
-  "test/e2e/scimMigration.e2e.test.ts": "not converted yet",
-  "test/e2e/secrets.e2e.test.ts": "not converted yet",
-  "test/e2e/stackConfig.e2e.test.ts": "not converted yet",
-  "test/e2e/trust-testing.e2e.test.ts": "not converted yet",
+  "test/e2e/consumer.e2e.test.ts":
+    "packs the tarball and installs it into a fresh project: it tests the package, and a live run adds nothing to what oidcProvider.e2e does against the account",
+  "test/e2e/example.e2e.test.ts":
+    "signs in as the example's users through the CLI's OAuth login (against a real account, a browser and each user's password) and assigns them to the account's one official-cli application",
+  "test/e2e/idaas.e2e.test.ts":
+    "the M2M tokens are fetched from the emulator's instance over its own HTTPS listener, and the federated credential's issuer is a loopback test IdP the real IDaaS cannot reach",
+  "test/e2e/inventory.e2e.test.ts":
+    "account-wide: FederationInventory reports every federation object in the account, which in a real account includes what others made",
+  "test/e2e/inventorySplit.e2e.test.ts":
+    "account-wide: two stacks' inventories must see nothing in the account but their own objects and one made by hand",
+  "test/e2e/newcomer.e2e.test.ts":
+    "the emulator's clock (already-expired STS credentials), an injected fault, and request logs for every 'no call was made' claim",
+  "test/e2e/pipeline.e2e.test.ts":
+    "a test IdP stands in for GitHub's issuer, which the real STS cannot reach, and the emulator's clock expires the STS session mid-up",
+  "test/e2e/rotation.e2e.test.ts":
+    "a test IdP whose certificate chain rotates, on loopback, which the real STS cannot reach",
+  "test/e2e/scim.e2e.test.ts":
+    "reads the provisioned RAM users from the emulator's state and counts SCIM calls in its request log throughout; the example's people carry no run prefix",
+  "test/e2e/scimMigration.e2e.test.ts":
+    "reads every RAM user's id from the emulator's state to prove nobody was recreated; the example's people carry no run prefix",
+  "test/e2e/trust-testing.e2e.test.ts":
+    "runs the README's alicloud-federation/testing example, which asks the emulated STS (a test IdP's tokens) who may assume the role",
 };

@@ -14,16 +14,23 @@ const presets: Record<string, () => TrustPreset | undefined> = {
   none: () => undefined,
 };
 const preset = presets[c.require("preset")]!();
+// Live mode names the objects with its run's prefix, and gives the issuer the prefix as a last
+// path segment (as test/target.ts namedIssuer does): an issuer URL is unique in an account, and a
+// real account may already trust the public one.
+const prefix = c.get("prefix") ?? "";
+const publicIssuer = preset?.issuerUrl ?? "https://token.actions.githubusercontent.com";
+const issuerUrl = prefix ? `${publicIssuer}/${prefix.replace(/-$/, "")}` : publicIssuer;
 const provider = new OidcProvider("idp", {
-  oidcProviderName: "e2e-idp",
-  issuerUrl: preset?.issuerUrl ?? "https://token.actions.githubusercontent.com",
+  oidcProviderName: `${prefix}e2e-idp`,
+  issuerUrl,
   clientIds: preset?.audiences ?? ["sts.aliyuncs.com"],
   fingerprints: ["a".repeat(40)],
 });
 const role = new OidcRole("role", {
-  roleName: "e2e-role",
+  roleName: `${prefix}e2e-role`,
   provider,
   trust: preset,
+  issuerUrl: preset ? issuerUrl : undefined,
   audiences: preset ? undefined : ["sts.aliyuncs.com"],
 });
 export const subjects = role.subjects;

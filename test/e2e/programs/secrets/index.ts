@@ -11,7 +11,9 @@ import {
 // The SCIM app's client secret reaches ScimDirectory and ScimUser as a secret input; with
 // `useApp: false` the directory takes clientId / clientSecret (a secret config value) instead.
 const c = new pulumi.Config();
-const app = new ScimApplication("app", { appName: "secrets-scan" });
+// Live mode names the objects with its run's prefix.
+const prefix = c.get("prefix") ?? "";
+const app = new ScimApplication("app", { appName: `${prefix}secrets-scan` });
 const useApp = c.getBoolean("useApp") ?? true;
 const scim = c.getBoolean("scim") ?? true;
 if (scim)
@@ -41,7 +43,7 @@ export const clientSecret = app.clientSecret;
 const instanceId = c.get("instanceId");
 let idaasClientSecret: pulumi.Output<string> | undefined;
 if (instanceId) {
-  const m2m = new IdaasM2mApplication("m2m", { instanceId, applicationName: "secrets-scan" });
+  const m2m = new IdaasM2mApplication("m2m", { instanceId, applicationName: `${prefix}secrets-scan` });
   const cs = new IdaasClientSecret("m2m", {
     instanceId,
     applicationId: m2m.applicationId,
