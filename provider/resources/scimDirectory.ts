@@ -82,12 +82,10 @@ export interface ScimDirectoryArgs extends DeletionGuardArgs {
   adoptExisting?: pulumi.Input<boolean>;
 }
 
-/** The settings and people as the provider works with them (the people as two maps). */
+/** The inputs as `check` leaves them: the roster and the settings with their defaults. */
 export interface ScimDirectoryInputs {
-  /** By externalId: `userName`, or `userName (displayName)` when they differ. */
-  people: Record<string, string>;
-  /** People without externalId, by lower-case user name; the same values. */
-  peopleByName: Record<string, string>;
+  /** The roster (`rosterText`): a header line, then one line per person. */
+  people: string;
   maxDeletions: number;
   confirmDeletions?: number;
   allowEmpty: boolean;
@@ -98,11 +96,15 @@ export interface ScimDirectoryInputs {
   clientSecret?: string;
 }
 
-/** What the provider keeps while it works: the inputs and each person's SCIM id. */
-interface DirectoryRecord extends ScimDirectoryInputs {
-  ids: Record<string, string>;
-  pending?: Record<string, string>;
-  idsByName: Record<string, string>;
+/** The settings, and the people by slot, as the provider works with them (read once per call). */
+interface Desired extends Omit<ScimDirectoryInputs, "people"> {
+  persons: Map<Slot, Person>;
+}
+
+/** What state records: the people, each one's SCIM id, and the creates that may have happened. */
+interface Held extends Desired {
+  ids: Map<Slot, string>;
+  pending: Map<Slot, Person>;
 }
 
 /**
@@ -112,7 +114,7 @@ interface DirectoryRecord extends ScimDirectoryInputs {
  * engine and the SDKs pass a map of 10,000 keys between processes, and write it to the checkpoint
  * and the engine's log, at several times the cost of the same bytes as one string.
  */
-export interface ScimDirectoryOutputs extends Omit<ScimDirectoryInputs, "people" | "peopleByName"> {
+export interface ScimDirectoryOutputs extends Omit<ScimDirectoryInputs, "people"> {
   /** The roster: a header line, then `externalId userName "displayName"` per person (`-`: none). */
   people: string;
   /**
@@ -216,8 +218,18 @@ export function directoryMaps(entries: readonly DirectoryEntry[]): {
  */
 export const ROSTER_HEADER = '@ externalId userName "displayName" (- for no externalId)';
 
+/** Characters JSON never escapes and that no reader splits on. */
+const PLAIN_TOKEN = /^[A-Za-z0-9._@+:/=-]+$/;
+/** Whether `v` holds a control character, which a JSON string may not hold unescaped. */
+function hasControl(v: string): boolean {
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) < 0x20) return true;
+  return false;
+}
+
 /** A token of a roster line: bare when it cannot be misread, else a JSON string. */
 function rosterToken(v: string): string {
+  // The common case, decided without building the JSON string (10,000 people, several tokens each).
+  if (PLAIN_TOKEN.test(v) && v !== "-") return v;
   const quoted = JSON.stringify(v);
   // JSON escapes nothing in it (no quote, backslash or control character), and no space splits it.
   return quoted === `"${v}"` && v !== "" && v !== "-" && !/\s/.test(v) ? v : quoted;
@@ -244,6 +256,13 @@ function readToken(line: string, at: number): [string, number] | undefined {
     const end = line.indexOf(" ", at);
     const stop = end < 0 ? line.length : end;
     return stop > at ? [line.slice(at, stop), stop] : undefined;
+  }
+  // No escape before the closing quote (the common case): the text between the quotes is the value.
+  const close = line.indexOf('"', at + 1);
+  const backslash = line.indexOf("\\", at + 1);
+  if (close > at && (backslash < 0 || backslash > close)) {
+    const value = line.slice(at + 1, close);
+    return hasControl(value) ? undefined : [value, close + 1];
   }
   for (let i = at + 1; i < line.length; i++) {
     if (line[i] === "\\") i++;
@@ -330,13 +349,23 @@ export function directoryIds(o: { ids?: unknown; idsByName?: unknown }): {
   ids: Record<string, string>;
   idsByName: Record<string, string>;
 } {
-  if (typeof o.ids !== "string")
-    return {
-      ids: isStringMap(o.ids) ? { ...o.ids } : {},
-      idsByName: isStringMap(o.idsByName) ? { ...o.idsByName } : {},
-    };
   const ids: Record<string, string> = {};
   const idsByName: Record<string, string> = {};
+  for (const [slot, id] of idSlots(o)) {
+    if (slot.startsWith("e:")) ids[slot.slice(2)] = id;
+    else idsByName[slot.slice(2)] = id;
+  }
+  return { ids, idsByName };
+}
+
+/** The SCIM ids of a state by slot (see `directoryIds`). */
+function idSlots(o: { ids?: unknown; idsByName?: unknown }): Map<Slot, string> {
+  const out = new Map<Slot, string>();
+  if (typeof o.ids !== "string") {
+    if (isStringMap(o.ids)) for (const [k, v] of Object.entries(o.ids)) out.set(`e:${k}`, v);
+    if (isStringMap(o.idsByName)) for (const [k, v] of Object.entries(o.idsByName)) out.set(`n:${k}`, v);
+    return out;
+  }
   for (const line of o.ids.split("\n").slice(1)) {
     const first = readToken(line, 0);
     if (!first || line[first[1]] !== " ") continue;
@@ -345,16 +374,30 @@ export function directoryIds(o: { ids?: unknown; idsByName?: unknown }): {
     if (!key || line[key[1]] !== " ") continue;
     const id = readToken(line, key[1] + 1);
     if (!id || id[1] !== line.length) continue;
-    if (byName) idsByName[key[0]] = id[0];
-    else ids[key[0]] = id[0];
+    out.set(`${byName ? "n" : "e"}:${key[0]}`, id[0]);
   }
-  return { ids, idsByName };
+  return out;
 }
 
 /** The roster of a list of entries (the class builds its `people` input with it). */
 export function rosterOf(entries: readonly DirectoryEntry[]): string {
-  const { people, peopleByName } = directoryMaps(entries);
-  return rosterText(slots(people, peopleByName));
+  const persons = new Map<Slot, Person>();
+  for (const e of entries) {
+    const externalId = e.externalId ?? "";
+    const displayName = e.displayName === undefined || e.displayName === "" ? e.userName : e.displayName;
+    persons.set(externalId !== "" ? `e:${externalId}` : `n:${e.userName.toLowerCase()}`, {
+      userName: e.userName,
+      displayName,
+      externalId,
+    });
+  }
+  return rosterText(persons);
+}
+
+/** The people of a state or inputs by slot, whether `people` is a roster or (older state) a map. */
+function personsOf(o: { people?: unknown; peopleByName?: unknown }): Map<Slot, Person> {
+  if (typeof o.people === "string") return parseRoster(o.people).persons;
+  return slots(isStringMap(o.people) ? o.people : {}, isStringMap(o.peopleByName) ? o.peopleByName : {});
 }
 
 /** The people of a state or inputs as the two maps, whether `people` is a roster or (older state) a map. */
@@ -435,6 +478,15 @@ export function checkScimDirectoryInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const { inputs, failures } = checkDirectory(olds, news);
+  return { inputs, failures };
+}
+
+/** `checkScimDirectoryInputs`, with the people it read (none while they are unknown). */
+function checkDirectory(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): { inputs: Record<string, unknown>; failures: CheckFailure[]; persons?: Map<Slot, Person> } {
   const failures: CheckFailure[] = guardSettingFailures(news);
   const inputs: Record<string, unknown> = { ...news };
   const c = news.concurrency;
@@ -501,34 +553,48 @@ export function checkScimDirectoryInputs(
   const settings = guardSettings(news);
   Object.assign(inputs, settings);
   if (!("confirmDeletions" in settings)) delete inputs.confirmDeletions;
-  if (failures.length === 0)
-    failures.push(...deletionGuardFailures("people", keysOf(olds), [...persons.keys()], settings));
-  return { inputs, failures };
+  if (failures.length === 0) {
+    const now = [...persons.keys()];
+    // The same roster as before (every preview of an unchanged directory) deletes nobody.
+    const before = typeof olds.people === "string" && olds.people === inputs.people ? now : keysOf(olds);
+    failures.push(...deletionGuardFailures("people", before, now, settings));
+  }
+  return { inputs, failures, persons };
 }
 
-function requireInputs(raw: Record<string, unknown>): ScimDirectoryInputs {
+function requireInputs(raw: Record<string, unknown>): Desired {
   // The guard ran in check at preview and again before this update; here only the values matter.
-  const { inputs, failures } = checkScimDirectoryInputs({}, { ...raw, allowEmpty: true });
-  if (containsUnknown(inputs))
+  const { inputs, failures, persons } = checkDirectory({}, { ...raw, allowEmpty: true });
+  if (containsUnknown(inputs) || !persons)
     failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
-  if (failures.length > 0) throw new Error(`invalid ScimDirectory arguments:\n${formatFailures(failures)}`);
+  if (failures.length > 0 || !persons)
+    throw new Error(`invalid ScimDirectory arguments:\n${formatFailures(failures)}`);
   // The engine keeps `__provider` beside the outputs itself; it is not one of ours.
-  const { __provider: _p, ...own } = inputs;
-  return {
-    ...(own as unknown as ScimDirectoryInputs),
-    ...peopleMaps(own),
-    allowEmpty: raw.allowEmpty === true,
-  };
+  const { __provider: _p, people: _roster, ...own } = inputs;
+  return { ...(own as unknown as Omit<Desired, "persons">), persons, allowEmpty: raw.allowEmpty === true };
 }
 
-function readOlds(raw: object): DirectoryRecord {
-  const o = raw as Partial<Omit<ScimDirectoryOutputs, "ids">> & {
+/** A state as the provider works with it: its people, ids and pending creates, each read once. */
+function readOlds(raw: object): Held {
+  const o = raw as {
+    people?: unknown;
     peopleByName?: unknown;
     ids?: unknown;
     idsByName?: unknown;
+    pending?: unknown;
   };
+  const pending = new Map<Slot, Person>();
+  for (const [slot, value] of Object.entries(isStringMap(o.pending) ? o.pending : {})) {
+    const p = decodePerson(value, slot.startsWith("e:") ? slot.slice(2) : "");
+    if (typeof p !== "string") pending.set(slot, p);
+  }
+  return { ...oldSettings(raw), persons: personsOf(o), ids: idSlots(o), pending };
+}
+
+/** The settings a state records, with the defaults of state written before they existed. */
+function oldSettings(raw: object): Omit<Desired, "persons"> {
+  const o = raw as Partial<ScimDirectoryOutputs>;
   return {
-    ...peopleMaps(o),
     maxDeletions: o.maxDeletions ?? DEFAULT_MAX_DELETIONS,
     ...(o.confirmDeletions === undefined ? {} : { confirmDeletions: o.confirmDeletions }),
     allowEmpty: o.allowEmpty ?? false,
@@ -537,8 +603,6 @@ function readOlds(raw: object): DirectoryRecord {
     adoptExisting: o.adoptExisting ?? false,
     clientId: o.clientId,
     clientSecret: o.clientSecret,
-    ...directoryIds(o),
-    pending: o.pending ?? {},
   };
 }
 
@@ -567,19 +631,16 @@ class Progress {
   readonly pending = new Map<Slot, Person>();
 
   constructor(
-    readonly settings: ScimDirectoryInputs,
-    from?: DirectoryRecord,
+    readonly settings: Desired,
+    from?: Held,
   ) {
     if (!from) return;
-    for (const [slot, p] of slots(from.people, from.peopleByName)) {
+    for (const [slot, p] of from.persons) {
       this.people.set(slot, p);
-      const id = slot.startsWith("e:") ? from.ids[slot.slice(2)] : from.idsByName[slot.slice(2)];
+      const id = from.ids.get(slot);
       if (id !== undefined) this.ids.set(slot, id);
     }
-    for (const [slot, value] of Object.entries(from.pending ?? {})) {
-      const p = decodePerson(value, slot.startsWith("e:") ? slot.slice(2) : "");
-      if (typeof p !== "string") this.pending.set(slot, p);
-    }
+    for (const [slot, p] of from.pending) this.pending.set(slot, p);
   }
 
   done(slot: Slot, p: Person, id: string): void {
@@ -594,17 +655,20 @@ class Progress {
     this.pending.delete(slot);
   }
 
-  outputs(): ScimDirectoryOutputs {
-    // `settings` is the olds' record on refresh and delete: its ids are rebuilt below, not copied.
+  /** The settings part of the outputs. */
+  settingOutputs(): Omit<Desired, "persons"> {
+    // `settings` is the olds' record on refresh and delete: its ids are rebuilt, not copied.
     const {
-      people: _people,
-      peopleByName: _byName,
+      persons: _persons,
       ids: _ids,
-      idsByName: _idsByName,
       pending: _pending,
       ...settings
-    } = this.settings as Partial<DirectoryRecord> & ScimDirectoryInputs;
-    const o: ScimDirectoryOutputs = { ...settings, people: "", ids: "" };
+    } = this.settings as Desired & Partial<Held>;
+    return settings;
+  }
+
+  outputs(): ScimDirectoryOutputs {
+    const o: ScimDirectoryOutputs = { ...this.settingOutputs(), people: "", ids: "" };
     if (this.pending.size > 0)
       o.pending = Object.fromEntries(
         [...this.pending]
@@ -841,14 +905,15 @@ export const ScimDirectoryProvider = accountBound(
       rawOlds: object,
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.DiffResult> {
-      const o = readOlds(rawOlds) as unknown as Record<string, unknown>;
+      const olds = rawOlds as { people?: unknown; peopleByName?: unknown };
+      const o = oldSettings(rawOlds) as unknown as Record<string, unknown>;
       const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-      // The people compared as people, whichever form the old state holds them in.
-      const roster = (x: { people?: unknown; peopleByName?: unknown }) => {
-        const m = peopleMaps(x);
-        return rosterText(slots(m.people, m.peopleByName));
-      };
-      const changes: string[] = containsUnknown(news.people) || roster(o) !== roster(news) ? ["people"] : [];
+      // The people compared as people, whichever form the old state holds them in. Both rosters
+      // are written by rosterText, so the same text (an unchanged directory) is the same people.
+      const samePeople = () =>
+        (typeof olds.people === "string" && olds.people === news.people) ||
+        rosterText(personsOf(olds)) === rosterText(personsOf(news));
+      const changes: string[] = containsUnknown(news.people) || !samePeople() ? ["people"] : [];
       for (const k of ["maxDeletions", "confirmDeletions", "allowEmpty", "allowDestroy", "concurrency"])
         if (containsUnknown(news[k]) || !same(o[k] ?? null, news[k] ?? null)) changes.push(k);
       // A rotated app secret reaches state through an update (no API call).
@@ -866,7 +931,7 @@ export const ScimDirectoryProvider = accountBound(
       // One paged read of the account first: people already there (a migration from ScimUser
       // resources, a re-run after a lost response) are taken over instead of meeting 409s.
       const found = index(await scim.listAllScimUsers(creds));
-      const people = [...slots(desired.people, desired.peopleByName)];
+      const people = [...desired.persons];
       const errors = await inPool(people, desired.concurrency, ([slot, p]) => sync.add(slot, p, found));
       if (errors.length > 0) {
         // Nobody synced and nobody pending: nothing exists, a plain failure. A create whose answer
@@ -885,6 +950,14 @@ export const ScimDirectoryProvider = accountBound(
       const creds = credentials(olds);
       const current = new Progress(olds, olds);
       const byId = new Map((await scim.listAllScimUsers(creds)).map((u) => [u.id, u]));
+      // State in today's form with everyone found as recorded (an unchanged account, what every
+      // drift gate reads) keeps its texts as they are instead of writing 10,000 lines again.
+      const raw = (props ?? {}) as { people?: unknown; ids?: unknown };
+      let inStep =
+        typeof raw.people === "string" &&
+        typeof raw.ids === "string" &&
+        olds.pending.size === 0 &&
+        current.ids.size === current.people.size;
       for (const [slot, userId] of [...current.ids]) {
         let rec = byId.get(userId);
         if (!rec) {
@@ -895,10 +968,17 @@ export const ScimDirectoryProvider = accountBound(
             if (!isStatus(err, 404)) throw err;
           }
         }
+        if (rec && inStep && (rec.id !== userId || !sameUser(current.people.get(slot)!, rec))) inStep = false;
         if (rec) current.done(slot, rec, rec.id);
-        else current.gone(slot);
+        else {
+          inStep = false;
+          current.gone(slot);
+        }
       }
-      const outs = current.outputs();
+      const outs =
+        inStep && typeof raw.people === "string" && typeof raw.ids === "string"
+          ? { ...current.settingOutputs(), people: raw.people, ids: raw.ids }
+          : current.outputs();
       const { ids: _i, pending: _p, ...inputs } = outs;
       return { id, props: outs, inputs };
     },
@@ -914,7 +994,7 @@ export const ScimDirectoryProvider = accountBound(
       const progress = new Progress(news, olds);
       const sync = new Sync(creds, progress, news.adoptExisting);
       const before = new Map(progress.people);
-      const after = slots(news.people, news.peopleByName);
+      const after = news.persons;
       const removed = [...before.keys()].filter((s) => !after.has(s));
       const added = [...after.keys()].filter((s) => !before.has(s));
       const changed = [...after.keys()].filter((s) => {
@@ -977,7 +1057,7 @@ export const ScimDirectoryProvider = accountBound(
 
     async delete(_id: string, props: object): Promise<void> {
       const olds = readOlds(props);
-      const held = Object.keys(olds.people).length + Object.keys(olds.peopleByName).length;
+      const held = olds.persons.size;
       const refusal = destroyGuardRefusal("ScimDirectory", held, olds);
       if (refusal) throw new UserError(refusal);
       const creds = credentials(olds);
