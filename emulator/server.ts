@@ -46,7 +46,7 @@ import { authorizeCaller, requestResource } from "./services/ram/permissions";
 import { createScimService } from "./services/scim";
 import { createStsService } from "./services/sts";
 import type { EmulatorOptions, FaultSpec } from "./types";
-import { newRequestId, randomAlphanumeric, sleep } from "./util";
+import { newRequestId, randomAlphanumeric, sleep, sleepAbout } from "./util";
 
 /** How long an idle client connection stays open (see where it is set). */
 const KEEP_ALIVE_MS = 5000;
@@ -561,7 +561,7 @@ export class EmulatorCore {
       );
       return;
     }
-    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    if (this.latencyMs > 0) await sleepAbout(this.latencyMs);
     for (const service of this.pathServices.values()) {
       const match = matchRoute(service.routes, (req.method ?? "GET").toUpperCase(), rawPath);
       if (match.allowed.length > 0) {

@@ -96,7 +96,9 @@ export interface EmulatorOptions {
   site?: "cn" | "intl";
   /**
    * A fixed delay, in ms, added to every API call (RPC and path-routed: OAuth, SCIM; not control
-   * routes or console calls) before it is answered, like network distance to a region. Default 0.
+   * routes or console calls) before it is answered, like network distance to a region; this long on
+   * average (Node's timers fire about half a millisecond after the time asked for: allowed for).
+   * Default 0.
    * Unlike a latency fault it combines with other faults (a benchmark's 20 ms per call plus a 20%
    * throttle ratio).
    */
