@@ -908,11 +908,13 @@ export const ScimDirectoryProvider = accountBound(
       const olds = rawOlds as { people?: unknown; peopleByName?: unknown };
       const o = oldSettings(rawOlds) as unknown as Record<string, unknown>;
       const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-      // The people compared as people, whichever form the old state holds them in. Both rosters
-      // are written by rosterText, so the same text (an unchanged directory) is the same people.
+      // The people compared as people, whichever form the old state holds them in. `news.people`
+      // is check's rosterText, so the same text (an unchanged directory) is the same people, and
+      // otherwise only the old side needs writing the same way to be compared.
       const samePeople = () =>
         (typeof olds.people === "string" && olds.people === news.people) ||
-        rosterText(personsOf(olds)) === rosterText(personsOf(news));
+        rosterText(personsOf(olds)) ===
+          (typeof news.people === "string" ? news.people : rosterText(personsOf(news)));
       const changes: string[] = containsUnknown(news.people) || !samePeople() ? ["people"] : [];
       for (const k of ["maxDeletions", "confirmDeletions", "allowEmpty", "allowDestroy", "concurrency"])
         if (containsUnknown(news[k]) || !same(o[k] ?? null, news[k] ?? null)) changes.push(k);

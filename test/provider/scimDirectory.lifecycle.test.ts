@@ -174,6 +174,8 @@ describe("ScimDirectory sync", () => {
       await emulator.clearRequests();
     }
     const edited = [...people(3).map((p) => ({ ...p, displayName: "Edited" })), { userName: "Nobody.Else" }];
+    expect((await D.diff(id, allMaps, ok(edited))).changes).toBe(true);
+    expect((await D.diff(id, outs, ok(edited))).changes).toBe(true);
     const res = await D.update(id, allMaps, ok(edited));
     expect(await calls()).toEqual({ ReplaceUser: 3 }); // each by the id the old state held
     expect(directoryIds(res.outs)).toEqual({ ids, idsByName });
