@@ -13,7 +13,10 @@
  * `refresh`, an `up` with one change, `destroy`. Each row: wall time (median of `BENCH_ROUNDS`,
  * default 3, rounds; each round runs ours and the twin back to back against a fresh emulator),
  * successful API calls, the ideal (calls x latency / 16 in flight), the floor (the twin's median)
- * and wall/(ideal+floor), with the load average. The target is 1.1.
+ * and wall/(ideal+floor), with the load average. The target is 1.1. Beside them, the CPU time of
+ * the dynamic provider process and of the program process (scripts/cpuTime.cjs, preloaded into
+ * each), ours against the twin's: on a shared machine wall time mostly measures the neighbours,
+ * CPU time still tells what the library adds.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -88,6 +91,9 @@ function programs(dir: string): Program[] {
 
 interface Measured {
   wallMs: number;
+  /** CPU time of the dynamic provider process(es) and of the program, summed. */
+  providerCpuMs: number;
+  programCpuMs: number;
   calls: number;
   byKind: Record<string, number>;
   ok: boolean;
@@ -120,7 +126,12 @@ async function round(binDir: string, program: Program, twin: boolean): Promise<R
   const stackName = `bench-fixed-${program.name}${twin ? "-twin" : ""}`;
   const { stack } = await localStack({ binDir, workDir, stackName, env });
   const out = {} as Record<Command, Measured>;
+  const cpuDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-bench-cpu-"));
+  const hook = path.join(REPO_ROOT, "scripts", "cpuTime.cjs");
   const measure = async (command: Command, run: () => Promise<unknown>) => {
+    const dir = path.join(cpuDir, command.replace(/ /g, "-"));
+    stack.workspace.envVars.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${hook}`.trim();
+    stack.workspace.envVars.AF_BENCH_CPU_DIR = dir;
     await testbed.emulator.clearRequests();
     const start = performance.now();
     let ok = true;
@@ -136,7 +147,25 @@ async function round(binDir: string, program: Program, twin: boolean): Promise<R
     for (const r of await testbed.emulator.requests())
       if (r.status > 0 && r.status < 400) byKind[r.action] = (byKind[r.action] ?? 0) + 1;
     const calls = Object.values(byKind).reduce((a, v) => a + v, 0);
-    out[command] = { wallMs, calls, byKind, ok, ...(note ? { note } : {}) };
+    // The engine stops its plugins as the command ends; give their exit a moment to be written.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const cpu = { provider: 0, program: 0, other: 0 };
+    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      const { kind, cpuMs } = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as {
+        kind: keyof typeof cpu;
+        cpuMs: number;
+      };
+      cpu[kind] += cpuMs;
+    }
+    out[command] = {
+      wallMs,
+      providerCpuMs: cpu.provider,
+      programCpuMs: cpu.program,
+      calls,
+      byKind,
+      ok,
+      ...(note ? { note } : {}),
+    };
   };
   try {
     await program.seed?.(testbed);
@@ -154,6 +183,7 @@ async function round(binDir: string, program: Program, twin: boolean): Promise<R
     await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
     fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
     fs.rmSync(stateDir, { recursive: true, force: true });
+    fs.rmSync(cpuDir, { recursive: true, force: true });
     await testbed.close().catch(() => undefined);
   }
   return out;
@@ -174,7 +204,7 @@ export async function fixedSection(binDir: string, dir: string): Promise<boolean
       "same rounds; target: wall/(ideal+floor) at most 1.1; load = 1-min load average at each round's start\n",
   );
   const header =
-    "program    | command    | wall s | (rounds)             | calls | calls by kind                                              | ideal s | floor s | wall/(ideal+floor)";
+    "program    | command    | wall s | (rounds)             | calls | calls by kind                                              | ideal s | floor s | wall/(ideal+floor) | provider CPU ms ours/twin | program CPU ms ours/twin";
   console.log(header);
   console.log("-".repeat(header.length));
   for (const program of programs(dir)) {
@@ -191,6 +221,8 @@ export async function fixedSection(binDir: string, dir: string): Promise<boolean
       const wall = median(walls);
       const floor = median(twins.map((r) => r[command].wallMs));
       const last = ours[ours.length - 1]![command];
+      const cpu = (runs: Record<Command, Measured>[], key: "providerCpuMs" | "programCpuMs") =>
+        median(runs.map((r) => r[command][key])).toFixed(0);
       const idealMs = (last.calls * LATENCY_MS) / IN_FLIGHT;
       const kinds = Object.entries(last.byKind)
         .sort(([, a], [, b]) => b - a)
@@ -207,6 +239,8 @@ export async function fixedSection(binDir: string, dir: string): Promise<boolean
           seconds(idealMs).padStart(7),
           seconds(floor).padStart(7),
           (wall / (idealMs + floor)).toFixed(2).padStart(18),
+          `${cpu(ours, "providerCpuMs")}/${cpu(twins, "providerCpuMs")}`.padStart(25),
+          `${cpu(ours, "programCpuMs")}/${cpu(twins, "programCpuMs")}`.padStart(24),
         ].join(" | "),
       );
       for (const r of [...ours, ...twins])
