@@ -40,12 +40,13 @@ export function namedIssuer(url: string): string {
 }
 
 /**
- * Whether an object listed from the target is one this run may count: in live mode only names
- * with the run's prefix (a real account holds other objects too), against an emulator of the
- * suite's own everything (so "the account holds exactly these" stays as strong as written).
+ * Whether an object listed from the target counts for a suite whose objects are `names`: in live
+ * mode only those (the account holds others, what the run's other suites left among them);
+ * against an emulator of the suite's own every object, so "the account holds exactly these" stays
+ * as strong as written.
  */
-export function ofThisRun(name: string): boolean {
-  return name.startsWith(PREFIX);
+export function countsFor(name: string, names: readonly string[]): boolean {
+  return !LIVE || names.includes(name);
 }
 
 /**

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../scripts/engine";
-import { emulatorOnly, named, namedIssuer, ofThisRun, onEmulator } from "../target";
+import { countsFor, emulatorOnly, named, namedIssuer, onEmulator } from "../target";
 import { type EngineHarness, outputSink, startEngine, writeCalls } from "./engine";
 
 const PROGRAM = path.join(__dirname, "programs", "oidc");
@@ -39,7 +39,7 @@ async function liveProviders(): Promise<Live[]> {
   const body = (await h.emulator.console("ims", "ListOIDCProviders", {})) as {
     OIDCProviders?: { OIDCProvider?: Live[] };
   };
-  return (body.OIDCProviders?.OIDCProvider ?? []).filter((p) => ofThisRun(p.OIDCProviderName));
+  return (body.OIDCProviders?.OIDCProvider ?? []).filter((p) => countsFor(p.OIDCProviderName, [NAME]));
 }
 
 beforeAll(async () => {

@@ -11,6 +11,7 @@
 export const LIVE_SUITES: readonly string[] = [
   "test/e2e/account.e2e.test.ts",
   "test/e2e/largest.e2e.test.ts",
+  "test/e2e/newcomer.e2e.test.ts",
   "test/e2e/oidcProvider.e2e.test.ts",
   "test/e2e/realAccountGuard.e2e.test.ts",
   "test/e2e/role.e2e.test.ts",
@@ -80,8 +81,6 @@ export const EMULATOR_ONLY_SUITES: Readonly<Record<string, string>> = {
     "account-wide: FederationInventory reports every federation object in the account, which in a real account includes what others made",
   "test/e2e/inventorySplit.e2e.test.ts":
     "account-wide: two stacks' inventories must see nothing in the account but their own objects and one made by hand",
-  "test/e2e/newcomer.e2e.test.ts":
-    "the emulator's clock (already-expired STS credentials), an injected fault, and request logs for every 'no call was made' claim",
   "test/e2e/pipeline.e2e.test.ts":
     "a test IdP stands in for GitHub's issuer, which the real STS cannot reach, and the emulator's clock expires the STS session mid-up",
   "test/e2e/rotation.e2e.test.ts":
