@@ -16,6 +16,7 @@ import { buildSync } from "esbuild";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { ConsoleCallError, connectEmulator, type Emulator, startEmulator } from "../../emulator";
 import { EmulatorCore } from "../../emulator/server";
+import { assumeRoleWithOidc } from "../stsWire";
 import { $Ims, caught, createRequest, fp, imsClient } from "./helpers";
 
 let emulator: Emulator;
@@ -678,19 +679,12 @@ describe("CLI", () => {
           });
           child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
         });
-      const assume = async (file: string, roleArn: string, providerArn: string) =>
-        fetch(`${served.url}/`, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({
-            Action: "AssumeRoleWithOIDC",
-            Version: "2015-04-01",
-            Format: "JSON",
-            OIDCProviderArn: providerArn,
-            RoleArn: roleArn,
-            OIDCToken: readFileSync(file, "utf8"),
-            RoleSessionName: "github-actions",
-          }).toString(),
+      const assume = (file: string, roleArn: string, providerArn: string) =>
+        assumeRoleWithOidc(served.url, {
+          providerArn,
+          roleArn,
+          token: readFileSync(file, "utf8"),
+          sessionName: "github-actions",
         });
       const tokenFile = join(dir, "main.jwt");
       const env = await mint([
@@ -717,7 +711,7 @@ describe("CLI", () => {
         /^unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET ALIBABA_CLOUD_SECURITY_TOKEN$/m,
       );
       const ok = await assume(tokenFile, vars.ALIBABA_CLOUD_ROLE_ARN!, vars.ALIBABA_CLOUD_OIDC_PROVIDER_ARN!);
-      expect(ok.status, await ok.clone().text()).toBe(200);
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
       const prFile = join(dir, "pr.jwt");
       await mint(["--pull-request", "7", "--out", prFile]);
       const refused = await assume(

@@ -10,6 +10,7 @@ import Ram, * as $Ram from "@alicloud/ram20150501";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Emulator, startEmulator, startTestIdp, type TestIdp } from "../../emulator";
 import { buildOidcTrustPolicy } from "../../provider/trust/policy";
+import { assumeRoleWithOidc } from "../stsWire";
 
 const SUBJECT = "repo:acme/app:ref:refs/heads/main";
 const MISMATCH = "AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch";
@@ -49,20 +50,13 @@ async function exchange(
       assumeRolePolicyDocument: buildOidcTrustPolicy({ providerArn, audiences: ["sts.aliyuncs.com"] }),
     }),
   );
-  const res = await fetch(`${emulator.url}/`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      Action: "AssumeRoleWithOIDC",
-      Version: "2015-04-01",
-      Format: "JSON",
-      OIDCProviderArn: providerArn,
-      RoleArn: r.body!.role!.arn!,
-      RoleSessionName: "ci",
-      OIDCToken: from.mintToken({ sub: SUBJECT }),
-    }).toString(),
+  const res = await assumeRoleWithOidc(emulator.url, {
+    providerArn,
+    roleArn: r.body!.role!.arn!,
+    token: from.mintToken({ sub: SUBJECT }),
+    sessionName: "ci",
   });
-  const body = (await res.json()) as { Code?: string; Message?: string };
+  const body = res.body as { Code?: string; Message?: string };
   return { status: res.status, code: body.Code, message: body.Message };
 }
 

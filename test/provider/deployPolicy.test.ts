@@ -21,6 +21,7 @@ import { actionsFor, leastPrivilegePolicy, type ResourceKind } from "../../provi
 import { checkOidcProviderInputs, OidcProviderProvider } from "../../provider/resources/oidcProvider";
 import { checkOidcRoleInputs, OidcRoleProvider } from "../../provider/resources/oidcRole";
 import { checkRamPolicyInputs, RamPolicyProvider } from "../../provider/resources/ramPolicy";
+import { assumeRoleWithOidc } from "../stsWire";
 import { configOf, FAST_RETRY, startWired } from "./harness";
 
 /** What examples/ci-deployer manages, and so what its policy is generated for. */
@@ -78,20 +79,13 @@ async function pipelineConfig(without: string[] = []): Promise<Record<string, st
     PolicyDocument: leastPrivilegePolicy(MANAGED, { without }),
   });
   await c("ram", "AttachPolicyToRole", { PolicyType: "Custom", PolicyName: POLICY, RoleName: ROLE });
-  const res = await fetch(`${emulator.url}/`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      Action: "AssumeRoleWithOIDC",
-      Version: "2015-04-01",
-      Format: "JSON",
-      OIDCProviderArn: providerArn,
-      RoleArn: role.Role!.Arn!,
-      OIDCToken: mainToken(),
-      RoleSessionName: "github-actions",
-    }).toString(),
+  const res = await assumeRoleWithOidc(emulator.url, {
+    providerArn,
+    roleArn: role.Role!.Arn!,
+    token: mainToken(),
+    sessionName: "github-actions",
   });
-  const body = (await res.json()) as { Credentials: Record<string, string> };
+  const body = res.body as { Credentials: Record<string, string> };
   expect(res.status, JSON.stringify(body)).toBe(200);
   await emulator.clearRequests();
   resetCallerAccount();
@@ -289,20 +283,12 @@ describe("the deploy policy generated from the least-privilege table", () => {
       { repository: "acme/app", branch: "feature" },
     ]) {
       const claims = githubActionsClaims(job);
-      const res = await fetch(`${emulator.url}/`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          Action: "AssumeRoleWithOIDC",
-          Version: "2015-04-01",
-          Format: "JSON",
-          OIDCProviderArn: `acs:ram::${emulator.accountId}:oidc-provider/github-actions`,
-          RoleArn: state.Role.Arn,
-          OIDCToken: idp.mintToken({ ...claims, sub: String(claims.sub), iss: GITHUB_ACTIONS_ISSUER }),
-          RoleSessionName: "github-actions",
-        }).toString(),
+      const { body } = await assumeRoleWithOidc(emulator.url, {
+        providerArn: `acs:ram::${emulator.accountId}:oidc-provider/github-actions`,
+        roleArn: state.Role.Arn,
+        token: idp.mintToken({ ...claims, sub: String(claims.sub), iss: GITHUB_ACTIONS_ISSUER }),
+        sessionName: "github-actions",
       });
-      const body = (await res.json()) as { Code?: string; Credentials?: unknown };
       expect(body.Credentials, JSON.stringify(job)).toBeUndefined();
       expect(body.Code).toMatch(/NoPermission/);
     }
