@@ -11,6 +11,7 @@
  */
 import { describe, test } from "vitest";
 import { ConsoleCallError, type Emulator, type EmulatorOptions, startEmulator } from "../emulator";
+import { checkAccount } from "./live/account";
 import type { Product } from "./live/scenario";
 import { sweep } from "./live/sweep";
 import { rawTransport, targetFromEnv } from "./live/target";
@@ -54,10 +55,7 @@ export function countsFor(name: string, names: readonly string[]): boolean {
  * reader; live mode skips them).
  */
 export function emulatorOnly(_why: string): { test: typeof test; describe: typeof describe } {
-  return {
-    test: LIVE ? (test.skip as typeof test) : test,
-    describe: LIVE ? (describe.skip as typeof describe) : describe,
-  };
+  return skippedWhen(LIVE);
 }
 
 /**
@@ -66,7 +64,11 @@ export function emulatorOnly(_why: string): { test: typeof test; describe: typeo
  * instance: it is billed), and are skipped otherwise.
  */
 export function needsEiamInstance(): { test: typeof test; describe: typeof describe } {
-  const skip = LIVE && !process.env.ALICLOUD_FEDERATION_LIVE_EIAM_INSTANCE;
+  return skippedWhen(LIVE && !process.env.ALICLOUD_FEDERATION_LIVE_EIAM_INSTANCE);
+}
+
+/** `test` and `describe`, or their skipping forms. */
+function skippedWhen(skip: boolean): { test: typeof test; describe: typeof describe } {
   return {
     test: skip ? (test.skip as typeof test) : test,
     describe: skip ? (describe.skip as typeof describe) : describe,
@@ -91,14 +93,7 @@ export async function startTarget(options: EmulatorOptions = {}): Promise<Emulat
   if (!LIVE) return startEmulator({ port: 0, ...options });
   const t = targetFromEnv();
   const call = rawTransport(t);
-  const who = await call("sts", "GetCallerIdentity", {});
-  if (!who.ok) throw new Error(`live target: GetCallerIdentity failed (${who.code}): ${who.message}`);
-  const accountId = String(who.body.AccountId ?? "");
-  if (!t.allowedAccounts.includes(accountId)) {
-    throw new Error(
-      `live mode refuses account ${accountId || "(unknown)"}: it is not in ALICLOUD_FEDERATION_LIVE_ACCOUNT`,
-    );
-  }
+  const accountId = await checkAccount(t);
   const only = (member: string) => (): never => {
     throw new Error(
       `live target: ${member} needs an emulator of the suite's own; mark the test emulatorOnly`,
