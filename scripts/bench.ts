@@ -43,6 +43,7 @@ import {
 } from "../provider/resources/scimDirectory";
 import { resetSettings } from "../provider/settings";
 import { fixedSection } from "./benchFixed";
+import { load, seconds, successfulCallsByKind } from "./benchShared";
 import { engineEnv, ensurePulumi, localStack, REPO_ROOT } from "./engine";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
@@ -108,8 +109,7 @@ async function runOnce(
     const wallMs = performance.now() - start;
     const log = await emulator.requests();
     // Successful calls by kind; refused (throttled) attempts are counted apart.
-    const calls: Record<string, number> = {};
-    for (const r of log) if (r.status > 0 && r.status < 400) calls[r.action] = (calls[r.action] ?? 0) + 1;
+    const calls = successfulCallsByKind(log);
     return {
       program,
       users,
@@ -128,13 +128,6 @@ async function runOnce(
     await emulator.close();
   }
 }
-
-const seconds = (ms: number) => (ms / 1000).toFixed(2);
-const load = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join("/");
 
 // ---- Section 1: the three CI steps ----------------------------------------------------------
 
@@ -186,9 +179,7 @@ async function steps(binDir: string, program: StepProgram, users: number, dir: s
       note = (err instanceof Error ? err.message : String(err)).split("\n").slice(0, 3).join(" ");
     }
     const wallMs = performance.now() - start;
-    const calls: Record<string, number> = {};
-    for (const r of await emulator.requests())
-      if (r.status > 0 && r.status < 400) calls[r.action] = (calls[r.action] ?? 0) + 1;
+    const calls = successfulCallsByKind(await emulator.requests());
     const writes = Object.entries(calls)
       .filter(([k]) => WRITE.test(k))
       .reduce((a, [, v]) => a + v, 0);

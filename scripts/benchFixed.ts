@@ -23,6 +23,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startTrustTestbed, type TrustTestbed } from "../testing";
+import { load, seconds, successfulCallsByKind } from "./benchShared";
 import { engineEnv, localStack, REPO_ROOT } from "./engine";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
@@ -100,12 +101,6 @@ interface Measured {
   note?: string;
 }
 
-const load = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join("/");
-
 /** One round of every command on one program (ours or its twin), against a fresh emulator. */
 async function round(binDir: string, program: Program, twin: boolean): Promise<Record<Command, Measured>> {
   const testbed = await startTrustTestbed({ emulator: { latencyMs: LATENCY_MS } });
@@ -143,9 +138,7 @@ async function round(binDir: string, program: Program, twin: boolean): Promise<R
       note = (err instanceof Error ? err.message : String(err)).split("\n").slice(-4).join(" ").slice(0, 400);
     }
     const wallMs = performance.now() - start;
-    const byKind: Record<string, number> = {};
-    for (const r of await testbed.emulator.requests())
-      if (r.status > 0 && r.status < 400) byKind[r.action] = (byKind[r.action] ?? 0) + 1;
+    const byKind = successfulCallsByKind(await testbed.emulator.requests());
     const calls = Object.values(byKind).reduce((a, v) => a + v, 0);
     // The engine stops its plugins as the command ends; give their exit a moment to be written.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -193,7 +186,6 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;
 };
-const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
 /** Runs the section and prints its table; false when a command failed. */
 export async function fixedSection(binDir: string, dir: string): Promise<boolean> {
