@@ -1,5 +1,6 @@
 import Ims, * as $Ims from "@alicloud/ims20190815";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
+import Ram from "@alicloud/ram20150501";
 import type { Emulator } from "../../emulator";
 
 export { $Ims };
@@ -21,6 +22,18 @@ export function imsClient(
       endpoint: emulator.endpoint,
       protocol: "http",
       ...overrides,
+    }),
+  );
+}
+
+/** A RAM client against the emulator with the account's own key, as the SDK sends by default. */
+export function ramClient(emulator: Emulator): Ram {
+  return new Ram(
+    new $OpenApiUtil.Config({
+      accessKeyId: emulator.accessKeyId,
+      accessKeySecret: emulator.accessKeySecret,
+      endpoint: emulator.endpoint,
+      protocol: "http",
     }),
   );
 }

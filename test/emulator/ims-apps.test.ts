@@ -1,11 +1,12 @@
 import type Ims from "@alicloud/ims20190815";
 import { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
-import Ram, * as $Ram from "@alicloud/ram20150501";
+import type Ram from "@alicloud/ram20150501";
+import * as $Ram from "@alicloud/ram20150501";
 import * as $dara from "@darabonba/typescript";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator";
 import { IMS_APP } from "../../provider/limits";
-import { $Ims, caught, imsClient } from "./helpers";
+import { $Ims, caught, imsClient, ramClient } from "./helpers";
 
 const CLI: string = IMS_APP.officialCliAppId.cn;
 const ALL_SCOPES = "openid;/internal/ram/usersts";
@@ -70,14 +71,7 @@ const createRole = (roleName: string) =>
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
   ims = imsClient(emulator);
-  ram = new Ram(
-    new $OpenApiUtil.Config({
-      accessKeyId: emulator.accessKeyId,
-      accessKeySecret: emulator.accessKeySecret,
-      endpoint: emulator.endpoint,
-      protocol: "http",
-    }),
-  );
+  ram = ramClient(emulator);
   upn = (name) => `${name}@${emulator.accountId}.onaliyun.com`;
 });
 afterAll(() => emulator.close());

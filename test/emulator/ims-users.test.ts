@@ -1,9 +1,9 @@
 import type Ims from "@alicloud/ims20190815";
-import { $OpenApiUtil } from "@alicloud/openapi-core";
-import Ram, * as $Ram from "@alicloud/ram20150501";
+import type Ram from "@alicloud/ram20150501";
+import * as $Ram from "@alicloud/ram20150501";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator";
-import { $Ims, caught, imsClient } from "./helpers";
+import { $Ims, caught, imsClient, ramClient } from "./helpers";
 
 let emulator: Emulator;
 let ims: Ims;
@@ -17,14 +17,7 @@ const getByUpn = (userPrincipalName: string) => ims.getUser(new $Ims.GetUserRequ
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
   ims = imsClient(emulator);
-  ram = new Ram(
-    new $OpenApiUtil.Config({
-      accessKeyId: emulator.accessKeyId,
-      accessKeySecret: emulator.accessKeySecret,
-      endpoint: emulator.endpoint,
-      protocol: "http",
-    }),
-  );
+  ram = ramClient(emulator);
   upn = (name) => `${name}@${emulator.accountId}.onaliyun.com`;
 });
 afterAll(() => emulator.close());

@@ -4,12 +4,12 @@
  * deletion between pages skipping nothing. Live mode's sweeper finds a run's policies with it.
  * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-listpolicies
  */
-import { $OpenApiUtil } from "@alicloud/openapi-core";
-import Ram, * as $Ram from "@alicloud/ram20150501";
+import type Ram from "@alicloud/ram20150501";
+import * as $Ram from "@alicloud/ram20150501";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator";
 import { SYSTEM_POLICY_NAMES } from "../../emulator/services/ram/state";
-import { caught } from "./helpers";
+import { caught, ramClient } from "./helpers";
 
 let emulator: Emulator;
 let ram: Ram;
@@ -20,14 +20,7 @@ const DOC = JSON.stringify({
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
-  ram = new Ram(
-    new $OpenApiUtil.Config({
-      accessKeyId: emulator.accessKeyId,
-      accessKeySecret: emulator.accessKeySecret,
-      endpoint: emulator.endpoint,
-      protocol: "http",
-    }),
-  );
+  ram = ramClient(emulator);
   for (let i = 0; i < 102; i++)
     await emulator.console("ram", "CreatePolicy", {
       PolicyName: `p-${String(i).padStart(3, "0")}`,

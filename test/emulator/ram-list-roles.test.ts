@@ -4,25 +4,18 @@
  * skipping nothing.
  * https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-listroles
  */
-import { $OpenApiUtil } from "@alicloud/openapi-core";
-import Ram, * as $Ram from "@alicloud/ram20150501";
+import type Ram from "@alicloud/ram20150501";
+import * as $Ram from "@alicloud/ram20150501";
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator";
-import { caught } from "./helpers";
+import { caught, ramClient } from "./helpers";
 
 let emulator: Emulator;
 let ram: Ram;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
-  ram = new Ram(
-    new $OpenApiUtil.Config({
-      accessKeyId: emulator.accessKeyId,
-      accessKeySecret: emulator.accessKeySecret,
-      endpoint: emulator.endpoint,
-      protocol: "http",
-    }),
-  );
+  ram = ramClient(emulator);
 });
 afterAll(async () => emulator?.close());
 beforeEach(async () => {

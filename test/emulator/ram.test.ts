@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { type Emulator, evaluatePermission, parsePermissionPolicy, startEmulator } from "../../emulator";
 import { reshapeTrustPolicy } from "../../emulator/services/ram";
 import { buildOidcTrustPolicy, trustPoliciesEqual } from "../../provider/trust/policy";
-import { caught } from "./helpers";
+import { caught, ramClient } from "./helpers";
 
 let emulator: Emulator;
 let ram: Ram;
@@ -41,14 +41,7 @@ const createPolicy = (policyName: string, doc = customDoc()) =>
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, limits: { ram: { maxRolesPerAccount: 3 } } });
-  ram = new Ram(
-    new $OpenApiUtil.Config({
-      accessKeyId: emulator.accessKeyId,
-      accessKeySecret: emulator.accessKeySecret,
-      endpoint: emulator.endpoint,
-      protocol: "http",
-    }),
-  );
+  ram = ramClient(emulator);
 });
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Ims from "@alicloud/ims20190815";
-import { $OpenApiUtil } from "@alicloud/openapi-core";
-import Ram, * as $Ram from "@alicloud/ram20150501";
+import type Ram from "@alicloud/ram20150501";
+import * as $Ram from "@alicloud/ram20150501";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator";
 import { IMS_APP } from "../../provider/limits";
-import { $Ims, caught, imsClient } from "./helpers";
+import { $Ims, caught, imsClient, ramClient } from "./helpers";
 import { type ScimResponse, scim, scimServerApp, scimToken } from "./scim-helpers";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -22,14 +22,7 @@ let token: string;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
   ims = imsClient(emulator);
-  ram = new Ram(
-    new $OpenApiUtil.Config({
-      accessKeyId: emulator.accessKeyId,
-      accessKeySecret: emulator.accessKeySecret,
-      endpoint: emulator.endpoint,
-      protocol: "http",
-    }),
-  );
+  ram = ramClient(emulator);
 });
 afterAll(() => emulator.close());
 beforeEach(async () => {
