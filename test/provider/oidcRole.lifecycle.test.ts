@@ -28,16 +28,19 @@ beforeEach(async () => {
   ARN = await trustedProviderArn(emulator, named("github"));
 });
 
+/** The deployer role as a program declares it. */
+const declared = (over: Record<string, unknown> = {}) => ({
+  roleName: DEPLOYER,
+  providerArn: ARN,
+  issuerUrl: ISSUER,
+  audiences: ["sts.aliyuncs.com"],
+  subjects: ["repo:acme/app:ref:refs/heads/main"],
+  policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
+  ...over,
+});
+
 function inputs(over: Record<string, unknown> = {}) {
-  const { inputs, failures } = checkOidcRoleInputs({
-    roleName: DEPLOYER,
-    providerArn: ARN,
-    issuerUrl: ISSUER,
-    audiences: ["sts.aliyuncs.com"],
-    subjects: ["repo:acme/app:ref:refs/heads/main"],
-    policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
-    ...over,
-  });
+  const { inputs, failures } = checkOidcRoleInputs(declared(over));
   expect(failures).toEqual([]);
   return inputs;
 }
@@ -195,15 +198,6 @@ describe("OidcRole lifecycle", () => {
 });
 
 describe("OidcRole: a name taken by a role this stack does not manage, at preview", () => {
-  const decl = (over: Record<string, unknown> = {}) => ({
-    roleName: DEPLOYER,
-    providerArn: ARN,
-    issuerUrl: ISSUER,
-    audiences: ["sts.aliyuncs.com"],
-    subjects: ["repo:acme/app:ref:refs/heads/main"],
-    policies: [{ type: "System", name: "AliyunOSSReadOnlyAccess" }],
-    ...over,
-  });
   const consoleRole = () =>
     emulator.console("ram", "CreateRole", {
       RoleName: DEPLOYER,
@@ -218,7 +212,7 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
   it("a create is refused by check, naming the role and both ways out: 1 call, no write", async () => {
     await consoleRole();
     await emulator.clearRequests();
-    const { failures } = await R.check({}, decl());
+    const { failures } = await R.check({}, declared());
     await expectActions(emulator, "ram", ["GetRole"]);
     expect(failures).toHaveLength(1);
     expect(failures?.[0]?.property).toBe("roleName");
@@ -231,14 +225,14 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
 
   it("a free name passes with the one look-up; adopt: true passes (its plan instead); an update looks nothing up", async () => {
     await emulator.clearRequests();
-    expect((await R.check({}, decl())).failures).toEqual([]);
+    expect((await R.check({}, declared())).failures).toEqual([]);
     await expectActions(emulator, "ram", ["GetRole"]);
     await consoleRole();
-    expect((await R.check({}, decl({ adopt: true }))).failures).toEqual([]);
+    expect((await R.check({}, declared({ adopt: true }))).failures).toEqual([]);
     await emulator.clearRequests();
     const outs = (await R.create(inputs({ roleName: named("other") }))).outs;
     await emulator.clearRequests();
-    expect((await R.check(outs as never, decl({ roleName: named("other") }))).failures).toEqual([]);
+    expect((await R.check(outs as never, declared({ roleName: named("other") }))).failures).toEqual([]);
     await expectActions(emulator, "ram", []);
   });
 
@@ -247,7 +241,7 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
     async () => {
       await consoleRole();
       await emulator.injectFault({ service: "ram", action: "GetRole", kind: "server-error", count: 16 });
-      expect((await R.check({}, decl())).failures).toEqual([]);
+      expect((await R.check({}, declared())).failures).toEqual([]);
       await emulator.clearFaults();
     },
   );
@@ -256,9 +250,9 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
     const outs = (await R.create(inputs())).outs;
     // The engine checks with the old inputs, decides to replace (delete first: same name), then
     // checks the new inputs again without old ones.
-    expect((await R.check(outs as never, decl({ maxSessionDuration: 7200 }))).failures).toEqual([]);
+    expect((await R.check(outs as never, declared({ maxSessionDuration: 7200 }))).failures).toEqual([]);
     await emulator.clearRequests();
-    expect((await R.check({}, decl({ maxSessionDuration: 7200 }))).failures).toEqual([]);
+    expect((await R.check({}, declared({ maxSessionDuration: 7200 }))).failures).toEqual([]);
     await expectActions(emulator, "ram", []);
   });
 
@@ -267,15 +261,15 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
     async () => {
       await emulator.injectFault({ service: "ram", action: "CreateRole", kind: "lost", count: 1 });
       await emulator.injectFault({ service: "ram", action: "GetRole", kind: "server-error", count: 16 });
-      const first = await up(R, undefined, decl());
+      const first = await up(R, undefined, declared());
       expect(first.held).toMatchObject({ id: DEPLOYER, initErrors: true });
       expect(first.held?.outs.createPendingSince).toEqual(expect.any(Number));
       await emulator.clearFaults();
       await emulator.clearRequests();
       // The engine hands check the pending state as old inputs: no look-up, no clash.
-      expect((await R.check(first.held?.outs ?? {}, decl())).failures).toEqual([]);
+      expect((await R.check(first.held?.outs ?? {}, declared())).failures).toEqual([]);
       await expectActions(emulator, "ram", []);
-      const second = await up(R, first.held, decl());
+      const second = await up(R, first.held, declared());
       expect(second.error).toBeUndefined();
       expect(second.held).toMatchObject({ id: DEPLOYER, initErrors: false });
       expect(await livePolicies()).toEqual(["System:AliyunOSSReadOnlyAccess"]);
