@@ -1,6 +1,16 @@
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import type * as Providers from "../../provider/providers";
 import { providerShim } from "../../provider/shim";
+
+const ROOT = path.join(__dirname, "..", "..");
+// The built package, as the engine's provider process loads it (its `require`s name .js files).
+const built = createRequire(path.join(ROOT, "package.json"));
+const entry = built("alicloud-federation") as Record<string, unknown>;
+const { provider } = built("alicloud-federation/providers") as typeof Providers;
 
 describe("providerShim", () => {
   it("is one object per export, so the SDK serializes it once for any number of resources", () => {
@@ -12,8 +22,39 @@ describe("providerShim", () => {
     const shim = providerShim("OidcProviderProvider");
     const sf = await pulumi.runtime.serializeFunction(() => shim);
     expect(sf.text.length).toBeLessThan(4096);
-    expect(sf.text).toContain('require("alicloud-federation")[exportName]');
+    expect(sf.text).toContain('require("alicloud-federation/providers").provider(exportName)');
     expect(sf.text).toContain('exportName: "OidcProviderProvider"');
     expect(sf.text).not.toMatch(/shims|Map\(/);
+  });
+});
+
+describe("alicloud-federation/providers", () => {
+  it("serves exactly the package entry's providers, each the same object the entry exports", () => {
+    const names = Object.keys(entry).filter((k) => k.endsWith("Provider") && typeof entry[k] === "object");
+    expect(names.length).toBe(18);
+    for (const name of names) expect(provider(name), name).toBe(entry[name]);
+    expect(() => provider("NoSuchProvider")).toThrow(/no provider named "NoSuchProvider".*install/);
+    // Only own names: Object's members are not providers.
+    expect(() => provider("toString")).toThrow(/no provider named/);
+  });
+
+  it("loads only the asked provider's module, not the other kinds' nor the SDKs", () => {
+    const script = `
+      const before = new Set(Object.keys(require.cache));
+      const { provider } = require("alicloud-federation/providers");
+      provider("RamPolicyProvider");
+      const loaded = Object.keys(require.cache).filter((f) => !before.has(f));
+      console.log(JSON.stringify(loaded));`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+    const loaded = (JSON.parse(out) as string[]).map((f) => path.relative(ROOT, f));
+    expect(loaded).toContain(path.join("dist", "provider", "resources", "ramPolicy.js"));
+    const ours = loaded.filter((f) => f.startsWith(path.join("dist", "provider", "resources")));
+    expect(ours).toEqual([path.join("dist", "provider", "resources", "ramPolicy.js")]);
+    expect(loaded.filter((f) => f.includes(`${path.sep}@alicloud${path.sep}`))).toEqual([]);
+  });
+
+  it("still serves state written before it existed, which names the package entry", () => {
+    // Serialized providers in older state: require("alicloud-federation")[exportName].
+    expect(entry.OidcRoleProvider).toBe(provider("OidcRoleProvider"));
   });
 });
