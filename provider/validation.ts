@@ -1,5 +1,26 @@
 import type { z } from "zod";
 import { containsUnknown } from "./normalize";
+import { once } from "./once";
+
+/**
+ * zod, loaded when inputs are first checked instead of with the library: refresh, destroy and the
+ * refresh half of a drift gate never check inputs, and loading zod (about 50 ms of CPU, every
+ * locale included) was a quarter of what the library added to each of those provider processes.
+ * Internal (left out of the published declarations, which keep zod's own types out).
+ *
+ * @internal
+ */
+export const zod = once(() => (require("zod") as typeof import("zod")).z);
+
+/**
+ * A resource's field rules, built by `build` on first use (see `zod`), then kept. Schemas the rules
+ * share are built inside `build` too, so nothing at a module's top level touches zod.
+ *
+ * @internal
+ */
+export function lazyRules<R>(build: (zod: typeof z) => R): () => R {
+  return once(() => build(zod()));
+}
 
 /** One problem with an input, as the engine shows it at preview. */
 export interface CheckFailure {

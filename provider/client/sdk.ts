@@ -10,14 +10,7 @@
 import type * as CredentialsSdk from "@alicloud/credentials";
 import type * as OpenApiSdk from "@alicloud/openapi-core";
 import type * as DaraSdk from "@darabonba/typescript";
-
-function once<T>(load: () => T): () => T {
-  let loaded: T | undefined;
-  return () => {
-    loaded ??= load();
-    return loaded;
-  };
-}
+import { once } from "../once";
 
 export const credentialsSdk = once(() => require("@alicloud/credentials") as typeof CredentialsSdk);
 export const openApiSdk = once(() => require("@alicloud/openapi-core") as typeof OpenApiSdk);

@@ -6,7 +6,6 @@
  * Semantics: https://www.alibabacloud.com/help/en/ram/assign-users-to-third-party-apps
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound } from "../account";
 import * as apps from "../client/imsApps";
 import { type Session, session, withOptions } from "../client/session";
@@ -31,7 +30,7 @@ import {
 import { RAM_ROLE, RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, validateFields } from "../validation";
+import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import type { OfficialCliApplication } from "./officialCliApplication";
 import type { OidcRole } from "./oidcRole";
 
@@ -100,7 +99,7 @@ function principalProblem(type: string, name: string): string | undefined {
   return undefined;
 }
 
-const rules = {
+const rules = lazyRules((z) => ({
   appId: {
     schema: z.string({ error: "must be a string" }).refine((v) => /^\d{1,32}$/.test(v), {
       message: "must be an official application's AppId (digits), e.g. official-cli's 4038181954557748008",
@@ -127,13 +126,13 @@ const rules = {
     required: true,
   },
   adopt: { schema: z.boolean({ error: "must be true or false" }) },
-};
+}));
 
 export function checkApplicationAssignmentInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  const { values, failures } = validateFields(news, rules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   fillDefaults(inputs, DEFAULTS);
   const { principalType, principalName } = inputs;

@@ -26,7 +26,6 @@
  * ListApplicationAssignments (docs/alibaba-api.md §2.1).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound } from "../account";
 import * as ims from "../client/ims";
 import * as apps from "../client/imsApps";
@@ -40,7 +39,7 @@ import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
 import { canonicalSet, containsUnknown } from "../normalize";
 import { providerShim } from "../shim";
 import { describeGrant } from "../trust/admits";
-import { type CheckFailure, requireChecked, validateFields } from "../validation";
+import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import type { ApplicationAssignment } from "./applicationAssignment";
 import { OFFICIAL_CLI_APP_IDS, type OfficialCliApplication, type Site } from "./officialCliApplication";
 import type { OidcProvider } from "./oidcProvider";
@@ -168,122 +167,131 @@ const ALL: InventoryKinds = { assignments: true, oidcProviders: true, roles: tru
 const NONE: InventoryKinds = { assignments: false, oidcProviders: false, roles: false };
 const DEFAULT_ENFORCE: InventoryKinds = { assignments: true, oidcProviders: false, roles: false };
 
-const providerName = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-  if (v.length === 0 || v.length > OIDC.name.maxLength || !OIDC.name.pattern.test(v))
-    ctx.addIssue({
-      code: "custom",
-      message: `'${v}' is not an OIDC provider name (${OIDC.name.rule}; 1 to ${OIDC.name.maxLength})`,
-    });
-});
-const roleName = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-  if (v.length === 0 || v.length > RAM_ROLE.name.maxLength || !RAM_ROLE.name.pattern.test(v))
-    ctx.addIssue({
-      code: "custom",
-      message: `'${v}' is not a RAM role name (${RAM_ROLE.name.rule}; 1 to ${RAM_ROLE.name.maxLength})`,
-    });
-});
-/**
- * A declared principal: `{ principalType, principalName }` as written, or the
- * canonical `user:alice` that `check` makes of it (the engine hands checked
- * inputs back to `create` and `update`).
- */
-const principal = z.unknown().transform((v, ctx) => {
-  let type: string;
-  let name: string;
-  if (typeof v === "string") {
-    const [t = "", ...rest] = v.split(":");
-    [type, name] = [t, rest.join(":")];
-  } else if (
-    v !== null &&
-    typeof v === "object" &&
-    typeof (v as DeclaredPrincipal).principalType === "string" &&
-    typeof (v as DeclaredPrincipal).principalName === "string"
-  ) {
-    [type, name] = [
-      (v as { principalType: string }).principalType,
-      (v as { principalName: string }).principalName,
-    ];
-  } else {
-    ctx.addIssue({ code: "custom", message: "must be {principalType, principalName}" });
-    return z.NEVER;
-  }
-  const problem = principalProblem(type.trim().toLowerCase(), name.trim());
-  if (problem) {
-    ctx.addIssue({ code: "custom", message: problem });
-    return z.NEVER;
-  }
-  return assignmentKey(type.trim(), name.trim());
-});
+const rules = lazyRules((z) => {
+  const providerName = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+    if (v.length === 0 || v.length > OIDC.name.maxLength || !OIDC.name.pattern.test(v))
+      ctx.addIssue({
+        code: "custom",
+        message: `'${v}' is not an OIDC provider name (${OIDC.name.rule}; 1 to ${OIDC.name.maxLength})`,
+      });
+  });
+  const roleName = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+    if (v.length === 0 || v.length > RAM_ROLE.name.maxLength || !RAM_ROLE.name.pattern.test(v))
+      ctx.addIssue({
+        code: "custom",
+        message: `'${v}' is not a RAM role name (${RAM_ROLE.name.rule}; 1 to ${RAM_ROLE.name.maxLength})`,
+      });
+  });
+  /**
+   * A declared principal: `{ principalType, principalName }` as written, or the
+   * canonical `user:alice` that `check` makes of it (the engine hands checked
+   * inputs back to `create` and `update`).
+   */
+  const principal = z.unknown().transform((v, ctx) => {
+    let type: string;
+    let name: string;
+    if (typeof v === "string") {
+      const [t = "", ...rest] = v.split(":");
+      [type, name] = [t, rest.join(":")];
+    } else if (
+      v !== null &&
+      typeof v === "object" &&
+      typeof (v as DeclaredPrincipal).principalType === "string" &&
+      typeof (v as DeclaredPrincipal).principalName === "string"
+    ) {
+      [type, name] = [
+        (v as { principalType: string }).principalType,
+        (v as { principalName: string }).principalName,
+      ];
+    } else {
+      ctx.addIssue({ code: "custom", message: "must be {principalType, principalName}" });
+      return z.NEVER;
+    }
+    const problem = principalProblem(type.trim().toLowerCase(), name.trim());
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    return assignmentKey(type.trim(), name.trim());
+  });
 
-function principalProblem(type: string, name: string): string | undefined {
-  if (type !== "user" && type !== "role") return `principalType '${type}' must be 'user' or 'role'`;
-  if (type === "role")
-    return roleName.safeParse(name).success ? undefined : `principalName '${name}' is not a RAM role name`;
-  const user = name.split("@")[0] ?? "";
-  if (user.length === 0 || user.length > RAM_USER.name.maxLength || !RAM_USER.name.pattern.test(user))
-    return `principalName '${name}' is not a RAM user name`;
-  return undefined;
-}
-const kinds = z
-  .object(
-    {
-      assignments: z.boolean({ error: "assignments must be true or false" }).optional(),
-      oidcProviders: z.boolean({ error: "oidcProviders must be true or false" }).optional(),
-      roles: z.boolean({ error: "roles must be true or false" }).optional(),
+  function principalProblem(type: string, name: string): string | undefined {
+    if (type !== "user" && type !== "role") return `principalType '${type}' must be 'user' or 'role'`;
+    if (type === "role")
+      return roleName.safeParse(name).success ? undefined : `principalName '${name}' is not a RAM role name`;
+    const user = name.split("@")[0] ?? "";
+    if (user.length === 0 || user.length > RAM_USER.name.maxLength || !RAM_USER.name.pattern.test(user))
+      return `principalName '${name}' is not a RAM user name`;
+    return undefined;
+  }
+  const kinds = z
+    .object(
+      {
+        assignments: z.boolean({ error: "assignments must be true or false" }).optional(),
+        oidcProviders: z.boolean({ error: "oidcProviders must be true or false" }).optional(),
+        roles: z.boolean({ error: "roles must be true or false" }).optional(),
+      },
+      { error: "must be {assignments?, oidcProviders?, roles?}" },
+    )
+    .strict();
+  return {
+    covers: { schema: kinds },
+    oidcProviders: { schema: z.array(providerName, { error: "must be a list" }).transform(canonicalSet) },
+    roles: {
+      schema: z
+        .array(roleName, { error: "must be a list" })
+        .transform((l) => canonicalSet(l.map((r) => r.toLowerCase()))),
     },
-    { error: "must be {assignments?, oidcProviders?, roles?}" },
-  )
-  .strict();
-
-const rules = {
-  covers: { schema: kinds },
-  oidcProviders: { schema: z.array(providerName, { error: "must be a list" }).transform(canonicalSet) },
-  roles: {
-    schema: z
-      .array(roleName, { error: "must be a list" })
-      .transform((l) => canonicalSet(l.map((r) => r.toLowerCase()))),
-  },
-  cliAppIds: {
-    schema: z
-      .array(
-        z.string({ error: "must be a string" }).refine((v) => /^\d{1,32}$/.test(v), {
-          message: "must be an official application's AppId (digits)",
-        }),
-        { error: "must be a list" },
-      )
-      .transform(canonicalSet),
-  },
-  cliAssignments: { schema: z.array(principal, { error: "must be a list" }).transform(canonicalSet) },
-  mode: { schema: z.enum(["report", "enforce"], { error: "must be 'report' or 'enforce'" }) },
-  enforce: { schema: kinds },
-  acceptDeclaredBy: {
-    schema: z.array(
-      z
-        .object(
-          {
-            oidcProviders: z.array(providerName, { error: "must be a list" }).optional(),
-            roles: z.array(roleName, { error: "must be a list" }).optional(),
-            cliAssignments: z.array(principal, { error: "must be a list" }).optional(),
-          },
-          { error: "must be another stack's declared inventory: {oidcProviders?, roles?, cliAssignments?}" },
+    cliAppIds: {
+      schema: z
+        .array(
+          z.string({ error: "must be a string" }).refine((v) => /^\d{1,32}$/.test(v), {
+            message: "must be an official application's AppId (digits)",
+          }),
+          { error: "must be a list" },
         )
-        .passthrough(),
-      { error: "must be a list" },
-    ),
-  },
-  maxRemovals: {
-    schema: z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more"),
-  },
-  confirmRemovals: {
-    schema: z.number({ error: "must be a number" }).int("must be a whole number").min(0, "must be 0 or more"),
-  },
-};
+        .transform(canonicalSet),
+    },
+    cliAssignments: { schema: z.array(principal, { error: "must be a list" }).transform(canonicalSet) },
+    mode: { schema: z.enum(["report", "enforce"], { error: "must be 'report' or 'enforce'" }) },
+    enforce: { schema: kinds },
+    acceptDeclaredBy: {
+      schema: z.array(
+        z
+          .object(
+            {
+              oidcProviders: z.array(providerName, { error: "must be a list" }).optional(),
+              roles: z.array(roleName, { error: "must be a list" }).optional(),
+              cliAssignments: z.array(principal, { error: "must be a list" }).optional(),
+            },
+            {
+              error: "must be another stack's declared inventory: {oidcProviders?, roles?, cliAssignments?}",
+            },
+          )
+          .passthrough(),
+        { error: "must be a list" },
+      ),
+    },
+    maxRemovals: {
+      schema: z
+        .number({ error: "must be a number" })
+        .int("must be a whole number")
+        .min(0, "must be 0 or more"),
+    },
+    confirmRemovals: {
+      schema: z
+        .number({ error: "must be a number" })
+        .int("must be a whole number")
+        .min(0, "must be 0 or more"),
+    },
+  };
+});
 
 export function checkFederationInventoryInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  const { values, failures } = validateFields(news, rules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   const fill = (v: unknown, base: InventoryKinds) =>
     v && typeof v === "object" && !containsUnknown(v) ? { ...base, ...(v as Partial<InventoryKinds>) } : v;

@@ -7,7 +7,6 @@
  * API: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationfederatedcredential
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session, withOptions } from "../client/session";
@@ -28,7 +27,7 @@ import {
 import { EIAM } from "../limits";
 import { containsUnknown, UNKNOWN } from "../normalize";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, validateFields } from "../validation";
+import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import {
   boundedString,
   exactlyOne,
@@ -188,22 +187,22 @@ export interface IdaasApplicationFederatedCredentialOutputs
 
 const VERIFICATIONS = ["kubernetes", "subject", "condition"] as const;
 
-const kubernetesRules = {
-  namespace: { schema: kubernetesNamespace, required: true },
-  serviceAccountName: { schema: kubernetesServiceAccountName, required: true },
-  podNamePrefix: { schema: kubernetesPodNamePrefix },
-};
+const kubernetesRules = lazyRules(() => ({
+  namespace: { schema: kubernetesNamespace(), required: true },
+  serviceAccountName: { schema: kubernetesServiceAccountName(), required: true },
+  podNamePrefix: { schema: kubernetesPodNamePrefix() },
+}));
 
-const mappingRules = {
+const mappingRules = lazyRules(() => ({
   sourceValueExpression: {
     schema: boundedString(EIAM.expression.maxLength, "an expression"),
     required: true,
   },
   targetField: { schema: boundedString(EIAM.expression.maxLength, "a target field"), required: true },
-};
+}));
 
-const rules = {
-  instanceId: instanceIdRule,
+const rules = lazyRules((z) => ({
+  instanceId: instanceIdRule(),
   applicationId: idRule("app_"),
   providerId: idRule("fcp_"),
   type: {
@@ -223,7 +222,7 @@ const rules = {
   description: { schema: optionalText(EIAM.description.maxLength, "a description") },
   subject: { schema: boundedString(OIDC_SUBJECT_MAX_LENGTH, "a subject (the OIDC sub claim)") },
   condition: { schema: boundedString(EIAM.expression.maxLength, "a verification condition") },
-};
+}));
 
 function checkMappings(value: unknown): { value: unknown; failures: CheckFailure[] } {
   if (value === UNKNOWN) return { value, failures: [] };
@@ -232,7 +231,7 @@ function checkMappings(value: unknown): { value: unknown; failures: CheckFailure
   const failures: CheckFailure[] = [];
   const seen = new Map<string, number>();
   const out = value.map((item, i) => {
-    const nested = validateNested(`attributeMappings[${i}]`, item, mappingRules);
+    const nested = validateNested(`attributeMappings[${i}]`, item, mappingRules());
     failures.push(...nested.failures);
     const target = (nested.value as { targetField?: unknown } | undefined)?.targetField;
     if (typeof target === "string" && !containsUnknown(target)) {
@@ -253,14 +252,14 @@ export function checkIdaasApplicationFederatedCredentialInputs(news: Record<stri
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  const { values, failures } = validateFields(news, rules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   inputs.type ??= "oidc";
   inputs.description ??= "";
   const one = exactlyOne(news, VERIFICATIONS, "it says which workloads may use the credential");
   failures.push(...one.failures);
   if (isSet(news.kubernetes)) {
-    const nested = validateNested("kubernetes", news.kubernetes, kubernetesRules);
+    const nested = validateNested("kubernetes", news.kubernetes, kubernetesRules());
     failures.push(...nested.failures);
     const k = nested.value;
     if (k && typeof k === "object") (k as Record<string, unknown>).podNamePrefix ??= "";

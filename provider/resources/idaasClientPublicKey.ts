@@ -6,7 +6,6 @@
  * API: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createclientpublickey
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
@@ -28,7 +27,7 @@ import {
 import { EIAM } from "../limits";
 import { isAmbiguous } from "../retry";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, validateFields } from "../validation";
+import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import { canonicalPublicKey, idRule, instanceIdRule, isNotFound, isQuotaExceeded } from "./idaas/common";
 
 /** The arguments of an `IdaasClientPublicKey`. */
@@ -68,26 +67,27 @@ export interface IdaasClientPublicKeyOutputs extends IdaasClientPublicKeyInputs 
   status: string;
 }
 
-const publicKeySchema = z.string({ error: "must be a PEM public key" }).transform((v, ctx) => {
-  const k = canonicalPublicKey(v);
-  if ("problem" in k) {
-    ctx.addIssue({ code: "custom", message: k.problem });
-    return v;
-  }
-  return k.pem;
+const rules = lazyRules((z) => {
+  const publicKeySchema = z.string({ error: "must be a PEM public key" }).transform((v, ctx) => {
+    const k = canonicalPublicKey(v);
+    if ("problem" in k) {
+      ctx.addIssue({ code: "custom", message: k.problem });
+      return v;
+    }
+    return k.pem;
+  });
+  return {
+    instanceId: instanceIdRule(),
+    applicationId: idRule("app_"),
+    publicKey: { schema: publicKeySchema, required: true },
+  };
 });
-
-const rules = {
-  instanceId: instanceIdRule,
-  applicationId: idRule("app_"),
-  publicKey: { schema: publicKeySchema, required: true },
-};
 
 export function checkIdaasClientPublicKeyInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  const { values, failures } = validateFields(news, rules());
   return { inputs: { ...news, ...values }, failures };
 }
 

@@ -9,7 +9,6 @@
  * API: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationclientsecret
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session, withOptions } from "../client/session";
@@ -37,7 +36,7 @@ import {
 } from "../lifecycle";
 import { EIAM } from "../limits";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, validateFields } from "../validation";
+import { type CheckFailure, requireChecked, validateFields, zod } from "../validation";
 import { idRule, instanceIdRule, isNotFound, isQuotaExceeded } from "./idaas/common";
 
 /** The arguments of an `IdaasClientSecret`. */
@@ -115,22 +114,25 @@ function quoted(value: string): string {
 const DEFAULTS: Record<string, unknown> = { expiresAt: "", version: 1 };
 
 /** The rules; `expiresAt`'s bounds relative to now only when `relative` (the value is new or changed). */
-const rulesFor = (relative: boolean) => ({
-  instanceId: instanceIdRule,
-  applicationId: idRule("app_"),
-  expiresAt: {
-    schema: z.string({ error: "must be an ISO 8601 time" }).superRefine((v, ctx) => {
-      if (v === "") return;
-      const r = relative ? expirationMs(v, Date.now()) : expirationFormatProblem(v);
-      if (typeof r === "string") ctx.addIssue({ code: "custom", message: r });
-    }),
-  },
-  version: {
-    schema: z.number({ error: "must be a number" }).refine((v) => Number.isInteger(v) && v >= 1, {
-      message: "must be a whole number, at least 1",
-    }),
-  },
-});
+const rulesFor = (relative: boolean) => {
+  const z = zod();
+  return {
+    instanceId: instanceIdRule(),
+    applicationId: idRule("app_"),
+    expiresAt: {
+      schema: z.string({ error: "must be an ISO 8601 time" }).superRefine((v, ctx) => {
+        if (v === "") return;
+        const r = relative ? expirationMs(v, Date.now()) : expirationFormatProblem(v);
+        if (typeof r === "string") ctx.addIssue({ code: "custom", message: r });
+      }),
+    },
+    version: {
+      schema: z.number({ error: "must be a number" }).refine((v) => Number.isInteger(v) && v >= 1, {
+        message: "must be a whole number, at least 1",
+      }),
+    },
+  };
+};
 
 /**
  * Validates and normalizes inputs. `olds`: the inputs the secret has now, when it exists. The

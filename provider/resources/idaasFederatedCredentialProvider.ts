@@ -7,7 +7,6 @@
  * API: https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createfederatedcredentialprovider
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { session, withOptions } from "../client/session";
@@ -28,7 +27,7 @@ import {
 import { EIAM } from "../limits";
 import { containsUnknown, normalizeIssuerUrl, sameSet } from "../normalize";
 import { providerShim } from "../shim";
-import { type CheckFailure, httpsUrlProblem, requireChecked, validateFields } from "../validation";
+import { type CheckFailure, httpsUrlProblem, lazyRules, requireChecked, validateFields } from "../validation";
 import {
   boundedList,
   boundedString,
@@ -165,46 +164,47 @@ const KEYS = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
 const EXAMPLE_URL = "https://oidc.example.com";
 
-const issuerSchema = z
-  .string({ error: "must be a string" })
-  .superRefine((v, ctx) => {
-    const problem = httpsUrlProblem(v, { allowQuery: false, example: EXAMPLE_URL });
+const oidcRules = lazyRules((z) => {
+  const issuerSchema = z
+    .string({ error: "must be a string" })
+    .superRefine((v, ctx) => {
+      const problem = httpsUrlProblem(v, { allowQuery: false, example: EXAMPLE_URL });
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .transform(normalizeIssuerUrl);
+
+  const jwksUriSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+    const problem = httpsUrlProblem(v, { allowQuery: true, example: EXAMPLE_URL });
     if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
-  .transform(normalizeIssuerUrl);
+  });
 
-const jwksUriSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-  const problem = httpsUrlProblem(v, { allowQuery: true, example: EXAMPLE_URL });
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
+  const jwksSchema = z.string({ error: "must be a JSON text" }).transform((v, ctx) => {
+    const c = canonicalJwks(v);
+    if ("problem" in c) {
+      ctx.addIssue({ code: "custom", message: c.problem });
+      return v;
+    }
+    return c.jwks;
+  });
+  return {
+    issuer: { schema: issuerSchema, required: true },
+    jwksUri: { schema: jwksUriSchema },
+    jwks: { schema: jwksSchema },
+    audiences: {
+      schema: boundedList(EIAM.oidcAudiences.max, EIAM.oidcAudiences.maxLength, "audience"),
+      required: true,
+    },
+    trustCondition: { schema: conditionText() },
+  };
 });
 
-const jwksSchema = z.string({ error: "must be a JSON text" }).transform((v, ctx) => {
-  const c = canonicalJwks(v);
-  if ("problem" in c) {
-    ctx.addIssue({ code: "custom", message: c.problem });
-    return v;
-  }
-  return c.jwks;
-});
-
-const oidcRules = {
-  issuer: { schema: issuerSchema, required: true },
-  jwksUri: { schema: jwksUriSchema },
-  jwks: { schema: jwksSchema },
-  audiences: {
-    schema: boundedList(EIAM.oidcAudiences.max, EIAM.oidcAudiences.maxLength, "audience"),
-    required: true,
-  },
+const certificateRules = lazyRules(() => ({
+  certificates: { schema: certificateList(), required: true },
   trustCondition: { schema: conditionText() },
-};
+}));
 
-const certificateRules = {
-  certificates: { schema: certificateList, required: true },
-  trustCondition: { schema: conditionText() },
-};
-
-const rules = {
-  instanceId: instanceIdRule,
+const rules = lazyRules(() => ({
+  instanceId: instanceIdRule(),
   name: {
     schema: boundedString(
       EIAM.federatedCredentialProviderName.maxLength,
@@ -213,7 +213,7 @@ const rules = {
     required: true,
   },
   description: { schema: optionalText(EIAM.description.maxLength, "a description") },
-};
+}));
 
 /** The type the arguments ask for, or undefined when none (or an unknown one) is set. */
 function typeOf(args: Record<string, unknown>): FederatedCredentialProviderType | undefined {
@@ -225,14 +225,14 @@ export function checkIdaasFederatedCredentialProviderInputs(news: Record<string,
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  const { values, failures } = validateFields(news, rules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   inputs.description ??= "";
   const one = exactlyOne(news, KEYS, "it chooses the provider type");
   failures.push(...one.failures);
   for (const key of KEYS) {
     if (!isSet(news[key])) continue;
-    const nested = validateNested(key, news[key], key === "oidc" ? oidcRules : certificateRules);
+    const nested = validateNested(key, news[key], key === "oidc" ? oidcRules() : certificateRules());
     failures.push(...nested.failures);
     const config = nested.value;
     // Not when the whole block is unknown at preview; its known members are still checked.

@@ -30,7 +30,7 @@ import {
 } from "../lifecycle";
 import { EIAM } from "../limits";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, validateFields } from "../validation";
+import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import {
   boundedString,
   createApplicationOnce,
@@ -70,20 +70,20 @@ export interface IdaasM2mApplicationOutputs extends IdaasM2mApplicationInputs {
   m2mClientEnabled: boolean;
 }
 
-const rules = {
-  instanceId: instanceIdRule,
+const rules = lazyRules(() => ({
+  instanceId: instanceIdRule(),
   applicationName: {
     schema: boundedString(EIAM.applicationName.maxLength, "an application name"),
     required: true,
   },
   description: { schema: optionalText(EIAM.description.maxLength, "an application description") },
-};
+}));
 
 export function checkIdaasM2mApplicationInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  const { values, failures } = validateFields(news, rules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   fillDefaults(inputs, DEFAULTS);
   return { inputs, failures };

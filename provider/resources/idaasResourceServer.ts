@@ -9,7 +9,6 @@
  * https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-authorizeresourceserverscopestoclient
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound } from "../account";
 import * as eiam from "../client/eiam";
 import { type Session, session } from "../client/session";
@@ -34,7 +33,7 @@ import {
 import { EIAM } from "../limits";
 import { containsUnknown } from "../normalize";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
+import { type CheckFailure, lazyRules, requireChecked, tooLong, validateFields } from "../validation";
 import {
   boundedString,
   createApplicationOnce,
@@ -109,99 +108,100 @@ export interface IdaasResourceServerOutputs extends IdaasResourceServerInputs {
   enabled: boolean;
 }
 
-const scopeSchema = z.object(
-  {
-    value: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-      if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
-      else if (v.length > EIAM.scopeValue.maxLength)
-        ctx.addIssue({
-          code: "custom",
-          message: tooLong(v.length, EIAM.scopeValue.maxLength, "a scope value"),
+const rules = lazyRules((z) => {
+  const scopeSchema = z.object(
+    {
+      value: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+        if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+        else if (v.length > EIAM.scopeValue.maxLength)
+          ctx.addIssue({
+            code: "custom",
+            message: tooLong(v.length, EIAM.scopeValue.maxLength, "a scope value"),
+          });
+        else if (!EIAM.scopeValue.pattern.test(v))
+          ctx.addIssue({
+            code: "custom",
+            message: `'${v}' is not allowed: use letters, digits and ': . _ / * -' (no spaces or '|')`,
+          });
+        else if (v === ".all")
+          ctx.addIssue({ code: "custom", message: "'.all' is reserved (it requests every scope)" });
+        // Scope ids are kept in state as an object keyed by value, and Pulumi rebuilds state objects
+        // by assignment, where this one key would set the object's prototype and be lost.
+        else if (v === "__proto__")
+          ctx.addIssue({
+            code: "custom",
+            message: "'__proto__' cannot be kept in Pulumi state: choose another value",
+          });
+      }),
+      name: z
+        .string({ error: "must be a string" })
+        .refine((v) => v.length <= EIAM.scopeName.maxLength, {
+          message: `allows at most ${EIAM.scopeName.maxLength} characters`,
+        })
+        .optional(),
+    },
+    { error: "must be an object with a value" },
+  );
+  return {
+    instanceId: instanceIdRule(),
+    applicationName: {
+      schema: boundedString(EIAM.applicationName.maxLength, "an application name"),
+      required: true,
+    },
+    description: { schema: optionalText(EIAM.description.maxLength, "an application description") },
+    identifier: {
+      schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+        const max = EIAM.resourceServerIdentifier.maxLength;
+        if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+        else if (v.length > max)
+          ctx.addIssue({ code: "custom", message: tooLong(v.length, max, "an identifier") });
+        else if (/[\s|]/.test(v))
+          ctx.addIssue({
+            code: "custom",
+            message: "must not contain spaces or '|' (the token request's separators)",
+          });
+      }),
+      required: true,
+    },
+    scopes: {
+      schema: z.array(scopeSchema, { error: "must be a list of scopes" }).superRefine((list, ctx) => {
+        if (list.length === 0) ctx.addIssue({ code: "custom", message: "must hold at least one scope" });
+        if (list.length > EIAM.maxScopesPerResourceServer)
+          ctx.addIssue({
+            code: "custom",
+            message: `holds ${list.length} scopes, but at most ${EIAM.maxScopesPerResourceServer} are allowed`,
+          });
+        const seen = new Set<string>();
+        list.forEach((s, i) => {
+          if (seen.has(s.value))
+            ctx.addIssue({ code: "custom", path: [i, "value"], message: `'${s.value}' is declared twice` });
+          seen.add(s.value);
         });
-      else if (!EIAM.scopeValue.pattern.test(v))
-        ctx.addIssue({
-          code: "custom",
-          message: `'${v}' is not allowed: use letters, digits and ': . _ / * -' (no spaces or '|')`,
-        });
-      else if (v === ".all")
-        ctx.addIssue({ code: "custom", message: "'.all' is reserved (it requests every scope)" });
-      // Scope ids are kept in state as an object keyed by value, and Pulumi rebuilds state objects
-      // by assignment, where this one key would set the object's prototype and be lost.
-      else if (v === "__proto__")
-        ctx.addIssue({
-          code: "custom",
-          message: "'__proto__' cannot be kept in Pulumi state: choose another value",
-        });
-    }),
-    name: z
-      .string({ error: "must be a string" })
-      .refine((v) => v.length <= EIAM.scopeName.maxLength, {
-        message: `allows at most ${EIAM.scopeName.maxLength} characters`,
-      })
-      .optional(),
-  },
-  { error: "must be an object with a value" },
-);
-
-const rules = {
-  instanceId: instanceIdRule,
-  applicationName: {
-    schema: boundedString(EIAM.applicationName.maxLength, "an application name"),
-    required: true,
-  },
-  description: { schema: optionalText(EIAM.description.maxLength, "an application description") },
-  identifier: {
-    schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-      const max = EIAM.resourceServerIdentifier.maxLength;
-      if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
-      else if (v.length > max)
-        ctx.addIssue({ code: "custom", message: tooLong(v.length, max, "an identifier") });
-      else if (/[\s|]/.test(v))
-        ctx.addIssue({
-          code: "custom",
-          message: "must not contain spaces or '|' (the token request's separators)",
-        });
-    }),
-    required: true,
-  },
-  scopes: {
-    schema: z.array(scopeSchema, { error: "must be a list of scopes" }).superRefine((list, ctx) => {
-      if (list.length === 0) ctx.addIssue({ code: "custom", message: "must hold at least one scope" });
-      if (list.length > EIAM.maxScopesPerResourceServer)
-        ctx.addIssue({
-          code: "custom",
-          message: `holds ${list.length} scopes, but at most ${EIAM.maxScopesPerResourceServer} are allowed`,
-        });
-      const seen = new Set<string>();
-      list.forEach((s, i) => {
-        if (seen.has(s.value))
-          ctx.addIssue({ code: "custom", path: [i, "value"], message: `'${s.value}' is declared twice` });
-        seen.add(s.value);
-      });
-    }),
-    required: true,
-  },
-  grants: {
-    schema: z.array(
-      z.object(
-        {
-          clientApplicationId: z.string({ error: "must be an application id" }).min(1, "must not be empty"),
-          scopes: z
-            .array(z.string(), { error: "must be a list of scope values" })
-            .min(1, "must grant at least one scope"),
-        },
-        { error: "must be an object with clientApplicationId and scopes" },
+      }),
+      required: true,
+    },
+    grants: {
+      schema: z.array(
+        z.object(
+          {
+            clientApplicationId: z.string({ error: "must be an application id" }).min(1, "must not be empty"),
+            scopes: z
+              .array(z.string(), { error: "must be a list of scope values" })
+              .min(1, "must grant at least one scope"),
+          },
+          { error: "must be an object with clientApplicationId and scopes" },
+        ),
+        { error: "must be a list of grants" },
       ),
-      { error: "must be a list of grants" },
-    ),
-  },
-};
+    },
+  };
+});
 
 export function checkIdaasResourceServerInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  const { values, failures } = validateFields(news, rules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   fillDefaults(inputs, DEFAULTS);
   if (Array.isArray(inputs.scopes) && !containsUnknown(inputs.scopes))

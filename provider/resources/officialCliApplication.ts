@@ -7,7 +7,6 @@
  * API: https://help.aliyun.com/zh/ram/developer-reference/api-ims-2019-08-15-provisionexternalapplication
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound } from "../account";
 import * as apps from "../client/imsApps";
 import { session, withOptions } from "../client/session";
@@ -31,7 +30,7 @@ import {
 import { canonicalSet, containsUnknown, sameSet } from "../normalize";
 import { OFFICIAL_CLI_APP_IDS, OFFICIAL_CLI_SCOPES, type Site } from "../officialCli";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, validateFields } from "../validation";
+import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 
 export { OFFICIAL_CLI_APP_IDS, OFFICIAL_CLI_SCOPES, type Site };
 
@@ -69,18 +68,18 @@ export interface OfficialCliApplicationOutputs extends OfficialCliApplicationInp
   createDate: string;
 }
 
-const rules = {
+const rules = lazyRules((z) => ({
   site: {
     schema: z.enum(["cn", "intl"], { error: "must be 'cn' (China site) or 'intl' (international site)" }),
   },
   adopt: { schema: z.boolean({ error: "must be true or false" }) },
-};
+}));
 
 export function checkOfficialCliApplicationInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  const { values, failures } = validateFields(news, rules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   fillDefaults(inputs, DEFAULTS);
   return { inputs, failures };

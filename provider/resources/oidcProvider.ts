@@ -5,7 +5,6 @@
  * API: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createoidcprovider
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound, checkAccount, previewLookup } from "../account";
 import * as ims from "../client/ims";
 import { type Session, session } from "../client/session";
@@ -48,7 +47,15 @@ import { providerShim } from "../shim";
 import { type DiscoveredFingerprint, discoverOidcFingerprint } from "../trust/discovery";
 import { judgePins } from "../trust/pins";
 import { discoveryTarget } from "../trust/standIns";
-import { type CheckFailure, httpsUrlProblem, requireChecked, tooLong, validateFields } from "../validation";
+import {
+  type CheckFailure,
+  type FieldRule,
+  httpsUrlProblem,
+  lazyRules,
+  requireChecked,
+  tooLong,
+  validateFields,
+} from "../validation";
 
 /** The arguments of an `OidcProvider`. */
 export interface OidcProviderArgs {
@@ -142,17 +149,6 @@ export interface OidcProviderOutputs extends OidcProviderInputs {
 // ---------------------------------------------------------------------------
 // Validation: every documented limit, all problems at once.
 
-const nameSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-  if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
-  else if (v.length > OIDC.name.maxLength)
-    ctx.addIssue({
-      code: "custom",
-      message: tooLong(v.length, OIDC.name.maxLength, "a RAM OIDC provider name"),
-    });
-  if (v.length > 0 && !OIDC.name.pattern.test(v))
-    ctx.addIssue({ code: "custom", message: `'${v}' is not allowed: use ${OIDC.name.rule}` });
-});
-
 /** Why an issuer URL is refused, or undefined when it is acceptable. */
 export function issuerUrlProblem(v: string): string | undefined {
   if (v.length === 0) return "must not be empty";
@@ -161,99 +157,116 @@ export function issuerUrlProblem(v: string): string | undefined {
   return httpsUrlProblem(v, { allowQuery: false, example: "https://token.actions.githubusercontent.com" });
 }
 
-const issuerSchema = z
-  .string({ error: "must be a string" })
-  .superRefine((v, ctx) => {
-    const problem = issuerUrlProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
-  .transform(normalizeIssuerUrl);
-
-const fingerprintItem = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-  const n = normalizeFingerprint(v);
-  if (!/^[0-9a-f]*$/.test(n)) {
-    ctx.addIssue({
-      code: "custom",
-      message: "must be hex digits (colons allowed), the SHA-1 of a certificate",
-    });
-  } else if (n.length !== OIDC.fingerprint.sha1HexLength) {
-    const hint = n.length === 64 ? " (that is a SHA-256 fingerprint; Alibaba compares SHA-1)" : "";
-    ctx.addIssue({
-      code: "custom",
-      message: `has ${n.length} hex digits, but a SHA-1 fingerprint has exactly ${OIDC.fingerprint.sha1HexLength}${hint}`,
-    });
-  }
-});
-
-const fingerprintsSchema = z
-  .array(fingerprintItem, { error: "must be a list of strings" })
-  .transform((list) => canonicalSet(list.map(normalizeFingerprint)))
-  .superRefine((set, ctx) => {
-    if (set.length < OIDC.minFingerprints)
-      ctx.addIssue({ code: "custom", message: `must have at least ${OIDC.minFingerprints} fingerprint` });
-    if (set.length > OIDC.maxFingerprints)
+/** The zod rules per argument, built on the first call (zod is loaded only when inputs are checked). */
+export const oidcProviderRules: () => Record<string, FieldRule> = lazyRules((z) => {
+  const nameSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+    if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+    else if (v.length > OIDC.name.maxLength)
       ctx.addIssue({
         code: "custom",
-        message: `has ${set.length} distinct items, but a RAM OIDC provider allows at most ${OIDC.maxFingerprints}`,
+        message: tooLong(v.length, OIDC.name.maxLength, "a RAM OIDC provider name"),
+      });
+    if (v.length > 0 && !OIDC.name.pattern.test(v))
+      ctx.addIssue({ code: "custom", message: `'${v}' is not allowed: use ${OIDC.name.rule}` });
+  });
+
+  const issuerSchema = z
+    .string({ error: "must be a string" })
+    .superRefine((v, ctx) => {
+      const problem = issuerUrlProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .transform(normalizeIssuerUrl);
+
+  const fingerprintItem = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+    const n = normalizeFingerprint(v);
+    if (!/^[0-9a-f]*$/.test(n)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be hex digits (colons allowed), the SHA-1 of a certificate",
+      });
+    } else if (n.length !== OIDC.fingerprint.sha1HexLength) {
+      const hint = n.length === 64 ? " (that is a SHA-256 fingerprint; Alibaba compares SHA-1)" : "";
+      ctx.addIssue({
+        code: "custom",
+        message: `has ${n.length} hex digits, but a SHA-1 fingerprint has exactly ${OIDC.fingerprint.sha1HexLength}${hint}`,
+      });
+    }
+  });
+
+  const fingerprintsSchema = z
+    .array(fingerprintItem, { error: "must be a list of strings" })
+    .transform((list) => canonicalSet(list.map(normalizeFingerprint)))
+    .superRefine((set, ctx) => {
+      if (set.length < OIDC.minFingerprints)
+        ctx.addIssue({ code: "custom", message: `must have at least ${OIDC.minFingerprints} fingerprint` });
+      if (set.length > OIDC.maxFingerprints)
+        ctx.addIssue({
+          code: "custom",
+          message: `has ${set.length} distinct items, but a RAM OIDC provider allows at most ${OIDC.maxFingerprints}`,
+        });
+    });
+
+  const clientIdItem = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+    if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+    else if (v.length > OIDC.clientId.maxLength)
+      ctx.addIssue({ code: "custom", message: tooLong(v.length, OIDC.clientId.maxLength, "a client ID") });
+    else if (!OIDC.clientId.pattern.test(v))
+      ctx.addIssue({ code: "custom", message: `'${v}' is not allowed: use ${OIDC.clientId.rule}` });
+  });
+
+  const clientIdsSchema = z
+    .array(clientIdItem, { error: "must be a list of strings" })
+    .transform(canonicalSet)
+    .superRefine((set, ctx) => {
+      if (set.length === 0)
+        ctx.addIssue({
+          code: "custom",
+          message: "must have at least 1 client ID: a token is accepted only if its aud is one of them",
+        });
+      if (set.length > OIDC.maxClientIds)
+        ctx.addIssue({
+          code: "custom",
+          message: `has ${set.length} distinct items, but a RAM OIDC provider allows at most ${OIDC.maxClientIds}`,
+        });
+    });
+
+  const issuanceSchema = z.number({ error: "must be a number of hours" }).superRefine((v, ctx) => {
+    const { min, max } = OIDC.issuanceLimitTime;
+    if (!Number.isInteger(v) || v < min || v > max)
+      ctx.addIssue({
+        code: "custom",
+        message: `is ${v}, but must be a whole number of hours from ${min} to ${max}`,
       });
   });
 
-const clientIdItem = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-  if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
-  else if (v.length > OIDC.clientId.maxLength)
-    ctx.addIssue({ code: "custom", message: tooLong(v.length, OIDC.clientId.maxLength, "a client ID") });
-  else if (!OIDC.clientId.pattern.test(v))
-    ctx.addIssue({ code: "custom", message: `'${v}' is not allowed: use ${OIDC.clientId.rule}` });
-});
-
-const clientIdsSchema = z
-  .array(clientIdItem, { error: "must be a list of strings" })
-  .transform(canonicalSet)
-  .superRefine((set, ctx) => {
-    if (set.length === 0)
+  const descriptionSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+    if (v.length > OIDC.description.maxLength)
       ctx.addIssue({
         code: "custom",
-        message: "must have at least 1 client ID: a token is accepted only if its aud is one of them",
-      });
-    if (set.length > OIDC.maxClientIds)
-      ctx.addIssue({
-        code: "custom",
-        message: `has ${set.length} distinct items, but a RAM OIDC provider allows at most ${OIDC.maxClientIds}`,
+        message: tooLong(v.length, OIDC.description.maxLength, "a description"),
       });
   });
 
-const issuanceSchema = z.number({ error: "must be a number of hours" }).superRefine((v, ctx) => {
-  const { min, max } = OIDC.issuanceLimitTime;
-  if (!Number.isInteger(v) || v < min || v > max)
-    ctx.addIssue({
-      code: "custom",
-      message: `is ${v}, but must be a whole number of hours from ${min} to ${max}`,
-    });
+  /** The zod rules per argument, exported for users' own pre-flight checks. */
+  return {
+    oidcProviderName: { schema: nameSchema, required: true },
+    issuerUrl: { schema: issuerSchema, required: true },
+    // Optional: when omitted, the provider's check() discovers it.
+    fingerprints: { schema: fingerprintsSchema },
+    clientIds: { schema: clientIdsSchema, required: true },
+    issuanceLimitTime: { schema: issuanceSchema },
+    description: { schema: descriptionSchema },
+    adopt: { schema: z.boolean({ error: "must be true or false" }) },
+  };
 });
-
-const descriptionSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-  if (v.length > OIDC.description.maxLength)
-    ctx.addIssue({ code: "custom", message: tooLong(v.length, OIDC.description.maxLength, "a description") });
-});
-
-/** The zod rules per argument, exported for users' own pre-flight checks. */
-export const oidcProviderRules = {
-  oidcProviderName: { schema: nameSchema, required: true },
-  issuerUrl: { schema: issuerSchema, required: true },
-  // Optional: when omitted, the provider's check() discovers it.
-  fingerprints: { schema: fingerprintsSchema },
-  clientIds: { schema: clientIdsSchema, required: true },
-  issuanceLimitTime: { schema: issuanceSchema },
-  description: { schema: descriptionSchema },
-  adopt: { schema: z.boolean({ error: "must be true or false" }) },
-};
 
 /** Validates and normalizes raw inputs. Unknown (preview) values pass through. */
 export function checkOidcProviderInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, oidcProviderRules);
+  const { values, failures } = validateFields(news, oidcProviderRules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   fillDefaults(inputs, DEFAULTS);
   return { inputs, failures };

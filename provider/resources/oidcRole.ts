@@ -7,7 +7,7 @@
  * Trust: https://www.alibabacloud.com/help/en/ram/user-guide/create-a-ram-role-for-a-trusted-idp
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
+import type { z } from "zod";
 import { accountBound, checkAccount, previewLookup } from "../account";
 import * as ram from "../client/ram";
 import { type Session, session, withOptions } from "../client/session";
@@ -46,7 +46,14 @@ import { buildOidcTrustPolicy, type ConditionValue, canonicalTrustPolicy } from 
 import type { TrustPreset } from "../trust/presets";
 import { isAdministratorLevel } from "../trust/privilege";
 import { admitsAnyWorkload, unpinnedSubjectReason } from "../trust/subjects";
-import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
+import {
+  type CheckFailure,
+  type FieldRule,
+  lazyRules,
+  requireChecked,
+  tooLong,
+  validateFields,
+} from "../validation";
 import type { OidcProvider } from "./oidcProvider";
 import { RamPolicy } from "./ramPolicy";
 
@@ -197,151 +204,157 @@ export interface OidcRoleOutputs extends OidcRoleInputs {
 
 const PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[A-Za-z0-9._-]+$/;
 
-const roleNameSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-  if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
-  else if (v.length > RAM_ROLE.name.maxLength)
-    ctx.addIssue({ code: "custom", message: tooLong(v.length, RAM_ROLE.name.maxLength, "a RAM role name") });
-  if (v.length > 0 && !RAM_ROLE.name.pattern.test(v))
-    ctx.addIssue({ code: "custom", message: `'${v}' is not allowed: use ${RAM_ROLE.name.rule}` });
-});
-
-const nonEmptyStrings = (what: string) =>
-  z
-    .array(
-      z
-        .string({ error: "must be a string" })
-        .refine((s) => s.trim() !== "", { message: `an empty ${what} matches nothing` }),
-      { error: "must be a list of strings" },
-    )
-    .transform(canonicalSet);
-
-const policiesSchema = z
-  .array(
-    z.object(
-      {
-        type: z.enum(RAM_ROLE.policyTypes, { error: "type must be System or Custom" }),
-        name: z
-          .string({ error: "name must be a string" })
-          .min(1, { message: "name must not be empty" })
-          .max(RAM_ROLE.policyName.maxLength, {
-            message: `name is longer than the ${RAM_ROLE.policyName.maxLength} characters a policy name allows`,
-          }),
-      },
-      { error: "must be {type, name}" },
-    ),
-    { error: "must be a list of {type, name}" },
-  )
-  .transform((list) => {
-    const seen = new Map(
-      list.map((p) => [`${p.type}:${p.name}`, { type: p.type, name: p.name } as PolicyRef]),
-    );
-    return [...seen.values()].sort((a, b) => `${a.type}:${a.name}`.localeCompare(`${b.type}:${b.name}`));
-  })
-  .superRefine((list, ctx) => {
-    const sys = list.filter((p) => p.type === "System").length;
-    const custom = list.length - sys;
-    if (sys > RAM_ROLE.maxSystemPolicies)
+/** The zod rules per argument, built on the first call (zod is loaded only when inputs are checked). */
+export const oidcRoleRules: () => Record<string, FieldRule> = lazyRules((z) => {
+  const roleNameSchema = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+    if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+    else if (v.length > RAM_ROLE.name.maxLength)
       ctx.addIssue({
         code: "custom",
-        message: `has ${sys} system policies, but a RAM role allows at most ${RAM_ROLE.maxSystemPolicies}`,
+        message: tooLong(v.length, RAM_ROLE.name.maxLength, "a RAM role name"),
       });
-    if (custom > RAM_ROLE.maxCustomPolicies)
-      ctx.addIssue({
-        code: "custom",
-        message: `has ${custom} custom policies, but a RAM role allows at most ${RAM_ROLE.maxCustomPolicies}`,
-      });
+    if (v.length > 0 && !RAM_ROLE.name.pattern.test(v))
+      ctx.addIssue({ code: "custom", message: `'${v}' is not allowed: use ${RAM_ROLE.name.rule}` });
   });
 
-const conditionValue = z.union([z.string(), z.number(), z.boolean()], {
-  error: "each value must be a string, a number or a boolean",
-});
-/**
- * `__proto__` cannot be carried as an operator or key through a plain object (an assignment sets
- * the prototype and the condition vanishes, widening the trust), so it is refused by name.
- */
-const noProtoName = (v: unknown, ctx: z.RefinementCtx) => {
-  if (!v || typeof v !== "object") return;
-  const where = (key: string, op?: string) =>
-    ctx.addIssue({
-      code: "custom",
-      message: `${op === undefined ? "operator" : `${op}: condition key`} '${key}' is not one RAM documents, and cannot be carried safely`,
-    });
-  for (const [op, keys] of Object.entries(v)) {
-    if (op === "__proto__") where(op);
-    else if (keys && typeof keys === "object" && Object.hasOwn(keys, "__proto__")) where("__proto__", op);
-  }
-};
-const conditionsSchema = z
-  .unknown()
-  .superRefine(noProtoName)
-  .pipe(
-    z.record(
-      z.string(),
-      z.record(z.string(), z.union([conditionValue, z.array(conditionValue)]), {
-        error: "must map condition keys to a value or a list of values",
-      }),
-      { error: "must map operators to {key: values}" },
-    ),
-  )
-  .transform((ops) =>
-    Object.fromEntries(
-      Object.entries(ops).map(([op, keys]) => [
-        op,
-        Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])),
-      ]),
-    ),
-  );
+  const nonEmptyStrings = (what: string) =>
+    z
+      .array(
+        z
+          .string({ error: "must be a string" })
+          .refine((s) => s.trim() !== "", { message: `an empty ${what} matches nothing` }),
+        { error: "must be a list of strings" },
+      )
+      .transform(canonicalSet);
 
-/** The zod rules per argument. */
-export const oidcRoleRules = {
-  roleName: { schema: roleNameSchema, required: true },
-  providerArn: {
-    schema: z.string({ error: "must be a string" }).refine((v) => PROVIDER_ARN.test(v), {
-      message: "must be an OIDC provider ARN, acs:ram::<account id>:oidc-provider/<name>",
-    }),
-    required: true,
-  },
-  issuerUrl: {
-    schema: z.string({ error: "must be a string" }).transform((v) => (v === "" ? "" : normalizeIssuerUrl(v))),
-  },
-  audiences: {
-    schema: nonEmptyStrings("audience").refine((a) => a.length > 0, {
-      message: "must have at least 1 audience: STS accepts a token only if its aud is listed",
-    }),
-    required: true,
-  },
-  subjects: { schema: nonEmptyStrings("subject") },
-  subjectPatterns: { schema: nonEmptyStrings("subject pattern") },
-  allowAnySubject: { schema: z.boolean({ error: "must be true or false" }) },
-  conditions: { schema: conditionsSchema },
-  allowUndeterminedTrust: { schema: z.boolean({ error: "must be true or false" }) },
-  maxSessionDuration: {
-    schema: z.number({ error: "must be a number of seconds" }).superRefine((v, ctx) => {
-      const { min, max } = RAM_ROLE.maxSessionDuration;
-      if (!Number.isInteger(v) || v < min || v > max)
+  const policiesSchema = z
+    .array(
+      z.object(
+        {
+          type: z.enum(RAM_ROLE.policyTypes, { error: "type must be System or Custom" }),
+          name: z
+            .string({ error: "name must be a string" })
+            .min(1, { message: "name must not be empty" })
+            .max(RAM_ROLE.policyName.maxLength, {
+              message: `name is longer than the ${RAM_ROLE.policyName.maxLength} characters a policy name allows`,
+            }),
+        },
+        { error: "must be {type, name}" },
+      ),
+      { error: "must be a list of {type, name}" },
+    )
+    .transform((list) => {
+      const seen = new Map(
+        list.map((p) => [`${p.type}:${p.name}`, { type: p.type, name: p.name } as PolicyRef]),
+      );
+      return [...seen.values()].sort((a, b) => `${a.type}:${a.name}`.localeCompare(`${b.type}:${b.name}`));
+    })
+    .superRefine((list, ctx) => {
+      const sys = list.filter((p) => p.type === "System").length;
+      const custom = list.length - sys;
+      if (sys > RAM_ROLE.maxSystemPolicies)
         ctx.addIssue({
           code: "custom",
-          message: `is ${v}, but must be a whole number of seconds from ${min} to ${max}`,
+          message: `has ${sys} system policies, but a RAM role allows at most ${RAM_ROLE.maxSystemPolicies}`,
         });
-    }),
-  },
-  description: {
-    schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-      if (v.length > RAM_ROLE.description.maxLength)
+      if (custom > RAM_ROLE.maxCustomPolicies)
         ctx.addIssue({
           code: "custom",
-          message: tooLong(v.length, RAM_ROLE.description.maxLength, "a role description"),
+          message: `has ${custom} custom policies, but a RAM role allows at most ${RAM_ROLE.maxCustomPolicies}`,
         });
-    }),
-  },
-  policies: { schema: policiesSchema },
-  adopt: { schema: z.boolean({ error: "must be true or false" }) },
-  allowAdministratorDetach: { schema: z.boolean({ error: "must be true or false" }) },
-  allowSelfLockout: { schema: z.boolean({ error: "must be true or false" }) },
-  policyDocuments: { schema: z.record(z.string(), z.string()) },
-  providerClientIds: { schema: z.array(z.string()).transform(canonicalSet) },
-  providerIssuerUrl: { schema: z.string().transform(normalizeIssuerUrl) },
-};
+    });
+
+  const conditionValue = z.union([z.string(), z.number(), z.boolean()], {
+    error: "each value must be a string, a number or a boolean",
+  });
+  /**
+   * `__proto__` cannot be carried as an operator or key through a plain object (an assignment sets
+   * the prototype and the condition vanishes, widening the trust), so it is refused by name.
+   */
+  const noProtoName = (v: unknown, ctx: z.RefinementCtx) => {
+    if (!v || typeof v !== "object") return;
+    const where = (key: string, op?: string) =>
+      ctx.addIssue({
+        code: "custom",
+        message: `${op === undefined ? "operator" : `${op}: condition key`} '${key}' is not one RAM documents, and cannot be carried safely`,
+      });
+    for (const [op, keys] of Object.entries(v)) {
+      if (op === "__proto__") where(op);
+      else if (keys && typeof keys === "object" && Object.hasOwn(keys, "__proto__")) where("__proto__", op);
+    }
+  };
+  const conditionsSchema = z
+    .unknown()
+    .superRefine(noProtoName)
+    .pipe(
+      z.record(
+        z.string(),
+        z.record(z.string(), z.union([conditionValue, z.array(conditionValue)]), {
+          error: "must map condition keys to a value or a list of values",
+        }),
+        { error: "must map operators to {key: values}" },
+      ),
+    )
+    .transform((ops) =>
+      Object.fromEntries(
+        Object.entries(ops).map(([op, keys]) => [
+          op,
+          Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])),
+        ]),
+      ),
+    );
+  return {
+    roleName: { schema: roleNameSchema, required: true },
+    providerArn: {
+      schema: z.string({ error: "must be a string" }).refine((v) => PROVIDER_ARN.test(v), {
+        message: "must be an OIDC provider ARN, acs:ram::<account id>:oidc-provider/<name>",
+      }),
+      required: true,
+    },
+    issuerUrl: {
+      schema: z
+        .string({ error: "must be a string" })
+        .transform((v) => (v === "" ? "" : normalizeIssuerUrl(v))),
+    },
+    audiences: {
+      schema: nonEmptyStrings("audience").refine((a) => a.length > 0, {
+        message: "must have at least 1 audience: STS accepts a token only if its aud is listed",
+      }),
+      required: true,
+    },
+    subjects: { schema: nonEmptyStrings("subject") },
+    subjectPatterns: { schema: nonEmptyStrings("subject pattern") },
+    allowAnySubject: { schema: z.boolean({ error: "must be true or false" }) },
+    conditions: { schema: conditionsSchema },
+    allowUndeterminedTrust: { schema: z.boolean({ error: "must be true or false" }) },
+    maxSessionDuration: {
+      schema: z.number({ error: "must be a number of seconds" }).superRefine((v, ctx) => {
+        const { min, max } = RAM_ROLE.maxSessionDuration;
+        if (!Number.isInteger(v) || v < min || v > max)
+          ctx.addIssue({
+            code: "custom",
+            message: `is ${v}, but must be a whole number of seconds from ${min} to ${max}`,
+          });
+      }),
+    },
+    description: {
+      schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
+        if (v.length > RAM_ROLE.description.maxLength)
+          ctx.addIssue({
+            code: "custom",
+            message: tooLong(v.length, RAM_ROLE.description.maxLength, "a role description"),
+          });
+      }),
+    },
+    policies: { schema: policiesSchema },
+    adopt: { schema: z.boolean({ error: "must be true or false" }) },
+    allowAdministratorDetach: { schema: z.boolean({ error: "must be true or false" }) },
+    allowSelfLockout: { schema: z.boolean({ error: "must be true or false" }) },
+    policyDocuments: { schema: z.record(z.string(), z.string()) },
+    providerClientIds: { schema: z.array(z.string()).transform(canonicalSet) },
+    providerIssuerUrl: { schema: z.string().transform(normalizeIssuerUrl) },
+  };
+});
 
 /** Keys the generated policy sets itself, per operator: `conditions` must not override them. */
 const GENERATED_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
@@ -354,7 +367,7 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, oidcRoleRules);
+  const { values, failures } = validateFields(news, oidcRoleRules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   fillDefaults(inputs, DEFAULTS);
 

@@ -8,7 +8,6 @@
  * Versions: https://www.alibabacloud.com/help/en/ram/user-guide/manage-custom-policy-versions
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound, previewLookup } from "../account";
 import * as ram from "../client/ram";
 import { type Session, session, withOptions } from "../client/session";
@@ -39,7 +38,14 @@ import {
 import { RAM_POLICY } from "../limits";
 import { containsUnknown } from "../normalize";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
+import {
+  type CheckFailure,
+  type FieldRule,
+  lazyRules,
+  requireChecked,
+  tooLong,
+  validateFields,
+} from "../validation";
 
 /** The arguments of a `RamPolicy`. */
 export interface RamPolicyArgs {
@@ -118,8 +124,8 @@ function documentProblems(doc: unknown): string[] {
   return problems;
 }
 
-/** The zod rules per argument. */
-export const ramPolicyRules = {
+/** The zod rules per argument, built on the first call (zod is loaded only when inputs are checked). */
+export const ramPolicyRules: () => Record<string, FieldRule> = lazyRules((z) => ({
   policyName: {
     schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
       const { maxLength, pattern, rule } = RAM_POLICY.name;
@@ -161,7 +167,7 @@ export const ramPolicyRules = {
     }),
   },
   adopt: { schema: z.boolean({ error: "must be true or false" }) },
-};
+}));
 
 const DEFAULTS = { description: "", adopt: false };
 
@@ -179,7 +185,7 @@ export function checkRamPolicyInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, ramPolicyRules);
+  const { values, failures } = validateFields(news, ramPolicyRules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   fillDefaults(inputs, DEFAULTS);
   return { inputs, failures };

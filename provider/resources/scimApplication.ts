@@ -7,7 +7,6 @@
  * API: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ims-2019-08-15-createapplication
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { accountBound } from "../account";
 import * as apps from "../client/imsApps";
 import { type Session, session, withOptions } from "../client/session";
@@ -36,7 +35,7 @@ import { OAUTH_APP, SCIM_SCOPE } from "../limits";
 import { containsUnknown } from "../normalize";
 import { isAmbiguous } from "../retry";
 import { providerShim } from "../shim";
-import { type CheckFailure, requireChecked, tooLong, validateFields } from "../validation";
+import { type CheckFailure, lazyRules, requireChecked, tooLong, validateFields } from "../validation";
 
 /** The scope RAM's SCIM service requires (docs/alibaba-api.md §4.3). */
 export { SCIM_SCOPE };
@@ -91,7 +90,7 @@ export interface ScimApplicationOutputs extends ScimApplicationInputs {
   secretPending: boolean;
 }
 
-const rules = {
+const rules = lazyRules((z) => ({
   appName: {
     schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
       if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
@@ -133,13 +132,13 @@ const rules = {
       message: "must be a whole number, at least 1",
     }),
   },
-};
+}));
 
 export function checkScimApplicationInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  const { values, failures } = validateFields(news, rules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   if (
     inputs.displayName === undefined &&

@@ -4,7 +4,6 @@
  * https://www.alibabacloud.com/help/en/ram/user-guide/synchronize-accounts-from-an-enterprise-internal-system-to-ram-based-on-scim
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import * as scim from "../client/scim";
 import { AlicloudApiError } from "../errors";
 import {
@@ -28,7 +27,14 @@ import {
 import { RAM_USER } from "../limits";
 import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
-import { type CheckFailure, presentFailures, requireChecked, tooLong, validateFields } from "../validation";
+import {
+  type CheckFailure,
+  lazyRules,
+  presentFailures,
+  requireChecked,
+  tooLong,
+  validateFields,
+} from "../validation";
 import type { ScimApplication } from "./scimApplication";
 
 const USER_NAME = RAM_USER.name;
@@ -80,7 +86,7 @@ export interface ScimUserOutputs extends ScimUserInputs {
   lastModified: string;
 }
 
-const rules = {
+const rules = lazyRules((z) => ({
   userName: {
     schema: z.string({ error: "must be a string" }).superRefine((v, ctx) => {
       if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
@@ -108,13 +114,13 @@ const rules = {
     }),
   },
   adopt: { schema: z.boolean({ error: "must be true or false" }) },
-};
+}));
 
 export function checkScimUserInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
-  const { values, failures } = validateFields(news, rules);
+  const { values, failures } = validateFields(news, rules());
   const inputs: Record<string, unknown> = { ...news, ...values };
   if (inputs.displayName === undefined && typeof inputs.userName === "string")
     inputs.displayName = inputs.userName;

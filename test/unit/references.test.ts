@@ -53,6 +53,12 @@ describe("the reference checker", () => {
     expect(check("docs/x.md", "[facts](alibaba-api.md#1-ims) and [readme](../README.md)")).toEqual([]);
   });
 
+  it("reads package.json's export keys as subpath names, and still checks the files they map to", () => {
+    const exports =
+      '"./providers": {\n  "default": "./dist/provider/providers.js",\n  "x": "./nowhere.js"\n}';
+    expect(check("package.json", exports)).toEqual(["./nowhere.js"]);
+  });
+
   it("refuses each kind of reference that does not resolve inside the repository", () => {
     expect(check("provider/x.ts", "// docs/alibaba-api.md §10.1")).toEqual(["docs/alibaba-api.md §10.1"]);
     expect(check("provider/x.ts", "// docs/alibaba-api.md §1.4-1.9")).toEqual(["docs/alibaba-api.md §1.9"]);

@@ -131,7 +131,12 @@ export function findingsIn(root: string, file: string, text: string, sections: S
   // Relative paths: `./x`, `../x`. Not after a word character, so `a/../b` and URLs are skipped.
   // In code, only comments and module specifiers: other strings are paths relative to wherever the
   // program points them (a generated project, a temporary folder), not to the file.
-  const prose = CODE_FILE.test(file) ? commentsAndSpecifiers(text) : text;
+  // In package.json, the keys of `exports` ("./providers": {...}) name subpaths of the package, not files.
+  const prose = CODE_FILE.test(file)
+    ? commentsAndSpecifiers(text)
+    : file.endsWith("package.json")
+      ? text.replace(/"\.\/[\w-]+"(?=\s*:\s*\{)/g, (key) => " ".repeat(key.length))
+      : text;
   for (const m of prose.matchAll(/(?<![\w.:/-])(\.{1,2}\/[\w@.-][\w@./-]*)/g)) {
     const written = trimPath(m[1]!);
     if (written.includes("*") || /\$\{|<|>/.test(written)) continue;

@@ -38,15 +38,26 @@ describe("alicloud-federation/providers", () => {
     expect(() => provider("toString")).toThrow(/no provider named/);
   });
 
-  it("loads only the asked provider's module, not the other kinds' nor the SDKs", () => {
+  it("loads only the asked provider's module, not the other kinds', the SDKs or zod until a check", () => {
     const script = `
       const before = new Set(Object.keys(require.cache));
       const { provider } = require("alicloud-federation/providers");
-      provider("RamPolicyProvider");
+      const ramPolicy = provider("RamPolicyProvider");
       const loaded = Object.keys(require.cache).filter((f) => !before.has(f));
-      console.log(JSON.stringify(loaded));`;
+      // zod comes with the first check, not with the module: refresh and destroy never check.
+      ramPolicy.check({}, { policyName: "p", policyDocument: "{}" }).then((r) => {
+        const zod = Object.keys(require.cache).some((f) => f.includes("/node_modules/zod/"));
+        console.log(JSON.stringify({ loaded, failures: r.failures, zod }));
+      });`;
     const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
-    const loaded = (JSON.parse(out) as string[]).map((f) => path.relative(ROOT, f));
+    const result = JSON.parse(out) as { loaded: string[]; failures: unknown[]; zod: boolean };
+    const loaded = result.loaded.map((f) => path.relative(ROOT, f));
+    expect(loaded.filter((f) => f.includes(`${path.sep}zod${path.sep}`))).toEqual([]);
+    expect(result.zod).toBe(true);
+    expect(result.failures.length).toBeGreaterThan(0);
+    expect(result.failures).toEqual(
+      result.failures.map(() => expect.objectContaining({ property: "policyDocument" })),
+    );
     expect(loaded).toContain(path.join("dist", "provider", "resources", "ramPolicy.js"));
     const ours = loaded.filter((f) => f.startsWith(path.join("dist", "provider", "resources")));
     expect(ours).toEqual([path.join("dist", "provider", "resources", "ramPolicy.js")]);

@@ -4,44 +4,54 @@
  * published: the family is what is relied on, docs/alibaba-api.md §7).
  */
 import { createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
-import { z } from "zod";
+import type { z } from "zod";
 import * as eiam from "../../client/eiam";
 import { type Session, withOptions } from "../../client/session";
 import { AlicloudApiError, hasCodePrefix } from "../../errors";
 import { createOnce } from "../../lifecycle";
 import { EIAM } from "../../limits";
 import { UNKNOWN } from "../../normalize";
-import { type CheckFailure, type FieldRule, tooLong, validateFields } from "../../validation";
+import { type CheckFailure, type FieldRule, tooLong, validateFields, zod } from "../../validation";
 
 /** `InstanceId` of every EIAM call: `idaas_` and lower-case letters and digits. */
-export const instanceIdRule = {
-  schema: z.string({ error: "must be a string" }).refine((v) => EIAM.instanceId.pattern.test(v), {
-    message: "must be an EIAM instance id: 'idaas_' followed by lower-case letters and digits",
-  }),
-  required: true,
-};
+export function instanceIdRule(): FieldRule {
+  return {
+    schema: zod()
+      .string({ error: "must be a string" })
+      .refine((v) => EIAM.instanceId.pattern.test(v), {
+        message: "must be an EIAM instance id: 'idaas_' followed by lower-case letters and digits",
+      }),
+    required: true,
+  };
+}
 
 /** A non-empty string of at most `max` characters, named `what` in the message. */
 export function boundedString(max: number, what: string): z.ZodType<string> {
-  return z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-    if (v.trim().length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
-    else if (v.length > max) ctx.addIssue({ code: "custom", message: tooLong(v.length, max, what) });
-  });
+  return zod()
+    .string({ error: "must be a string" })
+    .superRefine((v, ctx) => {
+      if (v.trim().length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
+      else if (v.length > max) ctx.addIssue({ code: "custom", message: tooLong(v.length, max, what) });
+    });
 }
 
 /** A possibly empty string of at most `max` characters. */
 export function optionalText(max: number, what: string): z.ZodType<string> {
-  return z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-    if (v.length > max) ctx.addIssue({ code: "custom", message: tooLong(v.length, max, what) });
-  });
+  return zod()
+    .string({ error: "must be a string" })
+    .superRefine((v, ctx) => {
+      if (v.length > max) ctx.addIssue({ code: "custom", message: tooLong(v.length, max, what) });
+    });
 }
 
 /** An id returned by EIAM for another resource (e.g. `app_…`): any non-empty string. */
 export function idRule(prefix: string): { schema: z.ZodType<string>; required: true } {
   return {
-    schema: z.string({ error: "must be a string" }).refine((v) => v.length > 0, {
-      message: `must be an id such as '${prefix}…' (pass the other resource's output)`,
-    }),
+    schema: zod()
+      .string({ error: "must be a string" })
+      .refine((v) => v.length > 0, {
+        message: `must be an id such as '${prefix}…' (pass the other resource's output)`,
+      }),
     required: true,
   };
 }
@@ -166,7 +176,7 @@ export function exactlyOne(
 
 /** A list of bounded strings, 1 to `max` items, no repeats (`what` names one item). */
 export function boundedList(max: number, itemMax: number, what: string): z.ZodType<string[]> {
-  return z
+  return zod()
     .array(boundedString(itemMax, `${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}`), {
       error: "must be a list of strings",
     })
@@ -213,20 +223,23 @@ export function canonicalCertificateOrSelf(pem: string): string {
 }
 
 /** 1 or more PEM certificates, each canonicalized, none repeated. */
-export const certificateList: z.ZodType<string[]> = z
-  .array(z.string({ error: "must be a PEM certificate" }), { error: "must be a list of PEM certificates" })
-  .transform((list, ctx) => {
-    if (list.length === 0) ctx.addIssue({ code: "custom", message: "must hold at least one certificate" });
-    const out: string[] = [];
-    list.forEach((item, i) => {
-      const c = canonicalCertificate(item);
-      if ("problem" in c) ctx.addIssue({ code: "custom", path: [i], message: c.problem });
-      else if (out.includes(c.pem))
-        ctx.addIssue({ code: "custom", path: [i], message: "repeats an earlier certificate" });
-      out.push("pem" in c ? c.pem : item);
+export function certificateList(): z.ZodType<string[]> {
+  const z = zod();
+  return z
+    .array(z.string({ error: "must be a PEM certificate" }), { error: "must be a list of PEM certificates" })
+    .transform((list, ctx) => {
+      if (list.length === 0) ctx.addIssue({ code: "custom", message: "must hold at least one certificate" });
+      const out: string[] = [];
+      list.forEach((item, i) => {
+        const c = canonicalCertificate(item);
+        if ("problem" in c) ctx.addIssue({ code: "custom", path: [i], message: c.problem });
+        else if (out.includes(c.pem))
+          ctx.addIssue({ code: "custom", path: [i], message: "repeats an earlier certificate" });
+        out.push("pem" in c ? c.pem : item);
+      });
+      return out;
     });
-    return out;
-  });
+}
 
 // ------------------------------------------------------------------- JWKS
 
@@ -312,35 +325,40 @@ function k8sName(
   example: string,
   emptyAllowed = false,
 ): z.ZodType<string> {
-  return z.string({ error: "must be a string" }).superRefine((v, ctx) => {
-    if (v.length === 0) {
-      if (!emptyAllowed) ctx.addIssue({ code: "custom", message: "must not be empty" });
-    } else if (v.length > limit.maxLength)
-      ctx.addIssue({ code: "custom", message: tooLong(v.length, limit.maxLength, what) });
-    else if (!limit.pattern.test(v))
-      ctx.addIssue({ code: "custom", message: `'${v}' is not ${rule}, e.g. '${example}'` });
-  });
+  return zod()
+    .string({ error: "must be a string" })
+    .superRefine((v, ctx) => {
+      if (v.length === 0) {
+        if (!emptyAllowed) ctx.addIssue({ code: "custom", message: "must not be empty" });
+      } else if (v.length > limit.maxLength)
+        ctx.addIssue({ code: "custom", message: tooLong(v.length, limit.maxLength, what) });
+      else if (!limit.pattern.test(v))
+        ctx.addIssue({ code: "custom", message: `'${v}' is not ${rule}, e.g. '${example}'` });
+    });
 }
 
-export const kubernetesNamespace = k8sName(
-  KUBERNETES.namespace,
-  "a Kubernetes namespace (a DNS-1123 label)",
-  "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
-  "payments",
-);
-export const kubernetesServiceAccountName = k8sName(
-  KUBERNETES.serviceAccountName,
-  "a Kubernetes service account name (a DNS-1123 subdomain)",
-  "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit",
-  "api-server",
-);
-export const kubernetesPodNamePrefix = k8sName(
-  KUBERNETES.podNamePrefix,
-  "a pod name prefix",
-  "a pod name prefix: lower-case letters, digits, '-' and '.', starting with a letter or digit",
-  "api-server-",
-  true, // "" = any pod
-);
+export const kubernetesNamespace = (): z.ZodType<string> =>
+  k8sName(
+    KUBERNETES.namespace,
+    "a Kubernetes namespace (a DNS-1123 label)",
+    "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+    "payments",
+  );
+export const kubernetesServiceAccountName = (): z.ZodType<string> =>
+  k8sName(
+    KUBERNETES.serviceAccountName,
+    "a Kubernetes service account name (a DNS-1123 subdomain)",
+    "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit",
+    "api-server",
+  );
+export const kubernetesPodNamePrefix = (): z.ZodType<string> =>
+  k8sName(
+    KUBERNETES.podNamePrefix,
+    "a pod name prefix",
+    "a pod name prefix: lower-case letters, digits, '-' and '.', starting with a letter or digit",
+    "api-server-",
+    true, // "" = any pod
+  );
 
 /** The `sub` claim of a Kubernetes service-account token. */
 export const kubernetesSubject = (namespace: string, serviceAccountName: string): string =>
