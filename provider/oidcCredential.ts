@@ -160,8 +160,13 @@ export function oidcCredential(
     tokenFile: env[OIDC_ENV.tokenFile]!,
     stsEndpoint: endpoint?.host,
   });
+  let credential: Credential | undefined;
   return {
-    credential: new (credentialsSdk().default)(null, provider),
+    // Made on first use, like the other credentials (provider/settings.ts).
+    get credential() {
+      credential ??= new (credentialsSdk().default)(null, provider);
+      return credential;
+    },
     refresh: () => {
       provider.refresh();
       return true;

@@ -4,6 +4,7 @@ import { credentialsSdk } from "./client/sdk";
 import { warn } from "./diagnostics";
 import { registerSecret, UserError } from "./errors";
 import { oidcCredential, oidcRequested } from "./oidcCredential";
+import { once } from "./once";
 import { parseRetryPolicy, type RetryPolicy } from "./retry";
 
 /**
@@ -243,15 +244,20 @@ export function runtimeSettings(): RuntimeSettings {
   registerSecret(securityToken);
   registerSecret(process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET);
   registerSecret(process.env.ALIBABA_CLOUD_SECURITY_TOKEN);
-  let credential: Credential;
+  // The credential is made on first use: a preview that calls nothing (or only SCIM) does not load
+  // the credentials SDK. What is wrong with the settings is still refused here, at once.
+  let credential: () => Credential;
   let refreshCredential: (() => boolean) | undefined;
   if (accessKeyId && accessKeySecret) {
-    credential = new (credentialsSdk().default)(
-      new (credentialsSdk().Config)(
-        securityToken
-          ? { type: "sts", accessKeyId, accessKeySecret, securityToken }
-          : { type: "access_key", accessKeyId, accessKeySecret },
-      ),
+    credential = once(
+      () =>
+        new (credentialsSdk().default)(
+          new (credentialsSdk().Config)(
+            securityToken
+              ? { type: "sts", accessKeyId, accessKeySecret, securityToken }
+              : { type: "access_key", accessKeyId, accessKeySecret },
+          ),
+        ),
     );
   } else if (accessKeyId || accessKeySecret) {
     throw new Error(
@@ -259,12 +265,12 @@ export function runtimeSettings(): RuntimeSettings {
     );
   } else if (oidcRequested()) {
     // What a CI job has: the role, the provider and a token file. Ours refreshes and explains.
-    ({ credential, refresh: refreshCredential } = oidcCredential(
-      endpoint === undefined ? undefined : parseEndpoint(endpoint),
-    ));
+    const oidc = oidcCredential(endpoint === undefined ? undefined : parseEndpoint(endpoint));
+    credential = () => oidc.credential;
+    refreshCredential = oidc.refresh;
   } else {
     // The default chain: environment, CLI profile, ECS role...
-    credential = new (credentialsSdk().default)();
+    credential = once(() => new (credentialsSdk().default)());
   }
   const scimClientId = pick(CONFIG_KEYS.scimClientId, ENV_KEYS.scimClientId);
   const scimClientSecret = pick(CONFIG_KEYS.scimClientSecret, ENV_KEYS.scimClientSecret);
@@ -288,7 +294,9 @@ export function runtimeSettings(): RuntimeSettings {
     allowedAccountIds,
     endpoint,
     retry,
-    credential,
+    get credential() {
+      return credential();
+    },
     ...(refreshCredential ? { refreshCredential } : {}),
     caCertificates: pick(CONFIG_KEYS.caCertificates),
     allowPrivateIssuer: isTrue(pick(CONFIG_KEYS.allowPrivateIssuer, ENV_KEYS.allowPrivateIssuer)),

@@ -69,3 +69,22 @@ describe("alicloud-federation/providers", () => {
     expect(entry.OidcRoleProvider).toBe(provider("OidcRoleProvider"));
   });
 });
+
+describe("the credential", () => {
+  it("is made on first use, so a preview that calls nothing does not load the credentials SDK", () => {
+    const script = `
+      const { runtimeSettings } = require("./dist/provider/settings.js");
+      const sdk = () => Object.keys(require.cache).some((f) => f.includes("/@alicloud/credentials/"));
+      const settings = runtimeSettings();
+      const before = sdk();
+      const id = settings.credential.getCredential ? "made" : "none";
+      console.log(JSON.stringify({ before, after: sdk(), id }));`;
+    const env = {
+      ...process.env,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: "id",
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: "secret",
+    };
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", env });
+    expect(JSON.parse(out)).toEqual({ before: false, after: true, id: "made" });
+  });
+});
