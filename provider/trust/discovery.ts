@@ -443,26 +443,57 @@ function pemBlocks(text: string): string[] {
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
 
-function parseAll(pems: readonly string[]): X509Certificate[] {
-  const out: X509Certificate[] = [];
-  for (const pem of pems.flatMap(pemBlocks)) {
-    try {
-      out.push(new X509Certificate(pem));
-    } catch {
-      // A certificate Node cannot parse cannot have verified the server either.
-    }
+/**
+ * A trusted certificate, parsed only when it may be the issuer looked for: Node bundles about 150
+ * roots, and parsing them all took about 50 ms of CPU in every preview that checks an OIDC
+ * provider's chain, where one or two are ever compared.
+ */
+class TrustedCertificate {
+  #parsed: X509Certificate | null | undefined;
+  constructor(
+    readonly der: Buffer,
+    parsed?: X509Certificate,
+  ) {
+    this.#parsed = parsed;
   }
-  return out;
+  /** The certificate, or undefined when Node cannot parse it (then it cannot have verified anything). */
+  get cert(): X509Certificate | undefined {
+    if (this.#parsed === undefined) {
+      try {
+        this.#parsed = new X509Certificate(this.der);
+      } catch {
+        this.#parsed = null;
+      }
+    }
+    return this.#parsed ?? undefined;
+  }
+  /**
+   * False only when this cannot be the certificate whose subject is `issuer`'s issuer: its encoding
+   * lacks the issuer's common name. Only a plain ASCII name is looked for (as PrintableString,
+   * UTF8String and IA5String encode it: the bytes themselves); any other name matches everything.
+   */
+  mayHaveIssued(issuer: X509Certificate): boolean {
+    const cn = /^CN=(.*)$/m.exec(issuer.issuer)?.[1];
+    if (!cn || !/^[\x20-\x7e]+$/.test(cn) || /[\\"]/.test(cn)) return true;
+    return this.der.includes(Buffer.from(cn, "latin1"));
+  }
 }
 
-let nodeRoots: X509Certificate[] | undefined;
+function fromPem(texts: readonly string[]): TrustedCertificate[] {
+  return texts.flatMap(pemBlocks).map((pem) => {
+    const base64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, "");
+    return new TrustedCertificate(Buffer.from(base64, "base64"));
+  });
+}
+
+let nodeRoots: TrustedCertificate[] | undefined;
 
 /**
  * The certificates a verified connection may have ended at: Node's bundled roots, the
  * `NODE_EXTRA_CA_CERTS` file and `options.ca` (what {@link trustStore} hands to TLS).
  */
-function trustedCertificates(ca: string | string[] | undefined): X509Certificate[] {
-  nodeRoots ??= parseAll(rootCertificates);
+function trustedCertificates(ca: string | string[] | undefined): TrustedCertificate[] {
+  nodeRoots ??= fromPem(rootCertificates);
   const fromEnv: string[] = [];
   const file = process.env.NODE_EXTRA_CA_CERTS;
   if (file) {
@@ -473,7 +504,7 @@ function trustedCertificates(ca: string | string[] | undefined): X509Certificate
     }
   }
   const extra = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
-  return [...nodeRoots, ...parseAll([...fromEnv, ...extra])];
+  return [...nodeRoots, ...fromPem([...fromEnv, ...extra])];
 }
 
 /** The certificates a connection's peer chain holds, leaf first, as Node orders them. */
@@ -542,18 +573,26 @@ export const MAX_RECOMMENDED = 5;
  */
 function verificationPath(
   presented: X509Certificate[],
-  trusted: X509Certificate[],
+  trusted: TrustedCertificate[],
 ): X509Certificate[] | undefined {
   const leaf = presented[0];
   if (!leaf) return undefined;
-  const isTrusted = (c: X509Certificate) => trusted.some((t) => t.raw.equals(c.raw));
+  const isTrusted = (c: X509Certificate) => trusted.some((t) => t.der.equals(c.raw));
+  // The first trusted certificate that issued `c`, in the store's order. The name filter only
+  // skips certificates that cannot match; should it skip them all, every one is tried.
+  const trustedIssuer = (c: X509Certificate, path: X509Certificate[]) => {
+    const issued = (t: TrustedCertificate) => {
+      const cert = t.cert;
+      return cert !== undefined && !path.includes(cert) && issuedBy(c, cert);
+    };
+    return (trusted.find((t) => t.mayHaveIssued(c) && issued(t)) ?? trusted.find(issued))?.cert;
+  };
   const path = [leaf];
   for (let depth = 0; depth < 10; depth++) {
     const current = path[path.length - 1] as X509Certificate;
     if (path.length > 1 && issuedBy(current, current) && isTrusted(current)) return path;
     const next =
-      trusted.find((t) => !path.includes(t) && issuedBy(current, t)) ??
-      presented.find((p) => !path.includes(p) && issuedBy(current, p));
+      trustedIssuer(current, path) ?? presented.find((p) => !path.includes(p) && issuedBy(current, p));
     if (!next) return undefined;
     path.push(next);
   }
@@ -606,7 +645,10 @@ export async function verifiedChain(
   // The verified connection's chain ends at the anchor Node found (it may come from a store we
   // cannot list, such as the system's): a candidate beside the listed trust store.
   const fromStore = verified.filter((v) => !presented.some((p) => p.raw.equals(v.raw)));
-  const path = verificationPath(presented, [...trustedCertificates(options.ca), ...fromStore]);
+  const path = verificationPath(presented, [
+    ...trustedCertificates(options.ca),
+    ...fromStore.map((c) => new TrustedCertificate(c.raw, c)),
+  ]);
   if (!path) {
     throw new DiscoveryError(
       "TLS chain",
