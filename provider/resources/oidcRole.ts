@@ -533,7 +533,10 @@ function toOutputs(role: ram.RoleRecord, policies: PolicyRef[], desired: OidcRol
 
 /**
  * Attaches what is missing, then detaches what is extra: the fewest calls, permissions never all
- * gone. `done` sees the attachments after each call, so a failure half-way reports what is attached.
+ * gone. The attaches go out together, then the detaches (each is its own call on its own
+ * attachment; docs/alibaba-api.md §6.2), so a role with several policies waits for one round trip
+ * per phase, not one per policy. `done` sees the attachments after each call, so a failure half-way
+ * reports what is attached; every call of a phase is settled before its first failure is thrown.
  */
 async function convergePolicies(
   s: Session,
@@ -544,27 +547,42 @@ async function convergePolicies(
 ): Promise<void> {
   const now = new Map(current.map((p) => [policyKey(p), p]));
   const want = new Set(desired.map(policyKey));
-  for (const p of desired) {
-    if (now.has(policyKey(p))) continue;
-    try {
-      await ram.attachPolicyToRole(s, roleName, { policyType: p.type, policyName: p.name });
-    } catch (err) {
-      // Attached by an earlier, interrupted call: already the state we want.
-      if (!hasCode(err, "EntityAlreadyExists.Role.Policy")) throw err;
-    }
-    now.set(policyKey(p), p);
-    done([...now.values()]);
-  }
-  for (const p of current) {
-    if (want.has(policyKey(p))) continue;
-    try {
-      await ram.detachPolicyFromRole(s, roleName, { policyType: p.type, policyName: p.name });
-    } catch (err) {
-      if (!isDetached(err)) throw err;
-    }
-    now.delete(policyKey(p));
-    done([...now.values()]);
-  }
+  await settleAll(
+    desired
+      .filter((p) => !now.has(policyKey(p)))
+      .map(async (p) => {
+        try {
+          await ram.attachPolicyToRole(s, roleName, { policyType: p.type, policyName: p.name });
+        } catch (err) {
+          // Attached by an earlier, interrupted call: already the state we want.
+          if (!hasCode(err, "EntityAlreadyExists.Role.Policy")) throw err;
+        }
+        now.set(policyKey(p), p);
+        done([...now.values()]);
+      }),
+  );
+  await settleAll(
+    current
+      .filter((p) => !want.has(policyKey(p)))
+      .map(async (p) => {
+        await detach(s, roleName, { policyType: p.type, policyName: p.name });
+        now.delete(policyKey(p));
+        done([...now.values()]);
+      }),
+  );
+}
+
+/** Waits for every call, then throws the first failure, if any: nothing is left in flight. */
+async function settleAll(calls: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(calls)).find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/** Detaches one policy; one already detached (an earlier call did it) is done. */
+async function detach(s: Session, roleName: string, p: ram.PolicyAttachment): Promise<void> {
+  await ram.detachPolicyFromRole(s, roleName, p).catch((e) => {
+    if (!isDetached(e)) throw e;
+  });
 }
 
 /** A detach that found nothing attached (an earlier call did it), but not a missing role. */
@@ -899,21 +917,27 @@ export const OidcRoleProvider = accountBound(
     },
 
     async delete(id: string, props: object): Promise<void> {
-      const name = readOlds(props, id).roleName;
+      const old = readOlds(props, id);
+      const name = old.roleName;
       // Adopted by its replacement in this deployment: the role is the new resource's now.
       if (takeClaim(claimKey(name))) return;
       const s = session();
       await deleteUnlessGone(
         (e) => hasCode(e, "EntityNotExist.Role"),
         async () => {
-          // Listed, not taken from state: a policy attached in the console would
-          // otherwise block the delete with DeleteConflict.Role.Policy.
-          const attached = await ram.listPoliciesForRole(s, name);
-          for (const p of attached)
-            await ram.detachPolicyFromRole(s, name, p).catch((e) => {
-              if (!isDetached(e)) throw e;
-            });
-          await ram.deleteRole(s, name);
+          // What state says is attached goes first, together, then the delete. A policy attached
+          // in the console makes DeleteRole fail with DeleteConflict.Role.Policy (docs/alibaba-api.md
+          // §6.2): then the list, the rest, and the delete again. Usually two round trips, not 2+N.
+          const detachAll = (list: ram.PolicyAttachment[]) => settleAll(list.map((p) => detach(s, name, p)));
+          const inState = Array.isArray(old.policies) ? old.policies : [];
+          await detachAll(inState.map((p) => ({ policyType: p.type, policyName: p.name })));
+          try {
+            await ram.deleteRole(s, name);
+          } catch (err) {
+            if (!hasCode(err, "DeleteConflict.Role.Policy")) throw err;
+            await detachAll(await ram.listPoliciesForRole(s, name));
+            await ram.deleteRole(s, name);
+          }
         },
       );
     },

@@ -188,6 +188,41 @@ describe("RAM", () => {
     }
   });
 
+  test("concurrent attach and detach on one role: each call applies, and DeleteRole is refused while one is attached", async () => {
+    const account = await checkAccount(target);
+    const role = `${prefix}concurrent`;
+    const policies = ["AliyunOSSReadOnlyAccess", "AliyunECSReadOnlyAccess", "AliyunRAMReadOnlyAccess"];
+    const each = (action: string) =>
+      Promise.all(
+        policies.map((PolicyName) =>
+          call("ram", action, { RoleName: role, PolicyType: "System", PolicyName }),
+        ),
+      );
+    const attached = async () =>
+      (
+        (get(ok(await call("ram", "ListPoliciesForRole", { RoleName: role })), "Policies.Policy") ??
+          []) as Array<{
+          PolicyName: string;
+        }>
+      )
+        .map((p) => p.PolicyName)
+        .sort();
+    ok(await call("ram", "CreateRole", { RoleName: role, AssumeRolePolicyDocument: TRUST(account) }));
+    try {
+      for (const a of await each("AttachPolicyToRole")) ok(a);
+      expect(await attached()).toEqual([...policies].sort());
+      expect(refusal(await call("ram", "DeleteRole", { RoleName: role }))).toEqual({
+        status: 409,
+        code: "DeleteConflict.Role.Policy",
+      });
+      for (const a of await each("DetachPolicyFromRole")) ok(a);
+      expect(await attached()).toEqual([]);
+    } finally {
+      await each("DetachPolicyFromRole");
+      await call("ram", "DeleteRole", { RoleName: role });
+    }
+  });
+
   test.skipIf(env.ALICLOUD_FEDERATION_LIVE_QUOTA_PROBE !== "1")(
     "RAM user quota: the user past the account's limit is refused with LimitExceeded.User (needs ALICLOUD_FEDERATION_LIVE_QUOTA_PROBE=1; creates users up to the quota)",
     async () => {

@@ -28,6 +28,12 @@ beforeEach(async () => {
   ARN = await trustedProviderArn(emulator, named("github"));
 });
 
+const THREE = [
+  { type: "System", name: "AliyunOSSReadOnlyAccess" },
+  { type: "System", name: "AliyunECSReadOnlyAccess" },
+  { type: "System", name: "AliyunRAMReadOnlyAccess" },
+];
+
 /** The deployer role as a program declares it. */
 const declared = (over: Record<string, unknown> = {}) => ({
   roleName: DEPLOYER,
@@ -167,8 +173,24 @@ describe("OidcRole lifecycle", () => {
       PolicyName: "AdministratorAccess",
     });
     await R.delete(DEPLOYER, outs);
+    // What state lists, then DeleteRole, refused for the console's policy (409): then the list.
     await expectActions(emulator, "ram", [
+      "DetachPolicyFromRole",
+      "DeleteRole",
       "ListPoliciesForRole",
+      "DetachPolicyFromRole",
+      "DeleteRole",
+    ]);
+    const gone = await emulator.console("ram", "GetRole", { RoleName: DEPLOYER }).catch((e) => e);
+    expect(gone).toMatchObject({ code: "EntityNotExist.Role" });
+  });
+
+  it("deletes a role as state knows it with its policies' detaches, then DeleteRole: no list", async () => {
+    const outs = await created({ policies: THREE });
+    await emulator.clearRequests();
+    await R.delete(DEPLOYER, outs);
+    await expectActions(emulator, "ram", [
+      "DetachPolicyFromRole",
       "DetachPolicyFromRole",
       "DetachPolicyFromRole",
       "DeleteRole",
@@ -176,6 +198,29 @@ describe("OidcRole lifecycle", () => {
     const gone = await emulator.console("ram", "GetRole", { RoleName: DEPLOYER }).catch((e) => e);
     expect(gone).toMatchObject({ code: "EntityNotExist.Role" });
   });
+
+  faults.test(
+    "sends a role's attaches together, and its detaches together: one round trip per phase",
+    async () => {
+      // Each attach and detach answers 300 ms late: one after another, three take 900 ms.
+      const slow = { service: "ram", kind: "latency", latencyMs: 300 } as const;
+      await emulator.injectFault({ ...slow, action: "AttachPolicyToRole" });
+      await emulator.injectFault({ ...slow, action: "DetachPolicyFromRole" });
+      const spread = async (action: string) => {
+        const arrived = (await emulator.requests())
+          .filter((r) => r.action === action)
+          .map((r) => Date.parse(r.time));
+        expect(arrived).toHaveLength(3);
+        return Math.max(...arrived) - Math.min(...arrived);
+      };
+      const outs = (await R.create(inputs({ policies: THREE }))).outs as OidcRoleOutputs;
+      expect(await spread("AttachPolicyToRole")).toBeLessThan(250);
+      await emulator.clearRequests();
+      await R.delete(DEPLOYER, outs);
+      expect(await spread("DetachPolicyFromRole")).toBeLessThan(250);
+      expect(await livePolicies().catch(() => [])).toEqual([]);
+    },
+  );
 
   it("counts a role deleted out of band as deleted, and drops it from state on read", async () => {
     const outs = await created({ policies: [] });
