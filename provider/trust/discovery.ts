@@ -446,9 +446,11 @@ function pemBlocks(text: string): string[] {
 /**
  * A trusted certificate, parsed only when it may be the issuer looked for: Node bundles about 150
  * roots, and parsing them all took about 50 ms of CPU in every preview that checks an OIDC
- * provider's chain, where one or two are ever compared.
+ * provider's chain, where one or two are ever compared. Exported for its test only.
+ *
+ * @internal
  */
-class TrustedCertificate {
+export class TrustedCertificate {
   #parsed: X509Certificate | null | undefined;
   constructor(
     readonly der: Buffer,
@@ -469,13 +471,15 @@ class TrustedCertificate {
   }
   /**
    * False only when this cannot be the certificate whose subject is `issuer`'s issuer: its encoding
-   * lacks the issuer's common name. Only a plain ASCII name is looked for (as PrintableString,
-   * UTF8String and IA5String encode it: the bytes themselves); any other name matches everything.
+   * holds the issuer's common name neither as bytes (PrintableString, UTF8String, IA5String of an
+   * ASCII name) nor as UTF-16 (BMPString). A name that is not plain ASCII, or that Node prints
+   * escaped, is not looked for: then every certificate may have issued it.
    */
   mayHaveIssued(issuer: X509Certificate): boolean {
     const cn = /^CN=(.*)$/m.exec(issuer.issuer)?.[1];
     if (!cn || !/^[\x20-\x7e]+$/.test(cn) || /[\\"]/.test(cn)) return true;
-    return this.der.includes(Buffer.from(cn, "latin1"));
+    const utf16 = Buffer.from(cn, "utf16le").swap16();
+    return this.der.includes(Buffer.from(cn, "latin1")) || this.der.includes(utf16);
   }
 }
 
@@ -578,15 +582,14 @@ function verificationPath(
   const leaf = presented[0];
   if (!leaf) return undefined;
   const isTrusted = (c: X509Certificate) => trusted.some((t) => t.der.equals(c.raw));
-  // The first trusted certificate that issued `c`, in the store's order. The name filter only
-  // skips certificates that cannot match; should it skip them all, every one is tried.
-  const trustedIssuer = (c: X509Certificate, path: X509Certificate[]) => {
-    const issued = (t: TrustedCertificate) => {
+  // The first trusted certificate that issued `c`, in the store's order; the name filter only
+  // skips certificates that cannot have (they are never parsed).
+  const trustedIssuer = (c: X509Certificate, path: X509Certificate[]) =>
+    trusted.find((t) => {
+      if (!t.mayHaveIssued(c)) return false;
       const cert = t.cert;
       return cert !== undefined && !path.includes(cert) && issuedBy(c, cert);
-    };
-    return (trusted.find((t) => t.mayHaveIssued(c) && issued(t)) ?? trusted.find(issued))?.cert;
-  };
+    })?.cert;
   const path = [leaf];
   for (let depth = 0; depth < 10; depth++) {
     const current = path[path.length - 1] as X509Certificate;
