@@ -4,7 +4,8 @@
  *
  * A stack acts only on its own account. Each resource records `accountId` (the account it was
  * created in) in its state. Before any read, update or delete, the account of the credentials in
- * use (STS GetCallerIdentity, asked once per provider process) must be the recorded one; and
+ * use (STS GetCallerIdentity, asked once per provider process) must be the recorded one (a delete
+ * that changes nothing in the account, such as an inventory's, is not checked); and
  * before anything, create included, it must be in `alicloud-federation:allowedAccountIds` when
  * that is set. A mismatch is refused before any other call, with both accounts named. This is what keeps a
  * stack built against the emulator (account 1234567890123456) from reading "everything is gone"
@@ -57,6 +58,12 @@ export interface BindingSpec {
   volatile?: readonly string[];
   /** Inputs that hold a secret: never shown beside a check failure, masked in every reason. */
   secrets?: readonly string[];
+  /**
+   * Its delete changes nothing in the account (an inventory, a declaration of who may be
+   * assigned): no account check is needed for it. The engine deletes such a resource before the
+   * ones it names, so its delete starts the account look-up for theirs instead of waiting on it.
+   */
+  deleteChangesNothing?: true;
 }
 
 /** The output (and carried input) that records the account. */
@@ -264,6 +271,18 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
       }
     },
     async delete(id, props) {
+      if (spec.deleteChangesNothing) {
+        // After this answer is sent: the look-up overlaps the engine's turn to the next deletes. A
+        // failure is not kept (callerAccount), so the delete that needs the account reports it.
+        setImmediate(() => {
+          try {
+            callerAccount().catch(() => undefined);
+          } catch {
+            // Settings refused: the delete that needs the account says why.
+          }
+        });
+        return impl.delete(id, props);
+      }
       await checkAccount(spec.kind, id, "delete", (props as Record<string, unknown>)[ACCOUNT_KEY]);
       await impl.delete(id, props);
     },

@@ -552,7 +552,7 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
     requireChecked<FederationInventoryInputs>(resource, check, raw);
   // Bound to its account like every resource (provider/account.ts): an inventory scans one account.
   return accountBound(
-    { kind: resource, identity: [] },
+    { kind: resource, identity: [], deleteChangesNothing: true },
     {
       async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         await configure(req);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
 import { resetCallerAccount } from "../../provider/account";
+import { FederationInventoryProvider } from "../../provider/resources/federationInventory";
 import { checkOidcProviderInputs, OidcProviderProvider as P } from "../../provider/resources/oidcProvider";
 import { OidcRoleProvider as R } from "../../provider/resources/oidcRole";
 import { resetSettings } from "../../provider/settings";
@@ -15,6 +16,8 @@ import { configOf, startWired } from "./harness";
 
 // Names carry the run's prefix in live mode (test/target.ts).
 const GITHUB = named("github");
+// As the engine calls it (the implementation itself takes no arguments).
+const deleteInventory = FederationInventoryProvider.delete as (id: string, props: object) => Promise<void>;
 const secondAccount = emulatorOnly("a second account's credentials, which only the emulator has");
 
 const OTHER = {
@@ -129,6 +132,30 @@ describe("account binding", () => {
         `${OTHER.accountId}:sts:GetCallerIdentity`,
         `${OTHER.accountId}:ims:CreateOIDCProvider`,
       ]);
+    },
+  );
+
+  secondAccount.test(
+    "an inventory's delete changes nothing, so it checks no account; it starts the look-up the next delete uses",
+    async () => {
+      const created = await P.create(inputs());
+      const inventory = { id: "federation", outs: { accountId: emulator.accountId, mode: "report" } };
+      // Another account's credentials: the inventory goes (nothing in any account changes)...
+      await asOther();
+      await emulator.clearRequests();
+      await expect(deleteInventory(inventory.id, inventory.outs)).resolves.toBeUndefined();
+      // ...and the provider it named is still refused, with the look-up the inventory started.
+      await expect(P.delete(created.id, created.outs)).rejects.toThrow(
+        /belongs to account .*refusing to delete it/,
+      );
+      expect(await calls()).toEqual([`${OTHER.accountId}:sts:GetCallerIdentity`]);
+      // In its own account: one look-up for both deletes.
+      await P.configure(configOf(config));
+      resetCallerAccount();
+      await emulator.clearRequests();
+      await deleteInventory(inventory.id, inventory.outs);
+      await P.delete(created.id, created.outs);
+      expect(await calls()).toEqual(["main:sts:GetCallerIdentity", "main:ims:DeleteOIDCProvider"]);
     },
   );
 
