@@ -338,20 +338,21 @@ export async function findScimUsers(
   return list.map(toUser);
 }
 
-/** Pages fetched at once after the first (which tells how many there are). */
+/** Pages fetched at once after the first (which tells how many there are), unless told otherwise. */
 const LIST_PAGES_IN_FLIGHT = 8;
 
 /**
  * Every user of the account, page by page (RFC 7644 §3.4.2.4, `startIndex` 1-based, `count`). We
  * ask for the largest page (`SCIM.listCount.max`) but follow what the service answers: the first
  * page gives `totalResults` and the page size the service really uses, and the other pages are
- * then fetched a few at a time. Paging is not a snapshot (RFC 7644): a user created or deleted
+ * then fetched `inFlight` at a time. Paging is not a snapshot (RFC 7644): a user created or deleted
  * meanwhile can shift another across a page boundary, so duplicates are dropped by id, and a
  * caller that must know whether a user exists asks for it by id when it is not in the list.
  */
 export async function listAllScimUsers(
   creds: ScimCredentials,
   pageSize: number = SCIM.listCount.max,
+  inFlight: number = LIST_PAGES_IN_FLIGHT,
 ): Promise<ScimUserRecord[]> {
   const page = async (startIndex: number) => {
     const { body } = await scim(
@@ -377,7 +378,7 @@ export async function listAllScimUsers(
         rest[i] = (await page(starts[i]!)).users;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(LIST_PAGES_IN_FLIGHT, starts.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, inFlight), starts.length) }, worker));
     pages.push(...rest);
   }
   const seen = new Set<string>();

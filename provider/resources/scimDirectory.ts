@@ -67,8 +67,9 @@ export interface ScimDirectoryArgs extends DeletionGuardArgs {
   /** The app's client secret (kept as a Pulumi secret, once for the whole directory). */
   clientSecret?: pulumi.Input<string>;
   /**
-   * SCIM calls in flight at once during create, update and delete: 1 to 64.
-   * Default 16. Throttled calls back off and retry either way.
+   * SCIM calls in flight at once during create, update and delete, and the pages of the account's
+   * users read at once by create and refresh: 1 to 64. Default 16. Throttled calls back off and
+   * retry either way.
    */
   concurrency?: pulumi.Input<number>;
   /**
@@ -932,7 +933,7 @@ export const ScimDirectoryProvider = accountBound(
       const sync = new Sync(creds, progress, desired.adoptExisting);
       // One paged read of the account first: people already there (a migration from ScimUser
       // resources, a re-run after a lost response) are taken over instead of meeting 409s.
-      const found = index(await scim.listAllScimUsers(creds));
+      const found = index(await scim.listAllScimUsers(creds, undefined, desired.concurrency));
       const people = [...desired.persons];
       const errors = await inPool(people, desired.concurrency, ([slot, p]) => sync.add(slot, p, found));
       if (errors.length > 0) {
@@ -951,7 +952,10 @@ export const ScimDirectoryProvider = accountBound(
       const olds = readOlds(props ?? {});
       const creds = credentials(olds);
       const current = new Progress(olds, olds);
-      const byId = new Map((await scim.listAllScimUsers(creds)).map((u) => [u.id, u]));
+      // Its pages as many at once as its writes (`concurrency`): at 10,000 people, 100 pages.
+      const byId = new Map(
+        (await scim.listAllScimUsers(creds, undefined, olds.concurrency)).map((u) => [u.id, u]),
+      );
       // State in today's form with everyone found as recorded (an unchanged account, what every
       // drift gate reads) keeps its texts as they are instead of writing 10,000 lines again.
       const raw = (props ?? {}) as { people?: unknown; ids?: unknown };

@@ -120,6 +120,23 @@ describe("ScimDirectory sync", () => {
     expect((await D.diff(id, read.props, ok(people(250)))).changes).toBe(false);
   });
 
+  it("reads its pages `concurrency` at a time: all at once by default, one by one with concurrency 1", async () => {
+    const res = await D.create(ok(people(950)));
+    // Every page answers 300 ms late: how many arrive before the second page is answered.
+    await emulator.injectFault({ service: "scim", action: "ListUsers", kind: "latency", latencyMs: 300 });
+    const atOnce = async (concurrency: number) => {
+      await emulator.clearRequests();
+      await D.read(res.id, { ...res.outs, concurrency });
+      const arrived = (await emulator.requests())
+        .filter((r) => r.action === "ListUsers")
+        .map((r) => Date.parse(r.time));
+      expect(arrived).toHaveLength(10); // 950 users, 100 a page
+      return arrived.slice(1).filter((t) => t - arrived[1]! < 150).length;
+    };
+    expect(await atOnce(16)).toBe(9);
+    expect(await atOnce(1)).toBe(1);
+  });
+
   it("pages by what the service returns: 20 users at 7 a page are 3 calls, each user once", async () => {
     await synced(people(20));
     const all = await listAllScimUsers({ clientId: a.clientId, clientSecret: a.clientSecret }, 7);
