@@ -10,8 +10,9 @@
  * - directory (bench/scim-directory with one person); its twin bench/noop, shape "same".
  *
  * Commands: first `up`, `preview`, the drift gate (`preview --refresh --expect-no-changes`),
- * `refresh`, an `up` with one change, `destroy`. Each row: wall time (median of `BENCH_ROUNDS`,
- * default 3, rounds; each round runs ours and the twin back to back against a fresh emulator),
+ * `refresh`, an `up` with one change, `destroy`, each run as a user runs it (the CLI alone,
+ * scripts/engine.ts `runCli`). Each row: wall time (median of `BENCH_ROUNDS`, default 5, rounds;
+ * each round runs ours and the twin back to back, in turns first, against a fresh emulator),
  * successful API calls, the ideal (calls x latency / 16 in flight), the floor (the twin's median)
  * and wall/(ideal+floor), with the load average. The target is 1.1. Beside them, the CPU time of
  * the dynamic provider process and of the program process (scripts/cpuTime.cjs, preloaded into
@@ -24,11 +25,11 @@ import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { startTrustTestbed, type TrustTestbed } from "../testing";
 import { load, seconds, successfulCallsByKind } from "./benchShared";
-import { engineEnv, localStack, REPO_ROOT } from "./engine";
+import { CLI, engineEnv, localStack, REPO_ROOT, runCli } from "./engine";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 16);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const IN_FLIGHT = 16;
 /** Which programs (`BENCH_FIXED_PROGRAMS`, default both). */
 const PROGRAMS = (process.env.BENCH_FIXED_PROGRAMS ?? "federation,directory").split(",");
@@ -163,15 +164,13 @@ async function round(binDir: string, program: Program, twin: boolean): Promise<R
   try {
     await program.seed?.(testbed);
     await program.configure(stack, twin);
-    await measure("first up", () => stack.up({ parallel: PARALLEL }));
-    await measure("preview", () => stack.preview({ parallel: PARALLEL, expectNoChanges: true }));
-    await measure("drift gate", () =>
-      stack.preview({ parallel: PARALLEL, refresh: true, expectNoChanges: true }),
-    );
-    await measure("refresh", () => stack.refresh({ parallel: PARALLEL }));
+    await measure("first up", () => runCli(stack, binDir, CLI.up, PARALLEL));
+    await measure("preview", () => runCli(stack, binDir, CLI.preview, PARALLEL));
+    await measure("drift gate", () => runCli(stack, binDir, CLI.driftGate, PARALLEL));
+    await measure("refresh", () => runCli(stack, binDir, CLI.refresh, PARALLEL));
     await program.change(stack, twin);
-    await measure("one change", () => stack.up({ parallel: PARALLEL }));
-    await measure("destroy", () => stack.destroy({ parallel: PARALLEL }));
+    await measure("one change", () => runCli(stack, binDir, CLI.up, PARALLEL));
+    await measure("destroy", () => runCli(stack, binDir, CLI.destroy, PARALLEL));
   } finally {
     await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
     fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
@@ -205,8 +204,15 @@ export async function fixedSection(binDir: string, dir: string): Promise<boolean
     const loads: string[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       loads.push(load());
-      twins.push(await round(binDir, program, true));
-      ours.push(await round(binDir, program, false));
+      // Which goes first alternates, so a machine that speeds up or slows down during the run
+      // weighs on both alike.
+      if (i % 2 === 0) {
+        twins.push(await round(binDir, program, true));
+        ours.push(await round(binDir, program, false));
+      } else {
+        ours.push(await round(binDir, program, false));
+        twins.push(await round(binDir, program, true));
+      }
     }
     for (const command of COMMANDS) {
       const walls = ours.map((r) => r[command].wallMs);

@@ -2,7 +2,7 @@
  * Finds (building it if needed) the Pulumi CLI we run in the demo and the
  * end-to-end tests, and the environment that keeps it offline and local.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
@@ -91,4 +91,46 @@ export async function localStack(opts: {
     { envVars, pulumiCommand },
   );
   return { stack, envVars };
+}
+
+/** The commands the benches time, with the flags a user's CI passes. */
+export const CLI = {
+  up: ["up", "--yes", "--skip-preview"],
+  preview: ["preview", "--expect-no-changes"],
+  driftGate: ["preview", "--refresh", "--expect-no-changes"],
+  refresh: ["refresh", "--yes", "--skip-preview"],
+  destroy: ["destroy", "--yes", "--skip-preview"],
+} as const;
+
+/**
+ * Runs `pulumi <args>` on `stack` the way a user's CI does: the CLI alone, in the program's
+ * folder, with the workspace's environment. The benches time commands this way, not through the
+ * Automation API, which adds work of its own to each: an event log it writes and tails for every
+ * preview, and a `pulumi stack output` and a `pulumi stack history` after every `up` (at 10,000
+ * people about a second, none of which a user's `pulumi up` pays). Rejects with the end of the
+ * CLI's output when it fails.
+ */
+export async function runCli(
+  stack: Stack,
+  binDir: string,
+  args: readonly string[],
+  parallel: number,
+): Promise<void> {
+  const full = [...args, "--stack", stack.name, "--parallel", String(parallel), "--non-interactive"];
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      path.join(binDir, "pulumi"),
+      full,
+      {
+        cwd: stack.workspace.workDir,
+        env: { ...process.env, ...stack.workspace.envVars },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        if (!err) return resolve();
+        const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-6).join("\n");
+        reject(new Error(`pulumi ${args.join(" ")} failed: ${tail}`));
+      },
+    );
+  });
 }
