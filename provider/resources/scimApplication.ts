@@ -380,8 +380,11 @@ export const ScimApplicationProvider = accountBound(
       // A pending create's app: its consent and secret are still to come (the next `up` makes them).
       if (found !== id) olds = { ...olds, appId: found, clientId: found };
       id = found;
-      const app = await unlessGone(isGone, () => apps.getApplication(s, id));
-      const secretIds = app && (await unlessGone(isGone, () => apps.listAppSecretIds(s, id)));
+      // Both reads at once: a refresh waits for one round trip, not two (a gone app fails both).
+      const [app, secretIds] = await Promise.all([
+        unlessGone(isGone, () => apps.getApplication(s, id)),
+        unlessGone(isGone, () => apps.listAppSecretIds(s, id)),
+      ]);
       if (!app || !secretIds) return GONE;
       const secretAlive = secretIds.includes(olds.appSecretId);
       const outs: ScimApplicationOutputs = {
