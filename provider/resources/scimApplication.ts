@@ -380,12 +380,18 @@ export const ScimApplicationProvider = accountBound(
       // A pending create's app: its consent and secret are still to come (the next `up` makes them).
       if (found !== id) olds = { ...olds, appId: found, clientId: found };
       id = found;
-      // Both reads at once: a refresh waits for one round trip, not two (a gone app fails both).
-      const [app, secretIds] = await Promise.all([
+      // Both reads at once: a refresh waits for one round trip, not two. When the app is gone,
+      // whatever the secret list answered does not matter.
+      const [got, listed] = await Promise.allSettled([
         unlessGone(isGone, () => apps.getApplication(s, id)),
         unlessGone(isGone, () => apps.listAppSecretIds(s, id)),
       ]);
-      if (!app || !secretIds) return GONE;
+      if (got.status === "rejected") throw got.reason;
+      const app = got.value;
+      if (!app) return GONE;
+      if (listed.status === "rejected") throw listed.reason;
+      const secretIds = listed.value;
+      if (!secretIds) return GONE;
       const secretAlive = secretIds.includes(olds.appSecretId);
       const outs: ScimApplicationOutputs = {
         ...olds,

@@ -229,6 +229,32 @@ describe("OidcRole lifecycle", () => {
     await expect(R.delete(DEPLOYER, outs)).resolves.toBeUndefined();
   });
 
+  faults.test(
+    "reads the role and its policies at once; a gone role is gone whatever the list answered",
+    async () => {
+      const outs = await created();
+      expect((await R.read(DEPLOYER, outs)).id).toBe(DEPLOYER);
+      await expectActions(emulator, "ram", ["GetRole", "ListPoliciesForRole"]);
+      await emulator.console("ram", "DetachPolicyFromRole", {
+        RoleName: DEPLOYER,
+        PolicyType: "System",
+        PolicyName: "AliyunOSSReadOnlyAccess",
+      });
+      await emulator.console("ram", "DeleteRole", { RoleName: DEPLOYER });
+      await emulator.injectFault({
+        service: "ram",
+        action: "ListPoliciesForRole",
+        kind: "server-error",
+        count: 50,
+      });
+      expect(await R.read(DEPLOYER, outs)).toEqual({ id: "", props: {} });
+      // The role exists and the list keeps failing: that is an error, not a gone role.
+      const again = await R.create(inputs());
+      await expect(R.read(DEPLOYER, again.outs)).rejects.toThrow();
+      await emulator.clearFaults();
+    },
+  );
+
   it("converges when a re-run finds a policy already attached by the interrupted run", async () => {
     const outs = await created({ policies: [] });
     await emulator.console("ram", "AttachPolicyToRole", {
