@@ -130,6 +130,23 @@ export async function unlessGone<T>(
   }
 }
 
+/**
+ * Two reads of one object at once (one round trip, not two): both settle, then `undefined` when
+ * the first finds the object gone, whatever the second answered; otherwise the first failure, or
+ * `undefined` when the second finds it gone.
+ */
+export async function unlessGoneBoth<A, B>(
+  isGone: (err: unknown) => boolean,
+  first: () => Promise<A>,
+  second: () => Promise<B>,
+): Promise<[A, B] | undefined> {
+  const [a, b] = await Promise.allSettled([unlessGone(isGone, first), unlessGone(isGone, second)]);
+  if (a.status === "rejected") throw a.reason;
+  if (a.value === undefined) return undefined;
+  if (b.status === "rejected") throw b.reason;
+  return b.value === undefined ? undefined : [a.value, b.value];
+}
+
 /** Runs a delete; an object already gone is deleted. */
 export async function deleteUnlessGone(
   isGone: (err: unknown) => boolean,

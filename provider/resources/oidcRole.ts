@@ -35,6 +35,7 @@ import {
   timeOf,
   unclaim,
   unlessGone,
+  unlessGoneBoth,
 } from "../lifecycle";
 import { RAM_ROLE } from "../limits";
 import { canonicalSet, containsUnknown, normalizeIssuerUrl } from "../normalize";
@@ -883,18 +884,13 @@ export const OidcRoleProvider = accountBound(
     ): Promise<{ id: string; props: Partial<OidcRoleOutputs>; inputs?: object }> {
       const s = session();
       const gone = (e: unknown) => hasCode(e, "EntityNotExist.Role");
-      // Both reads at once: a refresh waits for one round trip, not two. When the role is gone,
-      // whatever the list answered does not matter.
-      const [got, listed] = await Promise.allSettled([
-        unlessGone(gone, () => ram.getRole(s, id)),
-        unlessGone(gone, () => ram.listPoliciesForRole(s, id)),
-      ]);
-      if (got.status === "rejected") throw got.reason;
-      const role = got.value;
-      if (!role) return GONE;
-      if (listed.status === "rejected") throw listed.reason;
-      const policies = listed.value;
-      if (!policies) return GONE;
+      const both = await unlessGoneBoth(
+        gone,
+        () => ram.getRole(s, id),
+        () => ram.listPoliciesForRole(s, id),
+      );
+      if (!both) return GONE;
+      const [role, policies] = both;
       const olds = readOlds(props ?? {}, id);
       const outs = toOutputs(role, toRefs(policies), olds);
       const { arn: _a, roleId: _r, createDate: _c, updateDate: _u, ...inputs } = outs;

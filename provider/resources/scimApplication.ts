@@ -28,7 +28,7 @@ import {
   pendingSince,
   stateOf,
   timeOf,
-  unlessGone,
+  unlessGoneBoth,
   withSecretOutputs,
 } from "../lifecycle";
 import { OAUTH_APP, SCIM_SCOPE } from "../limits";
@@ -380,18 +380,13 @@ export const ScimApplicationProvider = accountBound(
       // A pending create's app: its consent and secret are still to come (the next `up` makes them).
       if (found !== id) olds = { ...olds, appId: found, clientId: found };
       id = found;
-      // Both reads at once: a refresh waits for one round trip, not two. When the app is gone,
-      // whatever the secret list answered does not matter.
-      const [got, listed] = await Promise.allSettled([
-        unlessGone(isGone, () => apps.getApplication(s, id)),
-        unlessGone(isGone, () => apps.listAppSecretIds(s, id)),
-      ]);
-      if (got.status === "rejected") throw got.reason;
-      const app = got.value;
-      if (!app) return GONE;
-      if (listed.status === "rejected") throw listed.reason;
-      const secretIds = listed.value;
-      if (!secretIds) return GONE;
+      const both = await unlessGoneBoth(
+        isGone,
+        () => apps.getApplication(s, id),
+        () => apps.listAppSecretIds(s, id),
+      );
+      if (!both) return GONE;
+      const [app, secretIds] = both;
       const secretAlive = secretIds.includes(olds.appSecretId);
       const outs: ScimApplicationOutputs = {
         ...olds,
