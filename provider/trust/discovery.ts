@@ -469,18 +469,25 @@ export class TrustedCertificate {
     }
     return this.#parsed ?? undefined;
   }
-  /**
-   * False only when this cannot be the certificate whose subject is `issuer`'s issuer: its encoding
-   * holds the issuer's common name neither as bytes (PrintableString, UTF8String, IA5String of an
-   * ASCII name) nor as UTF-16 (BMPString). A name that is not plain ASCII, or that Node prints
-   * escaped, is not looked for: then every certificate may have issued it.
-   */
+  /** False only when this cannot be the certificate whose subject is `issuer`'s issuer. */
   mayHaveIssued(issuer: X509Certificate): boolean {
-    const cn = /^CN=(.*)$/m.exec(issuer.issuer)?.[1];
-    if (!cn || !/^[\x20-\x7e]+$/.test(cn) || /[\\"]/.test(cn)) return true;
-    const utf16 = Buffer.from(cn, "utf16le").swap16();
-    return this.der.includes(Buffer.from(cn, "latin1")) || this.der.includes(utf16);
+    return this.mayHold(issuerNameBytes(issuer));
   }
+  /** Whether the encoding holds one of `name`'s forms ({@link issuerNameBytes}); true without a name. */
+  mayHold(name: readonly Buffer[] | undefined): boolean {
+    return name === undefined || name.some((form) => this.der.includes(form));
+  }
+}
+
+/**
+ * The encodings `c`'s issuer common name may have in its issuer's DER: as bytes (PrintableString,
+ * UTF8String, IA5String of an ASCII name) and as UTF-16 (BMPString). Undefined for a name that is
+ * not plain ASCII, or that Node prints escaped: it is not looked for, every certificate may match.
+ */
+function issuerNameBytes(c: X509Certificate): Buffer[] | undefined {
+  const cn = /^CN=(.*)$/m.exec(c.issuer)?.[1];
+  if (!cn || !/^[\x20-\x7e]+$/.test(cn) || /[\\"]/.test(cn)) return undefined;
+  return [Buffer.from(cn, "latin1"), Buffer.from(cn, "utf16le").swap16()];
 }
 
 function fromPem(texts: readonly string[]): TrustedCertificate[] {
@@ -583,13 +590,15 @@ function verificationPath(
   if (!leaf) return undefined;
   const isTrusted = (c: X509Certificate) => trusted.some((t) => t.der.equals(c.raw));
   // The first trusted certificate that issued `c`, in the store's order; the name filter only
-  // skips certificates that cannot have (they are never parsed).
-  const trustedIssuer = (c: X509Certificate, path: X509Certificate[]) =>
-    trusted.find((t) => {
-      if (!t.mayHaveIssued(c)) return false;
+  // skips certificates that cannot have (they are never parsed). The name's forms once per step.
+  const trustedIssuer = (c: X509Certificate, path: X509Certificate[]) => {
+    const name = issuerNameBytes(c);
+    return trusted.find((t) => {
+      if (!t.mayHold(name)) return false;
       const cert = t.cert;
       return cert !== undefined && !path.includes(cert) && issuedBy(c, cert);
     })?.cert;
+  };
   const path = [leaf];
   for (let depth = 0; depth < 10; depth++) {
     const current = path[path.length - 1] as X509Certificate;
