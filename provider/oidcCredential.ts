@@ -20,6 +20,7 @@ import type Credential from "@alicloud/credentials";
 import type { OIDCRoleArnCredentialsProvider } from "@alicloud/credentials";
 import { credentialsSdk } from "./client/sdk";
 import { maskSecrets } from "./errors";
+import { once } from "./once";
 
 /** The three variables a GitHub Actions job (or any OIDC CI) sets for the credential chain. */
 export const OIDC_ENV = {
@@ -160,12 +161,11 @@ export function oidcCredential(
     tokenFile: env[OIDC_ENV.tokenFile]!,
     stsEndpoint: endpoint?.host,
   });
-  let credential: Credential | undefined;
+  // Made on first use, like the other credentials (provider/settings.ts).
+  const credential = once(() => new (credentialsSdk().default)(null, provider));
   return {
-    // Made on first use, like the other credentials (provider/settings.ts).
     get credential() {
-      credential ??= new (credentialsSdk().default)(null, provider);
-      return credential;
+      return credential();
     },
     refresh: () => {
       provider.refresh();
