@@ -553,7 +553,7 @@ async function convergePolicies(
       .filter((p) => !now.has(policyKey(p)))
       .map(async (p) => {
         try {
-          await ram.attachPolicyToRole(s, roleName, { policyType: p.type, policyName: p.name });
+          await ram.attachPolicyToRole(s, roleName, toAttachment(p));
         } catch (err) {
           // Attached by an earlier, interrupted call: already the state we want.
           if (!hasCode(err, "EntityAlreadyExists.Role.Policy")) throw err;
@@ -566,7 +566,7 @@ async function convergePolicies(
     current
       .filter((p) => !want.has(policyKey(p)))
       .map(async (p) => {
-        await detach(s, roleName, { policyType: p.type, policyName: p.name });
+        await detach(s, roleName, toAttachment(p));
         now.delete(policyKey(p));
         done([...now.values()]);
       }),
@@ -592,6 +592,7 @@ const isDetached = (err: unknown) =>
 
 const toRefs = (list: ram.PolicyAttachment[]): PolicyRef[] =>
   list.map((p) => ({ type: p.policyType, name: p.policyName }));
+const toAttachment = (p: PolicyRef): ram.PolicyAttachment => ({ policyType: p.type, policyName: p.name });
 
 /** The settings half of an update: one UpdateRole, or none. */
 async function updateSettings(
@@ -935,7 +936,7 @@ export const OidcRoleProvider = accountBound(
           // §6.2): then the list, the rest, and the delete again. Usually two round trips, not 2+N.
           const detachAll = (list: ram.PolicyAttachment[]) => settleAll(list.map((p) => detach(s, name, p)));
           const inState = Array.isArray(old.policies) ? old.policies : [];
-          await detachAll(inState.map((p) => ({ policyType: p.type, policyName: p.name })));
+          await detachAll(inState.map(toAttachment));
           try {
             await ram.deleteRole(s, name);
           } catch (err) {
