@@ -10,6 +10,7 @@
  * so such state keeps working and simply loads everything.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { loadCached } from "./compileCache";
 
 type Module = Record<string, pulumi.dynamic.ResourceProvider>;
 
@@ -47,7 +48,7 @@ export type ProviderName = keyof typeof LOADERS;
  */
 export function provider(name: string): pulumi.dynamic.ResourceProvider {
   const load = Object.hasOwn(LOADERS, name) ? LOADERS[name as ProviderName] : undefined;
-  const found = load?.()[name];
+  const found = load && loadCached(load)[name];
   if (!found)
     throw new Error(
       `alicloud-federation has no provider named ${JSON.stringify(name)}: the installed package is older ` +

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { loadCached } from "./compileCache";
 import { containsUnknown } from "./normalize";
 import { once } from "./once";
 
@@ -10,7 +11,7 @@ import { once } from "./once";
  *
  * @internal
  */
-export const zod = once(() => (require("zod") as typeof import("zod")).z);
+export const zod = once(() => loadCached(() => require("zod") as typeof import("zod")).z);
 
 /**
  * A resource's field rules, built by `build` on first use (see `zod`), then kept. Schemas the rules
