@@ -14,9 +14,12 @@
  *   (https://docs.gitlab.com/ci/secrets/id_token_authentication/);
  * - ACK RRSA, `system:serviceaccount:<namespace>:<name>`: the namespace and the service account
  *   (https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/use-rrsa-to-authorize-pods-to-access-different-cloud-services).
- * The grammar is chosen by the issuer when it is known, else by the pattern's own prefix. For any
- * other issuer a pattern must at least start with a literal: one that starts with `*` or `?`
- * matches subjects of every shape.
+ * The grammar is chosen by the issuer when it is known. When it is not (a role given only a provider
+ * ARN, a GitHub Enterprise Server or self-managed GitLab host, an inventory of roles alone), a
+ * pattern must pin under every grammar above whose subjects it can match, fail safe: `rep?:*`
+ * and `r*` can match `repo:…` subjects and are judged as GitHub's. A pattern that can match none
+ * of them must at least start with a literal: one that starts with `*` or `?` matches subjects of
+ * every shape.
  */
 
 const WILD = /[*?]/;
@@ -32,23 +35,63 @@ function hostOf(issuerUrl: string | undefined): string {
   }
 }
 
-function grammarOf(pattern: string | undefined, issuerUrl: string | undefined): Grammar {
+/** The grammar an issuer's host names, or undefined for a host whose grammar we do not know. */
+function issuerGrammar(issuerUrl: string | undefined): Grammar | undefined {
   const host = hostOf(issuerUrl);
   if (host === "token.actions.githubusercontent.com") return "github";
   if (host === "gitlab.com") return "gitlab";
   if (/^oidc-ack-[a-z0-9-]+\.oss-[a-z0-9-]+\.aliyuncs\.com$/.test(host)) return "ack";
   // Authing's subjects are opaque user IDs: pinned like any other issuer's, named in its words.
   if (host.endsWith(".authing.cn")) return "authing";
-  if (pattern?.startsWith("repo:")) return "github";
-  if (pattern?.startsWith("project_path:")) return "gitlab";
-  if (pattern?.startsWith("system:serviceaccount:")) return "ack";
-  return "other";
+  return undefined;
 }
 
-/** Why the pattern does not pin one workload, or undefined when it does. */
-export function unpinnedSubjectReason(pattern: string, issuerUrl?: string): string | undefined {
-  if (!WILD.test(pattern)) return undefined;
-  switch (grammarOf(pattern, issuerUrl)) {
+/** How each grammar with a fixed shape starts its subjects. */
+const SUBJECT_PREFIX: ReadonlyArray<readonly [string, Grammar]> = [
+  ["repo:", "github"],
+  ["project_path:", "gitlab"],
+  ["system:serviceaccount:", "ack"],
+];
+
+/**
+ * Whether the RAM `StringLike` pattern (`*` any run of characters, `?` exactly one) matches some
+ * string that starts with `prefix`: the pattern can consume the whole prefix, and whatever is left
+ * of it can always match something.
+ */
+export function canMatchPrefix(pattern: string, prefix: string): boolean {
+  const closure = (states: Set<number>) => {
+    for (const i of states) if (pattern[i] === "*") states.add(i + 1);
+    return states;
+  };
+  let states = closure(new Set([0]));
+  for (const c of prefix) {
+    const next = new Set<number>();
+    for (const i of states) {
+      if (i >= pattern.length) continue;
+      if (pattern[i] === "*") next.add(i);
+      else if (pattern[i] === "?" || pattern[i] === c) next.add(i + 1);
+    }
+    states = closure(next);
+    if (states.size === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The grammars a pattern is judged by: the issuer's when known; else every fixed-shape grammar
+ * whose subjects the pattern can match (fail safe), else `other`.
+ */
+function grammarsOf(pattern: string | undefined, issuerUrl: string | undefined): Grammar[] {
+  const known = issuerGrammar(issuerUrl);
+  if (known) return [known];
+  if (pattern === undefined) return ["other"];
+  const matched = SUBJECT_PREFIX.filter(([prefix]) => canMatchPrefix(pattern, prefix)).map(([, g]) => g);
+  return matched.length > 0 ? matched : ["other"];
+}
+
+/** Why the pattern does not pin one workload of `grammar`, or undefined when it does. */
+function unpinnedIn(pattern: string, grammar: Grammar): string | undefined {
+  switch (grammar) {
     case "github":
       // Owner and name may hold neither wildcards nor the separators; the ':' after them is literal.
       return /^repo:[^*?/:]+\/[^*?/:]+:/.test(pattern)
@@ -65,6 +108,27 @@ export function unpinnedSubjectReason(pattern: string, issuerUrl?: string): stri
         ? `'${pattern}' starts with a wildcard, so it matches subjects of any shape`
         : undefined;
   }
+}
+
+/** The first grammar the pattern does not pin a workload of, and why; undefined when it pins. */
+function unpinned(
+  pattern: string,
+  issuerUrl: string | undefined,
+): { grammar: Grammar; reason: string } | undefined {
+  if (!WILD.test(pattern)) return undefined;
+  // Unknown issuer and a leading wildcard: any shape at all, whatever grammars it also matches.
+  if (!issuerGrammar(issuerUrl) && WILD.test(pattern[0] ?? ""))
+    return { grammar: "other", reason: unpinnedIn(pattern, "other") as string };
+  for (const grammar of grammarsOf(pattern, issuerUrl)) {
+    const reason = unpinnedIn(pattern, grammar);
+    if (reason !== undefined) return { grammar, reason };
+  }
+  return undefined;
+}
+
+/** Why the pattern does not pin one workload, or undefined when it does. */
+export function unpinnedSubjectReason(pattern: string, issuerUrl?: string): string | undefined {
+  return unpinned(pattern, issuerUrl)?.reason;
 }
 
 /** What a grant that does not pin the workload admits, in the issuer's own words. */
@@ -114,12 +178,12 @@ export function admitsAnyWorkload(
   const like = subjects.like ?? [];
   for (const issuer of issuers) {
     if (equals.length === 0 && like.length === 0) {
-      const words = `any ${workloadNoun(grammarOf(undefined, issuer))}`;
+      const words = `any ${workloadNoun(grammarsOf(undefined, issuer)[0] as Grammar)}`;
       return { words, reason: `no subject condition: ${words} of the issuer may assume the role` };
     }
     for (const p of like) {
-      const why = unpinnedSubjectReason(p, issuer);
-      if (why !== undefined) return { words: `any ${workloadNoun(grammarOf(p, issuer))}`, reason: why };
+      const why = unpinned(p, issuer);
+      if (why !== undefined) return { words: `any ${workloadNoun(why.grammar)}`, reason: why.reason };
     }
   }
   return undefined;

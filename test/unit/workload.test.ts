@@ -3,13 +3,14 @@
  * OidcRole's check, the simulator's explanation, the presets, the inventory's and the report's
  * description of a grant.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkOidcRoleInputs } from "../../provider/resources/oidcRole";
 import { describeGrant, grantAdmitsAnyWorkload, summarizeFederatedTrust } from "../../provider/trust/admits";
 import { evaluateTrust } from "../../provider/trust/evaluate";
 import { buildOidcTrustPolicy } from "../../provider/trust/policy";
 import { authing } from "../../provider/trust/presets";
-import { admitsAnyWorkload } from "../../provider/trust/subjects";
+import { admitsAnyWorkload, canMatchPrefix, unpinnedSubjectReason } from "../../provider/trust/subjects";
 
 const ARN = "acs:ram::1234567890123456:oidc-provider/ci";
 const GITHUB = "https://token.actions.githubusercontent.com";
@@ -116,6 +117,134 @@ describe("everyone asks the same definition", () => {
     expect(failures({ subjectPatterns: ["project_path:g/*:*"], allowAnySubject: true })).toEqual([]);
     expect(() => authing({ appHost: "a.authing.cn", appId: "64a1b2c3d4e5f6a7", allowAnyUser: true })).toThrow(
       /allowAnySubject/,
+    );
+  });
+});
+
+describe("an issuer whose grammar is unknown (a bare provider ARN, GitHub Enterprise, self-managed GitLab)", () => {
+  it("judges a pattern by every grammar whose subjects it can match, fail safe", () => {
+    for (const pattern of ["rep?:*", "r*", "re*o:acme/app:*", "repo*", "repo:acme?app:*"])
+      expect(admitsAnyWorkload({ like: [pattern] })?.words, pattern).toBe("any repository");
+    expect(admitsAnyWorkload({ like: ["p*:g/app:*"] })?.words).toBe("any project");
+    expect(admitsAnyWorkload({ like: ["sys?em:serviceaccount:ns:*"] })?.words).toBe("any service account");
+    // The same on an issuer host we do not know the grammar of.
+    expect(admitsAnyWorkload({ like: ["rep?:*"] }, "https://ghe.example.com/_services/token")?.words).toBe(
+      "any repository",
+    );
+    // Still pinned: a literal owner and name, or a pattern no fixed grammar's subject can match.
+    expect(admitsAnyWorkload({ like: ["repo:acme/app:*"] })).toBeUndefined();
+    expect(admitsAnyWorkload({ like: ["project_path:g/app:*"] })).toBeUndefined();
+    expect(admitsAnyWorkload({ like: ["user-*"] })).toBeUndefined();
+    // A leading wildcard matches subjects of any shape, whatever grammar they belong to.
+    expect(admitsAnyWorkload({ like: ["?epo:acme/app:*"] })).toMatchObject({ words: "any subject" });
+    expect(admitsAnyWorkload({ like: ["*"] })?.reason).toMatch(/starts with a wildcard/);
+  });
+
+  it("OidcRole refuses such a pattern for a role given only the provider's ARN", () => {
+    const { failures } = checkOidcRoleInputs({
+      roleName: "r",
+      providerArn: ARN,
+      audiences: ["sts.aliyuncs.com"],
+      subjectPatterns: ["rep?:*"],
+    });
+    expect(failures[0]).toMatchObject({ property: "subjectPatterns[0]" });
+    expect(failures[0]?.reason).toMatch(/does not pin one GitHub repository/);
+  });
+
+  it("the inventory's grant line of such a role says ANY repository without the provider's issuer", () => {
+    const [grant] = summarizeFederatedTrust(
+      buildOidcTrustPolicy({
+        providerArn: ARN,
+        audiences: ["sts.aliyuncs.com"],
+        subjects: { like: ["rep?:*"] },
+      }),
+    ).grants;
+    expect(describeGrant(grant!)).toMatch(/ANY repository/);
+  });
+});
+
+/** RAM's StringLike: `*` any run of characters, `?` exactly one. */
+const globMatches = (pattern: string, subject: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\/]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "s",
+  ).test(subject);
+
+describe("pinned means one workload (property, a small universe of subjects)", () => {
+  // Every subject of a few workloads per grammar; a pattern judged pinned must not match two workloads.
+  const universe: Record<string, Array<{ workload: string; subject: string }>> = {
+    github: ["acme/app", "acme/ap", "acm/app", "evil/app", "acme/app2"].flatMap((w) =>
+      ["ref:refs/heads/main", "pull_request", "environment:prod"].map((c) => ({
+        workload: w,
+        subject: `repo:${w}:${c}`,
+      })),
+    ),
+    gitlab: ["g/app", "g/sub/app", "g/ap", "h/app"].flatMap((w) =>
+      ["ref_type:branch:ref:main", "ref_type:tag:ref:v1"].map((c) => ({
+        workload: w,
+        subject: `project_path:${w}:${c}`,
+      })),
+    ),
+    ack: ["ns:app", "ns:ap", "ns2:app"].map((w) => ({ workload: w, subject: `system:serviceaccount:${w}` })),
+  };
+  const issuerOf: Record<string, string> = { github: GITHUB, gitlab: GITLAB, ack: ACK };
+  const all = Object.values(universe).flat();
+
+  /** A pattern made from a real subject: some characters or runs replaced by `*` or `?`. */
+  const patternArb = fc
+    .tuple(
+      fc.constantFrom(...all.map((s) => s.subject)),
+      fc.array(fc.tuple(fc.nat(60), fc.nat(6), fc.constantFrom("*", "?")), { minLength: 1, maxLength: 3 }),
+    )
+    .map(([subject, edits]) => {
+      let out = subject;
+      for (const [at, len, wild] of edits) {
+        const i = at % (out.length + 1);
+        out = out.slice(0, i) + wild + out.slice(i + (wild === "?" ? 1 : len));
+      }
+      return out;
+    });
+
+  it("holds for a known issuer and for an unknown one", () => {
+    fc.assert(
+      fc.property(patternArb, (pattern) => {
+        for (const [grammar, subjects] of Object.entries(universe)) {
+          const workloads = new Set(
+            subjects.filter((s) => globMatches(pattern, s.subject)).map((s) => s.workload),
+          );
+          if (workloads.size < 2) continue;
+          expect(unpinnedSubjectReason(pattern, issuerOf[grammar]), `${pattern} (${grammar})`).toBeDefined();
+          expect(unpinnedSubjectReason(pattern), `${pattern} (no issuer)`).toBeDefined();
+          expect(
+            unpinnedSubjectReason(pattern, "https://idp.example"),
+            `${pattern} (other host)`,
+          ).toBeDefined();
+        }
+      }),
+      { seed: 24, numRuns: 3000 },
+    );
+  });
+
+  it("canMatchPrefix agrees with matching the prefix followed by anything", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[rep?*o:]{0,8}$/),
+        fc.constantFrom("repo:", "re", ""),
+        (pattern, prefix) => {
+          // Brute force over short tails from the same alphabet.
+          const tails = ["", "o", ":", "po:", "x", "o:x", "epo:"];
+          if (tails.some((t) => globMatches(pattern, prefix + t)))
+            expect(canMatchPrefix(pattern, prefix), `${pattern} / ${prefix}`).toBe(true);
+          // And never for a pattern whose literal start differs from the prefix's.
+          const literal = /^[^*?]*/.exec(pattern)?.[0] ?? "";
+          const n = Math.min(literal.length, prefix.length);
+          if (literal.slice(0, n) !== prefix.slice(0, n)) expect(canMatchPrefix(pattern, prefix)).toBe(false);
+        },
+      ),
+      { seed: 24, numRuns: 2000 },
     );
   });
 });
