@@ -4,8 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-// The built module, copied into a scratch directory so that its cache (`../.compile-cache` from the
-// module) is the scratch directory's, and each test starts from nothing. Each run is its own Node
+// The built module, copied into a scratch directory so that its cache (`.compile-cache` in the parent
+// of the module's directory) is in the scratch directory, and each test starts from nothing. Each run is its own Node
 // process: a cache is only ever read by a later process.
 const BUILT = path.join(__dirname, "..", "..", "dist", "provider", "compileCache.js");
 const nodeHasOwnCache =
@@ -23,15 +23,15 @@ function writeFixture(): void {
     "data.json": JSON.stringify({ answer: 42 }),
     // a.js and b.js require each other: the partial exports of a circular require must be seen.
     "a.js":
-      "exports.early = 'a-early';\nconst b = require('./b');\nexports.late = 'a-late';\nexports.fromB = Object.keys(b).length > 0 ? b.sawA : 'partial';\n",
-    "b.js": "const a = require('./a');\nexports.sawA = a.early + '/' + Object.keys(a).join(',');\n",
+      "exports.early = 'a-early';\nconst b = require('fixture/b');\nexports.late = 'a-late';\nexports.fromB = Object.keys(b).length > 0 ? b.sawA : 'partial';\n",
+    "b.js": "const a = require('fixture/a');\nexports.sawA = a.early + '/' + Object.keys(a).join(',');\n",
     "index.js": [
       "'use strict';",
-      "const a = require('./a');",
+      "const a = require('fixture/a');",
       "module.exports = {",
       "  circular: a.fromB,",
-      "  json: require('./data.json').answer,",
-      "  resolved: require.resolve('./b'),",
+      "  json: require('fixture/data.json').answer,",
+      "  resolved: require.resolve('fixture/b'),",
       "  paths: Array.isArray(require.resolve.paths('x')),",
       "  dirname: __dirname,",
       "  filename: __filename,",
