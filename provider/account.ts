@@ -29,7 +29,7 @@ import { quietHostEcho } from "./diagnostics";
 import { canonicalJson } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { CONFIG_KEYS, type RuntimeSettings, runtimeSettings } from "./settings";
-import { presentFailures } from "./validation";
+import { forEngine } from "./validation";
 
 /** What the engine drives: the methods of a dynamic provider implementation. */
 export interface ProviderImpl {
@@ -210,10 +210,9 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
   const volatile = spec.volatile ?? [];
   const bound: ProviderImpl = {
     async check(olds, news) {
-      const result = await impl.check(olds, news);
+      const result = forEngine(await impl.check(olds, news), news, spec.secrets);
       const inputs = result.inputs as Record<string, unknown> | undefined;
-      if ((result.failures?.length ?? 0) > 0)
-        return { ...result, failures: presentFailures(result.failures ?? [], news, spec.secrets) };
+      if ((result.failures?.length ?? 0) > 0) return result;
       if (!inputs) return result;
       // Carried only from olds that had them, for the very same object.
       if (Object.keys(olds).length > 0 && sameIdentity(olds, inputs, spec.identity))

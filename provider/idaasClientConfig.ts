@@ -219,7 +219,7 @@ export function validateIdaasClientConfig(
   ) {
     failures.push({
       property: "authnMethod",
-      reason: `'${method}' is not one of ${IDAAS_AUTHN_METHODS.join(", ")}`,
+      reason: `must be one of ${IDAAS_AUTHN_METHODS.join(", ")}, not '${method}'`,
     });
   } else if (!containsUnknown(method)) {
     const m = method as IdaasAuthnMethod;
@@ -233,7 +233,7 @@ export function validateIdaasClientConfig(
       if (!(IDAAS_DEPLOY_ENVIRONMENTS as readonly string[]).includes(env))
         failures.push({
           property: "clientDeployEnvironment",
-          reason: `'${env}' is not one of ${IDAAS_DEPLOY_ENVIRONMENTS.join(", ")}`,
+          reason: `must be one of ${IDAAS_DEPLOY_ENVIRONMENTS.join(", ")}, not '${env}'`,
         });
       else if (m === "OIDC" && env !== "KUBERNETES")
         failures.push({

@@ -375,9 +375,11 @@ export function takenFailure(
 ): { property: string; reason: string } {
   return {
     property,
+    // What to do first: behind the engine's prefix and a long name, the rest may be cut off.
     reason:
-      `${existing} already exists in this account and is not managed by this stack. ` +
-      `Choose another ${property}, or set \`adopt: true\` to take it over: ${adoption}`,
+      `Choose another ${property}, or set \`adopt: true\` to take it over: ` +
+      `${existing.charAt(0).toLowerCase()}${existing.slice(1)} already exists in this account and is not managed by this stack. ` +
+      `With \`adopt: true\`, ${adoption}`,
   };
 }
 

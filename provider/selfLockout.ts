@@ -63,8 +63,11 @@ export function selfLockoutFailures(olds: RoleSide, news: RoleSide, env = proces
   const arn = roleArnOf({ ...news, arn: olds.arn });
   if (!inUse || !arn || inUse !== arn || typeof olds.trustPolicy !== "string" || olds.trustPolicy === "")
     return [];
+  // What to do comes first: the role's ARN, a subject and a list of actions follow, of any length.
   const advice =
     "set allowSelfLockout: true if that is intended (then hand over with another identity first)";
+  const lead = (what: string) =>
+    `${what} (${advice}): this stack deploys with this role (${env.ALIBABA_CLOUD_ROLE_ARN}), and`;
   const failures: CheckFailure[] = [];
 
   if (typeof news.trustPolicy === "string" && news.trustPolicy !== olds.trustPolicy) {
@@ -80,8 +83,8 @@ export function selfLockoutFailures(olds: RoleSide, news: RoleSide, env = proces
       failures.push({
         property: "subjects",
         reason:
-          `this stack deploys with this role (${env.ALIBABA_CLOUD_ROLE_ARN}) and its trust changes, but whether the next run ` +
-          `could still assume it cannot be told: no readable OIDC token in ALIBABA_CLOUD_OIDC_TOKEN_FILE (${file ?? "unset"}); ${advice}`,
+          `${lead("may lock this stack out of its own role")} its trust changes, but whether the next run ` +
+          `could still assume it cannot be told: no readable OIDC token in ALIBABA_CLOUD_OIDC_TOKEN_FILE (${file ?? "unset"})`,
       });
     } else {
       const before = evaluateTrust({ policy: olds.trustPolicy, providerArn, claims });
@@ -90,9 +93,9 @@ export function selfLockoutFailures(olds: RoleSide, news: RoleSide, env = proces
         failures.push({
           property: "subjects",
           reason:
-            `this stack deploys with this role (${env.ALIBABA_CLOUD_ROLE_ARN}), and after this change the next run, whose token ` +
+            `${lead("locks this stack out of its own role")} after this change the next run, whose token ` +
             `says sub '${String(claims.sub)}', could no longer assume it (${after.outcome === "undetermined" ? "undetermined" : "refused"}: ` +
-            `${after.reason}); ${advice}`,
+            `${after.reason})`,
         });
     }
   }
@@ -108,8 +111,8 @@ export function selfLockoutFailures(olds: RoleSide, news: RoleSide, env = proces
       failures.push({
         property: "policies",
         reason:
-          `this stack deploys with this role (${env.ALIBABA_CLOUD_ROLE_ARN}), and ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} ` +
-          `removed, whose document is not known offline, so what the next run would lose cannot be told; ${advice}`,
+          `${lead("may take from this stack what its own role lets it do")} ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} ` +
+          "removed, whose document is not known offline, so what the next run would lose cannot be told",
       });
     const all = tableActions();
     const before = allowedActions(
@@ -125,8 +128,8 @@ export function selfLockoutFailures(olds: RoleSide, news: RoleSide, env = proces
       failures.push({
         property: "policies",
         reason:
-          `this stack deploys with this role (${env.ALIBABA_CLOUD_ROLE_ARN}), and after this change the next run could no longer call ` +
-          `${lost.join(", ")}; ${advice}`,
+          `${lead("takes from this stack what its own role lets it do")} after this change the next run could no longer call ` +
+          `${lost.join(", ")}`,
       });
   }
   return failures;

@@ -147,37 +147,65 @@ export const FAILURE_BUDGET = { reason: 1000, value: 400, total: 1600, count: 8 
 const ENGINE_PREFIX = 200;
 
 /**
- * The failures as the engine should see them. The engine prints the value of the top-level input
- * a failure names (`property X value Y has a problem`) in plain text, secret or not, and whole,
- * however large: a failure on a secret input (`secrets`, or named by the input `secretInputs`) or
- * on a value too large for the budget is reported on the resource instead, the property named at
- * the start of the reason. (A property that is not a top-level input, `fingerprints[2]`, is shown
- * with an empty value.) Known secret values are masked in every reason, and the list is kept
- * within `FAILURE_BUDGET`.
+ * A check's answer as the engine should get it: its failures presented ({@link presentFailures})
+ * and the program's `secretInputs` (names, for masking only) left out of the inputs the engine
+ * stores, so they never take part in a diff.
+ */
+export function forEngine<R extends { inputs?: unknown; failures?: CheckFailure[] }>(
+  result: R,
+  news: Record<string, unknown>,
+  secrets: readonly string[] = [],
+): R {
+  const inputs =
+    result.inputs && typeof result.inputs === "object" && "secretInputs" in result.inputs
+      ? Object.fromEntries(Object.entries(result.inputs).filter(([k]) => k !== "secretInputs"))
+      : result.inputs;
+  const failures = result.failures?.length
+    ? presentFailures(result.failures, news, secrets)
+    : result.failures;
+  return { ...result, inputs, failures };
+}
+
+/** The longest value a reason quotes ('…') in full; a longer one is cut, its length said. */
+const QUOTE_MAX = 60;
+
+/** Cuts every quoted value over QUOTE_MAX characters, so what follows it stays near the start. */
+function shortQuotes(text: string): string {
+  return text.replace(
+    // A quote opens and closes beside no letter: the apostrophes of "issuer's" are not quotes.
+    new RegExp(`(?<!\\w)'([^'\\n]{${QUOTE_MAX + 1},})'(?!\\w)`, "g"),
+    (_, v: string) => `'${v.slice(0, QUOTE_MAX - 20)}…' (${v.length} characters)`,
+  );
+}
+
+/** The longest property path a failure names; a longer one (a 100k-character map key) is cut. */
+const PROPERTY_MAX = 80;
+
+/**
+ * The failures as the engine should see them: every one on the resource, its property named at the
+ * start of the reason. The engine prints the value of the top-level input a failure names
+ * (`property X value Y has a problem`) in plain text, secret or not, and whole: a private key put
+ * where a public one belongs, a Pulumi secret the provider process cannot tell from plain text (the
+ * host strips the mark), or 50 KB of people ahead of the sentence that says what to do. So no
+ * failure names a property to the engine, and the reason alone, bounded, reaches the user. Known
+ * secret values (`secrets`, and the inputs the program names in `secretInputs`) are masked in every
+ * reason, and the list is kept within `FAILURE_BUDGET`.
  */
 export function presentFailures(
   failures: readonly CheckFailure[],
   news: Record<string, unknown>,
   secrets: readonly string[] = [],
 ): CheckFailure[] {
-  const secretKeys = new Set([
-    ...secrets,
-    ...(Array.isArray(news.secretInputs) ? news.secretInputs.filter((k) => typeof k === "string") : []),
-  ]);
-  const secretValues = [...secretKeys]
-    .map((k) => news[k])
-    .filter((v): v is string => typeof v === "string" && v.length >= 4);
-  const mask = (text: string) => secretValues.reduce((t, v) => t.split(v).join("***"), text);
+  const mask = secretMask(news, secrets);
   const cut = (text: string) =>
     text.length <= FAILURE_BUDGET.reason ? text : `${text.slice(0, FAILURE_BUDGET.reason - 1)}…`;
   const out: CheckFailure[] = [];
   let total = 0;
   for (const [i, f] of failures.entries()) {
-    const top = f.property !== "" && Object.hasOwn(news, f.property);
-    const valueSize = top ? (JSON.stringify(news[f.property]) ?? "").length : 0;
-    const hide = top && (secretKeys.has(f.property) || valueSize > FAILURE_BUDGET.value);
-    const reason = cut(mask(hide ? `${f.property}: ${f.reason}` : f.reason));
-    const cost = ENGINE_PREFIX + f.property.length + (hide ? 0 : valueSize) + reason.length;
+    const property =
+      f.property.length <= PROPERTY_MAX ? f.property : `${f.property.slice(0, PROPERTY_MAX - 1)}…`;
+    const reason = cut(shortQuotes(mask(property === "" ? f.reason : `${property}: ${f.reason}`)));
+    const cost = ENGINE_PREFIX + reason.length;
     if (out.length > 0 && (out.length >= FAILURE_BUDGET.count || total + cost > FAILURE_BUDGET.total)) {
       out.push({
         property: "",
@@ -186,7 +214,68 @@ export function presentFailures(
       break;
     }
     total += cost;
-    out.push({ property: hide ? "" : f.property, reason });
+    out.push({ property: "", reason });
+  }
+  return out;
+}
+
+/** A piece of a secret this long or longer is masked wherever a reason quotes it (a cut quote). */
+const SECRET_PIECE = 12;
+
+/**
+ * Replaces every known secret in a text by `***`: the values of the inputs named in `secrets` and
+ * in the program's `secretInputs`, every string inside them (a secret map or list), each word of
+ * at least 4 characters of those strings (a reason that quotes one scope of a secret list), and
+ * any run of at least 12 characters taken from one of them (a reason that quotes the start of a
+ * long value and cuts the rest).
+ */
+export function secretMask(
+  news: Record<string, unknown>,
+  secrets: readonly string[] = [],
+): (text: string) => string {
+  const keys = new Set([
+    ...secrets,
+    ...(Array.isArray(news.secretInputs) ? news.secretInputs.filter((k) => typeof k === "string") : []),
+  ]);
+  const values = new Set<string>();
+  const pieces = new Set<string>();
+  const collect = (v: unknown, depth: number): void => {
+    if (typeof v === "string") {
+      if (v.length >= 4) values.add(v);
+      for (const word of v.split(/[\s,;]+/)) if (word.length >= 4) values.add(word);
+      for (let i = 0; i + SECRET_PIECE <= v.length; i++) pieces.add(v.slice(i, i + SECRET_PIECE));
+    } else if (typeof v === "number" || typeof v === "bigint") {
+      if (String(v).length >= 4) values.add(String(v));
+    } else if (v && typeof v === "object" && depth < 8) {
+      for (const inner of Object.values(v)) collect(inner, depth + 1);
+    }
+  };
+  for (const k of keys) collect(news[k], 0);
+  if (values.size === 0) return (text) => text;
+  // Longest first, so a value is masked whole before any word of it.
+  const ordered = [...values].sort((a, b) => b.length - a.length);
+  return (text) =>
+    maskPieces(
+      ordered.reduce((t, v) => t.split(v).join("***"), text),
+      pieces,
+    );
+}
+
+/** `text` with every run covered by pieces (all SECRET_PIECE long) replaced by one `***`. */
+function maskPieces(text: string, pieces: ReadonlySet<string>): string {
+  if (pieces.size === 0) return text;
+  const covered = new Uint8Array(text.length);
+  let any = false;
+  for (let i = 0; i + SECRET_PIECE <= text.length; i++)
+    if (pieces.has(text.slice(i, i + SECRET_PIECE))) {
+      covered.fill(1, i, i + SECRET_PIECE);
+      any = true;
+    }
+  if (!any) return text;
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    if (!covered[i]) out += text[i];
+    else if (i === 0 || !covered[i - 1]) out += "***";
   }
   return out;
 }

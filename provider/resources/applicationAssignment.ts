@@ -29,6 +29,7 @@ import {
 } from "../lifecycle";
 import { RAM_ROLE, RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import type { OfficialCliApplication } from "./officialCliApplication";
@@ -117,7 +118,7 @@ const rules = lazyRules((z) => ({
             message: "RAM user groups cannot be assigned: assign each user, or a role",
           });
         else if (v !== "user" && v !== "role")
-          ctx.addIssue({ code: "custom", message: `'${v}' must be 'user' or 'role'` });
+          ctx.addIssue({ code: "custom", message: `must be 'user' or 'role', not '${v}'` });
       }),
     required: true,
   },
@@ -396,13 +397,13 @@ export class ApplicationAssignment extends pulumi.dynamic.Resource {
     super(
       providerShim("ApplicationAssignmentProvider"),
       name,
-      {
+      withSecretInputs({
         appId: isResource(app, "appId") ? app.appId : app,
         principalType: args.principalType,
         principalName: isResource(principal, "roleName") ? principal.roleName : principal,
         adopt: args.adopt,
         assignedPrincipalName: undefined,
-      },
+      }),
       opts,
       "alicloud-federation",
       "ApplicationAssignment",

@@ -13,8 +13,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { containsUnknown } from "../normalize";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
-import { type CheckFailure, presentFailures } from "../validation";
+import { type CheckFailure, forEngine } from "../validation";
 
 /**
  * The default `maxDeletions`: 100. Entra's default is 500, sized for
@@ -191,8 +192,7 @@ export const DirectoryGuardProvider = {
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.CheckResult> {
-    const result = checkDirectoryGuardInputs(olds, news);
-    return { ...result, failures: presentFailures(result.failures, news) };
+    return forEngine(checkDirectoryGuardInputs(olds, news), news);
   },
   async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
     const changed = ["keys", "maxDeletions", "confirmDeletions", "allowEmpty"].some(
@@ -223,6 +223,13 @@ export class DirectoryGuard extends pulumi.dynamic.Resource {
     args: DeletionGuardArgs & { keys: pulumi.Input<string[]> },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(providerShim("DirectoryGuardProvider"), name, args, opts, "alicloud-federation", "DirectoryGuard");
+    super(
+      providerShim("DirectoryGuardProvider"),
+      name,
+      withSecretInputs(args),
+      opts,
+      "alicloud-federation",
+      "DirectoryGuard",
+    );
   }
 }

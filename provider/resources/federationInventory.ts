@@ -37,6 +37,7 @@ import { type AccountScan, assignmentKey, type RoleVerdicts, scanAccount } from 
 import { configure, deleteUnlessGone, diffFields, diffResult, Progress } from "../lifecycle";
 import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
 import { canonicalSet, containsUnknown } from "../normalize";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { describeGrant } from "../trust/admits";
 import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
@@ -748,7 +749,7 @@ export class FederationInventory extends pulumi.dynamic.Resource {
     super(
       providerShim("FederationInventoryProvider"),
       name,
-      {
+      withSecretInputs({
         covers: undefined,
         oidcProviders: args.oidcProviders?.map((p) =>
           isResource(p, "oidcProviderName") ? p.oidcProviderName : p,
@@ -764,7 +765,7 @@ export class FederationInventory extends pulumi.dynamic.Resource {
         unmanaged: undefined,
         roleVerdicts: undefined,
         accepted: undefined,
-      },
+      }),
       opts,
       "alicloud-federation",
       "FederationInventory",
@@ -802,7 +803,7 @@ export class ApplicationAssignmentsExclusive extends pulumi.dynamic.Resource {
     super(
       providerShim("ApplicationAssignmentsExclusiveProvider"),
       name,
-      {
+      withSecretInputs({
         covers: undefined,
         cliAppIds: [appIdOf(args.application)],
         cliAssignments: principalsOf(args.assignments ?? []),
@@ -811,7 +812,7 @@ export class ApplicationAssignmentsExclusive extends pulumi.dynamic.Resource {
         confirmRemovals: args.confirmRemovals,
         unmanaged: undefined,
         roleVerdicts: undefined,
-      },
+      }),
       opts,
       "alicloud-federation",
       "ApplicationAssignmentsExclusive",

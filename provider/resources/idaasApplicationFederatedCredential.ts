@@ -26,6 +26,7 @@ import {
 } from "../lifecycle";
 import { EIAM } from "../limits";
 import { containsUnknown, UNKNOWN } from "../normalize";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import {
@@ -239,7 +240,7 @@ function checkMappings(value: unknown): { value: unknown; failures: CheckFailure
       if (first !== undefined)
         failures.push({
           property: `attributeMappings[${i}].targetField`,
-          reason: `maps '${target}' again (attributeMappings[${first}] does): map each field once`,
+          reason: `must map each field once, but maps '${target}' again (attributeMappings[${first}] does)`,
         });
       else seen.set(target, i);
     }
@@ -634,13 +635,13 @@ export class IdaasApplicationFederatedCredential extends pulumi.dynamic.Resource
     super(
       providerShim("IdaasApplicationFederatedCredentialProvider"),
       name,
-      {
+      withSecretInputs({
         ...args,
         credentialId: undefined,
         status: undefined,
         verificationMode: undefined,
         expectedSubject: undefined,
-      },
+      }),
       opts,
       "alicloud-federation",
       "IdaasApplicationFederatedCredential",

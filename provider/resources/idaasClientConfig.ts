@@ -30,6 +30,7 @@ import {
 } from "../idaasClientConfig";
 import { configure } from "../lifecycle";
 import { containsUnknown } from "../normalize";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked } from "../validation";
 
@@ -283,21 +284,14 @@ export class IdaasClientConfig extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: IdaasClientConfigArgs, opts?: pulumi.CustomResourceOptions) {
     // The provider process never sees which inputs were secrets (the host strips them), so the
-    // program tells it: `secretInputs` names them, and check() refuses one where a name belongs.
-    const secretInputs = pulumi.output(
-      Promise.all(
-        Object.entries(args).map(async ([k, v]) =>
-          pulumi.Output.isInstance(v) && (await pulumi.isSecret(v)) ? k : undefined,
-        ),
-      ).then((list) => list.filter((k): k is string => k !== undefined)),
-    );
+    // program tells it (withSecretInputs): check() refuses one where a name belongs.
     // The engine marks an output secret when the input of the same name was: `spec`, `config` and
     // `json` are derived from every argument, so they are secret whenever any argument is.
     const marker = pulumi.output(args).apply(() => "");
     super(
       providerShim("IdaasClientConfigProvider"),
       name,
-      { ...args, secretInputs, spec: marker, config: marker, json: marker },
+      withSecretInputs({ ...args, spec: marker, config: marker, json: marker }),
       opts,
       "alicloud-federation",
       "IdaasClientConfig",

@@ -26,6 +26,7 @@ import {
 } from "../lifecycle";
 import { EIAM } from "../limits";
 import { isAmbiguous } from "../retry";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import { canonicalPublicKey, idRule, instanceIdRule, isNotFound, isQuotaExceeded } from "./idaas/common";
@@ -289,7 +290,12 @@ export class IdaasClientPublicKey extends pulumi.dynamic.Resource {
     super(
       providerShim("IdaasClientPublicKeyProvider"),
       name,
-      { ...args, clientPublicKeyId: undefined, algorithmType: undefined, status: undefined },
+      withSecretInputs({
+        ...args,
+        clientPublicKeyId: undefined,
+        algorithmType: undefined,
+        status: undefined,
+      }),
       opts,
       "alicloud-federation",
       "IdaasClientPublicKey",

@@ -35,6 +35,7 @@ import {
   withSecretOutputs,
 } from "../lifecycle";
 import { EIAM } from "../limits";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { type CheckFailure, requireChecked, validateFields, zod } from "../validation";
 import { idRule, instanceIdRule, isNotFound, isQuotaExceeded } from "./idaas/common";
@@ -382,7 +383,13 @@ export class IdaasClientSecret extends pulumi.dynamic.Resource {
     super(
       providerShim("IdaasClientSecretProvider"),
       name,
-      { ...args, secretId: undefined, clientId: undefined, clientSecret: undefined, enabled: undefined },
+      withSecretInputs({
+        ...args,
+        secretId: undefined,
+        clientId: undefined,
+        clientSecret: undefined,
+        enabled: undefined,
+      }),
       withSecretOutputs(opts, ["clientSecret"]),
       "alicloud-federation",
       "IdaasClientSecret",

@@ -26,6 +26,7 @@ import {
 } from "../lifecycle";
 import { EIAM } from "../limits";
 import { containsUnknown, normalizeIssuerUrl, sameSet } from "../normalize";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { type CheckFailure, httpsUrlProblem, lazyRules, requireChecked, validateFields } from "../validation";
 import {
@@ -573,7 +574,7 @@ export class IdaasFederatedCredentialProvider extends pulumi.dynamic.Resource {
     super(
       providerShim("IdaasFederatedCredentialProviderProvider"),
       name,
-      { ...args, providerId: undefined, type: undefined, status: undefined },
+      withSecretInputs({ ...args, providerId: undefined, type: undefined, status: undefined }),
       opts,
       "alicloud-federation",
       "IdaasFederatedCredentialProvider",

@@ -29,6 +29,7 @@ import {
   unlessGone,
 } from "../lifecycle";
 import { EIAM } from "../limits";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import {
@@ -270,7 +271,12 @@ export class IdaasM2mApplication extends pulumi.dynamic.Resource {
     super(
       providerShim("IdaasM2mApplicationProvider"),
       name,
-      { ...args, applicationId: undefined, clientId: undefined, m2mClientEnabled: undefined },
+      withSecretInputs({
+        ...args,
+        applicationId: undefined,
+        clientId: undefined,
+        m2mClientEnabled: undefined,
+      }),
       opts,
       "alicloud-federation",
       "IdaasM2mApplication",

@@ -32,6 +32,7 @@ import {
 } from "../lifecycle";
 import { EIAM } from "../limits";
 import { containsUnknown } from "../normalize";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { type CheckFailure, lazyRules, requireChecked, tooLong, validateFields } from "../validation";
 import {
@@ -169,7 +170,7 @@ const rules = lazyRules((z) => {
         if (list.length > EIAM.maxScopesPerResourceServer)
           ctx.addIssue({
             code: "custom",
-            message: `holds ${list.length} scopes, but at most ${EIAM.maxScopesPerResourceServer} are allowed`,
+            message: `must hold at most ${EIAM.maxScopesPerResourceServer} scopes, but holds ${list.length}`,
           });
         const seen = new Set<string>();
         list.forEach((s, i) => {
@@ -563,7 +564,7 @@ export class IdaasResourceServer extends pulumi.dynamic.Resource {
     super(
       providerShim("IdaasResourceServerProvider"),
       name,
-      { ...args, applicationId: undefined, scopeIds: undefined, enabled: undefined },
+      withSecretInputs({ ...args, applicationId: undefined, scopeIds: undefined, enabled: undefined }),
       opts,
       "alicloud-federation",
       "IdaasResourceServer",

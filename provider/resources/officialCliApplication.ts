@@ -29,6 +29,7 @@ import {
 } from "../lifecycle";
 import { canonicalSet, containsUnknown, sameSet } from "../normalize";
 import { OFFICIAL_CLI_APP_IDS, OFFICIAL_CLI_SCOPES, type Site } from "../officialCli";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 
@@ -253,7 +254,7 @@ export class OfficialCliApplication extends pulumi.dynamic.Resource {
     super(
       providerShim("OfficialCliApplicationProvider"),
       name,
-      {
+      withSecretInputs({
         ...args,
         appId: undefined,
         displayName: undefined,
@@ -261,7 +262,7 @@ export class OfficialCliApplication extends pulumi.dynamic.Resource {
         scopes: undefined,
         installedByStack: undefined,
         createDate: undefined,
-      },
+      }),
       opts,
       "alicloud-federation",
       "OfficialCliApplication",

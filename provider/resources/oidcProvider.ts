@@ -42,6 +42,7 @@ import {
   sameSet,
 } from "../normalize";
 import { type FingerprintStep, planFingerprintSteps } from "../plan";
+import { withSecretInputs } from "../secretInputs";
 import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { type DiscoveredFingerprint, discoverOidcFingerprint } from "../trust/discovery";
@@ -688,8 +689,9 @@ async function nameOrIssuerTaken(inputs: Record<string, unknown>): Promise<Check
     failures.push({
       property: "issuerUrl",
       reason:
-        `the OIDC provider '${holder.name}' (${holder.arn}) already uses the issuer ${issuer}, an issuer URL is unique in an account, and it is not managed by this stack. ` +
-        `Use that provider instead: take it over with oidcProviderName '${holder.name}' and \`adopt: true\` (up then sets its client ids, fingerprints, issuance limit and description to this declaration), or delete it first.`,
+        `Take over the OIDC provider '${holder.name}' with oidcProviderName '${holder.name}' and \`adopt: true\`, or delete it first: ` +
+        `it (${holder.arn}) already uses the issuer ${issuer}, an issuer URL is unique in an account, and it is not managed by this stack. ` +
+        "With `adopt: true`, up sets its client ids, fingerprints, issuance limit and description to this declaration.",
     });
   return failures;
 }
@@ -798,7 +800,7 @@ export class OidcProvider extends pulumi.dynamic.Resource {
     super(
       providerShim("OidcProviderProvider"),
       name,
-      { ...args, arn: undefined, createDate: undefined, updateDate: undefined },
+      withSecretInputs({ ...args, arn: undefined, createDate: undefined, updateDate: undefined }),
       opts,
       "alicloud-federation",
       "OidcProvider",

@@ -39,6 +39,7 @@ import {
 } from "../lifecycle";
 import { RAM_ROLE } from "../limits";
 import { canonicalSet, containsUnknown, normalizeIssuerUrl } from "../normalize";
+import { withSecretInputs } from "../secretInputs";
 import { selfLockoutFailures } from "../selfLockout";
 import { providerShim } from "../shim";
 import { isWellKnownSystemPolicy, nearestSystemPolicies } from "../systemPolicies";
@@ -1027,7 +1028,14 @@ export class OidcRole extends pulumi.dynamic.Resource {
       createDate: undefined,
       updateDate: undefined,
     };
-    super(providerShim("OidcRoleProvider"), name, props, opts, "alicloud-federation", "OidcRole");
+    super(
+      providerShim("OidcRoleProvider"),
+      name,
+      withSecretInputs(props),
+      opts,
+      "alicloud-federation",
+      "OidcRole",
+    );
     // Loud, at preview: a preset that trusts more than one workload says so.
     for (const warning of preset?.warnings ?? []) pulumi.log.warn(`${name}: ${warning}`, this);
   }

@@ -37,6 +37,7 @@ import {
 } from "../lifecycle";
 import { RAM_POLICY } from "../limits";
 import { containsUnknown } from "../normalize";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import {
   type CheckFailure,
@@ -143,7 +144,7 @@ export const ramPolicyRules: () => Record<string, FieldRule> = lazyRules((z) => 
       .transform((v, ctx) => {
         const text = canonicalPolicyDocument(v);
         if (text === undefined) {
-          ctx.addIssue({ code: "custom", message: "is not valid JSON" });
+          ctx.addIssue({ code: "custom", message: "must be valid JSON (a RAM policy document), and is not" });
           return z.NEVER;
         }
         for (const p of documentProblems(JSON.parse(text))) ctx.addIssue({ code: "custom", message: p });
@@ -456,7 +457,7 @@ export class RamPolicy extends pulumi.dynamic.Resource {
     super(
       providerShim("RamPolicyProvider"),
       name,
-      {
+      withSecretInputs({
         policyName: args.policyName,
         policyDocument: args.policyDocument,
         description: args.description,
@@ -464,7 +465,7 @@ export class RamPolicy extends pulumi.dynamic.Resource {
         defaultVersion: undefined,
         createDate: undefined,
         updateDate: undefined,
-      },
+      }),
       opts,
       "alicloud-federation",
       "RamPolicy",

@@ -34,6 +34,7 @@ import {
 import { OAUTH_APP, SCIM_SCOPE } from "../limits";
 import { containsUnknown } from "../normalize";
 import { isAmbiguous } from "../retry";
+import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
 import { type CheckFailure, lazyRules, requireChecked, tooLong, validateFields } from "../validation";
 
@@ -472,7 +473,7 @@ export class ScimApplication extends pulumi.dynamic.Resource {
     super(
       providerShim("ScimApplicationProvider"),
       name,
-      {
+      withSecretInputs({
         ...args,
         appId: undefined,
         clientId: undefined,
@@ -483,7 +484,7 @@ export class ScimApplication extends pulumi.dynamic.Resource {
         provisioned: undefined,
         retiredSecretIds: undefined,
         secretPending: undefined,
-      },
+      }),
       withSecretOutputs(opts, ["clientSecret"]),
       "alicloud-federation",
       "ScimApplication",

@@ -23,6 +23,7 @@ import { configure, PartialStateError, withSecretOutputs } from "../lifecycle";
 import { RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
 import { isAmbiguous } from "../retry";
+import { withSecretInputs } from "../secretInputs";
 import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import { type CheckFailure, formatFailures } from "../validation";
@@ -1147,7 +1148,7 @@ export class ScimDirectory extends pulumi.dynamic.Resource {
     super(
       providerShim("ScimDirectoryProvider"),
       name,
-      {
+      withSecretInputs({
         people: roster,
         maxDeletions: args.maxDeletions,
         confirmDeletions: args.confirmDeletions,
@@ -1159,7 +1160,7 @@ export class ScimDirectory extends pulumi.dynamic.Resource {
         // Secret in, so the engine keeps the same-named output secret too; held once, not per person.
         clientSecret: secret === undefined ? undefined : pulumi.secret(secret),
         ids: undefined,
-      },
+      }),
       withSecretOutputs(opts, ["clientSecret"]),
       "alicloud-federation",
       "ScimDirectory",

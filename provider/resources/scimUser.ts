@@ -25,12 +25,13 @@ import {
   withSecretOutputs,
 } from "../lifecycle";
 import { RAM_USER } from "../limits";
+import { withSecretInputs } from "../secretInputs";
 import { runtimeSettings } from "../settings";
 import { providerShim } from "../shim";
 import {
   type CheckFailure,
+  forEngine,
   lazyRules,
-  presentFailures,
   requireChecked,
   tooLong,
   validateFields,
@@ -287,8 +288,7 @@ export const ScimUserProvider = {
     _olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.CheckResult> {
-    const result = checkScimUserInputs(news);
-    return { ...result, failures: presentFailures(result.failures, news, ["clientSecret"]) };
+    return forEngine(checkScimUserInputs(news), news, ["clientSecret"]);
   },
 
   async diff(id: string, rawOlds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
@@ -386,7 +386,7 @@ export class ScimUser extends pulumi.dynamic.Resource {
     super(
       providerShim("ScimUserProvider"),
       name,
-      {
+      withSecretInputs({
         userName: args.userName,
         displayName: args.displayName,
         externalId: args.externalId,
@@ -397,7 +397,7 @@ export class ScimUser extends pulumi.dynamic.Resource {
         scimId: undefined,
         created: undefined,
         lastModified: undefined,
-      },
+      }),
       withSecretOutputs(opts, ["clientSecret"]),
       "alicloud-federation",
       "ScimUser",

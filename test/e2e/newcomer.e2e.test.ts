@@ -310,7 +310,7 @@ it("a name another object already holds is told at preview, not at up", async ()
   expect(taken.ok).toBe(false);
   expectOneClearMessage(
     taken.text,
-    `The RAM role '${CI3}' (acs:ram::${h.emulator.accountId}:role/${CI3}) already exists in this account and is not managed by this stack.`,
+    `the RAM role '${CI3}' (acs:ram::${h.emulator.accountId}:role/${CI3}) already exists in this account and is not managed by this stack.`,
     ["Choose another roleName, or set `adopt: true` to take it over"],
     // A check failure: on the resource's row and under Diagnostics.
     2,

@@ -160,7 +160,7 @@ it("refuses at preview a change that would lock the pipeline out of its own role
   const refused = await h.stack.preview().catch((e: Error) => e);
   await h.stack.removeConfig("deployBranches");
   expect(String(refused)).toMatch(
-    /subjects.*has a problem: this stack deploys with this role \(acs:ram::\d+:role\/ci-deployer\).*sub 'repo:acme\/app:ref:refs\/heads\/main'.*allowSelfLockout: true/s,
+    /has a problem: subjects: locks this stack out of its own role \(set allowSelfLockout: true if that is intended.*\): this stack deploys with this role \(acs:ram::\d+:role\/ci-deployer\).*sub 'repo:acme\/app:ref:refs\/heads\/main'/s,
   );
   // decided offline: no call beyond the credentials (none at all if the run never needed any)
   expect((await h.emulator.requests()).filter((r) => r.service === "ram" || r.service === "ims")).toEqual([]);

@@ -58,8 +58,8 @@ it("fails preview for a role with no subject condition, naming the field, with n
   const res = await preview("none");
   expect(res.ok).toBe(false);
   expect(res.output).toMatch(
-    // The engine's own wording around our {property, reason}.
-    /property subjects value .* has a problem: no subject condition: any identity the IdP issues tokens to could assume this role/,
+    // The engine's own wording around our reason, which names the property (no value is printed).
+    /resource 'role' has a problem: subjects: no subject condition: any identity the IdP issues tokens to could assume this role/,
   );
   // The refused role is looked up nowhere; the only calls are the new provider's name/issuer
   // look-up (after the account check), reads that a create's preview makes.

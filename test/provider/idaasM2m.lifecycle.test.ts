@@ -281,7 +281,7 @@ eiam.describe("IdaasClientSecret", () => {
     const olds = { instanceId, applicationId: "app_x", expiresAt: soon, version: 1 };
     // Set now, 5 hours ahead: refused (a secret must live at least a day).
     expect((await Sec.check({}, { ...olds })).failures?.map((f) => f.reason)).toEqual([
-      "is less than 1 day from now: a secret must live at least 1 day",
+      "expiresAt: is less than 1 day from now: a secret must live at least 1 day",
     ]);
     // The same value on a secret that exists (it was set long ago): no failure, one warning.
     const warnings: string[] = [];

@@ -121,9 +121,9 @@ describe("fingerprint discovery", () => {
   it("fails at preview, naming the field and the step, when the issuer cannot be reached", async () => {
     const res = await P.check({}, { ...args(), issuerUrl: "https://127.0.0.1:9" });
     expect(res.failures).toHaveLength(1);
-    expect(res.failures?.[0]?.property).toBe("fingerprints");
+    expect(res.failures?.[0]?.property).toBe("");
     expect(res.failures?.[0]?.reason).toMatch(
-      /^not given, and discovering them from https:\/\/127\.0\.0\.1:9 failed: .+Give fingerprints explicitly/,
+      /^fingerprints: not given, and discovering them from https:\/\/127\.0\.0\.1:9 failed: .+Give fingerprints explicitly/,
     );
   });
 });
@@ -135,9 +135,9 @@ describe("a private issuer needs allowPrivateIssuer", () => {
       const res = await P.check({}, args());
       expect(res.failures).toEqual([
         {
-          property: "fingerprints",
+          property: "",
           reason: expect.stringMatching(
-            /^not given, and discovering them from https:\/\/127\.0\.0\.1:\d+ failed: issuer: 127\.0\.0\.1 is a loopback address: discovery connects only to public hosts.*alicloud-federation:allowPrivateIssuer: true\)/,
+            /^fingerprints: not given, and discovering them from https:\/\/127\.0\.0\.1:\d+ failed: issuer: 127\.0\.0\.1 is a loopback address: discovery connects only to public hosts.*alicloud-federation:allowPrivateIssuer: true\)/,
           ),
         },
       ]);
@@ -180,10 +180,10 @@ describe("given fingerprints are judged against the live chain", () => {
     const stranger = "ab".repeat(20);
     const res = await pinned([idp.leafFingerprint, stranger]);
     expect(res.failures).toHaveLength(1);
-    expect(res.failures?.[0]?.property).toBe("fingerprints");
+    expect(res.failures?.[0]?.property).toBe("");
     const reason = res.failures?.[0]?.reason ?? "";
     expect(reason).toMatch(
-      /^none of them is a certificate of the chain 127\.0\.0\.1:\d+ presents up to its trust anchor/,
+      /^fingerprints: none of them is a certificate of the chain 127\.0\.0\.1:\d+ presents up to its trust anchor/,
     );
     expect(reason).toContain("AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch");
     expect(reason).toContain(`${idp.leafFingerprint} (the server's own leaf certificate`);
@@ -302,9 +302,9 @@ describe("discovery you can trust", () => {
     try {
       const res = await discover(t.origin, t.good.rootCaPem);
       expect(res.failures).toHaveLength(1);
-      expect(res.failures?.[0]?.property).toBe("fingerprints");
+      expect(res.failures?.[0]?.property).toBe("");
       expect(res.failures?.[0]?.reason).toMatch(
-        /TLS identity: 127\.0\.0\.1:\d+ presented leaf certificate sha256:[0-9a-f]{16}… to the unverified connection that reads the chain, but sha256:[0-9a-f]{16}… to the verified one/,
+        /^fingerprints: .*TLS identity: 127\.0\.0\.1:\d+ presented leaf certificate sha256:[0-9a-f]{16}… to the unverified connection that reads the chain, but sha256:[0-9a-f]{16}… to the verified one/,
       );
       expect(res.inputs?.fingerprints).toBeUndefined();
     } finally {

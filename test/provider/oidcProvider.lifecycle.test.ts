@@ -376,10 +376,11 @@ describe("a name or issuer taken by a provider this stack does not manage, at pr
     await expectActions(emulator, "ims", ["ListOIDCProviders"]);
     expect(failures).toEqual([
       {
-        property: "oidcProviderName",
+        property: "",
         reason:
-          `The OIDC provider '${GITHUB}' (${arn(GITHUB)}, issuer ${ISSUER}) already exists in this account and is not managed by this stack. ` +
-          "Choose another oidcProviderName, or set `adopt: true` to take it over: up then sets its client ids, fingerprints, issuance limit " +
+          "oidcProviderName: Choose another oidcProviderName, or set `adopt: true` to take it over: " +
+          `the OIDC provider '${GITHUB}' (${arn(GITHUB)}, issuer ${ISSUER}) already exists in this account and is not managed by this stack. ` +
+          "With `adopt: true`, up then sets its client ids, fingerprints, issuance limit " +
           "and description to this declaration (a preview with adopt: true lists each change; the issuer must be the same), and deleting " +
           "the resource later deletes the provider.",
       },
@@ -393,11 +394,15 @@ describe("a name or issuer taken by a provider this stack does not manage, at pr
     await expectActions(emulator, "ims", ["ListOIDCProviders"]);
     await noWrites();
     expect(failures).toHaveLength(1);
-    expect(failures?.[0]?.property).toBe("issuerUrl");
-    expect(failures?.[0]?.reason).toContain(
-      `the OIDC provider '${named("gha")}' (${arn(named("gha"))}) already uses the issuer ${ISSUER}, an issuer URL is unique in an account, and it is not managed by this stack.`,
+    expect(failures?.[0]?.property).toBe("");
+    expect(failures?.[0]?.reason).toMatch(
+      new RegExp(
+        `^issuerUrl: Take over the OIDC provider '${named("gha")}' with oidcProviderName '${named("gha")}' and \`adopt: true\`, or delete it first: `,
+      ),
     );
-    expect(failures?.[0]?.reason).toContain(`oidcProviderName '${named("gha")}' and \`adopt: true\``);
+    expect(failures?.[0]?.reason).toContain(
+      `it (${arn(named("gha"))}) already uses the issuer ${ISSUER}, an issuer URL is unique in an account, and it is not managed by this stack.`,
+    );
   });
 
   it("free name and issuer pass with the one look-up; adopt: true passes; an update looks nothing up", async () => {

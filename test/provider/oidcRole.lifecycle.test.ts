@@ -286,10 +286,11 @@ describe("OidcRole: a name taken by a role this stack does not manage, at previe
     const { failures } = await R.check({}, declared());
     await expectActions(emulator, "ram", ["GetRole"]);
     expect(failures).toHaveLength(1);
-    expect(failures?.[0]?.property).toBe("roleName");
+    expect(failures?.[0]?.property).toBe("");
     expect(failures?.[0]?.reason).toBe(
-      `The RAM role '${DEPLOYER}' (acs:ram::${emulator.accountId}:role/${DEPLOYER}) already exists in this account and is not managed by this stack. ` +
-        "Choose another roleName, or set `adopt: true` to take it over: up then rewrites its trust policy, settings and attached policies " +
+      "roleName: Choose another roleName, or set `adopt: true` to take it over: " +
+        `the RAM role '${DEPLOYER}' (acs:ram::${emulator.accountId}:role/${DEPLOYER}) already exists in this account and is not managed by this stack. ` +
+        "With `adopt: true`, up then rewrites its trust policy, settings and attached policies " +
         "to this declaration (a preview with adopt: true lists each change), and deleting the resource later deletes the role.",
     );
   });

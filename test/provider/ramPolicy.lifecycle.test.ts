@@ -191,7 +191,7 @@ describe("RamPolicy lifecycle", () => {
     const bad = checkRamPolicyInputs({ policyName: "bad_name", policyDocument: "{not json" });
     expect(bad.failures.map((f) => `${f.property}: ${f.reason}`)).toEqual([
       "policyName: 'bad_name' is not allowed: use letters, digits and '-'",
-      "policyDocument: is not valid JSON",
+      "policyDocument: must be valid JSON (a RAM policy document), and is not",
     ]);
     const grammar = checkRamPolicyInputs({
       policyName: "p",
@@ -232,10 +232,11 @@ describe("RamPolicy: a name taken by a policy this stack does not manage, at pre
     await expectActions(emulator, "ram", ["GetPolicy"]);
     expect(failures).toEqual([
       {
-        property: "policyName",
+        property: "",
         reason:
-          `The custom RAM policy '${DEPLOY}' (default version v1) already exists in this account and is not managed by this stack. ` +
-          "Choose another policyName, or set `adopt: true` to take it over: up then makes this policyDocument its new default " +
+          "policyName: Choose another policyName, or set `adopt: true` to take it over: " +
+          `the custom RAM policy '${DEPLOY}' (default version v1) already exists in this account and is not managed by this stack. ` +
+          "With `adopt: true`, up then makes this policyDocument its new default " +
           "version and sets this description, and deleting the resource later deletes the policy.",
       },
     ]);

@@ -31,7 +31,7 @@ describe("ApplicationAssignment check", () => {
         reason: "RAM user groups cannot be assigned: assign each user, or a role",
       },
     ]);
-    expect(failures({ principalType: "service" })[0]?.reason).toBe("'service' must be 'user' or 'role'");
+    expect(failures({ principalType: "service" })[0]?.reason).toBe("must be 'user' or 'role', not 'service'");
   });
 
   it("checks user names, principal names and role names at their limits", () => {

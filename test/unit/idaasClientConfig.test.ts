@@ -89,7 +89,7 @@ describe("validateIdaasClientConfig: the SDK's required fields, per method", () 
 
   it("refuses a method it does not know and a missing method", () => {
     expect(validateIdaasClientConfig({ ...base, authnMethod: "NONE" as never })[0]!.reason).toContain(
-      "'NONE' is not one of",
+      "not 'NONE'",
     );
     expect(validateIdaasClientConfig({ ...base })[0]).toMatchObject({ property: "authnMethod" });
   });
@@ -110,7 +110,7 @@ describe("validateIdaasClientConfig: the SDK's required fields, per method", () 
     );
     expect(failures[0]!.reason).toContain("UnsupportedClientDeployEnvironment");
     expect(validateIdaasClientConfig(spec("OIDC", { clientDeployEnvironment: "MARS" }))[0]!.reason).toContain(
-      "'MARS' is not one of",
+      "not 'MARS'",
     );
   });
 

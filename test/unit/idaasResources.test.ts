@@ -106,7 +106,7 @@ describe("IdaasFederatedCredentialProvider check", () => {
     expect(fcpFailures(oidc({ audiences: n(6) }))).toEqual([
       {
         property: "oidc.audiences",
-        reason: "holds 6 items, but at most 5 are allowed",
+        reason: "must hold at most 5 items, but holds 6",
       },
     ]);
     expect(fcpFailures(oidc({ audiences: [] }))).toEqual([
@@ -526,7 +526,7 @@ describe("IdaasApplicationFederatedCredential check", () => {
       { property: "attributeMappings[1].targetField", reason: "is required" },
       {
         property: "attributeMappings[2].targetField",
-        reason: "maps 'a' again (attributeMappings[0] does): map each field once",
+        reason: "must map each field once, but maps 'a' again (attributeMappings[0] does)",
       },
       {
         property: "attributeMappings[3].sourceValueExpression",
@@ -740,6 +740,19 @@ describe("IdaasClientPublicKey check", () => {
     expect(cpk(UNKNOWN).failures).toEqual([]);
   });
 
+  it("a private key pasted where the public key belongs never reaches the engine's output", async () => {
+    const key = ec("prime256v1").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const body = key.split("\n")[1] ?? "";
+    const { failures = [] } = await Cpk.check(
+      {},
+      { instanceId: "idaas_x", applicationId: "app_x", publicKey: key },
+    );
+    expect(failures.length).toBeGreaterThan(0);
+    // On the resource, not the property: the engine prints a named property's value beside it.
+    expect(failures.every((f) => f.property === "")).toBe(true);
+    expect(JSON.stringify(failures)).not.toContain(body.slice(0, 16));
+  });
+
   it("the key compares by content: line ends and wrapping do not matter", () => {
     const canonical = pem(RSA_2048.publicKey);
     fc.assert(
@@ -805,7 +818,7 @@ describe("IdaasResourceServer scopes limit", () => {
   it("100 scopes pass, 101 fail (a literal, not the shared constant)", () => {
     expect(failures(100)).toEqual([]);
     expect(failures(101)).toEqual([
-      { property: "scopes", reason: "holds 101 scopes, but at most 100 are allowed" },
+      { property: "scopes", reason: "must hold at most 100 scopes, but holds 101" },
     ]);
   });
 });

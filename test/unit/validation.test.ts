@@ -213,7 +213,7 @@ describe("OidcProvider check: limits at the edge and one past", () => {
 });
 
 describe("presentFailures: what the engine prints beside a check failure", () => {
-  it("moves failures on secret, large or nested properties onto the resource, and masks secrets", () => {
+  it("names no property to the engine (it would print that input's value) and masks secrets", () => {
     const news = { clientSecret: "s3cr3t-value", people: "x".repeat(399), concurrency: 65 };
     expect(
       presentFailures(
@@ -222,6 +222,7 @@ describe("presentFailures: what the engine prints beside a check failure", () =>
           { property: "people", reason: "is bad" },
           { property: 'people["e1"]', reason: "userName is bad" },
           { property: "concurrency", reason: "must be at most 64" },
+          { property: "", reason: "the resource as a whole" },
         ],
         news,
         ["clientSecret"],
@@ -229,14 +230,59 @@ describe("presentFailures: what the engine prints beside a check failure", () =>
     ).toEqual([
       { property: "", reason: "clientSecret: must not be '***'" },
       { property: "", reason: "people: is bad" },
-      { property: 'people["e1"]', reason: "userName is bad" }, // not an input: shown with no value
-      { property: "concurrency", reason: "must be at most 64" },
+      { property: "", reason: 'people["e1"]: userName is bad' },
+      { property: "", reason: "concurrency: must be at most 64" },
+      { property: "", reason: "the resource as a whole" },
     ]);
-    // A value of 400 characters (as JSON) is shown; the input `secretInputs` names secrets too.
-    expect(presentFailures([{ property: "p", reason: "r" }], { p: "x".repeat(398) })[0]?.property).toBe("p");
-    expect(
-      presentFailures([{ property: "a", reason: "r" }], { a: "short", secretInputs: ["a"] })[0]?.property,
-    ).toBe("");
+  });
+
+  it("masks what the program marks secret: whole values, strings inside them, and their words", () => {
+    const news = {
+      scope: "api://aud-one api://aud-two",
+      nested: { list: ["tok-123456"], n: 987654 },
+      plain: "visible-value",
+      secretInputs: ["scope", "nested"],
+    };
+    const [f] = presentFailures(
+      [
+        {
+          property: "scope",
+          reason: "'api://aud-two' of (api://aud-one api://aud-two) and tok-123456, 987654, visible-value",
+        },
+      ],
+      news,
+    );
+    expect(f?.reason).toBe("scope: '***' of (***) and ***, ***, visible-value");
+    // A reason that quotes the start of a long secret, cut: the piece is masked too.
+    const long = `key-${"Q7w".repeat(100)}`;
+    const [cut] = presentFailures([{ property: "k", reason: `is not a key ('${long.slice(0, 40)}…')` }], {
+      k: long,
+      secretInputs: ["k"],
+    });
+    expect(cut?.reason).toBe("k: is not a key ('***…')");
+  });
+
+  it("cuts a long quoted value, so what the reason says after it stays near the start", () => {
+    const [f] = presentFailures(
+      [{ property: "principalType", reason: `must be 'user' or 'role', not '${"t".repeat(5000)}'` }],
+      {},
+    );
+    expect(f?.reason).toBe(
+      `principalType: must be 'user' or 'role', not '${"t".repeat(40)}…' (5000 characters)`,
+    );
+    // Apostrophes in words are not quotes, however far apart.
+    const prose = `the issuer's subjects ${"x".repeat(100)} trust other people's repositories`;
+    expect(presentFailures([{ property: "", reason: prose }], {})[0]?.reason).toBe(prose);
+  });
+
+  it("cuts a property path that grows with the input (a map key of any length)", () => {
+    const key = "Op".repeat(50_000);
+    const [f] = presentFailures(
+      [{ property: `conditions.${key}`, reason: "is not a RAM condition operator" }],
+      {},
+    );
+    expect(f?.reason.length).toBeLessThan(200);
+    expect(f?.reason).toMatch(/^conditions\.OpOp.*…: is not a RAM condition operator$/);
   });
 
   it("stays within its budget whatever the number and length of the failures", () => {

@@ -183,7 +183,7 @@ export function boundedList(max: number, itemMax: number, what: string): z.ZodTy
     .superRefine((v, ctx) => {
       if (v.length === 0) ctx.addIssue({ code: "custom", message: `must hold at least one ${what}` });
       else if (v.length > max)
-        ctx.addIssue({ code: "custom", message: `holds ${v.length} items, but at most ${max} are allowed` });
+        ctx.addIssue({ code: "custom", message: `must hold at most ${max} items, but holds ${v.length}` });
       v.forEach((item, i) => {
         if (v.indexOf(item) < i)
           ctx.addIssue({ code: "custom", path: [i], message: `repeats '${item}' (each ${what} once)` });
