@@ -401,6 +401,11 @@ export function unclaim(key: string): void {
   claims.delete(key);
 }
 
+/** Whether a create in this deployment adopted the object with this key (the claim is kept). */
+export function hasClaim(key: string): boolean {
+  return claims.has(key);
+}
+
 /**
  * True (once) when the object with this key was adopted by a create in this deployment: it
  * belongs to the replacement now, and the old resource's delete must not remove it.

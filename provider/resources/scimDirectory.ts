@@ -19,7 +19,7 @@ import { accountBound } from "../account";
 import * as scim from "../client/scim";
 import { checkPeople, type DirectoryEntry, EXTERNAL_ID_MAX, readDirectory } from "../directory";
 import { AlicloudApiError, UserError } from "../errors";
-import { configure, PartialStateError, withSecretOutputs } from "../lifecycle";
+import { claim, configure, hasClaim, PartialStateError, takeClaim, withSecretOutputs } from "../lifecycle";
 import { RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
 import { isAmbiguous } from "../retry";
@@ -782,6 +782,9 @@ class Sync {
       );
     const rec = sameUser(p, existing) ? existing : await scim.replaceScimUser(this.creds, existing.id, p);
     this.progress.done(slot, p, rec.id);
+    // Taken over from whoever held the user: when that is the directory this one replaces (the
+    // engine creates the new one first), its delete leaves the user alone (userClaim).
+    claim(userClaim(rec.id));
   }
 
   /** Creates a person, or takes over the user already there (see `takeOver`). */
@@ -848,6 +851,12 @@ class Sync {
   }
 
   async remove(slot: Slot, id: string | undefined, p: Person): Promise<void> {
+    // Another directory took this user over in this deployment (a replacement, or the person moved
+    // between directories): it is theirs now, so it leaves this state without being deleted.
+    if (id !== undefined && takeClaim(userClaim(id))) {
+      this.progress.gone(slot);
+      return;
+    }
     try {
       if (id !== undefined) await scim.deleteScimUser(this.creds, id);
     } catch (err) {
@@ -1064,8 +1073,16 @@ export const ScimDirectoryProvider = accountBound(
 
     async delete(_id: string, props: object): Promise<void> {
       const olds = readOlds(props);
-      const held = olds.persons.size;
+      // The guard counts whom this delete would remove: not those the replacing directory took over
+      // in this deployment (create before delete), who stay in the account under it.
+      // Pending creates count too: the delete looks each one up and removes it if it was made.
+      const taken = [...olds.persons.keys()].filter((slot) => {
+        const userId = olds.ids.get(slot);
+        return userId !== undefined && hasClaim(userClaim(userId));
+      }).length;
+      const held = olds.persons.size - taken + olds.pending.size;
       const refusal = destroyGuardRefusal("ScimDirectory", held, olds);
+      if (refusal && taken > 0) throw new UserError(replacementRefusal(taken, held, olds.maxDeletions));
       if (refusal) throw new UserError(refusal);
       const creds = credentials(olds);
       const progress = new Progress(olds, olds);
@@ -1095,6 +1112,28 @@ export const ScimDirectoryProvider = accountBound(
     },
   },
 );
+
+/**
+ * The guard's refusal when the directory is being replaced (the new one, created first, took over
+ * `taken` of its people) and `held` more would go with it. The engine keeps the old directory as
+ * pending deletion and tries again at every run, and no program change reaches its recorded
+ * settings: the way out is the state command, which leaves those people in the account.
+ */
+function replacementRefusal(taken: number, held: number, maxDeletions: number): string {
+  return (
+    "Remove this old ScimDirectory from the stack's state (pulumi state delete with its URN): its " +
+    `${held} people not in the new one stay in the account, unmanaged; delete them yourself if they should go. ` +
+    `Refused: this directory is being replaced; the new one took over ${taken} of its people, and deleting it ` +
+    `would delete the other ${held}, more than maxDeletions (${maxDeletions}), and its last up did not record ` +
+    "allowDestroy: true. Nothing was deleted. Before replacing a directory that drops people, set allowDestroy: " +
+    "true on it and run pulumi up."
+  );
+}
+
+/** The replacement-claim key of a RAM user (lifecycle.ts `claim`), by its SCIM id. */
+function userClaim(userId: string): string {
+  return `ScimUser:${userId}`;
+}
 
 function partialOrPlain(errors: unknown[]): Error {
   if (errors.length === 1 && errors[0] instanceof Error && !(errors[0] instanceof PersonProblem))

@@ -204,6 +204,26 @@ it("a response lost mid-sync, then a re-run: everyone exactly once, nothing dupl
   expect(after.summary.resourceChanges).toEqual({ same: 3 });
 }, 240_000);
 
+it("up --replace of the directory keeps everyone: the new one takes them over, the old one deletes nobody", async () => {
+  await h.stack.setConfig("maxDeletions", { value: "2" });
+  await h.stack.up();
+  const before = (await ramUsers()).map((u) => u.id).sort();
+  expect(before).toHaveLength(6);
+  const urn = (await h.stack.exportStack()).deployment.resources.find((r: { type: string }) =>
+    r.type.endsWith(":ScimDirectory"),
+  )?.urn as string;
+  await h.emulator.clearRequests();
+  // Create before delete, the engine's default: more than maxDeletions held, and no allowDestroy.
+  const res = await h.stack.up({ replace: [urn] });
+  expect(res.summary.resourceChanges?.replace).toBe(1);
+  expect((await calls()).DeleteUser).toBeUndefined();
+  expect((await ramUsers()).map((u) => u.id).sort()).toEqual(before);
+  // The new directory holds them: a second up changes nothing.
+  const again = await h.stack.up();
+  expect(again.summary.resourceChanges?.update ?? 0).toBe(0);
+  await h.stack.removeConfig("maxDeletions");
+}, 240_000);
+
 it("refuses to destroy more than maxDeletions people until an up records allowDestroy", async () => {
   // The guard reads what the last up recorded: the threshold is lowered by an up first.
   await h.stack.setConfig("maxDeletions", { value: "2" });

@@ -234,6 +234,35 @@ describe("ScimDirectory sync", () => {
     expect(await scimUsers()).toHaveLength(0);
   });
 
+  it("a replacement (the new directory created first) deletes only whom the new one does not hold", async () => {
+    // The old directory: 4 people, maxDeletions 1, no allowDestroy recorded.
+    const old = await synced(people(4));
+    const guarded = { ...old.outs, maxDeletions: 1 };
+    // The replacement takes all 4 over: the old one's delete removes nobody, and is not refused.
+    const same = await D.create(ok(people(4)));
+    await emulator.clearRequests();
+    await D.delete(old.id, guarded);
+    expect((await calls()).DeleteUser ?? 0).toBe(0);
+    expect(await scimUsers()).toHaveLength(4);
+    expect(Object.keys(directoryIds(same.outs).ids)).toHaveLength(4);
+    // A replacement that keeps 3 of the 4: the old one deletes the one left (within maxDeletions 1).
+    const kept = await D.create(ok(people(3)));
+    await emulator.clearRequests();
+    await D.delete(same.id, { ...same.outs, maxDeletions: 1 });
+    expect(await calls()).toMatchObject({ DeleteUser: 1 });
+    expect((await scimUsers()).map((u) => u.externalId).sort()).toEqual(
+      Object.keys(directoryIds(kept.outs).ids).sort(),
+    );
+    // A replacement that keeps 1 of the 3: 2 would go, more than maxDeletions 1, so it is refused.
+    await D.create(ok(people(1)));
+    await emulator.clearRequests();
+    await expect(D.delete(kept.id, { ...kept.outs, maxDeletions: 1 })).rejects.toThrow(
+      /^Remove this old ScimDirectory from the stack's state \(pulumi state delete with its URN\): its 2 people .*the new one took over 1 of its people.*Nothing was deleted/,
+    );
+    expect(await calls()).toEqual({});
+    expect(await scimUsers()).toHaveLength(3);
+  });
+
   it("records the people done when a sync fails part-way; the re-run finishes with no duplicate", async () => {
     const all = people(40);
     // Half of all calls fail; a person fails when all 4 attempts do. Seeded, and one call at a time.
