@@ -338,15 +338,17 @@ export function scimUsersFromDirectory(
       opts?: pulumi.CustomResourceOptions;
     } = {},
 ): ScimUser[] {
-  const { namePrefix = "scim-", opts, maxDeletions, confirmDeletions, allowEmpty, ...shared } = options;
+  const {
+    namePrefix = "scim-",
+    opts,
+    maxDeletions,
+    confirmDeletions,
+    allowEmpty,
+    allowDestroy,
+    ...shared
+  } = options;
   const entries = readDirectory(file);
-  // The guard's name follows the prefix, so two directories in one stack keep two guards.
-  new DirectoryGuard(
-    `${namePrefix}directory-guard`,
-    { keys: entries.map(entryKey), maxDeletions, confirmDeletions, allowEmpty },
-    { parent: opts?.parent },
-  );
-  return entries.map(
+  const users = entries.map(
     (e) =>
       new ScimUser(
         resourceNameFor(namePrefix, e),
@@ -354,4 +356,15 @@ export function scimUsersFromDirectory(
         opts,
       ),
   );
+  // The guard's name follows the prefix, so two directories in one stack keep two guards. It
+  // depends on every user so that the engine deletes it before any of them: removing this call or
+  // `pulumi destroy` reaches the guard's delete first, which refuses a directory of more than
+  // maxDeletions people unless an up recorded allowDestroy.
+  new DirectoryGuard(
+    `${namePrefix}directory-guard`,
+    { keys: entries.map(entryKey), maxDeletions, confirmDeletions, allowEmpty, allowDestroy },
+    // Retained with the users: when they stay in the account, so may the guard's directory.
+    { parent: opts?.parent, retainOnDelete: opts?.retainOnDelete, dependsOn: users },
+  );
+  return users;
 }

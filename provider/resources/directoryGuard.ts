@@ -12,6 +12,7 @@
  * preview, before anything is deleted.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { UserError } from "../errors";
 import { containsUnknown } from "../normalize";
 import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
@@ -185,7 +186,11 @@ export function checkDirectoryGuardInputs(
 
 const sameKeys = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** No API calls: it only keeps the keys in state for the next preview's check. */
+/**
+ * No API calls: it keeps the keys in state for the next preview's check, and its delete refuses to
+ * let the whole directory go (scimUsersFromDirectory makes it depend on every ScimUser, so the
+ * engine deletes it first, and a refusal stops the run before any of them).
+ */
 export const DirectoryGuardProvider = {
   async configure(): Promise<void> {},
   async check(
@@ -195,7 +200,7 @@ export const DirectoryGuardProvider = {
     return forEngine(checkDirectoryGuardInputs(olds, news), news);
   },
   async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-    const changed = ["keys", "maxDeletions", "confirmDeletions", "allowEmpty"].some(
+    const changed = ["keys", "maxDeletions", "confirmDeletions", "allowEmpty", "allowDestroy"].some(
       (k) => containsUnknown(news[k]) || !sameKeys(olds[k], news[k]),
     );
     return { changes: changed, replaces: [], deleteBeforeReplace: false };
@@ -209,7 +214,12 @@ export const DirectoryGuardProvider = {
   async update(_id: string, _olds: Record<string, unknown>, news: Record<string, unknown>) {
     return { outs: news };
   },
-  async delete(): Promise<void> {},
+  async delete(_id: string, props: Record<string, unknown>): Promise<void> {
+    const keys = Array.isArray(props.keys) ? props.keys.length : 0;
+    // State written before allowDestroy existed reads as not allowed: fail safe.
+    const refusal = destroyGuardRefusal("directory (scimUsersFromDirectory)", keys, guardSettings(props));
+    if (refusal) throw new UserError(refusal);
+  },
 };
 
 /**

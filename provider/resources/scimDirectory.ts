@@ -876,6 +876,22 @@ class Sync {
 }
 
 /**
+ * The outputs of a failed sync with the deletion guard no looser than the last successful up left
+ * it (none, for a first sync): only a successful up records `allowDestroy: true` or a higher
+ * `maxDeletions`, so a run that failed half-way cannot open the guard for the destroy after it.
+ */
+function guardedAsBefore(outs: ScimDirectoryOutputs, before: Held | undefined): ScimDirectoryOutputs {
+  return {
+    ...outs,
+    allowDestroy: before?.allowDestroy === true && outs.allowDestroy === true,
+    maxDeletions: Math.min(
+      outs.maxDeletions ?? DEFAULT_MAX_DELETIONS,
+      before?.maxDeletions ?? DEFAULT_MAX_DELETIONS,
+    ),
+  };
+}
+
+/**
  * The engine's partial-state error (`PartialStateError`): the resource exists and `outs` (the
  * people done) are recorded, so the next `up` runs `update` for the rest instead of starting over.
  */
@@ -950,7 +966,7 @@ export const ScimDirectoryProvider = accountBound(
         // Nobody synced and nobody pending: nothing exists, a plain failure. A create whose answer
         // was lost is remembered even then, so a `destroy` right after strands nobody.
         if (progress.people.size === 0 && progress.pending.size === 0) throw partialOrPlain(errors);
-        throw partialState("the first sync", id, progress.outputs(), raw, errors);
+        throw partialState("the first sync", id, guardedAsBefore(progress.outputs(), undefined), raw, errors);
       }
       return { id, outs: progress.outputs() };
     },
@@ -1067,7 +1083,8 @@ export const ScimDirectoryProvider = accountBound(
             (s) => sync.add(s, after.get(s)!),
           )),
         );
-      if (errors.length > 0) throw partialState("the sync", id, progress.outputs(), rawNews, errors);
+      if (errors.length > 0)
+        throw partialState("the sync", id, guardedAsBefore(progress.outputs(), olds), rawNews, errors);
       return { outs: progress.outputs() };
     },
 
@@ -1151,8 +1168,9 @@ function partialOrPlain(errors: unknown[]): Error {
  * shows each person added (`+`) or removed (`-`), a changed person as both,
  * as their roster lines (externalId, user name, display name) with two lines
  * of context, whatever the directory's size; an update that would delete more
- * than `maxDeletions` people, or empty the directory, fails at preview, and so
- * does deleting the whole directory unless `allowDestroy` was set by an `up`.
+ * than `maxDeletions` people, or empty the directory, fails at preview; deleting
+ * the whole directory (removed from the program, destroyed, or replaced) is
+ * refused, before any call, unless `allowDestroy` was set by an `up`.
  *
  * ```ts
  * const app = new ScimApplication("scim", { appName: "directory-sync" });

@@ -289,6 +289,36 @@ describe("ScimDirectory sync", () => {
     expect(names).toHaveLength(40);
   });
 
+  it("a failed up does not record allowDestroy or a higher maxDeletions: only a successful one does", async () => {
+    const start = await D.create(ok(people(4), { maxDeletions: 3 }));
+    // This up would record allowDestroy and maxDeletions 50, and fails adding a fifth person.
+    await emulator.injectFault({ service: "scim", action: "CreateUser", kind: "server-error", ratio: 1 });
+    const err = (await D.update(
+      start.id,
+      start.outs,
+      ok(people(5), { maxDeletions: 50, allowDestroy: true }),
+    ).catch((e) => e)) as Error & { properties: ScimDirectoryOutputs };
+    await emulator.clearFaults();
+    expect(err.properties).toMatchObject({ allowDestroy: false, maxDeletions: 3 });
+    // 4 synced, and the fifth, whose create got no answer (pending): the delete would look it up too.
+    await expect(D.delete(start.id, err.properties)).rejects.toThrow(
+      /^To delete this ScimDirectory and its 5 people, first set allowDestroy: true/,
+    );
+    // A first sync that fails records the defaults, whatever it asked for.
+    await emulator.injectFault({
+      service: "scim",
+      action: "CreateUser",
+      kind: "server-error",
+      nth: 2,
+      count: 99,
+    });
+    const first = (await D.create(ok(people(3, 10), { maxDeletions: 500, allowDestroy: true })).catch(
+      (e) => e,
+    )) as Error & { properties: ScimDirectoryOutputs };
+    await emulator.clearFaults();
+    expect(first.properties).toMatchObject({ allowDestroy: false, maxDeletions: 100 });
+  });
+
   it("a create whose answers are all lost is remembered: the re-run takes it over, a destroy deletes it", async () => {
     const all = people(6);
     // The 3rd create is made, but its answer and every retry's are lost (the retries meet 409s).

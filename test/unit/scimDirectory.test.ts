@@ -9,6 +9,7 @@ import { checkPeople, DirectoryError } from "../../provider/directory";
 import {
   checkDirectoryGuardInputs,
   DEFAULT_MAX_DELETIONS,
+  DirectoryGuardProvider,
   deletionGuardFailures,
 } from "../../provider/resources/directoryGuard";
 import {
@@ -195,6 +196,23 @@ describe("the deletion guard", () => {
     const before = keys(200);
     const after = [...before.slice(101), ...keys(400).slice(200, 301)]; // 101 gone, 101 new
     expect(deletionGuardFailures("p", before, after, settings)[0]?.reason).toMatch(/delete 101 people/);
+  });
+
+  it("refuses to let scimUsersFromDirectory's whole directory go unless an up recorded allowDestroy", async () => {
+    const held = checkDirectoryGuardInputs({}, { keys: keys(101) }).inputs;
+    await expect(DirectoryGuardProvider.delete("directory-guard", held)).rejects.toThrow(
+      /^To delete this directory \(scimUsersFromDirectory\) and its 101 people, first set allowDestroy: true/,
+    );
+    // Exactly maxDeletions, or allowDestroy recorded: let through. State from before allowDestroy: refused.
+    await DirectoryGuardProvider.delete("directory-guard", { ...held, keys: keys(100) });
+    await DirectoryGuardProvider.delete("directory-guard", { ...held, allowDestroy: true });
+    await expect(DirectoryGuardProvider.delete("directory-guard", { keys: keys(101) })).rejects.toThrow(
+      /allowDestroy/,
+    );
+    // A change of allowDestroy alone is an update, so the up that sets it records it.
+    expect(
+      (await DirectoryGuardProvider.diff("directory-guard", held, { ...held, allowDestroy: true })).changes,
+    ).toBe(true);
   });
 
   it("guards scimUsersFromDirectory through DirectoryGuard's check, from the second run on", () => {
