@@ -132,18 +132,24 @@ export async function checkAccount(
   const caller = await knownCaller(kind, id, op);
   const what = `${kind}${id ? ` '${id}'` : ""}`;
   if (typeof recorded === "string" && recorded !== "" && recorded !== caller) {
+    // What to do first: behind the engine's prefix, a long resource name must not push it out of view.
     throw new Error(
-      `${what} belongs to account ${recorded} (recorded in the stack's state), but the credentials in use belong to account ${caller}: ` +
-        `refusing to ${VERB[op]} it, nothing was changed. Use credentials of account ${recorded} ` +
-        "(check the alicloud-federation:endpoint, alicloud-federation:accessKeyId/accessKeySecret config, the ALIBABA_CLOUD_* " +
-        "environment, the CLI profile), or select the stack that belongs to this account.",
+      `Use credentials of account ${recorded}, or select the stack that belongs to account ${caller}: ` +
+        `${what} belongs to account ${recorded} (recorded in the stack's state), but the credentials in use belong to account ${caller}: ` +
+        `refusing to ${VERB[op]} it, nothing was changed. Where the credentials come from: the alicloud-federation:endpoint ` +
+        "and alicloud-federation:accessKeyId/accessKeySecret config, the ALIBABA_CLOUD_* environment, the CLI profile.",
     );
   }
   const allowed = runtimeSettings().allowedAccountIds;
   if (allowed && !allowed.includes(caller)) {
+    const listed =
+      allowed.length <= 8
+        ? allowed.join(", ")
+        : `${allowed.slice(0, 8).join(", ")} and ${allowed.length - 8} more`;
     throw new Error(
-      `${what}: refusing to ${VERB[op]} it in account ${caller}: ${CONFIG_KEYS.allowedAccountIds} allows only ${allowed.join(", ")}. ` +
-        "Nothing was changed. Use credentials of an allowed account, or add this one to the list if the stack really belongs there.",
+      `Use credentials of an allowed account, or add ${caller} to ${CONFIG_KEYS.allowedAccountIds} if the stack really belongs there: ` +
+        `${what}: refusing to ${VERB[op]} it in account ${caller}: ${CONFIG_KEYS.allowedAccountIds} allows only ${listed}. ` +
+        "Nothing was changed.",
     );
   }
   return caller;

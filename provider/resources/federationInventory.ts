@@ -462,28 +462,46 @@ function scanOptions(inputs: FederationInventoryInputs, verdicts: RoleVerdicts) 
 
 const ID = "federation-inventory";
 
-/** The failure of an `up` that found undeclared trust: what remains, what was removed, what to do. */
+/** At most this many objects are listed in an error, each line at most LINE_MAX characters. */
+const LIST_MAX = 8;
+const LINE_MAX = 160;
+
+/**
+ * `items` as list lines: the first LIST_MAX, each cut at LINE_MAX, then how many more. An account
+ * may hold hundreds of undeclared objects; the engine prints an error twice, and 4 KB in all is
+ * what a person reads.
+ */
+function listLines(items: readonly string[]): string[] {
+  const cut = (line: string) => (line.length <= LINE_MAX ? line : `${line.slice(0, LINE_MAX - 1)}…`);
+  const shown = items.slice(0, LIST_MAX).map((line) => cut(`  - ${line}`));
+  if (items.length > shown.length) shown.push(`  ... and ${items.length - shown.length} more`);
+  return shown;
+}
+
+/** The failure of an `up` that found undeclared trust: what to do first, then what remains and what was removed. */
 function explain(
   resource: string,
   remaining: UnmanagedObject[],
   removed: UnmanagedObject[],
   mode: InventoryMode,
 ): string {
-  const lines =
+  const todo =
+    "Declare each one in the inventory if it is meant to be there (or accept another stack's with " +
+    "acceptDeclaredBy), delete it, or (mode 'enforce') let `up` remove its kind.";
+  return (
     mode === "report"
       ? [
-          `${resource}: ${remaining.length} undeclared federation object(s) in the account (mode 'report': nothing was changed):`,
-          ...remaining.map((u) => `  - ${u.description}`),
+          `${todo} ${resource}: ${remaining.length} undeclared federation object(s) in the account (mode 'report': nothing was changed):`,
+          ...listLines(remaining.map((u) => u.description)),
         ]
       : [
-          `${resource}: ${remaining.length} undeclared federation object(s) remain in the account:`,
-          ...remaining.map((u) => `  - undeclared, reported (its kind is not enforced): ${u.description}`),
-          ...removed.map((u) => `  - undeclared, removed (enforced): ${u.description}`),
-        ];
-  lines.push(
-    "Declare each one in the inventory if it is meant to be there, delete it, or (mode 'enforce') let `up` remove its kind.",
-  );
-  return lines.join("\n");
+          `${todo} ${resource}: ${remaining.length} undeclared federation object(s) remain in the account:`,
+          ...listLines([
+            ...remaining.map((u) => `undeclared, reported (its kind is not enforced): ${u.description}`),
+            ...removed.map((u) => `undeclared, removed (enforced): ${u.description}`),
+          ]),
+        ]
+  ).join("\n");
 }
 
 /**
@@ -536,16 +554,12 @@ export function removalGuardRefusal(
 ): string | undefined {
   const max = s.maxRemovals ?? DEFAULT_MAX_REMOVALS;
   if (enforced.length <= max || s.confirmRemovals === enforced.length) return undefined;
-  const shown = enforced.slice(0, 10).map((u) => `  - ${u.description}`);
-  if (enforced.length > shown.length) shown.push(`  ... and ${enforced.length - shown.length} more`);
   return [
     `Set confirmRemovals: ${enforced.length} to let ${resource} remove these once (or raise maxRemovals, or declare ` +
       `them, or accept another stack's with acceptDeclaredBy). Refused: this up would remove ${enforced.length} ` +
       `undeclared objects, more than maxRemovals (${max}); nothing was removed:`,
-    ...shown,
-  ]
-    .join("\n")
-    .slice(0, 3000);
+    ...listLines(enforced.map((u) => u.description)),
+  ].join("\n");
 }
 
 function makeProvider(resource: string, check: typeof checkFederationInventoryInputs) {

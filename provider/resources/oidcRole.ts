@@ -702,10 +702,11 @@ function adminDetaches(current: readonly PolicyRef[], desired: readonly PolicyRe
   return current.filter((p) => !want.has(policyKey(p)) && isAdministratorLevel(p));
 }
 
+// What to do first: a role name and a list of policies follow, of any length.
 const adminRefusal = (roleName: string, detached: readonly PolicyRef[]) =>
+  "List it in `policies` to keep it, or set `allowAdministratorDetach: true` to detach it: " +
   `adopting the existing role '${roleName}' would detach ${detached.map((p) => p.name).join(" and ")}, ` +
-  "an administrator-level policy it holds and `policies` does not list: whatever uses the role would lose it. " +
-  "List it in `policies` to keep it, or set `allowAdministratorDetach: true` to detach it.";
+  "an administrator-level policy it holds and `policies` does not list: whatever uses the role would lose it.";
 
 const clipDoc = (doc: string) => (doc.length > 400 ? `${doc.slice(0, 399)}…` : doc);
 

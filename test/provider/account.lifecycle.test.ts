@@ -105,7 +105,9 @@ describe("account binding", () => {
         `${message}read (refresh) it, nothing was changed.`,
       );
       await expect(P.update(created.id, created.outs, inputs({ description: "x" }))).rejects.toThrow(
-        `${message}update it, nothing was changed. Use credentials of account ${emulator.accountId}`,
+        new RegExp(
+          `^Use credentials of account ${emulator.accountId}, or select the stack that belongs to account ${OTHER.accountId}: .*update it, nothing was changed`,
+        ),
       );
       await expect(P.delete(created.id, created.outs)).rejects.toThrow(`${message}delete it`);
       // One identity call (of the other account), nothing else in either account.

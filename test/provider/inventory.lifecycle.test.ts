@@ -290,6 +290,31 @@ describe("refresh (read)", () => {
 });
 
 describe("up (update) in report mode", () => {
+  it("lists at most 8 undeclared objects, each line cut, whatever the account holds", async () => {
+    await shadows();
+    for (let i = 0; i < 20; i++)
+      await emulator.console("ram", "CreateRole", {
+        RoleName: `hand-made-${i}-${"x".repeat(40)}`,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "1",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: "sts:AssumeRole",
+              Principal: { Federated: [`acs:ram::${acct}:oidc-provider/shadow-idp`] },
+            },
+          ],
+        }),
+      });
+    const err = (await P.create(declared()).catch((e) => e)) as Error;
+    expect(err.message.slice(0, 200)).toMatch(/^Declare each one/);
+    const lines = err.message.split("\n");
+    expect(lines.filter((l) => l.startsWith("  - "))).toHaveLength(8);
+    expect(lines.at(-1)).toMatch(/^ {2}\.\.\. and \d+ more$/);
+    expect(lines.every((l) => l.length <= 400)).toBe(true);
+    expect(err.message.length).toBeLessThan(2000);
+  });
+
   it("fails with the list and changes nothing", async () => {
     await shadows();
     const olds = (await P.read("federation-inventory", declared())).props;
@@ -436,7 +461,9 @@ describe("ApplicationAssignmentsExclusive", () => {
     await shadows();
     const desired = exclusive({ mode: "report" });
     const err = await X.update("federation-inventory", desired, desired).catch((e) => e);
-    expect(err.message).toMatch(/^ApplicationAssignmentsExclusive: 1 undeclared/);
+    expect(err.message).toMatch(
+      /^Declare each one in the inventory .*ApplicationAssignmentsExclusive: 1 undeclared/,
+    );
     expect(await writes()).toEqual([]);
   });
 });
