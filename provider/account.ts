@@ -29,7 +29,7 @@ import { quietHostEcho } from "./diagnostics";
 import { canonicalJson } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { CONFIG_KEYS, type RuntimeSettings, runtimeSettings } from "./settings";
-import { forEngine } from "./validation";
+import { forEngine, maskError } from "./validation";
 
 /** What the engine drives: the methods of a dynamic provider implementation. */
 export interface ProviderImpl {
@@ -232,7 +232,7 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
         const r = await impl.create(inputs);
         return { ...r, outs: { ...r.outs, [ACCOUNT_KEY]: account } };
       } catch (err) {
-        throw withAccountOnPartial(err, account);
+        throw maskError(withAccountOnPartial(err, account), inputs);
       }
     },
     async read(id, props) {
@@ -272,7 +272,7 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
         const r = await impl.update(id, olds, news);
         return { ...r, outs: { ...r.outs, [ACCOUNT_KEY]: account } };
       } catch (err) {
-        throw withAccountOnPartial(err, account);
+        throw maskError(withAccountOnPartial(err, account), news as Record<string, unknown>);
       }
     },
     async delete(id, props) {

@@ -147,23 +147,36 @@ export const FAILURE_BUDGET = { reason: 1000, value: 400, total: 1600, count: 8 
 const ENGINE_PREFIX = 200;
 
 /**
- * A check's answer as the engine should get it: its failures presented ({@link presentFailures})
- * and the program's `secretInputs` (names, for masking only) left out of the inputs the engine
- * stores, so they never take part in a diff.
+ * A check's answer as the engine should get it: its failures presented ({@link presentFailures}).
+ * The program's `secretInputs` (names only) stay in the inputs, so that create and update can mask
+ * those values in their errors too ({@link maskError}); no diff reads them.
  */
 export function forEngine<R extends { inputs?: unknown; failures?: CheckFailure[] }>(
   result: R,
   news: Record<string, unknown>,
   secrets: readonly string[] = [],
 ): R {
-  const inputs =
-    result.inputs && typeof result.inputs === "object" && "secretInputs" in result.inputs
-      ? Object.fromEntries(Object.entries(result.inputs).filter(([k]) => k !== "secretInputs"))
-      : result.inputs;
-  const failures = result.failures?.length
-    ? presentFailures(result.failures, news, secrets)
-    : result.failures;
-  return { ...result, inputs, failures };
+  if (!result.failures?.length) return result;
+  return { ...result, failures: presentFailures(result.failures, news, secrets) };
+}
+
+/**
+ * `err` with every value `inputs` names in `secretInputs` masked (`secretMask`) in its message,
+ * stack and reasons: an error of a create or update may quote an input (the service echoing a
+ * name, our own summary of a failed sync).
+ */
+export function maskError(err: unknown, inputs: Record<string, unknown>): unknown {
+  if (!(err instanceof Error) || !Array.isArray(inputs.secretInputs) || inputs.secretInputs.length === 0)
+    return err;
+  const mask = secretMask(inputs);
+  err.message = mask(err.message);
+  if (err.stack) err.stack = mask(err.stack);
+  const reasons = (err as { reasons?: unknown }).reasons;
+  if (Array.isArray(reasons))
+    (err as unknown as { reasons: unknown[] }).reasons = reasons.map((r) =>
+      typeof r === "string" ? mask(r) : r,
+    );
+  return err;
 }
 
 /** The longest value a reason quotes ('…') in full; a longer one is cut, its length said. */

@@ -3,7 +3,8 @@
  * (ScimDirectory's clientSecret, given directly or from a ScimApplication, and ScimUser's, from
  * the application) is driven into a failing check, a failing create, a failing update, a guard
  * refusal and a failing delete; after each, the engine's whole output (the provider's own output
- * included) and the state file are scanned for the secret's value.
+ * included) and the state file are scanned for the secret's value, and for the provider's access
+ * key secret (given in the stack's config).
  *
  * Live mode runs the first (a client the service does not know, and a failing check); the others
  * fail their steps with injected faults or read the emulator's state.
@@ -24,7 +25,14 @@ let h: EngineHarness;
 let appSecret = "";
 
 beforeAll(async () => {
-  h = await startEngine({ workDir: PROGRAM, stackName: "e2e-secrets", config: prefixConfig("secrets") });
+  // The access key in the stack's config (a Pulumi secret), so the provider's own credential is
+  // scanned for too, in output and state, beside every resource's.
+  h = await startEngine({
+    workDir: PROGRAM,
+    stackName: "e2e-secrets",
+    config: prefixConfig("secrets"),
+    credentialsVia: "config",
+  });
   await h.stack.setConfig("useApp", { value: "false" });
   await h.stack.setConfig("clientId", { value: "4100000000000000099" });
   await h.stack.setConfig("clientSecret", { value: GIVEN, secret: true });
@@ -62,7 +70,7 @@ async function failing(
 }
 
 function expectNoSecret(output: string, ...secrets: string[]): void {
-  for (const s of secrets) {
+  for (const s of [...secrets, h.emulator.accessKeySecret]) {
     expect(s.length).toBeGreaterThan(8);
     const at = output.indexOf(s);
     expect(

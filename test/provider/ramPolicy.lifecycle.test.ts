@@ -242,6 +242,17 @@ describe("RamPolicy: a name taken by a policy this stack does not manage, at pre
     ]);
   });
 
+  it("a failing create masks the inputs the program marked secret: the service's own words quote the name", async () => {
+    await consolePolicy();
+    // Past check (a name unknown at preview): CreatePolicy answers EntityAlreadyExists, naming it.
+    const plain = (await P.create(inputs()).catch((e) => e)) as Error;
+    expect(plain.message).toContain(DEPLOY);
+    const masked = (await P.create({ ...inputs(), secretInputs: ["policyName"] }).catch((e) => e)) as Error;
+    expect(masked.message).toMatch(/already exists/);
+    expect(masked.message).not.toContain(DEPLOY);
+    expect(masked.stack ?? "").not.toContain(DEPLOY);
+  });
+
   it("a free name passes with the one look-up; adopt: true passes without one; an update looks nothing up", async () => {
     await emulator.clearRequests();
     expect((await P.check({}, decl())).failures).toEqual([]);
