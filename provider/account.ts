@@ -232,7 +232,7 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
         const r = await impl.create(inputs);
         return { ...r, outs: { ...r.outs, [ACCOUNT_KEY]: account } };
       } catch (err) {
-        throw maskError(withAccountOnPartial(err, account), inputs);
+        throw maskError(withAccountOnPartial(err, account));
       }
     },
     async read(id, props) {
@@ -272,7 +272,7 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
         const r = await impl.update(id, olds, news);
         return { ...r, outs: { ...r.outs, [ACCOUNT_KEY]: account } };
       } catch (err) {
-        throw maskError(withAccountOnPartial(err, account), news as Record<string, unknown>);
+        throw maskError(withAccountOnPartial(err, account));
       }
     },
     async delete(id, props) {
@@ -289,7 +289,11 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
         return impl.delete(id, props);
       }
       await checkAccount(spec.kind, id, "delete", (props as Record<string, unknown>)[ACCOUNT_KEY]);
-      await impl.delete(id, props);
+      try {
+        await impl.delete(id, props);
+      } catch (err) {
+        throw maskError(err);
+      }
     },
   };
   if (impl.configure) {

@@ -30,6 +30,12 @@ import * as vm from "node:vm";
 /** Where the cache lives: beside the built package (`dist/.compile-cache`). */
 export const COMPILE_CACHE_DIR = path.join(__dirname, "..", ".compile-cache");
 
+/**
+ * Only the built package keeps a cache: run from its sources (the repository's tests), this module
+ * is not under `dist/`, and a cache beside the sources would land in the working tree.
+ */
+const BUILT = path.basename(path.dirname(__dirname)) === "dist";
+
 type Compile = (this: NodeJS.Module, content: string, filename: string, format?: string) => unknown;
 
 interface ModuleInternals {
@@ -62,7 +68,7 @@ let writeScheduled = false;
  * @internal
  */
 export function loadCached<T>(load: () => T): T {
-  if (disabled()) return load();
+  if (!BUILT || disabled()) return load();
   if (typeof internals.enableCompileCache === "function") return withNodeCache(load);
   const dir = cacheDir();
   if (!dir || depth > 0) return load();
@@ -185,6 +191,7 @@ function scheduleWrite(): void {
     writeScheduled = false;
     const batch = pending;
     pending = [];
+    removeStaleTemporaries(path.dirname(batch[0]?.file ?? ""));
     for (const { file, script } of batch) {
       const tmp = `${file}.${process.pid}.tmp`;
       // Off the main thread but for the serialization itself. A failure (full disk, read-only
@@ -195,4 +202,26 @@ function scheduleWrite(): void {
         .catch(() => fs.promises.rm(tmp, { force: true }).catch(() => undefined));
     }
   });
+}
+
+/**
+ * Deletes temporary files a process left when the engine ended it between writing an entry and
+ * renaming it (a minute old: no live writer takes that long). Run only by a process that writes.
+ */
+function removeStaleTemporaries(dir: string): void {
+  if (!dir) return;
+  fs.promises
+    .readdir(dir)
+    .then((names) =>
+      Promise.all(
+        names
+          .filter((n) => n.endsWith(".tmp"))
+          .map(async (n) => {
+            const file = path.join(dir, n);
+            const { mtimeMs } = await fs.promises.stat(file);
+            if (Date.now() - mtimeMs > 60_000) await fs.promises.rm(file, { force: true });
+          }),
+      ),
+    )
+    .catch(() => undefined);
 }

@@ -391,6 +391,14 @@ export function takenFailure(
 // the create that took its object over; it must leave that object alone.
 const claims = new Set<string>();
 
+/**
+ * The claim key of a RAM user by its SCIM id, shared by `ScimDirectory` and `ScimUser`: either may
+ * take over a user the other held (a replacement, a migration in either direction).
+ */
+export function scimUserClaim(userId: string): string {
+  return `ScimUser:${userId}`;
+}
+
 /** Records that a create adopted the object with this natural key (`OidcRole:deployer`). */
 export function claim(key: string): void {
   claims.add(key);

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { loadCached } from "./compileCache";
+import { maskSecrets, registerSecret } from "./errors";
 import { containsUnknown } from "./normalize";
 import { once } from "./once";
 
@@ -147,34 +148,57 @@ export const FAILURE_BUDGET = { reason: 1000, value: 400, total: 1600, count: 8 
 const ENGINE_PREFIX = 200;
 
 /**
- * A check's answer as the engine should get it: its failures presented ({@link presentFailures}).
- * The program's `secretInputs` (names only) stay in the inputs, so that create and update can mask
- * those values in their errors too ({@link maskError}); no diff reads them.
+ * A check's answer as the engine should get it: its failures presented ({@link presentFailures}),
+ * and the program's `secretInputs` (names, for masking) left out of the inputs the engine stores
+ * and displays. The values they name are registered as secrets of this process (`registerSecret`),
+ * so whatever the create or update that follows in the same process prints masks them too.
  */
 export function forEngine<R extends { inputs?: unknown; failures?: CheckFailure[] }>(
   result: R,
   news: Record<string, unknown>,
   secrets: readonly string[] = [],
 ): R {
-  if (!result.failures?.length) return result;
-  return { ...result, failures: presentFailures(result.failures, news, secrets) };
+  rememberSecretInputs(news);
+  const inputs =
+    result.inputs && typeof result.inputs === "object" && "secretInputs" in result.inputs
+      ? Object.fromEntries(Object.entries(result.inputs).filter(([k]) => k !== "secretInputs"))
+      : result.inputs;
+  const failures = result.failures?.length
+    ? presentFailures(result.failures, news, secrets)
+    : result.failures;
+  return { ...result, inputs, failures };
+}
+
+/** At most this many values of one check's secret inputs are registered (a secret list of thousands). */
+const REGISTER_MAX = 100;
+
+function rememberSecretInputs(news: Record<string, unknown>): void {
+  if (!Array.isArray(news.secretInputs)) return;
+  let left = REGISTER_MAX;
+  const visit = (v: unknown, depth: number): void => {
+    if (left <= 0) return;
+    if (typeof v === "string") {
+      left--;
+      registerSecret(v);
+    } else if (v && typeof v === "object" && depth < 8)
+      for (const inner of Object.values(v)) visit(inner, depth + 1);
+  };
+  for (const k of news.secretInputs) if (typeof k === "string") visit(news[k], 0);
 }
 
 /**
- * `err` with every value `inputs` names in `secretInputs` masked (`secretMask`) in its message,
- * stack and reasons: an error of a create or update may quote an input (the service echoing a
- * name, our own summary of a failed sync).
+ * `err` with every secret this process knows (`maskSecrets`: credentials, and the program's
+ * secret inputs its checks registered) masked in its message, stack and reasons: an error of a
+ * create, update or delete may quote an input (the service echoing a name, a failed sync's summary).
  */
-export function maskError(err: unknown, inputs: Record<string, unknown>): unknown {
-  if (!(err instanceof Error) || !Array.isArray(inputs.secretInputs) || inputs.secretInputs.length === 0)
-    return err;
-  const mask = secretMask(inputs);
-  err.message = mask(err.message);
-  if (err.stack) err.stack = mask(err.stack);
+export function maskError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  err.message = maskSecrets(err.message);
+  if (err.stack) err.stack = maskSecrets(err.stack);
   const reasons = (err as { reasons?: unknown }).reasons;
   if (Array.isArray(reasons))
     (err as unknown as { reasons: unknown[] }).reasons = reasons.map((r) =>
-      typeof r === "string" ? mask(r) : r,
+      typeof r === "string" ? maskSecrets(r) : r,
     );
   return err;
 }

@@ -496,9 +496,10 @@ function explain(
         ]
       : [
           `${todo} ${resource}: ${remaining.length} undeclared federation object(s) remain in the account:`,
+          // What this up removed first: it must never hide behind "... and N more".
           ...listLines([
-            ...remaining.map((u) => `undeclared, reported (its kind is not enforced): ${u.description}`),
             ...removed.map((u) => `undeclared, removed (enforced): ${u.description}`),
+            ...remaining.map((u) => `undeclared, reported (its kind is not enforced): ${u.description}`),
           ]),
         ]
   ).join("\n");

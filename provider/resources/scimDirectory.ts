@@ -17,9 +17,18 @@ import { randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { accountBound } from "../account";
 import * as scim from "../client/scim";
+import { warn } from "../diagnostics";
 import { checkPeople, type DirectoryEntry, EXTERNAL_ID_MAX, readDirectory } from "../directory";
 import { AlicloudApiError, UserError } from "../errors";
-import { claim, configure, hasClaim, PartialStateError, takeClaim, withSecretOutputs } from "../lifecycle";
+import {
+  claim,
+  configure,
+  hasClaim,
+  PartialStateError,
+  scimUserClaim,
+  takeClaim,
+  withSecretOutputs,
+} from "../lifecycle";
 import { RAM_USER } from "../limits";
 import { containsUnknown } from "../normalize";
 import { isAmbiguous } from "../retry";
@@ -784,7 +793,7 @@ class Sync {
     this.progress.done(slot, p, rec.id);
     // Taken over from whoever held the user: when that is the directory this one replaces (the
     // engine creates the new one first), its delete leaves the user alone (userClaim).
-    claim(userClaim(rec.id));
+    claim(scimUserClaim(rec.id));
   }
 
   /** Creates a person, or takes over the user already there (see `takeOver`). */
@@ -853,7 +862,7 @@ class Sync {
   async remove(slot: Slot, id: string | undefined, p: Person): Promise<void> {
     // Another directory took this user over in this deployment (a replacement, or the person moved
     // between directories): it is theirs now, so it leaves this state without being deleted.
-    if (id !== undefined && takeClaim(userClaim(id))) {
+    if (id !== undefined && takeClaim(scimUserClaim(id))) {
       this.progress.gone(slot);
       return;
     }
@@ -1095,7 +1104,7 @@ export const ScimDirectoryProvider = accountBound(
       // Pending creates count too: the delete looks each one up and removes it if it was made.
       const taken = [...olds.persons.keys()].filter((slot) => {
         const userId = olds.ids.get(slot);
-        return userId !== undefined && hasClaim(userClaim(userId));
+        return userId !== undefined && hasClaim(scimUserClaim(userId));
       }).length;
       const held = olds.persons.size - taken + olds.pending.size;
       const refusal = destroyGuardRefusal("ScimDirectory", held, olds);
@@ -1117,6 +1126,20 @@ export const ScimDirectoryProvider = accountBound(
           )),
         );
         if (errors.some((e) => !(e instanceof PersonProblem))) break;
+      }
+      if (errors.length > 0 && taken > 0) {
+        // Being replaced: a failure here would leave this directory as a pending delete, and the
+        // retry, in another process, would no longer know whom the new directory took over and
+        // would delete them too. Its delete ends here instead; the few it could not delete stay in
+        // the account, named, for a person to remove.
+        await warn(
+          `ScimDirectory (replaced): ${errors.length} people it no longer lists could not be deleted and stay in ` +
+            `the account, unmanaged; delete them yourself if they should go:\n${errors
+              .slice(0, 8)
+              .map((e) => (e instanceof Error ? e.message : String(e)))
+              .join("\n")}`,
+        );
+        return;
       }
       if (errors.length > 0)
         throw new Error(
@@ -1145,11 +1168,6 @@ function replacementRefusal(taken: number, held: number, maxDeletions: number): 
     "allowDestroy: true. Nothing was deleted. Before replacing a directory that drops people, set allowDestroy: " +
     "true on it and run pulumi up."
   );
-}
-
-/** The replacement-claim key of a RAM user (lifecycle.ts `claim`), by its SCIM id. */
-function userClaim(userId: string): string {
-  return `ScimUser:${userId}`;
 }
 
 function partialOrPlain(errors: unknown[]): Error {

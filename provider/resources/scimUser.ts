@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as scim from "../client/scim";
 import { AlicloudApiError } from "../errors";
 import {
+  claim,
   configure,
   createOnce,
   deleteUnlessGone,
@@ -19,7 +20,9 @@ import {
   pendingCreate,
   pendingId,
   pendingSince,
+  scimUserClaim,
   stateOf,
+  takeClaim,
   timeOf,
   unlessGone,
   withSecretOutputs,
@@ -217,7 +220,11 @@ async function resolveConflict(
         "arguments and deleted with the stack); otherwise choose another value.",
     );
   }
-  return scim.replaceScimUser(creds, existing.id, desired);
+  const adopted = await scim.replaceScimUser(creds, existing.id, desired);
+  // Adopted, the user is this resource's now: a resource that held it before and is deleted later
+  // in this deployment (a ScimDirectory it moves out of, the ScimUser it replaces) leaves it alone.
+  claim(scimUserClaim(adopted.id));
+  return adopted;
 }
 
 /** The user `desired` names, if it is provably the one this operation created. */
@@ -357,6 +364,8 @@ export const ScimUserProvider = {
       // A create left pending: only the user provably made by it is deleted.
       const scimId = since !== undefined ? (await pendingUser(olds, since))?.id : olds.scimId;
       if (scimId === undefined) return;
+      // Taken over in this deployment by another resource (a ScimDirectory this user moved into).
+      if (takeClaim(scimUserClaim(scimId))) return;
       await deleteUnlessGone(
         (e) => isScim(e, 404),
         () => scim.deleteScimUser(credentials(olds), scimId),

@@ -6,6 +6,12 @@ import {
   checkScimApplicationInputs,
   type ScimApplicationOutputs,
 } from "../../provider/resources/scimApplication";
+import {
+  checkScimDirectoryInputs,
+  ScimDirectoryProvider as D,
+  directoryIds,
+  directoryMaps,
+} from "../../provider/resources/scimDirectory";
 import { checkScimUserInputs, ScimUserProvider as U } from "../../provider/resources/scimUser";
 import { configOf, startWired } from "./harness";
 
@@ -183,6 +189,30 @@ describe("ScimUser", () => {
       "CreateUser:429",
       "CreateUser:201",
     ]);
+  });
+
+  it("leaves alone a user a ScimDirectory took over in this deployment (a migration without retainOnDelete)", async () => {
+    const a = await app();
+    const created = (await U.create(user(a))).outs;
+    // The directory that replaces the per-user resources takes alice over, then her ScimUser is deleted.
+    const dir = await D.create(
+      checkScimDirectoryInputs(
+        {},
+        {
+          ...directoryMaps([
+            { userName: "alice", displayName: created.displayName, externalId: created.externalId },
+          ]),
+          clientId: a.clientId,
+          clientSecret: a.clientSecret,
+          __provider: "p",
+        },
+      ).inputs,
+    );
+    expect(Object.values(directoryIds(dir.outs).ids)).toEqual([created.scimId]);
+    await emulator.clearRequests();
+    await U.delete(created.scimId, created);
+    expect((await emulator.requests({ service: "scim" })).map((r) => r.action)).toEqual([]);
+    expect((await U.read(created.scimId, created)).id).toBe(created.scimId);
   });
 
   it("deletes with one call, counts a missing user as deleted, and explains a refusal", async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
 import { resetCallerAccount } from "../../provider/account";
 import { listAllScimUsers, resetScimTokens } from "../../provider/client/scim";
+import { setWarningSink } from "../../provider/diagnostics";
 import type { DirectoryEntry } from "../../provider/directory";
 import {
   ScimApplicationProvider as App,
@@ -261,6 +262,26 @@ describe("ScimDirectory sync", () => {
     );
     expect(await calls()).toEqual({});
     expect(await scimUsers()).toHaveLength(3);
+  });
+
+  it("a replaced directory whose deletes fail ends its delete with a warning, never as a retry that forgets", async () => {
+    const old = await synced(people(4));
+    await D.create(ok(people(3)));
+    const warnings: string[] = [];
+    setWarningSink((m) => warnings.push(m));
+    await emulator.injectFault({ service: "scim", action: "DeleteUser", kind: "server-error", ratio: 1 });
+    try {
+      // The one person the new directory dropped cannot be deleted: no error (a pending delete's
+      // retry would delete the three the new one holds), a warning naming what stays.
+      await D.delete(old.id, old.outs);
+    } finally {
+      await emulator.clearFaults();
+      setWarningSink(undefined);
+    }
+    expect(warnings.join("\n")).toMatch(
+      /^ScimDirectory \(replaced\): 1 people it no longer lists could not be deleted/,
+    );
+    expect(await scimUsers()).toHaveLength(4);
   });
 
   it("records the people done when a sync fails part-way; the re-run finishes with no duplicate", async () => {

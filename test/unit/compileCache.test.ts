@@ -4,8 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-// The built module, copied into a scratch directory so that its cache (`.compile-cache` in the parent
-// of the module's directory) is in the scratch directory, and each test starts from nothing. Each run is its own Node
+// The built module, copied into a scratch `dist/provider` so that its cache (`.compile-cache` in the
+// parent of the module's directory) is in the scratch directory, and each test starts from nothing. Each run is its own Node
 // process: a cache is only ever read by a later process.
 const BUILT = path.join(__dirname, "..", "..", "dist", "provider", "compileCache.js");
 const nodeHasOwnCache =
@@ -49,7 +49,7 @@ function writeFixture(): void {
 /** Runs `body` in a new Node process with `loadCached` in scope; returns what it prints as JSON. */
 function run(body: string, env: NodeJS.ProcessEnv = {}): unknown {
   const script = [
-    `const { loadCached } = require(${JSON.stringify(path.join(root, "lib", "compileCache.js"))});`,
+    `const { loadCached } = require(${JSON.stringify(path.join(root, "dist", "provider", "compileCache.js"))});`,
     `const fixture = ${JSON.stringify(path.join(root, "node_modules", "fixture"))};`,
     body,
   ].join("\n");
@@ -98,9 +98,9 @@ function expected(root: string) {
 
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), "af-compile-cache-"));
-  fs.mkdirSync(path.join(root, "lib"));
-  fs.copyFileSync(BUILT, path.join(root, "lib", "compileCache.js"));
-  cacheRoot = path.join(root, ".compile-cache");
+  fs.mkdirSync(path.join(root, "dist", "provider"), { recursive: true });
+  fs.copyFileSync(BUILT, path.join(root, "dist", "provider", "compileCache.js"));
+  cacheRoot = path.join(root, "dist", ".compile-cache");
   writeFixture();
 });
 
@@ -159,6 +159,34 @@ describe("loadCached", () => {
       expect(run(LOAD_INDEX, { NODE_DISABLE_COMPILE_CACHE: value })).toEqual(expected(root));
       expect(fs.existsSync(cacheRoot)).toBe(false);
     }
+  });
+
+  it("keeps no cache when the module does not run from a built dist/ (the repository's sources)", () => {
+    const lib = path.join(root, "lib");
+    fs.mkdirSync(lib);
+    fs.copyFileSync(BUILT, path.join(lib, "compileCache.js"));
+    const script = [
+      `const { loadCached } = require(${JSON.stringify(path.join(lib, "compileCache.js"))});`,
+      `console.log(JSON.stringify(loadCached(() => require(${JSON.stringify(path.join(root, "node_modules", "fixture"))}))));`,
+    ].join("\n");
+    execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+    expect(fs.existsSync(path.join(root, ".compile-cache"))).toBe(false);
+  });
+
+  it.runIf(!nodeHasOwnCache)("removes a temporary file a killed writer left, once it is a minute old", () => {
+    run(LOAD_INDEX);
+    const dir = path.dirname([...entries().keys()][0] as string);
+    const stale = path.join(dir, "x.bin.99999.tmp");
+    const fresh = path.join(dir, "y.bin.99998.tmp");
+    fs.writeFileSync(stale, "");
+    fs.writeFileSync(fresh, "");
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(stale, old, old);
+    // A process that writes (the fixture edited, so one entry is new) sweeps them.
+    fs.appendFileSync(path.join(root, "node_modules", "fixture", "b.js"), "\n");
+    run(LOAD_INDEX);
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.existsSync(fresh)).toBe(true);
   });
 
   it("lets a module's error through with its file named, and leaves Node's loader as it was", () => {
