@@ -244,7 +244,7 @@ describe("RamPolicy: a name taken by a policy this stack does not manage, at pre
 
   it("a failing create masks the inputs the program marked secret: the service's own words quote the name", async () => {
     // A name of its own: once a check has seen it as a secret, this process masks it everywhere.
-    const name = "policy-named-in-secret";
+    const name = named("named-in-secret");
     await emulator.console("ram", "CreatePolicy", { PolicyName: name, PolicyDocument: doc("ecs:Describe*") });
     const plain = (await P.create(inputs({ policyName: name })).catch((e) => e)) as Error;
     expect(plain.message).toContain(name);
