@@ -133,12 +133,12 @@ export function requireChecked<T>(
 
 /**
  * How much of a check's failures reaches the engine: each reason at most `reason` characters, the
- * reasons, the values shown beside them and the engine's ~100 characters per failure at most
- * `total`, and at most `count` failures (then one line saying how many more). The engine prints
- * each failure twice (as it happens and under Diagnostics), so a refusal stays under 4 KB whatever
- * the size of the inputs.
+ * reasons and the engine's ~100 characters per failure at most `total` (no failure names a
+ * property, so the engine shows no value beside it), and at most `count` failures (then one line
+ * saying how many more). The engine prints each failure twice (as it happens and under
+ * Diagnostics), so a refusal stays under 4 KB whatever the size of the inputs.
  */
-export const FAILURE_BUDGET = { reason: 1000, value: 400, total: 1600, count: 8 } as const;
+export const FAILURE_BUDGET = { reason: 1000, total: 1600, count: 8 } as const;
 
 /**
  * What the engine adds to each failure, counted once like the reasons: its type, resource name and
@@ -173,17 +173,32 @@ export function forEngine<R extends { inputs?: unknown; failures?: CheckFailure[
 const REGISTER_MAX = 100;
 
 function rememberSecretInputs(news: Record<string, unknown>): void {
-  if (!Array.isArray(news.secretInputs)) return;
   let left = REGISTER_MAX;
-  const visit = (v: unknown, depth: number): void => {
-    if (left <= 0) return;
-    if (typeof v === "string") {
-      left--;
-      registerSecret(v);
-    } else if (v && typeof v === "object" && depth < 8)
-      for (const inner of Object.values(v)) visit(inner, depth + 1);
-  };
-  for (const k of news.secretInputs) if (typeof k === "string") visit(news[k], 0);
+  for (const v of secretLeaves(news)) {
+    if (typeof v !== "string") continue;
+    registerSecret(v);
+    if (--left === 0) return;
+  }
+}
+
+/**
+ * The strings and numbers inside the inputs named in `secrets` and in the program's
+ * `secretInputs`, at any depth up to 8 (a secret map or list).
+ */
+function* secretLeaves(
+  news: Record<string, unknown>,
+  secrets: readonly string[] = [],
+): Generator<string | number | bigint> {
+  const keys = new Set([
+    ...secrets,
+    ...(Array.isArray(news.secretInputs) ? news.secretInputs.filter((k) => typeof k === "string") : []),
+  ]);
+  function* walk(v: unknown, depth: number): Generator<string | number | bigint> {
+    if (typeof v === "string" || typeof v === "number" || typeof v === "bigint") yield v;
+    else if (v && typeof v === "object" && depth < 8)
+      for (const inner of Object.values(v)) yield* walk(inner, depth + 1);
+  }
+  for (const k of keys) yield* walk(news[k], 0);
 }
 
 /**
@@ -270,24 +285,15 @@ export function secretMask(
   news: Record<string, unknown>,
   secrets: readonly string[] = [],
 ): (text: string) => string {
-  const keys = new Set([
-    ...secrets,
-    ...(Array.isArray(news.secretInputs) ? news.secretInputs.filter((k) => typeof k === "string") : []),
-  ]);
   const values = new Set<string>();
   const pieces = new Set<string>();
-  const collect = (v: unknown, depth: number): void => {
+  for (const v of secretLeaves(news, secrets)) {
     if (typeof v === "string") {
       if (v.length >= 4) values.add(v);
       for (const word of v.split(/[\s,;]+/)) if (word.length >= 4) values.add(word);
       for (let i = 0; i + SECRET_PIECE <= v.length; i++) pieces.add(v.slice(i, i + SECRET_PIECE));
-    } else if (typeof v === "number" || typeof v === "bigint") {
-      if (String(v).length >= 4) values.add(String(v));
-    } else if (v && typeof v === "object" && depth < 8) {
-      for (const inner of Object.values(v)) collect(inner, depth + 1);
-    }
-  };
-  for (const k of keys) collect(news[k], 0);
+    } else if (String(v).length >= 4) values.add(String(v));
+  }
   if (values.size === 0) return (text) => text;
   // Longest first, so a value is masked whole before any word of it.
   const ordered = [...values].sort((a, b) => b.length - a.length);

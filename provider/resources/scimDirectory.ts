@@ -792,7 +792,7 @@ class Sync {
     const rec = sameUser(p, existing) ? existing : await scim.replaceScimUser(this.creds, existing.id, p);
     this.progress.done(slot, p, rec.id);
     // Taken over from whoever held the user: when that is the directory this one replaces (the
-    // engine creates the new one first), its delete leaves the user alone (userClaim).
+    // engine creates the new one first), its delete leaves the user alone (scimUserClaim).
     claim(scimUserClaim(rec.id));
   }
 
@@ -911,7 +911,7 @@ function partialState(
   raw: Record<string, unknown>,
   errors: unknown[],
 ): Error {
-  const reasons = errors.map((e) => (e instanceof Error ? e.message : String(e)));
+  const reasons = errors.map(messageOf);
   const shown = reasons.slice(0, 20);
   if (reasons.length > shown.length) shown.push(`... and ${reasons.length - shown.length} more`);
   const summary =
@@ -1136,7 +1136,7 @@ export const ScimDirectoryProvider = accountBound(
           `ScimDirectory (replaced): ${errors.length} people it no longer lists could not be deleted and stay in ` +
             `the account, unmanaged; delete them yourself if they should go:\n${errors
               .slice(0, 8)
-              .map((e) => (e instanceof Error ? e.message : String(e)))
+              .map(messageOf)
               .join("\n")}`,
         );
         return;
@@ -1144,10 +1144,7 @@ export const ScimDirectoryProvider = accountBound(
       if (errors.length > 0)
         throw new Error(
           `ScimDirectory: ${errors.length} people could not be deleted; run the destroy again:\n` +
-            errors
-              .slice(0, 20)
-              .map((e) => (e instanceof Error ? e.message : String(e)))
-              .join("\n"),
+            errors.slice(0, 20).map(messageOf).join("\n"),
         );
     },
   },
@@ -1170,14 +1167,16 @@ function replacementRefusal(taken: number, held: number, maxDeletions: number): 
   );
 }
 
+/** What a failure says: an error's message, anything else as text. */
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 function partialOrPlain(errors: unknown[]): Error {
   if (errors.length === 1 && errors[0] instanceof Error && !(errors[0] instanceof PersonProblem))
     return errors[0];
   return new Error(
-    `ScimDirectory: nobody could be synced:\n${errors
-      .slice(0, 20)
-      .map((e) => (e instanceof Error ? e.message : String(e)))
-      .join("\n")}`,
+    `ScimDirectory: nobody could be synced:\n${errors.slice(0, 20).map(messageOf).join("\n")}`,
   );
 }
 

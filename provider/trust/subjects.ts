@@ -78,13 +78,11 @@ export function canMatchPrefix(pattern: string, prefix: string): boolean {
 }
 
 /**
- * The grammars a pattern is judged by: the issuer's when known; else every fixed-shape grammar
- * whose subjects the pattern can match (fail safe), else `other`.
+ * The grammars a pattern is judged by: the issuer's (`known`) when there is one; else every
+ * fixed-shape grammar whose subjects the pattern can match (fail safe), else `other`.
  */
-function grammarsOf(pattern: string | undefined, issuerUrl: string | undefined): Grammar[] {
-  const known = issuerGrammar(issuerUrl);
+function grammarsOf(pattern: string, known: Grammar | undefined): Grammar[] {
   if (known) return [known];
-  if (pattern === undefined) return ["other"];
   const matched = SUBJECT_PREFIX.filter(([prefix]) => canMatchPrefix(pattern, prefix)).map(([, g]) => g);
   return matched.length > 0 ? matched : ["other"];
 }
@@ -116,10 +114,11 @@ function unpinned(
   issuerUrl: string | undefined,
 ): { grammar: Grammar; reason: string } | undefined {
   if (!WILD.test(pattern)) return undefined;
+  const known = issuerGrammar(issuerUrl);
   // Unknown issuer and a leading wildcard: any shape at all, whatever grammars it also matches.
-  if (!issuerGrammar(issuerUrl) && WILD.test(pattern[0] ?? ""))
+  if (!known && WILD.test(pattern[0] ?? ""))
     return { grammar: "other", reason: unpinnedIn(pattern, "other") as string };
-  for (const grammar of grammarsOf(pattern, issuerUrl)) {
+  for (const grammar of grammarsOf(pattern, known)) {
     const reason = unpinnedIn(pattern, grammar);
     if (reason !== undefined) return { grammar, reason };
   }
@@ -178,7 +177,7 @@ export function admitsAnyWorkload(
   const like = subjects.like ?? [];
   for (const issuer of issuers) {
     if (equals.length === 0 && like.length === 0) {
-      const words = `any ${workloadNoun(grammarsOf(undefined, issuer)[0] as Grammar)}`;
+      const words = `any ${workloadNoun(issuerGrammar(issuer) ?? "other")}`;
       return { words, reason: `no subject condition: ${words} of the issuer may assume the role` };
     }
     for (const p of like) {

@@ -295,16 +295,7 @@ describe("up (update) in report mode", () => {
     for (let i = 0; i < 20; i++)
       await emulator.console("ram", "CreateRole", {
         RoleName: `hand-made-${i}-${"x".repeat(40)}`,
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: "1",
-          Statement: [
-            {
-              Effect: "Allow",
-              Action: "sts:AssumeRole",
-              Principal: { Federated: [`acs:ram::${acct}:oidc-provider/shadow-idp`] },
-            },
-          ],
-        }),
+        AssumeRolePolicyDocument: trust("shadow-idp", "*"),
       });
     const err = (await P.create(declared()).catch((e) => e)) as Error;
     expect(err.message.slice(0, 200)).toMatch(/^Declare each one/);
