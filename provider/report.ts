@@ -12,135 +12,15 @@
  * `ALICLOUD_FEDERATION_ENDPOINT` for the emulator, the Alibaba Cloud
  * credential chain otherwise.
  */
-import { z } from "zod";
 import { type Session, session } from "./client/session";
 import { scanAccount } from "./inventory";
 import { OFFICIAL_CLI_APP_IDS } from "./officialCli";
+import type { TrustReport } from "./reportSchema";
 import { describeGrant, type FederatedGrant, grantAdmitsAnyWorkload } from "./trust/admits";
 import { evaluateTrust } from "./trust/evaluate";
 import { isAdministratorLevel } from "./trust/privilege";
 
-const claimMatch = z
-  .object({
-    equals: z.array(z.string()).describe("Exact values (StringEquals)."),
-    like: z.array(z.string()).describe("Patterns with * and ? (StringLike)."),
-  })
-  .strict()
-  .describe("Values a claim must match; both lists empty: any value.");
-
-const tokenCheck = z
-  .object({
-    subject: z.string(),
-    audience: z.string(),
-    allowed: z.boolean().describe("What the trust simulator decides for a token with the provider's issuer."),
-    reason: z.string(),
-  })
-  .strict();
-
-const grantSchema = z
-  .object({
-    statement: z.number().int().describe("1-based statement in canonical order."),
-    principal: z.string().describe("The Federated principal as written in the trust policy."),
-    kind: z.enum(["oidc", "saml", "other"]),
-    provider: z.string().nullable().describe("The OIDC provider's name when it exists in the account."),
-    issuers: z.array(z.string()).describe("oidc:iss values; empty: any issuer the provider accepts."),
-    audiences: claimMatch,
-    subjects: claimMatch,
-    anySubject: z.boolean().describe("True when every subject of the issuer is admitted."),
-    anyWorkload: z
-      .object({
-        words: z
-          .string()
-          .describe(
-            "In the issuer's words: 'any repository', 'any project', 'any service account', 'any subject'.",
-          ),
-        reason: z
-          .string()
-          .describe("Why: no subject condition, or the pattern that does not pin one workload."),
-      })
-      .strict()
-      .nullable()
-      .describe(
-        "Set when the grant admits any workload of its issuer (its subject condition does not pin one repository, project, service account); null when every subject alternative pins one.",
-      ),
-    otherConditions: z.array(z.string()),
-    refusedAudiences: z
-      .array(z.string())
-      .describe("Admitted audiences that are not client IDs of the provider: STS refuses such tokens."),
-    checks: z.array(tokenCheck).describe("Each exact subject and audience, run through the trust simulator."),
-    summary: z.string(),
-  })
-  .strict();
-
-const managed = z
-  .boolean()
-  .nullable()
-  .describe("Whether the given stack manages it; null when no stack was given.");
-
-const roleSchema = z
-  .object({
-    roleName: z.string(),
-    arn: z.string(),
-    managed,
-    determined: z.boolean().describe("False when the policy could not be fully read: see problems."),
-    problems: z.array(z.string()),
-    denyStatements: z.number().int(),
-    grants: z.array(grantSchema),
-    policies: z.array(z.object({ type: z.enum(["System", "Custom"]), name: z.string() }).strict()),
-    dangers: z
-      .array(z.string())
-      .describe(
-        "Dangerous combinations: an administrator-level policy on a role that admits any workload, has undetermined trust, or is not managed by the given stack.",
-      ),
-  })
-  .strict();
-
-const providerSchema = z
-  .object({
-    name: z.string(),
-    arn: z.string(),
-    issuerUrl: z.string(),
-    clientIds: z.array(z.string()),
-    fingerprints: z.array(z.string()),
-    managed,
-    trustedBy: z.array(z.string()).describe("Names of the roles whose grants name this provider."),
-  })
-  .strict();
-
-const assignmentSchema = z
-  .object({
-    appId: z.string(),
-    principalType: z.enum(["user", "role"]),
-    principalName: z.string(),
-    managed,
-  })
-  .strict();
-
-/** The `--json` output of `alicloud-federation report`. */
-export const trustReportSchema = z
-  .object({
-    schemaVersion: z.literal(1),
-    generatedAt: z.string().describe("ISO-8601 time the account was read."),
-    endpoint: z.string().describe("Where the APIs were called: an override, or 'alibaba-cloud'."),
-    oidcProviders: z.array(providerSchema),
-    roles: z.array(roleSchema).describe("Roles whose trust policy names a Federated principal."),
-    cliAssignments: z.array(assignmentSchema).describe("Who may log in to the CLI through official-cli."),
-    counts: z
-      .object({ roles: z.number().int(), federatedRoles: z.number().int(), apiCalls: z.number().int() })
-      .strict(),
-  })
-  .strict()
-  .describe("alicloud-federation trust report");
-
-export type TrustReport = z.infer<typeof trustReportSchema>;
-
-/** The JSON Schema (draft 2020-12) of the `--json` output, as published in docs/trust-report.schema.json. */
-export function trustReportJsonSchema(): Record<string, unknown> {
-  return {
-    ...z.toJSONSchema(trustReportSchema),
-    title: "alicloud-federation trust report",
-  };
-}
+export { type TrustReport, trustReportJsonSchema, trustReportSchema } from "./reportSchema";
 
 /** What a stack manages, by kind. Names compared as RAM compares them. */
 export interface ManagedSet {

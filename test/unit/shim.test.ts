@@ -90,3 +90,18 @@ describe("the credential", () => {
     expect(JSON.parse(out)).toEqual({ before: false, after: true, id: "made" });
   });
 });
+
+describe("the package entry", () => {
+  it("loads no zod and no Alibaba SDK into a program, and still builds trustReportSchema when read", () => {
+    // A program imports the entry for its resource classes; the trust report's schema, the only
+    // zod the entry holds, is built when first read.
+    const script = `
+      const has = (part) => Object.keys(require.cache).some((f) => f.includes(part));
+      const entry = require("alicloud-federation");
+      const atLoad = { zod: has("/node_modules/zod/"), sdk: has("/node_modules/@alicloud/") };
+      const parsed = entry.trustReportSchema.safeParse({ schemaVersion: 2 }).success;
+      console.log(JSON.stringify({ atLoad, parsed, zod: has("/node_modules/zod/") }));`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({ atLoad: { zod: false, sdk: false }, parsed: false, zod: true });
+  });
+});
