@@ -1,18 +1,19 @@
 import type { z } from "zod";
-import { loadCached } from "./compileCache";
+import { loadDependency } from "./deferredRequires";
 import { maskSecrets, registerSecret } from "./errors";
 import { containsUnknown } from "./normalize";
 import { once } from "./once";
 
 /**
  * zod, loaded when inputs are first checked instead of with the library: refresh, destroy and the
- * refresh half of a drift gate never check inputs, and loading zod (about 50 ms of CPU, every
- * locale included) was a quarter of what the library added to each of those provider processes.
+ * refresh half of a drift gate never check inputs, and loading zod (about 50 ms of CPU then) was a
+ * quarter of what the library added to each of those provider processes. Its locales are deferred
+ * (deferredRequires.ts).
  * Internal (left out of the published declarations, which keep zod's own types out).
  *
  * @internal
  */
-export const zod = once(() => loadCached(() => require("zod") as typeof import("zod")).z);
+export const zod = once(() => loadDependency(() => require("zod") as typeof import("zod")).z);
 
 /**
  * A resource's field rules, built by `build` on first use (see `zod`), then kept. Schemas the rules

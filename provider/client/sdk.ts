@@ -6,18 +6,18 @@
  * these functions loads an SDK. The IMS and RAM product SDKs are not loaded at all: their actions
  * go through openapi-core as their generated methods send them (client/generic.ts `callModel`),
  * their types alone are used. Each is compiled from V8's code cache after its first load
- * (compileCache.ts).
+ * (compileCache.ts), and what they load for features we never call is deferred (deferredRequires.ts).
  */
 import type * as CredentialsSdk from "@alicloud/credentials";
 import type * as OpenApiSdk from "@alicloud/openapi-core";
 import type * as DaraSdk from "@darabonba/typescript";
-import { loadCached } from "../compileCache";
+import { loadDependency } from "../deferredRequires";
 import { once } from "../once";
 
 export const credentialsSdk = once(
-  () => loadCached(() => require("@alicloud/credentials")) as typeof CredentialsSdk,
+  () => loadDependency(() => require("@alicloud/credentials")) as typeof CredentialsSdk,
 );
 export const openApiSdk = once(
-  () => loadCached(() => require("@alicloud/openapi-core")) as typeof OpenApiSdk,
+  () => loadDependency(() => require("@alicloud/openapi-core")) as typeof OpenApiSdk,
 );
-export const daraSdk = once(() => loadCached(() => require("@darabonba/typescript")) as typeof DaraSdk);
+export const daraSdk = once(() => loadDependency(() => require("@darabonba/typescript")) as typeof DaraSdk);
