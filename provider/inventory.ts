@@ -91,6 +91,12 @@ export interface ScanOptions {
   verdicts?: RoleVerdicts;
   /** Also list each federated role's policies, right after reading it (one call per federated role). */
   withPolicies?: boolean;
+  /**
+   * Roles the caller expects in the account (the ones it declares). Those with no kept verdict are
+   * read alongside the list instead of after it, saving a round trip on the first scan; a read the
+   * list does not confirm (same role id) is not used.
+   */
+  expectedRoles?: readonly string[];
   now?: () => number;
 }
 
@@ -103,7 +109,14 @@ export async function scanAccount(s: Session, opts: ScanOptions): Promise<Accoun
   const [providers, roleScan, assignments] = await Promise.all([
     opts.providers ? ims.listOidcProviders(s) : Promise.resolve([]),
     opts.roles
-      ? scanRoles(s, concurrency, opts.verdicts ?? {}, now, opts.withPolicies ?? false)
+      ? scanRoles(
+          s,
+          concurrency,
+          opts.verdicts ?? {},
+          now,
+          opts.withPolicies ?? false,
+          opts.expectedRoles ?? [],
+        )
       : Promise.resolve(undefined),
     Promise.all(
       opts.appIds.map(async (appId) => [appId, await listAssignmentsIfInstalled(s, appId)] as const),
@@ -135,7 +148,16 @@ async function scanRoles(
   previous: RoleVerdicts,
   now: number,
   withPolicies: boolean,
+  expected: readonly string[],
 ): Promise<{ federated: ScannedRole[]; verdicts: RoleVerdicts; count: number; read: number }> {
+  // Read alongside the list: at most one slot short of the concurrency, the list taking the last.
+  const early = new Map<string, Promise<ram.RoleRecord | undefined>>();
+  for (const name of expected) {
+    const key = name.toLowerCase();
+    if (early.size >= concurrency - 1 || previous[key] !== undefined || early.has(key)) continue;
+    const read = ram.getRole(s, name).catch(() => undefined);
+    early.set(key, read);
+  }
   const all = await ram.listRoles(s);
   const verdicts: RoleVerdicts = {};
   const toRead: ram.RoleSummary[] = [];
@@ -146,10 +168,16 @@ async function scanRoles(
     if (settled && previous[key] === verdictOf(r)) verdicts[key] = verdictOf(r);
     else toRead.push(r);
   }
+  // The early reads first, so that waiting for them takes the slots they already hold.
+  const isEarly = (r: ram.RoleSummary) => early.has(r.roleName.toLowerCase());
+  const order = [...toRead.filter(isEarly), ...toRead.filter((r) => !isEarly(r))];
   // GetRole, then (federated roles, when asked) ListPoliciesForRole in the same slot: one pipeline.
-  const read = await mapLimit(toRead, concurrency, async (summary) => {
+  const readOne = async (summary: ram.RoleSummary) => {
     try {
-      const role = await ram.getRole(s, summary.roleName);
+      // An early read counts only if the list shows the very same version of the role.
+      const seen = await early.get(summary.roleName.toLowerCase());
+      const same = seen?.roleId === summary.roleId && seen.updateDate === summary.updateDate;
+      const role = seen && same ? seen : await ram.getRole(s, summary.roleName);
       const trust = summarizeFederatedTrust(role.assumeRolePolicyDocument);
       const policies =
         withPolicies && trust.federated ? await ram.listPoliciesForRole(s, role.roleName) : undefined;
@@ -159,7 +187,10 @@ async function scanRoles(
       if (hasCodePrefix(err, "EntityNotExist")) return undefined;
       throw err;
     }
-  });
+  };
+  const results = await mapLimit(order, concurrency, readOne);
+  const bySummary = new Map(order.map((summary, i) => [summary, results[i]]));
+  const read = toRead.map((summary) => bySummary.get(summary));
   const federated: ScannedRole[] = [];
   read.forEach((hit, i) => {
     if (!hit) return;

@@ -457,6 +457,7 @@ function scanOptions(inputs: FederationInventoryInputs, verdicts: RoleVerdicts) 
     roles: inputs.covers.roles || inputs.covers.oidcProviders,
     appIds: inputs.covers.assignments ? inputs.cliAppIds : [],
     verdicts,
+    expectedRoles: [...inputs.roles, ...inputs.accepted.roles],
   };
 }
 

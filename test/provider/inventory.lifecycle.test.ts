@@ -280,6 +280,50 @@ describe("refresh (read)", () => {
     expect(edited.federatedRoles.map((r) => r.roleName)).toEqual(["deployer", "ram-only-3"]);
   });
 
+  it("reads a declared role alongside the list, and again if the list shows another version of it", async () => {
+    // ListRoles answers 600 ms late: the declared role's read leaves with it; the other role's after it.
+    await emulator.injectFault({ service: "ram", action: "ListRoles", kind: "latency", latencyMs: 600 });
+    const first = await P.read("federation-inventory", declared());
+    expect(first.props.unmanaged).toEqual([]);
+    const log = await emulator.requests();
+    const arrival = (action: string, role?: string) =>
+      log
+        .filter((r) => r.action === action && (role === undefined || r.params.RoleName === role))
+        .map((r) => Date.parse(r.time));
+    const [listed] = arrival("ListRoles");
+    expect(arrival("GetRole", "deployer")).toEqual([expect.any(Number)]);
+    expect(Math.abs((arrival("GetRole", "deployer")[0] ?? 0) - (listed ?? 0))).toBeLessThan(300);
+    expect((arrival("GetRole", "ops")[0] ?? 0) - (listed ?? 0)).toBeGreaterThanOrEqual(600);
+    // Same number of calls as reading after the list: one GetRole per role (the account's look-up aside).
+    expect((await allCalls()).filter((a) => a !== "GetCallerIdentity").sort()).toEqual([
+      "GetRole",
+      "GetRole",
+      "ListApplicationAssignments",
+      "ListOIDCProviders",
+      "ListRoles",
+    ]);
+    // The role is edited while the list is on its way: its early read is stale, and read again.
+    await emulator.clearFaults();
+    await emulator.injectFault({ service: "ram", action: "ListRoles", kind: "latency", latencyMs: 1500 });
+    await emulator.clearRequests();
+    const scanning = scanAccount(session(), {
+      providers: false,
+      roles: true,
+      appIds: [],
+      expectedRoles: ["Deployer"],
+    });
+    await new Promise((r) => setTimeout(r, 1100));
+    await emulator.console("ram", "UpdateRole", {
+      RoleName: "deployer",
+      NewAssumeRolePolicyDocument: trust("github", "*"),
+    });
+    const scan = await scanning;
+    await emulator.clearFaults();
+    expect((await allCalls()).filter((a) => a === "GetRole")).toHaveLength(3);
+    const deployer = scan.federatedRoles.find((r) => r.roleName === "deployer");
+    expect(deployer?.trust.grants.map((g) => g.subjects.like)).toEqual([["*"]]);
+  });
+
   it("pages through every list: 101 providers take two ListOIDCProviders calls", async () => {
     for (let i = 0; i < 100; i++) await provider(`p${i}`, `https://issuer-${i}.example.com`);
     await emulator.clearRequests();
