@@ -86,6 +86,8 @@ export interface TestIdpOptions {
   presentRoot?: boolean;
   /** Days the first intermediate stays valid. Default 365. */
   intermediateValidDays?: number;
+  /** Milliseconds before each HTTP answer, as an issuer far away answers. Default 0. */
+  latencyMs?: number;
 }
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString("base64url");
@@ -125,11 +127,15 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
       const url = (req.url ?? "/").split("?")[0] ?? "/";
       const send = (status: number, body: unknown): void => {
         const text = JSON.stringify(body);
-        res.writeHead(status, {
-          "content-type": "application/json",
-          "content-length": Buffer.byteLength(text),
-        });
-        res.end(text);
+        const answer = () => {
+          res.writeHead(status, {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(text),
+          });
+          res.end(text);
+        };
+        if (opts.latencyMs) setTimeout(answer, opts.latencyMs);
+        else answer();
       };
       if (req.method !== "GET") return send(405, { error: "method not allowed" });
       if (url === `${path}/.well-known/openid-configuration`) {

@@ -716,10 +716,17 @@ export const OidcProviderProvider = accountBound(
         _olds.oidcProviderName && claimKey(String(_olds.oidcProviderName)),
         _olds.issuerUrl && issuerKey(String(_olds.issuerUrl)),
       ]);
+      const isNew = Object.keys(_olds).length === 0;
+      // The name look-up goes out with the issuer's chain check, both reads: the engine checks one
+      // resource after another, so each round trip here delays the whole plan. Its answer counts
+      // only if the inputs pass. (An adoption's plan compares fingerprints, which the chain check
+      // may discover: it waits.)
+      const taken =
+        failures.length === 0 && isNew && inputs.adopt !== true ? nameOrIssuerTaken(inputs) : undefined;
+      taken?.catch(() => undefined);
       await checkFingerprints(inputs, failures);
       // The plan of an adoption, at preview: what `up` will change in the existing provider.
-      if (failures.length === 0 && Object.keys(_olds).length === 0)
-        failures.push(...(await (inputs.adopt === true ? adoptionPlan(inputs) : nameOrIssuerTaken(inputs))));
+      if (failures.length === 0 && isNew) failures.push(...(await (taken ?? adoptionPlan(inputs))));
       return { inputs, failures };
     },
 

@@ -60,6 +60,52 @@ describe("fingerprint discovery", () => {
     expect(await actions(emulator)).toEqual(["ListOIDCProviders"]);
   });
 
+  it("looks the new provider's name and issuer up while it reads the issuer's chain, not after", async () => {
+    // Both answer 400 ms late: one after the other would take 800 ms.
+    const far = await startTestIdp({ latencyMs: 400 });
+    try {
+      await P.configure(configOf({ ...config, "alicloud-federation:caCertificates": far.rootCaPem }));
+      await emulator.injectFault({
+        service: "ims",
+        action: "ListOIDCProviders",
+        kind: "latency",
+        latencyMs: 400,
+      });
+      const news = { ...args(), issuerUrl: far.issuer, fingerprints: [far.rootFingerprint] };
+      const timed = async (olds: Record<string, unknown>) => {
+        const started = performance.now();
+        const res = await P.check(olds, news);
+        expect(res.failures).toEqual([]);
+        return performance.now() - started;
+      };
+      // An existing provider's check reads the chain alone; a new one's also looks its name up.
+      // (Old inputs of another name and issuer: this check holds neither of the new ones.)
+      const chainAlone = await timed({
+        ...news,
+        oidcProviderName: "idp-old",
+        issuerUrl: "https://old.example.com",
+      });
+      expect(await actions(emulator)).toEqual([]);
+      const withLookup = await timed({});
+      expect(await actions(emulator)).toEqual(["ListOIDCProviders"]);
+      expect(withLookup).toBeGreaterThanOrEqual(400);
+      expect(withLookup - chainAlone).toBeLessThan(200);
+      // The look-up's answer still counts: a taken name fails the check.
+      await emulator.console("ims", "CreateOIDCProvider", {
+        OIDCProviderName: "idp",
+        IssuerUrl: "https://elsewhere.example.com",
+        ClientIds: "sts.aliyuncs.com",
+        Fingerprints: "a".repeat(40),
+      });
+      const taken = await P.check({}, news);
+      expect(taken.failures?.map((f) => f.reason)).toEqual([expect.stringMatching(/oidcProviderName/)]);
+    } finally {
+      await emulator.clearFaults();
+      await P.configure(configOf({ ...config, "alicloud-federation:caCertificates": idp.rootCaPem }));
+      await far.close();
+    }
+  });
+
   it("shows an intermediate rotation as one added and one removed fingerprint; the anchor stays", async () => {
     const created = await P.create((await P.check({}, args())).inputs as Record<string, unknown>);
     const before = idp.intermediateFingerprint;
