@@ -64,13 +64,6 @@ export interface BindingSpec {
    * ones it names, so its delete starts the account look-up for theirs instead of waiting on it.
    */
   deleteChangesNothing?: true;
-  /**
-   * Work that reads and changes nothing in any account, started together with the account's
-   * look-up in read, update and delete rather than after it: fetching the OAuth token of the
-   * object's own application (a SCIM directory), which the operation then finds cached. Given the
-   * stored outputs; must not throw (a failure is the operation's to report when it needs the result).
-   */
-  alongside?(props: Record<string, unknown>): void;
 }
 
 /** The output (and carried input) that records the account. */
@@ -243,13 +236,6 @@ function withAccountOnPartial(err: unknown, account: string): unknown {
 export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T): T {
   const stable = [...(spec.stable ?? []), ACCOUNT_KEY];
   const volatile = spec.volatile ?? [];
-  const startAlongside = (props: object | undefined) => {
-    try {
-      spec.alongside?.((props ?? {}) as Record<string, unknown>);
-    } catch {
-      // The operation reports it when it needs the result.
-    }
-  };
   const bound: ProviderImpl = {
     async check(olds, news) {
       const result = forEngine(await impl.check(olds, news), news, spec.secrets);
@@ -273,7 +259,6 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
     },
     async read(id, props) {
       const old = (props ?? {}) as Record<string, unknown>;
-      startAlongside(old);
       let account: string;
       try {
         account = await checkAccount(spec.kind, id, "refresh", old[ACCOUNT_KEY]);
@@ -299,7 +284,6 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
       };
     },
     async update(id, olds, news) {
-      startAlongside(olds);
       const account = await checkAccount(
         spec.kind,
         id,
@@ -326,7 +310,6 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
         });
         return impl.delete(id, props);
       }
-      startAlongside(props);
       await checkAccount(spec.kind, id, "delete", (props as Record<string, unknown>)[ACCOUNT_KEY]);
       try {
         await impl.delete(id, props);

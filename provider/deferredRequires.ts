@@ -100,8 +100,16 @@ function loadedAlready(request: string, parent: NodeJS.Module): boolean {
   }
 }
 
+let made = 0;
+
+/** How many stand-ins this process has handed out (tests). @internal */
+export function standInsMade(): number {
+  return made;
+}
+
 /** The namespace object of the module `loadReal` loads, loaded on first read. */
 function standIn(loadReal: () => unknown): object {
+  made++;
   let real: Record<PropertyKey, unknown> | undefined;
   const target = () => {
     real ??= Object(loadReal()) as Record<PropertyKey, unknown>;
@@ -113,7 +121,12 @@ function standIn(loadReal: () => unknown): object {
     const m = target();
     return key === "default" && m.__esModule !== true ? m : m[key];
   };
-  const keys = () => [...new Set<PropertyKey>([...Reflect.ownKeys(target()), "__esModule", "default"])];
+  const keys = () => {
+    const own = Reflect.ownKeys(target());
+    return [
+      ...new Set<PropertyKey>([...own, "__esModule", ...(target().__esModule === true ? [] : ["default"])]),
+    ];
+  };
   return new Proxy(
     {},
     {

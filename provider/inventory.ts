@@ -94,7 +94,8 @@ export interface ScanOptions {
   /**
    * Roles the caller expects in the account (the ones it declares). Those with no kept verdict are
    * read alongside the list instead of after it, saving a round trip on the first scan; a read the
-   * list does not confirm (same role id) is not used.
+   * list does not confirm (the same role id and UpdateDate) is made again after it, and one of a
+   * role the list does not show is a call spent for nothing.
    */
   expectedRoles?: readonly string[];
   now?: () => number;
@@ -174,7 +175,10 @@ async function scanRoles(
   // GetRole, then (federated roles, when asked) ListPoliciesForRole in the same slot: one pipeline.
   const readOne = async (summary: ram.RoleSummary) => {
     try {
-      // An early read counts only if the list shows the very same version of the role.
+      // An early read counts only if the list shows the very same version of the role. UpdateDate
+      // has whole seconds: an edit in the same second as the read goes unseen by this scan, as an
+      // edit just after a read made after the list would; no verdict is kept for a role that
+      // young (VERDICT_MIN_AGE_MS), so the next scan reads it again.
       const seen = await early.get(summary.roleName.toLowerCase());
       const same = seen?.roleId === summary.roleId && seen.updateDate === summary.updateDate;
       const role = seen && same ? seen : await ram.getRole(s, summary.roleName);

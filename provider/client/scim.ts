@@ -233,15 +233,6 @@ async function token(creds: ScimCredentials, ep: Endpoints): Promise<string> {
   return (await pending).value;
 }
 
-/**
- * Starts fetching the token of `creds` if none is cached, without waiting for it: a token changes
- * nothing in any account, so it is fetched while the account is looked up. A failure is dropped
- * here; the call that needs the token fetches it again and reports.
- */
-export function prefetchScimToken(creds: ScimCredentials): void {
-  token(creds, endpoints()).catch(() => undefined);
-}
-
 function invalidate(creds: ScimCredentials, ep: Endpoints): void {
   tokens.delete(`${ep.tokenUrl}|${creds.clientId}|${creds.clientSecret}`);
 }

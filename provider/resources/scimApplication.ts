@@ -319,17 +319,11 @@ async function createApp(
     true,
   );
   return progress.run(async (p) => {
-    // Consent and the first secret need only the app: both go at once, and each reaches state as
-    // it lands, so a failure of one still records the other.
-    const [consent, secret] = await Promise.allSettled([
-      provision(s, app.appId).then(() => p.set({ provisioned: true })),
-      newSecret(s, app.appId, [], p).then((fresh) =>
-        p.set({ clientSecret: fresh.value, appSecretId: fresh.appSecretId }),
-      ),
-    ]);
-    if (consent.status === "rejected") throw consent.reason;
-    if (secret.status === "rejected") throw secret.reason;
-    return p.outs;
+    // In the console's order (docs/alibaba-api.md §4.3): no page says a secret may come first.
+    await provision(s, app.appId);
+    p.set({ provisioned: true });
+    const secret = await newSecret(s, app.appId, [], p);
+    return p.set({ clientSecret: secret.value, appSecretId: secret.appSecretId });
   });
 }
 

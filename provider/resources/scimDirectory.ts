@@ -925,12 +925,7 @@ function partialState(
 // refuse another account before any SCIM call (a stack built against the emulator cannot read
 // "everyone is gone" in a real account and create the whole directory there).
 export const ScimDirectoryProvider = accountBound(
-  {
-    kind: "ScimDirectory",
-    identity: [],
-    secrets: ["clientSecret"],
-    alongside: (props) => scim.prefetchScimToken(credentials(oldSettings(props))),
-  },
+  { kind: "ScimDirectory", identity: [], secrets: ["clientSecret"] },
   {
     configure,
 

@@ -294,7 +294,7 @@ describe("refresh (read)", () => {
     expect(arrival("GetRole", "deployer")).toEqual([expect.any(Number)]);
     expect(Math.abs((arrival("GetRole", "deployer")[0] ?? 0) - (listed ?? 0))).toBeLessThan(300);
     expect((arrival("GetRole", "ops")[0] ?? 0) - (listed ?? 0)).toBeGreaterThanOrEqual(600);
-    // Same number of calls as reading after the list: one GetRole per role (the account's look-up aside).
+    // Each role read once, as when reading after the list (the account's look-up aside).
     expect((await allCalls()).filter((a) => a !== "GetCallerIdentity").sort()).toEqual([
       "GetRole",
       "GetRole",

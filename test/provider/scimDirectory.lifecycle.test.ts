@@ -163,40 +163,6 @@ describe("ScimDirectory sync", () => {
     expect(peopleMaps(fixed.outs).people).toEqual(peopleMaps(outs).people);
   });
 
-  it("fetches its token while the account is looked up, in read, update and delete", async () => {
-    const { id, outs } = await synced(people(3));
-    // A fresh process: no account known, no token cached. STS answers 400 ms late.
-    const fresh = async () => {
-      resetCallerAccount();
-      resetScimTokens();
-      await emulator.clearRequests();
-      await emulator.injectFault({
-        service: "sts",
-        action: "GetCallerIdentity",
-        kind: "latency",
-        latencyMs: 400,
-      });
-    };
-    const tokenLag = async () => {
-      await emulator.clearFaults();
-      const log = await emulator.requests();
-      const at = (action: string) => log.filter((r) => r.action === action).map((r) => Date.parse(r.time));
-      expect(at("GetCallerIdentity")).toHaveLength(1);
-      expect(at("Token")).toHaveLength(1);
-      return (at("Token")[0] ?? 0) - (at("GetCallerIdentity")[0] ?? 0);
-    };
-    await fresh();
-    await D.read(id, outs);
-    expect(await tokenLag()).toBeLessThan(200);
-    await fresh();
-    const updated = await D.update(id, outs, ok(people(4)));
-    expect(await tokenLag()).toBeLessThan(200);
-    await fresh();
-    await D.delete(id, updated.outs);
-    expect(await tokenLag()).toBeLessThan(200);
-    expect(await scimUsers()).toEqual([]);
-  });
-
   it("one changed person is exactly one PUT; one removed line is exactly one DELETE", async () => {
     const { id, outs } = await synced(people(40));
     const edited = people(40).map((p) => (p.userName === "user9" ? { ...p, displayName: "Nine" } : p));
