@@ -161,39 +161,17 @@ export async function checkAccount(
  * process, shared with the operations that follow) must be one `allowedAccountIds` permits, so a
  * check never reads an account the stack may not act in. Fail safe and quiet: when the account
  * cannot be checked (no credentials, rejected, unreachable, not allowed) or the read fails, the
- * read is not made or its answer is dropped and `undefined` comes back; the operation that needs
+ * read is not made or its failure is dropped and `undefined` comes back; the operation that needs
  * the account reports the run-wide cause once (causes.ts), a check does not add a second error.
- * With no `allowedAccountIds`, every account is one the stack may read: the read goes alongside
- * the account's look-up (see {@link readsAlongside}).
  */
 export async function previewLookup<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
-    if (readsAlongside()) {
-      const [, found] = await Promise.all([callerAccount(), read()]);
-      return found;
-    }
     const { allowedAccountIds } = runtimeSettings();
     const caller = await callerAccount();
     if (allowedAccountIds && !allowedAccountIds.includes(caller)) return undefined;
     return await read();
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Whether a check's look-up may go out alongside the look-up of the caller's account rather than
- * after it: only when `allowedAccountIds` is not set. Then any account is one the stack may read
- * a new object's name in (there is no recorded account yet), and the order changes nothing but
- * one round trip less on the engine's critical path, which checks one resource after another.
- * Set, it promises that nothing, not even a read, reaches another account.
- */
-function readsAlongside(): boolean {
-  try {
-    return runtimeSettings().allowedAccountIds === undefined;
-  } catch {
-    // Settings refused: the account check says why, before any read.
-    return false;
   }
 }
 
