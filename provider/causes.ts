@@ -15,7 +15,7 @@
  * https://help.aliyun.com/document_detail/51132.html; the STS token and timestamp codes
  * (InvalidSecurityToken.*, InvalidTimeStamp.*) as the emulator answers them (docs/alibaba-api.md §8).
  */
-import { AlicloudApiError, maskSecrets, UserError } from "./errors";
+import { AlicloudApiError, maskSecrets, messageOf, UserError } from "./errors";
 import { CONFIG_KEYS, ENV_KEYS, type RuntimeSettings } from "./settings";
 
 /** The causes that are the same for every resource of a run. */
@@ -72,7 +72,7 @@ const keyId = (s: RuntimeSettings) =>
 /** Settings that cannot be used (an unknown config key, a malformed value) as a run-wide failure. */
 export function explainSettingsFailure(err: unknown): RunFailure {
   if (err instanceof RunFailure) return err;
-  const message = maskSecrets(err instanceof Error ? err.message : String(err));
+  const message = maskSecrets(messageOf(err));
   return new RunFailure("config", firstLine(message), message);
 }
 
@@ -83,7 +83,7 @@ export function explainCallerFailure(err: unknown, s: RuntimeSettings): RunFailu
   const api = AlicloudApiError.is(err) ? err : undefined;
   const code = api?.code ?? "";
   // The SDK appends "<METHOD> <url> failed." to socket errors without a space: the URL is said apart.
-  const detail = maskSecrets(api?.detail ?? (err instanceof Error ? err.message : String(err))).replace(
+  const detail = maskSecrets(api?.detail ?? messageOf(err)).replace(
     /\s*(?:GET|POST|PUT|DELETE) https?:\/\/\S* failed\.?/g,
     "",
   );

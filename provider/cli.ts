@@ -21,7 +21,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { explainCallerFailure, isRunWide } from "./causes";
-import { maskSecrets } from "./errors";
+import { maskSecrets, messageOf } from "./errors";
 import { failOnFindings, formatTrustReport, type ManagedSet, managedFromState, trustReport } from "./report";
 import { runtimeSettings } from "./settings";
 
@@ -248,7 +248,7 @@ function reportFailure(err: unknown): string {
       // The settings themselves are refused: their message is the one to show.
     }
   }
-  return maskSecrets(err instanceof Error ? err.message : String(err));
+  return maskSecrets(messageOf(err));
 }
 
 if (require.main === module) {

@@ -31,7 +31,7 @@ interface Deferral {
 const DARA = String.raw`[\\/]node_modules[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]`;
 
 /** What is deferred, by requiring module. */
-export const DEFERRALS: readonly Deferral[] = [
+const DEFERRALS: readonly Deferral[] = [
   // `z.locales` (zod 4): classic and core both import every locale.
   {
     parent: /[\\/]node_modules[\\/]zod[\\/]v4[\\/](?:classic[\\/]external|core[\\/]index)\.cjs$/,

@@ -55,6 +55,11 @@ export class AlicloudApiError extends Error {
   }
 }
 
+/** What a failure says: an error's message, anything else as text. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** True when `err` is an API error with exactly this Alibaba code. */
 export function hasCode(err: unknown, code: string): boolean {
   return AlicloudApiError.is(err) && err.code === code;

@@ -7,7 +7,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { CallOptions } from "./client/call";
-import { AlicloudApiError, maskSecrets } from "./errors";
+import { AlicloudApiError, maskSecrets, messageOf } from "./errors";
 import { containsUnknown } from "./normalize";
 import { backoffDelay, isAmbiguous } from "./retry";
 import { applyConfig } from "./settings";
@@ -537,10 +537,9 @@ export class OutcomeUnknownError extends Error {
     override readonly cause: unknown,
     readonly lookup: unknown,
   ) {
-    const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
     super(
       maskSecrets(
-        `${msg(cause)}\nWhether the object was created is unknown: looking it up failed too (${msg(lookup)})`,
+        `${messageOf(cause)}\nWhether the object was created is unknown: looking it up failed too (${messageOf(lookup)})`,
       ),
     );
     this.name = "OutcomeUnknownError";

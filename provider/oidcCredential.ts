@@ -19,7 +19,7 @@ import { readFileSync } from "node:fs";
 import type Credential from "@alicloud/credentials";
 import type { OIDCRoleArnCredentialsProvider } from "@alicloud/credentials";
 import { credentialsSdk } from "./client/sdk";
-import { maskSecrets } from "./errors";
+import { maskSecrets, messageOf } from "./errors";
 import { once } from "./once";
 
 /** The three variables a GitHub Actions job (or any OIDC CI) sets for the credential chain. */
@@ -43,7 +43,7 @@ type Inner = ReturnType<ReturnType<typeof OIDCRoleArnCredentialsProvider.builder
 
 /** What STS answered when it refused the token, from the official provider's error text. */
 function refusal(err: unknown): { code: string; message: string } | undefined {
-  const text = err instanceof Error ? err.message : String(err);
+  const text = messageOf(err);
   const m = /get sts token failed with OIDC: (\{[\s\S]*\})/.exec(text);
   if (!m) return undefined;
   try {

@@ -109,7 +109,6 @@ function build(z: Zod) {
     })
     .strict();
 
-  /** The `--json` output of `alicloud-federation report`. */
   return z
     .object({
       schemaVersion: z.literal(1),

@@ -19,7 +19,7 @@ import { accountBound } from "../account";
 import * as scim from "../client/scim";
 import { warn } from "../diagnostics";
 import { checkPeople, type DirectoryEntry, EXTERNAL_ID_MAX, readDirectory } from "../directory";
-import { AlicloudApiError, UserError } from "../errors";
+import { AlicloudApiError, messageOf, UserError } from "../errors";
 import {
   claim,
   configure,
@@ -1165,11 +1165,6 @@ function replacementRefusal(taken: number, held: number, maxDeletions: number): 
     "allowDestroy: true. Nothing was deleted. Before replacing a directory that drops people, set allowDestroy: " +
     "true on it and run pulumi up."
   );
-}
-
-/** What a failure says: an error's message, anything else as text. */
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 function partialOrPlain(errors: unknown[]): Error {
