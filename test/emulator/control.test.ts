@@ -526,7 +526,11 @@ describe("CLI", () => {
     });
   });
 
-  async function runCli(args: string[]): Promise<{
+  /** Starts the CLI; resolves once it listens and has printed `bannerEnd` (its banner comes in chunks). */
+  async function runCli(
+    args: string[],
+    bannerEnd = /listening on/,
+  ): Promise<{
     url: string;
     output: () => string;
     stop: () => Promise<{ code: number | null; out: string }>;
@@ -546,7 +550,7 @@ describe("CLI", () => {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setInterval(() => {
         const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m?.[1]) {
+        if (m?.[1] && bannerEnd.test(out)) {
           clearInterval(timer);
           resolve(m[1]);
         }
@@ -626,7 +630,10 @@ describe("CLI", () => {
   test("--https and --github-issuer: github-token mints a job's token and prints its environment; STS admits main only", async () => {
     const dir = mkdtempSync(join(tmpdir(), "emu-gh-"));
     const caFile = join(dir, "ca.pem");
-    const served = await runCli(["--port", "0", "--https", "--github-issuer", "--ca-file", caFile]);
+    const served = await runCli(
+      ["--port", "0", "--https", "--github-issuer", "--ca-file", caFile],
+      /tokens:\s+alicloud-federation-emulator github-token/,
+    );
     try {
       const printed = served.output();
       const fingerprint = /its fingerprint:\s+([0-9a-f]{40})/.exec(printed)?.[1];
