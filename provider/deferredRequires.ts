@@ -8,8 +8,9 @@
  * English messages from `locales/en` directly); `@alicloud/credentials` with openapi-core in about
  * 54 ms, 35 of them for what `@darabonba/typescript`'s index loads for features the JSON RPC calls
  * we make never use: lodash (one 540 KB file), moment (dates), xml2js with xmlbuilder and sax (XML
- * bodies) and ws (WebSocket clients). On the first `up` those loads sit on the
- * engine's critical path: it checks one resource after another.
+ * bodies), ws with three proxy agents (WebSocket clients), and openapi-core's own WebSocket
+ * helpers. On the first `up` those loads sit on the engine's critical path: it checks one resource
+ * after another.
  *
  * A stand-in behaves as the namespace object TypeScript's `__importStar` makes of a module
  * (`__esModule`, every own key, `default` for a CommonJS module), which is all the modules listed
@@ -40,8 +41,17 @@ const DEFERRALS: readonly Deferral[] = [
   { parent: new RegExp(`${DARA}func\\.js$`), requests: ["lodash"] },
   { parent: new RegExp(`${DARA}date\\.js$`), requests: ["moment"] },
   { parent: new RegExp(`${DARA}xml\\.js$`), requests: ["xml2js"] },
-  // Its WebSocket client; the proxy agents it also loads are loaded by the HTTP client too.
-  { parent: new RegExp(`${DARA}websocket\\.js$`), requests: ["ws"] },
+  // Its WebSocket client, and the proxy agents only that client uses (the HTTP client, httpx,
+  // takes no proxy agent of its own).
+  {
+    parent: new RegExp(`${DARA}websocket\\.js$`),
+    requests: ["ws", "https-proxy-agent", "http-proxy-agent", "socks-proxy-agent"],
+  },
+  // openapi-core's WebSocket helpers, read only by a call whose protocol is ws or wss.
+  {
+    parent: /[\\/]node_modules[\\/]@alicloud[\\/]openapi-core[\\/]dist[\\/]client\.js$/,
+    requests: ["./websocketUtils"],
+  },
 ];
 
 type Load = (request: string, parent: NodeJS.Module | undefined, isMain: boolean) => unknown;

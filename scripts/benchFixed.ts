@@ -18,16 +18,27 @@
  * the dynamic provider process and of the program process (scripts/cpuTime.cjs, preloaded into
  * each), ours against the twin's: on a shared machine wall time mostly measures the neighbours,
  * CPU time still tells what the library adds.
+ *
+ * The section runs once per latency in `BENCH_FIXED_LATENCIES` (default `0,20` ms per call). At 0
+ * the ideal is nothing and wall/floor is the fixed cost itself: what the library adds to a command
+ * whatever the API's latency. At 20 ms the ideal counts calls as if all could be in flight at once,
+ * but some cannot: the engine deletes a resource only after those that depend on it, RAM deletes a
+ * role only once its policies are detached, and a stack asks STS for its account before it acts. So
+ * each row also prints how many calls went one after another ("in sequence": the longest chain of
+ * calls in the emulator's log each sent after the one before it was answered) and what that chain
+ * costs at this latency.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import type { RequestLogEntry } from "../emulator";
 import { startTrustTestbed, type TrustTestbed } from "../testing";
 import { load, seconds, successfulCallsByKind } from "./benchShared";
 import { CLI, engineEnv, localStack, REPO_ROOT, runCli } from "./engine";
 
-const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 20);
+/** The latencies (ms per call) the section runs at, one table each. */
+const LATENCIES = (process.env.BENCH_FIXED_LATENCIES ?? "0,20").split(",").map(Number);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const IN_FLIGHT = 16;
@@ -97,14 +108,21 @@ interface Measured {
   providerCpuMs: number;
   programCpuMs: number;
   calls: number;
+  /** The longest chain of calls each sent after the one before it was answered. */
+  inSequence: number;
   byKind: Record<string, number>;
   ok: boolean;
   note?: string;
 }
 
 /** One round of every command on one program (ours or its twin), against a fresh emulator. */
-async function round(binDir: string, program: Program, twin: boolean): Promise<Record<Command, Measured>> {
-  const testbed = await startTrustTestbed({ emulator: { latencyMs: LATENCY_MS } });
+async function round(
+  binDir: string,
+  program: Program,
+  twin: boolean,
+  latencyMs: number,
+): Promise<Record<Command, Measured>> {
+  const testbed = await startTrustTestbed({ emulator: { latencyMs } });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-bench-fixed-"));
   const env = {
     ...engineEnv({
@@ -139,7 +157,8 @@ async function round(binDir: string, program: Program, twin: boolean): Promise<R
       note = (err instanceof Error ? err.message : String(err)).split("\n").slice(-4).join(" ").slice(0, 400);
     }
     const wallMs = performance.now() - start;
-    const byKind = successfulCallsByKind(await testbed.emulator.requests());
+    const log = await testbed.emulator.requests();
+    const byKind = successfulCallsByKind(log);
     const calls = Object.values(byKind).reduce((a, v) => a + v, 0);
     // The engine stops its plugins as the command ends; give their exit a moment to be written.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -156,6 +175,7 @@ async function round(binDir: string, program: Program, twin: boolean): Promise<R
       providerCpuMs: cpu.provider,
       programCpuMs: cpu.program,
       calls,
+      inSequence: longestChain(log, latencyMs),
       byKind,
       ok,
       ...(note ? { note } : {}),
@@ -181,21 +201,47 @@ async function round(binDir: string, program: Program, twin: boolean): Promise<R
   return out;
 }
 
+/**
+ * The longest chain of calls in `log` each sent after the one before it was answered. The emulator
+ * logs a call when it answers, `latencyMs` after it arrived, so B came after A's answer when B's
+ * time is at least A's plus the latency (less 2 ms: times are whole milliseconds, and the emulator
+ * waits 1 ms less every other call). Meaningful only with a latency well above a call's own time.
+ */
+function longestChain(log: readonly RequestLogEntry[], latencyMs: number): number {
+  if (latencyMs < 5) return 0;
+  const times = log.map((r) => Date.parse(r.time)).sort((a, b) => a - b);
+  const chain: number[] = [];
+  for (let i = 0; i < times.length; i++) {
+    let before = 0;
+    for (let j = 0; j < i; j++)
+      if (times[j]! + latencyMs - 2 <= times[i]!) before = Math.max(before, chain[j]!);
+    chain.push(before + 1);
+  }
+  return Math.max(0, ...chain);
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;
 };
 
-/** Runs the section and prints its table; false when a command failed. */
+/** Runs the section and prints its tables, one per latency; false when a command failed. */
 export async function fixedSection(binDir: string, dir: string): Promise<boolean> {
   let ok = true;
+  for (const latencyMs of LATENCIES) ok = (await fixedTable(binDir, dir, latencyMs)) && ok;
+  return ok;
+}
+
+async function fixedTable(binDir: string, dir: string, latencyMs: number): Promise<boolean> {
+  let ok = true;
   console.log(
-    `\nFixed cost of every command: latency ${LATENCY_MS} ms per call, --parallel ${PARALLEL}, median of ${ROUNDS} rounds\n` +
-      `ideal = successful calls x ${LATENCY_MS} ms / ${IN_FLIGHT} in flight; floor = the same command on the program's no-op twin, ` +
-      "same rounds; target: wall/(ideal+floor) at most 1.1; load = 1-min load average at each round's start\n",
+    `\nFixed cost of every command: latency ${latencyMs} ms per call, --parallel ${PARALLEL}, median of ${ROUNDS} rounds\n` +
+      `ideal = successful calls x ${latencyMs} ms / ${IN_FLIGHT} in flight; floor = the same command on the program's no-op twin, ` +
+      "same rounds; target: wall/(ideal+floor) at most 1.1; in sequence = the longest chain of calls each sent after the one " +
+      "before was answered (last round), and what it costs at this latency; load = 1-min load average at each round's start\n",
   );
   const header =
-    "program    | command    | wall s | (rounds)             | calls | calls by kind                                              | ideal s | floor s | wall/(ideal+floor) | provider CPU ms ours/twin | program CPU ms ours/twin";
+    "program    | command    | wall s | (rounds)                 | calls | calls by kind                                              | ideal s | floor s | wall/(ideal+floor) | in sequence | provider CPU ms ours/twin | program CPU ms ours/twin";
   console.log(header);
   console.log("-".repeat(header.length));
   for (const program of programs(dir)) {
@@ -207,11 +253,11 @@ export async function fixedSection(binDir: string, dir: string): Promise<boolean
       // Which goes first alternates, so a machine that speeds up or slows down during the run
       // weighs on both alike.
       if (i % 2 === 0) {
-        twins.push(await round(binDir, program, true));
-        ours.push(await round(binDir, program, false));
+        twins.push(await round(binDir, program, true, latencyMs));
+        ours.push(await round(binDir, program, false, latencyMs));
       } else {
-        ours.push(await round(binDir, program, false));
-        twins.push(await round(binDir, program, true));
+        ours.push(await round(binDir, program, false, latencyMs));
+        twins.push(await round(binDir, program, true, latencyMs));
       }
     }
     for (const command of COMMANDS) {
@@ -221,22 +267,24 @@ export async function fixedSection(binDir: string, dir: string): Promise<boolean
       const last = ours[ours.length - 1]![command];
       const cpu = (runs: Record<Command, Measured>[], key: "providerCpuMs" | "programCpuMs") =>
         median(runs.map((r) => r[command][key])).toFixed(0);
-      const idealMs = (last.calls * LATENCY_MS) / IN_FLIGHT;
+      const idealMs = (last.calls * latencyMs) / IN_FLIGHT;
       const kinds = Object.entries(last.byKind)
         .sort(([, a], [, b]) => b - a)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ");
+      const sequence = latencyMs >= 5 ? `${last.inSequence} (${seconds(last.inSequence * latencyMs)} s)` : "";
       console.log(
         [
           program.name.padEnd(10),
           command.padEnd(10),
           seconds(wall).padStart(6),
-          walls.map(seconds).join(" ").padEnd(20),
+          walls.map(seconds).join(" ").padEnd(24),
           String(last.calls).padStart(5),
           kinds.slice(0, 58).padEnd(58),
           seconds(idealMs).padStart(7),
           seconds(floor).padStart(7),
           (wall / (idealMs + floor)).toFixed(2).padStart(18),
+          sequence.padStart(11),
           `${cpu(ours, "providerCpuMs")}/${cpu(twins, "providerCpuMs")}`.padStart(25),
           `${cpu(ours, "programCpuMs")}/${cpu(twins, "programCpuMs")}`.padStart(24),
         ].join(" | "),

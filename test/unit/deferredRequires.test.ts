@@ -17,8 +17,21 @@ const LOADED = `
     moment: has("/node_modules/moment/"),
     xml2js: has("/node_modules/xml2js/"),
     ws: has("/node_modules/ws/"),
+    // The copies darabonba's WebSocket client resolves (@pulumi/pulumi's npm client loads its own).
+    proxyAgents: ["https-proxy-agent", "http-proxy-agent", "socks-proxy-agent"].filter(
+      (m) => require.cache[require("node:module").createRequire(require.resolve("@darabonba/typescript/dist/websocket.js")).resolve(m)] !== undefined,
+    ),
+    websocketUtils: has("/openapi-core/dist/websocketUtils/"),
   });`;
-const NONE = { locales: false, lodash: false, moment: false, xml2js: false, ws: false };
+const NONE = {
+  locales: false,
+  lodash: false,
+  moment: false,
+  xml2js: false,
+  ws: false,
+  proxyAgents: [],
+  websocketUtils: false,
+};
 
 async function node(script: string, env: NodeJS.ProcessEnv = {}): Promise<unknown> {
   const { stdout } = await promisify(execFile)(process.execPath, ["-e", `${LOADED}\n${script}`], {
@@ -75,6 +88,7 @@ describe("deferred requires", () => {
       const { loadDependency } = require("./dist/provider/deferredRequires.js");
       const { z } = loadDependency(() => require("zod"));
       const dara = loadDependency(() => require("@darabonba/typescript"));
+      const openapi = loadDependency(() => require("@alicloud/openapi-core"));
       const before = loaded();
       const english = z.string().max(1).safeParse("ab").error.issues[0].message;
       z.config(z.locales.fr());
@@ -88,6 +102,8 @@ describe("deferred requires", () => {
         merged: dara.merge({ a: { b: 1 } }, { a: { c: 2 } }),
         year: new dara.Date("2020-05-06T07:08:09Z").format("yyyy"),
         xml: dara.XML.parseXml("<r><a>1</a></r>", null),
+        awap: openapi.websocketUtils.SubProtocolAWAP,
+        newClient: typeof openapi.$WebSocketUtils.newWebSocketClient,
         after: loaded(),
       }));`;
     expect(await node(script)).toEqual({
@@ -98,8 +114,11 @@ describe("deferred requires", () => {
       merged: { a: { b: 1, c: 2 } },
       year: "2020",
       xml: { r: { a: "1" } },
-      // ws is reached as moment is (`__importDefault`), only by a WebSocket client's connection.
-      after: { ...NONE, locales: true, lodash: true, moment: true, xml2js: true },
+      awap: expect.any(String),
+      newClient: "function",
+      // ws and the proxy agents are reached as moment is (`__importDefault`, or a member read), only
+      // by a WebSocket client's connection.
+      after: { ...NONE, locales: true, lodash: true, moment: true, xml2js: true, websocketUtils: true },
     });
   });
 
@@ -108,17 +127,17 @@ describe("deferred requires", () => {
       const { loadDependency, standInsMade, withDeferredRequires } = require("./dist/provider/deferredRequires.js");
       const lodash = require("lodash");
       const dara = loadDependency(() => require("@darabonba/typescript"));
-      // moment, xml2js and ws were deferred; lodash, already loaded, was not.
+      // moment, xml2js, ws and the three proxy agents were deferred; lodash, already loaded, was not.
       const made = standInsMade();
       // A require of a listed name from a module the list does not name gets the module itself.
       const again = withDeferredRequires(() => require("lodash"));
       console.log(JSON.stringify({ made, same: again === lodash, merged: dara.merge({ a: 1 }, { b: 2 }) }));`;
-    expect(await node(script)).toEqual({ made: 3, same: true, merged: { a: 1, b: 2 } });
+    expect(await node(script)).toEqual({ made: 6, same: true, merged: { a: 1, b: 2 } });
     // Without lodash loaded first, it is deferred too.
     const fresh = `
       const { loadDependency, standInsMade } = require("./dist/provider/deferredRequires.js");
       loadDependency(() => require("@darabonba/typescript"));
       console.log(JSON.stringify({ made: standInsMade(), lodash: loaded().lodash }));`;
-    expect(await node(fresh)).toEqual({ made: 4, lodash: false });
+    expect(await node(fresh)).toEqual({ made: 7, lodash: false });
   });
 });
