@@ -26,7 +26,7 @@
  * ListApplicationAssignments (docs/alibaba-api.md §2.1).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { accountBound } from "../account";
+import { accountBound, callerAccount } from "../account";
 import * as ims from "../client/ims";
 import * as apps from "../client/imsApps";
 import * as ram from "../client/ram";
@@ -115,7 +115,9 @@ export interface FederationInventoryArgs {
    * `FederationInventory.declared`, exported and read with a `StackReference`
    * (`ref.getOutput("federation")`), or a literal `{ oidcProviders?, roles?, cliAssignments? }`
    * of names (assignments as `user:<name>` / `role:<name>` or `{ principalType, principalName }`).
-   * Never removed by `enforce`. Default: none.
+   * Never removed by `enforce`. An entry that names another account (`accountId`, which `declared`
+   * carries) is refused at `up`, and a refresh accepts nothing while one is listed: a stack in
+   * another account cannot vouch for objects in this one. Default: none.
    */
   acceptDeclaredBy?: Array<pulumi.Input<DeclaredInventory>>;
   /**
@@ -135,7 +137,23 @@ export interface DeclaredInventory {
   roles?: string[];
   /** Assignments: `user:<name>` / `role:<name>`, or `{ principalType, principalName }`. */
   cliAssignments?: Array<string | DeclaredPrincipal>;
+  /**
+   * The account the declaring stack's inventory scans (digits), as `declared` exports it. Omitted
+   * in a literal list, which is taken to mean this account.
+   */
+  accountId?: string;
 }
+
+/** Other stacks' declarations, merged. */
+interface Accepted {
+  oidcProviders: string[];
+  roles: string[];
+  cliAssignments: string[];
+  /** The accounts the declaring inventories scan, where they say (`DeclaredInventory.accountId`). */
+  accounts: string[];
+}
+
+const NOTHING_ACCEPTED: Accepted = { oidcProviders: [], roles: [], cliAssignments: [], accounts: [] };
 
 /** The default `maxRemovals`: an enforcing `up` removes at most this many undeclared objects unconfirmed. */
 export const DEFAULT_MAX_REMOVALS = 10;
@@ -153,8 +171,11 @@ export interface FederationInventoryInputs {
   enforce: InventoryKinds;
   /** What the program wants: always empty. After a refresh: each undeclared object, named with what it trusts. */
   unmanaged: string[];
-  /** What other stacks declare (`acceptDeclaredBy`), merged and canonical. */
-  accepted: { oidcProviders: string[]; roles: string[]; cliAssignments: string[] };
+  /**
+   * What other stacks declare (`acceptDeclaredBy`), merged and canonical, with the accounts those
+   * declarations say they come from (`accounts`: empty when none says).
+   */
+  accepted: Accepted;
   maxRemovals: number;
   confirmRemovals?: number;
 }
@@ -264,9 +285,14 @@ const rules = lazyRules((z) => {
               oidcProviders: z.array(providerName, { error: "must be a list" }).optional(),
               roles: z.array(roleName, { error: "must be a list" }).optional(),
               cliAssignments: z.array(principal, { error: "must be a list" }).optional(),
+              accountId: z
+                .string({ error: "must be an account id (digits)" })
+                .regex(/^\d{1,32}$/, "must be an account id (digits)")
+                .optional(),
             },
             {
-              error: "must be another stack's declared inventory: {oidcProviders?, roles?, cliAssignments?}",
+              error:
+                "must be another stack's declared inventory: {oidcProviders?, roles?, cliAssignments?, accountId?}",
             },
           )
           .passthrough(),
@@ -325,14 +351,20 @@ export function checkFederationInventoryInputs(news: Record<string, unknown>): {
     inputs.accepted === undefined &&
     !failures.some((f) => f.property.startsWith("acceptDeclaredBy"))
   ) {
-    const list = others as Array<{ oidcProviders?: string[]; roles?: string[]; cliAssignments?: string[] }>;
+    const list = others as Array<{
+      oidcProviders?: string[];
+      roles?: string[];
+      cliAssignments?: string[];
+      accountId?: string;
+    }>;
     inputs.accepted = {
       oidcProviders: canonicalSet(list.flatMap((o) => o.oidcProviders ?? [])),
       roles: canonicalSet(list.flatMap((o) => (o.roles ?? []).map((r) => r.toLowerCase()))),
       cliAssignments: canonicalSet(list.flatMap((o) => o.cliAssignments ?? [])),
-    };
+      accounts: canonicalSet(list.flatMap((o) => (o.accountId === undefined ? [] : [o.accountId]))),
+    } satisfies Accepted;
   }
-  inputs.accepted ??= { oidcProviders: [], roles: [], cliAssignments: [] };
+  inputs.accepted ??= { ...NOTHING_ACCEPTED };
   return { inputs, failures };
 }
 
@@ -348,7 +380,7 @@ function readOlds(olds: object): FederationInventoryOutputs {
     enforce: { ...NONE, ...(o.enforce ?? {}) },
     unmanaged: o.unmanaged ?? [],
     roleVerdicts: o.roleVerdicts ?? {},
-    accepted: { oidcProviders: [], roles: [], cliAssignments: [], ...(o.accepted ?? {}) },
+    accepted: { ...NOTHING_ACCEPTED, ...(o.accepted ?? {}) },
     maxRemovals: o.maxRemovals ?? DEFAULT_MAX_REMOVALS,
     ...(o.confirmRemovals === undefined ? {} : { confirmRemovals: o.confirmRemovals }),
   };
@@ -383,7 +415,7 @@ export function findUnmanaged(
   for (const r of scan.federatedRoles)
     for (const g of r.trust.grants)
       trustedBy.set(g.principal, [...(trustedBy.get(g.principal) ?? []), r.roleName]);
-  const accepted = desired.accepted ?? { oidcProviders: [], roles: [], cliAssignments: [] };
+  const accepted = desired.accepted ?? NOTHING_ACCEPTED;
   if (desired.covers.oidcProviders) {
     const declared = new Set([...desired.oidcProviders, ...accepted.oidcProviders]);
     for (const p of scan.providers) {
@@ -517,6 +549,8 @@ async function apply(
   verdicts: RoleVerdicts,
   grace: Grace,
 ): Promise<FederationInventoryOutputs> {
+  const foreign = foreignDeclarations(desired, await callerAccount());
+  if (foreign) throw new UserError(foreignRefusal(resource, foreign));
   const s = session();
   const scan = await scanAccount(s, scanOptions(desired, verdicts));
   const found = findUnmanaged(scan, desired, grace);
@@ -542,6 +576,23 @@ async function apply(
     if (remaining.length === 0) return p.set({ unmanaged: [] });
     throw new Error(explain(resource, remaining, removed, "enforce"));
   });
+}
+
+/** The accounts `desired` accepts declarations from that are not `account`, with it; undefined when none. */
+function foreignDeclarations(
+  desired: FederationInventoryInputs,
+  account: string,
+): { accounts: string[]; account: string } | undefined {
+  const accounts = (desired.accepted?.accounts ?? []).filter((a) => a !== account);
+  return accounts.length === 0 ? undefined : { accounts, account };
+}
+
+function foreignRefusal(resource: string, foreign: { accounts: string[]; account: string }): string {
+  return (
+    `Remove from acceptDeclaredBy what comes from account ${foreign.accounts.join(", ")} (read the inventory of a stack ` +
+    `in this account instead). ${resource}: this stack's account is ${foreign.account}, and a stack in another account ` +
+    "cannot vouch for objects in this one."
+  );
 }
 
 /**
@@ -617,8 +668,13 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
         props?: object,
       ): Promise<{ id: string; props: FederationInventoryOutputs; inputs: object }> {
         const olds = readOlds(props ?? {});
-        const scan = await scanAccount(session(), scanOptions(olds, olds.roleVerdicts));
-        const unmanaged = findUnmanaged(scan, olds).map((u) => u.description);
+        // Another account's declarations vouch for nothing here: judged as if none were accepted.
+        const foreign = foreignDeclarations(olds, await callerAccount());
+        if (foreign)
+          await warn(`${foreignRefusal(resource, foreign)} This refresh accepts none of acceptDeclaredBy.`);
+        const judged = foreign ? { ...olds, accepted: { ...NOTHING_ACCEPTED } } : olds;
+        const scan = await scanAccount(session(), scanOptions(judged, olds.roleVerdicts));
+        const unmanaged = findUnmanaged(scan, judged).map((u) => u.description);
         // Shown by the engine as warnings: the names appear without --diff too.
         for (const line of unmanaged) await warn(`${resource}: not declared: ${line}`);
         const outs = { ...olds, unmanaged, roleVerdicts: scan.verdicts };
@@ -760,6 +816,8 @@ export class FederationInventory extends pulumi.dynamic.Resource {
   declare readonly enforce: pulumi.Output<InventoryKinds>;
   /** After a refresh: each undeclared object, named with what it trusts. Empty when the account matches. */
   declare readonly unmanaged: pulumi.Output<string[]>;
+  /** The account this inventory scans, recorded at its first `up` (STS GetCallerIdentity). */
+  declare readonly accountId: pulumi.Output<string>;
 
   constructor(name: string, args: FederationInventoryArgs = {}, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -781,6 +839,7 @@ export class FederationInventory extends pulumi.dynamic.Resource {
         unmanaged: undefined,
         roleVerdicts: undefined,
         accepted: undefined,
+        accountId: undefined,
       }),
       opts,
       "alicloud-federation",
@@ -789,15 +848,20 @@ export class FederationInventory extends pulumi.dynamic.Resource {
   }
 
   /**
-   * What this inventory declares (its own names, canonical), to export for another stack of the
-   * same account: `export const federation = inventory.declared`, read there with a
-   * `StackReference` and passed to its `acceptDeclaredBy`.
+   * What this inventory declares (its own names, canonical) and the account it scans, to export
+   * for another stack of the same account: `export const federation = inventory.declared`, read
+   * there with a `StackReference` and passed to its `acceptDeclaredBy`.
    */
   get declared(): pulumi.Output<DeclaredInventory> {
     const out = this as unknown as Record<string, pulumi.Output<string[]>>;
     return pulumi
-      .all([out.oidcProviders!, out.roles!, out.cliAssignments!])
-      .apply(([oidcProviders, roles, cliAssignments]) => ({ oidcProviders, roles, cliAssignments }));
+      .all([out.oidcProviders!, out.roles!, out.cliAssignments!, this.accountId])
+      .apply(([oidcProviders, roles, cliAssignments, accountId]) => ({
+        oidcProviders,
+        roles,
+        cliAssignments,
+        ...(accountId ? { accountId } : {}),
+      }));
   }
 }
 

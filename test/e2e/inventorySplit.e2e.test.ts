@@ -3,7 +3,8 @@
  * each stack's FederationInventory accepts what the other declares (team b through a
  * StackReference to team a's exported `declared`, team a from a list of names), and each drift
  * gate passes; a role made by hand, trusting team a's provider, is declared by nobody and fails
- * both gates, named in each.
+ * both gates, named in each. A third stack, in another account, that reads team a's export is
+ * refused: a stack cannot vouch for objects in another account.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -19,11 +20,15 @@ vi.setConfig({ testTimeout: 300_000 });
 const PROGRAM = path.join(__dirname, "programs", "inventory-split");
 let emulator: Emulator;
 let stateDir: string;
-const stacks: Record<"a" | "b", Stack> = {} as never;
+const stacks: Record<"a" | "b" | "c", Stack> = {} as never;
+const OTHER_ACCOUNT = "2222222222222222";
 
 beforeAll(async () => {
   const binDir = ensurePulumi();
-  emulator = await startEmulator({ port: 0 });
+  emulator = await startEmulator({
+    port: 0,
+    accounts: [{ accountId: OTHER_ACCOUNT, accessKeyId: "LTAIotheraccountkey01" }],
+  });
   stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-split-"));
   // One backend and one account for both stacks, as two teams' CI would have.
   const env = engineEnv({
@@ -35,9 +40,20 @@ beforeAll(async () => {
     passphrase: "e2e",
   });
   env.ALICLOUD_FEDERATION_RETRY = JSON.stringify({ maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 50 });
-  for (const team of ["a", "b"] as const) {
+  // Team c's CI signs with a key of another account.
+  const other = emulator.accounts[0]!;
+  const envC = {
+    ...env,
+    ...engineEnv({ binDir, stateDir, endpoint: emulator.url, ...other, passphrase: "e2e" }),
+  };
+  for (const team of ["a", "b", "c"] as const) {
     stacks[team] = (
-      await localStack({ binDir, workDir: PROGRAM, stackName: `e2e-split-${team}`, env })
+      await localStack({
+        binDir,
+        workDir: PROGRAM,
+        stackName: `e2e-split-${team}`,
+        env: team === "c" ? envC : env,
+      })
     ).stack;
     await stacks[team].setConfig("team", { value: `team-${team}` });
   }
@@ -46,10 +62,11 @@ beforeAll(async () => {
     value: JSON.stringify({ oidcProviders: ["team-b-idp"], roles: ["team-b-deployer"] }),
   });
   await stacks.b.setConfig("other", { value: "organization/e2e-inventory-split/e2e-split-a" });
+  await stacks.c.setConfig("other", { value: "organization/e2e-inventory-split/e2e-split-a" });
 }, 600_000);
 
 afterAll(async () => {
-  for (const team of ["b", "a"] as const) {
+  for (const team of ["c", "b", "a"] as const) {
     await stacks[team]?.workspace.removeStack(`e2e-split-${team}`, { force: true }).catch(() => undefined);
     fs.rmSync(path.join(PROGRAM, `Pulumi.e2e-split-${team}.yaml`), { force: true });
   }
@@ -72,6 +89,7 @@ it("two stacks in one account: each inventory accepts the other's, and each gate
     oidcProviders: ["team-a-idp"],
     roles: ["team-a-deployer"],
     cliAssignments: [],
+    accountId: emulator.accountId,
   });
   const b = await stacks.b.up();
   expect(b.outputs.unmanaged?.value).toEqual([]);
@@ -102,4 +120,21 @@ it("a role made by hand is declared by nobody: both gates fail, each naming it",
     // The other team's objects are not reported by either.
     expect(g.output).not.toMatch(/not declared: (role 'team-|oidc-provider 'team-)/);
   }
+});
+
+it("a stack in another account that accepts team a's declarations is refused, naming both accounts", async () => {
+  const sink = outputSink();
+  const failed = await stacks.c.up({ onOutput: sink.onOutput }).then(
+    () => false,
+    () => true,
+  );
+  expect(failed).toBe(true);
+  const output = sink.lines.join("");
+  expect(output).toContain(
+    `Remove from acceptDeclaredBy what comes from account ${emulator.accountId} (read the inventory of a stack in this account instead). ` +
+      `FederationInventory: this stack's account is ${OTHER_ACCOUNT}, and a stack in another account cannot vouch for objects in this one.`,
+  );
+  // Team a's own gate is untouched by it.
+  await emulator.console("ram", "DeleteRole", { RoleName: "hand-made" });
+  expect(await gate(stacks.a)).toMatchObject({ passed: true });
 });

@@ -386,6 +386,78 @@ describe("up (update) in report mode", () => {
   });
 });
 
+describe("other stacks' declarations (acceptDeclaredBy)", () => {
+  // What another stack's `declared` exports: its names and the account its inventory scans.
+  const from = (accountId?: string) => ({
+    oidcProviders: ["shadow-idp"],
+    roles: ["Shadow-Role"],
+    cliAssignments: ["user:mallory"],
+    ...(accountId === undefined ? {} : { accountId }),
+  });
+  const OTHER = "2222222222222222";
+
+  it("are merged with the accounts they come from; an account id must be digits", () => {
+    const { inputs, failures } = checkFederationInventoryInputs({
+      acceptDeclaredBy: [from(acct), { roles: ["ops"] }, from(OTHER)],
+    });
+    expect(failures).toEqual([]);
+    expect(inputs.accepted).toEqual({
+      oidcProviders: ["shadow-idp"],
+      roles: ["ops", "shadow-role"],
+      cliAssignments: ["user:mallory"],
+      accounts: [acct, OTHER].sort(),
+    });
+    expect(checkFederationInventoryInputs({ acceptDeclaredBy: [{ accountId: "12ab" }] }).failures).toEqual([
+      { property: "acceptDeclaredBy[0].accountId", reason: "must be an account id (digits)" },
+    ]);
+  });
+
+  it("from this account (or a literal list naming none) are accepted at refresh and at up", async () => {
+    await shadows();
+    for (const entry of [from(acct), from()]) {
+      const desired = declared({ acceptDeclaredBy: [entry] });
+      expect((await P.read("federation-inventory", desired)).props.unmanaged).toEqual([]);
+      expect((await P.update("federation-inventory", desired, desired)).outs.unmanaged).toEqual([]);
+    }
+    expect(warnings).toEqual([]);
+  });
+
+  it("from another account are refused at up before the account is scanned", async () => {
+    await shadows();
+    const desired = declared({ acceptDeclaredBy: [from(acct), from(OTHER)] });
+    const err = (await P.update("federation-inventory", desired, desired).catch((e) => e)) as Error;
+    expect(err.message).toBe(
+      `Remove from acceptDeclaredBy what comes from account ${OTHER} (read the inventory of a stack in this ` +
+        `account instead). FederationInventory: this stack's account is ${acct}, and a stack in another ` +
+        "account cannot vouch for objects in this one.",
+    );
+    // The account was already known (one look-up per process): nothing was listed or changed.
+    expect(await allCalls()).toEqual([]);
+  });
+
+  it("vouch for nothing at refresh while one comes from another account: all is judged, and said why", async () => {
+    await shadows();
+    const res = await P.read(
+      "federation-inventory",
+      declared({ acceptDeclaredBy: [from(acct), from(OTHER)] }),
+    );
+    expect(res.props.unmanaged).toEqual([
+      expect.stringMatching(/^oidc-provider 'shadow-idp'/),
+      expect.stringMatching(/^role 'shadow-role'/),
+      expect.stringMatching(/^cli-assignment user 'mallory@/),
+    ]);
+    // Said first, then each object as any refresh names it.
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Remove from acceptDeclaredBy what comes from account ${OTHER} .* accepts none of acceptDeclaredBy\\.$`,
+        ),
+      ),
+      ...res.props.unmanaged.map((line) => `FederationInventory: not declared: ${line}`),
+    ]);
+  });
+});
+
 describe("up (update) in enforce mode", () => {
   it("removes the undeclared CLI assignment and reports (fails on) the provider and role it may not delete", async () => {
     await shadows();
