@@ -412,6 +412,13 @@ describe("other stacks' declarations (acceptDeclaredBy)", () => {
     ]);
   });
 
+  it("state written before accounts were recorded in it plans no change", async () => {
+    const desired = declared({ acceptDeclaredBy: [{ roles: ["ops"] }] });
+    const { accounts: _accounts, ...before } = desired.accepted as Record<string, unknown>;
+    const diff = await P.diff("federation-inventory", { ...desired, accepted: before }, desired);
+    expect(diff.changes).toBe(false);
+  });
+
   it("from this account (or a literal list naming none) are accepted at refresh and at up", async () => {
     await shadows();
     for (const entry of [from(acct), from()]) {
