@@ -131,7 +131,7 @@ export interface EmulatorOptions {
 
 export interface RequestLogEntry {
   seq: number;
-  /** ISO time the request arrived. */
+  /** ISO time the call was handled: after the `latencyMs` wait, as it is answered. */
   time: string;
   /** Service key ("ims"), or "" when the version matched no service. */
   service: string;

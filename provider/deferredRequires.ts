@@ -47,7 +47,8 @@ const DEFERRALS: readonly Deferral[] = [
     parent: new RegExp(`${DARA}websocket\\.js$`),
     requests: ["ws", "https-proxy-agent", "http-proxy-agent", "socks-proxy-agent"],
   },
-  // openapi-core's WebSocket helpers, read only by a call whose protocol is ws or wss.
+  // openapi-core's WebSocket helpers, read only by a call whose protocol is ws or wss. Its four
+  // requires of them get four stand-ins, which load the one module.
   {
     parent: /[\\/]node_modules[\\/]@alicloud[\\/]openapi-core[\\/]dist[\\/]client\.js$/,
     requests: ["./websocketUtils"],

@@ -26,7 +26,9 @@
  * role only once its policies are detached, and a stack asks STS for its account before it acts. So
  * each row also prints how many calls went one after another ("in sequence": the longest chain of
  * calls in the emulator's log each sent after the one before it was answered) and what that chain
- * costs at this latency.
+ * costs at this latency. The chain is read from timing, not from dependencies: an upper bound on
+ * the calls the run made one after another, counting every logged call (look-ups answered 404
+ * too), where `calls` and the ideal count only the successful ones.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -37,8 +39,15 @@ import { startTrustTestbed, type TrustTestbed } from "../testing";
 import { load, seconds, successfulCallsByKind } from "./benchShared";
 import { CLI, engineEnv, localStack, REPO_ROOT, runCli } from "./engine";
 
-/** The latencies (ms per call) the section runs at, one table each. */
-const LATENCIES = (process.env.BENCH_FIXED_LATENCIES ?? "0,20").split(",").map(Number);
+/** The latencies (ms per call) the section runs at, one table each (not `BENCH_LATENCY_MS`). */
+const LATENCIES = (process.env.BENCH_FIXED_LATENCIES ?? "0,20").split(",").map((v) => {
+  const ms = Number(v);
+  if (v.trim() === "" || !Number.isFinite(ms) || ms < 0)
+    throw new Error(`BENCH_FIXED_LATENCIES: '${v}' is not a latency in ms (e.g. 0,20)`);
+  return ms;
+});
+/** Below this latency a call's own time blurs which call came after which: no chain is counted. */
+const CHAIN_MIN_LATENCY_MS = 5;
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const IN_FLIGHT = 16;
@@ -205,10 +214,11 @@ async function round(
  * The longest chain of calls in `log` each sent after the one before it was answered. The emulator
  * logs a call when it answers, `latencyMs` after it arrived, so B came after A's answer when B's
  * time is at least A's plus the latency (less 2 ms: times are whole milliseconds, and the emulator
- * waits 1 ms less every other call). Meaningful only with a latency well above a call's own time.
+ * waits 1 ms less every other call). Two calls sent that far apart for any other reason count too:
+ * an upper bound. Meaningful only with a latency well above a call's own time.
  */
 function longestChain(log: readonly RequestLogEntry[], latencyMs: number): number {
-  if (latencyMs < 5) return 0;
+  if (latencyMs < CHAIN_MIN_LATENCY_MS) return 0;
   const times = log.map((r) => Date.parse(r.time)).sort((a, b) => a - b);
   const chain: number[] = [];
   for (let i = 0; i < times.length; i++) {
@@ -219,6 +229,9 @@ function longestChain(log: readonly RequestLogEntry[], latencyMs: number): numbe
   }
   return Math.max(0, ...chain);
 }
+
+/** Each round's wall time, "0.00 " apiece. */
+const ROUNDS_WIDTH = Math.max(8, ROUNDS * 5 - 1);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -232,6 +245,7 @@ export async function fixedSection(binDir: string, dir: string): Promise<boolean
   return ok;
 }
 
+/** One table: both programs, every command, at `latencyMs` per call; false when a command failed. */
 async function fixedTable(binDir: string, dir: string, latencyMs: number): Promise<boolean> {
   let ok = true;
   console.log(
@@ -240,8 +254,7 @@ async function fixedTable(binDir: string, dir: string, latencyMs: number): Promi
       "same rounds; target: wall/(ideal+floor) at most 1.1; in sequence = the longest chain of calls each sent after the one " +
       "before was answered (last round), and what it costs at this latency; load = 1-min load average at each round's start\n",
   );
-  const header =
-    "program    | command    | wall s | (rounds)                 | calls | calls by kind                                              | ideal s | floor s | wall/(ideal+floor) | in sequence | provider CPU ms ours/twin | program CPU ms ours/twin";
+  const header = `program    | command    | wall s | ${"(rounds)".padEnd(ROUNDS_WIDTH)} | calls | calls by kind                                              | ideal s | floor s | wall/(ideal+floor) | in sequence | provider CPU ms ours/twin | program CPU ms ours/twin`;
   console.log(header);
   console.log("-".repeat(header.length));
   for (const program of programs(dir)) {
@@ -272,13 +285,16 @@ async function fixedTable(binDir: string, dir: string, latencyMs: number): Promi
         .sort(([, a], [, b]) => b - a)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ");
-      const sequence = latencyMs >= 5 ? `${last.inSequence} (${seconds(last.inSequence * latencyMs)} s)` : "";
+      const sequence =
+        latencyMs >= CHAIN_MIN_LATENCY_MS
+          ? `${last.inSequence} (${seconds(last.inSequence * latencyMs)} s)`
+          : "";
       console.log(
         [
           program.name.padEnd(10),
           command.padEnd(10),
           seconds(wall).padStart(6),
-          walls.map(seconds).join(" ").padEnd(24),
+          walls.map(seconds).join(" ").padEnd(ROUNDS_WIDTH),
           String(last.calls).padStart(5),
           kinds.slice(0, 58).padEnd(58),
           seconds(idealMs).padStart(7),

@@ -26,7 +26,7 @@
  * ListApplicationAssignments (docs/alibaba-api.md §2.1).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { accountBound, callerAccount } from "../account";
+import { accountBound, callerAccount, previewLookup } from "../account";
 import * as ims from "../client/ims";
 import * as apps from "../client/imsApps";
 import * as ram from "../client/ram";
@@ -588,8 +588,9 @@ function foreignDeclarations(
 }
 
 function foreignRefusal(resource: string, foreign: { accounts: string[]; account: string }): string {
+  const from = foreign.accounts.length === 1 ? "account" : "accounts";
   return (
-    `Remove from acceptDeclaredBy what comes from account ${foreign.accounts.join(", ")} (read the inventory of a stack ` +
+    `Remove from acceptDeclaredBy what comes from ${from} ${foreign.accounts.join(", ")} (read the inventory of a stack ` +
     `in this account instead). ${resource}: this stack's account is ${foreign.account}, and a stack in another account ` +
     "cannot vouch for objects in this one."
   );
@@ -630,7 +631,18 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
         _olds: Record<string, unknown>,
         news: Record<string, unknown>,
       ): Promise<pulumi.dynamic.CheckResult> {
-        return check(news);
+        const result = check(news);
+        // Said at preview, where the plan is read: the account is asked only when a declaration
+        // names one (once per process), and when it cannot be asked, up refuses instead.
+        const accounts = (result.inputs.accepted as Partial<Accepted> | undefined)?.accounts;
+        if (Array.isArray(accounts) && accounts.length > 0) {
+          const caller = await previewLookup(() => callerAccount());
+          const foreign =
+            caller && foreignDeclarations(result.inputs as unknown as FederationInventoryInputs, caller);
+          if (foreign)
+            result.failures.push({ property: "acceptDeclaredBy", reason: foreignRefusal(resource, foreign) });
+        }
+        return result;
       },
 
       async diff(
@@ -669,6 +681,7 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
       ): Promise<{ id: string; props: FederationInventoryOutputs; inputs: object }> {
         const olds = readOlds(props ?? {});
         // Another account's declarations vouch for nothing here: judged as if none were accepted.
+        // State cannot hold one (preview and up refuse it); this is the last line, not the first.
         const foreign = foreignDeclarations(olds, await callerAccount());
         if (foreign)
           await warn(`${foreignRefusal(resource, foreign)} This refresh accepts none of acceptDeclaredBy.`);
@@ -816,7 +829,7 @@ export class FederationInventory extends pulumi.dynamic.Resource {
   declare readonly enforce: pulumi.Output<InventoryKinds>;
   /** After a refresh: each undeclared object, named with what it trusts. Empty when the account matches. */
   declare readonly unmanaged: pulumi.Output<string[]>;
-  /** The account this inventory scans, recorded at its first `up` (STS GetCallerIdentity). */
+  /** The account this inventory scans (STS GetCallerIdentity), recorded by every create, update and refresh. */
   declare readonly accountId: pulumi.Output<string>;
 
   constructor(name: string, args: FederationInventoryArgs = {}, opts?: pulumi.CustomResourceOptions) {

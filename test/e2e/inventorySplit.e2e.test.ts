@@ -4,7 +4,8 @@
  * StackReference to team a's exported `declared`, team a from a list of names), and each drift
  * gate passes; a role made by hand, trusting team a's provider, is declared by nobody and fails
  * both gates, named in each. A third stack, in another account, that reads team a's export is
- * refused: a stack cannot vouch for objects in another account.
+ * refused at its preview, before it creates anything: a stack cannot vouch for objects in another
+ * account.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -122,18 +123,27 @@ it("a role made by hand is declared by nobody: both gates fail, each naming it",
   }
 });
 
-it("a stack in another account that accepts team a's declarations is refused, naming both accounts", async () => {
-  const sink = outputSink();
-  const failed = await stacks.c.up({ onOutput: sink.onOutput }).then(
+it("a stack in another account that accepts team a's declarations is refused at preview, naming both accounts", async () => {
+  const refusal =
+    `Remove from acceptDeclaredBy what comes from account ${emulator.accountId} (read the inventory of a stack in this account instead). ` +
+    `FederationInventory: this stack's account is ${OTHER_ACCOUNT}, and a stack in another account cannot vouch for objects in this one.`;
+  const preview = outputSink();
+  const previewFailed = await stacks.c.preview({ onOutput: preview.onOutput }).then(
     () => false,
     () => true,
   );
-  expect(failed).toBe(true);
-  const output = sink.lines.join("");
-  expect(output).toContain(
-    `Remove from acceptDeclaredBy what comes from account ${emulator.accountId} (read the inventory of a stack in this account instead). ` +
-      `FederationInventory: this stack's account is ${OTHER_ACCOUNT}, and a stack in another account cannot vouch for objects in this one.`,
+  expect(previewFailed).toBe(true);
+  expect(preview.lines.join("")).toContain(refusal);
+  const up = outputSink();
+  const upFailed = await stacks.c.up({ onOutput: up.onOutput }).then(
+    () => false,
+    () => true,
   );
+  expect(upFailed).toBe(true);
+  expect(up.lines.join("")).toContain(refusal);
+  // The inventory never came to be: nothing of team a's was accepted in the other account.
+  const made = (await stacks.c.exportStack()).deployment?.resources ?? [];
+  expect(made.filter((r: { type: string }) => r.type.endsWith("FederationInventory"))).toEqual([]);
   // Team a's own gate is untouched by it.
   await emulator.console("ram", "DeleteRole", { RoleName: "hand-made" });
   expect(await gate(stacks.a)).toMatchObject({ passed: true });

@@ -412,11 +412,17 @@ describe("other stacks' declarations (acceptDeclaredBy)", () => {
     ]);
   });
 
-  it("state written before accounts were recorded in it plans no change", async () => {
-    const desired = declared({ acceptDeclaredBy: [{ roles: ["ops"] }] });
-    const { accounts: _accounts, ...before } = desired.accepted as Record<string, unknown>;
-    const diff = await P.diff("federation-inventory", { ...desired, accepted: before }, desired);
-    expect(diff.changes).toBe(false);
+  it("state written before accounts were recorded plans no change, until an export names its account", async () => {
+    const literal = declared({ acceptDeclaredBy: [{ roles: ["ops"] }] });
+    const { accounts: _accounts, ...before } = literal.accepted as Record<string, unknown>;
+    expect((await P.diff("federation-inventory", { ...literal, accepted: before }, literal)).changes).toBe(
+      false,
+    );
+    // The exporting stack's next up adds its account to what it exports: one update here records it.
+    const exported = declared({ acceptDeclaredBy: [{ roles: ["ops"], accountId: acct }] });
+    expect((await P.diff("federation-inventory", { ...literal, accepted: before }, exported)).changes).toBe(
+      true,
+    );
   });
 
   it("from this account (or a literal list naming none) are accepted at refresh and at up", async () => {
@@ -427,6 +433,31 @@ describe("other stacks' declarations (acceptDeclaredBy)", () => {
       expect((await P.update("federation-inventory", desired, desired)).outs.unmanaged).toEqual([]);
     }
     expect(warnings).toEqual([]);
+  });
+
+  it("from another account fail the check at preview, naming both accounts, with no call", async () => {
+    // What the program sends: the arguments, nothing computed.
+    const raw = (acceptDeclaredBy: unknown[]) => ({
+      oidcProviders: ["github"],
+      roles: ["Deployer"],
+      acceptDeclaredBy,
+    });
+    const res = await P.check!({}, raw([from(acct), from(OTHER)]));
+    expect(res.failures).toEqual([
+      {
+        property: "",
+        reason: expect.stringMatching(
+          new RegExp(
+            `^acceptDeclaredBy: Remove from acceptDeclaredBy what comes from account ${OTHER} \\(read`,
+          ),
+        ),
+      },
+    ]);
+    // The account was already known (one look-up per process).
+    expect(await allCalls()).toEqual([]);
+    // Only a declaration that names an account asks for it.
+    expect((await P.check!({}, raw([from()]))).failures).toEqual([]);
+    expect((await P.check!({}, raw([from(acct)]))).failures).toEqual([]);
   });
 
   it("from another account are refused at up before the account is scanned", async () => {
@@ -442,7 +473,7 @@ describe("other stacks' declarations (acceptDeclaredBy)", () => {
     expect(await allCalls()).toEqual([]);
   });
 
-  it("vouch for nothing at refresh while one comes from another account: all is judged, and said why", async () => {
+  it("vouch for nothing at refresh if state held one from another account: all is judged, and said why", async () => {
     await shadows();
     const res = await P.read(
       "federation-inventory",

@@ -104,6 +104,16 @@ describe("deferred requires", () => {
         xml: dara.XML.parseXml("<r><a>1</a></r>", null),
         awap: openapi.websocketUtils.SubProtocolAWAP,
         newClient: typeof openapi.$WebSocketUtils.newWebSocketClient,
+        // What a WebSocket call behind a proxy does with the three agents (the constructor wants a
+        // handler and a connection; the proxy set-up needs neither).
+        proxies: (() => {
+          const client = Object.create(dara.DefaultWebSocketClient.prototype);
+          const [wss, ws, socks] = [{}, {}, {}];
+          client.configureHTTPProxy(wss, require("url").parse("wss://h.example/"), { httpsProxy: "http://127.0.0.1:1" }, {});
+          client.configureHTTPProxy(ws, require("url").parse("ws://h.example/"), { httpProxy: "http://127.0.0.1:1" }, {});
+          client.configureSOCKS5Proxy(socks, { socks5Proxy: "socks5://127.0.0.1:1" });
+          return [wss, ws, socks].map((o) => o.agent.constructor.name);
+        })(),
         after: loaded(),
       }));`;
     expect(await node(script)).toEqual({
@@ -116,9 +126,17 @@ describe("deferred requires", () => {
       xml: { r: { a: "1" } },
       awap: expect.any(String),
       newClient: "function",
-      // ws and the proxy agents are reached as moment is (`__importDefault`, or a member read), only
-      // by a WebSocket client's connection.
-      after: { ...NONE, locales: true, lodash: true, moment: true, xml2js: true, websocketUtils: true },
+      proxies: ["HttpsProxyAgent", "HttpProxyAgent", "SocksProxyAgent"],
+      // ws is reached as moment is (`__importDefault`), only by a WebSocket client's connection.
+      after: {
+        ...NONE,
+        locales: true,
+        lodash: true,
+        moment: true,
+        xml2js: true,
+        websocketUtils: true,
+        proxyAgents: ["https-proxy-agent", "http-proxy-agent", "socks-proxy-agent"],
+      },
     });
   });
 
