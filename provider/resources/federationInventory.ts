@@ -116,8 +116,8 @@ export interface FederationInventoryArgs {
    * (`ref.getOutput("federation")`), or a literal `{ oidcProviders?, roles?, cliAssignments? }`
    * of names (assignments as `user:<name>` / `role:<name>` or `{ principalType, principalName }`).
    * Never removed by `enforce`. An entry that names another account (`accountId`, which `declared`
-   * carries) is refused at `up`, and a refresh accepts nothing while one is listed: a stack in
-   * another account cannot vouch for objects in this one. Default: none.
+   * carries) fails the check at preview, and `up` refuses it: a stack in another account cannot
+   * vouch for objects in this one. Default: none.
    */
   acceptDeclaredBy?: Array<pulumi.Input<DeclaredInventory>>;
   /**
@@ -549,7 +549,7 @@ async function apply(
   verdicts: RoleVerdicts,
   grace: Grace,
 ): Promise<FederationInventoryOutputs> {
-  const foreign = foreignDeclarations(desired, await callerAccount());
+  const foreign = foreignDeclarations(desired.accepted, await callerAccount());
   if (foreign) throw new UserError(foreignRefusal(resource, foreign));
   const s = session();
   const scan = await scanAccount(s, scanOptions(desired, verdicts));
@@ -578,12 +578,12 @@ async function apply(
   });
 }
 
-/** The accounts `desired` accepts declarations from that are not `account`, with it; undefined when none. */
+/** The accounts `accepted` takes declarations from that are not `account`, with it; undefined when none. */
 function foreignDeclarations(
-  desired: FederationInventoryInputs,
+  accepted: Partial<Accepted> | undefined,
   account: string,
 ): { accounts: string[]; account: string } | undefined {
-  const accounts = (desired.accepted?.accounts ?? []).filter((a) => a !== account);
+  const accounts = (Array.isArray(accepted?.accounts) ? accepted.accounts : []).filter((a) => a !== account);
   return accounts.length === 0 ? undefined : { accounts, account };
 }
 
@@ -634,11 +634,10 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
         const result = check(news);
         // Said at preview, where the plan is read: the account is asked only when a declaration
         // names one (once per process), and when it cannot be asked, up refuses instead.
-        const accounts = (result.inputs.accepted as Partial<Accepted> | undefined)?.accounts;
-        if (Array.isArray(accounts) && accounts.length > 0) {
+        const accepted = result.inputs.accepted as Partial<Accepted> | undefined;
+        if (Array.isArray(accepted?.accounts) && accepted.accounts.length > 0) {
           const caller = await previewLookup(() => callerAccount());
-          const foreign =
-            caller && foreignDeclarations(result.inputs as unknown as FederationInventoryInputs, caller);
+          const foreign = caller && foreignDeclarations(accepted, caller);
           if (foreign)
             result.failures.push({ property: "acceptDeclaredBy", reason: foreignRefusal(resource, foreign) });
         }
@@ -682,7 +681,7 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
         const olds = readOlds(props ?? {});
         // Another account's declarations vouch for nothing here: judged as if none were accepted.
         // State cannot hold one (preview and up refuse it); this is the last line, not the first.
-        const foreign = foreignDeclarations(olds, await callerAccount());
+        const foreign = foreignDeclarations(olds.accepted, await callerAccount());
         if (foreign)
           await warn(`${foreignRefusal(resource, foreign)} This refresh accepts none of acceptDeclaredBy.`);
         const judged = foreign ? { ...olds, accepted: { ...NOTHING_ACCEPTED } } : olds;
