@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
+import { resetCallerAccount } from "../../provider/account";
 import { session } from "../../provider/client/session";
 import { setWarningSink } from "../../provider/diagnostics";
 import { scanAccount, VERDICT_MIN_AGE_MS } from "../../provider/inventory";
@@ -458,6 +459,36 @@ describe("other stacks' declarations (acceptDeclaredBy)", () => {
     // Only a declaration that names an account asks for it.
     expect((await P.check!({}, raw([from()]))).failures).toEqual([]);
     expect((await P.check!({}, raw([from(acct)]))).failures).toEqual([]);
+  });
+
+  it("from another account are never accepted when the account look-up at preview fails, whichever way", async () => {
+    const raw = { oidcProviders: ["github"], roles: ["Deployer"], acceptDeclaredBy: [from(OTHER)] };
+    const desired = declared({ acceptDeclaredBy: [from(OTHER)] });
+    for (const kind of ["throttle", "server-error", "drop", "lost"] as const)
+      for (const count of [1, undefined]) {
+        resetCallerAccount();
+        await emulator.injectFault({
+          service: "sts",
+          action: "GetCallerIdentity",
+          kind,
+          ...(count ? { count } : {}),
+        });
+        // Said at preview when the look-up gets through (after a retry), nothing said when it cannot ...
+        const failures = (await P.check!({}, raw)).failures ?? [];
+        expect(failures.map((f) => f.reason)).toEqual(
+          failures.length === 0
+            ? []
+            : [expect.stringMatching(/^acceptDeclaredBy: Remove from acceptDeclaredBy/)],
+        );
+        if (count === 1 && kind !== "drop" && kind !== "lost") expect(failures).toHaveLength(1);
+        await emulator.clearFaults();
+        // ... and up refuses, before any scan, once the account is known.
+        await emulator.clearRequests();
+        await expect(P.update("federation-inventory", desired, desired)).rejects.toThrow(
+          /^Remove from acceptDeclaredBy what comes from account/,
+        );
+        expect((await allCalls()).filter((a) => a !== "GetCallerIdentity")).toEqual([]);
+      }
   });
 
   it("from another account are refused at up before the account is scanned", async () => {
