@@ -24,6 +24,9 @@
  * program and on the one-person directory program, each beside its no-op twin's time from the
  * same run: the fixed cost of each command against the engine's floor.
  *
+ * Section 4 (`BENCH_SECTIONS` includes "chain", scripts/benchChain.ts): an OIDC provider's chain
+ * check, which every command that plans makes, against an issuer 0, 50 and 150 ms away.
+ *
  * Sections 1 and 3 time each command as a user's CI runs it, the `pulumi` CLI alone
  * (scripts/engine.ts `runCli`): the Automation API, which sets the stacks up, adds work of its own
  * to every command it runs (an event log it tails for each preview; `stack output` and
@@ -47,6 +50,7 @@ import {
   ScimDirectoryProvider,
 } from "../provider/resources/scimDirectory";
 import { resetSettings } from "../provider/settings";
+import { chainSection } from "./benchChain";
 import { fixedSection } from "./benchFixed";
 import { load, seconds, successfulCallsByKind } from "./benchShared";
 import { CLI, engineEnv, ensurePulumi, localStack, REPO_ROOT, runCli } from "./engine";
@@ -57,7 +61,7 @@ const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000").split(",").map(Number);
 // One person measures the engine's fixed cost of each step on this machine, at this load.
 const STEP_SIZES = (process.env.BENCH_STEP_SIZES ?? "1,1000,10000").split(",").map(Number);
 const PER_USER_MAX = Number(process.env.BENCH_PER_USER_MAX ?? 1000);
-const SECTIONS = (process.env.BENCH_SECTIONS ?? "steps,fixed,provisioning").split(",");
+const SECTIONS = (process.env.BENCH_SECTIONS ?? "steps,fixed,chain,provisioning").split(",");
 /** Calls ScimDirectory keeps in flight (its default `concurrency`): the ideal's divisor for both programs. */
 const IN_FLIGHT = 16;
 const THROTTLE_RATIO = 0.2;
@@ -394,6 +398,7 @@ async function main(): Promise<void> {
   let ok = true;
   if (SECTIONS.includes("steps")) ok = (await stepSection(binDir, dir)) && ok;
   if (SECTIONS.includes("fixed")) ok = (await fixedSection(binDir, dir)) && ok;
+  if (SECTIONS.includes("chain")) ok = (await chainSection(dir)) && ok;
   if (!SECTIONS.includes("provisioning")) {
     fs.rmSync(dir, { recursive: true, force: true });
     if (!ok) {

@@ -13,7 +13,12 @@
  */
 import { createSign, generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+import {
+  type AddressInfo,
+  createServer as createTcpServer,
+  type Socket,
+  connect as tcpConnect,
+} from "node:net";
 import {
   createTestCertificates,
   reissueUnderSameRoot,
@@ -88,6 +93,54 @@ export interface TestIdpOptions {
   intermediateValidDays?: number;
   /** Milliseconds before each HTTP answer, as an issuer far away answers. Default 0. */
   latencyMs?: number;
+  /**
+   * Milliseconds everything the IdP sends takes to reach the client, as from an issuer across an
+   * ocean: each TLS handshake costs one round trip, each request another. (The TCP connect itself
+   * is not delayed: it is answered by the local kernel.) Default 0.
+   */
+  roundTripMs?: number;
+}
+
+/**
+ * A TCP relay on a free loopback port in front of `target`: what the client sends goes through at
+ * once, what the server sends is delayed `delayMs`, in order.
+ */
+async function startDelayRelay(
+  target: number,
+  delayMs: number,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  };
+  const relay = createTcpServer((client) => {
+    const server = tcpConnect(target, "127.0.0.1");
+    track(client);
+    track(server);
+    client.pipe(server);
+    // Timers of one duration fire in the order they were set: the stream stays in order.
+    server.on("data", (chunk) => setTimeout(() => client.write(chunk), delayMs));
+    server.on("end", () => setTimeout(() => client.end(), delayMs));
+    server.on("error", () => setTimeout(() => client.destroy(), delayMs));
+    client.on("error", () => server.destroy());
+    client.on("close", () => server.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    relay.once("error", reject);
+    relay.listen(0, "127.0.0.1", () => {
+      relay.off("error", reject);
+      resolve();
+    });
+  });
+  return {
+    port: (relay.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        relay.close(() => resolve());
+      }),
+  };
 }
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString("base64url");
@@ -103,6 +156,9 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
   const path = (opts.path ?? "").replace(/\/+$/, "");
   if (path !== "" && !path.startsWith("/")) throw new Error(`path must start with "/": ${opts.path}`);
   const presentRoot = opts.presentRoot ?? false;
+  const roundTripMs = opts.roundTripMs ?? 0;
+  if (!Number.isFinite(roundTripMs) || roundTripMs < 0)
+    throw new Error(`roundTripMs must be a non-negative number, got ${String(opts.roundTripMs)}`);
   let certs = createTestCertificates({
     label: "test IdP",
     ...(opts.intermediateValidDays === undefined
@@ -161,7 +217,9 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  const relay =
+    roundTripMs > 0 ? await startDelayRelay((server.address() as AddressInfo).port, roundTripMs) : undefined;
+  const port = relay?.port ?? (server.address() as AddressInfo).port;
   issuer = `https://127.0.0.1:${port}${path}`;
 
   const sign = (payload: Record<string, unknown>, key: KeyObject, headerKid: string): string => {
@@ -215,11 +273,13 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
       server.setSecureContext({ key: certs.leafKeyPem, cert: chainPem(certs, presentRoot) });
       server.closeIdleConnections();
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await relay?.close();
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+    },
   };
   return idp;
 }

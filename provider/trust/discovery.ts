@@ -33,7 +33,14 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
-import { type ConnectionOptions, connect, type DetailedPeerCertificate, rootCertificates } from "node:tls";
+import {
+  type ConnectionOptions,
+  connect,
+  createSecureContext,
+  type DetailedPeerCertificate,
+  rootCertificates,
+  type SecureContext,
+} from "node:tls";
 
 export interface DiscoveryOptions {
   /** Extra trusted PEM roots, added to Node's default roots (and to `NODE_EXTRA_CA_CERTS`). */
@@ -106,6 +113,38 @@ export function trustStore(ca: string | string[] | undefined): string[] | undefi
     }
   }
   return [...rootCertificates, ...fromEnv, ...extra];
+}
+
+/** Built TLS contexts by the SHA-256 of their trust store; few distinct stores are ever used. */
+const contexts = new Map<string, SecureContext>();
+let contextsBuilt = 0;
+
+/**
+ * The TLS options that verify against {@link trustStore}`(ca)`: undefined for Node's default
+ * store, else the store with its context, built once per process for each distinct store. Node
+ * parses every certificate of a `ca` option at each connection (about 150 bundled roots, plus a
+ * `NODE_EXTRA_CA_CERTS` bundle: tens of ms each), and a chain check connects three times. The
+ * store's text is the key, so a changed root or bundle builds a new context.
+ */
+function verifiedTls(
+  ca: string | string[] | undefined,
+): { ca: string[]; secureContext: SecureContext } | undefined {
+  const store = trustStore(ca);
+  if (!store) return undefined;
+  const key = createHash("sha256").update(store.join("\n")).digest("hex");
+  let secureContext = contexts.get(key);
+  if (!secureContext) {
+    secureContext = createSecureContext({ ca: store });
+    contextsBuilt++;
+    if (contexts.size >= 8) contexts.clear();
+    contexts.set(key, secureContext);
+  }
+  return { ca: store, secureContext };
+}
+
+/** How many TLS contexts this process has built for given trust stores (tests). @internal */
+export function trustContextsBuilt(): number {
+  return contextsBuilt;
 }
 
 function sha256Hex(der: Buffer | undefined): string {
@@ -265,7 +304,8 @@ function guardedLookup(options: DiscoveryOptions): LookupFunction | undefined {
 /** GET over https with the trust store; resolves to the body text of a 200 answer. */
 export function httpsGetText(url: string, options: DiscoveryOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const ca = trustStore(options.ca);
+  // `ca` beside the context keeps the agent's pool of connections apart per trust store.
+  const verify = verifiedTls(options.ca);
   const lookup = guardedLookup(options);
   return new Promise((resolve, reject) => {
     try {
@@ -280,7 +320,7 @@ export function httpsGetText(url: string, options: DiscoveryOptions = {}): Promi
         method: "GET",
         headers: { accept: "application/json" },
         timeout: timeoutMs,
-        ...(ca ? { ca } : {}),
+        ...verify,
         ...(lookup ? { lookup } : {}),
       },
       (res) => {
@@ -612,36 +652,64 @@ function verificationPath(
 }
 
 /**
+ * The two TLS sessions {@link verifiedChain} compares, both opened at once: one verified against
+ * the trust store (which chain Node accepted), one not (what the server presents). Opened early
+ * they may go unused, so a failure is only seen by whoever awaits them.
+ */
+interface ChainSessions {
+  host: string;
+  port: number;
+  verified: Promise<X509Certificate[]>;
+  presented: Promise<X509Certificate[]>;
+}
+
+function openChainSessions(host: string, port: number, options: DiscoveryOptions): ChainSessions {
+  const verified = tlsSession(
+    host,
+    port,
+    { rejectUnauthorized: true, ...verifiedTls(options.ca) },
+    options,
+    peerChain,
+  );
+  const presented = tlsSession(host, port, { rejectUnauthorized: false, ca: [] }, options, peerChain);
+  verified.catch(() => undefined);
+  presented.catch(() => undefined);
+  return { host, port, verified, presented };
+}
+
+/**
  * Connects to `host:port`, verifying it against the trust store, and returns the chain that
  * verified it: the presented certificates up to the trust anchor, each with its SHA-1, subject,
  * expiry and role, plus the recommended pins. Fails, naming the step, when the server cannot be
  * verified, answers the two connections with different leaves, or its anchor cannot be determined.
+ * The two connections go out together (a far issuer costs one handshake's round trips, not two).
  */
 export async function verifiedChain(
   host: string,
   port: number,
   options: DiscoveryOptions = {},
 ): Promise<VerifiedChain> {
-  const ca = trustStore(options.ca);
+  return chainOf(openChainSessions(host, port, options), options);
+}
+
+async function chainOf(sessions: ChainSessions, options: DiscoveryOptions): Promise<VerifiedChain> {
+  const { host, port } = sessions;
+  const connectFailure = (e: unknown) =>
+    e instanceof HostRefused
+      ? new DiscoveryError("host", e.message)
+      : new DiscoveryError("TLS connect", `${host}:${port}: ${describe(e)}`);
+  // The verified session's failure is the one reported when both fail, as when they ran in turn.
   let verified: X509Certificate[];
   try {
-    verified = await tlsSession(
-      host,
-      port,
-      { rejectUnauthorized: true, ...(ca ? { ca } : {}) },
-      options,
-      peerChain,
-    );
+    verified = await sessions.verified;
   } catch (e) {
-    if (e instanceof HostRefused) throw new DiscoveryError("host", e.message);
-    throw new DiscoveryError("TLS connect", `${host}:${port}: ${describe(e)}`);
+    throw connectFailure(e);
   }
   let presented: X509Certificate[];
   try {
-    presented = await tlsSession(host, port, { rejectUnauthorized: false, ca: [] }, options, peerChain);
+    presented = await sessions.presented;
   } catch (e) {
-    if (e instanceof HostRefused) throw new DiscoveryError("host", e.message);
-    throw new DiscoveryError("TLS connect", `${host}:${port}: ${describe(e)}`);
+    throw connectFailure(e);
   }
   const leaf = presented[0]?.raw;
   const verifiedLeaf = verified[0]?.raw;
@@ -705,6 +773,16 @@ export async function discoverOidcFingerprint(
   issuerUrl: string,
   options: DiscoveryOptions = {},
 ): Promise<DiscoveredFingerprint> {
+  // The chain is read from the jwks_uri's host, known only from the document; it is almost always
+  // the issuer's own (GitHub, GitLab), so the chain's two connections to the issuer's host go out
+  // with the document's request, and are used only if the document names that host. Against a
+  // far issuer that is one round of round trips instead of three in turn, on the engine's check
+  // path. (A malformed issuer opens nothing: fetchDiscovery says why.)
+  let early: ChainSessions | undefined;
+  if (URL.canParse(issuerUrl) && new URL(issuerUrl).protocol === "https:") {
+    const { host, port } = hostAndPort(issuerUrl);
+    early = openChainSessions(host, port, options);
+  }
   const { jwksUri, issuer } = await fetchDiscovery(issuerUrl, options);
   // OpenID Connect Discovery 1.0 §4.3: the document's issuer MUST be the issuer it was fetched for.
   if (typeof issuer !== "string" || !sameIssuer(issuer, issuerUrl)) {
@@ -714,7 +792,9 @@ export async function discoverOidcFingerprint(
     );
   }
   const { host, port } = hostAndPort(jwksUri);
-  const v = await verifiedChain(host, port, options);
+  const sessions =
+    early?.host === host && early.port === port ? early : openChainSessions(host, port, options);
+  const v = await chainOf(sessions, options);
   const anchor = v.chain[v.chain.length - 1] as ChainCertificate;
   return {
     fingerprint: anchor.fingerprint,

@@ -12,6 +12,7 @@ import {
   httpsGetText,
   lastCertificateFingerprint,
   nonPublicAddressReason,
+  trustContextsBuilt,
   verifiedChain,
 } from "../../provider/trust/discovery";
 
@@ -51,6 +52,26 @@ describe("test IdP", () => {
       await httpsGetText(doc.jwks_uri, { ca: idp.rootCaPem, allowPrivateIssuer: true }),
     );
     expect(jwks.keys[0]).toMatchObject({ kty: "RSA", kid: idp.kid, alg: "RS256" });
+  });
+
+  test("roundTripMs: every handshake and every answer takes the round trip; the chain is the same one", async () => {
+    await expect(startTestIdp({ roundTripMs: -1 })).rejects.toThrow(
+      /^roundTripMs must be a non-negative number/,
+    );
+    const far = await startTestIdp({ roundTripMs: 150 });
+    try {
+      const o = { ca: far.rootCaPem, allowPrivateIssuer: true };
+      const started = performance.now();
+      const doc = JSON.parse(await httpsGetText(`${far.issuer}/.well-known/openid-configuration`, o));
+      // A lower bound only: the handshake's round trip, then the answer's.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 150 - 5);
+      expect(doc.jwks_uri).toBe(`${far.issuer}/jwks`);
+      const found = await discoverOidcFingerprint(far.issuer, o);
+      expect(found.recommended).toEqual([far.rootFingerprint, far.intermediateFingerprint]);
+      expect(found.chain[0]?.fingerprint).toBe(far.leafFingerprint);
+    } finally {
+      await far.close();
+    }
   });
 
   test("mints GitHub-Actions-shaped tokens by default", () => {
@@ -171,6 +192,24 @@ describe("discovery returns the verified chain", () => {
       else process.env.NODE_EXTRA_CA_CERTS = saved;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test("a given trust store's TLS context is built once per process for all its connections, and again when the store changes", async () => {
+    // Each discovery verifies two connections against the store (the document's and the chain's).
+    const discover = (ca: string[]) => discoverOidcFingerprint(idp.issuer, { ca, allowPrivateIssuer: true });
+    const store = [idp.rootCaPem, createTestCertificates().rootCaPem];
+    const before = trustContextsBuilt();
+    expect((await discover(store)).recommended[0]).toBe(idp.rootFingerprint);
+    expect((await discover(store)).recommended[0]).toBe(idp.rootFingerprint);
+    expect(trustContextsBuilt()).toBe(before + 1);
+    // One more root: another store, another context, and the chain is still anchored right.
+    const grown = [...store, createTestCertificates().rootCaPem];
+    expect((await discover(grown)).recommended[0]).toBe(idp.rootFingerprint);
+    expect(trustContextsBuilt()).toBe(before + 2);
+    // Without the IdP's root the store verifies nothing: a context cannot hold an old trust.
+    const err = await discover([createTestCertificates().rootCaPem]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DiscoveryError);
+    expect(trustContextsBuilt()).toBe(before + 3);
   });
 
   test("the openssl how-to's last shown certificate is the intermediate for such a server", async () => {

@@ -5,8 +5,9 @@
  * the live chain: a failure when none matches, warnings when none is the anchor or one expires
  * soon. The test IdP presents leaf + intermediate, as GitHub does.
  */
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { type AddressInfo, createServer as createNetServer, type Socket } from "node:net";
+import { createSecureContext, TLSSocket } from "node:tls";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestCertificates, type Emulator, startTestIdp, type TestIdp } from "../../emulator";
 import { setWarningSink } from "../../provider/diagnostics";
@@ -300,38 +301,64 @@ describe("given fingerprints are judged against the live chain", () => {
 
 describe("discovery you can trust", () => {
   /**
-   * An HTTPS IdP whose discovery document names `docIssuer`, and which presents `second`'s
-   * certificate from its second TLS connection on (as an interceptor answering only the
-   * unverified connection would).
+   * An HTTPS IdP whose discovery document names `docIssuer`, and which presents `other`'s
+   * certificate to its `otherOn`-th connection only (1-based, in the order they arrive), as an
+   * interceptor answering one of them would.
    */
-  async function trickyIdp(opts: { docIssuer?: (origin: string) => string; swapLeaf?: boolean }) {
+  async function trickyIdp(opts: {
+    docIssuer?: (origin: string) => string;
+    otherOn?: number;
+    /** The document's jwks_uri origin; default its own. */
+    jwksOrigin?: string;
+    /** Milliseconds before the document is answered. */
+    documentDelayMs?: number;
+  }) {
     const good = createTestCertificates({ label: "good idp" });
     const other = createTestCertificates({ label: "other idp" });
-    const ctx = (c: typeof good) => ({
-      key: c.leafKeyPem,
-      cert: c.leafPem + c.intermediateCaPem + c.rootCaPem,
-    });
+    const ctx = (c: typeof good) =>
+      createSecureContext({ key: c.leafKeyPem, cert: c.leafPem + c.intermediateCaPem + c.rootCaPem });
     let origin = "";
-    const server = createHttpsServer(ctx(good), (req, res) => {
+    /** How many connections had arrived when the document was answered. */
+    let connectionsAtDocument: number | undefined;
+    const http = createHttpServer((req, res) => {
       res.setHeader("content-type", "application/json");
       if (req.url === "/.well-known/openid-configuration")
-        res.end(
-          JSON.stringify({
-            issuer: opts.docIssuer ? opts.docIssuer(origin) : origin,
-            jwks_uri: `${origin}/jwks`,
-          }),
-        );
+        setTimeout(() => {
+          connectionsAtDocument = connections;
+          res.end(
+            JSON.stringify({
+              issuer: opts.docIssuer ? opts.docIssuer(origin) : origin,
+              jwks_uri: `${opts.jwksOrigin ?? origin}/jwks`,
+            }),
+          );
+        }, opts.documentDelayMs ?? 0);
       else res.end(JSON.stringify({ keys: [] }));
     });
     let connections = 0;
-    server.on("secureConnection", () => {
+    const sockets = new Set<Socket>();
+    const server = createNetServer((raw) => {
       connections++;
-      // From the next connection on, another (untrusted) server answers.
-      if (opts.swapLeaf && connections >= 2) server.setSecureContext(ctx(other));
+      sockets.add(raw);
+      raw.on("close", () => sockets.delete(raw));
+      const secureContext = connections === opts.otherOn ? ctx(other) : ctx(good);
+      const tls = new TLSSocket(raw, { isServer: true, secureContext });
+      tls.on("error", () => raw.destroy());
+      http.emit("connection", tls);
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { origin, good, close: () => new Promise<void>((r) => server.close(() => r())) };
+    return {
+      origin,
+      good,
+      other,
+      connections: () => connections,
+      connectionsAtDocument: () => connectionsAtDocument,
+      close: () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => r());
+        }),
+    };
   }
 
   async function discover(origin: string, ca: string) {
@@ -343,18 +370,76 @@ describe("discovery you can trust", () => {
     }
   }
 
-  it("refuses a chain read over the unverified connection when its leaf is not the verified one's", async () => {
-    const t = await trickyIdp({ swapLeaf: true });
+  it("refuses the chain when any one of discovery's connections meets another certificate, whichever it is", async () => {
+    // Discovery makes three connections, two of them at once with the document's request: the
+    // document's, the verified one and the unverified one that reads the chain. Another
+    // certificate on any one of them fails the check (untrusted on the first two, a leaf other
+    // than the verified one's on the third); none takes fingerprints from it.
+    const reasons: string[] = [];
+    for (const otherOn of [1, 2, 3]) {
+      const t = await trickyIdp({ otherOn });
+      try {
+        const res = await discover(t.origin, t.good.rootCaPem);
+        expect(t.connections()).toBe(3);
+        expect(res.failures).toHaveLength(1);
+        expect(res.failures?.[0]?.property).toBe("");
+        expect(res.inputs?.fingerprints).toBeUndefined();
+        reasons.push(res.failures?.[0]?.reason ?? "");
+      } finally {
+        await t.close();
+      }
+    }
+    expect(reasons).toContainEqual(
+      expect.stringMatching(
+        /^fingerprints: .*TLS identity: 127\.0\.0\.1:\d+ presented leaf certificate sha256:[0-9a-f]{16}… to the unverified connection that reads the chain, but sha256:[0-9a-f]{16}… to the verified one/,
+      ),
+    );
+    for (const r of reasons) expect(r).toMatch(/^fingerprints: not given, and discovering them from /);
+  });
+
+  it("opens the chain's two connections with the document's request when the jwks_uri is on the issuer's host", async () => {
+    // The document is answered 300 ms late: one connection after another would open the
+    // chain's two only after it (three round trips in turn against a far issuer).
+    const t = await trickyIdp({ documentDelayMs: 300 });
     try {
       const res = await discover(t.origin, t.good.rootCaPem);
-      expect(res.failures).toHaveLength(1);
-      expect(res.failures?.[0]?.property).toBe("");
-      expect(res.failures?.[0]?.reason).toMatch(
-        /^fingerprints: .*TLS identity: 127\.0\.0\.1:\d+ presented leaf certificate sha256:[0-9a-f]{16}… to the unverified connection that reads the chain, but sha256:[0-9a-f]{16}… to the verified one/,
-      );
-      expect(res.inputs?.fingerprints).toBeUndefined();
+      expect(res.failures).toEqual([]);
+      expect(t.connectionsAtDocument()).toBe(3);
+      expect(t.connections()).toBe(3);
     } finally {
       await t.close();
+    }
+  });
+
+  it("reads the chain from the jwks_uri's host when it is another: the issuer's early connections count for nothing", async () => {
+    const keys = await trickyIdp({});
+    const doc = await trickyIdp({ jwksOrigin: keys.origin });
+    try {
+      const res = await discover(doc.origin, [doc.good.rootCaPem, keys.good.rootCaPem].join("\n"));
+      expect(res.failures).toEqual([]);
+      expect(res.inputs?.fingerprints).toEqual(
+        [keys.good.rootFingerprint, keys.good.intermediateFingerprint].sort(),
+      );
+      // The document's connection and the two opened early, unused; the chain's two at the keys.
+      expect(doc.connections()).toBe(3);
+      expect(keys.connections()).toBe(2);
+    } finally {
+      await doc.close();
+      await keys.close();
+    }
+    // The early connections fail against the issuer's host (another certificate there): the
+    // chain, read from the keys' host, is still taken.
+    const keys2 = await trickyIdp({});
+    const doc2 = await trickyIdp({ jwksOrigin: keys2.origin, otherOn: 1 });
+    try {
+      const res = await discover(doc2.origin, [doc2.good.rootCaPem, keys2.good.rootCaPem].join("\n"));
+      expect(res.failures).toEqual([]);
+      expect(res.inputs?.fingerprints).toEqual(
+        [keys2.good.rootFingerprint, keys2.good.intermediateFingerprint].sort(),
+      );
+    } finally {
+      await doc2.close();
+      await keys2.close();
     }
   });
 
