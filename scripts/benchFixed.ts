@@ -14,7 +14,10 @@
  * scripts/engine.ts `runCli`). Each row: wall time (median of `BENCH_ROUNDS`, default 5, rounds;
  * each round runs ours and the twin back to back, in turns first, against a fresh emulator),
  * successful API calls, the ideal (calls x latency / 16 in flight), the floor (the twin's median)
- * and wall/(ideal+floor), with the load average. The target is 1.1. Beside them, the CPU time of
+ * and wall/(ideal+floor), with the load average. The target is 1.1. "Paired" is the same ratio
+ * taken round by round, each against the twin run right before or after it, then its median and
+ * quartiles: a machine whose speed drifts over minutes weighs on both sides of each pair, and the
+ * quartiles show how far one round's ratio can be trusted. Beside them, the CPU time of
  * the dynamic provider process and of the program process (scripts/cpuTime.cjs, preloaded into
  * each), ours against the twin's: on a shared machine wall time mostly measures the neighbours,
  * CPU time still tells what the library adds.
@@ -252,9 +255,11 @@ async function fixedTable(binDir: string, dir: string, latencyMs: number): Promi
     `\nFixed cost of every command: latency ${latencyMs} ms per call, --parallel ${PARALLEL}, median of ${ROUNDS} rounds\n` +
       `ideal = successful calls x ${latencyMs} ms / ${IN_FLIGHT} in flight; floor = the same command on the program's no-op twin, ` +
       "same rounds; target: wall/(ideal+floor) at most 1.1; in sequence = the longest chain of calls each sent after the one " +
-      "before was answered (last round), and what it costs at this latency; load = 1-min load average at each round's start\n",
+      "before was answered (last round), and what it costs at this latency; paired = the median, and quartiles, of each round's " +
+      "wall/(ideal+floor) with that round's twin (the two run back to back, so a machine that slows for minutes weighs on " +
+      "both); load = 1-min load average at each round's start\n",
   );
-  const header = `program    | command    | wall s | ${"(rounds)".padEnd(ROUNDS_WIDTH)} | calls | calls by kind                                              | ideal s | floor s | wall/(ideal+floor) | in sequence | provider CPU ms ours/twin | program CPU ms ours/twin`;
+  const header = `program    | command    | wall s | ${"(rounds)".padEnd(ROUNDS_WIDTH)} | calls | calls by kind                                              | ideal s | floor s | wall/(ideal+floor) | paired, quartiles | in sequence | provider CPU ms ours/twin | program CPU ms ours/twin`;
   console.log(header);
   console.log("-".repeat(header.length));
   for (const program of programs(dir)) {
@@ -285,6 +290,10 @@ async function fixedTable(binDir: string, dir: string, latencyMs: number): Promi
         .sort(([, a], [, b]) => b - a)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ");
+      const paired = ours
+        .map((r, i) => r[command].wallMs / (idealMs + twins[i]![command].wallMs))
+        .sort((a, b) => a - b);
+      const quartile = (q: number) => paired[Math.round(q * (paired.length - 1))]!.toFixed(2);
       const sequence =
         latencyMs >= CHAIN_MIN_LATENCY_MS
           ? `${last.inSequence} (${seconds(last.inSequence * latencyMs)} s)`
@@ -300,6 +309,7 @@ async function fixedTable(binDir: string, dir: string, latencyMs: number): Promi
           seconds(idealMs).padStart(7),
           seconds(floor).padStart(7),
           (wall / (idealMs + floor)).toFixed(2).padStart(18),
+          `${median(paired).toFixed(2)} ${quartile(0.25)}-${quartile(0.75)}`.padStart(17),
           sequence.padStart(11),
           `${cpu(ours, "providerCpuMs")}/${cpu(twins, "providerCpuMs")}`.padStart(25),
           `${cpu(ours, "programCpuMs")}/${cpu(twins, "programCpuMs")}`.padStart(24),
