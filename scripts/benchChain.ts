@@ -24,6 +24,10 @@ const ROUND_TRIPS = (process.env.BENCH_CHAIN_ROUND_TRIPS ?? "0,50,150").split(",
   return n;
 });
 const ROUNDS = Number(process.env.BENCH_CHAIN_ROUNDS ?? 9);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
+  throw new Error(
+    `BENCH_CHAIN_ROUNDS: '${process.env.BENCH_CHAIN_ROUNDS}' is not a number of rounds (1 or more)`,
+  );
 /** The round trips on the check's path: the document's TLS handshake, then its request. */
 const SEQUENTIAL_ROUND_TRIPS = 2;
 

@@ -103,26 +103,35 @@ export interface TestIdpOptions {
 
 /**
  * A TCP relay on a free loopback port in front of `target`: what the client sends goes through at
- * once, what the server sends is delayed `delayMs`, in order.
+ * once, what the server sends is delayed `delayMs`, in order. Half-closes are passed on (a client
+ * that ends its side still gets the answer). Without backpressure: a test IdP's answers are small.
  */
 async function startDelayRelay(
   target: number,
   delayMs: number,
 ): Promise<{ port: number; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
   const track = (s: Socket) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   };
-  const relay = createTcpServer((client) => {
-    const server = tcpConnect(target, "127.0.0.1");
+  // Timers of one duration fire in the order they were set: the stream stays in order.
+  const later = (f: () => void) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      f();
+    }, delayMs);
+    timers.add(t);
+  };
+  const relay = createTcpServer({ allowHalfOpen: true }, (client) => {
+    const server = tcpConnect({ port: target, host: "127.0.0.1", allowHalfOpen: true });
     track(client);
     track(server);
     client.pipe(server);
-    // Timers of one duration fire in the order they were set: the stream stays in order.
-    server.on("data", (chunk) => setTimeout(() => client.write(chunk), delayMs));
-    server.on("end", () => setTimeout(() => client.end(), delayMs));
-    server.on("error", () => setTimeout(() => client.destroy(), delayMs));
+    server.on("data", (chunk) => later(() => client.write(chunk)));
+    server.on("end", () => later(() => client.end()));
+    server.on("error", () => later(() => client.destroy()));
     client.on("error", () => server.destroy());
     client.on("close", () => server.destroy());
   });
@@ -137,6 +146,8 @@ async function startDelayRelay(
     port: (relay.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
         for (const s of sockets) s.destroy();
         relay.close(() => resolve());
       }),

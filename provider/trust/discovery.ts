@@ -120,15 +120,13 @@ const contexts = new Map<string, SecureContext>();
 let contextsBuilt = 0;
 
 /**
- * The TLS options that verify against {@link trustStore}`(ca)`: undefined for Node's default
- * store, else the store with its context, built once per process for each distinct store. Node
- * parses every certificate of a `ca` option at each connection (about 150 bundled roots, plus a
- * `NODE_EXTRA_CA_CERTS` bundle: tens of ms each), and a chain check connects three times. The
- * store's text is the key, so a changed root or bundle builds a new context.
+ * The TLS context that verifies against {@link trustStore}`(ca)`: undefined for Node's default
+ * store, else built once per process for each distinct store. Node parses every certificate of a
+ * `ca` option at each connection (about 150 bundled roots, plus a `NODE_EXTRA_CA_CERTS` bundle:
+ * tens of ms each), and a chain check connects three times. The store's text is the key, so a
+ * changed root or bundle builds a new context.
  */
-function verifiedTls(
-  ca: string | string[] | undefined,
-): { ca: string[]; secureContext: SecureContext } | undefined {
+function verifiedTls(ca: string | string[] | undefined): { secureContext: SecureContext } | undefined {
   const store = trustStore(ca);
   if (!store) return undefined;
   const key = createHash("sha256").update(store.join("\n")).digest("hex");
@@ -139,10 +137,14 @@ function verifiedTls(
     if (contexts.size >= 8) contexts.clear();
     contexts.set(key, secureContext);
   }
-  return { ca: store, secureContext };
+  return { secureContext };
 }
 
-/** How many TLS contexts this process has built for given trust stores (tests). @internal */
+/**
+ * How many TLS contexts this process has built for given trust stores (tests).
+ *
+ * @internal
+ */
 export function trustContextsBuilt(): number {
   return contextsBuilt;
 }
@@ -304,7 +306,6 @@ function guardedLookup(options: DiscoveryOptions): LookupFunction | undefined {
 /** GET over https with the trust store; resolves to the body text of a 200 answer. */
 export function httpsGetText(url: string, options: DiscoveryOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // `ca` beside the context keeps the agent's pool of connections apart per trust store.
   const verify = verifiedTls(options.ca);
   const lookup = guardedLookup(options);
   return new Promise((resolve, reject) => {
@@ -320,7 +321,10 @@ export function httpsGetText(url: string, options: DiscoveryOptions = {}): Promi
         method: "GET",
         headers: { accept: "application/json" },
         timeout: timeoutMs,
-        ...verify,
+        // A connection of its own: a pooled one may have been opened under other options (another
+        // trust store, or a private address allowed), which the pool's key does not tell apart.
+        agent: false,
+        ...(verify ? { secureContext: verify.secureContext } : {}),
         ...(lookup ? { lookup } : {}),
       },
       (res) => {
@@ -437,6 +441,7 @@ function tlsSession<T>(
   opts: ConnectionOptions,
   options: DiscoveryOptions,
   onSecure: (socket: ReturnType<typeof connect>) => T,
+  signal?: AbortSignal,
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
@@ -444,6 +449,10 @@ function tlsSession<T>(
       checkHost(host, options);
     } catch (e) {
       reject(e);
+      return;
+    }
+    if (signal?.aborted) {
+      reject(new Error("not needed"));
       return;
     }
     const lookup = guardedLookup(options);
@@ -460,6 +469,12 @@ function tlsSession<T>(
       () => socket.destroy(Object.assign(new Error("no answer"), { code: "NO_ANSWER" })),
       timeoutMs,
     );
+    const cancel = () => socket.destroy(new Error("not needed"));
+    signal?.addEventListener("abort", cancel, { once: true });
+    socket.once("close", () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", cancel);
+    });
     socket.once("secureConnect", () => {
       clearTimeout(timer);
       try {
@@ -653,28 +668,40 @@ function verificationPath(
 
 /**
  * The two TLS sessions {@link verifiedChain} compares, both opened at once: one verified against
- * the trust store (which chain Node accepted), one not (what the server presents). Opened early
- * they may go unused, so a failure is only seen by whoever awaits them.
+ * the trust store (which chain Node accepted), one not (what the server presents). Opened early,
+ * they may go unused: `abort()` closes them, and a failure is seen only by whoever awaits them.
  */
 interface ChainSessions {
   host: string;
   port: number;
   verified: Promise<X509Certificate[]>;
   presented: Promise<X509Certificate[]>;
+  abort(): void;
 }
 
-function openChainSessions(host: string, port: number, options: DiscoveryOptions): ChainSessions {
-  const verified = tlsSession(
+function openChainSessions(
+  host: string,
+  port: number,
+  options: DiscoveryOptions,
+  verify = verifiedTls(options.ca),
+): ChainSessions {
+  const controller = new AbortController();
+  const { signal } = controller;
+  const session = (opts: ConnectionOptions) => {
+    const chain = tlsSession(host, port, opts, options, peerChain, signal);
+    chain.catch(() => undefined);
+    return chain;
+  };
+  return {
     host,
     port,
-    { rejectUnauthorized: true, ...verifiedTls(options.ca) },
-    options,
-    peerChain,
-  );
-  const presented = tlsSession(host, port, { rejectUnauthorized: false, ca: [] }, options, peerChain);
-  verified.catch(() => undefined);
-  presented.catch(() => undefined);
-  return { host, port, verified, presented };
+    verified: session({
+      rejectUnauthorized: true,
+      ...(verify ? { secureContext: verify.secureContext } : {}),
+    }),
+    presented: session({ rejectUnauthorized: false, ca: [] }),
+    abort: () => controller.abort(),
+  };
 }
 
 /**
@@ -692,6 +719,10 @@ export async function verifiedChain(
   return chainOf(openChainSessions(host, port, options), options);
 }
 
+/**
+ * {@link verifiedChain} from sessions already opened. When the verified one fails, the unverified
+ * one is closed and the verified one's failure is reported.
+ */
 async function chainOf(sessions: ChainSessions, options: DiscoveryOptions): Promise<VerifiedChain> {
   const { host, port } = sessions;
   const connectFailure = (e: unknown) =>
@@ -703,6 +734,7 @@ async function chainOf(sessions: ChainSessions, options: DiscoveryOptions): Prom
   try {
     verified = await sessions.verified;
   } catch (e) {
+    sessions.abort();
     throw connectFailure(e);
   }
   let presented: X509Certificate[];
@@ -775,25 +807,32 @@ export async function discoverOidcFingerprint(
 ): Promise<DiscoveredFingerprint> {
   // The chain is read from the jwks_uri's host, known only from the document; it is almost always
   // the issuer's own (GitHub, GitLab), so the chain's two connections to the issuer's host go out
-  // with the document's request, and are used only if the document names that host. Against a
-  // far issuer that is one round of round trips instead of three in turn, on the engine's check
-  // path. (A malformed issuer opens nothing: fetchDiscovery says why.)
-  let early: ChainSessions | undefined;
-  if (URL.canParse(issuerUrl) && new URL(issuerUrl).protocol === "https:") {
-    const { host, port } = hostAndPort(issuerUrl);
-    early = openChainSessions(host, port, options);
+  // with the document's request, and are used only if the document names that host (else closed).
+  // Against a far issuer that is one round of round trips instead of three in turn, on the engine's
+  // check path.
+  const issuerHost = hostAndPort(checkIssuer(issuerUrl).href);
+  const verify = verifiedTls(options.ca);
+  const early = openChainSessions(issuerHost.host, issuerHost.port, options, verify);
+  let sessions: ChainSessions | undefined;
+  let jwksUri: string;
+  try {
+    const found = await fetchDiscovery(issuerUrl, options);
+    jwksUri = found.jwksUri;
+    const issuer = found.issuer;
+    // OpenID Connect Discovery 1.0 §4.3: the document's issuer MUST be the issuer it was fetched for.
+    if (typeof issuer !== "string" || !sameIssuer(issuer, issuerUrl)) {
+      throw new DiscoveryError(
+        "discovery document",
+        `its issuer is ${JSON.stringify(issuer ?? null)}, not the configured ${issuerUrl}: tokens from it would carry another iss`,
+      );
+    }
+    const { host, port } = hostAndPort(jwksUri);
+    sessions =
+      early.host === host && early.port === port ? early : openChainSessions(host, port, options, verify);
+  } finally {
+    if (sessions !== early) early.abort();
   }
-  const { jwksUri, issuer } = await fetchDiscovery(issuerUrl, options);
-  // OpenID Connect Discovery 1.0 §4.3: the document's issuer MUST be the issuer it was fetched for.
-  if (typeof issuer !== "string" || !sameIssuer(issuer, issuerUrl)) {
-    throw new DiscoveryError(
-      "discovery document",
-      `its issuer is ${JSON.stringify(issuer ?? null)}, not the configured ${issuerUrl}: tokens from it would carry another iss`,
-    );
-  }
-  const { host, port } = hostAndPort(jwksUri);
-  const sessions =
-    early?.host === host && early.port === port ? early : openChainSessions(host, port, options);
+  const { host, port } = sessions;
   const v = await chainOf(sessions, options);
   const anchor = v.chain[v.chain.length - 1] as ChainCertificate;
   return {

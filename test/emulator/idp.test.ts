@@ -1,10 +1,11 @@
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { createTestCertificates, startTestIdp, type TestIdp } from "../../emulator";
 import {
   DiscoveryError,
@@ -199,8 +200,20 @@ describe("discovery returns the verified chain", () => {
     const discover = (ca: string[]) => discoverOidcFingerprint(idp.issuer, { ca, allowPrivateIssuer: true });
     const store = [idp.rootCaPem, createTestCertificates().rootCaPem];
     const before = trustContextsBuilt();
-    expect((await discover(store)).recommended[0]).toBe(idp.rootFingerprint);
-    expect((await discover(store)).recommended[0]).toBe(idp.rootFingerprint);
+    // Every context TLS builds with a trust store, ours or one tls.connect would build from a `ca`
+    // option (the unverified connection's empty store aside).
+    const tls = createRequire(__filename)("node:tls") as typeof import("node:tls");
+    const spy = vi.spyOn(tls, "createSecureContext");
+    syncBuiltinESMExports();
+    try {
+      expect((await discover(store)).recommended[0]).toBe(idp.rootFingerprint);
+      expect((await discover(store)).recommended[0]).toBe(idp.rootFingerprint);
+      const withStore = spy.mock.calls.filter(([o]) => Array.isArray(o?.ca) && o.ca.length > 0);
+      expect(withStore).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+      syncBuiltinESMExports();
+    }
     expect(trustContextsBuilt()).toBe(before + 1);
     // One more root: another store, another context, and the chain is still anchored right.
     const grown = [...store, createTestCertificates().rootCaPem];

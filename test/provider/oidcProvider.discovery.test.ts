@@ -13,6 +13,7 @@ import { createTestCertificates, type Emulator, startTestIdp, type TestIdp } fro
 import { setWarningSink } from "../../provider/diagnostics";
 import { type OidcProviderOutputs, OidcProviderProvider as P } from "../../provider/resources/oidcProvider";
 import { resetSettings } from "../../provider/settings";
+import { DiscoveryError, discoverOidcFingerprint } from "../../provider/trust/discovery";
 import { actions, configOf, startWired } from "./harness";
 
 let emulator: Emulator;
@@ -303,7 +304,8 @@ describe("discovery you can trust", () => {
   /**
    * An HTTPS IdP whose discovery document names `docIssuer`, and which presents `other`'s
    * certificate to its `otherOn`-th connection only (1-based, in the order they arrive), as an
-   * interceptor answering one of them would.
+   * interceptor answering one of them would. `documentOn()` says which connection asked for the
+   * document, so a test never assumes the order discovery connects in.
    */
   async function trickyIdp(opts: {
     docIssuer?: (origin: string) => string;
@@ -320,10 +322,13 @@ describe("discovery you can trust", () => {
     let origin = "";
     /** How many connections had arrived when the document was answered. */
     let connectionsAtDocument: number | undefined;
+    let documentOn: number | undefined;
+    const arrival = new WeakMap<object, number>();
     const http = createHttpServer((req, res) => {
       res.setHeader("content-type", "application/json");
       if (req.url === "/.well-known/openid-configuration")
         setTimeout(() => {
+          documentOn = arrival.get(req.socket);
           connectionsAtDocument = connections;
           res.end(
             JSON.stringify({
@@ -342,6 +347,7 @@ describe("discovery you can trust", () => {
       raw.on("close", () => sockets.delete(raw));
       const secureContext = connections === opts.otherOn ? ctx(other) : ctx(good);
       const tls = new TLSSocket(raw, { isServer: true, secureContext });
+      arrival.set(tls, connections);
       tls.on("error", () => raw.destroy());
       http.emit("connection", tls);
     });
@@ -353,6 +359,7 @@ describe("discovery you can trust", () => {
       other,
       connections: () => connections,
       connectionsAtDocument: () => connectionsAtDocument,
+      documentOn: () => documentOn,
       close: () =>
         new Promise<void>((r) => {
           for (const s of sockets) s.destroy();
@@ -370,12 +377,12 @@ describe("discovery you can trust", () => {
     }
   }
 
-  it("refuses the chain when any one of discovery's connections meets another certificate, whichever it is", async () => {
-    // Discovery makes three connections, two of them at once with the document's request: the
-    // document's, the verified one and the unverified one that reads the chain. Another
-    // certificate on any one of them fails the check (untrusted on the first two, a leaf other
-    // than the verified one's on the third); none takes fingerprints from it.
-    const reasons: string[] = [];
+  it("refuses the chain when any one of discovery's connections meets an untrusted certificate, whichever it is", async () => {
+    // Discovery makes three connections: the document's, and the chain's verified and unverified
+    // ones. Another, untrusted certificate on any one of them fails the check: the document
+    // cannot be fetched, the verified connection fails, or the unverified one shows another leaf.
+    // None takes fingerprints from it.
+    const outcomes: string[] = [];
     for (const otherOn of [1, 2, 3]) {
       const t = await trickyIdp({ otherOn });
       try {
@@ -384,17 +391,63 @@ describe("discovery you can trust", () => {
         expect(res.failures).toHaveLength(1);
         expect(res.failures?.[0]?.property).toBe("");
         expect(res.inputs?.fingerprints).toBeUndefined();
-        reasons.push(res.failures?.[0]?.reason ?? "");
+        const reason = res.failures?.[0]?.reason ?? "";
+        expect(reason).toMatch(/^fingerprints: not given, and discovering them from /);
+        // The document's own connection failing never gets to ask for the document.
+        const onDocument = t.documentOn() === undefined;
+        expect(reason).toMatch(
+          onDocument ? /failed: discovery document: / : /failed: TLS (connect|identity): /,
+        );
+        outcomes.push(onDocument ? "document" : "chain");
       } finally {
         await t.close();
       }
     }
-    expect(reasons).toContainEqual(
-      expect.stringMatching(
-        /^fingerprints: .*TLS identity: 127\.0\.0\.1:\d+ presented leaf certificate sha256:[0-9a-f]{16}… to the unverified connection that reads the chain, but sha256:[0-9a-f]{16}… to the verified one/,
-      ),
-    );
-    for (const r of reasons) expect(r).toMatch(/^fingerprints: not given, and discovering them from /);
+    expect(outcomes.sort()).toEqual(["chain", "chain", "document"]);
+  });
+
+  it("refuses a chain whose two connections show different leaves, both trusted, whichever shows the other", async () => {
+    // Both certificates verify here, so only the comparison of the two leaves can refuse: on the
+    // document's connection another leaf is harmless (the chain is read from the other two).
+    const outcomes: string[] = [];
+    for (const otherOn of [1, 2, 3]) {
+      const t = await trickyIdp({ otherOn });
+      try {
+        const res = await discover(t.origin, [t.good.rootCaPem, t.other.rootCaPem].join("\n"));
+        if (otherOn === t.documentOn()) {
+          expect(res.failures).toEqual([]);
+          expect(res.inputs?.fingerprints).toEqual(
+            [t.good.rootFingerprint, t.good.intermediateFingerprint].sort(),
+          );
+          outcomes.push("document");
+        } else {
+          expect(res.failures).toHaveLength(1);
+          expect(res.failures?.[0]?.reason).toMatch(
+            /^fingerprints: .*TLS identity: 127\.0\.0\.1:\d+ presented leaf certificate sha256:[0-9a-f]{16}… to the unverified connection that reads the chain, but sha256:[0-9a-f]{16}… to the verified one/,
+          );
+          expect(res.inputs?.fingerprints).toBeUndefined();
+          outcomes.push("refused");
+        }
+      } finally {
+        await t.close();
+      }
+    }
+    expect(outcomes.sort()).toEqual(["document", "refused", "refused"]);
+  });
+
+  it("opens nothing to an issuer on a private address unless allowed, early connections included", async () => {
+    const t = await trickyIdp({});
+    try {
+      const err = await discoverOidcFingerprint(t.origin, { ca: t.good.rootCaPem, timeoutMs: 2000 }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(DiscoveryError);
+      expect((err as DiscoveryError).step).toBe("issuer");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(t.connections()).toBe(0);
+    } finally {
+      await t.close();
+    }
   });
 
   it("opens the chain's two connections with the document's request when the jwks_uri is on the issuer's host", async () => {
@@ -426,20 +479,6 @@ describe("discovery you can trust", () => {
     } finally {
       await doc.close();
       await keys.close();
-    }
-    // The early connections fail against the issuer's host (another certificate there): the
-    // chain, read from the keys' host, is still taken.
-    const keys2 = await trickyIdp({});
-    const doc2 = await trickyIdp({ jwksOrigin: keys2.origin, otherOn: 1 });
-    try {
-      const res = await discover(doc2.origin, [doc2.good.rootCaPem, keys2.good.rootCaPem].join("\n"));
-      expect(res.failures).toEqual([]);
-      expect(res.inputs?.fingerprints).toEqual(
-        [keys2.good.rootFingerprint, keys2.good.intermediateFingerprint].sort(),
-      );
-    } finally {
-      await doc2.close();
-      await keys2.close();
     }
   });
 
