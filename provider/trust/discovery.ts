@@ -324,6 +324,8 @@ export function httpsGetText(url: string, options: DiscoveryOptions = {}): Promi
         // A connection of its own: a pooled one may have been opened under other options (another
         // trust store, or a private address allowed), which the pool's key does not tell apart.
         agent: false,
+        // Verified whatever NODE_TLS_REJECT_UNAUTHORIZED says: a fingerprint is a trust decision.
+        rejectUnauthorized: true,
         ...(verify ? { secureContext: verify.secureContext } : {}),
         ...(lookup ? { lookup } : {}),
       },

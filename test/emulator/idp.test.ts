@@ -225,6 +225,24 @@ describe("discovery returns the verified chain", () => {
     expect(trustContextsBuilt()).toBe(before + 3);
   });
 
+  test("NODE_TLS_REJECT_UNAUTHORIZED=0 turns no verification off: an untrusted issuer is still refused", async () => {
+    const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    try {
+      process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+      const err = await discoverOidcFingerprint(idp.issuer, {
+        ca: createTestCertificates().rootCaPem,
+        allowPrivateIssuer: true,
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DiscoveryError);
+      expect((err as DiscoveryError).step).toBe("discovery document");
+    } finally {
+      if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
+      warn.mockRestore();
+    }
+  });
+
   test("the openssl how-to's last shown certificate is the intermediate for such a server", async () => {
     const last = await lastCertificateFingerprint("127.0.0.1", Number(new URL(idp.issuer).port), {
       ca: idp.rootCaPem,

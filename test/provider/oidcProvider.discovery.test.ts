@@ -314,6 +314,8 @@ describe("discovery you can trust", () => {
     jwksOrigin?: string;
     /** Milliseconds before the document is answered. */
     documentDelayMs?: number;
+    /** This connection (1-based, by arrival) is accepted but never answered: no TLS at all. */
+    stallOn?: number;
   }) {
     const good = createTestCertificates({ label: "good idp" });
     const other = createTestCertificates({ label: "other idp" });
@@ -341,10 +343,20 @@ describe("discovery you can trust", () => {
     });
     let connections = 0;
     const sockets = new Set<Socket>();
+    /** When the stalled connection was closed by the client, if it was. */
+    let stalledClosedAt: number | undefined;
     const server = createNetServer((raw) => {
       connections++;
       sockets.add(raw);
       raw.on("close", () => sockets.delete(raw));
+      if (connections === opts.stallOn) {
+        // Read and drop the client's hello, so that its closing is seen.
+        raw.resume();
+        raw.on("close", () => {
+          stalledClosedAt = performance.now();
+        });
+        return;
+      }
       const secureContext = connections === opts.otherOn ? ctx(other) : ctx(good);
       const tls = new TLSSocket(raw, { isServer: true, secureContext });
       arrival.set(tls, connections);
@@ -360,6 +372,7 @@ describe("discovery you can trust", () => {
       connections: () => connections,
       connectionsAtDocument: () => connectionsAtDocument,
       documentOn: () => documentOn,
+      stalledClosedAt: () => stalledClosedAt,
       close: () =>
         new Promise<void>((r) => {
           for (const s of sockets) s.destroy();
@@ -394,16 +407,17 @@ describe("discovery you can trust", () => {
         const reason = res.failures?.[0]?.reason ?? "";
         expect(reason).toMatch(/^fingerprints: not given, and discovering them from /);
         // The document's own connection failing never gets to ask for the document.
-        const onDocument = t.documentOn() === undefined;
-        expect(reason).toMatch(
-          onDocument ? /failed: discovery document: / : /failed: TLS (connect|identity): /,
-        );
-        outcomes.push(onDocument ? "document" : "chain");
+        const step = /failed: (discovery document|TLS connect|TLS identity): /.exec(reason)?.[1];
+        if (t.documentOn() === undefined) expect(step).toBe("discovery document");
+        else expect(["TLS connect", "TLS identity"]).toContain(step);
+        outcomes.push(String(step));
       } finally {
         await t.close();
       }
     }
-    expect(outcomes.sort()).toEqual(["chain", "chain", "document"]);
+    // Each run connects alike, so the three runs meet each connection once: the unverified one's
+    // failure must be the leaf comparison, never a verification it does not make.
+    expect(outcomes.sort()).toEqual(["TLS connect", "TLS identity", "discovery document"]);
   });
 
   it("refuses a chain whose two connections show different leaves, both trusted, whichever shows the other", async () => {
@@ -480,6 +494,65 @@ describe("discovery you can trust", () => {
       await doc.close();
       await keys.close();
     }
+  });
+
+  it("takes the chain from the jwks_uri's host whatever the issuer's host shows the early connections", async () => {
+    for (const otherOn of [1, 2, 3]) {
+      const keys = await trickyIdp({});
+      const doc = await trickyIdp({ jwksOrigin: keys.origin, otherOn });
+      try {
+        const res = await discover(doc.origin, [doc.good.rootCaPem, keys.good.rootCaPem].join("\n"));
+        if (doc.documentOn() === undefined) {
+          expect(res.failures?.[0]?.reason).toMatch(/failed: discovery document: /);
+        } else {
+          expect(res.failures).toEqual([]);
+          expect(res.inputs?.fingerprints).toEqual(
+            [keys.good.rootFingerprint, keys.good.intermediateFingerprint].sort(),
+          );
+        }
+      } finally {
+        await doc.close();
+        await keys.close();
+      }
+    }
+  });
+
+  it("closes an early connection it does not use at once, not when it times out", async () => {
+    // One of the issuer's connections never answers; the chain is read from another host. An
+    // unused early connection is closed as soon as the document names that host, not at the 3 s
+    // timeout; a stalled document's connection fails discovery (after twice the timeout: Node's
+    // request timeout, as before this change).
+    let closedEarly = 0;
+    for (const stallOn of [1, 2, 3]) {
+      const keys = await trickyIdp({});
+      const doc = await trickyIdp({ jwksOrigin: keys.origin, stallOn });
+      try {
+        const ca = [doc.good.rootCaPem, keys.good.rootCaPem].join("\n");
+        const outcome = await discoverOidcFingerprint(doc.origin, {
+          ca,
+          allowPrivateIssuer: true,
+          timeoutMs: 3000,
+        })
+          .then((found) => ({ found, done: performance.now() }))
+          .catch((e: unknown) => ({ error: e as DiscoveryError, done: performance.now() }));
+        if ("error" in outcome) {
+          expect(outcome.error.step).toBe("discovery document");
+          continue;
+        }
+        expect(outcome.found.recommended).toEqual([
+          keys.good.rootFingerprint,
+          keys.good.intermediateFingerprint,
+        ]);
+        for (let i = 0; i < 50 && doc.stalledClosedAt() === undefined; i++)
+          await new Promise((r) => setTimeout(r, 20));
+        expect((doc.stalledClosedAt() ?? Number.POSITIVE_INFINITY) - outcome.done).toBeLessThan(1000);
+        closedEarly++;
+      } finally {
+        await doc.close();
+        await keys.close();
+      }
+    }
+    expect(closedEarly).toBe(2);
   });
 
   it("the same server on both connections passes", async () => {
