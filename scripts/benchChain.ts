@@ -15,14 +15,9 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startTestIdp } from "../emulator";
-import { load } from "./benchShared";
+import { load, median, msList } from "./benchShared";
 
-const ROUND_TRIPS = (process.env.BENCH_CHAIN_ROUND_TRIPS ?? "0,50,150").split(",").map((v) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || v.trim() === "")
-    throw new Error(`BENCH_CHAIN_ROUND_TRIPS: '${v}' is not a round trip in ms (e.g. 0,50,150)`);
-  return n;
-});
+const ROUND_TRIPS = msList("BENCH_CHAIN_ROUND_TRIPS", "0,50,150");
 const ROUNDS = Number(process.env.BENCH_CHAIN_ROUNDS ?? 9);
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1)
   throw new Error(
@@ -62,12 +57,6 @@ function checkOnce(issuer: string, store: Store, rootCaPem: string, caFile: stri
     );
   });
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 /** Prints the section; false when a check failed. */
 export async function chainSection(dir: string): Promise<boolean> {

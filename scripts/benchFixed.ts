@@ -39,16 +39,11 @@ import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { RequestLogEntry } from "../emulator";
 import { startTrustTestbed, type TrustTestbed } from "../testing";
-import { load, seconds, successfulCallsByKind } from "./benchShared";
+import { load, median, msList, seconds, successfulCallsByKind } from "./benchShared";
 import { CLI, engineEnv, localStack, REPO_ROOT, runCli } from "./engine";
 
 /** The latencies (ms per call) the section runs at, one table each (not `BENCH_LATENCY_MS`). */
-const LATENCIES = (process.env.BENCH_FIXED_LATENCIES ?? "0,20").split(",").map((v) => {
-  const ms = Number(v);
-  if (v.trim() === "" || !Number.isFinite(ms) || ms < 0)
-    throw new Error(`BENCH_FIXED_LATENCIES: '${v}' is not a latency in ms (e.g. 0,20)`);
-  return ms;
-});
+const LATENCIES = msList("BENCH_FIXED_LATENCIES", "0,20");
 /** Below this latency a call's own time blurs which call came after which: no chain is counted. */
 const CHAIN_MIN_LATENCY_MS = 5;
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 16);
@@ -235,11 +230,6 @@ function longestChain(log: readonly RequestLogEntry[], latencyMs: number): numbe
 
 /** Each round's wall time, "0.00 " apiece. */
 const ROUNDS_WIDTH = Math.max(8, ROUNDS * 5 - 1);
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
 
 /** Runs the section and prints its tables, one per latency; false when a command failed. */
 export async function fixedSection(binDir: string, dir: string): Promise<boolean> {

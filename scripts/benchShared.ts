@@ -1,4 +1,4 @@
-/** What the bench's sections print alike: the load average, seconds, and calls by kind. */
+/** What the bench's sections share: the load average, seconds, calls by kind, medians, and lists of ms. */
 import * as os from "node:os";
 import type { RequestLogEntry } from "../emulator";
 
@@ -16,4 +16,22 @@ export function successfulCallsByKind(log: readonly RequestLogEntry[]): Record<s
   const calls: Record<string, number> = {};
   for (const r of log) if (r.status > 0 && r.status < 400) calls[r.action] = (calls[r.action] ?? 0) + 1;
   return calls;
+}
+
+/** The median (of an even count, the mean of the middle two); 0 for none. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  if (s.length === 0) return 0;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** A comma-separated list of milliseconds from `variable` (or `fallback`), each checked. */
+export function msList(variable: string, fallback: string): number[] {
+  return (process.env[variable] ?? fallback).split(",").map((v) => {
+    const ms = Number(v);
+    if (v.trim() === "" || !Number.isFinite(ms) || ms < 0)
+      throw new Error(`${variable}: '${v}' is not a number of ms (e.g. ${fallback})`);
+    return ms;
+  });
 }

@@ -124,21 +124,27 @@ let contextsBuilt = 0;
  * store, else built once per process for each distinct store. Node parses every certificate of a
  * `ca` option at each connection (about 150 bundled roots, plus a `NODE_EXTRA_CA_CERTS` bundle:
  * tens of ms each), and a chain check connects three times. The store's text is the key, so a
- * changed root or bundle builds a new context.
+ * changed root or bundle builds a new context. A discovery looks it up once, for all three.
  */
-function verifiedTls(ca: string | string[] | undefined): { secureContext: SecureContext } | undefined {
+function trustContext(ca: string | string[] | undefined): SecureContext | undefined {
   const store = trustStore(ca);
   if (!store) return undefined;
   const key = createHash("sha256").update(store.join("\n")).digest("hex");
-  let secureContext = contexts.get(key);
-  if (!secureContext) {
-    secureContext = createSecureContext({ ca: store });
+  let context = contexts.get(key);
+  if (!context) {
+    context = createSecureContext({ ca: store });
     contextsBuilt++;
     if (contexts.size >= 8) contexts.clear();
-    contexts.set(key, secureContext);
+    contexts.set(key, context);
   }
-  return { secureContext };
+  return context;
 }
+
+/** TLS options that verify against `context` (Node's default store when undefined). */
+const verifiedBy = (context: SecureContext | undefined): ConnectionOptions => ({
+  rejectUnauthorized: true,
+  ...(context ? { secureContext: context } : {}),
+});
 
 /**
  * How many TLS contexts this process has built for given trust stores (tests).
@@ -305,8 +311,16 @@ function guardedLookup(options: DiscoveryOptions): LookupFunction | undefined {
 
 /** GET over https with the trust store; resolves to the body text of a 200 answer. */
 export function httpsGetText(url: string, options: DiscoveryOptions = {}): Promise<string> {
+  return getText(url, options, trustContext(options.ca));
+}
+
+/** {@link httpsGetText}, verified by a context already looked up. */
+function getText(
+  url: string,
+  options: DiscoveryOptions,
+  context: SecureContext | undefined,
+): Promise<string> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const verify = verifiedTls(options.ca);
   const lookup = guardedLookup(options);
   return new Promise((resolve, reject) => {
     try {
@@ -325,8 +339,7 @@ export function httpsGetText(url: string, options: DiscoveryOptions = {}): Promi
         // trust store, or a private address allowed), which the pool's key does not tell apart.
         agent: false,
         // Verified whatever NODE_TLS_REJECT_UNAUTHORIZED says: a fingerprint is a trust decision.
-        rejectUnauthorized: true,
-        ...(verify ? { secureContext: verify.secureContext } : {}),
+        ...verifiedBy(context),
         ...(lookup ? { lookup } : {}),
       },
       (res) => {
@@ -392,15 +405,24 @@ function sameIssuer(a: string, b: string): boolean {
  * Fetches the discovery document: its `jwks_uri` (https only) and its `issuer` (may be absent;
  * `discoverOidcFingerprint` requires it to be the configured issuer).
  */
-export async function fetchDiscovery(
+export function fetchDiscovery(
   issuerUrl: string,
   options: DiscoveryOptions = {},
+): Promise<{ jwksUri: string; issuer: unknown }> {
+  return readDiscovery(issuerUrl, options, trustContext(options.ca));
+}
+
+/** {@link fetchDiscovery}, verified by a context already looked up. */
+async function readDiscovery(
+  issuerUrl: string,
+  options: DiscoveryOptions,
+  context: SecureContext | undefined,
 ): Promise<{ jwksUri: string; issuer: unknown }> {
   checkIssuer(issuerUrl);
   const url = discoveryUrl(issuerUrl);
   let text: string;
   try {
-    text = await httpsGetText(url, options);
+    text = await getText(url, options, context);
   } catch (e) {
     if (e instanceof HostRefused) throw new DiscoveryError("issuer", e.message);
     throw new DiscoveryError("discovery document", `could not fetch ${url}: ${describe(e)}`);
@@ -685,7 +707,7 @@ function openChainSessions(
   host: string,
   port: number,
   options: DiscoveryOptions,
-  verify = verifiedTls(options.ca),
+  context = trustContext(options.ca),
 ): ChainSessions {
   const controller = new AbortController();
   const { signal } = controller;
@@ -697,10 +719,7 @@ function openChainSessions(
   return {
     host,
     port,
-    verified: session({
-      rejectUnauthorized: true,
-      ...(verify ? { secureContext: verify.secureContext } : {}),
-    }),
+    verified: session(verifiedBy(context)),
     presented: session({ rejectUnauthorized: false, ca: [] }),
     abort: () => controller.abort(),
   };
@@ -813,12 +832,12 @@ export async function discoverOidcFingerprint(
   // Against a far issuer that is one round of round trips instead of three in turn, on the engine's
   // check path.
   const issuerHost = hostAndPort(checkIssuer(issuerUrl).href);
-  const verify = verifiedTls(options.ca);
-  const early = openChainSessions(issuerHost.host, issuerHost.port, options, verify);
+  const context = trustContext(options.ca);
+  const early = openChainSessions(issuerHost.host, issuerHost.port, options, context);
   let sessions: ChainSessions | undefined;
   let jwksUri: string;
   try {
-    const found = await fetchDiscovery(issuerUrl, options);
+    const found = await readDiscovery(issuerUrl, options, context);
     jwksUri = found.jwksUri;
     const issuer = found.issuer;
     // OpenID Connect Discovery 1.0 §4.3: the document's issuer MUST be the issuer it was fetched for.
@@ -830,7 +849,7 @@ export async function discoverOidcFingerprint(
     }
     const { host, port } = hostAndPort(jwksUri);
     sessions =
-      early.host === host && early.port === port ? early : openChainSessions(host, port, options, verify);
+      early.host === host && early.port === port ? early : openChainSessions(host, port, options, context);
   } finally {
     if (sessions !== early) early.abort();
   }
