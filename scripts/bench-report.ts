@@ -28,6 +28,7 @@ const CLI = path.join(__dirname, "..", "provider", "cli.js");
 
 async function main(): Promise<void> {
   const emulator = await startEmulator({ port: 0, latencyMs: LATENCY_MS });
+  let preloadDir: string | undefined;
   try {
     await populateFederatedAccount(emulator, {
       federatedRoles: ROLES,
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
     );
 
     // The child reports its own CPU time at exit: on a busy machine wall time is mostly waiting for a core.
-    const preload = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "af-bench-report-")), "cpu.js");
+    preloadDir = fs.mkdtempSync(path.join(os.tmpdir(), "af-bench-report-"));
+    const preload = path.join(preloadDir, "cpu.js");
     fs.writeFileSync(
       preload,
       [
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
     console.log(worst < 2000 ? "OK: under 2 s" : `SLOW: ${worst.toFixed(0)} ms is over the 2 s target`);
   } finally {
     await emulator.close();
+    if (preloadDir) fs.rmSync(preloadDir, { recursive: true, force: true });
   }
 }
 

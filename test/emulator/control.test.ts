@@ -1,14 +1,5 @@
 import { spawn } from "node:child_process";
-import {
-  existsSync,
-  lstatSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
@@ -17,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { ConsoleCallError, connectEmulator, type Emulator, startEmulator } from "../../emulator";
 import { EmulatorCore } from "../../emulator/server";
 import { assumeRoleWithOidc } from "../stsWire";
+import { tempDir } from "../tempDir";
 import { $Ims, caught, createRequest, fp, imsClient } from "./helpers";
 
 let emulator: Emulator;
@@ -416,7 +408,7 @@ describe("connectEmulator", () => {
 
 describe("state file", () => {
   test("state survives a restart", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "emu-")), "state.json");
+    const file = join(tempDir("emu-"), "state.json");
     const first = await startEmulator({ stateFile: file, accessKeySecret: "s3cret" });
     await imsClient(first).createOIDCProvider(createRequest("kept", { clientIds: "a" }));
     const sts = await first.issueStsCredentials();
@@ -448,7 +440,7 @@ describe("state file", () => {
   });
 
   test("saves through a new, randomly named temporary file: a planted symlink is never written through", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "emu-"));
+    const dir = tempDir("emu-");
     const file = join(dir, "state.json");
     const victim = join(dir, "victim.txt");
     writeFileSync(victim, "untouched\n");
@@ -471,7 +463,7 @@ describe("state file", () => {
   });
 
   test("a state file that is not the emulator's is refused without quoting it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "emu-"));
+    const dir = tempDir("emu-");
     const notJson = join(dir, "credentials");
     writeFileSync(notJson, "[default]\naccess_key_secret = SuperSecretValue1234567890abcd\n");
     await expect(startEmulator({ stateFile: notJson })).rejects.toThrow(
@@ -491,7 +483,7 @@ describe("state file", () => {
   });
 
   test("a refused call does not write the file", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "emu-")), "state.json");
+    const file = join(tempDir("emu-"), "state.json");
     const e = await startEmulator({ stateFile: file });
     try {
       await caught(() => imsClient(e).createOIDCProvider(createRequest("-bad")));
@@ -502,7 +494,7 @@ describe("state file", () => {
   });
 
   test("a state file of another account is refused at start", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "emu-")), "state.json");
+    const file = join(tempDir("emu-"), "state.json");
     const e = await startEmulator({ stateFile: file, accountId: "1111111111111111" });
     await e.reset();
     await e.close();
@@ -513,7 +505,7 @@ describe("state file", () => {
 });
 
 describe("CLI", () => {
-  const cliJs = join(mkdtempSync(join(tmpdir(), "emu-cli-")), "cli.js");
+  const cliJs = join(tempDir("emu-cli-"), "cli.js");
   beforeAll(() => {
     buildSync({
       entryPoints: [join(__dirname, "../../emulator/cli.ts")],
@@ -572,7 +564,7 @@ describe("CLI", () => {
   }
 
   test("--control-token warns and points to the variable or a file; --control-token-file reads one", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "emu-token-"));
+    const dir = tempDir("emu-token-");
     const tokenFile = join(dir, "token");
     writeFileSync(tokenFile, "from-a-file-0123456789\n", { mode: 0o600 });
     const inline = await runCli(["--port", "0", "--control-token", "on-the-command-line-0123"]);
@@ -595,7 +587,7 @@ describe("CLI", () => {
   });
 
   test("prints its URL and credentials, keeps state across restarts, stops cleanly on SIGTERM", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "emu-")), "state.json");
+    const file = join(tempDir("emu-"), "state.json");
     const args = [
       "--port",
       "0",
@@ -628,7 +620,7 @@ describe("CLI", () => {
   });
 
   test("--https and --github-issuer: github-token mints a job's token and prints its environment; STS admits main only", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "emu-gh-"));
+    const dir = tempDir("emu-gh-");
     const caFile = join(dir, "ca.pem");
     const served = await runCli(
       ["--port", "0", "--https", "--github-issuer", "--ca-file", caFile],

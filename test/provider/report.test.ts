@@ -24,6 +24,7 @@ import {
 import { applyConfig } from "../../provider/settings";
 import { REPO_ROOT } from "../../scripts/engine";
 import { CLI_APP_CN, populateFederatedAccount } from "../../scripts/fixtures";
+import { tempDir } from "../tempDir";
 import { configOf, startWired } from "./harness";
 
 let emulator: Emulator;
@@ -180,7 +181,7 @@ describe("alicloud-federation report", () => {
     expect(() => parseArgs(["report", "--managed", "provider:a", "--state", "x"])).toThrow(/one of --state/);
     expect(() => parseArgs(["report", "--concurrency", "0"])).toThrow(/1 to 64/);
     expect(() => parseArgs(["status"])).toThrow(/unknown command 'status'/);
-    const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "af-state-")), "state.json");
+    const bad = path.join(tempDir("af-state-"), "state.json");
     fs.writeFileSync(bad, "{ not json");
     expect(() => parseArgs(["report", "--state", bad])).toThrow(new RegExp(`--state ${bad}: .*JSON`));
     fs.writeFileSync(bad, "{}");

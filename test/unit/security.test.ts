@@ -3,7 +3,6 @@
  * endpoints, a usage error that quoted a file, the error path's message parsing.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeFileAtomic } from "../../provider/atomicWrite";
@@ -13,6 +12,7 @@ import { AlicloudApiError } from "../../provider/errors";
 import { createOnce } from "../../provider/lifecycle";
 import { DEFAULT_RETRY_POLICY } from "../../provider/retry";
 import { isLoopbackHost, resetSettings, runtimeSettings } from "../../provider/settings";
+import { tempDir } from "../tempDir";
 
 const ENV = ["ALICLOUD_FEDERATION_ENDPOINT", "ALICLOUD_FEDERATION_ALLOW_INSECURE_ENDPOINT"] as const;
 const saved = ENV.map((k) => process.env[k]);
@@ -102,7 +102,7 @@ describe("no cleartext credentials", () => {
 
 describe("usage errors never quote file content", () => {
   it("report --state with a file that is not JSON names the file, not its text", () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "af-sec-")), "credentials");
+    const file = path.join(tempDir("af-sec-"), "credentials");
     fs.writeFileSync(file, "[default]\naccess_key_secret = SuperSecretValue1234567890abcd\n");
     let message = "";
     try {
@@ -161,7 +161,7 @@ describe("the error path keeps the service's message as data", () => {
 
 describe("temporary files are created exclusively next to their target", () => {
   it("writeFileAtomic (client-config.json) never writes through a planted file or symlink", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "af-atomic-"));
+    const dir = tempDir("af-atomic-");
     const target = path.join(dir, "client-config.json");
     const victim = path.join(dir, "victim");
     fs.writeFileSync(victim, "untouched");

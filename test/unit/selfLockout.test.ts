@@ -4,13 +4,13 @@
  * table action no longer allowed), naming what it loses; allowSelfLockout lets it through; a role
  * that is not the one in use is never judged. No request is made (the check has no client).
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { leastPrivilegePolicy } from "../../provider/permissions";
 import { checkOidcRoleInputs, OidcRoleProvider } from "../../provider/resources/oidcRole";
 import { selfLockoutFailures } from "../../provider/selfLockout";
+import { tempDir } from "../tempDir";
 
 const ACCOUNT = "1234567890123456";
 const PROVIDER = `acs:ram::${ACCOUNT}:oidc-provider/github-actions`;
@@ -18,7 +18,7 @@ const ROLE_ARN = `acs:ram::${ACCOUNT}:role/ci-deployer`;
 
 const jwt = (claims: object) =>
   ["e30", Buffer.from(JSON.stringify(claims)).toString("base64url"), "sig"].join(".");
-const dir = mkdtempSync(join(tmpdir(), "self-lockout-"));
+const dir = tempDir("self-lockout-");
 const tokenFile = join(dir, "token");
 writeFileSync(
   tokenFile,
