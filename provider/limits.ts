@@ -467,6 +467,12 @@ export const EIAM = {
    * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createresourceserverscope
    */
   scopeName: { maxLength: 64 },
+  /**
+   * Guess: the key types a static JWKS (`OidcProviderConfig.StaticJwks`) may hold: RSA and EC, the
+   * two that sign OIDC tokens in practice (RS256, ES256); no page lists them.
+   * https://help.aliyun.com/zh/idaas/eiam/developer-reference/api-eiam-2021-12-01-createfederatedcredentialprovider
+   */
+  staticJwksKeyTypes: ["RSA", "EC"] as readonly string[],
   scopeValue: { maxLength: 64, pattern: /^[A-Za-z0-9:._/-]+$/, reserved: [".all"] },
   /**
    * `FederatedCredentialProviderName` and `ApplicationFederatedCredentialName`: at most 64

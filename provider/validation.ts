@@ -88,6 +88,10 @@ export function httpsUrlProblem(
   opts: { allowQuery: boolean; example: string },
 ): string | undefined {
   if (v.length === 0) return "must not be empty";
+  // The URL parser forgives what the service does not: it trims spaces, drops tabs and newlines,
+  // reads `https:host` as `https://host` and `https://@host` as having no user info. The text is
+  // sent as written, so it is checked as written first.
+  if (/\s/.test(v)) return "must not contain spaces, tabs or line breaks (remove them)";
   let url: URL;
   try {
     url = new URL(v);
@@ -95,6 +99,9 @@ export function httpsUrlProblem(
     return `'${v}' is not a URL; expected e.g. ${opts.example}`;
   }
   if (url.protocol !== "https:") return `must start with https:// (got '${url.protocol}//')`;
+  if (!/^https:\/\//i.test(v)) return `must start with https://; expected e.g. ${opts.example}`;
+  if ((v.slice("https://".length).split(/[/?#]/)[0] ?? "").includes("@"))
+    return "must not contain user info (user@ or user:password@)";
   if (url.username || url.password) return "must not contain user info (user@ or user:password@)";
   if (!opts.allowQuery && (url.search || v.includes("?"))) return "must not contain a query (?...)";
   if (url.hash || v.includes("#")) return "must not contain a fragment (#...)";

@@ -48,7 +48,7 @@ import {
 /** One scope of the resource server. */
 export interface IdaasScopeArgs {
   /**
-   * What clients request after the `|`, e.g. `read:orders`: letters, digits and `: . _ / * -`,
+   * What clients request after the `|`, e.g. `read:orders`: letters, digits and `: . _ / -`,
    * at most 64, unique in the resource server. A new value is a new scope.
    */
   value: string;
@@ -122,7 +122,7 @@ const rules = lazyRules((z) => {
         else if (!EIAM.scopeValue.pattern.test(v))
           ctx.addIssue({
             code: "custom",
-            message: `'${v}' is not allowed: use letters, digits and ': . _ / * -' (no spaces or '|')`,
+            message: `'${v}' is not allowed: use letters, digits and ': . _ / -' (no spaces, '*' or '|')`,
           });
         else if (v === ".all")
           ctx.addIssue({ code: "custom", message: "'.all' is reserved (it requests every scope)" });
@@ -136,6 +136,7 @@ const rules = lazyRules((z) => {
       }),
       name: z
         .string({ error: "must be a string" })
+        .refine((v) => v.length > 0, { message: "must not be empty: leave name out to show the value" })
         .refine((v) => v.length <= EIAM.scopeName.maxLength, {
           message: `allows at most ${EIAM.scopeName.maxLength} characters`,
         })

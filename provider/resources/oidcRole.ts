@@ -364,12 +364,27 @@ const GENERATED_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   ["StringLike", ["oidc:sub"]],
 ]);
 
+/** The arguments the trust policy is built from. */
+const TRUST_POLICY_INPUTS: ReadonlySet<string> = new Set([
+  "providerArn",
+  "issuerUrl",
+  "audiences",
+  "subjects",
+  "subjectPatterns",
+  "conditions",
+]);
+
 /** Validates, defaults and normalizes; computes the canonical trust policy when everything is known. */
 export function checkOidcRoleInputs(news: Record<string, unknown>): {
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
 } {
   const { values, failures } = validateFields(news, oidcRoleRules());
+  // The arguments the trust policy is built from that are themselves invalid: the policy's own
+  // checks (its length, its undecidable parts) run whenever none is, whatever else fails.
+  const invalidPolicyInputs = failures.some((f) =>
+    TRUST_POLICY_INPUTS.has(f.property.split(/[.[]/)[0] ?? ""),
+  );
   const inputs: Record<string, unknown> = { ...news, ...values };
   fillDefaults(inputs, DEFAULTS);
 
@@ -383,8 +398,8 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
       failures.push({
         property: "subjects",
         reason:
-          `no subject condition: any identity the IdP issues tokens to could assume this role (${any?.words ?? "any subject"} of the issuer). ` +
-          "Restrict subjects, or set allowAnySubject: true if that is really intended",
+          "restrict subjects or subjectPatterns, or set allowAnySubject: true if that is really intended: " +
+          `with no subject condition, any identity the IdP issues tokens to could assume this role (${any?.words ?? "any subject"} of the issuer)`,
       });
     }
     // Positions refer to the list as the user wrote it, not the sorted one.
@@ -396,7 +411,7 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
       if (why)
         failures.push({
           property: `subjectPatterns[${i}]`,
-          reason: `${why}; restrict it, or set allowAnySubject: true if that is really intended`,
+          reason: `restrict it, or set allowAnySubject: true if that is really intended: ${why}`,
         });
     });
   }
@@ -413,11 +428,15 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
   if (known(audiences) && known(providerClientIds)) {
     // Positions refer to the list as the user wrote it, not the sorted one.
     const written = Array.isArray(news.audiences) ? (news.audiences as string[]) : audiences;
+    const shown = providerClientIds.slice(0, 3).map((c) => `'${c}'`);
+    if (providerClientIds.length > 3) shown.push(`${providerClientIds.length - 3} more`);
     written.forEach((aud, i) => {
       if (typeof aud === "string" && !providerClientIds.includes(aud))
         failures.push({
           property: `audiences[${i}]`,
-          reason: `'${aud}' is not a client ID of the provider (it has ${providerClientIds.map((c) => `'${c}'`).join(", ")}), so STS would refuse every token`,
+          reason:
+            `use one of the provider's client IDs, or add '${aud}' to the provider's clientIds: ` +
+            `it is not one of them (${shown.join(", ") || "it has none"}), so STS would refuse every token`,
         });
     });
   }
@@ -432,10 +451,10 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
   ) {
     failures.push({
       property: "issuerUrl",
-      reason: `'${issuerUrl}' is not the provider's issuer '${providerIssuerUrl}', so no token could ever match`,
+      reason: `set it to the provider's issuer '${providerIssuerUrl}', or leave it unset: '${issuerUrl}' is another issuer, so no token could ever match`,
     });
   }
-  if (failures.length === 0 && !containsUnknown(inputs)) {
+  if (!invalidPolicyInputs && !containsUnknown(inputs)) {
     const doc = buildOidcTrustPolicy({
       providerArn: inputs.providerArn as string,
       issuerUrl: (inputs.issuerUrl as string) || undefined,
@@ -448,15 +467,18 @@ export function checkOidcRoleInputs(news: Record<string, unknown>): {
         failures.push({
           property: part.operator && part.key ? `conditions.${part.operator}.${part.key}` : "conditions",
           reason:
-            `trust policy statement ${part.statement}${part.operator ? `, ${part.operator}` : ""}${part.key ? ` on ${part.key}` : ""}: ` +
-            `${part.reason}, so no one could say offline who may assume the role; fix it, or set allowUndeterminedTrust: true`,
+            "change this condition, or set allowUndeterminedTrust: true: " +
+            `in trust policy statement ${part.statement}, ${part.reason}, so no one could say offline who may assume the role`,
         });
-    if (doc.length > RAM_ROLE.trustPolicyMaxLength)
+    // Measured on the text that CreateRole and UpdateRole send, the canonical one, which is longer
+    // than the built one (single values become lists).
+    const sent = canonicalTrustPolicy(doc);
+    if (sent.length > RAM_ROLE.trustPolicyMaxLength)
       failures.push({
         property: "subjects",
-        reason: `the trust policy would be ${doc.length} characters, but RAM allows at most ${RAM_ROLE.trustPolicyMaxLength}; use fewer subjects or patterns`,
+        reason: `use fewer subjects or patterns: the trust policy would be ${sent.length} characters, but RAM allows at most ${RAM_ROLE.trustPolicyMaxLength}`,
       });
-    inputs.trustPolicy = canonicalTrustPolicy(doc);
+    inputs.trustPolicy = sent;
   }
   return { inputs, failures };
 }

@@ -64,7 +64,7 @@ function finish(
   if (any === undefined) return { ...result, allowAnySubject: false };
   if (ack.allowAnySubject !== true)
     throw new PresetError(preset, [
-      `${any.reason}; restrict it, or set allowAnySubject: true if ${any.words} of ${result.issuerUrl} may really assume the role`,
+      `restrict it, or set allowAnySubject: true if ${any.words} of ${result.issuerUrl} may really assume the role: ${any.reason}`,
     ]);
   return {
     ...result,

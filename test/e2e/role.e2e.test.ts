@@ -59,7 +59,7 @@ it("fails preview for a role with no subject condition, naming the field, with n
   expect(res.ok).toBe(false);
   expect(res.output).toMatch(
     // The engine's own wording around our reason, which names the property (no value is printed).
-    /resource 'role' has a problem: subjects: no subject condition: any identity the IdP issues tokens to could assume this role/,
+    /resource 'role' has a problem: subjects: restrict subjects or subjectPatterns, or set allowAnySubject: true if that is really intended: with no subject condition, any identity the IdP issues tokens to could assume this role/,
   );
   // The refused role is looked up nowhere; the only calls are the new provider's name/issuer
   // look-up (after the account check), reads that a create's preview makes.

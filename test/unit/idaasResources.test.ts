@@ -822,3 +822,46 @@ describe("IdaasResourceServer scopes limit", () => {
     ]);
   });
 });
+
+describe("IdaasResourceServer scope names and static JWKS key types, as the service takes them", () => {
+  const server = (scopes: unknown) =>
+    checkIdaasResourceServerInputs({
+      instanceId: "idaas_abc",
+      applicationName: "orders-api",
+      identifier: "api://orders",
+      scopes,
+    }).failures;
+
+  it("an empty scope name is refused at preview (CreateResourceServerScope requires one); left out, the value is shown", () => {
+    expect(server([{ value: "read", name: "" }])).toEqual([
+      { property: "scopes[0].name", reason: "must not be empty: leave name out to show the value" },
+    ]);
+    expect(server([{ value: "read" }])).toEqual([]);
+    expect(server([{ value: "read", name: "r".repeat(64) }])).toEqual([]);
+    expect(server([{ value: "read", name: "r".repeat(65) }])).toHaveLength(1);
+  });
+
+  it("'*' is not a scope character, and the message does not offer it", () => {
+    const [f] = server([{ value: "a*b" }]);
+    expect(f?.reason).toBe(
+      "'a*b' is not allowed: use letters, digits and ': . _ / -' (no spaces, '*' or '|')",
+    );
+  });
+
+  it("a static JWKS holds RSA or EC keys; OKP and oct keys are refused at preview", () => {
+    expect(canonicalJwks(JSON.stringify({ keys: [{ kty: "RSA", n: "AQAB", e: "AQAB" }] }))).toHaveProperty(
+      "jwks",
+    );
+    expect(
+      canonicalJwks(JSON.stringify({ keys: [{ kty: "EC", crv: "P-256", x: "a", y: "b" }] })),
+    ).toHaveProperty("jwks");
+    expect(canonicalJwks(JSON.stringify({ keys: [{ kty: "OKP", crv: "Ed25519", x: "a" }] }))).toEqual({
+      problem: 'keys[0] is a "OKP" key: use RSA or EC keys (kty "RSA" or "EC")',
+    });
+    expect(canonicalJwks(JSON.stringify({ keys: [{ kty: "RSA", n: "a", e: "b" }, { kty: "oct" }] }))).toEqual(
+      {
+        problem: 'keys[1] is a "oct" key: use RSA or EC keys (kty "RSA" or "EC")',
+      },
+    );
+  });
+});

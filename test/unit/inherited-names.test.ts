@@ -41,7 +41,9 @@ describe("the library's simulator and OidcRole's check", () => {
         return;
       }
       expect(failures.map((f) => f.reason).join()).toMatch(
-        new RegExp(`${name} is not a documented OIDC condition key.*allowUndeterminedTrust`),
+        new RegExp(
+          `^change this condition, or set allowUndeterminedTrust: true: .*${name} is not a documented OIDC condition key`,
+        ),
       );
       expect(undecidableParts(inputs.trustPolicy as string)).toEqual([
         expect.objectContaining({ operator: "StringEquals", key: name }),

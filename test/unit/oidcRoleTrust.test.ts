@@ -120,8 +120,8 @@ describe("conditions and undetermined trust", () => {
       {
         property: "conditions.StringEqualsIfExists.oidc:sub",
         reason:
-          "trust policy statement 1, StringEqualsIfExists on oidc:sub: StringEqualsIfExists is not one of RAM's documented " +
-          "condition operators, so no one could say offline who may assume the role; fix it, or set allowUndeterminedTrust: true",
+          "change this condition, or set allowUndeterminedTrust: true: in trust policy statement 1, StringEqualsIfExists " +
+          "is not one of RAM's documented condition operators, so no one could say offline who may assume the role",
       },
     ]);
   });
@@ -179,5 +179,55 @@ describe("conditions and undetermined trust", () => {
     expect(
       failures({ ...sub, conditions: { StringNotEquals: { "oidc:sub": { a: 1 } } } })[0]?.property,
     ).toMatch(/^conditions/);
+  });
+});
+
+describe("the trust policy's own checks", () => {
+  it("measure the text CreateRole sends (the canonical one): 6144 characters pass, 6145 fail", () => {
+    // Pads one subject so that the policy sent is exactly `length` characters long.
+    const sized = (length: number) => {
+      const probe = check({ subjects: ["repo:acme/app:ref:refs/heads/main"] }).inputs.trustPolicy as string;
+      const pad = length - probe.length;
+      return check({ subjects: [`repo:acme/app:ref:refs/heads/${"m".repeat(4 + pad)}`] });
+    };
+    const edge = sized(6144);
+    expect(edge.failures).toEqual([]);
+    expect((edge.inputs.trustPolicy as string).length).toBe(6144);
+    const past = sized(6145);
+    expect(past.failures).toEqual([
+      {
+        property: "subjects",
+        reason:
+          "use fewer subjects or patterns: the trust policy would be 6145 characters, but RAM allows at most 6144",
+      },
+    ]);
+  });
+
+  it("run whatever else fails: a bad role name does not hide a trust policy that is too long", () => {
+    const subjects = Array.from({ length: 300 }, (_, i) => `repo:acme/app-${i}:ref:refs/heads/main`);
+    const f = failures({ roleName: "bad name!", subjects });
+    expect(f.map((x) => x.property)).toEqual(["roleName", "subjects"]);
+    expect(f[1]?.reason).toMatch(/^use fewer subjects or patterns: the trust policy would be \d+ characters/);
+  });
+
+  it("say what to do first, whatever the length of what they quote", () => {
+    const op = `StringEquals${"X".repeat(160)}`;
+    const [f] = failures({
+      subjects: ["repo:acme/app:ref:refs/heads/main"],
+      conditions: { [op]: { "oidc:sub": "x" } },
+    });
+    expect(f?.reason.indexOf("change this condition, or set allowUndeterminedTrust: true")).toBe(0);
+    const [g] = failures({ issuerUrl: GITHUB, subjectPatterns: [`repo:*${"x".repeat(300)}`] });
+    expect(g?.reason.indexOf("restrict it, or set allowAnySubject: true")).toBe(0);
+    const [h] = failures({ issuerUrl: GITHUB });
+    expect(h?.reason.indexOf("restrict subjects or subjectPatterns, or set allowAnySubject: true")).toBe(0);
+    const [i] = failures({
+      subjects: ["repo:acme/app:ref:refs/heads/main"],
+      issuerUrl: GITLAB,
+      providerIssuerUrl: GITHUB,
+    });
+    expect(i?.reason).toBe(
+      `set it to the provider's issuer '${GITHUB}', or leave it unset: '${GITLAB}' is another issuer, so no token could ever match`,
+    );
   });
 });

@@ -230,9 +230,19 @@ describe("OidcRole check", () => {
       {
         property: "audiences[1]",
         reason:
-          "'other' is not a client ID of the provider (it has 'sts.aliyuncs.com'), so STS would refuse every token",
+          "use one of the provider's client IDs, or add 'other' to the provider's clientIds: it is not one of them " +
+          "('sts.aliyuncs.com'), so STS would refuse every token",
       },
     ]);
+    // However many client IDs the provider has, what to do comes first and at most three are named.
+    const many = Array.from(
+      { length: 50 },
+      (_, i) => `client-${String(i).padStart(2, "0")}-${"x".repeat(110)}`,
+    );
+    const [f] = failures({ providerClientIds: many, audiences: ["other"] });
+    expect(f?.reason.startsWith("use one of the provider's client IDs, or add 'other'")).toBe(true);
+    expect(f?.reason).toMatch(/, 47 more\), so STS would refuse every token$/);
+    expect(f?.reason.length).toBeLessThan(600);
   });
 
   it("refuses an issuer that is not the provider's", () => {

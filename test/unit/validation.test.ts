@@ -83,6 +83,37 @@ describe("OidcProvider check: limits at the edge and one past", () => {
     `);
   });
 
+  it("issuerUrl: checked as written, since it is sent as written (the URL parser forgives what IMS does not)", () => {
+    const reasons = Object.fromEntries(
+      [
+        " https://lead.example.com",
+        "https://trail.example.com ",
+        "https://sp.example.com/a b",
+        "https://ta\tb.example.com",
+        "https:noslash.example.com",
+        "https:/oneslash.example.com",
+        "https://@at.example.com",
+        "https://idp.example.com/p@th",
+        "HTTPS://IDP.example.com",
+      ].map((u) => [u, failuresOf({ issuerUrl: u }).map((f) => f.reason)]),
+    );
+    expect(reasons).toEqual({
+      " https://lead.example.com": ["must not contain spaces, tabs or line breaks (remove them)"],
+      "https://trail.example.com ": ["must not contain spaces, tabs or line breaks (remove them)"],
+      "https://sp.example.com/a b": ["must not contain spaces, tabs or line breaks (remove them)"],
+      "https://ta\tb.example.com": ["must not contain spaces, tabs or line breaks (remove them)"],
+      "https:noslash.example.com": [
+        "must start with https://; expected e.g. https://token.actions.githubusercontent.com",
+      ],
+      "https:/oneslash.example.com": [
+        "must start with https://; expected e.g. https://token.actions.githubusercontent.com",
+      ],
+      "https://@at.example.com": ["must not contain user info (user@ or user:password@)"],
+      "https://idp.example.com/p@th": [],
+      "HTTPS://IDP.example.com": [],
+    });
+  });
+
   it("fingerprints: 1 and 5 pass; 0 and 6 fail", () => {
     expect(failuresOf({ fingerprints: [1, 2, 3, 4, 5].map(fp) })).toEqual([]);
     expect(failuresOf({ fingerprints: [1, 2, 3, 4, 5, 6].map(fp) })).toMatchInlineSnapshot(`

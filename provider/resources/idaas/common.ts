@@ -248,7 +248,7 @@ const PRIVATE_JWK_PARAMS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as cons
 
 /**
  * A static JWKS (a JSON text) in canonical form (compact JSON), or the reason it is refused: it
- * must be an object with a non-empty `keys` list of public JWKs, each with a `kty`.
+ * must be an object with a non-empty `keys` list of public RSA or EC JWKs.
  */
 export function canonicalJwks(text: string): { jwks: string } | { problem: string } {
   let parsed: unknown;
@@ -267,6 +267,10 @@ export function canonicalJwks(text: string): { jwks: string } | { problem: strin
       return { problem: `keys[${i}] must be an object` };
     const k = key as Record<string, unknown>;
     if (typeof k.kty !== "string" || k.kty === "") return { problem: `keys[${i}] has no "kty"` };
+    if (!EIAM.staticJwksKeyTypes.includes(k.kty))
+      return {
+        problem: `keys[${i}] is a ${JSON.stringify(k.kty).slice(0, 40)} key: use RSA or EC keys (kty "RSA" or "EC")`,
+      };
     const secret = PRIVATE_JWK_PARAMS.find((p) => p in k);
     if (secret)
       return {
