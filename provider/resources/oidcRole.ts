@@ -111,8 +111,8 @@ export interface OidcRoleArgs {
    * the issuer identifies, however its wildcards are spelled (`repo:*`, `*:*`,
    * `repo:acme/*`, a wildcard owner, for GitHub, whose workload is the owner and
    * repository; the project path for GitLab; namespace and service account
-   * for ACK RRSA; a leading wildcard for any other issuer). Default `false`:
-   * such a role fails at preview.
+   * for ACK RRSA; any wildcard for any other issuer, whose subjects are opaque
+   * IDs). Default `false`: such a role fails at preview.
    */
   allowAnySubject?: pulumi.Input<boolean>;
   /**

@@ -18,8 +18,9 @@
  * ARN, a GitHub Enterprise Server or self-managed GitLab host, an inventory of roles alone), a
  * pattern must pin under every grammar above whose subjects it can match, fail safe: `rep?:*`
  * and `r*` can match `repo:…` subjects and are judged as GitHub's. A pattern that can match none
- * of them must at least start with a literal: one that starts with `*` or `?` matches subjects of
- * every shape.
+ * of them, or one for an issuer whose subjects have no such shape (Authing's and Okta's opaque user
+ * IDs, Google's numbers), pins nothing with a wildcard: nothing says which part of the subject names
+ * the workload, and `6*` is most of Authing's users. Such issuers are trusted by exact subjects.
  */
 
 const WILD = /[*?]/;
@@ -41,7 +42,7 @@ function issuerGrammar(issuerUrl: string | undefined): Grammar | undefined {
   if (host === "token.actions.githubusercontent.com") return "github";
   if (host === "gitlab.com") return "gitlab";
   if (/^oidc-ack-[a-z0-9-]+\.oss-[a-z0-9-]+\.aliyuncs\.com$/.test(host)) return "ack";
-  // Authing's subjects are opaque user IDs: pinned like any other issuer's, named in its words.
+  // Authing's subjects are opaque user IDs: only an exact one pins a user, named in its words.
   if (host.endsWith(".authing.cn")) return "authing";
   return undefined;
 }
@@ -101,10 +102,14 @@ function unpinnedIn(pattern: string, grammar: Grammar): string | undefined {
         : `'${pattern}' does not pin one GitLab project: subjects are project_path:<group>/<project>:…, and a wildcard in the path trusts other projects`;
     case "ack":
       return `'${pattern}' does not pin one Kubernetes service account: ACK RRSA subjects are system:serviceaccount:<namespace>:<name>, so list the exact subject`;
+    case "authing":
+      return `'${pattern}' does not pin one Authing user: subjects are opaque user IDs, and a wildcard in one matches users nobody chose, so list the exact subject`;
     default:
+      // No grammar says which part of such a subject names the workload, so no wildcard can be
+      // shown to pin one: '6*' is every Authing or Okta user whose ID starts with 6.
       return WILD.test(pattern[0] ?? "")
         ? `'${pattern}' starts with a wildcard, so it matches subjects of any shape`
-        : undefined;
+        : `'${pattern}' has a wildcard, and the issuer's subjects have no shape known here that says which workloads it admits, so list the exact subjects`;
   }
 }
 

@@ -85,12 +85,24 @@ describe("allowAnySubject: patterns that do not pin the workload are refused", (
     expect(failures({ issuerUrl: ACK, subjects: ["system:serviceaccount:prod:app"] })).toEqual([]);
   });
 
-  it("any other issuer: a leading wildcard is refused, a literal prefix is not", () => {
-    const other = { issuerUrl: "https://idp.example.com" };
-    expect(failures({ ...other, subjectPatterns: ["*@example.com"] })[0]?.property).toBe(
-      "subjectPatterns[0]",
-    );
-    expect(failures({ ...other, subjectPatterns: ["user-*"] })).toEqual([]);
+  it("any other issuer (Authing, Okta, Google...): any wildcard is refused, an exact subject is not", () => {
+    for (const [issuerUrl, pattern] of [
+      ["https://idp.example.com", "*@example.com"],
+      ["https://idp.example.com", "user-*"],
+      ["https://acme.authing.cn/oidc", "6*"],
+      ["https://acme.okta.com", "00u*"],
+      ["https://accounts.google.com", "1*"],
+    ]) {
+      const f = failures({ issuerUrl, subjectPatterns: [pattern] });
+      expect(
+        f.map((x) => x.property),
+        pattern,
+      ).toEqual(["subjectPatterns[0]"]);
+      expect(failures({ issuerUrl, subjectPatterns: [pattern], allowAnySubject: true })).toEqual([]);
+    }
+    expect(
+      failures({ issuerUrl: "https://acme.authing.cn/oidc", subjects: ["6123456789abcdef01234567"] }),
+    ).toEqual([]);
   });
 });
 

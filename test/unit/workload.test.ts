@@ -41,23 +41,37 @@ describe("admitsAnyWorkload", () => {
     expect(admitsAnyWorkload({ equals: ["repo:*/*:*"] }, GITHUB)).toBeUndefined();
   });
 
-  it("GitLab: the full project path; ACK: the exact service account; others: no leading wildcard", () => {
+  it("GitLab: the full project path; ACK: the exact service account; others: no wildcard at all", () => {
     expect(admitsAnyWorkload({ like: ["project_path:g/sub/app:*"] }, GITLAB)).toBeUndefined();
     expect(admitsAnyWorkload({ like: ["project_path:g/*:*"] }, GITLAB)?.words).toBe("any project");
     expect(admitsAnyWorkload({ like: ["system:serviceaccount:ns:*"] }, ACK)?.words).toBe(
       "any service account",
     );
     expect(admitsAnyWorkload({ equals: ["system:serviceaccount:ns:app"] }, ACK)).toBeUndefined();
-    expect(admitsAnyWorkload({ like: ["user-*"] }, "https://idp.example")).toBeUndefined();
+    // No grammar says which part of an opaque subject names the workload: any wildcard may admit
+    // users nobody chose ('6*' is most of Authing's users, '00u*' every Okta user).
+    expect(admitsAnyWorkload({ like: ["user-*"] }, "https://idp.example")).toMatchObject({
+      words: "any subject",
+      reason: expect.stringMatching(/has a wildcard, and the issuer's subjects have no shape known here/),
+    });
+    expect(admitsAnyWorkload({ like: ["00u*"] }, "https://acme.okta.com")?.words).toBe("any subject");
+    expect(admitsAnyWorkload({ like: ["6*"] }, "https://acme.authing.cn/oidc")?.words).toBe("any user");
+    expect(admitsAnyWorkload({ like: ["6?"] }, "https://acme.authing.cn/oidc")?.reason).toMatch(
+      /does not pin one Authing user/,
+    );
+    expect(
+      admitsAnyWorkload({ equals: ["6123456789abcdef01234567"] }, "https://acme.authing.cn/oidc"),
+    ).toBeUndefined();
     expect(admitsAnyWorkload({ like: ["*-admin"] }, "https://idp.example")?.words).toBe("any subject");
     // Without an issuer the pattern's own prefix picks the grammar.
     expect(admitsAnyWorkload({ like: ["repo:*"] })?.words).toBe("any repository");
   });
 
   it("with several issuers, any issuer it does not pin for decides", () => {
-    expect(admitsAnyWorkload({ like: ["a*"] }, ["https://idp.example", ACK])?.words).toBe(
+    expect(admitsAnyWorkload({ like: ["repo:acme/app:*"] }, [GITHUB, ACK])?.words).toBe(
       "any service account",
     );
+    expect(admitsAnyWorkload({ like: ["repo:acme/app:*"] }, [GITHUB])).toBeUndefined();
   });
 });
 
@@ -131,10 +145,12 @@ describe("an issuer whose grammar is unknown (a bare provider ARN, GitHub Enterp
     expect(admitsAnyWorkload({ like: ["rep?:*"] }, "https://ghe.example.com/_services/token")?.words).toBe(
       "any repository",
     );
-    // Still pinned: a literal owner and name, or a pattern no fixed grammar's subject can match.
+    // Still pinned: a literal owner and name.
     expect(admitsAnyWorkload({ like: ["repo:acme/app:*"] })).toBeUndefined();
     expect(admitsAnyWorkload({ like: ["project_path:g/app:*"] })).toBeUndefined();
-    expect(admitsAnyWorkload({ like: ["user-*"] })).toBeUndefined();
+    // A pattern no fixed grammar's subject can match pins nothing with a wildcard, fail safe.
+    for (const pattern of ["user-*", "repository_owner:*", "job_workflow_ref:*", "x*"])
+      expect(admitsAnyWorkload({ like: [pattern] })?.words, pattern).toBe("any subject");
     // A leading wildcard matches subjects of any shape, whatever grammar they belong to.
     expect(admitsAnyWorkload({ like: ["?epo:acme/app:*"] })).toMatchObject({ words: "any subject" });
     expect(admitsAnyWorkload({ like: ["*"] })?.reason).toMatch(/starts with a wildcard/);
