@@ -232,6 +232,7 @@ export {
 } from "./trust/evaluate";
 export { describePin, EXPIRY_WARNING_DAYS, judgePins, type PinVerdict } from "./trust/pins";
 export {
+  AmbiguousPolicyError,
   buildOidcTrustPolicy,
   CONDITION_OPERATORS,
   type ConditionOperator,

@@ -44,7 +44,13 @@ import { selfLockoutFailures } from "../selfLockout";
 import { providerShim } from "../shim";
 import { isWellKnownSystemPolicy, nearestSystemPolicies } from "../systemPolicies";
 import { undecidableParts } from "../trust/evaluate";
-import { buildOidcTrustPolicy, type ConditionValue, canonicalTrustPolicy } from "../trust/policy";
+import {
+  AmbiguousPolicyError,
+  buildOidcTrustPolicy,
+  type ConditionValue,
+  canonicalTrustPolicy,
+  PolicyParseError,
+} from "../trust/policy";
 import type { TrustPreset } from "../trust/presets";
 import { isAdministratorLevel } from "../trust/privilege";
 import { admitsAnyWorkload, unpinnedSubjectReason } from "../trust/subjects";
@@ -522,6 +528,20 @@ function readOlds(olds: object, id: string): OidcRoleOutputs {
   return { ...o, roleName: o.roleName || id };
 }
 
+/**
+ * A live trust policy as it is compared with the desired one: its canonical text, or, when this
+ * library cannot read it (a name given twice, hand-written elsewhere), the text RAM returned, which
+ * never equals a generated policy: a drift that the next `up` rewrites, never a silent match.
+ */
+function liveTrustText(doc: string): string {
+  try {
+    return canonicalTrustPolicy(doc);
+  } catch (err) {
+    if (err instanceof PolicyParseError || err instanceof AmbiguousPolicyError) return doc;
+    throw err;
+  }
+}
+
 const policyKey = (p: PolicyRef) => `${p.type}:${p.name}`;
 const samePolicies = (a: unknown, b: unknown) =>
   canonicalSet(((a as PolicyRef[]) ?? []).map(policyKey)).join("\n") ===
@@ -547,7 +567,7 @@ function toOutputs(role: ram.RoleRecord, policies: PolicyRef[], desired: OidcRol
     description: role.description,
     maxSessionDuration: role.maxSessionDuration ?? desired.maxSessionDuration,
     policies: [...policies].sort((a, b) => policyKey(a).localeCompare(policyKey(b))),
-    trustPolicy: canonicalTrustPolicy(role.assumeRolePolicyDocument),
+    trustPolicy: liveTrustText(role.assumeRolePolicyDocument),
     arn: role.arn,
     roleId: role.roleId,
     createDate: role.createDate,
@@ -670,7 +690,7 @@ async function findOwnRole(
   );
   if (!live || !(timeOf(live.createDate) >= since)) return undefined;
   const same =
-    canonicalTrustPolicy(live.assumeRolePolicyDocument) === desired.trustPolicy &&
+    liveTrustText(live.assumeRolePolicyDocument) === desired.trustPolicy &&
     live.description === desired.description &&
     (live.maxSessionDuration ?? desired.maxSessionDuration) === desired.maxSessionDuration;
   return same ? live : undefined;
@@ -752,7 +772,7 @@ async function adoptionPlan(inputs: Record<string, unknown>): Promise<CheckFailu
   const current = toRefs(await ram.listPoliciesForRole(s, name));
   const desired = (inputs.policies ?? []) as PolicyRef[];
   const changes: string[] = [];
-  const liveTrust = canonicalTrustPolicy(live.assumeRolePolicyDocument);
+  const liveTrust = liveTrustText(live.assumeRolePolicyDocument);
   if (containsUnknown(inputs.trustPolicy))
     changes.push("trust policy: rewritten to the one generated (known at up)");
   else if (liveTrust !== inputs.trustPolicy)

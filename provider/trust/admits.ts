@@ -116,8 +116,17 @@ export function summarizeFederatedTrust(doc: string | TrustPolicy): FederatedTru
     }
     for (const principal of st.principals.federated) grants.push(grantOf(st, principal, i));
   });
+  // A statement whose principals cannot be read (NotPrincipal, a principal kind RAM does not
+  // document) may admit an OIDC token too: counted as federated, so that the inventory reads it at
+  // every scan and the report lists it as undetermined, rather than both leaving it out.
+  const openPrincipal = policy.statements.some(
+    (st) =>
+      st.effect === "Allow" &&
+      (st.principals.other !== undefined ||
+        Object.keys(st.other ?? {}).some((k) => k.toLowerCase() === "notprincipal")),
+  );
   return {
-    federated: grants.length > 0,
+    federated: grants.length > 0 || openPrincipal,
     determined: problems.length === 0,
     problems,
     grants,

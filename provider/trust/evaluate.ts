@@ -17,7 +17,13 @@
  * Where RAM's pages are silent the choice fails safe (undetermined); the list is in
  * docs/trust-evaluation.md, and the emulator's README carries the same one.
  */
-import { type ConditionValue, parseTrustPolicy, type TrustPolicy, type TrustStatement } from "./policy";
+import {
+  AmbiguousPolicyError,
+  type ConditionValue,
+  parseTrustPolicy,
+  type TrustPolicy,
+  type TrustStatement,
+} from "./policy";
 import { type AnyWorkload, admitsAnyWorkload } from "./subjects";
 
 /** The OIDC claims the trust conditions can see. */
@@ -361,6 +367,13 @@ function checkStatement(
             why: `it has ${Object.keys(st.other).join(", ")}, which this evaluator does not model`,
           },
     () => checkAction(st, req.action),
+    () =>
+      st.principals.other === undefined
+        ? HOLDS
+        : {
+            kind: "open",
+            why: `its Principal has ${Object.keys(st.principals.other).join(", ")}, which this evaluator does not model`,
+          },
     () => checkPrincipal(st, req.providerArn),
   ];
   for (const [operator, keys] of Object.entries(st.conditions))
@@ -395,7 +408,13 @@ function statementAdmitsAnyWorkload(st: TrustStatement, claims: OidcClaims): Any
 
 /** Would a token with these claims be allowed to assume the role? And why (not)? */
 export function evaluateTrust(request: TrustRequest): TrustDecision {
-  const policy = typeof request.policy === "string" ? parseTrustPolicy(request.policy) : request.policy;
+  let policy: TrustPolicy;
+  try {
+    policy = typeof request.policy === "string" ? parseTrustPolicy(request.policy) : request.policy;
+  } catch (err) {
+    if (!(err instanceof AmbiguousPolicyError)) throw err;
+    return { allowed: false, outcome: "undetermined", reason: `the policy ${err.message}`, misses: [] };
+  }
   const req = {
     providerArn: request.providerArn,
     claims: request.claims,
@@ -462,6 +481,11 @@ export function undecidableParts(policy: string | TrustPolicy): UndeterminedPart
     const statement = i + 1;
     if (st.other)
       out.push({ statement, reason: `it has ${Object.keys(st.other).join(", ")}, which is not evaluated` });
+    if (st.principals.other)
+      out.push({
+        statement,
+        reason: `its Principal has ${Object.keys(st.principals.other).join(", ")}, which is not evaluated`,
+      });
     for (const a of st.actions)
       if (a.toLowerCase() === "sts:assumerolewithoidc")
         out.push({ statement, reason: `${a} is not an action RAM documents for trust policies` });

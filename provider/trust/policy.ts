@@ -49,7 +49,13 @@ export type ConditionValue = string | number | boolean;
 export interface TrustStatement {
   effect: Effect;
   actions: string[];
-  principals: { federated: string[]; ram: string[]; service: string[] };
+  principals: {
+    federated: string[];
+    ram: string[];
+    service: string[];
+    /** Principal kinds other than Federated, RAM and Service, kept as written; never evaluated. */
+    other?: Record<string, unknown>;
+  };
   /** operator → condition key (as written; keys are case-sensitive here) → accepted values */
   conditions: Record<string, Record<string, ConditionValue[]>>;
   /**
@@ -69,6 +75,18 @@ export class PolicyParseError extends Error {
   constructor(reason: string) {
     super(`malformed trust policy: ${reason}`);
     this.name = "PolicyParseError";
+  }
+}
+
+/**
+ * A document that names one member twice in an object: RAM does not document which one it reads
+ * (or whether it refuses the document), so nothing is decided from it. Not a `PolicyParseError`:
+ * RAM may well store it.
+ */
+export class AmbiguousPolicyError extends Error {
+  constructor(readonly member: string) {
+    super(`${member} is given twice, and which one RAM reads is not documented, so the document is not read`);
+    this.name = "AmbiguousPolicyError";
   }
 }
 
@@ -104,6 +122,54 @@ function field(obj: Record<string, unknown>, name: string): unknown {
 }
 
 const MODELLED = new Set(["effect", "action", "principal", "condition", "sid"]);
+const PRINCIPAL_KINDS = new Set(["federated", "ram", "service"]);
+
+/**
+ * The first name given twice in one object of a JSON text (`Statement[0].Effect`), or undefined.
+ * `JSON.parse` keeps the last of two equal names silently, and RAM documents nothing about them:
+ * it might read the first, the last or refuse the document, so such a document is not read here
+ * at all. Expects text `JSON.parse` accepted.
+ */
+export function duplicateName(text: string): string | undefined {
+  type Level = {
+    names: Set<string> | undefined;
+    path: string;
+    index: number;
+    expectName: boolean;
+    last: string;
+  };
+  const stack: Level[] = [];
+  const at = (l: Level | undefined) => (l === undefined ? "" : l.names ? l.last : `${l.path}[${l.index}]`);
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    const top = stack[stack.length - 1];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      if (top?.names && top.expectName) {
+        const name = JSON.parse(text.slice(i, j + 1)) as string;
+        const path = top.path === "" ? name : `${top.path}.${name}`;
+        if (top.names.has(name)) return path;
+        top.names.add(name);
+        top.last = path;
+        top.expectName = false;
+      }
+      i = j + 1;
+      continue;
+    }
+    if (c === "{") stack.push({ names: new Set(), path: at(top), index: 0, expectName: true, last: "" });
+    else if (c === "[")
+      stack.push({ names: undefined, path: at(top), index: 0, expectName: false, last: "" });
+    else if (c === "}" || c === "]") stack.pop();
+    else if (c === "," && top) {
+      if (top.names) top.expectName = true;
+      else top.index++;
+    }
+    i++;
+  }
+  return undefined;
+}
 
 function asObject(value: unknown, where: string): Record<string, unknown> {
   if (!value || typeof value !== "object" || Array.isArray(value))
@@ -122,7 +188,7 @@ function parseStatement(raw: unknown, i: number): TrustStatement {
   const actions = stringList(actionRaw, `${where}.Action`);
   if (actions.length === 0) throw new PolicyParseError(`${where}.Action must name at least one action`);
   const principal = asObject(field(st, "Principal"), `${where}.Principal`);
-  const principals = {
+  const principals: TrustStatement["principals"] = {
     federated:
       field(principal, "Federated") === undefined
         ? []
@@ -136,6 +202,8 @@ function parseStatement(raw: unknown, i: number): TrustStatement {
         ? []
         : stringList(field(principal, "Service"), `${where}.Principal.Service`),
   };
+  const otherKinds = Object.keys(principal).filter((k) => !PRINCIPAL_KINDS.has(k.toLowerCase()));
+  if (otherKinds.length > 0) principals.other = Object.fromEntries(otherKinds.map((k) => [k, principal[k]]));
   // Null-prototype tables: an operator or key named `__proto__` is an entry like any other (an
   // assignment to a plain object would set its prototype and the condition would vanish).
   const conditions: Record<string, Record<string, ConditionValue[]>> = Object.create(null);
@@ -154,7 +222,11 @@ function parseStatement(raw: unknown, i: number): TrustStatement {
   return statement;
 }
 
-/** Parses a trust policy document (text or object) into the canonical model. */
+/**
+ * Parses a trust policy document (text or object) into the canonical model. Throws
+ * `PolicyParseError` for what RAM would refuse, `AmbiguousPolicyError` for text that names a
+ * member twice.
+ */
 export function parseTrustPolicy(doc: string | object): TrustPolicy {
   let raw: unknown = doc;
   if (typeof doc === "string") {
@@ -163,6 +235,8 @@ export function parseTrustPolicy(doc: string | object): TrustPolicy {
     } catch (err) {
       throw new PolicyParseError(`not JSON (${(err as Error).message})`);
     }
+    const twice = duplicateName(doc);
+    if (twice !== undefined) throw new AmbiguousPolicyError(twice);
   }
   const root = asObject(raw, "the document");
   const version = field(root, "Version");
@@ -201,6 +275,7 @@ function toDocument(model: TrustPolicy): object {
       if (st.principals.federated.length > 0) principal.Federated = st.principals.federated;
       if (st.principals.ram.length > 0) principal.RAM = st.principals.ram;
       if (st.principals.service.length > 0) principal.Service = st.principals.service;
+      Object.assign(principal, st.principals.other);
       return {
         ...st.other,
         Effect: st.effect,

@@ -5,7 +5,7 @@ import {
   type OidcRoleOutputs,
   OidcRoleProvider as R,
 } from "../../provider/resources/oidcRole";
-import { trustPoliciesEqual } from "../../provider/trust/policy";
+import { canonicalTrustPolicy, trustPoliciesEqual } from "../../provider/trust/policy";
 import { emulatorOnly, named, namedIssuer } from "../target";
 import { up } from "./engine";
 import { configOf, expectActions, startWired, trustedProviderArn } from "./harness";
@@ -105,6 +105,26 @@ describe("OidcRole lifecycle", () => {
     const read = await R.read(DEPLOYER, outs);
     expect(read.props.trustPolicy).toContain("repo:evil/app");
     expect((await R.diff(DEPLOYER, read.props, inputs())).changes).toBe(true);
+  });
+
+  it("reports as drift a live trust policy that names a member twice, and up rewrites it", async () => {
+    const outs = await created();
+    // The generated subject first, then a wider one under the same name: JSON.parse keeps the
+    // last, RAM may keep either; read as narrow, it would show no drift at all.
+    const text = (await liveRole()).AssumeRolePolicyDocument;
+    const sub = /"oidc:sub":\s*\[[^\]]*\]/.exec(text)?.[0];
+    expect(sub).toBeDefined();
+    const widened = text.replace(sub as string, `${sub},"oidc:sub":"repo:*"`);
+    await emulator.console("ram", "UpdateRole", { RoleName: DEPLOYER, NewAssumeRolePolicyDocument: widened });
+    const read = await R.read(DEPLOYER, outs);
+    // The emulator, like RAM, reshapes what it stores (here the last member is kept); stored as
+    // written, the document is not read at all and is kept as RAM returned it. Drift either way.
+    const stored = (await liveRole()).AssumeRolePolicyDocument;
+    expect(read.props.trustPolicy).toBe(stored === widened ? widened : canonicalTrustPolicy(stored));
+    expect(read.props.trustPolicy).not.toBe(outs.trustPolicy);
+    expect(await R.diff(DEPLOYER, read.props, inputs())).toMatchObject({ changes: true, replaces: [] });
+    await R.update(DEPLOYER, read.props, inputs());
+    expect(trustPoliciesEqual((await liveRole()).AssumeRolePolicyDocument, outs.trustPolicy)).toBe(true);
   });
 
   it("updates trust, session length and description in one UpdateRole, and policies attach-first", async () => {

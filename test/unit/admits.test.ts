@@ -123,3 +123,46 @@ describe("summarizeFederatedTrust", () => {
     );
   });
 });
+
+describe("what may admit a federated token is never left out", () => {
+  const st = (over: Record<string, unknown>) =>
+    JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", ...over }] });
+
+  it("an Allow with NotPrincipal, or a principal kind RAM does not document, counts as federated and undetermined", () => {
+    for (const doc of [
+      st({ Principal: {}, NotPrincipal: { RAM: "acs:ram::1:root" } }),
+      st({ Principal: { OIDC: ARN } }),
+      st({ Principal: { Service: "ecs.aliyuncs.com", AWS: "x" } }),
+    ])
+      expect(summarizeFederatedTrust(doc), doc).toMatchObject({ federated: true, determined: false });
+  });
+
+  it("a service role with a condition the evaluator does not model still trusts no federated principal", () => {
+    const doc = st({
+      Principal: { Service: "ecs.aliyuncs.com" },
+      Condition: { StringEquals: { "sts:ExternalId": "x" } },
+    });
+    expect(summarizeFederatedTrust(doc)).toMatchObject({ federated: false, grants: [] });
+  });
+
+  it("a document that names a member twice is unreadable: federated, undetermined, never narrow", () => {
+    const one = buildOidcTrustPolicy({
+      providerArn: ARN,
+      issuerUrl: ISS,
+      audiences: ["sts.aliyuncs.com"],
+      subjects: { equals: ["repo:acme/app:ref:refs/heads/main"] },
+    });
+    const twice = one.replace('"Effect":"Allow"', '"Effect":"Allow","Effect":"Allow"');
+    expect(twice).not.toBe(one);
+    const s = summarizeFederatedTrust(twice);
+    expect(s).toMatchObject({ federated: true, determined: false, grants: [] });
+    expect(s.problems.join()).toMatch(/Statement\[0\]\.Effect is given twice/);
+    expect(
+      evaluateTrust({
+        policy: twice,
+        providerArn: ARN,
+        claims: { iss: ISS, aud: "sts.aliyuncs.com", sub: "repo:acme/app:ref:refs/heads/main" },
+      }),
+    ).toMatchObject({ allowed: false, outcome: "undetermined" });
+  });
+});

@@ -537,3 +537,43 @@ d(
   { constructor: "x" },
   "undetermined",
 );
+
+// A member named twice in one object: RAM does not say which one it reads, so nobody decides.
+const twice = (text: string, from: string, to: string) => {
+  if (!text.includes(from)) throw new Error(`no ${from} in ${text}`);
+  return text.replace(from, to);
+};
+d(
+  "Effect named twice (both Allow)",
+  twice(doc(allowSt()), '"Effect":"Allow",', '"Effect":"Allow","Effect":"Allow",'),
+  {},
+  "undetermined",
+);
+d(
+  "Effect named twice (Deny, then Allow)",
+  twice(doc(allowSt()), '"Effect":"Allow",', '"Effect":"Deny","Effect":"Allow",'),
+  {},
+  "undetermined",
+);
+d(
+  "a condition key named twice",
+  twice(
+    doc(allowSt({ StringEquals: { "oidc:sub": SUB } })),
+    `"oidc:sub":"${SUB}"`,
+    `"oidc:sub":"${SUB}","oidc:sub":"repo:*"`,
+  ),
+  {},
+  "undetermined",
+);
+d(
+  "a Statement named twice at the top",
+  twice(doc(allowSt()), '{"Version":"1",', `{"Version":"1","Statement":${JSON.stringify([denySt()])},`),
+  {},
+  "undetermined",
+);
+d(
+  "a principal kind RAM does not document, beside the provider",
+  doc(allowSt(undefined, { Principal: { Federated: ARN, OIDC: ARN } })),
+  {},
+  "undetermined",
+);

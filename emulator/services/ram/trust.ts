@@ -95,6 +95,69 @@ function statementsOf(doc: unknown): JsonObject[] {
   });
 }
 
+/**
+ * A member name that occurs twice in one object of a JSON text, or undefined. JSON.parse keeps the
+ * last silently; RAM's documents say nothing of repeated names, so a document with one is stored
+ * as written (a guess, emulator/README.md) and decides nothing. Reads text JSON.parse accepted.
+ */
+export function repeatedMember(text: string): string | undefined {
+  let pos = 0;
+  const skipSpace = () => {
+    while (/\s/.test(text.charAt(pos))) pos++;
+  };
+  const readString = (): string => {
+    const start = pos;
+    pos++;
+    while (text.charAt(pos) !== '"') pos += text.charAt(pos) === "\\" ? 2 : 1;
+    pos++;
+    return JSON.parse(text.slice(start, pos)) as string;
+  };
+  // Returns the repeated name found inside the value at `pos`, if any, leaving `pos` after it.
+  const value = (): string | undefined => {
+    skipSpace();
+    const c = text.charAt(pos);
+    if (c === "{") {
+      pos++;
+      const seen = new Set<string>();
+      for (;;) {
+        skipSpace();
+        if (text.charAt(pos) === "}") break;
+        const name = readString();
+        if (seen.has(name)) return name;
+        seen.add(name);
+        skipSpace();
+        pos++; // the colon
+        const inner = value();
+        if (inner !== undefined) return inner;
+        skipSpace();
+        if (text.charAt(pos) === ",") pos++;
+      }
+      pos++;
+      return undefined;
+    }
+    if (c === "[") {
+      pos++;
+      for (;;) {
+        skipSpace();
+        if (text.charAt(pos) === "]") break;
+        const inner = value();
+        if (inner !== undefined) return inner;
+        skipSpace();
+        if (text.charAt(pos) === ",") pos++;
+      }
+      pos++;
+      return undefined;
+    }
+    if (c === '"') {
+      readString();
+      return undefined;
+    }
+    while (pos < text.length && !/[\s,}\]]/.test(text.charAt(pos))) pos++;
+    return undefined;
+  };
+  return value();
+}
+
 /** Refuses what RAM would refuse as MalformedPolicyDocument; accepts the rest as written. */
 export function checkTrustGrammar(text: string): void {
   let doc: unknown;
@@ -355,9 +418,17 @@ function statementApplies(st: JsonObject, q: TrustQuestion): Tri {
   ) as string[];
   const cond = (element(st, "Condition", where) ?? {}) as Record<string, JsonObject>;
   const wanted = q.action.toLowerCase();
+  // RAM documents three kinds of principal; what another kind admits is not known here.
+  const otherKinds = Object.keys(principal).filter(
+    (k) => !["federated", "ram", "service"].includes(k.toLowerCase()),
+  );
   return all([
     () =>
       extra.length > 0 ? unknown(`it has ${extra.join(", ")}, which this emulator does not evaluate`) : YES,
+    () =>
+      otherKinds.length > 0
+        ? unknown(`its Principal has ${otherKinds.join(", ")}, which this emulator does not evaluate`)
+        : YES,
     () =>
       some(
         actions.map((a) => {
@@ -398,6 +469,12 @@ function statementApplies(st: JsonObject, q: TrustQuestion): Tri {
  * request is implicitly denied.
  */
 export function decideTrust(text: string, q: TrustQuestion): TrustVerdict {
+  const twice = repeatedMember(text);
+  if (twice !== undefined)
+    return {
+      outcome: "undetermined",
+      reason: `the document names "${twice}" twice in one object, and RAM does not document which one it reads`,
+    };
   const statements = statementsOf(JSON.parse(text));
   const results = statements.map((st) => ({
     effect: element(st, "Effect", "statement"),
