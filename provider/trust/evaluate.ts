@@ -439,14 +439,23 @@ export function evaluateTrust(request: TrustRequest): TrustDecision {
   const openDeny = found.findIndex(({ st, f }) => st.effect === "Deny" && f.kind === "open");
   const openAllow = found.findIndex(({ st, f }) => st.effect === "Allow" && f.kind === "open");
   if (allow >= 0 && openDeny < 0) {
-    const any = statementAdmitsAnyWorkload((found[allow] as { st: TrustStatement }).st, request.claims);
+    // Every Allow that lets this token in is a way in: the token's own workload may be pinned by
+    // one statement and another admit any workload, so the widest decides what is said.
+    let wide: { at: number; any: AnyWorkload } | undefined;
+    found.forEach(({ st, f }, i) => {
+      if (wide || st.effect !== "Allow" || f.kind !== "holds") return;
+      const any = statementAdmitsAnyWorkload(st, request.claims);
+      if (any) wide = { at: i, any };
+    });
+    const any = wide?.any;
+    const by = wide === undefined || wide.at === allow ? "it" : `statement ${wide.at + 1}`;
     return {
       allowed: true,
       outcome: "allowed",
       reason:
         any === undefined
           ? `statement ${allow + 1} allows it`
-          : `statement ${allow + 1} allows it, and it admits ${any.words} of the issuer: ${any.reason}`,
+          : `statement ${allow + 1} allows it, and ${by} admits ${any.words} of the issuer: ${any.reason}`,
       statement: allow,
       misses,
       ...(any === undefined ? {} : { anyWorkload: any }),

@@ -166,3 +166,51 @@ describe("what may admit a federated token is never left out", () => {
     ).toMatchObject({ allowed: false, outcome: "undetermined" });
   });
 });
+
+describe("the simulator's 'admits any workload' looks at every Allow that lets the token in", () => {
+  const SUB = "repo:acme/app:ref:refs/heads/main";
+  const claims = { iss: ISS, aud: "sts.aliyuncs.com", sub: SUB };
+  const st = (condition: Record<string, unknown>) => ({
+    Effect: "Allow",
+    Action: "sts:AssumeRole",
+    Principal: { Federated: ARN },
+    Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com", ...condition } },
+  });
+  const narrow = st({ "oidc:sub": SUB });
+  const wides = [
+    {
+      ...narrow,
+      Condition: { StringEquals: { "oidc:aud": "sts.aliyuncs.com" }, StringLike: { "oidc:sub": "repo:*" } },
+    },
+    st({}),
+  ];
+
+  it.each(wides.map((w, i) => [i, w] as const))(
+    "a narrow statement beside a wide one (%i), in either order",
+    (_i, wide) => {
+      for (const statements of [
+        [narrow, wide],
+        [wide, narrow],
+      ]) {
+        const d = evaluateTrust({
+          policy: JSON.stringify({ Version: "1", Statement: statements }),
+          providerArn: ARN,
+          claims,
+        });
+        expect(d.outcome).toBe("allowed");
+        expect(d.anyWorkload?.words).toBe("any repository");
+        expect(d.reason).toMatch(/admits any repository of the issuer/);
+      }
+    },
+  );
+
+  it("a narrow statement alone is not called wide", () => {
+    const d = evaluateTrust({
+      policy: JSON.stringify({ Version: "1", Statement: [narrow] }),
+      providerArn: ARN,
+      claims,
+    });
+    expect(d).toMatchObject({ outcome: "allowed" });
+    expect(d.anyWorkload).toBeUndefined();
+  });
+});
