@@ -82,11 +82,11 @@ export function explainCallerFailure(err: unknown, s: RuntimeSettings): RunFailu
   const from = `They come from ${s.credentialSource.description}.`;
   const api = AlicloudApiError.is(err) ? err : undefined;
   const code = api?.code ?? "";
-  // The SDK appends "<METHOD> <url> failed." to socket errors without a space: the URL is said apart.
-  const detail = maskSecrets(api?.detail ?? messageOf(err)).replace(
-    /\s*(?:GET|POST|PUT|DELETE) https?:\/\/\S* failed\.?/g,
-    "",
-  );
+  // The SDK appends "<METHOD> <url> failed." to socket errors without a space (an API error says it
+  // as " (<METHOD> <url>)"): the URL is said apart.
+  const detail = maskSecrets(api?.detail ?? messageOf(err))
+    .replace(/\s*(?:GET|POST|PUT|PATCH|DELETE|HEAD) https?:\/\/\S* failed\.?/g, "")
+    .replace(/\s*\((?:GET|POST|PUT|PATCH|DELETE|HEAD) https?:\/\/[^\s)]*\)/g, "");
   const make = (cause: RunCause, summary: string, lines: string[]) =>
     new RunFailure(cause, summary, [summary, ...lines].join("\n"));
 

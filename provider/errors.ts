@@ -35,16 +35,16 @@ export class AlicloudApiError extends Error {
   readonly attempts: number;
 
   constructor(info: AlicloudApiErrorInfo) {
-    const rid = info.requestId ? ` (request id ${info.requestId})` : "";
+    const rid = info.requestId ? ` (request id ${bounded(info.requestId, 100)})` : "";
     const tries = info.attempts > 1 ? ` after ${info.attempts} attempts` : "";
-    super(
-      maskSecrets(`${info.action} failed${tries}: HTTP ${info.status} ${info.code}: ${info.message}${rid}`),
-    );
+    const code = bounded(info.code, SERVICE_TEXT_MAX.code);
+    const detail = bounded(maskSecrets(withoutQueries(info.message)), SERVICE_TEXT_MAX.message);
+    super(maskSecrets(`${info.action} failed${tries}: HTTP ${info.status} ${code}: ${detail}${rid}`));
     this.name = "AlicloudApiError";
     this.action = info.action;
     this.status = info.status;
-    this.code = info.code;
-    this.detail = maskSecrets(info.message);
+    this.code = code;
+    this.detail = detail;
     this.requestId = info.requestId;
     this.attempts = info.attempts;
   }
@@ -53,6 +53,30 @@ export class AlicloudApiError extends Error {
   static is(value: unknown): value is AlicloudApiError {
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
   }
+}
+
+/**
+ * The most of a service's answer an error quotes: its message and its code, each cut (its length
+ * said) so that an answer of any size (a proxy's 1 MB page, a SCIM detail quoting the request)
+ * makes an error of a few hundred characters, in the engine's output and in the state's record of
+ * a failed create.
+ */
+export const SERVICE_TEXT_MAX = { message: 500, code: 100 } as const;
+
+/** `text`, cut to `max` characters with its full length said. */
+export function bounded(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 30)}… (${text.length} characters)`;
+}
+
+/**
+ * `text` without the query of any URL in it. The SDK's network errors end with `POST <url>
+ * failed.`, and the URL's query holds every parameter of the call, percent-encoded, where masking
+ * by value cannot see a secret input (`a%20secret`). The method and the URL without its query stay.
+ */
+export function withoutQueries(text: string): string {
+  return text
+    .replace(/\s*(GET|POST|PUT|PATCH|DELETE|HEAD) (https?:\/\/[^\s?#]*)\S* failed\.?/g, " ($1 $2)")
+    .replace(/(https?:\/\/[^\s?#"'<>]*)\?[^\s"'<>]*/g, "$1?…");
 }
 
 /** What a failure says: an error's message, anything else as text. */
@@ -78,7 +102,7 @@ export function hasCodePrefix(err: unknown, prefix: string): boolean {
 // secrets are 30 base62 characters; STS tokens are long base64 strings.
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [
-    /((?:AccessKeySecret|accessKeySecret|SecurityToken|securityToken|Signature|client_secret|OIDCToken|password)["']?\s*[=:]\s*["']?)[^\s"'&,}]+/g,
+    /((?:AccessKeySecret|accessKeySecret|access_key_secret|SecurityToken|securityToken|sts_token|Signature|client_secret|ClientSecret|clientSecret|client_assertion|OIDCToken|oauth_access_token|oauth_refresh_token|password)["']?\s*[=:]\s*["']?)[^\s"'&,}]+/g,
     "$1***",
   ],
   [/(Signature=)[^\s,&"]+/g, "$1***"],
@@ -94,7 +118,11 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
 export function maskSecrets(text: string, knownSecrets: readonly string[] = registeredSecrets): string {
   let out = text;
   for (const secret of knownSecrets) {
-    if (secret.length >= 4) out = out.split(secret).join("***");
+    if (secret.length < 4) continue;
+    out = out.split(secret).join("***");
+    // As a URL or form body carries it: `a secret` as `a%20secret`.
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret) out = out.split(encoded).join("***");
   }
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;

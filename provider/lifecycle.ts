@@ -7,7 +7,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { CallOptions } from "./client/call";
-import { AlicloudApiError, maskSecrets, messageOf } from "./errors";
+import { AlicloudApiError, bounded, maskSecrets, messageOf } from "./errors";
 import { containsUnknown } from "./normalize";
 import { backoffDelay, isAmbiguous } from "./retry";
 import { applyConfig } from "./settings";
@@ -165,13 +165,17 @@ export async function deleteUnlessGone(
  * as they are, without adding `__provider` as it does for a success, so they carry it here:
  * without it a later `destroy` could not find the provider.
  */
+/** The longest reason a failed create or update records in the stack's state. */
+const REASON_MAX = 4000;
+
 export class PartialStateError extends Error {
   readonly id: string;
   readonly properties: Record<string, unknown>;
   readonly reasons: string[];
 
   constructor(id: string, properties: Record<string, unknown>, cause: unknown) {
-    const why = maskSecrets(cause instanceof Error ? cause.message : String(cause));
+    // The state file keeps the reason: bounded, whatever the failure quoted.
+    const why = bounded(maskSecrets(cause instanceof Error ? cause.message : String(cause)), REASON_MAX);
     super(
       `${why}\nWhat exists so far is recorded in the stack's state; the next \`pulumi up\` continues from there.`,
     );

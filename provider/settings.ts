@@ -415,6 +415,11 @@ export function parseEndpoint(endpoint: string): { protocol: "http" | "https"; h
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new Error(`endpoint: '${endpoint}' must use http or https`);
   }
+  // Never quoted: a password in the URL would be printed by this very message.
+  if (url.username || url.password)
+    throw new Error(
+      `endpoint: must not hold a user name or password (user:password@); give the bare origin, e.g. ${url.protocol}//${url.host}`,
+    );
   if (url.pathname !== "/" || url.search || url.hash) {
     throw new Error(`endpoint: '${endpoint}' must be a bare origin (scheme, host and port only)`);
   }

@@ -226,6 +226,36 @@ export function maskError(err: unknown): unknown {
   return err;
 }
 
+/**
+ * `impl` with every error of its create, read, update and delete masked ({@link maskError}): for a
+ * provider that is not account-bound (`accountBound` masks its own), whose errors quote inputs.
+ */
+export function withMaskedErrors<
+  T extends {
+    create(...a: never[]): Promise<unknown>;
+    read(...a: never[]): Promise<unknown>;
+    update(...a: never[]): Promise<unknown>;
+    delete(...a: never[]): Promise<unknown>;
+  },
+>(impl: T): T {
+  const wrap =
+    <A extends never[], R>(f: (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      try {
+        return await f(...a);
+      } catch (err) {
+        throw maskError(err);
+      }
+    };
+  return {
+    ...impl,
+    create: wrap(impl.create.bind(impl)),
+    read: wrap(impl.read.bind(impl)),
+    update: wrap(impl.update.bind(impl)),
+    delete: wrap(impl.delete.bind(impl)),
+  };
+}
+
 /** The longest value a reason quotes ('…') in full; a longer one is cut, its length said. */
 const QUOTE_MAX = 60;
 

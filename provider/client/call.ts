@@ -83,6 +83,18 @@ export function toApiError(action: string, raw: unknown, attempts: number): Alic
   if (status === 0) {
     const netCode = typeof e.code === "string" ? e.code : "";
     const msg = typeof e.message === "string" ? e.message : String(raw);
+    // The SDK reads every answer as JSON before it looks at the status: a gateway's or proxy's
+    // page (a 502 or 504 in HTML) fails that read. The call may have reached the service and
+    // acted, so it counts as a lost answer: retried, and a create looks before it tries again.
+    if (raw instanceof SyntaxError)
+      return new AlicloudApiError({
+        action,
+        status: 0,
+        code: "NetworkError",
+        message: `the endpoint answered with something that is not JSON (a proxy's or gateway's error page?): ${msg}`,
+        requestId,
+        attempts,
+      });
     return new AlicloudApiError({
       action,
       status: 0,

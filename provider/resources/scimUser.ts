@@ -38,6 +38,7 @@ import {
   requireChecked,
   tooLong,
   validateFields,
+  withMaskedErrors,
 } from "../validation";
 import type { ScimApplication } from "./scimApplication";
 
@@ -288,7 +289,9 @@ async function pendingUser(olds: ScimUserOutputs, since: number): Promise<scim.S
   return findPending(since, (t) => findOwnUser(credentials(olds), olds, t));
 }
 
-export const ScimUserProvider = {
+// Not account-bound: it acts with the SCIM application's own credentials. Its errors quote the
+// user's names, which a program may mark secret, so they are masked like the others'.
+export const ScimUserProvider = withMaskedErrors({
   configure,
 
   async check(
@@ -379,7 +382,7 @@ export const ScimUserProvider = {
       throw err;
     }
   },
-};
+});
 
 /** A RAM user provisioned over SCIM. */
 export class ScimUser extends pulumi.dynamic.Resource {

@@ -168,6 +168,24 @@ describe("ScimUser", () => {
     expect(adopted.outs).toMatchObject({ userName: "alice", externalId: "emp-1" });
   });
 
+  it("a refusal that quotes a name the program marked secret masks it (ScimUser is not account-bound, and masks its own)", async () => {
+    const a = await app();
+    await emulator.console("ram", "CreateUser", { UserName: "jsmith-confidential" });
+    const news = {
+      userName: "jsmith-confidential",
+      displayName: "J",
+      externalId: "EMP-CONFIDENTIAL-777",
+      clientId: a.clientId,
+      clientSecret: a.clientSecret,
+      secretInputs: ["userName", "externalId"],
+    };
+    const checked = await U.check({}, news);
+    expect(checked.failures ?? []).toEqual([]);
+    const err = await U.create(checked.inputs as Record<string, unknown>).catch((e) => e);
+    expect(err.message).toMatch(/^userName: a RAM user named '\*\*\*' already exists/);
+    expect(err.message).not.toMatch(/jsmith-confidential|EMP-CONFIDENTIAL-777/);
+  });
+
   it("a userName that belongs to another directory person: no adoption advice, adopt does not take it", async () => {
     const a = await app();
     await U.create(user(a, { userName: "alice", externalId: "hr-9" }));

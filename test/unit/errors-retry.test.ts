@@ -199,3 +199,92 @@ describe("callApi", () => {
     expect(waits).toEqual([750]);
   });
 });
+
+describe("what an API error quotes is bounded and carries no request parameter", () => {
+  it("a network error's request URL loses its query: a secret input in it, percent-encoded, goes too", () => {
+    registerSecret("a secret description 42");
+    const raw = Object.assign(
+      new Error(
+        "socket hang upPOST http://127.0.0.1:4501/?PolicyName=p1&Description=a%20secret%20description%2042&Signature=x failed.",
+      ),
+      { code: "ECONNRESET" },
+    );
+    const e = toApiError("CreatePolicy", raw, 1);
+    expect(e.message).toBe(
+      "CreatePolicy failed: HTTP 0 NetworkError: ECONNRESET: socket hang up (POST http://127.0.0.1:4501/)",
+    );
+    expect(maskSecrets("x a%20secret%20description%2042 y")).toBe("x *** y");
+    expect(isRetryable(e)).toBe(true);
+  });
+
+  it("a URL anywhere in a service message keeps its host and path, not its query", () => {
+    const e = toApiError("GetRole", sdkError(400, "InvalidParameter"), 1);
+    const withUrl = new AlicloudApiError({
+      action: "GetRole",
+      status: 400,
+      code: "X",
+      message: "see https://api.example.com/a/b?token=abc&x=1 for more",
+      attempts: 1,
+    });
+    expect(withUrl.message).toBe("GetRole failed: HTTP 400 X: see https://api.example.com/a/b?… for more");
+    expect(e.message).toContain("message for InvalidParameter");
+  });
+
+  it("an answer of any size makes an error of a few hundred characters, its length said", () => {
+    const huge = new AlicloudApiError({
+      action: "CreatePolicy",
+      status: 400,
+      code: "C".repeat(100_000),
+      message: `bad ${"X".repeat(1_000_000)}`,
+      requestId: "r1",
+      attempts: 1,
+    });
+    expect(huge.message.length).toBeLessThan(700);
+    expect(huge.message).toMatch(
+      /… \(100000 characters\): bad X+… \(1000004 characters\) \(request id r1\)$/,
+    );
+    expect(huge.detail.length).toBeLessThanOrEqual(500);
+    expect(huge.code.length).toBeLessThanOrEqual(100);
+    const edge = new AlicloudApiError({
+      action: "A",
+      status: 400,
+      code: "C",
+      message: "m".repeat(500),
+      attempts: 1,
+    });
+    expect(edge.detail).toBe("m".repeat(500));
+    const past = new AlicloudApiError({
+      action: "A",
+      status: 400,
+      code: "C",
+      message: "m".repeat(501),
+      attempts: 1,
+    });
+    expect(past.detail).toBe(`${"m".repeat(470)}… (501 characters)`);
+  });
+
+  it("a gateway's HTML page where JSON was due counts as a lost answer: retried, and a create looks before retrying", () => {
+    let parseError: unknown;
+    try {
+      JSON.parse("<html><body>502 Bad Gateway</body></html>");
+    } catch (err) {
+      parseError = err;
+    }
+    const e = toApiError("CreatePolicy", parseError, 1);
+    expect(e).toMatchObject({ status: 0, code: "NetworkError" });
+    expect(e.message).toMatch(
+      /answered with something that is not JSON \(a proxy's or gateway's error page\?\)/,
+    );
+    expect(isRetryable(e)).toBe(true);
+  });
+});
+
+describe("credential-file names are masked wherever a message quotes them", () => {
+  it("the Alibaba CLI's config.json and OAuth names", () => {
+    const text =
+      '{"access_key_secret":"SuperSecretAKS123","sts_token":"CAIS-STS","oauth_refresh_token":"RT-1","oauth_access_token":"AT-1"} "ClientSecret":"CSxyz" client_assertion=eyJabc';
+    const masked = maskSecrets(text, []);
+    for (const secret of ["SuperSecretAKS123", "CAIS-STS", "RT-1", "AT-1", "CSxyz", "eyJabc"])
+      expect(masked, secret).not.toContain(secret);
+  });
+});

@@ -11,7 +11,7 @@ import { setWarningSink } from "../../provider/diagnostics";
 import { AlicloudApiError } from "../../provider/errors";
 import { createOnce } from "../../provider/lifecycle";
 import { DEFAULT_RETRY_POLICY } from "../../provider/retry";
-import { isLoopbackHost, resetSettings, runtimeSettings } from "../../provider/settings";
+import { isLoopbackHost, parseEndpoint, resetSettings, runtimeSettings } from "../../provider/settings";
 import { tempDir } from "../tempDir";
 
 const ENV = ["ALICLOUD_FEDERATION_ENDPOINT", "ALICLOUD_FEDERATION_ALLOW_INSECURE_ENDPOINT"] as const;
@@ -178,5 +178,21 @@ describe("temporary files are created exclusively next to their target", () => {
     ]);
     // A missing directory fails cleanly, leaving nothing.
     await expect(writeFileAtomic(path.join(dir, "no", "x.json"), "{}", 0o600)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe("an endpoint with a password in it", () => {
+  it("is refused without quoting it", () => {
+    let message = "";
+    try {
+      parseEndpoint("https://admin:hunter2pass@127.0.0.1:9");
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      "endpoint: must not hold a user name or password (user:password@); give the bare origin, e.g. https://127.0.0.1:9",
+    );
+    expect(() => parseEndpoint("http://user@127.0.0.1:9")).toThrow(/must not hold a user name/);
+    expect(parseEndpoint("http://127.0.0.1:9")).toEqual({ protocol: "http", host: "127.0.0.1:9" });
   });
 });
