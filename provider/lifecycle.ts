@@ -304,6 +304,24 @@ export function findPending<R>(
 }
 
 /**
+ * The update of a resource whose create is pending (see `PENDING_CREATE`). The program may have
+ * changed since the lost create (a new description, a new trust policy), so the object it made is
+ * looked up as it was declared then, with the inputs old state recorded (`findAsDeclared`): found,
+ * it is brought to the new declaration like any existing object (`updateFrom`); not found, nothing
+ * was made, and it is created as declared now (`createNow`). Looked up by the new inputs instead,
+ * a changed object was missed: created twice, or refused as someone else's on every run.
+ */
+export async function resumePendingCreate<R, T>(
+  since: number,
+  findAsDeclared: (since: number) => Promise<R | undefined>,
+  updateFrom: (made: R) => Promise<T>,
+  createNow: () => Promise<T>,
+): Promise<T> {
+  const made = await findPending(since, findAsDeclared);
+  return made === undefined ? createNow() : updateFrom(made);
+}
+
+/**
  * The output of a pending create that lists the ids of the objects of its kind that existed
  * before the call (secrets of an application): the one id not among them is what the call made.
  */

@@ -22,6 +22,7 @@ import {
   pendingCreate,
   pendingId,
   pendingSince,
+  resumePendingCreate,
   unlessGone,
 } from "../lifecycle";
 import { EIAM } from "../limits";
@@ -469,6 +470,37 @@ async function createCredential(
   return outs(credentialId, "enabled");
 }
 
+/** An update of the credential `id` from `olds`, what exists. */
+async function updateCredential(
+  id: string,
+  olds: IdaasApplicationFederatedCredentialOutputs,
+  news: IdaasApplicationFederatedCredentialInputs,
+): Promise<{ outs: IdaasApplicationFederatedCredentialOutputs }> {
+  const s = session();
+  const { instanceId, applicationId } = news;
+  if (verificationChanged(olds, news) || mappingsChanged(olds.attributeMappings, news.attributeMappings))
+    await eiam.updateApplicationFederatedCredential(s, instanceId, applicationId, id, wireOf(news));
+  if (olds.description !== news.description)
+    await eiam.updateApplicationFederatedCredentialDescription(
+      s,
+      instanceId,
+      applicationId,
+      id,
+      news.description,
+    );
+  if (olds.status === "disabled")
+    await eiam.setApplicationFederatedCredentialEnabled(s, instanceId, applicationId, id, true);
+  return {
+    outs: {
+      ...news,
+      credentialId: id,
+      status: "enabled",
+      verificationMode: modeOf(news),
+      expectedSubject: expectedSubjectOf(news),
+    },
+  };
+}
+
 /** The credential's id; for a pending create, the one it made, if any (read and delete resolve it). */
 async function resolvePending(id: string, props: object): Promise<string | undefined> {
   const olds = readOlds(props);
@@ -572,32 +604,18 @@ export const IdaasApplicationFederatedCredentialProvider = accountBound(
     ): Promise<{ outs: IdaasApplicationFederatedCredentialOutputs }> {
       const news = requireInputs(rawNews);
       const since = pendingSince(rawOlds);
-      if (since !== undefined) return { outs: await createCredential(rawNews, news, since) };
-      const olds = readOlds(rawOlds);
-      id = liveId(id, olds.credentialId);
-      const s = session();
-      const { instanceId, applicationId } = news;
-      if (verificationChanged(olds, news) || mappingsChanged(olds.attributeMappings, news.attributeMappings))
-        await eiam.updateApplicationFederatedCredential(s, instanceId, applicationId, id, wireOf(news));
-      if (olds.description !== news.description)
-        await eiam.updateApplicationFederatedCredentialDescription(
-          s,
-          instanceId,
-          applicationId,
-          id,
-          news.description,
-        );
-      if (olds.status === "disabled")
-        await eiam.setApplicationFederatedCredentialEnabled(s, instanceId, applicationId, id, true);
-      return {
-        outs: {
-          ...news,
-          credentialId: id,
-          status: "enabled",
-          verificationMode: modeOf(news),
-          expectedSubject: expectedSubjectOf(news),
-        },
-      };
+      if (since === undefined) {
+        const olds = readOlds(rawOlds);
+        return updateCredential(liveId(id, olds.credentialId), olds, news);
+      }
+      const before = readOlds(rawOlds);
+      return resumePendingCreate(
+        since,
+        (t) => findOwnCredential(before, t),
+        (credentialId) =>
+          updateCredential(credentialId, { ...before, credentialId, status: "enabled" }, news),
+        async () => ({ outs: await createCredential(rawNews, news) }),
+      );
     },
 
     async delete(id: string, props: object): Promise<void> {

@@ -22,6 +22,7 @@ import {
   pendingCreate,
   pendingId,
   pendingSince,
+  resumePendingCreate,
   unlessGone,
 } from "../lifecycle";
 import { EIAM } from "../limits";
@@ -419,6 +420,26 @@ async function createProvider(
   return { ...desired, providerId, type, status: "enabled" };
 }
 
+/** An update of the provider `id` from `olds`, what exists. */
+async function updateProvider(
+  id: string,
+  olds: IdaasFederatedCredentialProviderOutputs,
+  news: IdaasFederatedCredentialProviderInputs,
+): Promise<{ outs: IdaasFederatedCredentialProviderOutputs }> {
+  const s = session();
+  if (olds.name !== news.name || configChanged(olds, news))
+    await eiam.updateFederatedCredentialProvider(s, news.instanceId, id, {
+      name: news.name,
+      type: olds.type,
+      config: wireConfig(news, true),
+    });
+  if (olds.description !== news.description)
+    await eiam.updateFederatedCredentialProviderDescription(s, news.instanceId, id, news.description);
+  if (olds.status === "disabled")
+    await eiam.setFederatedCredentialProviderEnabled(s, news.instanceId, id, true);
+  return { outs: { ...news, providerId: id, type: olds.type, status: "enabled" } };
+}
+
 /** The provider's id; for a pending create, the one it made, if any (read and delete resolve it). */
 async function resolvePending(id: string, props: object): Promise<string | undefined> {
   const olds = readOlds(props);
@@ -521,21 +542,27 @@ export const IdaasFederatedCredentialProviderProvider = accountBound(
     ): Promise<{ outs: IdaasFederatedCredentialProviderOutputs }> {
       const news = requireInputs(rawNews);
       const since = pendingSince(rawOlds);
-      if (since !== undefined) return { outs: await createProvider(rawNews, news, since) };
-      const olds = readOlds(rawOlds);
-      id = liveId(id, olds.providerId);
-      const s = session();
-      if (olds.name !== news.name || configChanged(olds, news))
-        await eiam.updateFederatedCredentialProvider(s, news.instanceId, id, {
-          name: news.name,
-          type: olds.type,
-          config: wireConfig(news, true),
-        });
-      if (olds.description !== news.description)
-        await eiam.updateFederatedCredentialProviderDescription(s, news.instanceId, id, news.description);
-      if (olds.status === "disabled")
-        await eiam.setFederatedCredentialProviderEnabled(s, news.instanceId, id, true);
-      return { outs: { ...news, providerId: id, type: olds.type, status: "enabled" } };
+      if (since === undefined) {
+        const olds = readOlds(rawOlds);
+        return updateProvider(liveId(id, olds.providerId), olds, news);
+      }
+      const before = readOlds(rawOlds);
+      return resumePendingCreate(
+        since,
+        (t) => findOwnProvider(before, t),
+        (providerId) =>
+          updateProvider(
+            providerId,
+            {
+              ...before,
+              providerId,
+              type: typeOf(before as unknown as Record<string, unknown>) ?? before.type,
+              status: "enabled",
+            },
+            news,
+          ),
+        async () => ({ outs: await createProvider(rawNews, news) }),
+      );
     },
 
     async delete(id: string, props: object): Promise<void> {

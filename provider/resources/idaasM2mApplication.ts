@@ -25,6 +25,7 @@ import {
   pendingCreate,
   pendingId,
   pendingSince,
+  resumePendingCreate,
   stateOf,
   unlessGone,
 } from "../lifecycle";
@@ -161,6 +162,28 @@ async function createApp(
   return finish(raw, s, applicationId, { ...bare, applicationId }, true);
 }
 
+/** An update of the application `id` from `olds`, what exists. */
+async function updateApp(
+  rawNews: Record<string, unknown>,
+  id: string,
+  olds: IdaasM2mApplicationOutputs,
+  news: IdaasM2mApplicationInputs,
+): Promise<{ outs: IdaasM2mApplicationOutputs }> {
+  const s = session();
+  // Each call sets a value, so a repeat after a lost answer changes nothing more.
+  const outs = await finish(rawNews, s, id, olds, false, async (p) => {
+    if (olds.applicationName !== news.applicationName) {
+      await eiam.renameApplication(s, news.instanceId, id, news.applicationName);
+      p.set({ applicationName: news.applicationName });
+    }
+    if (olds.description !== news.description) {
+      await eiam.updateApplicationDescription(s, news.instanceId, id, news.description);
+      p.set({ description: news.description });
+    }
+  });
+  return { outs: { ...outs, ...news } };
+}
+
 /** A pending create's application, if it was made (read and delete resolve it without creating). */
 async function pendingApp(olds: IdaasM2mApplicationOutputs, since: number): Promise<string | undefined> {
   return findPending(since, (t) => findOwnApplication(session(), olds.instanceId, keyOf(olds), t));
@@ -229,22 +252,24 @@ export const IdaasM2mApplicationProvider = accountBound(
     ): Promise<{ outs: IdaasM2mApplicationOutputs }> {
       const news = requireInputs(rawNews);
       const pending = pendingSince(rawOlds);
-      if (pending !== undefined) return { outs: await createApp(rawNews, news, pending) };
-      const olds = readOlds(rawOlds);
-      id = liveId(id, olds.applicationId);
-      const s = session();
-      // Each call sets a value, so a repeat after a lost answer changes nothing more.
-      const outs = await finish(rawNews, s, id, olds, false, async (p) => {
-        if (olds.applicationName !== news.applicationName) {
-          await eiam.renameApplication(s, news.instanceId, id, news.applicationName);
-          p.set({ applicationName: news.applicationName });
-        }
-        if (olds.description !== news.description) {
-          await eiam.updateApplicationDescription(s, news.instanceId, id, news.description);
-          p.set({ description: news.description });
-        }
-      });
-      return { outs: { ...outs, ...news } };
+      if (pending === undefined) {
+        const olds = readOlds(rawOlds);
+        return updateApp(rawNews, liveId(id, olds.applicationId), olds, news);
+      }
+      const before = readOlds(rawOlds);
+      return resumePendingCreate(
+        pending,
+        (t) => findOwnApplication(session(), before.instanceId, keyOf(before), t),
+        // Made by CreateApplication alone: its M2M client is not enabled yet.
+        (applicationId) =>
+          updateApp(
+            rawNews,
+            applicationId,
+            { ...before, applicationId, clientId: "", m2mClientEnabled: false },
+            news,
+          ),
+        async () => ({ outs: await createApp(rawNews, news) }),
+      );
     },
 
     async delete(id: string, props: object): Promise<void> {

@@ -27,6 +27,7 @@ import {
   pendingCreate,
   pendingId,
   pendingSince,
+  resumePendingCreate,
   stateOf,
   unlessGone,
 } from "../lifecycle";
@@ -433,6 +434,29 @@ async function createServer(
   );
 }
 
+/** An update of the application `id` from `olds`, what exists: names, then the resource server. */
+async function updateServer(
+  rawNews: Record<string, unknown>,
+  id: string,
+  olds: IdaasResourceServerOutputs,
+  news: IdaasResourceServerInputs,
+): Promise<{ outs: IdaasResourceServerOutputs }> {
+  const s = session();
+  const inst = news.instanceId;
+  const outs = await new Progress(rawNews, id, olds, false).run(async (p) => {
+    if (olds.applicationName !== news.applicationName) {
+      await eiam.renameApplication(s, inst, id, news.applicationName);
+      p.set({ applicationName: news.applicationName });
+    }
+    if (olds.description !== news.description) {
+      await eiam.updateApplicationDescription(s, inst, id, news.description);
+      p.set({ description: news.description });
+    }
+    return converge(s, id, p, news);
+  });
+  return { outs };
+}
+
 /** A pending create's application, if it was made (read and delete resolve it without creating). */
 async function pendingApp(olds: IdaasResourceServerOutputs, since: number): Promise<string | undefined> {
   return findPending(since, (t) => findOwnApplication(session(), olds.instanceId, keyOf(olds), t));
@@ -522,23 +546,32 @@ export const IdaasResourceServerProvider = accountBound(
     ): Promise<{ outs: IdaasResourceServerOutputs }> {
       const news = requireInputs(rawNews);
       const pending = pendingSince(rawOlds);
-      if (pending !== undefined) return { outs: await createServer(rawNews, news, pending) };
-      const olds = readOlds(rawOlds);
-      id = liveId(id, olds.applicationId);
-      const s = session();
-      const inst = news.instanceId;
-      const outs = await new Progress(rawNews, id, olds, false).run(async (p) => {
-        if (olds.applicationName !== news.applicationName) {
-          await eiam.renameApplication(s, inst, id, news.applicationName);
-          p.set({ applicationName: news.applicationName });
-        }
-        if (olds.description !== news.description) {
-          await eiam.updateApplicationDescription(s, inst, id, news.description);
-          p.set({ description: news.description });
-        }
-        return converge(s, id, p, news);
-      });
-      return { outs };
+      if (pending === undefined) {
+        const olds = readOlds(rawOlds);
+        return updateServer(rawNews, liveId(id, olds.applicationId), olds, news);
+      }
+      const before = readOlds(rawOlds);
+      return resumePendingCreate(
+        pending,
+        (t) => findOwnApplication(session(), before.instanceId, keyOf(before), t),
+        // Made by CreateApplication alone: a bare application.
+        (applicationId) =>
+          updateServer(
+            rawNews,
+            applicationId,
+            {
+              ...before,
+              applicationId,
+              identifier: "",
+              scopes: [],
+              grants: [],
+              scopeIds: {},
+              enabled: false,
+            },
+            news,
+          ),
+        async () => ({ outs: await createServer(rawNews, news) }),
+      );
     },
 
     async delete(id: string, props: object): Promise<void> {

@@ -26,6 +26,7 @@ import {
   Progress,
   pendingCreate,
   pendingSince,
+  resumePendingCreate,
   stateOf,
   takeClaim,
   takenFailure,
@@ -760,9 +761,16 @@ export const OidcProviderProvider = accountBound(
     ): Promise<{ outs: OidcProviderOutputs }> {
       const news = requireInputs(rawNews);
       const pending = pendingSince(rawOlds);
-      if (pending !== undefined) return { outs: (await createProvider(rawNews, news, pending)).outs };
-      const olds = readOlds(rawOlds, id);
-      return { outs: await converge(rawNews, session(), olds, news) };
+      if (pending === undefined)
+        return { outs: await converge(rawNews, session(), readOlds(rawOlds, id), news) };
+      const before = readOlds(rawOlds, id);
+      const s = session();
+      return resumePendingCreate(
+        pending,
+        (t) => findOwnProvider(s, before, t),
+        async (made) => ({ outs: await converge(rawNews, s, toOutputs(made, before), news) }),
+        async () => ({ outs: (await createProvider(rawNews, news)).outs }),
+      );
     },
 
     async delete(id: string, props: object): Promise<void> {

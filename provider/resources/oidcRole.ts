@@ -29,6 +29,7 @@ import {
   Progress,
   pendingCreate,
   pendingSince,
+  resumePendingCreate,
   stateOf,
   takeClaim,
   takenFailure,
@@ -949,50 +950,70 @@ export const OidcRoleProvider = accountBound(
     ): Promise<{ outs: OidcRoleOutputs }> {
       const news = requireInputs(rawNews);
       const pending = pendingSince(rawOlds);
-      if (pending !== undefined) return { outs: (await createRole(rawNews, news, pending)).outs };
-      const olds = readOlds(rawOlds, id);
-      const s = session();
-      const progress = new Progress(rawNews, id, olds, false);
-      const outs = await progress.run(async (p) => {
-        const updated = await updateSettings(s, olds, news);
-        // Settings applied: state says so, whatever the attachments do next.
-        if (updated) p.set({ ...toOutputs(updated, olds.policies, news), policies: olds.policies });
-        await convergePolicies(s, olds.roleName, olds.policies, news.policies, (now) =>
-          p.set({ policies: toOutputs(roleFromState(olds), now, news).policies }),
-        );
-        // No UpdateRole means the role itself is as state says: no read needed.
-        return toOutputs(updated ?? roleFromState(olds), news.policies, news);
-      });
-      return { outs };
+      if (pending === undefined) return updateRole(rawNews, id, readOlds(rawOlds, id), news);
+      const before = readOlds(rawOlds, id);
+      return resumePendingCreate(
+        pending,
+        (t) => findOwnRole(session(), before, t),
+        // Made by CreateRole alone: no policy was attached yet.
+        (made) => updateRole(rawNews, id, toOutputs(made, [], before), news),
+        async () => ({ outs: (await createRole(rawNews, news)).outs }),
+      );
     },
 
     async delete(id: string, props: object): Promise<void> {
-      const old = readOlds(props, id);
-      const name = old.roleName;
-      // Adopted by its replacement in this deployment: the role is the new resource's now.
-      if (takeClaim(claimKey(name))) return;
-      const s = session();
-      await deleteUnlessGone(
-        (e) => hasCode(e, "EntityNotExist.Role"),
-        async () => {
-          // What state says is attached goes first, together, then the delete. A policy attached
-          // in the console makes DeleteRole fail with DeleteConflict.Role.Policy (docs/alibaba-api.md
-          // §6.2): then the list, the rest, and the delete again. Usually two round trips, not 2+N.
-          const detachAll = (list: ram.PolicyAttachment[]) => settleAll(list.map((p) => detach(s, name, p)));
-          const inState = Array.isArray(old.policies) ? old.policies : [];
-          await detachAll(inState.map(toAttachment));
-          try {
-            await ram.deleteRole(s, name);
-          } catch (err) {
-            if (!hasCode(err, "DeleteConflict.Role.Policy")) throw err;
-            await detachAll(await ram.listPoliciesForRole(s, name));
-            await ram.deleteRole(s, name);
-          }
-        },
-      );
+      return deleteRole(id, props);
     },
   },
 );
+
+/** An update from `olds`, what exists: settings in one UpdateRole, then the attachments. */
+async function updateRole(
+  rawNews: Record<string, unknown>,
+  id: string,
+  olds: OidcRoleOutputs,
+  news: OidcRoleInputs,
+): Promise<{ outs: OidcRoleOutputs }> {
+  const s = session();
+  const progress = new Progress(rawNews, id, olds, false);
+  const outs = await progress.run(async (p) => {
+    const updated = await updateSettings(s, olds, news);
+    // Settings applied: state says so, whatever the attachments do next.
+    if (updated) p.set({ ...toOutputs(updated, olds.policies, news), policies: olds.policies });
+    await convergePolicies(s, olds.roleName, olds.policies, news.policies, (now) =>
+      p.set({ policies: toOutputs(roleFromState(olds), now, news).policies }),
+    );
+    // No UpdateRole means the role itself is as state says: no read needed.
+    return toOutputs(updated ?? roleFromState(olds), news.policies, news);
+  });
+  return { outs };
+}
+
+async function deleteRole(id: string, props: object): Promise<void> {
+  const old = readOlds(props, id);
+  const name = old.roleName;
+  // Adopted by its replacement in this deployment: the role is the new resource's now.
+  if (takeClaim(claimKey(name))) return;
+  const s = session();
+  await deleteUnlessGone(
+    (e) => hasCode(e, "EntityNotExist.Role"),
+    async () => {
+      // What state says is attached goes first, together, then the delete. A policy attached
+      // in the console makes DeleteRole fail with DeleteConflict.Role.Policy (docs/alibaba-api.md
+      // §6.2): then the list, the rest, and the delete again. Usually two round trips, not 2+N.
+      const detachAll = (list: ram.PolicyAttachment[]) => settleAll(list.map((p) => detach(s, name, p)));
+      const inState = Array.isArray(old.policies) ? old.policies : [];
+      await detachAll(inState.map(toAttachment));
+      try {
+        await ram.deleteRole(s, name);
+      } catch (err) {
+        if (!hasCode(err, "DeleteConflict.Role.Policy")) throw err;
+        await detachAll(await ram.listPoliciesForRole(s, name));
+        await ram.deleteRole(s, name);
+      }
+    },
+  );
+}
 
 /** `Custom:<name>` → document of the `RamPolicy`s among `policies`. */
 function policyDocumentsOf(policies: Array<pulumi.Input<PolicyRef> | RamPolicy>) {

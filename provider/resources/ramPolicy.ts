@@ -28,6 +28,7 @@ import {
   Progress,
   pendingCreate,
   pendingSince,
+  resumePendingCreate,
   stateOf,
   takeClaim,
   takenFailure,
@@ -390,7 +391,19 @@ export const RamPolicyProvider = accountBound(
     async update(id: string, rawOlds: object, rawNews: Record<string, unknown>) {
       const news = requireInputs(rawNews);
       const pending = pendingSince(rawOlds);
-      if (pending !== undefined) return { outs: (await createPolicy(rawNews, news, pending)).outs };
+      if (pending !== undefined) {
+        const s = session();
+        const before = readOlds(rawOlds, id);
+        return resumePendingCreate(
+          pending,
+          (t) => findOwnPolicy(s, before, t),
+          async (made) => {
+            const progress = new Progress(rawNews, id, toOutputs(made, before), false);
+            return { outs: await progress.run((p) => converge(s, made, news, p)) };
+          },
+          async () => ({ outs: (await createPolicy(rawNews, news)).outs }),
+        );
+      }
       const olds = readOlds(rawOlds, id);
       const s = session();
       const progress = new Progress(rawNews, id, olds, false);

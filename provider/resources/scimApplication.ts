@@ -26,6 +26,7 @@ import {
   pendingCreate,
   pendingId,
   pendingSince,
+  resumePendingCreate,
   stateOf,
   timeOf,
   unlessGoneBoth,
@@ -410,40 +411,35 @@ export const ScimApplicationProvider = accountBound(
     ): Promise<{ outs: ScimApplicationOutputs }> {
       const news = requireInputs(rawNews);
       const since = pendingSince(rawOlds);
-      if (since !== undefined) return { outs: await createApp(rawNews, news, since) };
-      const olds = readOlds(rawOlds);
-      id = liveId(id, olds.appId);
-      const s = session();
-      const progress = new Progress(rawNews, id, olds, false);
-      const outs = await progress.run(async (p) => {
-        if (olds.displayName !== news.displayName || olds.accessTokenValidity !== news.accessTokenValidity) {
-          await apps.updateApplication(s, id, {
-            displayName: olds.displayName !== news.displayName ? news.displayName : undefined,
-            accessTokenValidity:
-              olds.accessTokenValidity !== news.accessTokenValidity ? news.accessTokenValidity : undefined,
-          });
-          p.set({ displayName: news.displayName, accessTokenValidity: news.accessTokenValidity });
-        }
-        if (!olds.provisioned) {
-          await provision(s, id);
-          p.set({ provisioned: true });
-        }
-        if (olds.secretVersion !== news.secretVersion || olds.appSecretId === "") {
-          // New secret first, then the old one goes: never a moment without a working secret. The
-          // new value reaches state before the delete, so a failed delete loses nothing.
-          const known = [olds.appSecretId, ...olds.retiredSecretIds].filter((x) => x !== "");
-          const fresh = await newSecret(s, id, known, p);
-          p.set({
-            secretVersion: news.secretVersion,
-            appSecretId: fresh.appSecretId,
-            clientSecret: fresh.value,
-            retiredSecretIds: known,
-          });
-        }
-        await retire(s, id, p.outs.retiredSecretIds, (left) => p.set({ retiredSecretIds: left }));
-        return p.set({ ...news });
-      });
-      return { outs };
+      if (since === undefined) {
+        const olds = readOlds(rawOlds);
+        return updateApp(rawNews, liveId(id, olds.appId), olds, news);
+      }
+      const before = readOlds(rawOlds);
+      return resumePendingCreate(
+        since,
+        (t) => findOwnApp(session(), before, t),
+        // Made by CreateApplication alone: no consent, no secret yet.
+        (made) =>
+          updateApp(
+            rawNews,
+            made.appId,
+            {
+              ...before,
+              appId: made.appId,
+              clientId: made.appId,
+              scopes: made.scopes,
+              createDate: made.createDate,
+              provisioned: false,
+              appSecretId: "",
+              clientSecret: "",
+              retiredSecretIds: [],
+              secretPending: false,
+            },
+            news,
+          ),
+        async () => ({ outs: await createApp(rawNews, news) }),
+      );
     },
 
     async delete(id: string, props: object): Promise<void> {
@@ -455,6 +451,46 @@ export const ScimApplicationProvider = accountBound(
     },
   },
 );
+
+/** An update of the app `id` from `olds`, what exists: settings, consent, then the secret. */
+async function updateApp(
+  rawNews: Record<string, unknown>,
+  id: string,
+  olds: ScimApplicationOutputs,
+  news: ScimApplicationInputs,
+): Promise<{ outs: ScimApplicationOutputs }> {
+  const s = session();
+  const progress = new Progress(rawNews, id, olds, false);
+  const outs = await progress.run(async (p) => {
+    if (olds.displayName !== news.displayName || olds.accessTokenValidity !== news.accessTokenValidity) {
+      await apps.updateApplication(s, id, {
+        displayName: olds.displayName !== news.displayName ? news.displayName : undefined,
+        accessTokenValidity:
+          olds.accessTokenValidity !== news.accessTokenValidity ? news.accessTokenValidity : undefined,
+      });
+      p.set({ displayName: news.displayName, accessTokenValidity: news.accessTokenValidity });
+    }
+    if (!olds.provisioned) {
+      await provision(s, id);
+      p.set({ provisioned: true });
+    }
+    if (olds.secretVersion !== news.secretVersion || olds.appSecretId === "") {
+      // New secret first, then the old one goes: never a moment without a working secret. The
+      // new value reaches state before the delete, so a failed delete loses nothing.
+      const known = [olds.appSecretId, ...olds.retiredSecretIds].filter((x) => x !== "");
+      const fresh = await newSecret(s, id, known, p);
+      p.set({
+        secretVersion: news.secretVersion,
+        appSecretId: fresh.appSecretId,
+        clientSecret: fresh.value,
+        retiredSecretIds: known,
+      });
+    }
+    await retire(s, id, p.outs.retiredSecretIds, (left) => p.set({ retiredSecretIds: left }));
+    return p.set({ ...news });
+  });
+  return { outs };
+}
 
 /**
  * The SCIM ServerApp: `/acs/scim` scope, admin consent, and a client secret.

@@ -20,6 +20,7 @@ import {
   pendingCreate,
   pendingId,
   pendingSince,
+  resumePendingCreate,
   scimUserClaim,
   stateOf,
   takeClaim,
@@ -348,41 +349,55 @@ export const ScimUserProvider = withMaskedErrors({
   ): Promise<{ outs: ScimUserOutputs }> {
     const news = requireInputs(rawNews);
     const since = pendingSince(rawOlds);
-    if (since !== undefined) return { outs: await createUser(rawNews, news, since) };
-    const olds = readOlds(rawOlds, id);
-    const userChanged =
-      olds.userName !== news.userName ||
-      olds.displayName !== news.displayName ||
-      olds.externalId !== news.externalId;
-    if (!userChanged) return { outs: { ...olds, ...news } }; // only the credentials moved
-    // One PUT: repeated after a lost answer, it lands on the same user in the same shape.
-    const rec = await scim.replaceScimUser(credentials(news), olds.scimId, news);
-    return { outs: toOutputs(rec, news) };
+    if (since === undefined) return replaceUser(readOlds(rawOlds, id), news);
+    const before = readOlds(rawOlds, id);
+    return resumePendingCreate(
+      since,
+      (t) => findOwnUser(credentials(before), before, t),
+      (made) => replaceUser(toOutputs(made, before), news),
+      async () => ({ outs: await createUser(rawNews, news) }),
+    );
   },
 
   async delete(id: string, props: object): Promise<void> {
-    const olds = readOlds(props, id);
-    const since = pendingSince(props);
-    try {
-      // A create left pending: only the user provably made by it is deleted.
-      const scimId = since !== undefined ? (await pendingUser(olds, since))?.id : olds.scimId;
-      if (scimId === undefined) return;
-      // Taken over in this deployment by another resource (a ScimDirectory this user moved into).
-      if (takeClaim(scimUserClaim(scimId))) return;
-      await deleteUnlessGone(
-        (e) => isScim(e, 404),
-        () => scim.deleteScimUser(credentials(olds), scimId),
-      );
-    } catch (err) {
-      if (isScim(err, 409))
-        throw new Error(
-          `RAM refused to delete user '${olds.userName}' (${(err as Error).message}): a user with AccessKeys or ` +
-            "attached policies cannot be deleted over SCIM. Remove them, then run the destroy again; the user is unchanged.",
-        );
-      throw err;
-    }
+    return deleteUser(id, props);
   },
 });
+
+/** An update of the user `olds` holds (what exists) to `news`: one PUT, or none. */
+async function replaceUser(olds: ScimUserOutputs, news: ScimUserInputs): Promise<{ outs: ScimUserOutputs }> {
+  const userChanged =
+    olds.userName !== news.userName ||
+    olds.displayName !== news.displayName ||
+    olds.externalId !== news.externalId;
+  if (!userChanged) return { outs: { ...olds, ...news } }; // only the credentials moved
+  // One PUT: repeated after a lost answer, it lands on the same user in the same shape.
+  const rec = await scim.replaceScimUser(credentials(news), olds.scimId, news);
+  return { outs: toOutputs(rec, news) };
+}
+
+async function deleteUser(id: string, props: object): Promise<void> {
+  const olds = readOlds(props, id);
+  const since = pendingSince(props);
+  try {
+    // A create left pending: only the user provably made by it is deleted.
+    const scimId = since !== undefined ? (await pendingUser(olds, since))?.id : olds.scimId;
+    if (scimId === undefined) return;
+    // Taken over in this deployment by another resource (a ScimDirectory this user moved into).
+    if (takeClaim(scimUserClaim(scimId))) return;
+    await deleteUnlessGone(
+      (e) => isScim(e, 404),
+      () => scim.deleteScimUser(credentials(olds), scimId),
+    );
+  } catch (err) {
+    if (isScim(err, 409))
+      throw new Error(
+        `RAM refused to delete user '${olds.userName}' (${(err as Error).message}): a user with AccessKeys or ` +
+          "attached policies cannot be deleted over SCIM. Remove them, then run the destroy again; the user is unchanged.",
+      );
+    throw err;
+  }
+}
 
 /** A RAM user provisioned over SCIM. */
 export class ScimUser extends pulumi.dynamic.Resource {

@@ -1,0 +1,252 @@
+/**
+ * A create whose answer was lost (and whose look-up failed too) is pending in state; the next run
+ * has a program changed in place (a description, a display name, an application name). The lost
+ * create made the object as declared then, so it is found by those inputs and updated to the new
+ * ones: one object, never a second one, never "already exists" on every run.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator";
+import { PENDING_CREATE } from "../../provider/lifecycle";
+import { IdaasFederatedCredentialProviderProvider } from "../../provider/resources/idaasFederatedCredentialProvider";
+import { IdaasM2mApplicationProvider } from "../../provider/resources/idaasM2mApplication";
+import { IdaasResourceServerProvider } from "../../provider/resources/idaasResourceServer";
+import { OidcProviderProvider } from "../../provider/resources/oidcProvider";
+import { OidcRoleProvider } from "../../provider/resources/oidcRole";
+import { RamPolicyProvider } from "../../provider/resources/ramPolicy";
+import { ScimApplicationProvider } from "../../provider/resources/scimApplication";
+import { ScimUserProvider } from "../../provider/resources/scimUser";
+import { type ProviderImpl, up } from "./engine";
+import { configOf, startWired } from "./harness";
+
+let emulator: Emulator;
+let config: Record<string, string>;
+
+beforeAll(async () => {
+  ({ emulator, config } = await startWired());
+});
+afterAll(async () => {
+  await emulator?.close();
+});
+beforeEach(async () => {
+  await emulator.reset();
+});
+
+const eiam = (action: string, params: Record<string, string> = {}) =>
+  emulator.console("eiam", action, { InstanceId: emulator.eiamInstanceId, ...params }) as Promise<
+    Record<string, unknown>
+  >;
+const doc = JSON.stringify({
+  Version: "1",
+  Statement: [{ Effect: "Allow", Action: ["ram:GetRole"], Resource: "*" }],
+});
+const ARN = "acs:ram::1234567890123456:oidc-provider/github";
+const ROLE = {
+  roleName: "deployer",
+  providerArn: ARN,
+  audiences: ["sts.aliyuncs.com"],
+  subjects: ["repo:acme/app:ref:refs/heads/main"],
+};
+const OIDC = {
+  issuer: "https://oidc.example.com/c1",
+  jwksUri: "https://oidc.example.com/c1/jwks",
+  audiences: ["idaas"],
+};
+const ISSUER = "https://token.actions.githubusercontent.com";
+const FP = "6938fd4d98bab03faadb97b34396831e3780aea1";
+
+interface Case {
+  provider: ProviderImpl & { configure(c: unknown): Promise<void> };
+  /** The create that is done with its answer lost, and the look-up that then fails. */
+  lost: [string, string];
+  lookup: [string, string];
+  v1(ctx: Record<string, string>): Record<string, unknown>;
+  v2(ctx: Record<string, string>): Record<string, unknown>;
+  /** The changed field's value in v2, as the service shows it. */
+  want: string;
+  /** Names of the objects of this kind in the account, and the changed field's live value. */
+  live(): Promise<{ names: string[]; changed: unknown }>;
+  setup?(): Promise<Record<string, string>>;
+}
+
+const cases: Record<string, Case> = {
+  "OidcRole (description)": {
+    want: "deploys",
+    provider: OidcRoleProvider,
+    lost: ["ram", "CreateRole"],
+    lookup: ["ram", "GetRole"],
+    v1: () => ROLE,
+    v2: () => ({ ...ROLE, description: "deploys" }),
+    live: async () => {
+      const roles = (await emulator.console("ram", "ListRoles", {})) as {
+        Roles: { Role: { RoleName: string; Description: string }[] };
+      };
+      return { names: roles.Roles.Role.map((r) => r.RoleName), changed: roles.Roles.Role[0]?.Description };
+    },
+  },
+  "RamPolicy (description)": {
+    want: "v2",
+    provider: RamPolicyProvider,
+    lost: ["ram", "CreatePolicy"],
+    lookup: ["ram", "GetPolicy"],
+    v1: () => ({ policyName: "deploy", policyDocument: doc }),
+    v2: () => ({ policyName: "deploy", policyDocument: doc, description: "v2" }),
+    live: async () => {
+      const list = (await emulator.console("ram", "ListPolicies", { PolicyType: "Custom" })) as {
+        Policies: { Policy: { PolicyName: string; Description: string }[] };
+      };
+      return {
+        names: list.Policies.Policy.map((p) => p.PolicyName),
+        changed: list.Policies.Policy[0]?.Description,
+      };
+    },
+  },
+  "OidcProvider (description)": {
+    want: "GitHub Actions",
+    provider: OidcProviderProvider,
+    lost: ["ims", "CreateOIDCProvider"],
+    lookup: ["ims", "GetOIDCProvider"],
+    v1: () => ({
+      oidcProviderName: "github",
+      issuerUrl: ISSUER,
+      clientIds: ["sts.aliyuncs.com"],
+      fingerprints: [FP],
+    }),
+    v2: () => ({
+      oidcProviderName: "github",
+      issuerUrl: ISSUER,
+      clientIds: ["sts.aliyuncs.com"],
+      fingerprints: [FP],
+      description: "GitHub Actions",
+    }),
+    live: async () => {
+      const list = (await emulator.console("ims", "ListOIDCProviders", {})) as {
+        OIDCProviders: { OIDCProvider: { OIDCProviderName: string; Description: string }[] };
+      };
+      const all = list.OIDCProviders.OIDCProvider;
+      return { names: all.map((p) => p.OIDCProviderName), changed: all[0]?.Description };
+    },
+  },
+  "ScimApplication (displayName)": {
+    want: "Directory sync",
+    provider: ScimApplicationProvider,
+    lost: ["ims", "CreateApplication"],
+    lookup: ["ims", "ListApplications"],
+    v1: () => ({ appName: "sync" }),
+    v2: () => ({ appName: "sync", displayName: "Directory sync" }),
+    live: async () => {
+      const list = (await emulator.console("ims", "ListApplications", {})) as {
+        Applications: { Application: { AppName: string; DisplayName: string }[] };
+      };
+      const all = list.Applications.Application.filter((a) => a.AppName === "sync");
+      return { names: all.map((a) => a.AppName), changed: all[0]?.DisplayName };
+    },
+  },
+  "ScimUser (displayName)": {
+    want: "Alice Chen",
+    provider: ScimUserProvider,
+    lost: ["scim", "CreateUser"],
+    lookup: ["scim", "ListUsers"],
+    setup: async () => {
+      const app = await up(ScimApplicationProvider, undefined, { appName: "directory-sync" });
+      const outs = app.held?.outs as { clientId: string; clientSecret: string };
+      return { clientId: outs.clientId, clientSecret: outs.clientSecret };
+    },
+    v1: (c) => ({ userName: "alice", displayName: "Alice", externalId: "emp-1", ...c }),
+    v2: (c) => ({ userName: "alice", displayName: "Alice Chen", externalId: "emp-1", ...c }),
+    live: async () => {
+      const state = (await emulator.state()) as {
+        services: { ram: { users: { userName: string; displayName: string }[] } };
+      };
+      const all = state.services.ram.users.filter((u) => u.userName.startsWith("alice"));
+      return { names: all.map((u) => u.userName), changed: all[0]?.displayName };
+    },
+  },
+  "IdaasM2mApplication (applicationName)": {
+    want: "orders",
+    provider: IdaasM2mApplicationProvider,
+    lost: ["eiam", "CreateApplication"],
+    lookup: ["eiam", "ListApplications"],
+    v1: () => ({ instanceId: emulator.eiamInstanceId, applicationName: "orders-worker" }),
+    v2: () => ({ instanceId: emulator.eiamInstanceId, applicationName: "orders" }),
+    live: async () => {
+      const list = (await eiam("ListApplications")) as { Applications: { ApplicationName: string }[] };
+      return {
+        names: list.Applications.map((a) => a.ApplicationName),
+        changed: list.Applications[0]?.ApplicationName,
+      };
+    },
+  },
+  "IdaasResourceServer (applicationName)": {
+    want: "orders",
+    provider: IdaasResourceServerProvider,
+    lost: ["eiam", "CreateApplication"],
+    lookup: ["eiam", "ListApplications"],
+    v1: () => ({
+      instanceId: emulator.eiamInstanceId,
+      applicationName: "orders-api",
+      identifier: "api://orders",
+      scopes: [{ value: "read" }],
+    }),
+    v2: () => ({
+      instanceId: emulator.eiamInstanceId,
+      applicationName: "orders",
+      identifier: "api://orders",
+      scopes: [{ value: "read" }],
+    }),
+    live: async () => {
+      const list = (await eiam("ListApplications")) as { Applications: { ApplicationName: string }[] };
+      return {
+        names: list.Applications.map((a) => a.ApplicationName),
+        changed: list.Applications[0]?.ApplicationName,
+      };
+    },
+  },
+  "IdaasFederatedCredentialProvider (name)": {
+    want: "cluster-one",
+    provider: IdaasFederatedCredentialProviderProvider,
+    lost: ["eiam", "CreateFederatedCredentialProvider"],
+    lookup: ["eiam", "ListFederatedCredentialProviders"],
+    v1: () => ({ instanceId: emulator.eiamInstanceId, name: "cluster-1", oidc: OIDC }),
+    v2: () => ({ instanceId: emulator.eiamInstanceId, name: "cluster-one", oidc: OIDC }),
+    live: async () => {
+      const list = (await eiam("ListFederatedCredentialProviders")) as {
+        FederatedCredentialProviders: { FederatedCredentialProviderName: string }[];
+      };
+      const names = list.FederatedCredentialProviders.map((p) => p.FederatedCredentialProviderName);
+      return { names, changed: names[0] };
+    },
+  },
+};
+
+describe("a pending create resumed after the program changed in place", () => {
+  it.each(Object.entries(cases))(
+    "%s: one object, found as declared then, updated to now",
+    async (_name, c) => {
+      await c.provider.configure(configOf(config));
+      const ctx = (await c.setup?.()) ?? {};
+      await emulator.injectFault({ service: c.lost[0], action: c.lost[1], kind: "lost", count: 1 });
+      await emulator.injectFault({
+        service: c.lookup[0],
+        action: c.lookup[1],
+        kind: "server-error",
+        count: 16,
+      });
+      const first = await up(c.provider, undefined, c.v1(ctx));
+      await emulator.clearFaults();
+      expect(first.error).toBeDefined();
+      expect(first.held?.outs[PENDING_CREATE]).toBeTypeOf("number");
+      const made = await c.live();
+      expect(made.names).toHaveLength(1);
+
+      const second = await up(c.provider, first.held, c.v2(ctx));
+      expect(second.error).toBeUndefined();
+      expect(second.held?.outs[PENDING_CREATE]).toBeUndefined();
+      const now = await c.live();
+      expect(now.names).toHaveLength(1);
+      expect(now.changed).toBe(c.want);
+      // And nothing more to do.
+      const third = await up(c.provider, second.held, c.v2(ctx));
+      expect(third.error).toBeUndefined();
+    },
+  );
+});
