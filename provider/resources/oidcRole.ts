@@ -42,6 +42,7 @@ import { RAM_ROLE } from "../limits";
 import { canonicalSet, containsUnknown, normalizeIssuerUrl } from "../normalize";
 import { withSecretInputs } from "../secretInputs";
 import { selfLockoutFailures } from "../selfLockout";
+import { isAmbiguous } from "../retry";
 import { providerShim } from "../shim";
 import { isWellKnownSystemPolicy, nearestSystemPolicies } from "../systemPolicies";
 import { undecidableParts } from "../trust/evaluate";
@@ -661,6 +662,18 @@ async function updateSettings(
   return needed ? ram.updateRole(s, input) : undefined;
 }
 
+/** What state records of the settings an UpdateRole with a lost answer was changing. */
+const UNKNOWN_AFTER_LOST_UPDATE = "(unknown: the answer to an UpdateRole was lost; the next up writes it again)";
+
+function unknownSettings(olds: OidcRoleOutputs, news: OidcRoleInputs): Partial<OidcRoleOutputs> {
+  const patch: Partial<OidcRoleOutputs> = {};
+  if (olds.trustPolicy !== news.trustPolicy) patch.trustPolicy = UNKNOWN_AFTER_LOST_UPDATE;
+  if (olds.description !== news.description) patch.description = UNKNOWN_AFTER_LOST_UPDATE;
+  // No role has a session of 0 seconds: never equal to a declared one.
+  if (olds.maxSessionDuration !== news.maxSessionDuration) patch.maxSessionDuration = 0;
+  return patch;
+}
+
 function roleFromState(o: OidcRoleOutputs): ram.RoleRecord {
   return {
     roleId: o.roleId,
@@ -977,7 +990,13 @@ async function updateRole(
   const s = session();
   const progress = new Progress(rawNews, id, olds, false);
   const outs = await progress.run(async (p) => {
-    const updated = await updateSettings(s, olds, news);
+    const updated = await updateSettings(s, olds, news).catch((err: unknown) => {
+      // The answer was lost: the role may hold the new settings or still the old ones. State says
+      // neither, so whatever is declared next, the old settings included, is written again: a
+      // revert to a narrower trust must not pass as "no changes" while the wider one is live.
+      if (isAmbiguous(err)) p.set(unknownSettings(olds, news));
+      throw err;
+    });
     // Settings applied: state says so, whatever the attachments do next.
     if (updated) p.set({ ...toOutputs(updated, olds.policies, news), policies: olds.policies });
     await convergePolicies(s, olds.roleName, olds.policies, news.policies, (now) =>

@@ -418,11 +418,13 @@ export const RamPolicyProvider = accountBound(
         attachmentCount: 0,
       };
       const pendingVersion = (rawOlds as Record<string, unknown>)[VERSION_PENDING];
-      return {
-        outs: await progress.run((p) =>
-          converge(s, live, news, p, typeof pendingVersion === "number" ? pendingVersion : undefined),
-        ),
-      };
+      if (typeof pendingVersion === "number") {
+        // A version whose answer was lost may be the default now, or not: converge from the live
+        // policy, not from state, so that a document declared again (a revert) is written too.
+        const now = await ram.getPolicy(s, olds.policyName);
+        return { outs: await progress.run((p) => converge(s, now, news, p, pendingVersion)) };
+      }
+      return { outs: await progress.run((p) => converge(s, live, news, p)) };
     },
 
     async delete(id: string, props: object) {

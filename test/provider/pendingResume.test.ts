@@ -250,3 +250,51 @@ describe("a pending create resumed after the program changed in place", () => {
     },
   );
 });
+
+describe("an in-place update whose answer was lost, then the program reverted", () => {
+  it("OidcRole: the narrower trust declared again is written, not taken for 'no changes' while the wider one is live", async () => {
+    await OidcRoleProvider.configure(configOf(config));
+    const narrow = { ...ROLE };
+    const wide = { ...ROLE, subjects: [...ROLE.subjects, "repo:acme/other:ref:refs/heads/main"] };
+    const first = await up(OidcRoleProvider, undefined, narrow);
+    await emulator.injectFault({ service: "ram", action: "UpdateRole", kind: "lost", count: 1 });
+    await emulator.injectFault({ service: "ram", action: "UpdateRole", kind: "server-error", count: 16 });
+    const widened = await up(OidcRoleProvider, first.held, wide);
+    await emulator.clearFaults();
+    expect(widened.error).toBeDefined();
+    expect(String(widened.held?.outs.trustPolicy)).toMatch(
+      /^\(unknown: the answer to an UpdateRole was lost/,
+    );
+    const reverted = await up(OidcRoleProvider, widened.held, narrow);
+    expect(reverted.error).toBeUndefined();
+    const live = (await emulator.console("ram", "GetRole", { RoleName: "deployer" })) as {
+      Role: { AssumeRolePolicyDocument: string };
+    };
+    expect(live.Role.AssumeRolePolicyDocument).not.toContain("repo:acme/other");
+    expect(reverted.held?.outs.trustPolicy).toBe(first.held?.outs.trustPolicy);
+  });
+
+  it("RamPolicy: the document declared again is written when the lost version may be the default", async () => {
+    await RamPolicyProvider.configure(configOf(config));
+    const A = { policyName: "deploy", policyDocument: doc };
+    const wider = JSON.stringify({
+      Version: "1",
+      Statement: [{ Effect: "Allow", Action: ["ram:GetRole", "ram:*"], Resource: "*" }],
+    });
+    const first = await up(RamPolicyProvider, undefined, A);
+    await emulator.injectFault({ service: "ram", action: "CreatePolicyVersion", kind: "lost", count: 1 });
+    await emulator.injectFault({ service: "ram", action: "GetPolicy", kind: "server-error", count: 16 });
+    const b = await up(RamPolicyProvider, first.held, { ...A, policyDocument: wider });
+    await emulator.clearFaults();
+    expect(b.error).toBeDefined();
+    const back = await up(RamPolicyProvider, b.held, A);
+    expect(back.error).toBeUndefined();
+    const live = (await emulator.console("ram", "GetPolicy", {
+      PolicyName: "deploy",
+      PolicyType: "Custom",
+    })) as {
+      DefaultPolicyVersion: { PolicyDocument: string };
+    };
+    expect(JSON.parse(live.DefaultPolicyVersion.PolicyDocument).Statement[0].Action).toEqual(["ram:GetRole"]);
+  });
+});
