@@ -474,10 +474,14 @@ async function updateApp(
       await provision(s, id);
       p.set({ provisioned: true });
     }
+    // Secrets an earlier run retired but could not delete go first: nothing uses them, and with
+    // two secrets per application a new one would not fit beside them (LimitExceeded.AppSecret).
+    if (olds.retiredSecretIds.length > 0)
+      await retire(s, id, olds.retiredSecretIds, (left) => p.set({ retiredSecretIds: left }));
     if (olds.secretVersion !== news.secretVersion || olds.appSecretId === "") {
       // New secret first, then the old one goes: never a moment without a working secret. The
       // new value reaches state before the delete, so a failed delete loses nothing.
-      const known = [olds.appSecretId, ...olds.retiredSecretIds].filter((x) => x !== "");
+      const known = [olds.appSecretId, ...p.outs.retiredSecretIds].filter((x) => x !== "");
       const fresh = await newSecret(s, id, known, p);
       p.set({
         secretVersion: news.secretVersion,

@@ -957,6 +957,11 @@ export const ScimDirectoryProvider = accountBound(
       // A rotated app secret reaches state through an update (no API call).
       for (const k of ["clientId", "clientSecret"])
         if (news[k] !== undefined && (containsUnknown(news[k]) || o[k] !== news[k])) changes.push(k);
+      // Creates whose answers were lost: the next up resolves them (keeps whom the directory still
+      // wants, deletes whom it no longer does). A refresh clears the engine's own reminder
+      // (initErrors), so the diff is what keeps asking for that up.
+      const pending = (rawOlds as { pending?: unknown }).pending;
+      if (isStringMap(pending) && Object.keys(pending).length > 0) changes.push("pending");
       return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
     },
 

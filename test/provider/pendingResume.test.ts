@@ -14,8 +14,9 @@ import { OidcProviderProvider } from "../../provider/resources/oidcProvider";
 import { OidcRoleProvider } from "../../provider/resources/oidcRole";
 import { RamPolicyProvider } from "../../provider/resources/ramPolicy";
 import { ScimApplicationProvider } from "../../provider/resources/scimApplication";
+import { directoryMaps, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
 import { ScimUserProvider } from "../../provider/resources/scimUser";
-import { type ProviderImpl, up } from "./engine";
+import { type Held, PROVIDER_TEXT, type ProviderImpl, refreshDiff, up } from "./engine";
 import { configOf, startWired } from "./harness";
 
 let emulator: Emulator;
@@ -296,5 +297,79 @@ describe("an in-place update whose answer was lost, then the program reverted", 
       DefaultPolicyVersion: { PolicyDocument: string };
     };
     expect(JSON.parse(live.DefaultPolicyVersion.PolicyDocument).Statement[0].Action).toEqual(["ram:GetRole"]);
+  });
+});
+
+describe("a ScimDirectory person whose create was lost, then a refresh", () => {
+  it("still plans an update (the refresh cleared the engine's reminder), which deletes the person the roster dropped", async () => {
+    await ScimApplicationProvider.configure(configOf(config));
+    await ScimDirectoryProvider.configure(configOf(config));
+    const app = (await up(ScimApplicationProvider, undefined, { appName: "directory-sync" })).held?.outs as {
+      clientId: string;
+      clientSecret: string;
+    };
+    const decl = (people: { userName: string; externalId: string }[]) => ({
+      ...directoryMaps(people),
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      concurrency: 1,
+      allowEmpty: true,
+    });
+    const alice = { userName: "alice", externalId: "emp-1" };
+    const bob = { userName: "bob", externalId: "emp-2" };
+    await emulator.injectFault({ service: "scim", action: "CreateUser", kind: "lost", nth: 2, count: 1 });
+    await emulator.injectFault({
+      service: "scim",
+      action: "CreateUser",
+      kind: "server-error",
+      nth: 2,
+      count: 16,
+    });
+    const first = await up(ScimDirectoryProvider, undefined, decl([alice, bob]));
+    await emulator.clearFaults();
+    expect(first.held?.outs.pending).toEqual({ "e:emp-2": "bob" });
+    // The drift gate after a refresh, with the roster now without bob: an update is planned.
+    expect(await refreshDiff(ScimDirectoryProvider, first.held as Held, decl([alice]))).toEqual(["update"]);
+    const refreshed = await ScimDirectoryProvider.read(first.held?.id as string, first.held?.outs);
+    const held: Held = {
+      id: refreshed.id,
+      outs: { ...refreshed.props, __provider: PROVIDER_TEXT },
+      initErrors: false,
+    };
+    const second = await up(ScimDirectoryProvider, held, decl([alice]));
+    expect(second.error).toBeUndefined();
+    expect(second.held?.outs.pending).toBeUndefined();
+    const state = (await emulator.state()) as { services: { ram: { users: { userName: string }[] } } };
+    expect(state.services.ram.users.map((u) => u.userName)).toEqual(["alice"]);
+  });
+});
+
+describe("a ScimApplication rotation whose delete of the old secret failed", () => {
+  it("a second rotation deletes the retired secret first: two secrets per application leave no room beside it", async () => {
+    await ScimApplicationProvider.configure(configOf(config));
+    const first = await up(ScimApplicationProvider, undefined, { appName: "directory-sync" });
+    const appId = first.held?.id as string;
+    const ids = async () =>
+      (
+        (await emulator.console("ims", "ListAppSecretIds", { AppId: appId })) as {
+          AppSecrets: { AppSecret: { AppSecretId: string }[] };
+        }
+      ).AppSecrets.AppSecret.map((x) => x.AppSecretId);
+    await emulator.injectFault({ action: "DeleteAppSecret", kind: "server-error", count: 16 });
+    const second = await up(ScimApplicationProvider, first.held, {
+      appName: "directory-sync",
+      secretVersion: 2,
+    });
+    await emulator.clearFaults();
+    expect(second.error).toBeDefined();
+    expect(second.held?.outs.retiredSecretIds).toHaveLength(1);
+    expect(await ids()).toHaveLength(2);
+    const third = await up(ScimApplicationProvider, second.held, {
+      appName: "directory-sync",
+      secretVersion: 3,
+    });
+    expect(third.error).toBeUndefined();
+    expect(third.held?.outs.retiredSecretIds).toEqual([]);
+    expect(await ids()).toEqual([third.held?.outs.appSecretId]);
   });
 });
