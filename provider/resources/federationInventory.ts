@@ -566,16 +566,36 @@ async function apply(
   const refusal = removalGuardRefusal(resource, enforced, desired);
   if (refusal) throw new UserError(refusal);
   const removed: UnmanagedObject[] = [];
-  const progress = new Progress(raw, ID, { ...start, unmanaged: found.map((u) => u.description) }, true);
+  // Recorded if this run fails: the declarations dropped in this update stay in state with the
+  // new ones, so the next run still tolerates what their own resources are about to delete (the
+  // engine deletes those only after every update succeeded). A success records the new ones alone.
+  const withGrace = (own: string[], tolerated: Set<string>) => [...new Set([...own, ...tolerated])].sort();
+  const progress = new Progress(
+    raw,
+    ID,
+    {
+      ...start,
+      unmanaged: found.map((u) => u.description),
+      oidcProviders: withGrace(desired.oidcProviders, grace.oidcProviders),
+      roles: withGrace(desired.roles, grace.roles),
+      cliAssignments: withGrace(desired.cliAssignments, grace.cliAssignments),
+    },
+    true,
+  );
   return progress.run(async (p) => {
     for (const u of enforced) {
       await u.remove(s);
       removed.push(u);
       p.set({ unmanaged: found.filter((f) => !removed.includes(f)).map((f) => f.description) });
     }
-    if (remaining.length === 0) return p.set({ unmanaged: [] });
-    throw new Error(explain(resource, remaining, removed, "enforce"));
+    if (remaining.length > 0) throw new Error(explain(resource, remaining, removed, "enforce"));
+    return { ...p.outs, unmanaged: [], ...pickDeclared(desired) };
   });
+}
+
+/** The declaration's own lists, as a success records them. */
+function pickDeclared(d: FederationInventoryInputs) {
+  return { oidcProviders: d.oidcProviders, roles: d.roles, cliAssignments: d.cliAssignments };
 }
 
 /** The accounts `accepted` takes declarations from that are not `account`, with it; undefined when none. */

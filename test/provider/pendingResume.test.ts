@@ -7,16 +7,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
 import { PENDING_CREATE } from "../../provider/lifecycle";
+import { FederationInventoryProvider } from "../../provider/resources/federationInventory";
 import { IdaasFederatedCredentialProviderProvider } from "../../provider/resources/idaasFederatedCredentialProvider";
 import { IdaasM2mApplicationProvider } from "../../provider/resources/idaasM2mApplication";
 import { IdaasResourceServerProvider } from "../../provider/resources/idaasResourceServer";
+import { OFFICIAL_CLI_APP_IDS } from "../../provider/resources/officialCliApplication";
 import { OidcProviderProvider } from "../../provider/resources/oidcProvider";
 import { OidcRoleProvider } from "../../provider/resources/oidcRole";
 import { RamPolicyProvider } from "../../provider/resources/ramPolicy";
 import { ScimApplicationProvider } from "../../provider/resources/scimApplication";
 import { directoryMaps, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
 import { ScimUserProvider } from "../../provider/resources/scimUser";
-import { type Held, PROVIDER_TEXT, type ProviderImpl, refreshDiff, up } from "./engine";
+import { destroy, type Held, PROVIDER_TEXT, type ProviderImpl, refreshDiff, up } from "./engine";
 import { configOf, startWired } from "./harness";
 
 let emulator: Emulator;
@@ -371,5 +373,47 @@ describe("a ScimApplication rotation whose delete of the old secret failed", () 
     expect(third.error).toBeUndefined();
     expect(third.held?.outs.retiredSecretIds).toEqual([]);
     expect(await ids()).toEqual([third.held?.outs.appSecretId]);
+  });
+});
+
+describe("a FederationInventory enforce update that fails half-way", () => {
+  it("keeps tolerating the declarations it dropped, whose own resources are deleted only after it succeeds", async () => {
+    await OidcRoleProvider.configure(configOf(config));
+    await FederationInventoryProvider.configure(configOf(config));
+    const appId = OFFICIAL_CLI_APP_IDS.cn;
+    await emulator.console("ims", "ProvisionExternalApplication", { AppId: appId, Scopes: "openid" });
+    const assign = (u: string) =>
+      emulator.console("ims", "CreateApplicationAssignment", {
+        AppId: appId,
+        PrincipalType: "user",
+        PrincipalName: `${u}@${emulator.accountId}.onaliyun.com`,
+      });
+    for (const u of ["alice", "mallory"]) await emulator.console("ram", "CreateUser", { UserName: u });
+    await assign("alice");
+    const role = await up(OidcRoleProvider, undefined, {
+      ...ROLE,
+      providerArn: `acs:ram::${emulator.accountId}:oidc-provider/github`,
+    });
+    const inv = (roles: string[]) => ({
+      mode: "enforce",
+      roles,
+      cliAssignments: [{ principalType: "user", principalName: "alice" }],
+    });
+    const v1 = await up(FederationInventoryProvider, undefined, inv(["deployer"]));
+    expect(v1.error).toBeUndefined();
+    await assign("mallory");
+    // The program drops the role: the inventory's update runs first, and fails removing mallory.
+    await emulator.injectFault({ action: "DeleteApplicationAssignment", kind: "server-error", count: 16 });
+    const failed = await up(FederationInventoryProvider, v1.held, inv([]));
+    await emulator.clearFaults();
+    expect(failed.error).toBeDefined();
+    expect(failed.held?.outs.roles).toEqual(["deployer"]);
+    // The next run: mallory goes, the role is still tolerated (its own delete comes after).
+    const next = await up(FederationInventoryProvider, failed.held, inv([]));
+    expect(next.error).toBeUndefined();
+    expect(next.held?.outs.roles).toEqual([]);
+    await destroy(OidcRoleProvider, role.held);
+    const roles = (await emulator.console("ram", "ListRoles", {})) as { Roles: { Role: unknown[] } };
+    expect(roles.Roles.Role).toEqual([]);
   });
 });
