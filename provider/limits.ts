@@ -162,6 +162,15 @@ export const RAM_POLICY = {
    * https://www.alibabacloud.com/help/en/ram/user-guide/manage-custom-policy-versions
    */
   maxVersions: 5,
+  /**
+   * `Action` / `NotAction` of a statement: a string or a non-empty list, each `*` or
+   * `<service>:<action>` (the action part may hold `*` and `?`), e.g. `oss:GetObject`, `ecs:Describe*`.
+   * https://www.alibabacloud.com/help/en/ram/user-guide/policy-elements
+   */
+  action: {
+    pattern: /^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/,
+    rule: "'*' or <service>:<action>, e.g. oss:GetObject",
+  },
 } as const;
 
 /** STS 2015-04-01 `AssumeRoleWithOIDC` limits. */

@@ -41,6 +41,7 @@ import {
   kubernetesPodNamePrefix,
   kubernetesServiceAccountName,
   kubernetesSubject,
+  nestingProblem,
   OIDC_SUBJECT_MAX_LENGTH,
   optionalText,
   validateNested,
@@ -71,7 +72,7 @@ export interface IdaasKubernetesVerificationArgs {
 /** One attribute mapping: a value computed from the credential, written to a token field. */
 export interface IdaasAttributeMappingArgs {
   /**
-   * An expression over the credential's claims, 1 to 1024 characters (a guess).
+   * An expression over the credential's claims, 1 to 1024 characters, nested at most 32 deep (guesses).
    * @see https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createapplicationfederatedcredential
    */
   sourceValueExpression: pulumi.Input<string>;
@@ -133,7 +134,7 @@ export interface IdaasApplicationFederatedCredentialArgs {
   subject?: pulumi.Input<string>;
   /**
    * Free-form verification (`VerificationCondition`): an expression in EIAM's condition language,
-   * 1 to 1024 characters (a guess); any type. Exactly one of `kubernetes`, `subject` and
+   * 1 to 1024 characters, nested at most 32 deep (guesses); any type. Exactly one of `kubernetes`, `subject` and
    * `condition`. Switching between it and a structured one replaces the credential.
    * @see https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-updateapplicationfederatedcredential
    */
@@ -223,7 +224,12 @@ const rules = lazyRules((z) => ({
   },
   description: { schema: optionalText(EIAM.description.maxLength, "a description") },
   subject: { schema: boundedString(OIDC_SUBJECT_MAX_LENGTH, "a subject (the OIDC sub claim)") },
-  condition: { schema: boundedString(EIAM.expression.maxLength, "a verification condition") },
+  condition: {
+    schema: boundedString(EIAM.expression.maxLength, "a verification condition").superRefine((v, ctx) => {
+      const problem = nestingProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  },
 }));
 
 function checkMappings(value: unknown): { value: unknown; failures: CheckFailure[] } {

@@ -78,7 +78,7 @@ export interface IdaasOidcProviderConfigArgs {
   audiences: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * An extra condition every token must meet, in EIAM's expression language (the docs show
-   * `IsNullOrEmpty("jwt.issuer")`); at most 1024 characters (a guess). Default: none.
+   * `IsNullOrEmpty("jwt.issuer")`); at most 1024 characters, nested at most 32 deep (guesses). Default: none.
    * @see https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createfederatedcredentialprovider
    */
   trustCondition?: pulumi.Input<string>;
@@ -93,7 +93,7 @@ export interface IdaasCertificateProviderConfigArgs {
    */
   certificates: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * An extra condition every credential must meet; at most 1024 characters (a guess). Default none.
+   * An extra condition every credential must meet; at most 1024 characters, nested at most 32 deep (guesses). Default none.
    * @see https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/api-eiam-2021-12-01-createfederatedcredentialprovider
    */
   trustCondition?: pulumi.Input<string>;

@@ -196,10 +196,11 @@ export const oidcProviderRules: () => Record<string, FieldRule> = lazyRules((z) 
     }
   });
 
+  // Counted before the items are normalized, so that one bad item does not hide the count.
   const fingerprintsSchema = z
     .array(fingerprintItem, { error: "must be a list of strings" })
-    .transform((list) => canonicalSet(list.map(normalizeFingerprint)))
-    .superRefine((set, ctx) => {
+    .superRefine((list, ctx) => {
+      const set = canonicalSet(list.map(normalizeFingerprint));
       if (set.length < OIDC.minFingerprints)
         ctx.addIssue({ code: "custom", message: `must have at least ${OIDC.minFingerprints} fingerprint` });
       if (set.length > OIDC.maxFingerprints)
@@ -207,7 +208,8 @@ export const oidcProviderRules: () => Record<string, FieldRule> = lazyRules((z) 
           code: "custom",
           message: `has ${set.length} distinct items, but a RAM OIDC provider allows at most ${OIDC.maxFingerprints}`,
         });
-    });
+    })
+    .transform((list) => canonicalSet(list.map(normalizeFingerprint)));
 
   const clientIdItem = z.string({ error: "must be a string" }).superRefine((v, ctx) => {
     if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
@@ -219,8 +221,8 @@ export const oidcProviderRules: () => Record<string, FieldRule> = lazyRules((z) 
 
   const clientIdsSchema = z
     .array(clientIdItem, { error: "must be a list of strings" })
-    .transform(canonicalSet)
-    .superRefine((set, ctx) => {
+    .superRefine((list, ctx) => {
+      const set = canonicalSet(list);
       if (set.length === 0)
         ctx.addIssue({
           code: "custom",
@@ -231,7 +233,8 @@ export const oidcProviderRules: () => Record<string, FieldRule> = lazyRules((z) 
           code: "custom",
           message: `has ${set.length} distinct items, but a RAM OIDC provider allows at most ${OIDC.maxClientIds}`,
         });
-    });
+    })
+    .transform(canonicalSet);
 
   const issuanceSchema = z.number({ error: "must be a number of hours" }).superRefine((v, ctx) => {
     const { min, max } = OIDC.issuanceLimitTime;

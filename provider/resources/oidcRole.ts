@@ -40,9 +40,9 @@ import {
 } from "../lifecycle";
 import { RAM_ROLE } from "../limits";
 import { canonicalSet, containsUnknown, normalizeIssuerUrl } from "../normalize";
+import { isAmbiguous } from "../retry";
 import { withSecretInputs } from "../secretInputs";
 import { selfLockoutFailures } from "../selfLockout";
-import { isAmbiguous } from "../retry";
 import { providerShim } from "../shim";
 import { isWellKnownSystemPolicy, nearestSystemPolicies } from "../systemPolicies";
 import { undecidableParts } from "../trust/evaluate";
@@ -247,19 +247,18 @@ export const oidcRoleRules: () => Record<string, FieldRule> = lazyRules((z) => {
             .min(1, { message: "name must not be empty" })
             .max(RAM_ROLE.policyName.maxLength, {
               message: `name is longer than the ${RAM_ROLE.policyName.maxLength} characters a policy name allows`,
+            })
+            .refine((v) => v.length === 0 || RAM_ROLE.policyName.pattern.test(v), {
+              message: `name: use ${RAM_ROLE.policyName.rule}`,
             }),
         },
         { error: "must be {type, name}" },
       ),
       { error: "must be a list of {type, name}" },
     )
-    .transform((list) => {
-      const seen = new Map(
-        list.map((p) => [`${p.type}:${p.name}`, { type: p.type, name: p.name } as PolicyRef]),
-      );
-      return [...seen.values()].sort((a, b) => `${a.type}:${a.name}`.localeCompare(`${b.type}:${b.name}`));
-    })
-    .superRefine((list, ctx) => {
+    // Counted before the list is de-duplicated, so that one bad item does not hide the count.
+    .superRefine((raw, ctx) => {
+      const list = distinctPolicies(raw);
       const sys = list.filter((p) => p.type === "System").length;
       const custom = list.length - sys;
       if (sys > RAM_ROLE.maxSystemPolicies)
@@ -272,7 +271,8 @@ export const oidcRoleRules: () => Record<string, FieldRule> = lazyRules((z) => {
           code: "custom",
           message: `has ${custom} custom policies, but a RAM role allows at most ${RAM_ROLE.maxCustomPolicies}`,
         });
-    });
+    })
+    .transform(distinctPolicies);
 
   const conditionValue = z.union([z.string(), z.number(), z.boolean()], {
     error: "each value must be a string, a number or a boolean",
@@ -371,6 +371,12 @@ const GENERATED_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   ["StringEquals", ["oidc:iss", "oidc:aud", "oidc:sub"]],
   ["StringLike", ["oidc:sub"]],
 ]);
+
+/** Each policy once, in a fixed order. */
+function distinctPolicies(list: readonly { type: PolicyRef["type"]; name: string }[]): PolicyRef[] {
+  const seen = new Map(list.map((p) => [`${p.type}:${p.name}`, { type: p.type, name: p.name } as PolicyRef]));
+  return [...seen.values()].sort((a, b) => `${a.type}:${a.name}`.localeCompare(`${b.type}:${b.name}`));
+}
 
 /** The arguments the trust policy is built from. */
 const TRUST_POLICY_INPUTS: ReadonlySet<string> = new Set([
@@ -663,7 +669,8 @@ async function updateSettings(
 }
 
 /** What state records of the settings an UpdateRole with a lost answer was changing. */
-const UNKNOWN_AFTER_LOST_UPDATE = "(unknown: the answer to an UpdateRole was lost; the next up writes it again)";
+const UNKNOWN_AFTER_LOST_UPDATE =
+  "(unknown: the answer to an UpdateRole was lost; the next up writes it again)";
 
 function unknownSettings(olds: OidcRoleOutputs, news: OidcRoleInputs): Partial<OidcRoleOutputs> {
   const patch: Partial<OidcRoleOutputs> = {};

@@ -122,6 +122,25 @@ function documentProblems(doc: unknown): string[] {
       problems.push(`Statement[${i}].Effect must be Allow or Deny`);
     if ((s.Action === undefined) === (s.NotAction === undefined))
       problems.push(`Statement[${i}] must have exactly one of Action and NotAction`);
+    for (const key of ["Action", "NotAction"] as const) {
+      const v = s[key];
+      if (v === undefined) continue;
+      const list = typeof v === "string" ? [v] : Array.isArray(v) ? v : undefined;
+      if (!list || list.length === 0 || !list.every((a) => typeof a === "string")) {
+        problems.push(`Statement[${i}].${key} must be a string or a non-empty list of strings`);
+        continue;
+      }
+      const bad = list.filter((a) => !RAM_POLICY.action.pattern.test(a));
+      if (bad.length > 0)
+        problems.push(
+          `Statement[${i}].${key}: use ${RAM_POLICY.action.rule}; ${bad
+            .slice(0, 3)
+            .map((a) => `'${a}'`)
+            .join(
+              ", ",
+            )}${bad.length > 3 ? ` and ${bad.length - 3} more` : ""} ${bad.length === 1 ? "is" : "are"} not`,
+        );
+    }
   });
   return problems;
 }

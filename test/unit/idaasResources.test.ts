@@ -2,12 +2,14 @@ import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestCertificates } from "../../emulator/idp";
+import { parseExpression } from "../../emulator/services/eiam/expressions";
 import { UNKNOWN } from "../../provider/normalize";
 import {
   canonicalJwks,
   canonicalPublicKey,
   KUBERNETES,
   kubernetesSubject,
+  nestingDepth,
 } from "../../provider/resources/idaas/common";
 import {
   IdaasApplicationFederatedCredentialProvider as Afc,
@@ -863,5 +865,52 @@ describe("IdaasResourceServer scope names and static JWKS key types, as the serv
         problem: 'keys[1] is a "oct" key: use RSA or EC keys (kty "RSA" or "EC")',
       },
     );
+  });
+});
+
+describe("condition expressions: nesting checked at preview as the service counts it", () => {
+  const refusedForDepth = (text: string) => {
+    try {
+      parseExpression(text);
+      return false;
+    } catch (err) {
+      return /nested more than/.test((err as Error).message);
+    }
+  };
+  const atom = 'jwt.sub == "a(!b)"';
+  const shapes: Array<[string, (n: number) => string]> = [
+    ["'!' repeated", (n) => `${"!".repeat(n)}${atom}`],
+    ["parentheses", (n) => `${"(".repeat(n)}${atom}${")".repeat(n)}`],
+    ["'!(' repeated", (n) => `${"!(".repeat(n)}${atom}${")".repeat(n)}`],
+    ["beside a shallow one", (n) => `jwt.iss != "x" && (${"(".repeat(n - 1)}${atom}${")".repeat(n - 1)})`],
+  ];
+
+  it.each(shapes)(
+    "%s: the library's depth agrees with the emulator's parser at 31, 32, 33 and 34",
+    (_name, make) => {
+      for (const n of [16, 31, 32, 33, 34]) {
+        const text = make(n);
+        expect(nestingDepth(text) > 32, `${n}: ${text}`).toBe(refusedForDepth(text));
+      }
+    },
+  );
+
+  it("a 33-deep TrustCondition fails at preview, naming the limit", () => {
+    const failures = checkIdaasFederatedCredentialProviderInputs({
+      instanceId: "idaas_abc",
+      name: "cluster",
+      oidc: {
+        issuer: "https://oidc.example.com/c1",
+        jwksUri: "https://oidc.example.com/c1/jwks",
+        audiences: ["idaas"],
+        trustCondition: `${"!".repeat(33)}${atom}`,
+      },
+    }).failures;
+    expect(failures).toEqual([
+      {
+        property: "oidc.trustCondition",
+        reason: "nest at most 32 deep (parentheses and '!' together), but this nests 33 deep",
+      },
+    ]);
   });
 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { OIDC } from "../../provider/limits";
 import { UNKNOWN } from "../../provider/normalize";
 import { checkOidcProviderInputs } from "../../provider/resources/oidcProvider";
+import { checkOidcRoleInputs } from "../../provider/resources/oidcRole";
+import { checkRamPolicyInputs } from "../../provider/resources/ramPolicy";
 import { FAILURE_BUDGET, presentFailures } from "../../provider/validation";
 
 const fp = (n: number) => n.toString(16).padStart(40, "0");
@@ -332,5 +334,76 @@ describe("presentFailures: what the engine prints beside a check failure", () =>
       }),
       { seed: 24, numRuns: 200 },
     );
+  });
+});
+
+describe("all problems at once: a bad item does not hide the count", () => {
+  it("fingerprints and client IDs", () => {
+    const fps = [1, 2, 3, 4, 5, 6].map(fp);
+    fps[5] = "not-a-fingerprint";
+    expect(failuresOf({ fingerprints: fps }).map((f) => f.property)).toEqual([
+      "fingerprints[5]",
+      "fingerprints",
+    ]);
+    const ids = Array.from({ length: 51 }, (_, i) => `client-${i}`);
+    ids[50] = "@bad";
+    const f = failuresOf({ clientIds: ids });
+    expect(f.map((x) => x.property)).toEqual(["clientIds[50]", "clientIds"]);
+    expect(f[1]?.reason).toBe("has 51 distinct items, but a RAM OIDC provider allows at most 50");
+  });
+
+  it("an OidcRole's policies: a bad name beside 21 system policies", () => {
+    const policies = Array.from({ length: 21 }, (_, i) => ({ type: "System", name: `Policy${i}` }));
+    policies[20] = { type: "System", name: "n".repeat(129) };
+    const { failures } = checkOidcRoleInputs({
+      roleName: "r",
+      providerArn: "acs:ram::1234567890123456:oidc-provider/ci",
+      audiences: ["sts.aliyuncs.com"],
+      subjects: ["repo:acme/app:ref:refs/heads/main"],
+      policies,
+    });
+    expect(failures.map((x) => x.property)).toEqual(["policies[20].name", "policies"]);
+    expect(failures[1]?.reason).toBe("has 21 system policies, but a RAM role allows at most 20");
+  });
+
+  it("an OidcRole's policy name follows RAM's grammar, System or Custom", () => {
+    const { failures } = checkOidcRoleInputs({
+      roleName: "r",
+      providerArn: "acs:ram::1234567890123456:oidc-provider/ci",
+      audiences: ["sts.aliyuncs.com"],
+      subjects: ["repo:acme/app:ref:refs/heads/main"],
+      policies: [
+        { type: "Custom", name: "my_policy" },
+        { type: "Custom", name: "my-policy-2" },
+      ],
+    });
+    expect(failures).toEqual([{ property: "policies[0].name", reason: "name: use letters, digits and '-'" }]);
+  });
+});
+
+describe("RamPolicy: the Action grammar RAM checks, at preview", () => {
+  const doc = (statement: Record<string, unknown>) =>
+    JSON.stringify({ Version: "1", Statement: [{ Effect: "Allow", Resource: "*", ...statement }] });
+  const problems = (statement: Record<string, unknown>) =>
+    checkRamPolicyInputs({ policyName: "p", policyDocument: doc(statement) }).failures.map((f) => f.reason);
+
+  it("accepts '*', service:action and wildcards in the action", () => {
+    for (const Action of ["*", "oss:GetObject", ["ecs:Describe*", "ram:Get?ole", "vpc:*"]])
+      expect(problems({ Action }), JSON.stringify(Action)).toEqual([]);
+  });
+
+  it("refuses an empty list, a non-string, a space or a missing service, naming each", () => {
+    expect(problems({ Action: [] })).toEqual([
+      "Statement[0].Action must be a string or a non-empty list of strings",
+    ]);
+    expect(problems({ Action: 42 })).toEqual([
+      "Statement[0].Action must be a string or a non-empty list of strings",
+    ]);
+    expect(problems({ NotAction: "" })).toEqual([
+      "Statement[0].NotAction: use '*' or <service>:<action>, e.g. oss:GetObject; '' is not",
+    ]);
+    expect(problems({ Action: ["oss:Get Object", "ecs", "ram:GetRole", "a:b:c", "x:y z"] })).toEqual([
+      "Statement[0].Action: use '*' or <service>:<action>, e.g. oss:GetObject; 'oss:Get Object', 'ecs', 'a:b:c' and 1 more are not",
+    ]);
   });
 });

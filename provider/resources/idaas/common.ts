@@ -193,7 +193,50 @@ export function boundedList(max: number, itemMax: number, what: string): z.ZodTy
 
 /** An optional condition expression (`TrustCondition`, `VerificationCondition`); "" = none. */
 export function conditionText(): z.ZodType<string> {
-  return optionalText(EIAM.expression.maxLength, "a condition expression");
+  return optionalText(EIAM.expression.maxLength, "a condition expression").superRefine((v, ctx) => {
+    const problem = nestingProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+
+/** Why an expression nests too deep for EIAM, or undefined. */
+export function nestingProblem(text: string): string | undefined {
+  const { maxDepth } = EIAM.expression;
+  const depth = nestingDepth(text);
+  return depth > maxDepth
+    ? `nest at most ${maxDepth} deep (parentheses and '!' together), but this nests ${depth} deep`
+    : undefined;
+}
+
+/**
+ * How deep an expression nests: each `(` and each `!` (not `!=`) counts one for what it applies to,
+ * as EIAM's condition language reads them. Text inside double quotes (with `\"` and `\\`) is skipped.
+ */
+export function nestingDepth(text: string): number {
+  let deepest = 0;
+  // The depth of each open parenthesis's contents, and the '!'s waiting for their operand.
+  const open: number[] = [];
+  let base = 0;
+  let bangs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      bangs = 0;
+    } else if (c === "!" && text[i + 1] !== "=") {
+      bangs++;
+      deepest = Math.max(deepest, base + bangs);
+    } else if (c === "(") {
+      open.push(base);
+      base += bangs + 1;
+      bangs = 0;
+      deepest = Math.max(deepest, base);
+    } else if (c === ")") {
+      base = open.pop() ?? 0;
+      bangs = 0;
+    } else if (!/\s/.test(c ?? "")) bangs = 0;
+  }
+  return deepest;
 }
 
 // ------------------------------------------------------------ certificates
