@@ -103,6 +103,13 @@ export type AssumeRoleVerdict =
       code: string;
       message: string;
       status: number;
+      /**
+       * True when the emulator refused only because it cannot decide the role's trust policy for
+       * this token (an undocumented operator or key, a `NotPrincipal`, a member named twice...):
+       * real STS might allow it. A test that expects a refusal should also expect this to be false,
+       * or it proves nothing.
+       */
+      undetermined: boolean;
     };
 
 export interface CanAssumeRequest {
@@ -337,6 +344,9 @@ function kubernetesClaims(o: KubernetesTokenOptions): Record<string, unknown> {
  * AssumeRoleWithOIDC as Alibaba Cloud's credential clients send it: anonymous (no signature),
  * a form-encoded POST (docs/alibaba-api.md §6.5).
  */
+/** What the emulated STS says when it refuses a token only because it cannot decide the trust policy. */
+const UNDETERMINED_REFUSAL = "the emulator cannot decide the trust policy";
+
 async function assumeRoleWithOidc(url: string, r: CanAssumeRequest): Promise<AssumeRoleVerdict> {
   const params = new URLSearchParams({
     Action: "AssumeRoleWithOIDC",
@@ -369,7 +379,14 @@ async function assumeRoleWithOidc(url: string, r: CanAssumeRequest): Promise<Ass
       subject: body.OIDCTokenInfo.Subject,
     };
   }
-  return { allowed: false, code: String(body.Code), message: String(body.Message), status: res.status };
+  const message = String(body.Message);
+  return {
+    allowed: false,
+    code: String(body.Code),
+    message,
+    status: res.status,
+    undetermined: message.includes(UNDETERMINED_REFUSAL),
+  };
 }
 
 /** `pulumi up` of a program against the emulator, with a throw-away local backend. */

@@ -135,9 +135,25 @@ describe("canAssume: the emulated STS decides", () => {
       ...role,
       token: bed.githubActions.token({ repository: "acme/app", branch: "dev" }),
     });
-    expect(other).toMatchObject({ allowed: false, code: "NoPermission", status: 403 });
+    expect(other).toMatchObject({ allowed: false, code: "NoPermission", status: 403, undetermined: false });
     const fork = await bed.canAssume({ ...role, token: bed.githubActions.token({ repository: "evil/app" }) });
-    expect(fork).toMatchObject({ allowed: false, code: "NoPermission" });
+    expect(fork).toMatchObject({ allowed: false, code: "NoPermission", undetermined: false });
+    // A refusal that only means the emulator cannot decide (real STS might allow the token) says so.
+    const name = role.roleArn.split("/").pop() as string;
+    const live = (await bed.emulator.console("ram", "GetRole", { RoleName: name })) as {
+      Role: { AssumeRolePolicyDocument: string };
+    };
+    const doc = JSON.parse(live.Role.AssumeRolePolicyDocument);
+    doc.Statement[0].Condition.StringEqualsIfExists = { "oidc:sub": "repo:acme/app:ref:refs/heads/main" };
+    await bed.emulator.console("ram", "UpdateRole", {
+      RoleName: name,
+      NewAssumeRolePolicyDocument: JSON.stringify(doc),
+    });
+    const undecided = await bed.canAssume({
+      ...role,
+      token: bed.githubActions.token({ repository: "acme/app" }),
+    });
+    expect(undecided).toMatchObject({ allowed: false, code: "NoPermission", undetermined: true });
   });
 
   it("GitLab CI and a Kubernetes service account through their own issuers", async () => {
