@@ -295,6 +295,7 @@ function checkCondition(
   key: string,
   accepted: ConditionValue[],
   claims: OidcClaims,
+  effect: TrustStatement["effect"],
 ): Finding {
   const spec = OPERATORS.get(operator);
   const open = (why: string): Finding => ({ kind: "open", why, operator, key });
@@ -310,13 +311,24 @@ function checkCondition(
       : { kind: "fails", why: `the token has no ${claim} claim (${operator} ${key})` };
   let anyMatch = false;
   let anyUnknown = false;
-  for (const a of actual)
+  let someValueMisses = false;
+  for (const a of actual) {
+    let hit = false;
     for (const v of accepted) {
       const r = spec.test(a, v);
-      anyMatch ||= r === true;
+      hit ||= r === true;
       anyUnknown ||= r === undefined;
     }
+    anyMatch ||= hit;
+    someValueMisses ||= !hit;
+  }
   const shown = `${key} ${quote(actual)}`;
+  // A list claim only some of whose values match: "any value matches" is a guess. It decides
+  // nothing where guessing wrong would let a token in: a negated operator, or any in a Deny.
+  if (anyMatch && someValueMisses && (spec.negated || effect === "Deny"))
+    return open(
+      `only some values of ${shown} match ${quote(accepted)}, and RAM does not document how ${operator} reads a list claim`,
+    );
   if (anyMatch)
     return spec.negated
       ? { kind: "fails", why: `${shown} is excluded by ${operator} ${quote(accepted)}` }
@@ -378,7 +390,7 @@ function checkStatement(
   ];
   for (const [operator, keys] of Object.entries(st.conditions))
     for (const [key, values] of Object.entries(keys))
-      parts.push(() => checkCondition(operator, key, values, req.claims));
+      parts.push(() => checkCondition(operator, key, values, req.claims, st.effect));
   let open: Finding | undefined;
   for (const part of parts) {
     const f = part();

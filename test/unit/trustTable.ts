@@ -89,10 +89,22 @@ c(
   "undetermined",
 );
 c(
-  "StringNotEquals: aud list with an excluded value",
+  "StringNotEquals: aud list with an excluded value and another: any or every is not documented",
   { StringNotEquals: { "oidc:aud": "x" } },
   { aud: ["x", AUD] },
+  "undetermined",
+);
+c(
+  "StringNotEquals: aud list, every value excluded",
+  { StringNotEquals: { "oidc:aud": ["x", AUD] } },
+  { aud: ["x", AUD] },
   "implicit-deny",
+);
+c(
+  "StringNotEquals: aud list, no value excluded",
+  { StringEquals: { "oidc:aud": AUD }, StringNotEquals: { "oidc:aud": "y" } },
+  { aud: ["x", AUD] },
+  "allow",
 );
 c("StringNotEquals: a number value", sub("StringNotEquals", 42), {}, "undetermined");
 c("StringEqualsIgnoreCase: other case", sub("StringEqualsIgnoreCase", SUB.toUpperCase()), {}, "allow");
@@ -576,4 +588,24 @@ d(
   doc(allowSt(undefined, { Principal: { Federated: ARN, OIDC: ARN } })),
   {},
   "undetermined",
+);
+
+// A Deny on a list claim only some of whose values match: under "every value" it would not apply.
+d(
+  "a Deny on aud where only one of two values matches",
+  doc(allowSt(), denySt({ StringEquals: { "oidc:aud": "evil" } })),
+  { aud: [AUD, "evil"] },
+  "undetermined",
+);
+d(
+  "a Deny on aud where every value matches",
+  doc(allowSt(), denySt({ StringEquals: { "oidc:aud": ["evil", AUD] } })),
+  { aud: [AUD, "evil"] },
+  "explicit-deny",
+);
+d(
+  "a Deny on aud where no value matches",
+  doc(allowSt(), denySt({ StringEquals: { "oidc:aud": "evil" } })),
+  { aud: [AUD, "other"] },
+  "allow",
 );

@@ -374,7 +374,7 @@ const OIDC_KEYS: ReadonlyMap<string, string> = new Map([
 
 const show = (v: unknown) => JSON.stringify(v);
 
-function condition(op: string, key: string, written: unknown, claims: JsonObject): Tri {
+function condition(op: string, key: string, written: unknown, claims: JsonObject, effect: unknown): Tri {
   const spec = OPERATORS.get(op);
   if (!spec) return unknown(`${op} is not an operator RAM documents for conditions`);
   const claim = OIDC_KEYS.get(key);
@@ -389,16 +389,25 @@ function condition(op: string, key: string, written: unknown, claims: JsonObject
       ? unknown(`the token has no ${claim} claim, and RAM does not say how ${op} treats a missing key`)
       : no(`the token has no ${claim} claim (${op} ${key})`);
   }
-  let matched = false;
   let undecidable = false;
-  for (const c of present) {
+  const perValue = present.map((c) => {
+    let hit = false;
     for (const v of values) {
       const r = spec.compare(c, v);
-      if (r === true) matched = true;
+      if (r === true) hit = true;
       else if (r === undefined) undecidable = true;
     }
-  }
+    return hit;
+  });
+  const matched = perValue.includes(true);
   const seen = `${key} ${show(raw)}`;
+  // Some values of a list claim match and some do not: whether RAM reads "any" or "every" is not
+  // documented, so where the wrong reading would let a token in (a negated operator, a Deny),
+  // nothing is decided.
+  if (matched && perValue.includes(false) && (spec.negated || effect === "Deny"))
+    return unknown(
+      `only some values of ${seen} match ${op} ${show(written)}, and RAM does not say how it reads a list claim`,
+    );
   if (matched) return spec.negated ? no(`${seen} is excluded by ${op} ${show(written)}`) : YES;
   if (undecidable) return unknown(`${op} cannot compare ${seen} with ${show(written)}`);
   return spec.negated ? YES : no(`${seen} does not match ${op} ${show(written)}`);
@@ -457,7 +466,7 @@ function statementApplies(st: JsonObject, q: TrustQuestion): Tri {
       Object.entries(block).map(
         ([key, values]) =>
           () =>
-            condition(op, key, values, q.claims),
+            condition(op, key, values, q.claims, element(st, "Effect", where)),
       ),
     ),
   ]);
