@@ -56,7 +56,8 @@ export interface ScannedAssignment extends apps.AssignmentRecord {}
 
 /**
  * Roles seen to trust no federated principal: role name (lower-case) to
- * `<RoleId>@<UpdateDate>`. Kept in the inventory's state between refreshes.
+ * `<RoleId>@<UpdateDate>@<when it was read, epoch ms>`. Kept in the inventory's state between
+ * refreshes.
  */
 export type RoleVerdicts = Record<string, string>;
 
@@ -67,6 +68,14 @@ export type RoleVerdicts = Record<string, string>;
  * carries a later UpdateDate than the one remembered.
  */
 export const VERDICT_MIN_AGE_MS = 30 * 60 * 1000;
+
+/**
+ * A verdict is reused for at most this long after the role was read, then the role is read again.
+ * The cache rests on an edit of a role's trust policy alone (UpdateRole with only
+ * NewAssumeRolePolicyDocument) moving the UpdateDate that ListRoles shows, which no page states;
+ * should it not, a role later made to trust an OIDC provider is still seen within a day.
+ */
+export const VERDICT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface AccountScan {
   providers: ims.OidcProviderRecord[];
@@ -102,6 +111,13 @@ export interface ScanOptions {
 }
 
 const verdictOf = (r: { roleId: string; updateDate: string }) => `${r.roleId}@${r.updateDate}`;
+
+/** The verdict `previous` holds for this version of the role, if it was read recently enough to reuse. */
+function reusable(previous: string | undefined, r: { roleId: string; updateDate: string }, now: number) {
+  if (previous === undefined || !previous.startsWith(`${verdictOf(r)}@`)) return undefined;
+  const readAt = Number(previous.slice(verdictOf(r).length + 1));
+  return Number.isFinite(readAt) && readAt <= now && now - readAt < VERDICT_MAX_AGE_MS ? previous : undefined;
+}
 
 /** Reads what the options ask for; never writes. */
 export async function scanAccount(s: Session, opts: ScanOptions): Promise<AccountScan> {
@@ -166,7 +182,8 @@ async function scanRoles(
     const key = r.roleName.toLowerCase();
     const updated = Date.parse(r.updateDate);
     const settled = Number.isFinite(updated) && now - updated > VERDICT_MIN_AGE_MS;
-    if (settled && previous[key] === verdictOf(r)) verdicts[key] = verdictOf(r);
+    const kept = settled ? reusable(previous[key], r, now) : undefined;
+    if (kept !== undefined) verdicts[key] = kept;
     else toRead.push(r);
   }
   // The early reads first, so that waiting for them takes the slots they already hold.
@@ -213,10 +230,10 @@ async function scanRoles(
     } else {
       const updated = Date.parse(role.updateDate || summary.updateDate);
       if (Number.isFinite(updated) && now - updated > VERDICT_MIN_AGE_MS)
-        verdicts[role.roleName.toLowerCase()] = verdictOf({
+        verdicts[role.roleName.toLowerCase()] = `${verdictOf({
           roleId: role.roleId || summary.roleId,
           updateDate: role.updateDate || summary.updateDate,
-        });
+        })}@${now}`;
     }
   });
   federated.sort((a, b) => a.roleName.localeCompare(b.roleName));

@@ -128,7 +128,7 @@ describe("IMS OIDC providers", () => {
 });
 
 describe("RAM", () => {
-  test("UpdateRole moves UpdateDate; ListRoles orders by lower-cased name; role ARNs in lower case; role names unique case-insensitively", async () => {
+  test("UpdateRole moves UpdateDate (ListRoles' too, for a trust policy edit alone); ListRoles orders by lower-cased name; role ARNs in lower case; role names unique case-insensitively", async () => {
     const account = await checkAccount(target);
     const names = [`${prefix}B-role`, `${prefix}a-role`];
     for (const n of names)
@@ -157,6 +157,33 @@ describe("RAM", () => {
       ok(await call("ram", "UpdateRole", { RoleName: `${prefix}a-role`, NewDescription: "moved" }));
       const after = get(ok(await call("ram", "GetRole", { RoleName: `${prefix}a-role` })), "Role.UpdateDate");
       expect(after).not.toBe(before);
+      // What FederationInventory's verdict cache rests on: an edit of the trust policy alone moves
+      // the UpdateDate that ListRoles shows.
+      const listedDate = async () =>
+        (
+          get(ok(await call("ram", "ListRoles", { MaxItems: 1000 })), "Roles.Role") as Array<{
+            RoleName: string;
+            UpdateDate: string;
+          }>
+        ).find((r) => r.RoleName === `${prefix}a-role`)?.UpdateDate;
+      const beforeTrust = await listedDate();
+      await new Promise((r) => setTimeout(r, 1100));
+      ok(
+        await call("ram", "UpdateRole", {
+          RoleName: `${prefix}a-role`,
+          NewAssumeRolePolicyDocument: JSON.stringify({
+            Version: "1",
+            Statement: [
+              {
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Principal: { RAM: [`acs:ram::${account}:root`], Service: ["ecs.aliyuncs.com"] },
+              },
+            ],
+          }),
+        }),
+      );
+      expect(await listedDate()).not.toBe(beforeTrust);
     } finally {
       for (const n of names) await call("ram", "DeleteRole", { RoleName: n });
     }

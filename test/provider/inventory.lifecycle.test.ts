@@ -8,7 +8,7 @@ import type { Emulator } from "../../emulator";
 import { resetCallerAccount } from "../../provider/account";
 import { session } from "../../provider/client/session";
 import { setWarningSink } from "../../provider/diagnostics";
-import { scanAccount, VERDICT_MIN_AGE_MS } from "../../provider/inventory";
+import { scanAccount, VERDICT_MAX_AGE_MS, VERDICT_MIN_AGE_MS } from "../../provider/inventory";
 import {
   checkApplicationAssignmentsExclusiveInputs,
   checkFederationInventoryInputs,
@@ -263,6 +263,26 @@ describe("refresh (read)", () => {
     // Pages (1 + 1) and one GetRole for the one federated role.
     expect((await allCalls()).sort()).toEqual(["GetRole", "ListOIDCProviders", "ListRoles"]);
     expect(next.federatedRoles.map((r) => r.roleName)).toEqual(["deployer"]);
+    // A day after they were read, the verdicts are not trusted any more: every role is read again,
+    // whatever ListRoles' UpdateDate says (nothing states that a trust-policy-only edit moves it).
+    await emulator.clearRequests();
+    const dayLater = () => later() + VERDICT_MAX_AGE_MS;
+    const stale = await scanAccount(session(), {
+      providers: true,
+      roles: true,
+      appIds: [],
+      verdicts: settled.verdicts,
+      now: dayLater,
+    });
+    expect((await allCalls()).filter((a) => a === "GetRole")).toHaveLength(7);
+    expect(Object.keys(stale.verdicts)).toHaveLength(6);
+    // A verdict in the older form (no time it was read) is read again once, never trusted.
+    await emulator.clearRequests();
+    const oldForm = Object.fromEntries(
+      Object.entries(settled.verdicts).map(([k, v]) => [k, v.split("@").slice(0, 2).join("@")]),
+    );
+    await scanAccount(session(), { providers: true, roles: true, appIds: [], verdicts: oldForm, now: later });
+    expect((await allCalls()).filter((a) => a === "GetRole")).toHaveLength(7);
     // A settled role edited later (its UpdateDate moves to a later second) is read again, and caught.
     await new Promise((r) => setTimeout(r, 1100));
     await emulator.console("ram", "UpdateRole", {
