@@ -563,8 +563,13 @@ export function diffOidcRole(
   return diffFields(olds, news, {
     replace: ["roleName"],
     update: ["trustPolicy", "maxSessionDuration", "description", "policies"],
-    // Not computed yet (a failure elsewhere in check): a change, to be safe.
-    equal: { policies: samePolicies, trustPolicy: (a, b) => b !== undefined && a === b },
+    // Not computed yet (a failure elsewhere in check): a change, to be safe. RAM role names ignore
+    // case (`Deployer` is `deployer`): a change of case alone is no new role, and could not be one.
+    equal: {
+      policies: samePolicies,
+      trustPolicy: (a, b) => b !== undefined && a === b,
+      roleName: (a, b) => typeof b === "string" && String(a).toLowerCase() === b.toLowerCase(),
+    },
   });
 }
 

@@ -357,6 +357,8 @@ export const ScimApplicationProvider = accountBound(
       const d = diffFields(o, news, {
         replace: ["appName"],
         update: ["displayName", "accessTokenValidity", "secretVersion"],
+        // Application names ignore case: a change of case alone is no new application.
+        equal: { appName: (a, b) => typeof b === "string" && String(a).toLowerCase() === b.toLowerCase() },
       });
       // The secret was deleted out of band (refresh saw it gone): make a new one. Unfinished
       // business of a failed run (consent, an old secret to delete) is a change too.

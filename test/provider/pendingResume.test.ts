@@ -417,3 +417,13 @@ describe("a FederationInventory enforce update that fails half-way", () => {
     expect(roles.Roles.Role).toEqual([]);
   });
 });
+
+describe("a change of case in an application's name", () => {
+  it("ScimApplication: no replacement (names ignore case), which could only fail with 'already exists'", async () => {
+    await ScimApplicationProvider.configure(configOf(config));
+    const made = await up(ScimApplicationProvider, undefined, { appName: "sync" });
+    const renamed = await up(ScimApplicationProvider, made.held, { appName: "Sync" });
+    expect(renamed.error).toBeUndefined();
+    expect(renamed.held?.id).toBe(made.held?.id);
+  });
+});

@@ -4,7 +4,7 @@
  * part no evaluator can decide is refused unless `allowUndeterminedTrust` opts in.
  */
 import { describe, expect, it } from "vitest";
-import { checkOidcRoleInputs } from "../../provider/resources/oidcRole";
+import { checkOidcRoleInputs, diffOidcRole } from "../../provider/resources/oidcRole";
 import { evaluateTrust } from "../../provider/trust/evaluate";
 
 const ARN = "acs:ram::1234567890123456:oidc-provider/ci";
@@ -241,5 +241,14 @@ describe("the trust policy's own checks", () => {
     expect(i?.reason).toBe(
       `set it to the provider's issuer '${GITHUB}', or leave it unset: '${GITLAB}' is another issuer, so no token could ever match`,
     );
+  });
+});
+
+describe("a change of case in a role name", () => {
+  it("is no new role (RAM names ignore case): no replacement that could only fail", () => {
+    const { inputs } = check({ subjects: ["repo:acme/app:ref:refs/heads/main"] });
+    const olds = { ...inputs, arn: "a", roleId: "r", createDate: "", updateDate: "" } as never;
+    expect(diffOidcRole(olds, { ...inputs, roleName: "Deployer" })).toEqual({ replaces: [], changes: [] });
+    expect(diffOidcRole(olds, { ...inputs, roleName: "deployer-2" }).replaces).toEqual(["roleName"]);
   });
 });
