@@ -215,7 +215,7 @@ export const oidcProviderRules: () => Record<string, FieldRule> = lazyRules((z) 
     if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
     else if (v.length > OIDC.clientId.maxLength)
       ctx.addIssue({ code: "custom", message: tooLong(v.length, OIDC.clientId.maxLength, "a client ID") });
-    else if (!OIDC.clientId.pattern.test(v))
+    if (v.length > 0 && !OIDC.clientId.pattern.test(v))
       ctx.addIssue({ code: "custom", message: `'${v}' is not allowed: use ${OIDC.clientId.rule}` });
   });
 

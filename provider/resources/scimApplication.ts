@@ -101,7 +101,7 @@ const rules = lazyRules((z) => ({
           code: "custom",
           message: tooLong(v.length, APP.appName.maxLength, "an application name"),
         });
-      else if (!APP.appName.pattern.test(v))
+      if (v.length > 0 && !APP.appName.pattern.test(v))
         ctx.addIssue({
           code: "custom",
           message: `'${v}' is not allowed: use letters, digits, '.', '_' and '-'`,

@@ -98,7 +98,7 @@ const rules = lazyRules((z) => ({
       if (v.length === 0) ctx.addIssue({ code: "custom", message: "must not be empty" });
       else if (v.length > USER_NAME.maxLength)
         ctx.addIssue({ code: "custom", message: tooLong(v.length, USER_NAME.maxLength, "a RAM user name") });
-      else if (!USER_NAME.pattern.test(v))
+      if (v.length > 0 && !USER_NAME.pattern.test(v))
         ctx.addIssue({
           code: "custom",
           message: `'${v}' is not allowed: use letters, digits, '.', '-' and '_'`,

@@ -407,3 +407,12 @@ describe("RamPolicy: the Action grammar RAM checks, at preview", () => {
     ]);
   });
 });
+
+describe("a value too long and with characters not allowed: both are said", () => {
+  it("a client ID", () => {
+    const f = failuresOf({ clientIds: [`@${"a".repeat(199)}`] });
+    expect(f.map((x) => x.property)).toEqual(["clientIds[0]", "clientIds[0]"]);
+    expect(f[0]?.reason).toBe("must be at most 128 characters for a client ID, but has 200");
+    expect(f[1]?.reason).toMatch(/is not allowed: use /);
+  });
+});
