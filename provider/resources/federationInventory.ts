@@ -593,6 +593,9 @@ async function apply(
   });
 }
 
+/** How many undeclared objects a refresh names one warning each; the rest are counted in one. */
+const WARNINGS_MAX = 20;
+
 /** The declaration's own lists, as a success records them. */
 function pickDeclared(d: FederationInventoryInputs) {
   return { oidcProviders: d.oidcProviders, roles: d.roles, cliAssignments: d.cliAssignments };
@@ -707,8 +710,13 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
         const judged = foreign ? { ...olds, accepted: { ...NOTHING_ACCEPTED } } : olds;
         const scan = await scanAccount(session(), scanOptions(judged, olds.roleVerdicts));
         const unmanaged = findUnmanaged(scan, judged).map((u) => u.description);
-        // Shown by the engine as warnings: the names appear without --diff too.
-        for (const line of unmanaged) await warn(`${resource}: not declared: ${line}`);
+        // Shown by the engine as warnings: the names appear without --diff too. A few hundred
+        // undeclared objects (a first scan of a busy account) are named up to a bound, then counted.
+        for (const line of unmanaged.slice(0, WARNINGS_MAX)) await warn(`${resource}: not declared: ${line}`);
+        if (unmanaged.length > WARNINGS_MAX)
+          await warn(
+            `${resource}: ${unmanaged.length - WARNINGS_MAX} more not declared (every one is in the output 'unmanaged': pulumi stack output, or preview --diff)`,
+          );
         const outs = { ...olds, unmanaged, roleVerdicts: scan.verdicts };
         return { id, props: outs, inputs: inputsOf(outs) };
       },

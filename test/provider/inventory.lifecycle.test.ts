@@ -194,6 +194,24 @@ describe("refresh (read)", () => {
     expect(warnings).toEqual([]);
   });
 
+  it("names at most 20 undeclared objects one warning each, and counts the rest in one (all are in the output)", async () => {
+    await provider("shadow-idp", "https://evil.example.com");
+    for (let i = 0; i < 25; i++)
+      await emulator.console("ram", "CreateRole", {
+        RoleName: `shadow-role-${String(i).padStart(2, "0")}`,
+        AssumeRolePolicyDocument: trust("shadow-idp", "*"),
+      });
+    const res = await P.read("federation-inventory", declared());
+    expect(res.props.unmanaged).toHaveLength(26);
+    expect(warnings).toHaveLength(21);
+    expect(warnings.slice(0, 20)).toEqual(
+      res.props.unmanaged.slice(0, 20).map((u) => `FederationInventory: not declared: ${u}`),
+    );
+    expect(warnings[20]).toBe(
+      "FederationInventory: 6 more not declared (every one is in the output 'unmanaged': pulumi stack output, or preview --diff)",
+    );
+  });
+
   it("names a shadow provider, a shadow role and a shadow CLI login with what each trusts", async () => {
     await shadows();
     const res = await P.read("federation-inventory", declared());
