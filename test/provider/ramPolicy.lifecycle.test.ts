@@ -166,7 +166,7 @@ describe("RamPolicy lifecycle", () => {
       policyName: "a".repeat(128),
       policyDocument: JSON.stringify({
         Version: "1",
-        Statement: [{ Effect: "Allow", Action: ["x"], Resource: "y".repeat(6144 - 77) }],
+        Statement: [{ Effect: "Allow", Action: ["x:y"], Resource: "y".repeat(6144 - 79) }],
       }),
       description: "d".repeat(1024),
     });
@@ -176,7 +176,7 @@ describe("RamPolicy lifecycle", () => {
       policyName: "a".repeat(129),
       policyDocument: JSON.stringify({
         Version: "1",
-        Statement: [{ Effect: "Allow", Action: ["x"], Resource: "y".repeat(6145 - 77) }],
+        Statement: [{ Effect: "Allow", Action: ["x:y"], Resource: "y".repeat(6145 - 79) }],
       }),
       description: "d".repeat(1025),
     });
