@@ -177,7 +177,7 @@ export function forEngine<R extends { inputs?: unknown; failures?: CheckFailure[
   return { ...result, inputs, failures };
 }
 
-/** At most this many values of one check's secret inputs are registered (a secret list of thousands). */
+/** At most this many values (and words) of one check's secret inputs are registered (a secret list of thousands). */
 const REGISTER_MAX = 100;
 
 function rememberSecretInputs(news: Record<string, unknown>): void {
@@ -186,8 +186,18 @@ function rememberSecretInputs(news: Record<string, unknown>): void {
     if (typeof v !== "string") continue;
     registerSecret(v);
     if (--left === 0) return;
+    // The service may quote one part of a value back (an action of a secret policy document, one
+    // person of a secret roster): its longer words are masked too.
+    for (const word of v.split(/[\s"'{}[\],;]+/))
+      if (word.length >= SECRET_WORD_MIN && word !== v) {
+        registerSecret(word);
+        if (--left === 0) return;
+      }
   }
 }
+
+/** The shortest word of a secret input masked on its own (shorter ones are common words: `Statement`). */
+const SECRET_WORD_MIN = 12;
 
 /**
  * The strings and numbers inside the inputs named in `secrets` and in the program's

@@ -288,3 +288,24 @@ describe("credential-file names are masked wherever a message quotes them", () =
       expect(masked, secret).not.toContain(secret);
   });
 });
+
+describe("a piece of a secret input quoted back by the service", () => {
+  it("is masked: its longer words are registered with it", async () => {
+    const { forEngine } = await import("../../provider/validation");
+    const secret = JSON.stringify({
+      Version: "1",
+      Statement: [{ Effect: "Allow", Action: ["ossx:Get_SecretBucketName_ZZ"], Resource: "*" }],
+    });
+    forEngine({ inputs: {} }, { policyDocument: secret, secretInputs: ["policyDocument"] });
+    const e = new AlicloudApiError({
+      action: "CreatePolicy",
+      status: 400,
+      code: "MalformedPolicyDocument",
+      message: "Statement[0].Action has an invalid action: ossx:Get_SecretBucketName_ZZ.",
+      attempts: 1,
+    });
+    expect(e.message).not.toContain("Get_SecretBucketName");
+    // Short words stay readable.
+    expect(maskSecrets("Statement Allow")).toBe("Statement Allow");
+  });
+});
