@@ -148,6 +148,16 @@ export function checkIdaasClientConfigInputs(news: Record<string, unknown>): {
     typeof news.path !== "string"
   )
     failures.push({ property: "path", reason: "must be a file path (a string), or omitted for no file" });
+  // The file is plain text (0644, for the workload to read): a Pulumi secret may not go into it.
+  // (A secret where an environment variable's name belongs is refused above, for what it is.)
+  if (typeof news.path === "string" && news.path !== "")
+    for (const f of secretFields)
+      if (f !== "path" && f !== "secretInputs" && !(ENV_VAR_FIELDS as readonly string[]).includes(f))
+        failures.push({
+          property: f,
+          reason:
+            "pass it as a plain value, or leave path out and write the json output (a secret) yourself: it is a Pulumi secret, and the file at path is plain text",
+        });
   // The engine prints a failing property's value beside the reason, secret or not: for an input
   // that was a Pulumi secret, or that holds a secret where a name or certificate belongs (a
   // client secret pasted into clientSecretEnvVarName, a private key in clientX509Certificate),

@@ -235,6 +235,24 @@ describe("checkIdaasClientConfigInputs (preview)", () => {
     expect(failures).toEqual([]);
   });
 
+  it("a Pulumi secret that the file at path would hold in plain text is refused, by name, without its value", () => {
+    const ok = { ...news, applicationFederatedCredentialName: "k" };
+    expect(checkIdaasClientConfigInputs({ ...ok, path: "/tmp/client-config.json" }).failures).toEqual([]);
+    expect(checkIdaasClientConfigInputs({ ...ok, secretInputs: ["clientId"] }).failures).toEqual([]);
+    expect(
+      checkIdaasClientConfigInputs({
+        ...ok,
+        path: "/tmp/client-config.json",
+        secretInputs: ["clientId", "scope"],
+      }).failures,
+    ).toEqual(
+      ["clientId", "scope"].map((f) => ({
+        property: "",
+        reason: `${f}: pass it as a plain value, or leave path out and write the json output (a secret) yourself: it is a Pulumi secret, and the file at path is plain text`,
+      })),
+    );
+  });
+
   it("a missing instance is named by the resource's own argument name", () => {
     const { failures } = checkIdaasClientConfigInputs({
       ...news,
