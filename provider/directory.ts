@@ -23,8 +23,8 @@ export interface DirectoryEntry {
   externalId?: string;
 }
 
-/** externalId: no published limit; bounded like a display name so a typo cannot send a megabyte. */
-export const EXTERNAL_ID_MAX = 128;
+/** externalId's bound (`RAM_USER.externalIdMaxLength`), exported under its older name. */
+export const EXTERNAL_ID_MAX = RAM_USER.externalIdMaxLength;
 
 /** How much of a directory's problems the message shows: the engine prints it twice, within 4 KB. */
 export const DIRECTORY_ERROR_SHOWN = { problems: 8, chars: 120 } as const;

@@ -293,6 +293,12 @@ export const RAM_USER = {
   userPrincipalName: { maxLength: 128, domainSuffix: ".onaliyun.com" },
   /** `DisplayName` (RAM 2015 CreateUser): 1 to 128 characters. */
   displayName: { maxLength: 128 },
+  /**
+   * Guess: a SCIM user's `externalId` has no published limit; bounded like a display name, so that
+   * a typo in a directory file cannot send a megabyte.
+   * https://www.alibabacloud.com/help/en/ram/user-guide/synchronize-accounts-from-an-enterprise-internal-system-to-ram-based-on-scim
+   */
+  externalIdMaxLength: 128,
   /** `DisplayName` (IMS 2019 CreateUser): 1 to 24 characters, stricter than RAM 2015's 128. */
   imsDisplayName: { maxLength: 24 },
   /** `Comments`: 1 to 128 characters (both APIs). */
@@ -417,6 +423,12 @@ export const IDAAS_CLIENT_CONFIG = {
 
 /** IDaaS EIAM 2021-12-01 limits. `Guess:` marks the ones no public source states. */
 export const EIAM = {
+  /**
+   * The `sub` of an OIDC token a federated credential names: OpenID Connect Core 1.0 §2, "MUST NOT
+   * exceed 255 ASCII characters".
+   * https://openid.net/specs/openid-connect-core-1_0.html#IDToken
+   */
+  oidcSubjectMaxLength: 255,
   /**
    * Guess: the format of an instance id. The docs show `idaas_ue2jvisn35ea5lmthk267xxxxx` (the
    * prefix and 26 lower-case letters or digits; the emulator makes ids of that length). The length

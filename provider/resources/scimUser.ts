@@ -46,7 +46,7 @@ import type { ScimApplication } from "./scimApplication";
 const USER_NAME = RAM_USER.name;
 const DISPLAY_NAME_MAX = RAM_USER.displayName.maxLength;
 /** externalId: no published limit; bounded like a display name so a typo cannot send a megabyte. */
-const EXTERNAL_ID_MAX = 128;
+const EXTERNAL_ID_MAX = RAM_USER.externalIdMaxLength;
 
 /** The arguments of a `ScimUser`. */
 export interface ScimUserArgs {

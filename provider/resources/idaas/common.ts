@@ -411,8 +411,8 @@ export const kubernetesPodNamePrefix = (): z.ZodType<string> =>
 export const kubernetesSubject = (namespace: string, serviceAccountName: string): string =>
   `system:serviceaccount:${namespace}:${serviceAccountName}`;
 
-/** OpenID Connect Core 1.0 §2: `sub` "MUST NOT exceed 255 ASCII characters". */
-export const OIDC_SUBJECT_MAX_LENGTH = 255;
+/** OpenID Connect Core 1.0 §2: `sub` "MUST NOT exceed 255 ASCII characters" (`EIAM.oidcSubjectMaxLength`). */
+export const OIDC_SUBJECT_MAX_LENGTH = EIAM.oidcSubjectMaxLength;
 
 // ------------------------------------------------------- client public keys
 
