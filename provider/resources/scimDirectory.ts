@@ -18,7 +18,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { accountBound } from "../account";
 import * as scim from "../client/scim";
 import { warn } from "../diagnostics";
-import { checkPeople, type DirectoryEntry, EXTERNAL_ID_MAX, readDirectory } from "../directory";
+import {
+  checkPeople,
+  type DirectoryEntry,
+  DirectoryError,
+  EXTERNAL_ID_MAX,
+  readDirectory,
+} from "../directory";
 import { AlicloudApiError, messageOf, UserError } from "../errors";
 import {
   claim,
@@ -1181,6 +1187,27 @@ function partialOrPlain(errors: unknown[]): Error {
 }
 
 /**
+ * The roster of people that arrive as an Output, checked when they resolve. When they are a Pulumi
+ * secret, a problem is reported by position and kind, never with the values it quotes.
+ *
+ * @internal
+ */
+export function checkedSecretly(people: pulumi.Output<DirectoryEntry[]>): pulumi.Output<string> {
+  const secret = pulumi.isSecret(people);
+  return people.apply(async (list) => {
+    try {
+      return rosterOf(checkPeople(list));
+    } catch (err) {
+      if (!(err instanceof DirectoryError) || !(await secret)) throw err;
+      throw new DirectoryError(
+        "people",
+        err.problems.map((p) => p.replace(/'[^'\n]*'/g, "'***'")),
+      );
+    }
+  });
+}
+
+/**
  * A whole directory of RAM users over SCIM, in one resource. `preview --diff`
  * shows each person added (`+`) or removed (`-`), a changed person as both,
  * as their roster lines (externalId, user name, display name) with two lines
@@ -1215,9 +1242,7 @@ export class ScimDirectory extends pulumi.dynamic.Resource {
         ? rosterOf(readDirectory(args.directory))
         : Array.isArray(args.people) && !containsOutputs(args.people)
           ? rosterOf(checkPeople(args.people as DirectoryEntry[]))
-          : pulumi
-              .output(args.people as pulumi.Input<DirectoryEntry[]>)
-              .apply((people) => rosterOf(checkPeople(people as DirectoryEntry[])));
+          : checkedSecretly(pulumi.output(args.people as pulumi.Input<DirectoryEntry[]>));
     const secret = app ? app.clientSecret : args.clientSecret;
     super(
       providerShim("ScimDirectoryProvider"),
