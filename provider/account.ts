@@ -52,6 +52,8 @@ export interface BindingSpec {
    * change replaces the object.
    */
   identity: readonly string[];
+  /** Identity fields that are names the service compares ignoring case (RAM role names). */
+  namesIgnoringCase?: readonly string[];
   /** Computed outputs that do not change while the identity does not (ARNs, server ids). */
   stable?: readonly string[];
   /** Outputs a write may change without a change of meaning (`updateDate`): not drift on their own. */
@@ -187,10 +189,13 @@ function sameIdentity(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
   identity: readonly string[],
+  ignoringCase: readonly string[] = [],
 ) {
+  const text = (v: unknown, k: string) =>
+    ignoringCase.includes(k) && typeof v === "string" ? v.toLowerCase() : canonicalJson(v ?? null);
   return identity.every((k) => {
     const n = at(news, k);
-    return !containsUnknown(n) && canonicalJson(at(olds, k) ?? null) === canonicalJson(n ?? null);
+    return !containsUnknown(n) && text(at(olds, k), k) === text(n, k);
   });
 }
 
@@ -221,7 +226,7 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
       if ((result.failures?.length ?? 0) > 0) return result;
       if (!inputs) return result;
       // Carried only from olds that had them, for the very same object.
-      if (Object.keys(olds).length > 0 && sameIdentity(olds, inputs, spec.identity))
+      if (Object.keys(olds).length > 0 && sameIdentity(olds, inputs, spec.identity, spec.namesIgnoringCase))
         return { ...result, inputs: { ...inputs, ...pick(olds, stable) } };
       return result;
     },

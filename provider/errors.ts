@@ -38,7 +38,13 @@ export class AlicloudApiError extends Error {
     const rid = info.requestId ? ` (request id ${bounded(info.requestId, 100)})` : "";
     const tries = info.attempts > 1 ? ` after ${info.attempts} attempts` : "";
     const code = bounded(info.code, SERVICE_TEXT_MAX.code);
-    const detail = bounded(maskSecrets(withoutQueries(info.message)), SERVICE_TEXT_MAX.message);
+    // Cut before it is scanned: what is read is bounded whatever the service sent (1 MB was seen).
+    const max = SERVICE_TEXT_MAX.message;
+    const scanned = maskSecrets(withoutQueries(info.message.slice(0, 4 * max)));
+    const detail =
+      scanned.length <= max && info.message.length <= 4 * max
+        ? scanned
+        : `${scanned.slice(0, max - 30)}… (${info.message.length} characters)`;
     super(maskSecrets(`${info.action} failed${tries}: HTTP ${info.status} ${code}: ${detail}${rid}`));
     this.name = "AlicloudApiError";
     this.action = info.action;
@@ -115,7 +121,7 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
  * message we surface, because Alibaba and SDK messages sometimes echo request
  * parameters.
  */
-export function maskSecrets(text: string, knownSecrets: readonly string[] = registeredSecrets): string {
+export function maskSecrets(text: string, knownSecrets: Iterable<string> = registeredSecrets): string {
   let out = text;
   for (const secret of knownSecrets) {
     if (secret.length < 4) continue;
@@ -130,16 +136,16 @@ export function maskSecrets(text: string, knownSecrets: readonly string[] = regi
 
 // Secrets this process has resolved (access key secret, STS token). They are
 // masked wherever they appear verbatim, whatever the surrounding text.
-const registeredSecrets: string[] = [];
+const registeredSecrets = new Set<string>();
 
 /** Whether `value` is a secret this process holds (a credential, a client secret it created or read). */
 export function isKnownSecret(value: string): boolean {
-  return registeredSecrets.includes(value);
+  return registeredSecrets.has(value);
 }
 
 /** Registers a secret value so that `maskSecrets` removes it from any text. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4 && !registeredSecrets.includes(value)) registeredSecrets.push(value);
+  if (value && value.length >= 4) registeredSecrets.add(value);
 }
 
 /** Set (to anything but empty or `0`) to see stack traces of the errors written for people. */

@@ -157,6 +157,9 @@ export async function deleteUnlessGone(
 
 // -------------------------------------------------------------- partial state
 
+/** The longest reason a failed create or update records in the stack's state. */
+const REASON_MAX = 4000;
+
 /**
  * Pulumi's partial-state protocol: an error from `create` or `update` that carries `id` and
  * `properties` is recorded as "created, but failed to initialize" with those properties, and the
@@ -165,9 +168,6 @@ export async function deleteUnlessGone(
  * as they are, without adding `__provider` as it does for a success, so they carry it here:
  * without it a later `destroy` could not find the provider.
  */
-/** The longest reason a failed create or update records in the stack's state. */
-const REASON_MAX = 4000;
-
 export class PartialStateError extends Error {
   readonly id: string;
   readonly properties: Record<string, unknown>;
@@ -307,18 +307,32 @@ export function findPending<R>(
  * The update of a resource whose create is pending (see `PENDING_CREATE`). The program may have
  * changed since the lost create (a new description, a new trust policy), so the object it made is
  * looked up as it was declared then, with the inputs old state recorded (`findAsDeclared`): found,
- * it is brought to the new declaration like any existing object (`updateFrom`); not found, nothing
- * was made, and it is created as declared now (`createNow`). Looked up by the new inputs instead,
+ * it is recorded as existing (`stateOf`) and brought to the new declaration like any other object
+ * (`updateFrom`); not found, nothing was made, and it is created as declared now (`createNow`). Looked up by the new inputs instead,
  * a changed object was missed: created twice, or refused as someone else's on every run.
  */
-export async function resumePendingCreate<R, T>(
+export async function resumePendingCreate<R, O extends object, T>(
+  raw: Record<string, unknown>,
+  id: string,
   since: number,
   findAsDeclared: (since: number) => Promise<R | undefined>,
-  updateFrom: (made: R) => Promise<T>,
+  stateOf: (made: R) => O,
+  updateFrom: (state: O) => Promise<T>,
   createNow: () => Promise<T>,
 ): Promise<T> {
   const made = await findPending(since, findAsDeclared);
-  return made === undefined ? createNow() : updateFrom(made);
+  if (made === undefined) return createNow();
+  const state = stateOf(made);
+  try {
+    return await updateFrom(state);
+  } catch (err) {
+    // Found, whatever the update does next: state says it exists (no longer pending), or the next
+    // run would look for it again by inputs the failed update may have changed on it.
+    if (err instanceof PartialStateError) throw err;
+    const props: Record<string, unknown> = { ...(state as Record<string, unknown>) };
+    if (raw[PROVIDER_KEY] !== undefined) props[PROVIDER_KEY] = raw[PROVIDER_KEY];
+    throw new PartialStateError(id, props, err);
+  }
 }
 
 /**

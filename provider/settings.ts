@@ -406,14 +406,16 @@ const warnedInsecure = new Set<string>();
 
 /** Splits `http://127.0.0.1:8080` into what the SDK config wants. */
 export function parseEndpoint(endpoint: string): { protocol: "http" | "https"; host: string } {
+  // Quoted only without what would be a user name or password.
+  const shown = endpoint.replace(/^([^/]*\/\/)?[^/@\s]*@/, "$1***@");
   let url: URL;
   try {
     url = new URL(endpoint.includes("://") ? endpoint : `https://${endpoint}`);
   } catch {
-    throw new Error(`endpoint: '${endpoint}' is not a URL; expected e.g. http://127.0.0.1:8080`);
+    throw new Error(`endpoint: '${shown}' is not a URL; expected e.g. http://127.0.0.1:8080`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new Error(`endpoint: '${endpoint}' must use http or https`);
+    throw new Error(`endpoint: '${shown}' must use http or https`);
   }
   // Never quoted: a password in the URL would be printed by this very message.
   if (url.username || url.password)
@@ -421,7 +423,7 @@ export function parseEndpoint(endpoint: string): { protocol: "http" | "https"; h
       `endpoint: must not hold a user name or password (user:password@); give the bare origin, e.g. ${url.protocol}//${url.host}`,
     );
   if (url.pathname !== "/" || url.search || url.hash) {
-    throw new Error(`endpoint: '${endpoint}' must be a bare origin (scheme, host and port only)`);
+    throw new Error(`endpoint: '${shown}' must be a bare origin (scheme, host and port only)`);
   }
   return { protocol: url.protocol === "http:" ? "http" : "https", host: url.host };
 }

@@ -181,23 +181,31 @@ export function forEngine<R extends { inputs?: unknown; failures?: CheckFailure[
 const REGISTER_MAX = 100;
 
 function rememberSecretInputs(news: Record<string, unknown>): void {
-  let left = REGISTER_MAX;
+  const values: string[] = [];
   for (const v of secretLeaves(news)) {
     if (typeof v !== "string") continue;
+    values.push(v);
     registerSecret(v);
-    if (--left === 0) return;
-    // The service may quote one part of a value back (an action of a secret policy document, one
-    // person of a secret roster): its longer words are masked too.
-    for (const word of v.split(/[\s"'{}[\],;]+/))
-      if (word.length >= SECRET_WORD_MIN && word !== v) {
-        registerSecret(word);
-        if (--left === 0) return;
-      }
+    if (values.length === REGISTER_MAX) break;
   }
+  // The service may quote one part of a value back (an action of a secret policy document, one
+  // person of a secret roster): its longer words are masked too, on a budget of their own, after
+  // every whole value.
+  let words = REGISTER_MAX;
+  for (const v of values)
+    for (const word of v.split(/[\s"'{}[\],;]+/))
+      if (word.length >= SECRET_WORD_MIN && word !== v && !COMMON_WORD.test(word)) {
+        registerSecret(word);
+        if (--words === 0) return;
+      }
 }
 
 /** The shortest word of a secret input masked on its own (shorter ones are common words: `Statement`). */
 const SECRET_WORD_MIN = 12;
+
+/** Words every policy has (`StringEquals`, `sts:AssumeRole`): masking them would blank other messages. */
+const COMMON_WORD =
+  /^(String|Numeric|Date|Bool|IpAddress|NotIpAddress|ForAnyValue|ForAllValues)|^[a-z-]+:[A-Za-z*]+$/;
 
 /**
  * The strings and numbers inside the inputs named in `secrets` and in the program's

@@ -616,10 +616,16 @@ export const IdaasApplicationFederatedCredentialProvider = accountBound(
       }
       const before = readOlds(rawOlds);
       return resumePendingCreate(
+        rawNews,
+        id,
         since,
         (t) => findOwnCredential(before, t),
-        (credentialId) =>
-          updateCredential(credentialId, { ...before, credentialId, status: "enabled" }, news),
+        (credentialId): IdaasApplicationFederatedCredentialOutputs => ({
+          ...before,
+          credentialId,
+          status: "enabled",
+        }),
+        (state) => updateCredential(state.credentialId, state, news),
         async () => ({ outs: await createCredential(rawNews, news) }),
       );
     },

@@ -548,19 +548,17 @@ export const IdaasFederatedCredentialProviderProvider = accountBound(
       }
       const before = readOlds(rawOlds);
       return resumePendingCreate(
+        rawNews,
+        id,
         since,
         (t) => findOwnProvider(before, t),
-        (providerId) =>
-          updateProvider(
-            providerId,
-            {
-              ...before,
-              providerId,
-              type: typeOf(before as unknown as Record<string, unknown>) ?? before.type,
-              status: "enabled",
-            },
-            news,
-          ),
+        (providerId): IdaasFederatedCredentialProviderOutputs => ({
+          ...before,
+          providerId,
+          type: typeOf(before as unknown as Record<string, unknown>) ?? before.type,
+          status: "enabled",
+        }),
+        (state) => updateProvider(state.providerId, state, news),
         async () => ({ outs: await createProvider(rawNews, news) }),
       );
     },

@@ -258,16 +258,18 @@ export const IdaasM2mApplicationProvider = accountBound(
       }
       const before = readOlds(rawOlds);
       return resumePendingCreate(
+        rawNews,
+        id,
         pending,
         (t) => findOwnApplication(session(), before.instanceId, keyOf(before), t),
         // Made by CreateApplication alone: its M2M client is not enabled yet.
-        (applicationId) =>
-          updateApp(
-            rawNews,
-            applicationId,
-            { ...before, applicationId, clientId: "", m2mClientEnabled: false },
-            news,
-          ),
+        (applicationId): IdaasM2mApplicationOutputs => ({
+          ...before,
+          applicationId,
+          clientId: "",
+          m2mClientEnabled: false,
+        }),
+        (state) => updateApp(rawNews, state.applicationId, state, news),
         async () => ({ outs: await createApp(rawNews, news) }),
       );
     },

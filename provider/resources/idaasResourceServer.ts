@@ -552,24 +552,21 @@ export const IdaasResourceServerProvider = accountBound(
       }
       const before = readOlds(rawOlds);
       return resumePendingCreate(
+        rawNews,
+        id,
         pending,
         (t) => findOwnApplication(session(), before.instanceId, keyOf(before), t),
         // Made by CreateApplication alone: a bare application.
-        (applicationId) =>
-          updateServer(
-            rawNews,
-            applicationId,
-            {
-              ...before,
-              applicationId,
-              identifier: "",
-              scopes: [],
-              grants: [],
-              scopeIds: {},
-              enabled: false,
-            },
-            news,
-          ),
+        (applicationId): IdaasResourceServerOutputs => ({
+          ...before,
+          applicationId,
+          identifier: "",
+          scopes: [],
+          grants: [],
+          scopeIds: {},
+          enabled: false,
+        }),
+        (state) => updateServer(rawNews, state.applicationId, state, news),
         async () => ({ outs: await createServer(rawNews, news) }),
       );
     },

@@ -769,9 +769,12 @@ export const OidcProviderProvider = accountBound(
       const before = readOlds(rawOlds, id);
       const s = session();
       return resumePendingCreate(
+        rawNews,
+        id,
         pending,
         (t) => findOwnProvider(s, before, t),
-        async (made) => ({ outs: await converge(rawNews, s, toOutputs(made, before), news) }),
+        (made) => toOutputs(made, before),
+        async (state) => ({ outs: await converge(rawNews, s, state, news) }),
         async () => ({ outs: (await createProvider(rawNews, news)).outs }),
       );
     },

@@ -120,7 +120,8 @@ export interface OidcRoleArgs {
    * `repo:acme/*`, a wildcard owner, for GitHub, whose workload is the owner and
    * repository; the project path for GitLab; namespace and service account
    * for ACK RRSA; any wildcard for any other issuer, whose subjects are opaque
-   * IDs). Default `false`: such a role fails at preview.
+   * IDs, unless the pattern has a GitHub, GitLab or ACK subject's shape and is
+   * judged by that grammar). Default `false`: such a role fails at preview.
    */
   allowAnySubject?: pulumi.Input<boolean>;
   /**
@@ -911,6 +912,7 @@ export const OidcRoleProvider = accountBound(
   {
     kind: "OidcRole",
     identity: ["roleName"],
+    namesIgnoringCase: ["roleName"],
     stable: ["arn", "roleId", "createDate"],
     volatile: ["updateDate"],
   },
@@ -978,10 +980,13 @@ export const OidcRoleProvider = accountBound(
       if (pending === undefined) return updateRole(rawNews, id, readOlds(rawOlds, id), news);
       const before = readOlds(rawOlds, id);
       return resumePendingCreate(
+        rawNews,
+        id,
         pending,
         (t) => findOwnRole(session(), before, t),
         // Made by CreateRole alone: no policy was attached yet.
-        (made) => updateRole(rawNews, id, toOutputs(made, [], before), news),
+        (made) => toOutputs(made, [], before),
+        (state) => updateRole(rawNews, id, state, news),
         async () => ({ outs: (await createRole(rawNews, news)).outs }),
       );
     },

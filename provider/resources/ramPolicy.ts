@@ -372,6 +372,7 @@ export const RamPolicyProvider = accountBound(
   {
     kind: "RamPolicy",
     identity: ["policyName"],
+    namesIgnoringCase: ["policyName"],
     stable: ["createDate"],
     volatile: ["updateDate", "defaultVersion"],
   },
@@ -414,10 +415,13 @@ export const RamPolicyProvider = accountBound(
         const s = session();
         const before = readOlds(rawOlds, id);
         return resumePendingCreate(
+          rawNews,
+          id,
           pending,
           (t) => findOwnPolicy(s, before, t),
-          async (made) => {
-            const progress = new Progress(rawNews, id, toOutputs(made, before), false);
+          (made) => ({ made, state: toOutputs(made, before) }),
+          async ({ made, state }) => {
+            const progress = new Progress(rawNews, id, state, false);
             return { outs: await progress.run((p) => converge(s, made, news, p)) };
           },
           async () => ({ outs: (await createPolicy(rawNews, news)).outs }),

@@ -337,7 +337,12 @@ async function resolvePending(id: string, props: object): Promise<string | undef
 }
 
 export const ScimApplicationProvider = accountBound(
-  { kind: "ScimApplication", identity: ["appName"], stable: ["appId", "clientId", "createDate"] },
+  {
+    kind: "ScimApplication",
+    identity: ["appName"],
+    namesIgnoringCase: ["appName"],
+    stable: ["appId", "clientId", "createDate"],
+  },
   {
     configure,
 
@@ -419,27 +424,24 @@ export const ScimApplicationProvider = accountBound(
       }
       const before = readOlds(rawOlds);
       return resumePendingCreate(
+        rawNews,
+        id,
         since,
         (t) => findOwnApp(session(), before, t),
         // Made by CreateApplication alone: no consent, no secret yet.
-        (made) =>
-          updateApp(
-            rawNews,
-            made.appId,
-            {
-              ...before,
-              appId: made.appId,
-              clientId: made.appId,
-              scopes: made.scopes,
-              createDate: made.createDate,
-              provisioned: false,
-              appSecretId: "",
-              clientSecret: "",
-              retiredSecretIds: [],
-              secretPending: false,
-            },
-            news,
-          ),
+        (made): ScimApplicationOutputs => ({
+          ...before,
+          appId: made.appId,
+          clientId: made.appId,
+          scopes: made.scopes,
+          createDate: made.createDate,
+          provisioned: false,
+          appSecretId: "",
+          clientSecret: "",
+          retiredSecretIds: [],
+          secretPending: false,
+        }),
+        (state) => updateApp(rawNews, state.appId, state, news),
         async () => ({ outs: await createApp(rawNews, news) }),
       );
     },

@@ -1199,9 +1199,15 @@ export function checkedSecretly(people: pulumi.Output<DirectoryEntry[]>): pulumi
       return rosterOf(checkPeople(list));
     } catch (err) {
       if (!(err instanceof DirectoryError) || !(await secret)) throw err;
+      // Each value a problem may quote, as it quotes it ('o'brien' too), longest first.
+      const quoted = list
+        .flatMap((p) => [p?.userName, p?.externalId, p?.displayName])
+        .filter((v): v is string => typeof v === "string" && v !== "")
+        .map((v) => `'${v}'`)
+        .sort((a, b) => b.length - a.length);
       throw new DirectoryError(
         "people",
-        err.problems.map((p) => p.replace(/'[^'\n]*'/g, "'***'")),
+        err.problems.map((p) => quoted.reduce((text, q) => text.split(q).join("'***'"), p)),
       );
     }
   });

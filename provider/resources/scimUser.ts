@@ -352,9 +352,13 @@ export const ScimUserProvider = withMaskedErrors({
     if (since === undefined) return replaceUser(readOlds(rawOlds, id), news);
     const before = readOlds(rawOlds, id);
     return resumePendingCreate(
+      rawNews,
+      id,
       since,
-      (t) => findOwnUser(credentials(before), before, t),
-      (made) => replaceUser(toOutputs(made, before), news),
+      // The current credentials: a rotation in the same up may have retired the old secret.
+      (t) => findOwnUser(credentials(news), before, t),
+      (made) => toOutputs(made, before),
+      (state) => replaceUser(state, news),
       async () => ({ outs: await createUser(rawNews, news) }),
     );
   },

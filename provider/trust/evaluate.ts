@@ -356,6 +356,12 @@ function checkPrincipal(st: TrustStatement, providerArn: string): Finding {
   if (fed.includes(providerArn)) return HOLDS;
   const wild = fed.find((f) => f.includes("*") || f.includes("?"));
   if (wild) return { kind: "open", why: `its Federated principal '${wild}' has a wildcard` };
+  // The kinds are alternatives: one RAM does not document might be the one that admits the token.
+  if (st.principals.other !== undefined)
+    return {
+      kind: "open",
+      why: `its Principal has ${Object.keys(st.principals.other).join(", ")}, which this evaluator does not model`,
+    };
   return {
     kind: "fails",
     why:
@@ -379,13 +385,6 @@ function checkStatement(
             why: `it has ${Object.keys(st.other).join(", ")}, which this evaluator does not model`,
           },
     () => checkAction(st, req.action),
-    () =>
-      st.principals.other === undefined
-        ? HOLDS
-        : {
-            kind: "open",
-            why: `its Principal has ${Object.keys(st.principals.other).join(", ")}, which this evaluator does not model`,
-          },
     () => checkPrincipal(st, req.providerArn),
   ];
   for (const [operator, keys] of Object.entries(st.conditions))

@@ -418,6 +418,27 @@ describe("a FederationInventory enforce update that fails half-way", () => {
   });
 });
 
+describe("a change of case in a role's name", () => {
+  it("OidcRole: no replacement, and check still carries the role's ARN and account to dependents", async () => {
+    await OidcRoleProvider.configure(configOf(config));
+    const made = await up(OidcRoleProvider, undefined, ROLE);
+    const olds = made.held?.outs as Record<string, unknown>;
+    const checked = await OidcRoleProvider.check(olds, {
+      ...ROLE,
+      roleName: "Deployer",
+      __provider: PROVIDER_TEXT,
+    });
+    expect(checked.failures ?? []).toEqual([]);
+    expect(checked.inputs).toMatchObject({ arn: olds.arn, roleId: olds.roleId, accountId: olds.accountId });
+    expect(
+      await OidcRoleProvider.diff("deployer", olds, checked.inputs as Record<string, unknown>),
+    ).toMatchObject({
+      changes: false,
+      replaces: [],
+    });
+  });
+});
+
 describe("a change of case in an application's name", () => {
   it("ScimApplication: no replacement (names ignore case), which could only fail with 'already exists'", async () => {
     await ScimApplicationProvider.configure(configOf(config));
@@ -425,5 +446,45 @@ describe("a change of case in an application's name", () => {
     const renamed = await up(ScimApplicationProvider, made.held, { appName: "Sync" });
     expect(renamed.error).toBeUndefined();
     expect(renamed.held?.id).toBe(made.held?.id);
+  });
+});
+
+describe("a pending create found, then the update to the new declaration fails half-way", () => {
+  it("RamPolicy: state records the policy as existing, so the next run finishes (it looked for it again by the old document)", async () => {
+    await RamPolicyProvider.configure(configOf(config));
+    const v1 = { policyName: "deploy", policyDocument: doc };
+    const v2 = {
+      policyName: "deploy",
+      policyDocument: JSON.stringify({
+        Version: "1",
+        Statement: [{ Effect: "Allow", Action: ["ram:GetRole", "ram:ListRoles"], Resource: "*" }],
+      }),
+      description: "v2",
+    };
+    await emulator.injectFault({ service: "ram", action: "CreatePolicy", kind: "lost", count: 1 });
+    await emulator.injectFault({ service: "ram", action: "GetPolicy", kind: "server-error", count: 16 });
+    const first = await up(RamPolicyProvider, undefined, v1);
+    await emulator.clearFaults();
+    expect(first.held?.outs[PENDING_CREATE]).toBeTypeOf("number");
+    // Found; the new version is made, then the description fails.
+    await emulator.injectFault({
+      service: "ram",
+      action: "UpdatePolicyDescription",
+      kind: "server-error",
+      count: 16,
+    });
+    const second = await up(RamPolicyProvider, first.held, v2);
+    await emulator.clearFaults();
+    expect(second.error).toBeDefined();
+    expect(second.held?.outs[PENDING_CREATE]).toBeUndefined();
+    const third = await up(RamPolicyProvider, second.held, v2);
+    expect(third.error).toBeUndefined();
+    const live = (await emulator.console("ram", "GetPolicy", {
+      PolicyName: "deploy",
+      PolicyType: "Custom",
+    })) as {
+      Policy: { Description: string };
+    };
+    expect(live.Policy.Description).toBe("v2");
   });
 });

@@ -883,6 +883,11 @@ describe("condition expressions: nesting checked at preview as the service count
     ["parentheses", (n) => `${"(".repeat(n)}${atom}${")".repeat(n)}`],
     ["'!(' repeated", (n) => `${"!(".repeat(n)}${atom}${")".repeat(n)}`],
     ["beside a shallow one", (n) => `jwt.iss != "x" && (${"(".repeat(n - 1)}${atom}${")".repeat(n - 1)})`],
+    ["around a function call", (n) => `${"(".repeat(n)}IsNullOrEmpty(jwt.a)${")".repeat(n)}`],
+    [
+      "'!' before a function call",
+      (n) => `${"!(".repeat(n - 1)}!StartsWith(jwt.sub, "a(")${")".repeat(n - 1)}`,
+    ],
   ];
 
   it.each(shapes)(

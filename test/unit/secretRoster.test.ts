@@ -23,13 +23,15 @@ describe("secret people", () => {
     { userName: "j.smith-confidential", externalId: "EMP-777" },
     { userName: "bad name!", externalId: "EMP-778" },
     { userName: "other", externalId: "EMP-777" },
+    { userName: "o'brien-hr", externalId: "emp'7" },
   ];
 
   it("a problem in a secret roster names the position and the problem, not the values", async () => {
     const message = await problemOf(pulumi.secret(bad));
     expect(message).toMatch(/people\[1\]: userName '\*\*\*' is not allowed/);
     expect(message).toMatch(/people\[2\]: externalId '\*\*\*' is already used on people\[0\]/);
-    expect(message).not.toMatch(/bad name|EMP-777|confidential/);
+    expect(message).toMatch(/people\[3\]: userName '\*\*\*' is not allowed/);
+    expect(message).not.toMatch(/bad name|EMP-777|confidential|brien|emp'7/);
   });
 
   it("a plain roster's problems quote the values, as they always did", async () => {

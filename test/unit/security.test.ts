@@ -196,3 +196,22 @@ describe("an endpoint with a password in it", () => {
     expect(parseEndpoint("http://127.0.0.1:9")).toEqual({ protocol: "http", host: "127.0.0.1:9" });
   });
 });
+
+describe("an endpoint that fails for another reason", () => {
+  it("never quotes its user info either", () => {
+    for (const endpoint of [
+      "ftp://admin:hunter2pass@h",
+      "http://admin:hunter2pass@[bad",
+      "admin:hunter2pass@h:99999",
+    ]) {
+      let message = "";
+      try {
+        parseEndpoint(endpoint);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message, endpoint).toMatch(/^endpoint: /);
+      expect(message, endpoint).not.toContain("hunter2pass");
+    }
+  });
+});

@@ -583,11 +583,12 @@ d(
   {},
   "undetermined",
 );
+// The kinds are alternatives: the provider's own ARN admits the token whatever the other kind says.
 d(
   "a principal kind RAM does not document, beside the provider",
   doc(allowSt(undefined, { Principal: { Federated: ARN, OIDC: ARN } })),
   {},
-  "undetermined",
+  "allow",
 );
 
 // A Deny on a list claim only some of whose values match: under "every value" it would not apply.
@@ -608,4 +609,16 @@ d(
   doc(allowSt(), denySt({ StringEquals: { "oidc:aud": "evil" } })),
   { aud: [AUD, "other"] },
   "allow",
+);
+d(
+  "a principal kind RAM does not document, alone",
+  doc(allowSt(undefined, { Principal: { OIDC: ARN } })),
+  {},
+  "undetermined",
+);
+d(
+  "a principal kind RAM does not document, beside another provider",
+  doc(allowSt(undefined, { Principal: { Federated: "acs:ram::1:oidc-provider/other", AWS: ARN } })),
+  {},
+  "undetermined",
 );

@@ -434,10 +434,7 @@ function statementApplies(st: JsonObject, q: TrustQuestion): Tri {
   return all([
     () =>
       extra.length > 0 ? unknown(`it has ${extra.join(", ")}, which this emulator does not evaluate`) : YES,
-    () =>
-      otherKinds.length > 0
-        ? unknown(`its Principal has ${otherKinds.join(", ")}, which this emulator does not evaluate`)
-        : YES,
+
     () =>
       some(
         actions.map((a) => {
@@ -449,8 +446,8 @@ function statementApplies(st: JsonObject, q: TrustQuestion): Tri {
         }),
         `its actions ${show(action)} do not cover ${q.action}`,
       ),
-    () =>
-      some(
+    () => {
+      const found = some(
         federated.map((f) =>
           f === q.providerArn
             ? YES
@@ -461,7 +458,12 @@ function statementApplies(st: JsonObject, q: TrustQuestion): Tri {
         federated.length === 0
           ? "it trusts no OIDC provider"
           : `it trusts ${show(federatedRaw)}, not ${q.providerArn}`,
-      ),
+      );
+      // The kinds are alternatives: one RAM does not document might be the one that admits it.
+      return found.v === "no" && otherKinds.length > 0
+        ? unknown(`its Principal has ${otherKinds.join(", ")}, which this emulator does not evaluate`)
+        : found;
+    },
     ...Object.entries(cond).flatMap(([op, block]) =>
       Object.entries(block).map(
         ([key, values]) =>

@@ -218,8 +218,11 @@ export function nestingDepth(text: string): number {
   const open: number[] = [];
   let base = 0;
   let bangs = 0;
+  // The last character outside spaces: a `(` right after a name opens a function's arguments
+  // (`IsNullOrEmpty(jwt.sub)`), which nest nothing.
+  let last = "";
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text[i] ?? "";
     if (c === '"') {
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
       bangs = 0;
@@ -228,13 +231,16 @@ export function nestingDepth(text: string): number {
       deepest = Math.max(deepest, base + bangs);
     } else if (c === "(") {
       open.push(base);
-      base += bangs + 1;
+      if (!/\w/.test(last)) {
+        base += bangs + 1;
+        deepest = Math.max(deepest, base);
+      }
       bangs = 0;
-      deepest = Math.max(deepest, base);
     } else if (c === ")") {
       base = open.pop() ?? 0;
       bangs = 0;
-    } else if (!/\s/.test(c ?? "")) bangs = 0;
+    } else if (!/\s/.test(c)) bangs = 0;
+    if (!/\s/.test(c)) last = c;
   }
   return deepest;
 }
