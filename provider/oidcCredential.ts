@@ -19,7 +19,7 @@ import { readFileSync } from "node:fs";
 import type Credential from "@alicloud/credentials";
 import type { OIDCRoleArnCredentialsProvider } from "@alicloud/credentials";
 import { credentialsSdk } from "./client/sdk";
-import { maskSecrets, messageOf } from "./errors";
+import { maskSecrets, messageOf, registerSecret } from "./errors";
 import { once } from "./once";
 
 /** The three variables a GitHub Actions job (or any OIDC CI) sets for the credential chain. */
@@ -114,6 +114,8 @@ export class OidcRoleCredentials {
           `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); ${OIDC_ENV.tokenFile} must name the file the CI job writes its token to.`,
       );
     }
+    // The token, and the credentials it buys, are masked wherever a message would quote them.
+    registerSecret(token.trim());
     // Refused before, same token: no second request (a run of many resources makes no storm).
     if (this.refused && this.refused.token === token) throw this.refused.error;
     const inner = this.inner;
@@ -121,7 +123,10 @@ export class OidcRoleCredentials {
       this.inflight = undefined;
     });
     try {
-      return await this.inflight;
+      const got = await this.inflight;
+      const c = (got ?? {}) as { accessKeySecret?: unknown; securityToken?: unknown };
+      for (const v of [c.accessKeySecret, c.securityToken]) if (typeof v === "string") registerSecret(v);
+      return got;
     } catch (err) {
       const r = refusal(err);
       if (!r) throw err;

@@ -3,9 +3,13 @@
  * client reaches STS only over https), an unreadable token file names the file and the role, and
  * the call seam renews an expired STS session once per call, never in a loop.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { callApi } from "../../provider/client/call";
+import { maskSecrets } from "../../provider/errors";
 import { oidcCredential, oidcRequested } from "../../provider/oidcCredential";
+import { tempDir } from "../tempDir";
 
 const env = {
   ALIBABA_CLOUD_ROLE_ARN: "acs:ram::1234567890123456:role/ci-deployer",
@@ -37,6 +41,20 @@ describe("OIDC role credentials", () => {
     await expect(credential.getCredential()).rejects.toThrow(
       "cannot get credentials for role acs:ram::1234567890123456:role/ci-deployer: the OIDC token file /nonexistent/oidc-token cannot be read (ENOENT)",
     );
+  });
+});
+
+describe("the OIDC token", () => {
+  it("is masked wherever a message would quote it, from the moment it is read", async () => {
+    const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvYXBwIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
+    const file = join(tempDir("af-oidc-token-"), "token");
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    const { credential } = oidcCredential(
+      { protocol: "https", host: "127.0.0.1:1" },
+      { ...env, ALIBABA_CLOUD_OIDC_TOKEN_FILE: file },
+    );
+    await credential.getCredential().catch(() => undefined);
+    expect(maskSecrets(`sent ${token} to STS`)).toBe("sent *** to STS");
   });
 });
 
