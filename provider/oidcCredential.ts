@@ -20,6 +20,7 @@ import type Credential from "@alicloud/credentials";
 import type { OIDCRoleArnCredentialsProvider } from "@alicloud/credentials";
 import { credentialsSdk } from "./client/sdk";
 import { maskSecrets, messageOf, registerSecret } from "./errors";
+import { STS } from "./limits";
 import { once } from "./once";
 
 /** The three variables a GitHub Actions job (or any OIDC CI) sets for the credential chain. */
@@ -159,6 +160,13 @@ export function oidcCredential(
       `${OIDC_ENV.roleArn} asks for OIDC role credentials, and Alibaba's OIDC credential client reaches STS only over ` +
         `https, but the endpoint is http://${endpoint.host}. Point ALICLOUD_FEDERATION_ENDPOINT at an https endpoint ` +
         "(the emulator's: `alicloud-federation-emulator --https` prints it, with the CA to trust in NODE_EXTRA_CA_CERTS).",
+    );
+  const session = env.ALIBABA_CLOUD_ROLE_SESSION_NAME;
+  const { minLength, maxLength, pattern } = STS.roleSessionName;
+  if (session && (session.length < minLength || session.length > maxLength || !pattern.test(session)))
+    throw new Error(
+      `ALIBABA_CLOUD_ROLE_SESSION_NAME: use ${minLength} to ${maxLength} letters, digits, '.', '@', '-' or '_' ` +
+        `(STS refuses the session name it holds, ${session.length} characters), or unset it to use 'alicloud-federation'.`,
     );
   const provider = new OidcRoleCredentials({
     roleArn: env[OIDC_ENV.roleArn]!,

@@ -36,6 +36,16 @@ describe("OIDC role credentials", () => {
     );
   });
 
+  it("check ALIBABA_CLOUD_ROLE_SESSION_NAME against STS's grammar before any call: 2 and 64 pass, 1 and 65 fail", () => {
+    const https = { protocol: "https" as const, host: "127.0.0.1:1" };
+    for (const ok of ["ab", "s".repeat(64), "ci.run-1@acme_x"])
+      expect(() => oidcCredential(https, { ...env, ALIBABA_CLOUD_ROLE_SESSION_NAME: ok }), ok).not.toThrow();
+    for (const bad of ["a", "s".repeat(65), "has space"])
+      expect(() => oidcCredential(https, { ...env, ALIBABA_CLOUD_ROLE_SESSION_NAME: bad }), bad).toThrow(
+        /^ALIBABA_CLOUD_ROLE_SESSION_NAME: use 2 to 64 letters, digits/,
+      );
+  });
+
   it("name the token file and the role when the file cannot be read, without asking STS", async () => {
     const { credential } = oidcCredential({ protocol: "https", host: "127.0.0.1:1" }, env);
     await expect(credential.getCredential()).rejects.toThrow(
