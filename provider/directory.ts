@@ -161,6 +161,23 @@ export function entryKey(e: DirectoryEntry): string {
 
 const sanitise = (key: string) => key.replace(/[^A-Za-z0-9._:-]/g, "_");
 
+/**
+ * Every text a directory problem may quote for this entry (its values, its key, the resource name
+ * made from the key): what a secret roster's problems must not show.
+ */
+export function quotableForms(e: Partial<Record<keyof DirectoryEntry, unknown>>): string[] {
+  const own = [e.userName, e.externalId, e.displayName].filter(
+    (v): v is string => typeof v === "string" && v !== "",
+  );
+  const key =
+    typeof e.externalId === "string"
+      ? e.externalId
+      : typeof e.userName === "string"
+        ? `user:${e.userName.toLowerCase()}`
+        : undefined;
+  return key === undefined ? own : [...own, key, sanitise(key)];
+}
+
 /** A Pulumi resource name for an entry, stable across reorderings and unique per key. */
 export function resourceNameFor(prefix: string, e: DirectoryEntry): string {
   return `${prefix}${sanitise(entryKey(e))}`;

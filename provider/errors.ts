@@ -40,7 +40,10 @@ export class AlicloudApiError extends Error {
     const code = bounded(info.code, SERVICE_TEXT_MAX.code);
     // Cut before it is scanned: what is read is bounded whatever the service sent (1 MB was seen).
     const max = SERVICE_TEXT_MAX.message;
-    const scanned = maskSecrets(withoutQueries(info.message.slice(0, 4 * max)));
+    let scanned = maskSecrets(withoutQueries(info.message.slice(0, 4 * max)));
+    // A secret that straddles the window's end is not matched: its first part, at the end, goes.
+    if (info.message.length > 4 * max)
+      scanned = scanned.slice(0, Math.max(0, scanned.length - longestSecret()));
     const detail =
       scanned.length <= max && info.message.length <= 4 * max
         ? scanned
@@ -137,6 +140,13 @@ export function maskSecrets(text: string, knownSecrets: Iterable<string> = regis
 // Secrets this process has resolved (access key secret, STS token). They are
 // masked wherever they appear verbatim, whatever the surrounding text.
 const registeredSecrets = new Set<string>();
+
+/** The length of the longest secret this process holds (what may straddle a cut). */
+function longestSecret(): number {
+  let n = 0;
+  for (const s of registeredSecrets) n = Math.max(n, encodeURIComponent(s).length);
+  return n;
+}
 
 /** Whether `value` is a secret this process holds (a credential, a client secret it created or read). */
 export function isKnownSecret(value: string): boolean {

@@ -317,14 +317,14 @@ export async function resumePendingCreate<R, O extends object, T>(
   since: number,
   findAsDeclared: (since: number) => Promise<R | undefined>,
   stateOf: (made: R) => O,
-  updateFrom: (state: O) => Promise<T>,
+  updateFrom: (state: O, made: R) => Promise<T>,
   createNow: () => Promise<T>,
 ): Promise<T> {
   const made = await findPending(since, findAsDeclared);
   if (made === undefined) return createNow();
   const state = stateOf(made);
   try {
-    return await updateFrom(state);
+    return await updateFrom(state, made);
   } catch (err) {
     // Found, whatever the update does next: state says it exists (no longer pending), or the next
     // run would look for it again by inputs the failed update may have changed on it.

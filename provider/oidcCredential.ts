@@ -83,6 +83,8 @@ export class OidcRoleCredentials {
       providerArn: string;
       tokenFile: string;
       stsEndpoint?: string;
+      /** `ALIBABA_CLOUD_ROLE_SESSION_NAME`, checked; the default when unset. */
+      roleSessionName?: string;
     },
   ) {
     this.inner = this.build();
@@ -94,7 +96,7 @@ export class OidcRoleCredentials {
       .withRoleArn(this.options.roleArn)
       .withOIDCProviderArn(this.options.providerArn)
       .withOIDCTokenFilePath(this.options.tokenFile)
-      .withRoleSessionName(process.env.ALIBABA_CLOUD_ROLE_SESSION_NAME || "alicloud-federation")
+      .withRoleSessionName(this.options.roleSessionName || "alicloud-federation")
       // The SDK clients' own timeouts (session.ts), not the credential client's 5 s connect.
       .withConnectTimeout(10_000)
       .withReadTimeout(30_000);
@@ -173,6 +175,7 @@ export function oidcCredential(
     providerArn: env[OIDC_ENV.providerArn]!,
     tokenFile: env[OIDC_ENV.tokenFile]!,
     stsEndpoint: endpoint?.host,
+    ...(session ? { roleSessionName: session } : {}),
   });
   // Made on first use, like the other credentials (provider/settings.ts).
   const credential = once(() => new (credentialsSdk().default)(null, provider));

@@ -407,7 +407,7 @@ const warnedInsecure = new Set<string>();
 /** Splits `http://127.0.0.1:8080` into what the SDK config wants. */
 export function parseEndpoint(endpoint: string): { protocol: "http" | "https"; host: string } {
   // Quoted only without what would be a user name or password.
-  const shown = endpoint.replace(/^([^/]*\/\/)?[^/@\s]*@/, "$1***@");
+  const shown = endpoint.replace(/^([a-z][\w+.-]*:\/\/)?.*@/is, "$1***@");
   let url: URL;
   try {
     url = new URL(endpoint.includes("://") ? endpoint : `https://${endpoint}`);

@@ -205,7 +205,7 @@ const SECRET_WORD_MIN = 12;
 
 /** Words every policy has (`StringEquals`, `sts:AssumeRole`): masking them would blank other messages. */
 const COMMON_WORD =
-  /^(String|Numeric|Date|Bool|IpAddress|NotIpAddress|ForAnyValue|ForAllValues)|^[a-z-]+:[A-Za-z*]+$/;
+  /^((ForAnyValue|ForAllValues):)?((String|Numeric|Date)[A-Za-z]*|Bool|IpAddress|NotIpAddress)$|^[a-z-]+:[A-Za-z*]+$/;
 
 /**
  * The strings and numbers inside the inputs named in `secrets` and in the program's

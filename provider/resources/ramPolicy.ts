@@ -419,8 +419,8 @@ export const RamPolicyProvider = accountBound(
           id,
           pending,
           (t) => findOwnPolicy(s, before, t),
-          (made) => ({ made, state: toOutputs(made, before) }),
-          async ({ made, state }) => {
+          (made) => toOutputs(made, before),
+          async (state, made) => {
             const progress = new Progress(rawNews, id, state, false);
             return { outs: await progress.run((p) => converge(s, made, news, p)) };
           },

@@ -23,6 +23,7 @@ import {
   type DirectoryEntry,
   DirectoryError,
   EXTERNAL_ID_MAX,
+  quotableForms,
   readDirectory,
 } from "../directory";
 import { AlicloudApiError, messageOf, UserError } from "../errors";
@@ -1199,10 +1200,9 @@ export function checkedSecretly(people: pulumi.Output<DirectoryEntry[]>): pulumi
       return rosterOf(checkPeople(list));
     } catch (err) {
       if (!(err instanceof DirectoryError) || !(await secret)) throw err;
-      // Each value a problem may quote, as it quotes it ('o'brien' too), longest first.
+      // Each text a problem may quote, as it quotes it ('o'brien' too), longest first.
       const quoted = list
-        .flatMap((p) => [p?.userName, p?.externalId, p?.displayName])
-        .filter((v): v is string => typeof v === "string" && v !== "")
+        .flatMap((p) => quotableForms(p ?? {}))
         .map((v) => `'${v}'`)
         .sort((a, b) => b.length - a.length);
       throw new DirectoryError(

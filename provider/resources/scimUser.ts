@@ -357,7 +357,8 @@ export const ScimUserProvider = withMaskedErrors({
       since,
       // The current credentials: a rotation in the same up may have retired the old secret.
       (t) => findOwnUser(credentials(news), before, t),
-      (made) => toOutputs(made, before),
+      // Recorded with the current credentials, which found it (the old secret may be retired).
+      (made) => ({ ...toOutputs(made, before), clientId: news.clientId, clientSecret: news.clientSecret }),
       (state) => replaceUser(state, news),
       async () => ({ outs: await createUser(rawNews, news) }),
     );

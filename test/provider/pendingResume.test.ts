@@ -488,3 +488,37 @@ describe("a pending create found, then the update to the new declaration fails h
     expect(live.Policy.Description).toBe("v2");
   });
 });
+
+describe("a pending create found, then its update fails before any step is recorded", () => {
+  it("RamPolicy: state is the found policy, in its own shape, and the next run converges", async () => {
+    await RamPolicyProvider.configure(configOf(config));
+    const v1 = { policyName: "deploy", policyDocument: doc, description: "old" };
+    await emulator.injectFault({ service: "ram", action: "CreatePolicy", kind: "lost", count: 1 });
+    await emulator.injectFault({ service: "ram", action: "GetPolicy", kind: "server-error", count: 16 });
+    const first = await up(RamPolicyProvider, undefined, v1);
+    await emulator.clearFaults();
+    expect(first.held?.outs[PENDING_CREATE]).toBeTypeOf("number");
+    // Only the description changes, to none; its one call fails.
+    await emulator.injectFault({
+      service: "ram",
+      action: "UpdatePolicyDescription",
+      kind: "server-error",
+      count: 16,
+    });
+    const second = await up(RamPolicyProvider, first.held, { ...v1, description: "" });
+    await emulator.clearFaults();
+    expect(second.error).toBeDefined();
+    expect(second.held?.outs).toMatchObject({ policyName: "deploy", description: "old" });
+    expect(second.held?.outs).not.toHaveProperty("made");
+    expect(second.held?.outs[PENDING_CREATE]).toBeUndefined();
+    const third = await up(RamPolicyProvider, second.held, { ...v1, description: "" });
+    expect(third.error).toBeUndefined();
+    const live = (await emulator.console("ram", "GetPolicy", {
+      PolicyName: "deploy",
+      PolicyType: "Custom",
+    })) as {
+      Policy: { Description: string; DefaultVersion: string };
+    };
+    expect(live.Policy).toMatchObject({ Description: "", DefaultVersion: "v1" });
+  });
+});

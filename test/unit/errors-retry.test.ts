@@ -305,7 +305,15 @@ describe("a piece of a secret input quoted back by the service", () => {
       attempts: 1,
     });
     expect(e.message).not.toContain("Get_SecretBucketName");
-    // Short words stay readable.
-    expect(maskSecrets("Statement Allow")).toBe("Statement Allow");
+    // Short words stay readable, and so do the words every policy has.
+    expect(maskSecrets("Statement Allow StringEquals sts:AssumeRole")).toBe(
+      "Statement Allow StringEquals sts:AssumeRole",
+    );
+    // A word that only starts like an operator is a word of the secret.
+    forEngine(
+      { inputs: {} },
+      { description: "team Stringer-Bell-2024 owns it", secretInputs: ["description"] },
+    );
+    expect(maskSecrets("quoted Stringer-Bell-2024 back")).toBe("quoted *** back");
   });
 });

@@ -34,6 +34,17 @@ describe("secret people", () => {
     expect(message).not.toMatch(/bad name|EMP-777|confidential|brien|emp'7/);
   });
 
+  it("what is derived from a secret value (a key, a resource name) is not shown either", async () => {
+    const message = await problemOf(
+      pulumi.secret([
+        { userName: "jane", externalId: "jane doe" },
+        { userName: "jdoe", externalId: "jane+doe" },
+      ]),
+    );
+    expect(message).toMatch(/people\[1\]: key '\*\*\*' gives the same resource name '\*\*\*'/);
+    expect(message).not.toMatch(/jane/);
+  });
+
   it("a plain roster's problems quote the values, as they always did", async () => {
     const message = await problemOf(pulumi.output(bad));
     expect(message).toMatch(/userName 'bad name!' is not allowed/);

@@ -203,6 +203,7 @@ describe("an endpoint that fails for another reason", () => {
       "ftp://admin:hunter2pass@h",
       "http://admin:hunter2pass@[bad",
       "admin:hunter2pass@h:99999",
+      "https://user:hunter2pass/slash@emu.local:8443",
     ]) {
       let message = "";
       try {
