@@ -431,18 +431,17 @@ async function findOwnCredential(
 }
 
 /**
- * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
- * CreateApplicationFederatedCredential happened (recorded pending under its name).
+ * Create; a CreateApplicationFederatedCredential whose outcome is unknown is recorded as pending
+ * under its name, which `update` resumes (`resumePendingCreate`).
  */
 async function createCredential(
   raw: Record<string, unknown>,
   desired: IdaasApplicationFederatedCredentialInputs,
-  since?: number,
 ): Promise<IdaasApplicationFederatedCredentialOutputs> {
   const wire = wireOf(desired);
   const s = session();
   const { instanceId, applicationId } = desired;
-  const started = since ?? Date.now();
+  const started = Date.now();
   const outs = (credentialId: string, status: string): IdaasApplicationFederatedCredentialOutputs => ({
     ...desired,
     credentialId,
@@ -465,7 +464,6 @@ async function createCredential(
         }),
       find: (t) => findOwnCredential(desired, t),
       alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
-      since,
     }));
   } catch (err) {
     if (err instanceof OutcomeUnknownError)

@@ -378,17 +378,16 @@ async function findOwnProvider(
 }
 
 /**
- * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
- * CreateFederatedCredentialProvider happened (recorded pending under its name).
+ * Create; a CreateFederatedCredentialProvider whose outcome is unknown is recorded as pending under
+ * its name, which `update` resumes (`resumePendingCreate`).
  */
 async function createProvider(
   raw: Record<string, unknown>,
   desired: IdaasFederatedCredentialProviderInputs,
-  since?: number,
 ): Promise<IdaasFederatedCredentialProviderOutputs> {
   const type = typeOf(desired as unknown as Record<string, unknown>)!;
   const s = session();
-  const started = since ?? Date.now();
+  const started = Date.now();
   let providerId: string;
   try {
     // No ClientToken here; the name is unique in the instance: after a lost answer, the provider
@@ -403,7 +402,6 @@ async function createProvider(
         }),
       find: (t) => findOwnProvider(desired, t),
       alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
-      since,
     }));
   } catch (err) {
     if (err instanceof OutcomeUnknownError)

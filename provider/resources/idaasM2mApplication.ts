@@ -138,21 +138,19 @@ const keyOf = (d: { applicationName: string; description: string }) => ({
 });
 
 /**
- * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
- * CreateApplication happened: that one is recorded as pending under its name, and the
- * application is then adopted only if provably ours (see `createApplicationOnce`).
+ * Create; a CreateApplication whose outcome is unknown is recorded as pending under its name, and
+ * `update` adopts the application only if provably ours (`resumePendingCreate`).
  */
 async function createApp(
   raw: Record<string, unknown>,
   desired: IdaasM2mApplicationInputs,
-  since?: number,
 ): Promise<IdaasM2mApplicationOutputs> {
   const s = session();
-  const started = since ?? Date.now();
+  const started = Date.now();
   const bare = { ...desired, applicationId: "", clientId: "", m2mClientEnabled: false };
   let applicationId: string;
   try {
-    applicationId = await createApplicationOnce(s, desired.instanceId, keyOf(desired), since);
+    applicationId = await createApplicationOnce(s, desired.instanceId, keyOf(desired));
   } catch (err) {
     if (err instanceof OutcomeUnknownError)
       throw pendingCreate(raw, pendingId(desired.applicationName), bare, started, err);

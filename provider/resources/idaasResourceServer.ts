@@ -399,17 +399,15 @@ const keyOf = (d: { applicationName: string; description: string }) => ({
 });
 
 /**
- * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
- * CreateApplication happened: that one is recorded as pending under its name, and the
- * application is then adopted only if provably ours (see `createApplicationOnce`).
+ * Create; a CreateApplication whose outcome is unknown is recorded as pending under its name, and
+ * `update` adopts the application only if provably ours (`resumePendingCreate`).
  */
 async function createServer(
   raw: Record<string, unknown>,
   desired: IdaasResourceServerInputs,
-  since?: number,
 ): Promise<IdaasResourceServerOutputs> {
   const s = session();
-  const started = since ?? Date.now();
+  const started = Date.now();
   const bare: IdaasResourceServerOutputs = {
     ...desired,
     applicationId: "",
@@ -421,7 +419,7 @@ async function createServer(
   };
   let applicationId: string;
   try {
-    applicationId = await createApplicationOnce(s, desired.instanceId, keyOf(desired), since);
+    applicationId = await createApplicationOnce(s, desired.instanceId, keyOf(desired));
   } catch (err) {
     if (err instanceof OutcomeUnknownError)
       throw pendingCreate(raw, pendingId(desired.applicationName), bare, started, err);

@@ -581,14 +581,13 @@ async function findOwnProvider(
   return same ? live : undefined;
 }
 
-/** Create, resumed by `update` when a previous `up` could not tell whether the create happened. */
+/** Create; a create whose outcome is unknown is recorded as pending, which `update` resumes. */
 async function createProvider(
   raw: Record<string, unknown>,
   desired: OidcProviderInputs,
-  since?: number,
 ): Promise<{ id: string; outs: OidcProviderOutputs }> {
   const s = session();
-  const started = since ?? Date.now();
+  const started = Date.now();
   let rec: ims.OidcProviderRecord;
   try {
     ({ value: rec } = await createOnce(s, {
@@ -606,7 +605,6 @@ async function createProvider(
         ),
       find: (t) => findOwnProvider(s, desired, t),
       alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists.OIDCProvider"),
-      since,
     }));
     unclaim(claimKey(desired.oidcProviderName));
   } catch (err) {

@@ -852,14 +852,13 @@ async function nameTaken(inputs: Record<string, unknown>): Promise<CheckFailure[
     : [];
 }
 
-/** Create, resumed by `update` when a previous `up` could not tell whether CreateRole happened. */
+/** Create; a CreateRole whose outcome is unknown is recorded as pending, which `update` resumes. */
 async function createRole(
   raw: Record<string, unknown>,
   desired: OidcRoleInputs,
-  since?: number,
 ): Promise<{ id: string; outs: OidcRoleOutputs }> {
   const s = session();
-  const started = since ?? Date.now();
+  const started = Date.now();
   let role: ram.RoleRecord;
   let current: PolicyRef[] = [];
   try {
@@ -873,7 +872,6 @@ async function createRole(
         }),
       find: (t) => findOwnRole(s, desired, t),
       alreadyExists: (e) => hasCode(e, "EntityAlreadyExists.Role"),
-      since,
     }));
     unclaim(claimKey(desired.roleName));
   } catch (err) {

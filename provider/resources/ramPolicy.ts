@@ -311,10 +311,9 @@ async function converge(
 async function createPolicy(
   raw: Record<string, unknown>,
   desired: RamPolicyInputs,
-  since?: number,
 ): Promise<{ id: string; outs: RamPolicyOutputs }> {
   const s = session();
-  const started = since ?? Date.now();
+  const started = Date.now();
   try {
     const { value } = await createOnce(s, {
       create: (o) =>
@@ -325,7 +324,6 @@ async function createPolicy(
         }),
       find: (t) => findOwnPolicy(s, desired, t),
       alreadyExists: (e) => hasCode(e, "EntityAlreadyExists.Policy"),
-      since,
     });
     unclaim(claimKey(desired.policyName));
     return { id: value.policyName, outs: toOutputs(value, desired) };

@@ -269,17 +269,15 @@ async function provision(s: Session, appId: string): Promise<void> {
 }
 
 /**
- * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether
- * CreateApplication happened: that one is recorded as pending under the app name, and the app is
- * then adopted only if provably ours (`findOwnApp`).
+ * Create; a CreateApplication whose outcome is unknown is recorded as pending under the app name,
+ * and `update` adopts the app only if provably ours (`findOwnApp`, `resumePendingCreate`).
  */
 async function createApp(
   raw: Record<string, unknown>,
   desired: ScimApplicationInputs,
-  since?: number,
 ): Promise<ScimApplicationOutputs> {
   const s = session();
-  const started = since ?? Date.now();
+  const started = Date.now();
   const bare: ScimApplicationOutputs = {
     ...desired,
     appId: "",
@@ -304,7 +302,6 @@ async function createApp(
         }),
       find: (t) => findOwnApp(s, desired, t),
       alreadyExists: (e) => hasCodePrefix(e, "EntityAlreadyExists"),
-      since,
     }));
   } catch (err) {
     if (err instanceof OutcomeUnknownError)

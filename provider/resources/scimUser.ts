@@ -251,24 +251,18 @@ async function findOwnUser(
 }
 
 /**
- * Create, resumed by `update` (with `since`) when a previous `up` could not tell whether the
- * POST happened: that one is recorded as pending under the user name, and the user is then
- * adopted only if provably ours (`findOwnUser`).
+ * Create; a POST whose outcome is unknown is recorded as pending under the user name, and `update`
+ * adopts the user only if provably ours (`findOwnUser`, `resumePendingCreate`).
  */
-async function createUser(
-  raw: Record<string, unknown>,
-  desired: ScimUserInputs,
-  since?: number,
-): Promise<ScimUserOutputs> {
+async function createUser(raw: Record<string, unknown>, desired: ScimUserInputs): Promise<ScimUserOutputs> {
   const creds = credentials(desired);
-  const started = since ?? Date.now();
+  const started = Date.now();
   let rec: scim.ScimUserRecord;
   try {
     ({ value: rec } = await createOnce(runtimeSettings(), {
       create: (o) => scim.createScimUser(creds, desired, o),
       find: (t) => findOwnUser(creds, desired, t),
       alreadyExists: (e) => isScim(e, 409),
-      since,
     }));
   } catch (err) {
     if (err instanceof OutcomeUnknownError)
