@@ -15,7 +15,7 @@
  * https://help.aliyun.com/document_detail/51132.html; the STS token and timestamp codes
  * (InvalidSecurityToken.*, InvalidTimeStamp.*) as the emulator answers them (docs/alibaba-api.md §8).
  */
-import { AlicloudApiError, maskSecrets, messageOf, UserError } from "./errors";
+import { AlicloudApiError, maskSecrets, messageOf, UserError, withoutRequest } from "./errors";
 import { CONFIG_KEYS, ENV_KEYS, type RuntimeSettings } from "./settings";
 
 /** The causes that are the same for every resource of a run. */
@@ -84,9 +84,7 @@ export function explainCallerFailure(err: unknown, s: RuntimeSettings): RunFailu
   const code = api?.code ?? "";
   // The SDK appends "<METHOD> <url> failed." to socket errors without a space (an API error says it
   // as " (<METHOD> <url>)"): the URL is said apart.
-  const detail = maskSecrets(api?.detail ?? messageOf(err))
-    .replace(/\s*(?:GET|POST|PUT|PATCH|DELETE|HEAD) https?:\/\/\S* failed\.?/g, "")
-    .replace(/\s*\((?:GET|POST|PUT|PATCH|DELETE|HEAD) https?:\/\/[^\s)]*\)/g, "");
+  const detail = withoutRequest(maskSecrets(api?.detail ?? messageOf(err)));
   const make = (cause: RunCause, summary: string, lines: string[]) =>
     new RunFailure(cause, summary, [summary, ...lines].join("\n"));
 

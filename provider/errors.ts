@@ -88,6 +88,11 @@ export function withoutQueries(text: string): string {
     .replace(/(https?:\/\/[^\s?#"'<>]*)\?[^\s"'<>]*/g, "$1?…");
 }
 
+/** `text` without the request it names at all (`(POST <url>)`): for a message that says the URL apart. */
+export function withoutRequest(text: string): string {
+  return withoutQueries(text).replace(/\s*\((?:GET|POST|PUT|PATCH|DELETE|HEAD) https?:\/\/[^\s)]*\)/g, "");
+}
+
 /** What a failure says: an error's message, anything else as text. */
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

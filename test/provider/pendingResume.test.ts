@@ -34,6 +34,24 @@ beforeEach(async () => {
   await emulator.reset();
 });
 
+type Call = [service: string, action: string];
+
+/** `call` is refused with a 5xx for the rest of the run (16 answers: every retry). */
+const down = ([service, action]: Call, nth?: number) =>
+  emulator.injectFault({ service, action, kind: "server-error", count: 16, ...(nth ? { nth } : {}) });
+
+/** `done` acts and its answer is lost; then `lookup` is down, so the run cannot tell what happened. */
+async function answerLost(done: Call, lookup: Call, nth?: number): Promise<void> {
+  await emulator.injectFault({
+    service: done[0],
+    action: done[1],
+    kind: "lost",
+    count: 1,
+    ...(nth ? { nth } : {}),
+  });
+  await down(lookup, nth);
+}
+
 const eiam = (action: string, params: Record<string, string> = {}) =>
   emulator.console("eiam", action, { InstanceId: emulator.eiamInstanceId, ...params }) as Promise<
     Record<string, unknown>
@@ -60,8 +78,8 @@ const FP = "6938fd4d98bab03faadb97b34396831e3780aea1";
 interface Case {
   provider: ProviderImpl & { configure(c: unknown): Promise<void> };
   /** The create that is done with its answer lost, and the look-up that then fails. */
-  lost: [string, string];
-  lookup: [string, string];
+  lost: Call;
+  lookup: Call;
   v1(ctx: Record<string, string>): Record<string, unknown>;
   v2(ctx: Record<string, string>): Record<string, unknown>;
   /** The changed field's value in v2, as the service shows it. */
@@ -227,13 +245,7 @@ describe("a pending create resumed after the program changed in place", () => {
     async (_name, c) => {
       await c.provider.configure(configOf(config));
       const ctx = (await c.setup?.()) ?? {};
-      await emulator.injectFault({ service: c.lost[0], action: c.lost[1], kind: "lost", count: 1 });
-      await emulator.injectFault({
-        service: c.lookup[0],
-        action: c.lookup[1],
-        kind: "server-error",
-        count: 16,
-      });
+      await answerLost(c.lost, c.lookup);
       const first = await up(c.provider, undefined, c.v1(ctx));
       await emulator.clearFaults();
       expect(first.error).toBeDefined();
@@ -260,8 +272,7 @@ describe("an in-place update whose answer was lost, then the program reverted", 
     const narrow = { ...ROLE };
     const wide = { ...ROLE, subjects: [...ROLE.subjects, "repo:acme/other:ref:refs/heads/main"] };
     const first = await up(OidcRoleProvider, undefined, narrow);
-    await emulator.injectFault({ service: "ram", action: "UpdateRole", kind: "lost", count: 1 });
-    await emulator.injectFault({ service: "ram", action: "UpdateRole", kind: "server-error", count: 16 });
+    await answerLost(["ram", "UpdateRole"], ["ram", "UpdateRole"]);
     const widened = await up(OidcRoleProvider, first.held, wide);
     await emulator.clearFaults();
     expect(widened.error).toBeDefined();
@@ -285,8 +296,7 @@ describe("an in-place update whose answer was lost, then the program reverted", 
       Statement: [{ Effect: "Allow", Action: ["ram:GetRole", "ram:*"], Resource: "*" }],
     });
     const first = await up(RamPolicyProvider, undefined, A);
-    await emulator.injectFault({ service: "ram", action: "CreatePolicyVersion", kind: "lost", count: 1 });
-    await emulator.injectFault({ service: "ram", action: "GetPolicy", kind: "server-error", count: 16 });
+    await answerLost(["ram", "CreatePolicyVersion"], ["ram", "GetPolicy"]);
     const b = await up(RamPolicyProvider, first.held, { ...A, policyDocument: wider });
     await emulator.clearFaults();
     expect(b.error).toBeDefined();
@@ -319,14 +329,7 @@ describe("a ScimDirectory person whose create was lost, then a refresh", () => {
     });
     const alice = { userName: "alice", externalId: "emp-1" };
     const bob = { userName: "bob", externalId: "emp-2" };
-    await emulator.injectFault({ service: "scim", action: "CreateUser", kind: "lost", nth: 2, count: 1 });
-    await emulator.injectFault({
-      service: "scim",
-      action: "CreateUser",
-      kind: "server-error",
-      nth: 2,
-      count: 16,
-    });
+    await answerLost(["scim", "CreateUser"], ["scim", "CreateUser"], 2);
     const first = await up(ScimDirectoryProvider, undefined, decl([alice, bob]));
     await emulator.clearFaults();
     expect(first.held?.outs.pending).toEqual({ "e:emp-2": "bob" });
@@ -357,7 +360,7 @@ describe("a ScimApplication rotation whose delete of the old secret failed", () 
           AppSecrets: { AppSecret: { AppSecretId: string }[] };
         }
       ).AppSecrets.AppSecret.map((x) => x.AppSecretId);
-    await emulator.injectFault({ action: "DeleteAppSecret", kind: "server-error", count: 16 });
+    await down(["ims", "DeleteAppSecret"]);
     const second = await up(ScimApplicationProvider, first.held, {
       appName: "directory-sync",
       secretVersion: 2,
@@ -403,7 +406,7 @@ describe("a FederationInventory enforce update that fails half-way", () => {
     expect(v1.error).toBeUndefined();
     await assign("mallory");
     // The program drops the role: the inventory's update runs first, and fails removing mallory.
-    await emulator.injectFault({ action: "DeleteApplicationAssignment", kind: "server-error", count: 16 });
+    await down(["ims", "DeleteApplicationAssignment"]);
     const failed = await up(FederationInventoryProvider, v1.held, inv([]));
     await emulator.clearFaults();
     expect(failed.error).toBeDefined();
@@ -461,18 +464,12 @@ describe("a pending create found, then the update to the new declaration fails h
       }),
       description: "v2",
     };
-    await emulator.injectFault({ service: "ram", action: "CreatePolicy", kind: "lost", count: 1 });
-    await emulator.injectFault({ service: "ram", action: "GetPolicy", kind: "server-error", count: 16 });
+    await answerLost(["ram", "CreatePolicy"], ["ram", "GetPolicy"]);
     const first = await up(RamPolicyProvider, undefined, v1);
     await emulator.clearFaults();
     expect(first.held?.outs[PENDING_CREATE]).toBeTypeOf("number");
     // Found; the new version is made, then the description fails.
-    await emulator.injectFault({
-      service: "ram",
-      action: "UpdatePolicyDescription",
-      kind: "server-error",
-      count: 16,
-    });
+    await down(["ram", "UpdatePolicyDescription"]);
     const second = await up(RamPolicyProvider, first.held, v2);
     await emulator.clearFaults();
     expect(second.error).toBeDefined();
@@ -493,18 +490,12 @@ describe("a pending create found, then its update fails before any step is recor
   it("RamPolicy: state is the found policy, in its own shape, and the next run converges", async () => {
     await RamPolicyProvider.configure(configOf(config));
     const v1 = { policyName: "deploy", policyDocument: doc, description: "old" };
-    await emulator.injectFault({ service: "ram", action: "CreatePolicy", kind: "lost", count: 1 });
-    await emulator.injectFault({ service: "ram", action: "GetPolicy", kind: "server-error", count: 16 });
+    await answerLost(["ram", "CreatePolicy"], ["ram", "GetPolicy"]);
     const first = await up(RamPolicyProvider, undefined, v1);
     await emulator.clearFaults();
     expect(first.held?.outs[PENDING_CREATE]).toBeTypeOf("number");
     // Only the description changes, to none; its one call fails.
-    await emulator.injectFault({
-      service: "ram",
-      action: "UpdatePolicyDescription",
-      kind: "server-error",
-      count: 16,
-    });
+    await down(["ram", "UpdatePolicyDescription"]);
     const second = await up(RamPolicyProvider, first.held, { ...v1, description: "" });
     await emulator.clearFaults();
     expect(second.error).toBeDefined();
