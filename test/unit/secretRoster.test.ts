@@ -9,9 +9,17 @@ import { checkedSecretly } from "../../provider/resources/scimDirectory";
 async function problemOf(
   people: pulumi.Output<{ userName: string; externalId?: string }[]>,
 ): Promise<string> {
+  // A failing Output rejects three promises: its value's, whether it is known, whether it is
+  // secret. All three are settled here, or the two not awaited reject unhandled after the test
+  // and vitest fails the run.
+  const out = checkedSecretly(people) as unknown as {
+    promise(): Promise<unknown>;
+    isKnown: Promise<boolean>;
+    isSecret: Promise<boolean>;
+  };
+  await Promise.allSettled([out.isKnown, out.isSecret]);
   try {
-    // An Output's failure surfaces through its promise.
-    await (checkedSecretly(people) as unknown as { promise(): Promise<unknown> }).promise();
+    await out.promise();
     return "";
   } catch (err) {
     return (err as Error).message;
