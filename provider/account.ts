@@ -29,7 +29,7 @@ import { quietHostEcho } from "./diagnostics";
 import { canonicalJson } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { CONFIG_KEYS, type RuntimeSettings, runtimeSettings } from "./settings";
-import { forEngine, maskError } from "./validation";
+import { forEngine, maskError, withSecretNames } from "./validation";
 
 /** What the engine drives: the methods of a dynamic provider implementation. */
 export interface ProviderImpl {
@@ -307,7 +307,7 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
       await configure(req);
     };
   }
-  return quieted({ ...impl, ...bound } as T);
+  return quieted(withSecretNames({ ...impl, ...bound } as T));
 }
 
 /** Every method of `impl`, with the host's stderr echo of its errors left out (diagnostics.ts). */

@@ -1,6 +1,8 @@
+import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { loadDependency } from "./deferredRequires";
 import { maskSecrets, registerSecret } from "./errors";
+import { canonicalJson } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { once } from "./once";
 
@@ -245,33 +247,198 @@ export function maskError(err: unknown): unknown {
 }
 
 /**
- * `impl` with every error of its create, read, update and delete masked ({@link maskError}): for a
- * provider that is not account-bound (`accountBound` masks its own), whose errors quote inputs.
+ * The output that keeps, in state, the names of the inputs the program marked secret (names only,
+ * never values). The engine gives the provider secrets as plain values and runs no check before a
+ * refresh or a delete (`destroy`, a resource removed from the program), so without these names
+ * the values a read or delete may quote would not be known as secret there.
  */
-export function withMaskedErrors<
-  T extends {
-    create(...a: never[]): Promise<unknown>;
-    read(...a: never[]): Promise<unknown>;
-    update(...a: never[]): Promise<unknown>;
-    delete(...a: never[]): Promise<unknown>;
-  },
->(impl: T): T {
-  const wrap =
-    <A extends never[], R>(f: (...a: A) => Promise<R>) =>
-    async (...a: A): Promise<R> => {
-      try {
-        return await f(...a);
-      } catch (err) {
-        throw maskError(err);
+export const SECRET_NAMES_KEY = "secretInputs";
+
+/**
+ * The names the program marked secret, by the digest of the inputs a check returned: the create or
+ * update that follows in the same process receives exactly those inputs, and records the names in
+ * its outputs. Only checks of programs with secret inputs add an entry.
+ */
+const checkedSecretNames = new Map<string, string[]>();
+
+/** At most this many checks' names are kept (a program of thousands of resources with secrets). */
+const CHECKED_NAMES_MAX = 10_000;
+
+function inputsDigest(inputs: Record<string, unknown>): string {
+  const { __provider: _provider, [SECRET_NAMES_KEY]: _names, ...rest } = inputs;
+  return createHash("sha256").update(canonicalJson(rest)).digest("base64");
+}
+
+function namesIn(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((k): k is string => typeof k === "string") : [];
+}
+
+/** `outs` with `names` recorded (or, when none, no stale names carried from older outputs). */
+function withNames<O>(outs: O, names: readonly string[]): O {
+  if (!outs || typeof outs !== "object") return outs;
+  const { [SECRET_NAMES_KEY]: _old, ...rest } = outs as Record<string, unknown>;
+  return (names.length > 0 ? { ...rest, [SECRET_NAMES_KEY]: [...names] } : rest) as O;
+}
+
+/**
+ * Pulumi's wire form of a secret value: an object whose signature key holds the secret signature
+ * and whose `value` holds the value (the "secret" special object of Pulumi's property values,
+ * https://pulumi-developer-docs.readthedocs.io/latest/docs/architecture/deployment-schema.html).
+ * The engine keeps the mark on what a provider returns from create, read and update even when the
+ * provider, like every dynamic provider, takes no secrets in, and stores such a value encrypted.
+ */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** The strings the inputs `names` name hold (at most REGISTER_MAX, of 4 characters or more). */
+function secretValuesOf(record: Record<string, unknown>, names: readonly string[]): string[] {
+  const values: string[] = [];
+  for (const v of secretLeaves({ ...record, secretInputs: [] }, names)) {
+    if (typeof v === "string" && v.length >= 4) values.push(v);
+    if (values.length === REGISTER_MAX) break;
+  }
+  return values;
+}
+
+/** Whether `text` quotes one of `values`, as written or as JSON writes it. */
+function quotesAny(text: string, values: readonly string[]): boolean {
+  return values.some((v) => text.includes(v) || text.includes(JSON.stringify(v).slice(1, -1)));
+}
+
+/**
+ * Outputs as the engine should store them: each top-level output that holds a secret input's value
+ * anywhere (the secret input itself, an ARN built from a secret name, a file that quotes a secret
+ * client ID, a map keyed by secret names) is marked secret. The engine marks only outputs named
+ * like a secret input by itself, so a derived value would otherwise be stored in plain text.
+ */
+function sealed<O>(outs: O, names: readonly string[], values: readonly string[]): O {
+  if (!outs || typeof outs !== "object" || values.length === 0) return outs;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(outs as Record<string, unknown>)) {
+    const already =
+      v !== null && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+    const secret =
+      !already &&
+      k !== SECRET_NAMES_KEY &&
+      v !== undefined &&
+      (names.includes(k) || quotesAny(JSON.stringify(v) ?? "", values));
+    out[k] = secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: v } : v;
+  }
+  return out as O;
+}
+
+/**
+ * An id the engine may store and print: the engine never encrypts ids, so one that quotes a secret
+ * input's value (a role or policy named by a secret) is replaced by `previous` when that one is
+ * clean, or by an opaque one. Every operation reads the object's names from its stored outputs,
+ * not from the id; an import, which has no outputs yet, still takes the name as its id.
+ */
+function cleanId(id: string, values: readonly string[], previous?: string): string {
+  if (id === "" || !quotesAny(id, values)) return id;
+  return previous && !quotesAny(previous, values) ? previous : `secret-${randomUUID()}`;
+}
+
+interface SecretNamedProvider {
+  check?(olds: never, news: never): Promise<unknown>;
+  create(inputs: never): Promise<unknown>;
+  read?(id: string, props?: never): Promise<unknown>;
+  update?(id: string, olds: never, news: never): Promise<unknown>;
+  delete?(id: string, props: never): Promise<void>;
+}
+
+/**
+ * `impl` keeping the program's secret inputs secret on every path, not only in a check:
+ * - a check's secret input names (`secretInputs`, see {@link forEngine}) are recorded in the
+ *   outputs of the create or update that follows ({@link SECRET_NAMES_KEY}), never in the inputs
+ *   the engine stores and displays;
+ * - a read or delete registers the values those recorded names hold before it calls the service,
+ *   so what it prints masks them although no check ran in its process (`refresh`, `destroy`);
+ * - every output that holds such a value is marked secret, and an id that quotes one is replaced
+ *   ({@link sealed}, {@link cleanId}), in a success and in partial state alike;
+ * - every error of a create, read, update or delete is masked ({@link maskError}).
+ */
+export function withSecretNames<T extends SecretNamedProvider>(impl: T): T {
+  type Rec = Record<string, unknown>;
+  type Partial = { id?: unknown; properties?: unknown };
+  const check = impl.check?.bind(impl) as
+    | ((o: Rec, n: Rec) => Promise<{ inputs?: Rec; failures?: unknown[] }>)
+    | undefined;
+  const create = impl.create.bind(impl) as (i: Rec) => Promise<{ id: string; outs?: Rec }>;
+  const read = impl.read?.bind(impl) as
+    | ((id: string, p?: Rec) => Promise<{ id: string; props?: Rec; inputs?: Rec }>)
+    | undefined;
+  const update = impl.update?.bind(impl) as
+    | ((id: string, o: Rec, n: Rec) => Promise<{ outs?: Rec }>)
+    | undefined;
+  const remove = impl.delete?.bind(impl) as ((id: string, p: Rec) => Promise<void>) | undefined;
+  const namesFor = (inputs: Rec): string[] =>
+    checkedSecretNames.size === 0 ? [] : (checkedSecretNames.get(inputsDigest(inputs)) ?? []);
+  const masked = async <R>(
+    f: () => Promise<R>,
+    names: readonly string[],
+    values: readonly string[],
+    id?: string,
+  ) => {
+    try {
+      return await f();
+    } catch (err) {
+      const e = err as Partial | null;
+      if (e && typeof e === "object" && e.properties && typeof e.properties === "object") {
+        e.properties = sealed(withNames(e.properties, names), names, values);
+        if (typeof e.id === "string") e.id = cleanId(e.id, values, id);
       }
-    };
-  return {
-    ...impl,
-    create: wrap(impl.create.bind(impl)),
-    read: wrap(impl.read.bind(impl)),
-    update: wrap(impl.update.bind(impl)),
-    delete: wrap(impl.delete.bind(impl)),
+      throw maskError(err);
+    }
   };
+  const wrapped: SecretNamedProvider = {
+    async create(inputs: Rec) {
+      const names = namesFor(inputs);
+      const values = secretValuesOf(inputs, names);
+      const r = await masked(() => create(inputs), names, values);
+      return { ...r, id: cleanId(r.id, values), outs: sealed(withNames(r.outs, names), names, values) };
+    },
+  };
+  if (check)
+    wrapped.check = async (olds: Rec, news: Rec) => {
+      const r = await check(olds, news);
+      const names = namesIn(news[SECRET_NAMES_KEY]);
+      if (names.length > 0 && r.inputs && !(r.failures?.length ?? 0)) {
+        if (checkedSecretNames.size >= CHECKED_NAMES_MAX)
+          checkedSecretNames.delete(checkedSecretNames.keys().next().value as string);
+        checkedSecretNames.set(inputsDigest(r.inputs), names);
+      }
+      return r;
+    };
+  if (read)
+    wrapped.read = async (id: string, props?: Rec) => {
+      const old = props ?? {};
+      rememberSecretInputs(old);
+      const names = namesIn(old[SECRET_NAMES_KEY]);
+      const values = secretValuesOf(old, names);
+      const r = await masked(() => read(id, props), [], []);
+      if (r.id === "") return r;
+      const { [SECRET_NAMES_KEY]: _shown, ...inputs } = r.inputs ?? {};
+      return {
+        ...r,
+        id: cleanId(r.id, values, id),
+        props: sealed(withNames(r.props ?? {}, names), names, values),
+        ...(r.inputs === undefined ? {} : { inputs }),
+      };
+    };
+  if (update)
+    wrapped.update = async (id: string, olds: Rec, news: Rec) => {
+      rememberSecretInputs(olds);
+      const names = namesFor(news);
+      const values = secretValuesOf(news, names);
+      const r = await masked(() => update(id, olds, news), names, values, id);
+      return { ...r, outs: sealed(withNames(r.outs, names), names, values) };
+    };
+  if (remove)
+    wrapped.delete = async (id: string, props: Rec) => {
+      rememberSecretInputs(props);
+      await masked(() => remove(id, props), [], []);
+    };
+  return { ...impl, ...wrapped } as T;
 }
 
 /** The longest value a reason quotes ('…') in full; a longer one is cut, its length said. */

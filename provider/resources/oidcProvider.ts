@@ -747,9 +747,10 @@ export const OidcProviderProvider = accountBound(
       props?: object,
     ): Promise<{ id: string; props: Partial<OidcProviderOutputs>; inputs?: OidcProviderInputs }> {
       // Deleted out of band: drop it from state, so the next up creates it again.
-      const rec = await unlessGone(isGone, () => ims.getOidcProvider(session(), id));
-      if (!rec) return GONE;
+      // The name recorded in state, not the id: the id of a provider named by a secret is opaque.
       const olds = readOlds(props ?? {}, id);
+      const rec = await unlessGone(isGone, () => ims.getOidcProvider(session(), olds.oidcProviderName));
+      if (!rec) return GONE;
       const outs = toOutputs(rec, olds);
       const { arn: _a, createDate: _c, updateDate: _u, ...inputs } = outs;
       return { id: rec.name, props: outs, inputs };

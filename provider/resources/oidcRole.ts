@@ -955,14 +955,15 @@ export const OidcRoleProvider = accountBound(
     ): Promise<{ id: string; props: Partial<OidcRoleOutputs>; inputs?: object }> {
       const s = session();
       const gone = (e: unknown) => hasCode(e, "EntityNotExist.Role");
+      // The name recorded in state, not the id: the id of a role named by a secret is opaque.
+      const olds = readOlds(props ?? {}, id);
       const both = await unlessGoneBoth(
         gone,
-        () => ram.getRole(s, id),
-        () => ram.listPoliciesForRole(s, id),
+        () => ram.getRole(s, olds.roleName),
+        () => ram.listPoliciesForRole(s, olds.roleName),
       );
       if (!both) return GONE;
       const [role, policies] = both;
-      const olds = readOlds(props ?? {}, id);
       const outs = toOutputs(role, toRefs(policies), olds);
       const { arn: _a, roleId: _r, createDate: _c, updateDate: _u, ...inputs } = outs;
       return { id: role.roleName, props: outs, inputs };

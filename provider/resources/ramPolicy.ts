@@ -399,9 +399,11 @@ export const RamPolicyProvider = accountBound(
 
     async read(id: string, props?: object) {
       const s = session();
-      const live = await unlessGone(gone, () => ram.getPolicy(s, id));
+      // The name recorded in state, not the id: the id of a policy named by a secret is opaque.
+      const olds = readOlds(props ?? {}, id);
+      const live = await unlessGone(gone, () => ram.getPolicy(s, olds.policyName));
       if (!live) return GONE;
-      const outs = toOutputs(live, readOlds(props ?? {}, id));
+      const outs = toOutputs(live, olds);
       const { defaultVersion: _v, createDate: _c, updateDate: _u, ...inputs } = outs;
       return { id: live.policyName, props: outs, inputs };
     },

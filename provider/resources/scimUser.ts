@@ -39,7 +39,7 @@ import {
   requireChecked,
   tooLong,
   validateFields,
-  withMaskedErrors,
+  withSecretNames,
 } from "../validation";
 import type { ScimApplication } from "./scimApplication";
 
@@ -285,8 +285,9 @@ async function pendingUser(olds: ScimUserOutputs, since: number): Promise<scim.S
 }
 
 // Not account-bound: it acts with the SCIM application's own credentials. Its errors quote the
-// user's names, which a program may mark secret, so they are masked like the others'.
-export const ScimUserProvider = withMaskedErrors({
+// user's names, which a program may mark secret, so they are masked like the others', and the
+// names of its secret inputs are kept for a refresh or delete like theirs (withSecretNames).
+export const ScimUserProvider = withSecretNames({
   configure,
 
   async check(

@@ -203,3 +203,41 @@ emulatorOnly("injects EIAM server errors").test(
     await h.stack.destroy();
   },
 );
+
+emulatorOnly("attaches a policy by hand through the emulator's console").test(
+  "a program's own secrets: a refresh and a failing destroy, which run no check, quote neither",
+  async () => {
+    const name = "Pn-never-print-policy-name-8d3k";
+    const note = "never print this policy note 5f1q";
+    await h.stack.removeConfig("instanceId");
+    await h.stack.setAllConfig({
+      scim: { value: "false" },
+      policyName: { value: name, secret: true },
+      policyNote: { value: note, secret: true },
+    });
+    const up = await h.stack.up();
+    expect(up.summary.result).toBe("succeeded");
+    // Attached by hand to a user the stack does not manage: RAM refuses the delete, and the
+    // provider's explanation names the policy.
+    await h.emulator.console("ram", "CreateUser", { UserName: "hand-made" });
+    await h.emulator.console("ram", "AttachPolicyToUser", {
+      UserName: "hand-made",
+      PolicyType: "Custom",
+      PolicyName: name,
+    });
+    const refresh = outputSink();
+    await h.stack.refresh({ onOutput: refresh.onOutput });
+    expectNoSecret(refresh.lines.join(""), name, note);
+    const destroy = await failing((o) => h.stack.destroy(o));
+    expect(destroy).toContain("is still attached to a RAM user, group or role");
+    expectNoSecret(destroy, name, note);
+    await h.emulator.console("ram", "DetachPolicyFromUser", {
+      UserName: "hand-made",
+      PolicyType: "Custom",
+      PolicyName: name,
+    });
+    await h.stack.destroy();
+    await h.stack.removeConfig("policyName");
+    await h.stack.removeConfig("policyNote");
+  },
+);

@@ -54,6 +54,8 @@ export const EMULATOR_ONLY_SUITES: Readonly<Record<string, string>> = {
   "test/provider/crashConsistency.test.ts": "lost responses and outages, injected by the emulator",
   "test/provider/pendingCreate.test.ts": "lost create responses, injected by the emulator",
   "test/provider/pendingResume.test.ts": "lost create and update responses, injected by the emulator",
+  "test/provider/secretNames.test.ts":
+    "creates, attaches and reads objects by hand through the emulator's console, under fixed names",
   "test/provider/sdkDifferential.test.ts": "compares two clients' requests in the emulator's request log",
   "test/e2e/crash.e2e.test.ts": "a lost response and an outage mid-`up`, injected by the emulator",
   "test/provider/cliAccess.lifecycle.test.ts":

@@ -29,10 +29,24 @@ export interface Held {
 /** The serialized provider the engine keeps in every resource's inputs and outputs. */
 export const PROVIDER_TEXT = "exports.handler = shim";
 
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/**
+ * Outputs as the engine hands them back to a dynamic provider: it stores a value the provider marked
+ * secret encrypted, and gives the provider (which takes no secrets) the plain value.
+ */
+export function unsealed<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(unsealed) as T;
+  if (!value || typeof value !== "object") return value;
+  const o = value as Record<string, unknown>;
+  if (SECRET_SIG_KEY in o) return unsealed(o.value) as T;
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unsealed(v)])) as T;
+}
+
 const partial = (e: unknown): { id: string; properties: Record<string, unknown> } | undefined => {
   const x = e as { id?: unknown; properties?: unknown };
   return typeof x?.id === "string" && x.id !== "" && x.properties && typeof x.properties === "object"
-    ? { id: x.id, properties: x.properties as Record<string, unknown> }
+    ? { id: x.id, properties: unsealed(x.properties as Record<string, unknown>) }
     : undefined;
 };
 
@@ -51,7 +65,7 @@ async function create(
     return {
       held: {
         id: r.id,
-        outs: { ...(r.outs as Record<string, unknown>), __provider: PROVIDER_TEXT },
+        outs: { ...unsealed(r.outs as Record<string, unknown>), __provider: PROVIDER_TEXT },
         initErrors: false,
       },
     };
@@ -113,7 +127,7 @@ export async function up(
     return {
       held: {
         id: held.id,
-        outs: { ...(r.outs as Record<string, unknown>), __provider: PROVIDER_TEXT },
+        outs: { ...unsealed(r.outs as Record<string, unknown>), __provider: PROVIDER_TEXT },
         initErrors: false,
       },
     };
@@ -148,7 +162,7 @@ export async function refreshDiff(
 ): Promise<string[]> {
   const read = await p.read(held.id, held.outs);
   if (read.id === "") return ["(gone)"];
-  const props = { ...(read.props as Record<string, unknown>), __provider: PROVIDER_TEXT };
+  const props = { ...unsealed(read.props as Record<string, unknown>), __provider: PROVIDER_TEXT };
   const inputs = await checked(p, props, news);
   const d = await p.diff(read.id, props, inputs);
   return [...(d.replaces ?? []).map((r) => `replace ${r}`), ...(d.changes ? ["update"] : [])];

@@ -3,6 +3,7 @@ import {
   IdaasClientConfig,
   IdaasClientSecret,
   IdaasM2mApplication,
+  RamPolicy,
   ScimApplication,
   ScimDirectory,
   ScimUser,
@@ -87,3 +88,16 @@ if (instanceId) {
   idaasClientSecret = cs.clientSecret;
 }
 export const idaasSecret = idaasClientSecret;
+
+// A program's own secrets: a policy whose name and description are Pulumi secrets. A destroy runs
+// no check, so only what the state recorded tells the provider these values are secret.
+const policyName = c.getSecret("policyName");
+if (policyName)
+  new RamPolicy("named", {
+    policyName,
+    description: c.requireSecret("policyNote"),
+    policyDocument: JSON.stringify({
+      Version: "1",
+      Statement: [{ Effect: "Allow", Action: "oss:GetObject", Resource: "*" }],
+    }),
+  });
