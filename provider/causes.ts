@@ -15,13 +15,21 @@
  * https://help.aliyun.com/document_detail/51132.html; the STS token and timestamp codes
  * (InvalidSecurityToken.*, InvalidTimeStamp.*) as the emulator answers them (docs/alibaba-api.md §8).
  */
-import { AlicloudApiError, maskSecrets, messageOf, UserError, withoutRequest } from "./errors";
+import {
+  AlicloudApiError,
+  maskSecrets,
+  messageOf,
+  UserError,
+  withoutCliConfigContent,
+  withoutRequest,
+} from "./errors";
 import { CONFIG_KEYS, ENV_KEYS, type RuntimeSettings } from "./settings";
 
 /** The causes that are the same for every resource of a run. */
 export type RunCause =
   | "config"
   | "missing-credentials"
+  | "cli-config"
   | "wrong-secret"
   | "unknown-key"
   | "disabled-key"
@@ -59,6 +67,25 @@ function howToSetCredentials(): string {
   ].join("\n");
 }
 
+/**
+ * What is wrong with the Alibaba Cloud CLI config the credential chain read, from the messages of
+ * its CLI profile source (@alicloud/credentials providers/cli_profile.js): a file that is not JSON,
+ * a file with no profiles, a profile name (ALIBABA_CLOUD_PROFILE, or the file's `current`) it does
+ * not hold. A missing file is not a problem of its own: that is "no credentials".
+ */
+function cliConfigProblem(detail: string): string | undefined {
+  const parse = /parse aliyun cli config from '([^']*)' failed/.exec(detail);
+  if (parse)
+    return `The Alibaba Cloud CLI config ${parse[1]} is not valid JSON, so no credentials were read from it.`;
+  const none = /no any configured profiles in '([^']*)'/.exec(detail);
+  if (none)
+    return `The Alibaba Cloud CLI config ${none[1]} has no profiles, so no credentials were read from it.`;
+  const profile = /unable to get profile with '([^']*)'/.exec(detail);
+  if (profile)
+    return `The Alibaba Cloud CLI config has no profile named '${clip(profile[1] ?? "", 60)}' (ALIBABA_CLOUD_PROFILE, or the file's "current"), so no credentials were read from it.`;
+  return undefined;
+}
+
 /** Where the calls went and why, for messages. */
 function endpointLine(s: RuntimeSettings): string {
   return s.endpoint
@@ -84,10 +111,19 @@ export function explainCallerFailure(err: unknown, s: RuntimeSettings): RunFailu
   const code = api?.code ?? "";
   // The SDK appends "<METHOD> <url> failed." to socket errors without a space (an API error says it
   // as " (<METHOD> <url>)"): the URL is said apart.
-  const detail = withoutRequest(maskSecrets(api?.detail ?? messageOf(err)));
+  const detail = withoutRequest(maskSecrets(withoutCliConfigContent(api?.detail ?? messageOf(err))));
   const make = (cause: RunCause, summary: string, lines: string[]) =>
     new RunFailure(cause, summary, [summary, ...lines].join("\n"));
 
+  // The CLI profile source found a config it cannot use: a cause of its own, not "no credentials"
+  // (the file is there, and fixing it is what to do). Its content is never quoted: it holds keys.
+  const cli = api && api.status === 0 ? cliConfigProblem(detail) : undefined;
+  if (cli)
+    return make("cli-config", cli, [
+      "Fix it (`aliyun configure` writes it anew), or give credentials another way:",
+      howToSetCredentials().split("\n").slice(1).join("\n"),
+      endpointLine(s),
+    ]);
   // The chain's own failure (nothing was sent), whatever network codes its attempts carried: the
   // metadata-service and URI sources fail with socket errors on a machine that has neither.
   if (

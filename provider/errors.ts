@@ -40,7 +40,7 @@ export class AlicloudApiError extends Error {
     const code = bounded(info.code, SERVICE_TEXT_MAX.code);
     // Cut before it is scanned: what is read is bounded whatever the service sent (1 MB was seen).
     const max = SERVICE_TEXT_MAX.message;
-    let scanned = maskSecrets(withoutQueries(info.message.slice(0, 4 * max)));
+    let scanned = maskSecrets(withoutQueries(withoutCliConfigContent(info.message.slice(0, 4 * max))));
     // A secret that straddles the window's end is not matched: its first part, at the end, goes.
     if (info.message.length > 4 * max)
       scanned = scanned.slice(0, Math.max(0, scanned.length - longestSecret()));
@@ -86,6 +86,19 @@ export function withoutQueries(text: string): string {
   return text
     .replace(/\s*(GET|POST|PUT|PATCH|DELETE|HEAD) (https?:\/\/[^\s?#]*)\S* failed\.?/g, " ($1 $2)")
     .replace(/(https?:\/\/[^\s?#"'<>]*)\?[^\s"'<>]*/g, "$1?…");
+}
+
+/**
+ * `text` without what the credential chain quotes of a CLI config it cannot parse: @alicloud/credentials
+ * (its CLI profile source, `getConfiguration` in providers/cli_profile.js) says
+ * `parse aliyun cli config from '<path>' failed: <the whole file>`, and the file holds access key
+ * secrets, so everything after the path goes (the sources tried after it with it).
+ */
+export function withoutCliConfigContent(text: string): string {
+  return text.replace(
+    /(parse aliyun cli config from '[^']*' failed):[\s\S]*/,
+    "$1 (its content is not shown)",
+  );
 }
 
 /** `text` without the request it names at all (`(POST <url>)`): for a message that says the URL apart. */
