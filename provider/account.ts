@@ -61,6 +61,11 @@ export interface BindingSpec {
   /** Inputs that hold a secret: never shown beside a check failure, masked in every reason. */
   secrets?: readonly string[];
   /**
+   * Outputs made from an input in a form no test of its values finds (a directory's `ids`, made
+   * from its `people`), by input name: stored as secrets whenever that input is a Pulumi secret.
+   */
+  secretDerived?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Its delete changes nothing in the account (an inventory, a declaration of who may be
    * assigned): no account check is needed for it. The engine deletes such a resource before the
    * ones it names, so its delete starts the account look-up for theirs instead of waiting on it.
@@ -307,7 +312,7 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
       await configure(req);
     };
   }
-  return quieted(withSecretNames({ ...impl, ...bound } as T));
+  return quieted(withSecretNames({ ...impl, ...bound } as T, spec.secretDerived));
 }
 
 /** Every method of `impl`, with the host's stderr echo of its errors left out (diagnostics.ts). */

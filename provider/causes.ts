@@ -74,13 +74,16 @@ function howToSetCredentials(): string {
  * not hold. A missing file is not a problem of its own: that is "no credentials".
  */
 function cliConfigProblem(detail: string): string | undefined {
-  const parse = /parse aliyun cli config from '([^']*)' failed/.exec(detail);
+  const parse = /parse aliyun cli config from '([\s\S]*?)' failed/.exec(detail);
   if (parse)
     return `The Alibaba Cloud CLI config ${parse[1]} is not valid JSON, so no credentials were read from it.`;
-  const none = /no any configured profiles in '([^']*)'/.exec(detail);
+  const none = /no any configured profiles in '([\s\S]*?)'(?:,|$)/.exec(detail);
   if (none)
     return `The Alibaba Cloud CLI config ${none[1]} has no profiles, so no credentials were read from it.`;
   const profile = /unable to get profile with '([^']*)'/.exec(detail);
+  // No ALIBABA_CLOUD_PROFILE and no "current" in the file: the chain names the profile 'undefined'.
+  if (profile?.[1] === "undefined")
+    return 'The Alibaba Cloud CLI config names no current profile (its "current" is not set, nor is ALIBABA_CLOUD_PROFILE), so no credentials were read from it.';
   if (profile)
     return `The Alibaba Cloud CLI config has no profile named '${clip(profile[1] ?? "", 60)}' (ALIBABA_CLOUD_PROFILE, or the file's "current"), so no credentials were read from it.`;
   return undefined;
@@ -117,7 +120,12 @@ export function explainCallerFailure(err: unknown, s: RuntimeSettings): RunFailu
 
   // The CLI profile source found a config it cannot use: a cause of its own, not "no credentials"
   // (the file is there, and fixing it is what to do). Its content is never quoted: it holds keys.
-  const cli = api && api.status === 0 ? cliConfigProblem(detail) : undefined;
+  // Only when no other source was given: with credentials half set in the environment, the
+  // chain went on past the CLI config, and those are what the user meant.
+  const cli =
+    api && api.status === 0 && (s.credentialSource.kind === "chain" || s.credentialSource.kind === "profile")
+      ? cliConfigProblem(detail)
+      : undefined;
   if (cli)
     return make("cli-config", cli, [
       "Fix it (`aliyun configure` writes it anew), or give credentials another way:",

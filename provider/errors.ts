@@ -96,7 +96,8 @@ export function withoutQueries(text: string): string {
  */
 export function withoutCliConfigContent(text: string): string {
   return text.replace(
-    /(parse aliyun cli config from '[^']*' failed):[\s\S]*/,
+    // Lazy up to "' failed": a path may hold an apostrophe (/home/o'neil).
+    /(parse aliyun cli config from '[\s\S]*?' failed):[\s\S]*/,
     "$1 (its content is not shown)",
   );
 }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { loadDependency } from "./deferredRequires";
 import { maskSecrets, registerSecret } from "./errors";
-import { canonicalJson } from "./lifecycle";
+import { canonicalJson, PENDING_ID_PREFIX } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { once } from "./once";
 
@@ -273,13 +273,6 @@ function namesIn(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((k): k is string => typeof k === "string") : [];
 }
 
-/** `outs` with `names` recorded (or, when none, no stale names carried from older outputs). */
-function withNames<O>(outs: O, names: readonly string[]): O {
-  if (!outs || typeof outs !== "object") return outs;
-  const { [SECRET_NAMES_KEY]: _old, ...rest } = outs as Record<string, unknown>;
-  return (names.length > 0 ? { ...rest, [SECRET_NAMES_KEY]: [...names] } : rest) as O;
-}
-
 /**
  * Pulumi's wire form of a secret value: an object whose signature key holds the secret signature
  * and whose `value` holds the value (the "secret" special object of Pulumi's property values,
@@ -306,36 +299,75 @@ function quotesAny(text: string, values: readonly string[]): boolean {
 }
 
 /**
- * Outputs as the engine should store them: each top-level output that holds a secret input's value
- * anywhere (the secret input itself, an ARN built from a secret name, a file that quotes a secret
- * client ID, a map keyed by secret names) is marked secret. The engine marks only outputs named
- * like a secret input by itself, so a derived value would otherwise be stored in plain text.
+ * An id the engine may store and print: the engine never encrypts ids, so one that quotes a secret
+ * input's value (a role or policy named by a secret) is replaced by `previous` when that one is
+ * clean, or by an opaque one. Every operation reads the object's names from its stored outputs,
+ * not from the id; an import, which has no outputs yet, still takes the name as its id. A pending
+ * create's stand-in id keeps its prefix, which tells the operations after it to use the id they
+ * record (`liveId`).
  */
-function sealed<O>(outs: O, names: readonly string[], values: readonly string[]): O {
-  if (!outs || typeof outs !== "object" || values.length === 0) return outs;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(outs as Record<string, unknown>)) {
+function cleanId(id: string, values: readonly string[], previous?: string): string {
+  if (id === "" || !quotesAny(id, values)) return id;
+  if (previous && !quotesAny(previous, values)) return previous;
+  return `${id.startsWith(PENDING_ID_PREFIX) ? PENDING_ID_PREFIX : ""}secret-${randomUUID()}`;
+}
+
+/** The output that records which outputs were stored as secrets, so that a refresh stores the same ones. */
+export const SECRET_OUTPUTS_KEY = "secretOutputs";
+
+/** The outputs of `outs` to store as secrets: named by `names` or `derived` from them, or quoting one of `values`. */
+function keysToSeal(
+  outs: Record<string, unknown>,
+  names: readonly string[],
+  values: readonly string[],
+  derived: Readonly<Record<string, readonly string[]>>,
+): string[] {
+  const fromNames = new Set([...names, ...names.flatMap((n) => derived[n] ?? [])]);
+  return Object.keys(outs)
+    .filter(
+      (k) =>
+        k !== SECRET_NAMES_KEY &&
+        k !== SECRET_OUTPUTS_KEY &&
+        outs[k] !== undefined &&
+        (fromNames.has(k) || (values.length > 0 && quotesAny(JSON.stringify(outs[k]) ?? "", values))),
+    )
+    .sort();
+}
+
+/** `outs` with `keys` in Pulumi's secret wire form (those already in it left as they are). */
+function sealKeys<O>(outs: O, keys: readonly string[]): O {
+  if (!outs || typeof outs !== "object" || keys.length === 0) return outs;
+  const out: Record<string, unknown> = { ...(outs as Record<string, unknown>) };
+  for (const k of keys) {
+    const v = out[k];
     const already =
       v !== null && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-    const secret =
-      !already &&
-      k !== SECRET_NAMES_KEY &&
-      v !== undefined &&
-      (names.includes(k) || quotesAny(JSON.stringify(v) ?? "", values));
-    out[k] = secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: v } : v;
+    if (v !== undefined && !already) out[k] = { [SECRET_SIG_KEY]: SECRET_SIG, value: v };
   }
   return out as O;
 }
 
 /**
- * An id the engine may store and print: the engine never encrypts ids, so one that quotes a secret
- * input's value (a role or policy named by a secret) is replaced by `previous` when that one is
- * clean, or by an opaque one. Every operation reads the object's names from its stored outputs,
- * not from the id; an import, which has no outputs yet, still takes the name as its id.
+ * Outputs as a create or update returns them: the names of the secret inputs that hold a value
+ * recorded ({@link SECRET_NAMES_KEY}), every output that holds one of their values (or is derived
+ * from one) stored as a secret, and which those are recorded ({@link SECRET_OUTPUTS_KEY}) so that a
+ * refresh seals exactly the same ones. The engine marks only outputs named like a secret input by
+ * itself, so a derived value (a role's `arn` built from a secret `roleName`, a file quoting a secret
+ * client ID) would otherwise be stored in plain text.
  */
-function cleanId(id: string, values: readonly string[], previous?: string): string {
-  if (id === "" || !quotesAny(id, values)) return id;
-  return previous && !quotesAny(previous, values) ? previous : `secret-${randomUUID()}`;
+function recorded<O>(
+  outs: O,
+  inputs: Record<string, unknown>,
+  names: readonly string[],
+  derived: Readonly<Record<string, readonly string[]>>,
+): O {
+  if (!outs || typeof outs !== "object") return outs;
+  const { [SECRET_NAMES_KEY]: _n, [SECRET_OUTPUTS_KEY]: _s, ...rest } = outs as Record<string, unknown>;
+  // A name whose input holds no value of its own (an empty marker) masks and seals nothing.
+  const holding = names.filter((n) => secretValuesOf(inputs, [n]).length > 0);
+  if (holding.length === 0) return rest as O;
+  const keys = keysToSeal(rest, holding, secretValuesOf(inputs, holding), derived);
+  return { ...sealKeys(rest, keys), [SECRET_NAMES_KEY]: holding, [SECRET_OUTPUTS_KEY]: keys } as O;
 }
 
 interface SecretNamedProvider {
@@ -353,11 +385,18 @@ interface SecretNamedProvider {
  *   the engine stores and displays;
  * - a read or delete registers the values those recorded names hold before it calls the service,
  *   so what it prints masks them although no check ran in its process (`refresh`, `destroy`);
- * - every output that holds such a value is marked secret, and an id that quotes one is replaced
- *   ({@link sealed}, {@link cleanId}), in a success and in partial state alike;
+ * - every output that holds such a value is stored as a secret ({@link recorded}), a refresh seals
+ *   the same outputs, and the same values carried into inputs (a stable `arn`) are sealed there
+ *   too; an id that quotes one is replaced ({@link cleanId}), in a success and in partial state;
  * - every error of a create, read, update or delete is masked ({@link maskError}).
+ *
+ * @param derived - outputs that hold an input's values in a form no value test finds (a
+ *   directory's `ids`, made from its secret `people`), by input name: sealed with it.
  */
-export function withSecretNames<T extends SecretNamedProvider>(impl: T): T {
+export function withSecretNames<T extends SecretNamedProvider>(
+  impl: T,
+  derived: Readonly<Record<string, readonly string[]>> = {},
+): T {
   type Rec = Record<string, unknown>;
   type Partial = { id?: unknown; properties?: unknown };
   const check = impl.check?.bind(impl) as
@@ -373,19 +412,14 @@ export function withSecretNames<T extends SecretNamedProvider>(impl: T): T {
   const remove = impl.delete?.bind(impl) as ((id: string, p: Rec) => Promise<void>) | undefined;
   const namesFor = (inputs: Rec): string[] =>
     checkedSecretNames.size === 0 ? [] : (checkedSecretNames.get(inputsDigest(inputs)) ?? []);
-  const masked = async <R>(
-    f: () => Promise<R>,
-    names: readonly string[],
-    values: readonly string[],
-    id?: string,
-  ) => {
+  const masked = async <R>(f: () => Promise<R>, inputs?: Rec, names: readonly string[] = [], id?: string) => {
     try {
       return await f();
     } catch (err) {
       const e = err as Partial | null;
-      if (e && typeof e === "object" && e.properties && typeof e.properties === "object") {
-        e.properties = sealed(withNames(e.properties, names), names, values);
-        if (typeof e.id === "string") e.id = cleanId(e.id, values, id);
+      if (inputs && e && typeof e === "object" && e.properties && typeof e.properties === "object") {
+        e.properties = recorded(e.properties, inputs, names, derived);
+        if (typeof e.id === "string") e.id = cleanId(e.id, secretValuesOf(inputs, names), id);
       }
       throw maskError(err);
     }
@@ -393,50 +427,63 @@ export function withSecretNames<T extends SecretNamedProvider>(impl: T): T {
   const wrapped: SecretNamedProvider = {
     async create(inputs: Rec) {
       const names = namesFor(inputs);
-      const values = secretValuesOf(inputs, names);
-      const r = await masked(() => create(inputs), names, values);
-      return { ...r, id: cleanId(r.id, values), outs: sealed(withNames(r.outs, names), names, values) };
+      const r = await masked(() => create(inputs), inputs, names);
+      return {
+        ...r,
+        id: cleanId(r.id, secretValuesOf(inputs, names)),
+        outs: recorded(r.outs, inputs, names, derived),
+      };
     },
   };
   if (check)
     wrapped.check = async (olds: Rec, news: Rec) => {
       const r = await check(olds, news);
       const names = namesIn(news[SECRET_NAMES_KEY]);
-      if (names.length > 0 && r.inputs && !(r.failures?.length ?? 0)) {
-        if (checkedSecretNames.size >= CHECKED_NAMES_MAX)
-          checkedSecretNames.delete(checkedSecretNames.keys().next().value as string);
-        checkedSecretNames.set(inputsDigest(r.inputs), names);
-      }
-      return r;
+      if (names.length === 0 || !r.inputs || (r.failures?.length ?? 0) > 0) return r;
+      // Matched by the inputs the create or update will be given: the engine hands them back plain.
+      if (checkedSecretNames.size >= CHECKED_NAMES_MAX)
+        checkedSecretNames.delete(checkedSecretNames.keys().next().value as string);
+      checkedSecretNames.set(inputsDigest(r.inputs), names);
+      // What the check carried from the old outputs (a stable `arn`) is no input of the program's,
+      // so the engine would store it plain: sealed when it quotes a secret value.
+      const carried = Object.keys(r.inputs).filter((k) => !(k in news));
+      const values = secretValuesOf(news, names);
+      const seal = carried.filter(
+        (k) => values.length > 0 && quotesAny(JSON.stringify(r.inputs?.[k]) ?? "", values),
+      );
+      return seal.length > 0 ? { ...r, inputs: sealKeys(r.inputs, seal) } : r;
     };
   if (read)
     wrapped.read = async (id: string, props?: Rec) => {
       const old = props ?? {};
       rememberSecretInputs(old);
       const names = namesIn(old[SECRET_NAMES_KEY]);
-      const values = secretValuesOf(old, names);
-      const r = await masked(() => read(id, props), [], []);
-      if (r.id === "") return r;
-      const { [SECRET_NAMES_KEY]: _shown, ...inputs } = r.inputs ?? {};
+      const sealedKeys = namesIn(old[SECRET_OUTPUTS_KEY]);
+      const r = await masked(() => read(id, props));
+      if (r.id === "" || names.length === 0) return r;
+      const { [SECRET_NAMES_KEY]: _n, [SECRET_OUTPUTS_KEY]: _s, ...inputs } = r.inputs ?? {};
       return {
         ...r,
-        id: cleanId(r.id, values, id),
-        props: sealed(withNames(r.props ?? {}, names), names, values),
-        ...(r.inputs === undefined ? {} : { inputs }),
+        id: cleanId(r.id, secretValuesOf(old, names), id),
+        props: {
+          ...sealKeys(r.props ?? {}, sealedKeys),
+          [SECRET_NAMES_KEY]: names,
+          [SECRET_OUTPUTS_KEY]: sealedKeys,
+        },
+        ...(r.inputs === undefined ? {} : { inputs: sealKeys(inputs, sealedKeys) }),
       };
     };
   if (update)
     wrapped.update = async (id: string, olds: Rec, news: Rec) => {
       rememberSecretInputs(olds);
       const names = namesFor(news);
-      const values = secretValuesOf(news, names);
-      const r = await masked(() => update(id, olds, news), names, values, id);
-      return { ...r, outs: sealed(withNames(r.outs, names), names, values) };
+      const r = await masked(() => update(id, olds, news), news, names, id);
+      return { ...r, outs: recorded(r.outs, news, names, derived) };
     };
   if (remove)
     wrapped.delete = async (id: string, props: Rec) => {
       rememberSecretInputs(props);
-      await masked(() => remove(id, props), [], []);
+      await masked(() => remove(id, props));
     };
   return { ...impl, ...wrapped } as T;
 }

@@ -932,7 +932,13 @@ function partialState(
 // refuse another account before any SCIM call (a stack built against the emulator cannot read
 // "everyone is gone" in a real account and create the whole directory there).
 export const ScimDirectoryProvider = accountBound(
-  { kind: "ScimDirectory", identity: [], secrets: ["clientSecret"] },
+  {
+    kind: "ScimDirectory",
+    identity: [],
+    secrets: ["clientSecret"],
+    // Each person's externalId or user name, beside their SCIM id or pending record.
+    secretDerived: { people: ["ids", "pending"] },
+  },
   {
     configure,
 

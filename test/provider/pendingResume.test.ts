@@ -5,7 +5,8 @@
  * ones: one object, never a second one, never "already exists" on every run.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Emulator } from "../../emulator";
+import type { Emulator, FaultSpec } from "../../emulator";
+import { resetScimTokens } from "../../provider/client/scim";
 import { PENDING_CREATE } from "../../provider/lifecycle";
 import { FederationInventoryProvider } from "../../provider/resources/federationInventory";
 import { IdaasFederatedCredentialProviderProvider } from "../../provider/resources/idaasFederatedCredentialProvider";
@@ -262,6 +263,67 @@ describe("a pending create resumed after the program changed in place", () => {
       // And nothing more to do.
       const third = await up(c.provider, second.held, c.v2(ctx));
       expect(third.error).toBeUndefined();
+    },
+  );
+});
+
+/** Each way call k of the resumed run can fail (as in faultMatrix.test.ts). */
+const KINDS: Record<string, (k: number) => FaultSpec[]> = {
+  "error before": (k) => [{ kind: "server-error", nth: k, count: 16 }],
+  "response lost": (k) => [{ kind: "lost", nth: k, count: 1 }],
+  "lost, then down": (k) => [
+    { kind: "lost", nth: k, count: 1 },
+    { kind: "server-error", nth: k, count: 16 },
+  ],
+};
+
+describe("the resumed create, with a fault at every call of the resuming run", () => {
+  /** The account and the state a create left pending, from a fresh emulator. */
+  async function pending(c: Case) {
+    await emulator.reset();
+    resetScimTokens();
+    await c.provider.configure(configOf(config));
+    const ctx = (await c.setup?.()) ?? {};
+    await answerLost(c.lost, c.lookup);
+    const first = await up(c.provider, undefined, c.v1(ctx));
+    await emulator.clearFaults();
+    expect(first.held?.outs[PENDING_CREATE]).toBeTypeOf("number");
+    return { ctx, held: first.held };
+  }
+
+  it.each(Object.entries(cases))(
+    "%s: whichever call fails and however, the next run converges on one object as declared now",
+    async (_name, c) => {
+      // The clean resumed run: its calls give the cells.
+      const clean = await pending(c);
+      await emulator.clearRequests();
+      expect((await up(c.provider, clean.held, c.v2(clean.ctx))).error).toBeUndefined();
+      const calls = (await emulator.requests()).length;
+      expect(calls).toBeGreaterThan(0);
+      const problems: string[] = [];
+      for (let k = 1; k <= calls; k++)
+        for (const [kind, faults] of Object.entries(KINDS)) {
+          const cell = `k=${k} ${kind}`;
+          const { ctx, held } = await pending(c);
+          for (const f of faults(k)) await emulator.injectFault(f);
+          const resumed = await up(c.provider, held, c.v2(ctx));
+          await emulator.clearFaults();
+          const next = await up(c.provider, resumed.held, c.v2(ctx));
+          if (next.error) {
+            problems.push(`${cell}: the next run failed: ${(next.error as Error).message}`);
+            continue;
+          }
+          const live = await c.live();
+          if (live.names.length !== 1) problems.push(`${cell}: ${live.names.length} objects: ${live.names}`);
+          if (live.changed !== c.want)
+            problems.push(`${cell}: the change is not live (${String(live.changed)})`);
+          if (next.held?.outs[PENDING_CREATE] !== undefined) problems.push(`${cell}: still pending`);
+          const drift = next.held
+            ? await refreshDiff(c.provider, next.held, c.v2(ctx))
+            : ["nothing in state"];
+          if (drift.length > 0) problems.push(`${cell}: preview --refresh shows ${drift.join(", ")}`);
+        }
+      expect(problems).toEqual([]);
     },
   );
 });

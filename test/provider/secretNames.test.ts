@@ -8,8 +8,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
 import { isKnownSecret } from "../../provider/errors";
+import { PENDING_ID_PREFIX } from "../../provider/lifecycle";
+import { IdaasM2mApplicationProvider } from "../../provider/resources/idaasM2mApplication";
 import { OidcRoleProvider } from "../../provider/resources/oidcRole";
 import { RamPolicyProvider } from "../../provider/resources/ramPolicy";
+import { ScimApplicationProvider } from "../../provider/resources/scimApplication";
+import { directoryMaps, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
 import { destroy, type Held, refreshDiff, unsealed, up } from "./engine";
 import { configOf, startWired, trustedProviderArn } from "./harness";
 
@@ -152,5 +156,98 @@ describe("an OidcRole named by a secret", () => {
     await expect(emulator.console("ram", "GetRole", { RoleName: roleName })).rejects.toThrow(
       /EntityNotExist/,
     );
+  });
+});
+
+describe("the recorded secrets hold across a refresh, a carried ARN, a pending create and a directory", () => {
+  it("a refresh seals exactly the outputs the create sealed; an ARN carried into the next check's inputs is sealed there", async () => {
+    const roleName = "secret-role-name-2k8d";
+    const decl = {
+      roleName,
+      providerArn: await trustedProviderArn(emulator, "github"),
+      audiences: ["sts.aliyuncs.com"],
+      subjects: ["repo:acme/app:ref:refs/heads/main"],
+      secretInputs: ["roleName"],
+    };
+    const check = await OidcRoleProvider.check({}, decl);
+    const made = await OidcRoleProvider.create(check.inputs as never);
+    const outs = made.outs as unknown as Record<string, unknown>;
+    const sealedAtCreate = Object.keys(outs)
+      .filter((k) => isSealed(outs[k]))
+      .sort();
+    expect(outs.secretOutputs).toEqual(sealedAtCreate);
+    expect(sealedAtCreate).toEqual(expect.arrayContaining(["arn", "roleName"]));
+    const read = await OidcRoleProvider.read(made.id, unsealed(outs));
+    const props = read.props as Record<string, unknown>;
+    expect(
+      Object.keys(props)
+        .filter((k) => isSealed(props[k]))
+        .sort(),
+    ).toEqual(sealedAtCreate);
+    // The inputs a refresh returns carry the ARN: sealed there too.
+    const inputs = (read as { inputs?: Record<string, unknown> }).inputs ?? {};
+    expect(isSealed(inputs.arn)).toBe(true);
+    // The next check carries the stable ARN from the old inputs: sealed, not plain.
+    const next = await OidcRoleProvider.check(unsealed(inputs), decl);
+    const carried = (next.inputs as Record<string, unknown>).arn;
+    expect(isSealed(carried)).toBe(true);
+    expect(JSON.stringify(unsealed(carried))).toContain(roleName);
+  });
+
+  it("a pending create named by a secret keeps the pending mark in its opaque id, and the next run resumes it", async () => {
+    await IdaasM2mApplicationProvider.configure(configOf(config));
+    const name = "secret-app-name-4r7u";
+    const decl = {
+      instanceId: emulator.eiamInstanceId,
+      applicationName: name,
+      secretInputs: ["applicationName"],
+    };
+    await emulator.injectFault({ service: "eiam", action: "CreateApplication", kind: "lost", count: 1 });
+    await emulator.injectFault({
+      service: "eiam",
+      action: "ListApplications",
+      kind: "server-error",
+      count: 16,
+    });
+    const first = await up(IdaasM2mApplicationProvider as never, undefined, decl);
+    await emulator.clearFaults();
+    expect(first.error).toBeDefined();
+    expect(first.held?.id).toMatch(new RegExp(`^${PENDING_ID_PREFIX}secret-`));
+    expect(first.held?.id).not.toContain(name);
+    const second = await up(IdaasM2mApplicationProvider as never, first.held, decl);
+    expect(second.error).toBeUndefined();
+    const apps = async () =>
+      (
+        (await emulator.console("eiam", "ListApplications", { InstanceId: emulator.eiamInstanceId })) as {
+          Applications: { ApplicationName: string }[];
+        }
+      ).Applications.map((a) => a.ApplicationName);
+    expect(await apps()).toEqual([name]);
+    // Refresh finds it (not gone), and destroy deletes it (not taken for gone).
+    expect(await refreshDiff(IdaasM2mApplicationProvider as never, second.held!, decl)).toEqual([]);
+    expect((await destroy(IdaasM2mApplicationProvider as never, second.held)).error).toBeUndefined();
+    expect(await apps()).toEqual([]);
+  });
+
+  it("a directory whose people are a secret stores the ids made from them as secrets too", async () => {
+    await ScimApplicationProvider.configure(configOf(config));
+    await ScimDirectoryProvider.configure(configOf(config));
+    const app = (await up(ScimApplicationProvider as never, undefined, { appName: "directory-sync" })).held
+      ?.outs as { clientId: string; clientSecret: string };
+    const decl = {
+      ...directoryMaps([{ userName: "secret-person-9x2", externalId: "emp-secret-77" }]),
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      secretInputs: ["people"],
+    };
+    const check = await ScimDirectoryProvider.check({}, decl);
+    expect(check.failures ?? []).toEqual([]);
+    const made = await ScimDirectoryProvider.create(check.inputs as never);
+    const outs = made.outs as unknown as Record<string, unknown>;
+    expect(isSealed(outs.people)).toBe(true);
+    expect(isSealed(outs.ids)).toBe(true);
+    const plain = Object.entries(outs).filter(([, v]) => !isSealed(v));
+    expect(JSON.stringify(plain)).not.toMatch(/secret-person-9x2|emp-secret-77/);
+    await ScimDirectoryProvider.delete(made.id, { ...unsealed(outs), allowDestroy: true });
   });
 });

@@ -99,3 +99,36 @@ it("no config at all is no credentials", async () => {
   expect(message).toContain("No Alibaba Cloud credentials were found");
   expect(message).toContain("`aliyun configure`");
 });
+
+it("a home whose path holds an apostrophe: the file's content is still cut off", async () => {
+  const text = JSON.stringify({ current: "default", profiles: [profile("default")] });
+  const home = tempDir("o'neil-");
+  process.env.HOME = home;
+  mkdirSync(join(home, ".aliyun"));
+  writeFileSync(join(home, ".aliyun", "config.json"), text.slice(0, -2));
+  resetSettings();
+  resetCallerAccount();
+  resetReported();
+  await P.configure(configOf({ "alicloud-federation:endpoint": "http://127.0.0.1:9" }));
+  const err = (await P.create({ policyName: "p", policyDocument: "{}", description: "" }).catch(
+    (e) => e,
+  )) as Error;
+  expect(err.message).toMatch(/CLI config \S+o'neil-\S+ is not valid JSON/);
+  expect(err.message).not.toContain(SECRET);
+});
+
+it("a config with no current profile says so, not profile 'undefined'", async () => {
+  const message = await failureWith(JSON.stringify({ profiles: [profile("default")] }));
+  expect(message).toContain(
+    'names no current profile (its "current" is not set, nor is ALIBABA_CLOUD_PROFILE)',
+  );
+  expect(message).not.toContain("'undefined'");
+});
+
+it("credentials half set in the environment are what the message is about, and the broken file is still not quoted", async () => {
+  process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = "LTAI5tHalfSet";
+  const text = JSON.stringify({ current: "default", profiles: [profile("default")] });
+  const message = await failureWith(text.slice(0, -2));
+  expect(message).toContain("No Alibaba Cloud credentials were found");
+  expect(message).not.toContain(SECRET);
+});
