@@ -158,6 +158,9 @@ emulatorOnly("injects EIAM server errors").test(
     const up = await h.stack.up();
     const idaasSecret = String(up.outputs.idaasSecret?.value ?? "");
     expect(up.outputs.idaasSecret?.secret).toBe(true);
+    // The config whose clientId is a secret: a refresh stores as secrets exactly the outputs the
+    // create did, so the drift gate finds nothing to change.
+    await h.stack.preview({ refresh: true, expectNoChanges: true });
     expectNoSecret(create, idaasSecret);
     // Check: the client secret where its variable's name belongs (as a Pulumi secret, and pasted in
     // plain), and a private key where a certificate belongs.
@@ -239,5 +242,27 @@ emulatorOnly("attaches a policy by hand through the emulator's console").test(
     await h.stack.destroy();
     await h.stack.removeConfig("policyName");
     await h.stack.removeConfig("policyNote");
+  },
+);
+
+emulatorOnly("a role and a provider in the emulated account").test(
+  "a role named by a secret: up, the drift gate and a refresh keep its name, and the ARN made from it, out of state",
+  async () => {
+    const roleName = "never-print-role-name-3v8n";
+    await h.stack.setAllConfig({ scim: { value: "false" }, roleName: { value: roleName, secret: true } });
+    const up = outputSink();
+    expect((await h.stack.up({ onOutput: up.onOutput })).summary.result).toBe("succeeded");
+    expectNoSecret(up.lines.join(""), roleName);
+    // The drift gate: the check carries the stable ARN, the refresh reads the role by its recorded
+    // name (its id is opaque), and nothing shows as changed.
+    const gate = outputSink();
+    const preview = await h.stack.preview({ refresh: true, expectNoChanges: true, onOutput: gate.onOutput });
+    expect(preview.changeSummary).not.toHaveProperty("update");
+    expectNoSecret(gate.lines.join(""), roleName);
+    const refresh = outputSink();
+    await h.stack.refresh({ onOutput: refresh.onOutput });
+    expectNoSecret(refresh.lines.join(""), roleName);
+    expect((await h.stack.destroy()).summary.result).toBe("succeeded");
+    await h.stack.removeConfig("roleName");
   },
 );

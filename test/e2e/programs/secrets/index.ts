@@ -3,6 +3,8 @@ import {
   IdaasClientConfig,
   IdaasClientSecret,
   IdaasM2mApplication,
+  OidcProvider,
+  OidcRole,
   RamPolicy,
   ScimApplication,
   ScimDirectory,
@@ -101,3 +103,20 @@ if (policyName)
       Statement: [{ Effect: "Allow", Action: "oss:GetObject", Resource: "*" }],
     }),
   });
+
+// A role named by a secret: its ARN (built from the name) and its id must not quote it either.
+const roleName = c.getSecret("roleName");
+if (roleName) {
+  const idp = new OidcProvider("idp", {
+    oidcProviderName: `${prefix}secrets-idp`,
+    issuerUrl: "https://token.actions.githubusercontent.com",
+    clientIds: ["sts.aliyuncs.com"],
+    fingerprints: ["a".repeat(40)],
+  });
+  new OidcRole("named", {
+    roleName,
+    provider: idp,
+    audiences: ["sts.aliyuncs.com"],
+    subjects: ["repo:acme/app:ref:refs/heads/main"],
+  });
+}
