@@ -117,6 +117,7 @@ export async function runCli(
   parallel: number,
 ): Promise<void> {
   const full = [...args, "--stack", stack.name, "--parallel", String(parallel), "--non-interactive"];
+  const timeoutMs = commandTimeoutMs();
   await new Promise<void>((resolve, reject) => {
     execFile(
       path.join(binDir, "pulumi"),
@@ -125,12 +126,31 @@ export async function runCli(
         cwd: stack.workspace.workDir,
         env: { ...process.env, ...stack.workspace.envVars },
         maxBuffer: 64 * 1024 * 1024,
+        // A command that hangs (an engine waiting on a dead provider) ends the bench with an
+        // error instead of holding the machine: SIGTERM lets the engine cancel and unlock the stack.
+        timeout: timeoutMs,
+        killSignal: "SIGTERM",
       },
       (err, stdout, stderr) => {
         if (!err) return resolve();
         const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-6).join("\n");
+        if (err.killed)
+          return reject(
+            new Error(
+              `pulumi ${args.join(" ")} did not finish within ${timeoutMs / 1000} s (BENCH_COMMAND_TIMEOUT_S) and was stopped: ${tail}`,
+            ),
+          );
         reject(new Error(`pulumi ${args.join(" ")} failed: ${tail}`));
       },
     );
   });
+}
+
+/** How long one engine command of a bench may run: `BENCH_COMMAND_TIMEOUT_S`, default 900 s. */
+function commandTimeoutMs(): number {
+  const raw = process.env.BENCH_COMMAND_TIMEOUT_S;
+  const s = raw === undefined || raw === "" ? 900 : Number(raw);
+  if (!Number.isFinite(s) || s <= 0)
+    throw new Error(`BENCH_COMMAND_TIMEOUT_S: '${raw}' is not a positive number of seconds`);
+  return Math.round(s * 1000);
 }
