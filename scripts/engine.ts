@@ -127,7 +127,8 @@ export async function runCli(
         env: { ...process.env, ...stack.workspace.envVars },
         maxBuffer: 64 * 1024 * 1024,
         // A command that hangs (an engine waiting on a dead provider) ends the bench with an
-        // error instead of holding the machine: SIGTERM lets the engine cancel and unlock the stack.
+        // error instead of holding the machine. SIGTERM asks the engine to cancel; its lock may
+        // outlive the command for a moment, so the rows after a stopped one may fail on it too.
         timeout: timeoutMs,
         killSignal: "SIGTERM",
       },
