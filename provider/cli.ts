@@ -143,11 +143,19 @@ function stateFrom(source: string, text: () => string): ManagedSet {
       `${source}: not JSON; expected \`pulumi stack export\` output or a file backend's checkpoint`,
     );
   }
+  let managed: ManagedSet;
   try {
-    return managedFromState(state);
+    managed = managedFromState(state);
   } catch (err) {
     throw new UsageError(`${source}: ${(err as Error).message}`);
   }
+  if (managed.encrypted)
+    process.stderr.write(
+      `${source}: ${managed.encrypted} managed name(s) are Pulumi secrets, encrypted in this export: ` +
+        "the objects they name show as unmanaged. To match them, pass `pulumi stack export --show-secrets` " +
+        "output with --state (the report prints managed names).\n",
+    );
+  return managed;
 }
 
 export function parseArgs(argv: string[]): Parsed {

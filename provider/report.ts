@@ -28,6 +28,31 @@ export interface ManagedSet {
   roles: string[];
   /** `user:<name>` or `role:<name>` (users by RAM user name). */
   assignments: string[];
+  /**
+   * How many managed names the state holds only encrypted (Pulumi secrets, exported without
+   * `--show-secrets`): the objects they name cannot be matched, and show as unmanaged.
+   */
+  encrypted?: number;
+}
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/**
+ * A state value as text: itself, or a Pulumi secret's plaintext (`pulumi stack export
+ * --show-secrets` writes it JSON-encoded); `null` for a secret exported encrypted; `undefined`
+ * for anything else.
+ */
+function textOf(v: unknown): string | null | undefined {
+  if (typeof v === "string") return v;
+  if (!v || typeof v !== "object" || !(SECRET_SIG_KEY in v)) return undefined;
+  const plaintext = (v as { plaintext?: unknown }).plaintext;
+  if (typeof plaintext !== "string") return null;
+  try {
+    const value = JSON.parse(plaintext);
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 type StateResource = { type?: string; outputs?: Record<string, unknown> };
@@ -45,18 +70,36 @@ export function managedFromState(state: unknown): ManagedSet {
   if (!Array.isArray(resources))
     throw new Error("not a Pulumi stack state: expected `pulumi stack export` output or a checkpoint file");
   const out: ManagedSet = { oidcProviders: [], roles: [], assignments: [] };
+  let encrypted = 0;
+  /** `value` as text, counting one that is encrypted. */
+  const named = (...values: unknown[]): string | undefined => {
+    let sawEncrypted = false;
+    for (const v of values) {
+      const t = textOf(v);
+      if (typeof t === "string") return t;
+      if (t === null) sawEncrypted = true;
+    }
+    if (sawEncrypted) encrypted++;
+    return undefined;
+  };
   for (const r of resources) {
     const type = r.type ?? "";
     const o = r.outputs ?? {};
     if (!type.startsWith("pulumi-nodejs:dynamic/alicloud-federation:")) continue;
-    if (type.endsWith(":OidcProvider") && typeof o.oidcProviderName === "string")
-      out.oidcProviders.push(o.oidcProviderName);
-    else if (type.endsWith(":OidcRole") && typeof o.roleName === "string") out.roles.push(o.roleName);
-    else if (type.endsWith(":ApplicationAssignment") && typeof o.principalType === "string") {
-      const name = String(o.assignedPrincipalName ?? o.principalName ?? "");
-      out.assignments.push(assignmentKeyOf(o.principalType, name));
+    if (type.endsWith(":OidcProvider")) {
+      const name = named(o.oidcProviderName);
+      if (name !== undefined) out.oidcProviders.push(name);
+    } else if (type.endsWith(":OidcRole")) {
+      const name = named(o.roleName);
+      if (name !== undefined) out.roles.push(name);
+    } else if (type.endsWith(":ApplicationAssignment")) {
+      const principalType = named(o.principalType);
+      const name = named(o.assignedPrincipalName, o.principalName);
+      if (principalType !== undefined && name !== undefined)
+        out.assignments.push(assignmentKeyOf(principalType, name));
     }
   }
+  if (encrypted > 0) out.encrypted = encrypted;
   return out;
 }
 

@@ -284,18 +284,33 @@ const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** The strings the inputs `names` name hold (at most REGISTER_MAX, of 4 characters or more). */
-function secretValuesOf(record: Record<string, unknown>, names: readonly string[]): string[] {
+function secretValuesOf(record: Record<string, unknown>, names: readonly string[], min = SCAN_MIN): string[] {
   const values: string[] = [];
   for (const v of secretLeaves({ ...record, secretInputs: [] }, names)) {
-    if (typeof v === "string" && v.length >= 4) values.push(v);
+    if (typeof v === "string" && v.length >= min) values.push(v);
     if (values.length === REGISTER_MAX) break;
   }
   return values;
 }
 
-/** Whether `text` quotes one of `values`, as written or as JSON writes it. */
+/**
+ * The shortest secret value looked for in every output: a shorter one (`ci`, `bob`) would be found
+ * in unrelated outputs (`ci` in every `oidc:sub`): outputs made from such an input are named as
+ * derived from it instead. An id is tested with every non-empty value: replacing one by mistake
+ * costs nothing.
+ */
+const SCAN_MIN = 4;
+
+/**
+ * Whether `text` quotes one of `values`, as written or as JSON writes it, in any case: RAM writes a
+ * role's name in lower case in its ARN, and an adopted object's live name may differ in case.
+ */
 function quotesAny(text: string, values: readonly string[]): boolean {
-  return values.some((v) => text.includes(v) || text.includes(JSON.stringify(v).slice(1, -1)));
+  const t = text.toLowerCase();
+  return values.some((v) => {
+    const lower = v.toLowerCase();
+    return t.includes(lower) || t.includes(JSON.stringify(lower).slice(1, -1));
+  });
 }
 
 /**
@@ -363,8 +378,9 @@ function recorded<O>(
 ): O {
   if (!outs || typeof outs !== "object") return outs;
   const { [SECRET_NAMES_KEY]: _n, [SECRET_OUTPUTS_KEY]: _s, ...rest } = outs as Record<string, unknown>;
-  // A name whose input holds no value of its own (an empty marker) masks and seals nothing.
-  const holding = names.filter((n) => secretValuesOf(inputs, [n]).length > 0);
+  // A name whose input holds no value of its own (an empty marker) masks and seals nothing; one
+  // the check took out of the inputs (folded into another) still seals what is derived from it.
+  const holding = names.filter((n) => !(n in inputs) || secretValuesOf(inputs, [n], 1).length > 0);
   if (holding.length === 0) return rest as O;
   const keys = keysToSeal(rest, holding, secretValuesOf(inputs, holding), derived);
   return { ...sealKeys(rest, keys), [SECRET_NAMES_KEY]: holding, [SECRET_OUTPUTS_KEY]: keys } as O;
@@ -419,7 +435,7 @@ export function withSecretNames<T extends SecretNamedProvider>(
       const e = err as Partial | null;
       if (inputs && e && typeof e === "object" && e.properties && typeof e.properties === "object") {
         e.properties = recorded(e.properties, inputs, names, derived);
-        if (typeof e.id === "string") e.id = cleanId(e.id, secretValuesOf(inputs, names), id);
+        if (typeof e.id === "string") e.id = cleanId(e.id, secretValuesOf(inputs, names, 1), id);
       }
       throw maskError(err);
     }
@@ -430,7 +446,7 @@ export function withSecretNames<T extends SecretNamedProvider>(
       const r = await masked(() => create(inputs), inputs, names);
       return {
         ...r,
-        id: cleanId(r.id, secretValuesOf(inputs, names)),
+        id: cleanId(r.id, secretValuesOf(inputs, names, 1)),
         outs: recorded(r.outs, inputs, names, derived),
       };
     },
@@ -448,8 +464,10 @@ export function withSecretNames<T extends SecretNamedProvider>(
       // so the engine would store it plain: sealed when it quotes a secret value.
       const carried = Object.keys(r.inputs).filter((k) => !(k in news));
       const values = secretValuesOf(news, names);
+      const fromNames = new Set(names.flatMap((n) => derived[n] ?? []));
       const seal = carried.filter(
-        (k) => values.length > 0 && quotesAny(JSON.stringify(r.inputs?.[k]) ?? "", values),
+        (k) =>
+          fromNames.has(k) || (values.length > 0 && quotesAny(JSON.stringify(r.inputs?.[k]) ?? "", values)),
       );
       return seal.length > 0 ? { ...r, inputs: sealKeys(r.inputs, seal) } : r;
     };
@@ -462,15 +480,22 @@ export function withSecretNames<T extends SecretNamedProvider>(
       const r = await masked(() => read(id, props));
       if (r.id === "" || names.length === 0) return r;
       const { [SECRET_NAMES_KEY]: _n, [SECRET_OUTPUTS_KEY]: _s, ...inputs } = r.inputs ?? {};
+      const { [SECRET_NAMES_KEY]: _pn, [SECRET_OUTPUTS_KEY]: _ps, ...live } = r.props ?? {};
+      // Those sealed before, and any output that quotes a secret only now (an ARN a pending create
+      // did not know yet): the set only grows, so a refresh never unseals one.
+      const values = secretValuesOf(old, names);
+      const keys = [
+        ...new Set([
+          ...sealedKeys,
+          ...keysToSeal(live, names, values, derived),
+          ...keysToSeal(inputs, names, values, derived),
+        ]),
+      ].sort();
       return {
         ...r,
-        id: cleanId(r.id, secretValuesOf(old, names), id),
-        props: {
-          ...sealKeys(r.props ?? {}, sealedKeys),
-          [SECRET_NAMES_KEY]: names,
-          [SECRET_OUTPUTS_KEY]: sealedKeys,
-        },
-        ...(r.inputs === undefined ? {} : { inputs: sealKeys(inputs, sealedKeys) }),
+        id: cleanId(r.id, secretValuesOf(old, names, 1), id),
+        props: { ...sealKeys(live, keys), [SECRET_NAMES_KEY]: names, [SECRET_OUTPUTS_KEY]: keys },
+        ...(r.inputs === undefined ? {} : { inputs: sealKeys(inputs, keys) }),
       };
     };
   if (update)

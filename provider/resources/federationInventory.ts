@@ -644,7 +644,13 @@ function makeProvider(resource: string, check: typeof checkFederationInventoryIn
     requireChecked<FederationInventoryInputs>(resource, check, raw);
   // Bound to its account like every resource (provider/account.ts): an inventory scans one account.
   return accountBound(
-    { kind: resource, identity: [], deleteChangesNothing: true },
+    {
+      kind: resource,
+      identity: [],
+      deleteChangesNothing: true,
+      // The check folds the other stacks' declarations into `accepted` (and drops the input).
+      secretDerived: { acceptDeclaredBy: ["accepted"] },
+    },
     {
       async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         await configure(req);

@@ -702,6 +702,7 @@ async function nameOrIssuerTaken(inputs: Record<string, unknown>): Promise<Check
 export const OidcProviderProvider = accountBound(
   {
     kind: "OidcProvider",
+    secretDerived: { oidcProviderName: ["arn"] },
     identity: ["oidcProviderName", "issuerUrl"],
     stable: ["arn", "createDate"],
     volatile: ["updateDate"],

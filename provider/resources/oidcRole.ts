@@ -909,6 +909,8 @@ async function createRole(
 export const OidcRoleProvider = accountBound(
   {
     kind: "OidcRole",
+    // RAM writes the name into the ARN (in lower case): a secret name, a secret ARN.
+    secretDerived: { roleName: ["arn"] },
     identity: ["roleName"],
     namesIgnoringCase: ["roleName"],
     stable: ["arn", "roleId", "createDate"],

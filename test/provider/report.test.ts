@@ -174,6 +174,32 @@ describe("managedFromState", () => {
     expect(managedFromState({ checkpoint: { latest: { resources } } })).toEqual(want);
     expect(() => managedFromState({ nope: 1 })).toThrow(/not a Pulumi stack state/);
   });
+
+  it("reads a secret name exported with --show-secrets, and counts one exported encrypted", () => {
+    const sig = "4dabf18193072939515e22adb298388d";
+    const secret = (v: string) => ({
+      [sig]: "1b47061264138c4ac30d75fd1eb44270",
+      plaintext: JSON.stringify(v),
+    });
+    const sealed = { [sig]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
+    const resources = [
+      {
+        type: "pulumi-nodejs:dynamic/alicloud-federation:OidcRole",
+        outputs: { roleName: secret("deployer") },
+      },
+      { type: "pulumi-nodejs:dynamic/alicloud-federation:OidcRole", outputs: { roleName: sealed } },
+      {
+        type: "pulumi-nodejs:dynamic/alicloud-federation:ApplicationAssignment",
+        outputs: { principalType: "user", assignedPrincipalName: sealed, principalName: sealed },
+      },
+    ];
+    expect(managedFromState({ deployment: { resources } })).toEqual({
+      oidcProviders: [],
+      roles: ["deployer"],
+      assignments: [],
+      encrypted: 2,
+    });
+  });
 });
 
 describe("alicloud-federation report", () => {

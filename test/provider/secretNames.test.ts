@@ -49,7 +49,7 @@ describe("a RamPolicy named by a secret", () => {
   it("records the names, marks the outputs secret, keeps the name out of the id; refresh and delete find it by its recorded name", async () => {
     const check = await RamPolicyProvider.check({}, decl);
     expect(check.inputs).not.toHaveProperty("secretInputs");
-    const made = await RamPolicyProvider.create(check.inputs as never);
+    const made = await RamPolicyProvider.create(unsealed(check.inputs) as never);
     expect(made.id).not.toContain(name);
     expect(made.id).toMatch(/^secret-[0-9a-f-]{36}$/);
     const outs = made.outs as unknown as Record<string, unknown>;
@@ -170,7 +170,7 @@ describe("the recorded secrets hold across a refresh, a carried ARN, a pending c
       secretInputs: ["roleName"],
     };
     const check = await OidcRoleProvider.check({}, decl);
-    const made = await OidcRoleProvider.create(check.inputs as never);
+    const made = await OidcRoleProvider.create(unsealed(check.inputs) as never);
     const outs = made.outs as unknown as Record<string, unknown>;
     const sealedAtCreate = Object.keys(outs)
       .filter((k) => isSealed(outs[k]))
@@ -242,12 +242,46 @@ describe("the recorded secrets hold across a refresh, a carried ARN, a pending c
     };
     const check = await ScimDirectoryProvider.check({}, decl);
     expect(check.failures ?? []).toEqual([]);
-    const made = await ScimDirectoryProvider.create(check.inputs as never);
+    const made = await ScimDirectoryProvider.create(unsealed(check.inputs) as never);
     const outs = made.outs as unknown as Record<string, unknown>;
     expect(isSealed(outs.people)).toBe(true);
     expect(isSealed(outs.ids)).toBe(true);
     const plain = Object.entries(outs).filter(([, v]) => !isSealed(v));
     expect(JSON.stringify(plain)).not.toMatch(/secret-person-9x2|emp-secret-77/);
     await ScimDirectoryProvider.delete(made.id, { ...unsealed(outs), allowDestroy: true });
+  });
+});
+
+describe("what a value test alone would miss", () => {
+  const role = async (roleName: string) => ({
+    roleName,
+    providerArn: await trustedProviderArn(emulator, "github"),
+    audiences: ["sts.aliyuncs.com"],
+    subjects: ["repo:acme/app:ref:refs/heads/main"],
+    secretInputs: ["roleName"],
+  });
+
+  it("a name in mixed case, which RAM writes in lower case in the ARN, and a name of two letters", async () => {
+    for (const roleName of ["GitHubDeployer-7Q", "ci"]) {
+      const check = await OidcRoleProvider.check({}, await role(roleName));
+      const made = await OidcRoleProvider.create(unsealed(check.inputs) as never);
+      const outs = made.outs as unknown as Record<string, unknown>;
+      expect(JSON.stringify(unsealed(outs.arn)).toLowerCase()).toContain(roleName.toLowerCase());
+      expect(isSealed(outs.arn), roleName).toBe(true);
+      expect(made.id, roleName).toMatch(/^secret-/);
+      await OidcRoleProvider.delete(made.id, unsealed(outs));
+    }
+  });
+
+  it("a refresh seals an output that quotes a secret only now (state from a pending create had no ARN)", async () => {
+    const decl = await role("late-arn-role-5w");
+    const check = await OidcRoleProvider.check({}, decl);
+    const made = await OidcRoleProvider.create(unsealed(check.inputs) as never);
+    const { arn: _arn, ...before } = unsealed(made.outs as unknown as Record<string, unknown>);
+    const state = { ...before, secretOutputs: ["roleName"] };
+    const read = await OidcRoleProvider.read(made.id, state);
+    const props = read.props as Record<string, unknown>;
+    expect(isSealed(props.arn)).toBe(true);
+    expect(props.secretOutputs).toEqual(["arn", "roleName"]);
   });
 });
