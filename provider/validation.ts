@@ -295,22 +295,51 @@ function secretValuesOf(record: Record<string, unknown>, names: readonly string[
 
 /**
  * The shortest secret value looked for in every output: a shorter one (`ci`, `bob`) would be found
- * in unrelated outputs (`ci` in every `oidc:sub`): outputs made from such an input are named as
- * derived from it instead. An id is tested with every non-empty value: replacing one by mistake
- * costs nothing.
+ * in unrelated outputs: outputs made from such an input are named as derived from it instead. An
+ * id is tested with every non-empty value, as a whole word ({@link quotesAny}).
  */
 const SCAN_MIN = 4;
 
 /**
- * Whether `text` quotes one of `values`, as written or as JSON writes it, in any case: RAM writes a
- * role's name in lower case in its ARN, and an adopted object's live name may differ in case.
+ * From this length a secret value is looked for anywhere in a text; a shorter one only as a whole
+ * word (`bob` in `user/bob@x`, not `7` in a numeric id) in an id, and only as a whole value in an
+ * output (a secret description `prod` does not seal every ARN of a prod account).
+ */
+const SUBSTRING_MIN = 8;
+
+/** Whether `text` holds `value` (lower case) with no letter or digit right before or after it. */
+function hasWord(text: string, value: string): boolean {
+  const edge = (c: string | undefined) => c === undefined || !/[a-z0-9]/.test(c);
+  for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1))
+    if (edge(text[at - 1]) && edge(text[at + value.length])) return true;
+  return false;
+}
+
+/**
+ * Whether `text` (an id) quotes one of `values`, in any case (RAM writes a role's name in lower
+ * case in its ARN, and an adopted object's live name may differ in case): a long value anywhere,
+ * as written or as JSON writes it, a short one as a whole word.
  */
 function quotesAny(text: string, values: readonly string[]): boolean {
   const t = text.toLowerCase();
   return values.some((v) => {
     const lower = v.toLowerCase();
+    if (lower.length < SUBSTRING_MIN) return hasWord(t, lower);
     return t.includes(lower) || t.includes(JSON.stringify(lower).slice(1, -1));
   });
+}
+
+/** Whether an output's value holds one of `values`: a long one anywhere in it, a short one as one of its strings. */
+function holdsAny(value: unknown, values: readonly string[]): boolean {
+  const long = values.filter((v) => v.length >= SUBSTRING_MIN);
+  const short = new Set(values.filter((v) => v.length < SUBSTRING_MIN).map((v) => v.toLowerCase()));
+  if (long.length > 0 && quotesAny(JSON.stringify(value) ?? "", long)) return true;
+  if (short.size === 0) return false;
+  const leaves = (v: unknown, depth: number): boolean =>
+    typeof v === "string"
+      ? short.has(v.toLowerCase())
+      : !!v && typeof v === "object" && depth < 8 && Object.values(v).some((x) => leaves(x, depth + 1));
+  return leaves(value, 0);
 }
 
 /**
@@ -322,10 +351,14 @@ function quotesAny(text: string, values: readonly string[]): boolean {
  * record (`liveId`).
  */
 function cleanId(id: string, values: readonly string[], previous?: string): string {
-  if (id === "" || !quotesAny(id, values)) return id;
-  if (previous && !quotesAny(previous, values)) return previous;
+  if (id === "" || OPAQUE_ID.test(id) || !quotesAny(id, values)) return id;
+  // An opaque id made before stays, whatever it happens to contain: an id must not move at refresh.
+  if (previous && (OPAQUE_ID.test(previous) || !quotesAny(previous, values))) return previous;
   return `${id.startsWith(PENDING_ID_PREFIX) ? PENDING_ID_PREFIX : ""}secret-${randomUUID()}`;
 }
+
+/** An id {@link cleanId} made. */
+const OPAQUE_ID = /^(pending-create:)?secret-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The output that records which outputs were stored as secrets, so that a refresh stores the same ones. */
 export const SECRET_OUTPUTS_KEY = "secretOutputs";
@@ -344,7 +377,7 @@ function keysToSeal(
         k !== SECRET_NAMES_KEY &&
         k !== SECRET_OUTPUTS_KEY &&
         outs[k] !== undefined &&
-        (fromNames.has(k) || (values.length > 0 && quotesAny(JSON.stringify(outs[k]) ?? "", values))),
+        (fromNames.has(k) || (values.length > 0 && holdsAny(outs[k], values))),
     )
     .sort();
 }
@@ -466,8 +499,7 @@ export function withSecretNames<T extends SecretNamedProvider>(
       const values = secretValuesOf(news, names);
       const fromNames = new Set(names.flatMap((n) => derived[n] ?? []));
       const seal = carried.filter(
-        (k) =>
-          fromNames.has(k) || (values.length > 0 && quotesAny(JSON.stringify(r.inputs?.[k]) ?? "", values)),
+        (k) => fromNames.has(k) || (values.length > 0 && holdsAny(r.inputs?.[k], values)),
       );
       return seal.length > 0 ? { ...r, inputs: sealKeys(r.inputs, seal) } : r;
     };

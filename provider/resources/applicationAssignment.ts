@@ -283,6 +283,8 @@ export const ApplicationAssignmentProvider = accountBound(
   {
     kind: "ApplicationAssignment",
     identity: ["appId", "principalType", "principalName"],
+    // The name as IMS shows it (`bob@<account>.onaliyun.com`).
+    secretDerived: { principalName: ["assignedPrincipalName"] },
     stable: ["assignedPrincipalName"],
   },
   {

@@ -287,82 +287,90 @@ async function pendingUser(olds: ScimUserOutputs, since: number): Promise<scim.S
 // Not account-bound: it acts with the SCIM application's own credentials. Its errors quote the
 // user's names, which a program may mark secret, so they are masked like the others', and the
 // names of its secret inputs are kept for a refresh or delete like theirs (withSecretNames).
-export const ScimUserProvider = withSecretNames({
-  configure,
+export const ScimUserProvider = withSecretNames(
+  {
+    configure,
 
-  async check(
-    _olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-  ): Promise<pulumi.dynamic.CheckResult> {
-    return forEngine(checkScimUserInputs(news), news, ["clientSecret"]);
-  },
+    async check(
+      _olds: Record<string, unknown>,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.CheckResult> {
+      return forEngine(checkScimUserInputs(news), news, ["clientSecret"]);
+    },
 
-  async diff(id: string, rawOlds: object, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-    const o = readOlds(rawOlds, id);
-    // RAM user names are case-insensitive, but a change of case is still a rename the user asked for.
-    const d = diffFields(o, news, {
-      update: ["userName", "displayName", "externalId", "clientSecret"],
-      equal: {
-        displayName: (a, b) => a === (b ?? ""),
-        externalId: (a, b) => a === (b ?? ""),
-        // A rotated app secret reaches the stored credentials through an update (no API call).
-        clientSecret: (a, b) => b === undefined || a === b,
-      },
-    });
-    return diffResult(d);
-  },
+    async diff(
+      id: string,
+      rawOlds: object,
+      news: Record<string, unknown>,
+    ): Promise<pulumi.dynamic.DiffResult> {
+      const o = readOlds(rawOlds, id);
+      // RAM user names are case-insensitive, but a change of case is still a rename the user asked for.
+      const d = diffFields(o, news, {
+        update: ["userName", "displayName", "externalId", "clientSecret"],
+        equal: {
+          displayName: (a, b) => a === (b ?? ""),
+          externalId: (a, b) => a === (b ?? ""),
+          // A rotated app secret reaches the stored credentials through an update (no API call).
+          clientSecret: (a, b) => b === undefined || a === b,
+        },
+      });
+      return diffResult(d);
+    },
 
-  async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimUserOutputs }> {
-    const outs = await createUser(raw, requireInputs(raw));
-    return { id: outs.scimId, outs };
-  },
+    async create(raw: Record<string, unknown>): Promise<{ id: string; outs: ScimUserOutputs }> {
+      const outs = await createUser(raw, requireInputs(raw));
+      return { id: outs.scimId, outs };
+    },
 
-  async read(
-    id: string,
-    props?: object,
-  ): Promise<{ id: string; props: Partial<ScimUserOutputs>; inputs?: object }> {
-    const olds = readOlds(props ?? {}, id);
-    const since = pendingSince(props ?? {});
-    // A create left pending: refreshed as the user it made, or gone. Otherwise deleted out of band: gone.
-    const rec =
-      since !== undefined
-        ? await pendingUser(olds, since)
-        : await unlessGone(
-            (e) => isScim(e, 404),
-            () => scim.getScimUser(credentials(olds), olds.scimId),
-          );
-    if (!rec) return GONE;
-    const outs = toOutputs(rec, olds);
-    const { scimId: _i, created: _c, lastModified: _l, ...inputs } = outs;
-    return { id: rec.id, props: outs, inputs };
-  },
+    async read(
+      id: string,
+      props?: object,
+    ): Promise<{ id: string; props: Partial<ScimUserOutputs>; inputs?: object }> {
+      const olds = readOlds(props ?? {}, id);
+      const since = pendingSince(props ?? {});
+      // A create left pending: refreshed as the user it made, or gone. Otherwise deleted out of band: gone.
+      const rec =
+        since !== undefined
+          ? await pendingUser(olds, since)
+          : await unlessGone(
+              (e) => isScim(e, 404),
+              () => scim.getScimUser(credentials(olds), olds.scimId),
+            );
+      if (!rec) return GONE;
+      const outs = toOutputs(rec, olds);
+      const { scimId: _i, created: _c, lastModified: _l, ...inputs } = outs;
+      return { id: rec.id, props: outs, inputs };
+    },
 
-  async update(
-    id: string,
-    rawOlds: object,
-    rawNews: Record<string, unknown>,
-  ): Promise<{ outs: ScimUserOutputs }> {
-    const news = requireInputs(rawNews);
-    const since = pendingSince(rawOlds);
-    if (since === undefined) return replaceUser(readOlds(rawOlds, id), news);
-    const before = readOlds(rawOlds, id);
-    return resumePendingCreate(
-      rawNews,
-      id,
-      since,
-      // The current credentials: a rotation in the same up may have retired the old secret.
-      (t) => findOwnUser(credentials(news), before, t),
-      // Recorded with the current credentials, which found it (the old secret may be retired).
-      (made) => ({ ...toOutputs(made, before), clientId: news.clientId, clientSecret: news.clientSecret }),
-      (state) => replaceUser(state, news),
-      async () => ({ outs: await createUser(rawNews, news) }),
-    );
-  },
+    async update(
+      id: string,
+      rawOlds: object,
+      rawNews: Record<string, unknown>,
+    ): Promise<{ outs: ScimUserOutputs }> {
+      const news = requireInputs(rawNews);
+      const since = pendingSince(rawOlds);
+      if (since === undefined) return replaceUser(readOlds(rawOlds, id), news);
+      const before = readOlds(rawOlds, id);
+      return resumePendingCreate(
+        rawNews,
+        id,
+        since,
+        // The current credentials: a rotation in the same up may have retired the old secret.
+        (t) => findOwnUser(credentials(news), before, t),
+        // Recorded with the current credentials, which found it (the old secret may be retired).
+        (made) => ({ ...toOutputs(made, before), clientId: news.clientId, clientSecret: news.clientSecret }),
+        (state) => replaceUser(state, news),
+        async () => ({ outs: await createUser(rawNews, news) }),
+      );
+    },
 
-  async delete(id: string, props: object): Promise<void> {
-    return deleteUser(id, props);
+    async delete(id: string, props: object): Promise<void> {
+      return deleteUser(id, props);
+    },
   },
-});
+  // The display name defaults to the user name.
+  { userName: ["displayName"] },
+);
 
 /** An update of the user `olds` holds (what exists) to `news`: one PUT, or none. */
 async function replaceUser(olds: ScimUserOutputs, news: ScimUserInputs): Promise<{ outs: ScimUserOutputs }> {

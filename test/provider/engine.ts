@@ -53,7 +53,8 @@ const partial = (e: unknown): { id: string; properties: Record<string, unknown> 
 async function checked(p: ProviderImpl, olds: Record<string, unknown>, news: Record<string, unknown>) {
   const { inputs, failures } = await p.check(olds, { ...news, __provider: PROVIDER_TEXT });
   if (failures && failures.length > 0) throw new Error(`check failed: ${JSON.stringify(failures)}`);
-  return { ...(inputs as Record<string, unknown>), __provider: PROVIDER_TEXT };
+  // The engine hands a provider that takes no secrets their plain values.
+  return { ...unsealed(inputs as Record<string, unknown>), __provider: PROVIDER_TEXT };
 }
 
 async function create(

@@ -285,3 +285,37 @@ describe("what a value test alone would miss", () => {
     expect(props.secretOutputs).toEqual(["arn", "roleName"]);
   });
 });
+
+describe("short secret values", () => {
+  it("an opaque id stays at every refresh, whatever it happens to contain", async () => {
+    // 'se' is in every opaque id ('secret-…'): the old test made a new id at each refresh.
+    await emulator.console("ram", "CreatePolicy", { PolicyName: "se", PolicyDocument: doc });
+    const opaque = "secret-0e6b1c3a-1f2d-4c5b-8a9e-7d6c5b4a3f21";
+    const props = { policyName: "se", policyDocument: doc, description: "", secretInputs: ["policyName"] };
+    const first = await RamPolicyProvider.read(opaque, props);
+    expect(first.id).toBe(opaque);
+    const second = await RamPolicyProvider.read(first.id, unsealed(first.props as Record<string, unknown>));
+    expect(second.id).toBe(opaque);
+  });
+
+  it("a short secret seals the output that is it, not every output that happens to contain it", async () => {
+    const decl = {
+      policyName: "prod-deployer-x",
+      policyDocument: doc,
+      description: "prod",
+      secretInputs: ["description"],
+    };
+    const check = await RamPolicyProvider.check({}, decl);
+    const made = await RamPolicyProvider.create(unsealed(check.inputs) as never);
+    const outs = made.outs as unknown as Record<string, unknown>;
+    expect(isSealed(outs.description)).toBe(true);
+    expect(isSealed(outs.policyName)).toBe(false);
+    expect(outs.secretOutputs).toEqual(["description"]);
+    // The id quotes it as a word: replaced (reads and deletes take the name from state).
+    expect(made.id).toMatch(/^secret-/);
+    expect(
+      (await destroy(RamPolicyProvider as never, { id: made.id, outs: unsealed(outs), initErrors: false }))
+        .error,
+    ).toBeUndefined();
+  });
+});
