@@ -16,6 +16,7 @@ import { type Session, session } from "./client/session";
 import { scanAccount } from "./inventory";
 import { OFFICIAL_CLI_APP_IDS } from "./officialCli";
 import type { TrustReport } from "./reportSchema";
+import { isSecretWire } from "./secretWire";
 import { describeGrant, type FederatedGrant, grantAdmitsAnyWorkload } from "./trust/admits";
 import { evaluateTrust } from "./trust/evaluate";
 import { isAdministratorLevel } from "./trust/privilege";
@@ -35,8 +36,6 @@ export interface ManagedSet {
   encrypted?: number;
 }
 
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-
 /**
  * A state value as text: itself, or a Pulumi secret's plaintext (`pulumi stack export
  * --show-secrets` writes it JSON-encoded); `null` for a secret exported encrypted; `undefined`
@@ -44,7 +43,7 @@ const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
  */
 function textOf(v: unknown): string | null | undefined {
   if (typeof v === "string") return v;
-  if (!v || typeof v !== "object" || !(SECRET_SIG_KEY in v)) return undefined;
+  if (!isSecretWire(v)) return undefined;
   const plaintext = (v as { plaintext?: unknown }).plaintext;
   if (typeof plaintext !== "string") return null;
   try {

@@ -5,6 +5,7 @@ import { maskSecrets, registerSecret } from "./errors";
 import { canonicalJson, PENDING_ID_PREFIX } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { once } from "./once";
+import { asSecretWire, isSecretWire } from "./secretWire";
 
 /**
  * zod, loaded when inputs are first checked instead of with the library: refresh, destroy and the
@@ -273,16 +274,6 @@ function namesIn(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((k): k is string => typeof k === "string") : [];
 }
 
-/**
- * Pulumi's wire form of a secret value: an object whose signature key holds the secret signature
- * and whose `value` holds the value (the "secret" special object of Pulumi's property values,
- * https://pulumi-developer-docs.readthedocs.io/latest/docs/architecture/deployment-schema.html).
- * The engine keeps the mark on what a provider returns from create, read and update even when the
- * provider, like every dynamic provider, takes no secrets in, and stores such a value encrypted.
- */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 /** The strings the inputs `names` name hold (at most REGISTER_MAX, of 4 characters or more). */
 function secretValuesOf(record: Record<string, unknown>, names: readonly string[], min = SCAN_MIN): string[] {
   const values: string[] = [];
@@ -382,15 +373,13 @@ function keysToSeal(
     .sort();
 }
 
-/** `outs` with `keys` in Pulumi's secret wire form (those already in it left as they are). */
+/** `outs` with `keys` in Pulumi's secret wire form (`secretWire.ts`; those already in it left as they are). */
 function sealKeys<O>(outs: O, keys: readonly string[]): O {
   if (!outs || typeof outs !== "object" || keys.length === 0) return outs;
   const out: Record<string, unknown> = { ...(outs as Record<string, unknown>) };
   for (const k of keys) {
     const v = out[k];
-    const already =
-      v !== null && typeof v === "object" && (v as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-    if (v !== undefined && !already) out[k] = { [SECRET_SIG_KEY]: SECRET_SIG, value: v };
+    if (v !== undefined && !isSecretWire(v)) out[k] = asSecretWire(v);
   }
   return out as O;
 }

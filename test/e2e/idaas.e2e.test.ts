@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestIdp, type TestIdp } from "../../emulator";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../provider/secretWire";
 import { REPO_ROOT } from "../../scripts/engine";
 import { changeRecorder, type EngineHarness, outputSink, startEngine } from "./engine";
 
@@ -259,10 +260,9 @@ describe("IdaasClientConfig at preview", () => {
       };
     };
     const r = state.checkpoint.latest.resources.find((x) => x.type.endsWith(":IdaasClientConfig"));
-    const SECRET_SIG = "4dabf18193072939515e22adb298388d";
     for (const v of [r?.inputs.clientId, r?.outputs.json, r?.outputs.config, r?.outputs.spec])
       expect(v).toMatchObject({
-        [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270",
+        [SECRET_SIG_KEY]: SECRET_SIG,
         ciphertext: expect.any(String),
       });
     expect(JSON.stringify(r?.outputs)).not.toContain("app_confidentialclientid");

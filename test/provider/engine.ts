@@ -5,6 +5,7 @@
  * the next run updates it even when the diff finds nothing; any other error keeps the old state.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { isSecretWire } from "../../provider/secretWire";
 
 /** A provider implementation as the shim forwards to it. */
 export interface ProviderImpl {
@@ -29,8 +30,6 @@ export interface Held {
 /** The serialized provider the engine keeps in every resource's inputs and outputs. */
 export const PROVIDER_TEXT = "exports.handler = shim";
 
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-
 /**
  * Outputs as the engine hands them back to a dynamic provider: it stores a value the provider marked
  * secret encrypted, and gives the provider (which takes no secrets) the plain value.
@@ -39,7 +38,7 @@ export function unsealed<T>(value: T): T {
   if (Array.isArray(value)) return value.map(unsealed) as T;
   if (!value || typeof value !== "object") return value;
   const o = value as Record<string, unknown>;
-  if (SECRET_SIG_KEY in o) return unsealed(o.value) as T;
+  if (isSecretWire(o)) return unsealed(o.value) as T;
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unsealed(v)])) as T;
 }
 

@@ -21,6 +21,7 @@ import {
   trustReportJsonSchema,
   trustReportSchema,
 } from "../../provider/report";
+import { SECRET_SIG, SECRET_SIG_KEY } from "../../provider/secretWire";
 import { applyConfig } from "../../provider/settings";
 import { REPO_ROOT } from "../../scripts/engine";
 import { CLI_APP_CN, populateFederatedAccount } from "../../scripts/fixtures";
@@ -176,12 +177,8 @@ describe("managedFromState", () => {
   });
 
   it("reads a secret name exported with --show-secrets, and counts one exported encrypted", () => {
-    const sig = "4dabf18193072939515e22adb298388d";
-    const secret = (v: string) => ({
-      [sig]: "1b47061264138c4ac30d75fd1eb44270",
-      plaintext: JSON.stringify(v),
-    });
-    const sealed = { [sig]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
+    const secret = (v: string) => ({ [SECRET_SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(v) });
+    const sealed = { [SECRET_SIG_KEY]: SECRET_SIG, ciphertext: "v1:abc" };
     const resources = [
       {
         type: "pulumi-nodejs:dynamic/alicloud-federation:OidcRole",

@@ -14,6 +14,7 @@ import { OidcRoleProvider } from "../../provider/resources/oidcRole";
 import { RamPolicyProvider } from "../../provider/resources/ramPolicy";
 import { ScimApplicationProvider } from "../../provider/resources/scimApplication";
 import { directoryMaps, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
+import { isSecretWire } from "../../provider/secretWire";
 import { destroy, type Held, refreshDiff, unsealed, up } from "./engine";
 import { configOf, startWired, trustedProviderArn } from "./harness";
 
@@ -29,8 +30,7 @@ beforeEach(async () => {
   await OidcRoleProvider.configure(configOf(config));
 });
 
-const SIG = "4dabf18193072939515e22adb298388d";
-const isSealed = (v: unknown) => !!v && typeof v === "object" && SIG in (v as object);
+const isSealed = isSecretWire;
 const doc = JSON.stringify({
   Version: "1",
   Statement: [{ Effect: "Allow", Action: "oss:GetObject", Resource: "*" }],
