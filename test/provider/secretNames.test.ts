@@ -9,11 +9,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
 import { isKnownSecret } from "../../provider/errors";
 import { PENDING_ID_PREFIX } from "../../provider/lifecycle";
+import { ApplicationAssignmentProvider } from "../../provider/resources/applicationAssignment";
 import { IdaasM2mApplicationProvider } from "../../provider/resources/idaasM2mApplication";
+import { OFFICIAL_CLI_APP_IDS } from "../../provider/resources/officialCliApplication";
 import { OidcRoleProvider } from "../../provider/resources/oidcRole";
 import { RamPolicyProvider } from "../../provider/resources/ramPolicy";
 import { ScimApplicationProvider } from "../../provider/resources/scimApplication";
 import { directoryMaps, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
+import { ScimUserProvider } from "../../provider/resources/scimUser";
 import { isSecretWire } from "../../provider/secretWire";
 import { destroy, type Held, refreshDiff, unsealed, up } from "./engine";
 import { configOf, startWired, trustedProviderArn } from "./harness";
@@ -317,5 +320,53 @@ describe("short secret values", () => {
       (await destroy(RamPolicyProvider as never, { id: made.id, outs: unsealed(outs), initErrors: false }))
         .error,
     ).toBeUndefined();
+  });
+});
+
+describe("outputs each resource makes from a short secret", () => {
+  it("an assignment to a user named by a secret: the name as IMS shows it is sealed, and the id is opaque", async () => {
+    await ApplicationAssignmentProvider.configure(configOf(config));
+    await emulator.console("ims", "ProvisionExternalApplication", {
+      AppId: OFFICIAL_CLI_APP_IDS.cn,
+      Scopes: "openid;/internal/ram/usersts",
+    });
+    await emulator.console("ram", "CreateUser", { UserName: "bob" });
+    const decl = {
+      appId: OFFICIAL_CLI_APP_IDS.cn,
+      principalType: "user",
+      principalName: "bob",
+      secretInputs: ["principalName"],
+    };
+    const check = await ApplicationAssignmentProvider.check({}, decl);
+    const made = await ApplicationAssignmentProvider.create(unsealed(check.inputs) as never);
+    const outs = made.outs as unknown as Record<string, unknown>;
+    expect(String(unsealed(outs.assignedPrincipalName))).toMatch(/^bob@/);
+    expect(isSealed(outs.assignedPrincipalName)).toBe(true);
+    expect(isSealed(outs.principalName)).toBe(true);
+    expect(made.id).toMatch(/^secret-/);
+    const held: Held = { id: made.id, outs: unsealed(outs), initErrors: false };
+    expect(await refreshDiff(ApplicationAssignmentProvider as never, held, decl)).toEqual([]);
+    expect((await destroy(ApplicationAssignmentProvider as never, held)).error).toBeUndefined();
+  });
+
+  it("a SCIM user named by a secret: the display name that defaults to it is sealed", async () => {
+    await ScimApplicationProvider.configure(configOf(config));
+    await ScimUserProvider.configure(configOf(config));
+    const app = (await up(ScimApplicationProvider as never, undefined, { appName: "directory-sync" })).held
+      ?.outs as { clientId: string; clientSecret: string };
+    const decl = {
+      userName: "ed",
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      secretInputs: ["userName"],
+    };
+    const check = await ScimUserProvider.check({}, decl);
+    expect(check.failures ?? []).toEqual([]);
+    const made = await ScimUserProvider.create(unsealed(check.inputs) as never);
+    const outs = made.outs as unknown as Record<string, unknown>;
+    expect(unsealed(outs.displayName)).toBe("ed");
+    expect(isSealed(outs.displayName)).toBe(true);
+    expect(isSealed(outs.userName)).toBe(true);
+    await ScimUserProvider.delete(made.id, unsealed(outs));
   });
 });
