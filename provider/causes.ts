@@ -114,7 +114,8 @@ export function explainCallerFailure(err: unknown, s: RuntimeSettings): RunFailu
   const code = api?.code ?? "";
   // The SDK appends "<METHOD> <url> failed." to socket errors without a space (an API error says it
   // as " (<METHOD> <url>)"): the URL is said apart.
-  const detail = withoutRequest(maskSecrets(withoutCliConfigContent(api?.detail ?? messageOf(err))));
+  // An API error's detail is cut already (AlicloudApiError); any other failure's text is cut here.
+  const detail = withoutRequest(maskSecrets(api?.detail ?? withoutCliConfigContent(messageOf(err))));
   const make = (cause: RunCause, summary: string, lines: string[]) =>
     new RunFailure(cause, summary, [summary, ...lines].join("\n"));
 

@@ -218,10 +218,7 @@ function* secretLeaves(
   news: Record<string, unknown>,
   secrets: readonly string[] = [],
 ): Generator<string | number | bigint> {
-  const keys = new Set([
-    ...secrets,
-    ...(Array.isArray(news.secretInputs) ? news.secretInputs.filter((k) => typeof k === "string") : []),
-  ]);
+  const keys = new Set([...secrets, ...namesIn(news[SECRET_NAMES_KEY])]);
   function* walk(v: unknown, depth: number): Generator<string | number | bigint> {
     if (typeof v === "string" || typeof v === "number" || typeof v === "bigint") yield v;
     else if (v && typeof v === "object" && depth < 8)
@@ -277,7 +274,7 @@ function namesIn(value: unknown): string[] {
 /** The strings the inputs `names` name hold (at most REGISTER_MAX, of 4 characters or more). */
 function secretValuesOf(record: Record<string, unknown>, names: readonly string[], min = SCAN_MIN): string[] {
   const values: string[] = [];
-  for (const v of secretLeaves({ ...record, secretInputs: [] }, names)) {
+  for (const v of secretLeaves({ ...record, [SECRET_NAMES_KEY]: [] }, names)) {
     if (typeof v === "string" && v.length >= min) values.push(v);
     if (values.length === REGISTER_MAX) break;
   }
@@ -436,7 +433,7 @@ export function withSecretNames<T extends SecretNamedProvider>(
   derived: Readonly<Record<string, readonly string[]>> = {},
 ): T {
   type Rec = Record<string, unknown>;
-  type Partial = { id?: unknown; properties?: unknown };
+  type PartialState = { id?: unknown; properties?: unknown };
   const check = impl.check?.bind(impl) as
     | ((o: Rec, n: Rec) => Promise<{ inputs?: Rec; failures?: unknown[] }>)
     | undefined;
@@ -454,7 +451,7 @@ export function withSecretNames<T extends SecretNamedProvider>(
     try {
       return await f();
     } catch (err) {
-      const e = err as Partial | null;
+      const e = err as PartialState | null;
       if (inputs && e && typeof e === "object" && e.properties && typeof e.properties === "object") {
         e.properties = recorded(e.properties, inputs, names, derived);
         if (typeof e.id === "string") e.id = cleanId(e.id, secretValuesOf(inputs, names, 1), id);
@@ -483,13 +480,9 @@ export function withSecretNames<T extends SecretNamedProvider>(
         checkedSecretNames.delete(checkedSecretNames.keys().next().value as string);
       checkedSecretNames.set(inputsDigest(r.inputs), names);
       // What the check carried from the old outputs (a stable `arn`) is no input of the program's,
-      // so the engine would store it plain: sealed when it quotes a secret value.
-      const carried = Object.keys(r.inputs).filter((k) => !(k in news));
-      const values = secretValuesOf(news, names);
-      const fromNames = new Set(names.flatMap((n) => derived[n] ?? []));
-      const seal = carried.filter(
-        (k) => fromNames.has(k) || (values.length > 0 && holdsAny(r.inputs?.[k], values)),
-      );
+      // so the engine would store it plain: sealed as an output would be.
+      const carried = Object.fromEntries(Object.entries(r.inputs).filter(([k]) => !(k in news)));
+      const seal = keysToSeal(carried, names, secretValuesOf(news, names), derived);
       return seal.length > 0 ? { ...r, inputs: sealKeys(r.inputs, seal) } : r;
     };
   if (read)
