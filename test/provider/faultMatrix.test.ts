@@ -10,7 +10,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator, FaultSpec } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { resetScimTokens } from "../../provider/client/scim";
 import { setWarningSink } from "../../provider/diagnostics";
 import { ApplicationAssignmentProvider } from "../../provider/resources/applicationAssignment";
@@ -36,7 +36,7 @@ import {
 import { directoryMaps, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
 import { ScimUserProvider } from "../../provider/resources/scimUser";
 import { destroy, type Held, type ProviderImpl, refreshDiff, up } from "./engine";
-import { configOf, startWired } from "./harness";
+import { configOf, FAULT_KINDS, startWired } from "./harness";
 
 let emulator: Emulator;
 let config: Record<string, string>;
@@ -422,20 +422,6 @@ const ROWS: Row[] = [
   },
 ];
 
-/** The fault kinds of a cell at call k. */
-const KINDS: Record<string, (k: number) => FaultSpec[]> = {
-  // Call k fails before the service acts, and keeps failing past every retry: the run stops there.
-  "error before": (k) => [{ kind: "server-error", nth: k, count: 16 }],
-  // Call k is done, but its answer is lost once.
-  "response lost": (k) => [{ kind: "lost", nth: k, count: 1 }],
-  // Call k is done and its answer lost, and the service is unreachable after it: the run dies.
-  // (The second fault counts from k: call k is taken by the first.)
-  "lost, then down": (k) => [
-    { kind: "lost", nth: k, count: 1 },
-    { kind: "server-error", nth: k, count: 16 },
-  ],
-};
-
 // Ids, times, counters, hashes and secret values differ between runs; the rest is the account.
 const VOLATILE =
   /(id|ids|time|date|ms|at|seq|hash|value|token|secret|created|updated|modified|arn|lastused|jti|key|pem|kid)$/i;
@@ -531,7 +517,7 @@ describe("fault matrix", () => {
         const expected = await account();
         const problems: string[] = [];
         for (let k = 1; k <= calls; k++)
-          for (const [kind, faults] of Object.entries(KINDS)) {
+          for (const [kind, faults] of Object.entries(FAULT_KINDS)) {
             cells++;
             const cell = `k=${k} ${kind}`;
             ctx = await fresh(row);

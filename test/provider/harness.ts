@@ -1,8 +1,25 @@
 import { expect } from "vitest";
-import type { Emulator, EmulatorOptions } from "../../emulator";
+import type { Emulator, EmulatorOptions, FaultSpec } from "../../emulator";
 import { resetCallerAccount } from "../../provider/account";
 import { resetSettings } from "../../provider/settings";
 import { LIVE, namedIssuer, onEmulator, startTarget } from "../target";
+
+/**
+ * The ways call k of an operation can fail, for the tests that fail every call in turn
+ * (faultMatrix.test.ts, pendingResume.test.ts).
+ */
+export const FAULT_KINDS: Record<string, (k: number) => FaultSpec[]> = {
+  // Call k fails before the service acts, and keeps failing past every retry: the run stops there.
+  "error before": (k) => [{ kind: "server-error", nth: k, count: 16 }],
+  // Call k is done, but its answer is lost once.
+  "response lost": (k) => [{ kind: "lost", nth: k, count: 1 }],
+  // Call k is done and its answer lost, and the service is unreachable after it: the run dies.
+  // (The second fault counts from k: call k is taken by the first.)
+  "lost, then down": (k) => [
+    { kind: "lost", nth: k, count: 1 },
+    { kind: "server-error", nth: k, count: 16 },
+  ],
+};
 
 /** Fast retries for tests: the behaviour is the same, the waits are not. */
 export const FAST_RETRY = JSON.stringify({ maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 });

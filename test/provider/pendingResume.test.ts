@@ -5,7 +5,7 @@
  * ones: one object, never a second one, never "already exists" on every run.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Emulator, FaultSpec } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { resetScimTokens } from "../../provider/client/scim";
 import { PENDING_CREATE } from "../../provider/lifecycle";
 import { FederationInventoryProvider } from "../../provider/resources/federationInventory";
@@ -20,7 +20,7 @@ import { ScimApplicationProvider } from "../../provider/resources/scimApplicatio
 import { directoryMaps, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
 import { ScimUserProvider } from "../../provider/resources/scimUser";
 import { destroy, type Held, PROVIDER_TEXT, type ProviderImpl, refreshDiff, up } from "./engine";
-import { configOf, startWired } from "./harness";
+import { configOf, FAULT_KINDS, startWired } from "./harness";
 
 let emulator: Emulator;
 let config: Record<string, string>;
@@ -267,16 +267,6 @@ describe("a pending create resumed after the program changed in place", () => {
   );
 });
 
-/** Each way call k of the resumed run can fail (as in faultMatrix.test.ts). */
-const KINDS: Record<string, (k: number) => FaultSpec[]> = {
-  "error before": (k) => [{ kind: "server-error", nth: k, count: 16 }],
-  "response lost": (k) => [{ kind: "lost", nth: k, count: 1 }],
-  "lost, then down": (k) => [
-    { kind: "lost", nth: k, count: 1 },
-    { kind: "server-error", nth: k, count: 16 },
-  ],
-};
-
 describe("the resumed create, with a fault at every call of the resuming run", () => {
   /** The account and the state a create left pending, from a fresh emulator. */
   async function pending(c: Case) {
@@ -302,7 +292,7 @@ describe("the resumed create, with a fault at every call of the resuming run", (
       expect(calls).toBeGreaterThan(0);
       const problems: string[] = [];
       for (let k = 1; k <= calls; k++)
-        for (const [kind, faults] of Object.entries(KINDS)) {
+        for (const [kind, faults] of Object.entries(FAULT_KINDS)) {
           const cell = `k=${k} ${kind}`;
           const { ctx, held } = await pending(c);
           for (const f of faults(k)) await emulator.injectFault(f);

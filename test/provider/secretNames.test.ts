@@ -39,6 +39,15 @@ const doc = JSON.stringify({
   Statement: [{ Effect: "Allow", Action: "oss:GetObject", Resource: "*" }],
 });
 
+/** An OidcRole whose name the program marks secret. */
+const secretRole = async (roleName: string) => ({
+  roleName,
+  providerArn: await trustedProviderArn(emulator, "github"),
+  audiences: ["sts.aliyuncs.com"],
+  subjects: ["repo:acme/app:ref:refs/heads/main"],
+  secretInputs: ["roleName"],
+});
+
 describe("a RamPolicy named by a secret", () => {
   const name = "Pn-secret-policy-name-7c1v";
   const note = "a secret description of this policy 3m8z";
@@ -133,13 +142,7 @@ describe("a RamPolicy named by a secret", () => {
 describe("an OidcRole named by a secret", () => {
   it("its ARN, built from the name, is marked secret too; refresh, update and delete find the role", async () => {
     const roleName = "secret-role-name-6h3p";
-    const decl = {
-      roleName,
-      providerArn: await trustedProviderArn(emulator, "github"),
-      audiences: ["sts.aliyuncs.com"],
-      subjects: ["repo:acme/app:ref:refs/heads/main"],
-      secretInputs: ["roleName"],
-    };
+    const decl = await secretRole(roleName);
     const first = await up(OidcRoleProvider as never, undefined, decl);
     expect(first.error).toBeUndefined();
     const held = first.held!;
@@ -165,13 +168,7 @@ describe("an OidcRole named by a secret", () => {
 describe("the recorded secrets hold across a refresh, a carried ARN, a pending create and a directory", () => {
   it("a refresh seals exactly the outputs the create sealed; an ARN carried into the next check's inputs is sealed there", async () => {
     const roleName = "secret-role-name-2k8d";
-    const decl = {
-      roleName,
-      providerArn: await trustedProviderArn(emulator, "github"),
-      audiences: ["sts.aliyuncs.com"],
-      subjects: ["repo:acme/app:ref:refs/heads/main"],
-      secretInputs: ["roleName"],
-    };
+    const decl = await secretRole(roleName);
     const check = await OidcRoleProvider.check({}, decl);
     const made = await OidcRoleProvider.create(unsealed(check.inputs) as never);
     const outs = made.outs as unknown as Record<string, unknown>;
@@ -256,17 +253,9 @@ describe("the recorded secrets hold across a refresh, a carried ARN, a pending c
 });
 
 describe("what a value test alone would miss", () => {
-  const role = async (roleName: string) => ({
-    roleName,
-    providerArn: await trustedProviderArn(emulator, "github"),
-    audiences: ["sts.aliyuncs.com"],
-    subjects: ["repo:acme/app:ref:refs/heads/main"],
-    secretInputs: ["roleName"],
-  });
-
   it("a name in mixed case, which RAM writes in lower case in the ARN, and a name of two letters", async () => {
     for (const roleName of ["GitHubDeployer-7Q", "ci"]) {
-      const check = await OidcRoleProvider.check({}, await role(roleName));
+      const check = await OidcRoleProvider.check({}, await secretRole(roleName));
       const made = await OidcRoleProvider.create(unsealed(check.inputs) as never);
       const outs = made.outs as unknown as Record<string, unknown>;
       expect(JSON.stringify(unsealed(outs.arn)).toLowerCase()).toContain(roleName.toLowerCase());
@@ -277,7 +266,7 @@ describe("what a value test alone would miss", () => {
   });
 
   it("a refresh seals an output that quotes a secret only now (state from a pending create had no ARN)", async () => {
-    const decl = await role("late-arn-role-5w");
+    const decl = await secretRole("late-arn-role-5w");
     const check = await OidcRoleProvider.check({}, decl);
     const made = await OidcRoleProvider.create(unsealed(check.inputs) as never);
     const { arn: _arn, ...before } = unsealed(made.outs as unknown as Record<string, unknown>);
