@@ -26,6 +26,7 @@ import { explainCallerFailure, explainSettingsFailure, isRepeat, reportOnce, res
 import { getCallerIdentity } from "./client/generic";
 import { session } from "./client/session";
 import { quietHostEcho } from "./diagnostics";
+import { firstOf } from "./errors";
 import { canonicalJson } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { CONFIG_KEYS, type RuntimeSettings, runtimeSettings } from "./settings";
@@ -149,10 +150,7 @@ export async function checkAccount(
   }
   const allowed = runtimeSettings().allowedAccountIds;
   if (allowed && !allowed.includes(caller)) {
-    const listed =
-      allowed.length <= 8
-        ? allowed.join(", ")
-        : `${allowed.slice(0, 8).join(", ")} and ${allowed.length - 8} more`;
+    const listed = firstOf(allowed, 8);
     throw new Error(
       `Use credentials of an allowed account, or add ${caller} to ${CONFIG_KEYS.allowedAccountIds} if the stack really belongs there: ` +
         `${what}: refusing to ${VERB[op]} it in account ${caller}: ${CONFIG_KEYS.allowedAccountIds} allows only ${listed}. ` +

@@ -77,6 +77,30 @@ export function bounded(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 30)}… (${text.length} characters)`;
 }
 
+/** The longest value a message quotes ('…') in full; a longer one is cut, its length said. */
+const QUOTE_MAX = 60;
+
+/**
+ * `text` with every quoted value over `QUOTE_MAX` characters cut (its length said), so what a
+ * message says after quoting a 100,000-character input stays near its start.
+ */
+export function shortQuotes(text: string): string {
+  return text.replace(
+    // A quote opens and closes beside no letter: the apostrophes of "issuer's" are not quotes.
+    new RegExp(`(?<!\\w)'([^'\\n]{${QUOTE_MAX + 1},})'(?!\\w)`, "g"),
+    (_, v: string) => `'${v.slice(0, QUOTE_MAX - 20)}…' (${v.length} characters)`,
+  );
+}
+
+/**
+ * The first `max` of `items` joined by ", ", then how many more: a list whose length the input
+ * decides (accounts, actions, problems), said in a bounded space.
+ */
+export function firstOf(items: readonly string[], max: number): string {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
 /**
  * `text` without the query of any URL in it. The SDK's network errors end with `POST <url>
  * failed.`, and the URL's query holds every parameter of the call, percent-encoded, where masking

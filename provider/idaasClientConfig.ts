@@ -10,7 +10,7 @@
  * by environment variable, never included.
  */
 import { X509Certificate } from "node:crypto";
-import { isKnownSecret } from "./errors";
+import { firstOf, isKnownSecret } from "./errors";
 import { IDAAS_CLIENT_CONFIG as C, EIAM } from "./limits";
 import { containsUnknown } from "./normalize";
 import type { CheckFailure } from "./validation";
@@ -204,7 +204,10 @@ export function validateIdaasClientConfig(
     if (audiences.size > 1)
       failures.push({
         property: "scope",
-        reason: `names ${audiences.size} resource servers (${[...audiences].join(", ")}), but one config asks one: the SDK fails with MultipleAudienceNotSupported`,
+        reason: `must name one resource server (one config asks one; the SDK fails with MultipleAudienceNotSupported), but names ${audiences.size}: ${firstOf(
+          [...audiences].map((a) => `'${a}'`),
+          3,
+        )}`,
       });
   }
   const method = spec.authnMethod;

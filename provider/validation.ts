@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { loadDependency } from "./deferredRequires";
-import { maskSecrets, registerSecret } from "./errors";
+import { maskSecrets, registerSecret, shortQuotes } from "./errors";
 import { canonicalJson, PENDING_ID_PREFIX } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { once } from "./once";
@@ -525,18 +525,6 @@ export function withSecretNames<T extends SecretNamedProvider>(
       await masked(() => remove(id, props));
     };
   return { ...impl, ...wrapped } as T;
-}
-
-/** The longest value a reason quotes ('…') in full; a longer one is cut, its length said. */
-const QUOTE_MAX = 60;
-
-/** Cuts every quoted value over QUOTE_MAX characters, so what follows it stays near the start. */
-function shortQuotes(text: string): string {
-  return text.replace(
-    // A quote opens and closes beside no letter: the apostrophes of "issuer's" are not quotes.
-    new RegExp(`(?<!\\w)'([^'\\n]{${QUOTE_MAX + 1},})'(?!\\w)`, "g"),
-    (_, v: string) => `'${v.slice(0, QUOTE_MAX - 20)}…' (${v.length} characters)`,
-  );
 }
 
 /** The longest property path a failure names; a longer one (a 100k-character map key) is cut. */

@@ -32,7 +32,7 @@ import * as apps from "../client/imsApps";
 import * as ram from "../client/ram";
 import { type Session, session } from "../client/session";
 import { warn } from "../diagnostics";
-import { hasCode, hasCodePrefix, UserError } from "../errors";
+import { firstOf, hasCode, hasCodePrefix, UserError } from "../errors";
 import { type AccountScan, assignmentKey, type RoleVerdicts, scanAccount } from "../inventory";
 import { configure, deleteUnlessGone, diffFields, diffResult, Progress } from "../lifecycle";
 import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
@@ -613,7 +613,7 @@ function foreignDeclarations(
 function foreignRefusal(resource: string, foreign: { accounts: string[]; account: string }): string {
   const from = foreign.accounts.length === 1 ? "account" : "accounts";
   return (
-    `Remove from acceptDeclaredBy what comes from ${from} ${foreign.accounts.join(", ")} (read the inventory of a stack ` +
+    `Remove from acceptDeclaredBy what comes from ${from} ${firstOf(foreign.accounts, 8)} (read the inventory of a stack ` +
     `in this account instead). ${resource}: this stack's account is ${foreign.account}, and a stack in another account ` +
     "cannot vouch for objects in this one."
   );

@@ -534,7 +534,7 @@ async function checkFingerprints(inputs: Record<string, unknown>, failures: Chec
     } catch (err) {
       failures.push({
         property: "fingerprints",
-        reason: `not given, and discovering them from ${issuer} failed: ${(err as Error).message}. Give fingerprints explicitly, or make the issuer reachable`,
+        reason: `Give fingerprints explicitly, or make the issuer reachable: they were not given, and discovering them from ${issuer} failed: ${(err as Error).message}`,
       });
     }
     return;

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accountBound, previewLookup } from "../account";
 import * as ram from "../client/ram";
 import { type Session, session, withOptions } from "../client/session";
-import { hasCode, hasCodePrefix } from "../errors";
+import { firstOf, hasCode, hasCodePrefix } from "../errors";
 import {
   canonicalJson,
   claim,
@@ -133,12 +133,10 @@ function documentProblems(doc: unknown): string[] {
       const bad = list.filter((a) => !RAM_POLICY.action.pattern.test(a));
       if (bad.length > 0)
         problems.push(
-          `Statement[${i}].${key}: use ${RAM_POLICY.action.rule}; ${bad
-            .slice(0, 3)
-            .map((a) => `'${a}'`)
-            .join(
-              ", ",
-            )}${bad.length > 3 ? ` and ${bad.length - 3} more` : ""} ${bad.length === 1 ? "is" : "are"} not`,
+          `Statement[${i}].${key}: use ${RAM_POLICY.action.rule}; ${firstOf(
+            bad.map((a) => `'${a}'`),
+            3,
+          )} ${bad.length === 1 ? "is" : "are"} not`,
         );
     }
   });

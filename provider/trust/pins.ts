@@ -59,10 +59,11 @@ export function judgePins(
   if (matched.length === 0) {
     return {
       failure:
-        `none of them is a certificate of the chain ${live.host}:${live.port} presents up to its trust anchor, ` +
-        "so STS refuses every token from this issuer today (AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch). " +
-        `Pinned: ${described}. The live chain: ${describeChain(chain)}. ` +
-        `Pin ${live.recommended.join(", ")} (the anchor and the current intermediate), or omit fingerprints to have them discovered`,
+        // What to do first: the pins and chains described after it run to several hundred characters.
+        `Pin ${live.recommended.join(", ")} (the anchor and the current intermediate), or omit fingerprints to have ` +
+        `them discovered: none of the pinned ones is a certificate of the chain ${live.host}:${live.port} presents up to ` +
+        "its trust anchor, so STS refuses every token from this issuer today " +
+        `(AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch). Pinned: ${described}. The live chain: ${describeChain(chain)}`,
       warnings: [],
     };
   }

@@ -4,7 +4,7 @@
  * (in `warnings`, shown at preview) when the result trusts more than one
  * workload.
  */
-import { UserError } from "../errors";
+import { shortQuotes, UserError } from "../errors";
 import type { SubjectConditions } from "./policy";
 import { admitsAnyWorkload } from "./subjects";
 
@@ -24,17 +24,37 @@ export interface TrustPreset {
   warnings: string[];
 }
 
-/** Thrown for invalid preset arguments; lists every problem, each naming its field. */
+/**
+ * How much of a preset's problems its error shows: the first `problems`, each at most `chars`
+ * characters with quoted values cut. A preset is given whatever the program computes (5,000
+ * environments, a 100,000-character repository), and the engine prints a program's error whole.
+ */
+export const PRESET_ERROR_SHOWN = { problems: 8, chars: 200 } as const;
+
+/**
+ * Thrown for invalid preset arguments; names every problem's field. `problems` holds them all; the
+ * message says what to do first, then at most `PRESET_ERROR_SHOWN` of them.
+ */
 export class PresetError extends UserError {
   constructor(
     preset: string,
     readonly problems: string[],
   ) {
+    const cut = (p: string) => {
+      const short = shortQuotes(p);
+      return short.length <= PRESET_ERROR_SHOWN.chars
+        ? short
+        : `${short.slice(0, PRESET_ERROR_SHOWN.chars - 1)}…`;
+    };
+    const shown = problems.slice(0, PRESET_ERROR_SHOWN.problems).map((p) => `  ${cut(p)}`);
+    const rest = problems.length - shown.length;
     // A UserError: thrown while the program runs, it is printed as its message alone.
     super(
       problems.length === 1
-        ? `trustPresets.${preset}: ${problems[0]}`
-        : `trustPresets.${preset}: ${problems.length} problems:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+        ? `trustPresets.${preset}: ${cut(problems[0] ?? "")}`
+        : `trustPresets.${preset}: correct these ${problems.length} problems and run again:\n${shown.join("\n")}${
+            rest > 0 ? `\n  ...and ${rest} more, not shown to keep this short` : ""
+          }`,
     );
     this.name = "PresetError";
   }

@@ -182,7 +182,7 @@ it("pinned to the intermediate only: preview warns beforehand; after the rotatio
   const failed = await previewRefresh().catch((e: Error) => e);
   expect(failed).toBeInstanceOf(Error);
   const text = String((failed as Error).message);
-  expect(text).toContain("none of them is a certificate of the chain");
+  expect(text).toContain("none of the pinned ones is a certificate of the chain");
   expect(text).toContain(`${pinned} (not a certificate of the live chain)`);
   expect(text).toContain(`Pin ${idp.rootFingerprint}, ${idp.intermediateFingerprint}`);
 }, 600_000);

@@ -171,7 +171,7 @@ describe("fingerprint discovery", () => {
     expect(res.failures).toHaveLength(1);
     expect(res.failures?.[0]?.property).toBe("");
     expect(res.failures?.[0]?.reason).toMatch(
-      /^fingerprints: not given, and discovering them from https:\/\/127\.0\.0\.1:9 failed: .+Give fingerprints explicitly/,
+      /^fingerprints: Give fingerprints explicitly, or make the issuer reachable: they were not given, and discovering them from https:\/\/127\.0\.0\.1:9 failed: ./,
     );
   });
 });
@@ -185,7 +185,7 @@ describe("a private issuer needs allowPrivateIssuer", () => {
         {
           property: "",
           reason: expect.stringMatching(
-            /^fingerprints: not given, and discovering them from https:\/\/127\.0\.0\.1:\d+ failed: issuer: 127\.0\.0\.1 is a loopback address: discovery connects only to public hosts.*alicloud-federation:allowPrivateIssuer: true\)/,
+            /^fingerprints: Give fingerprints explicitly, or make the issuer reachable: they were not given, and discovering them from https:\/\/127\.0\.0\.1:\d+ failed: issuer: 127\.0\.0\.1 is a loopback address: discovery connects only to public hosts.*alicloud-federation:allowPrivateIssuer: true\)/,
           ),
         },
       ]);
@@ -230,8 +230,12 @@ describe("given fingerprints are judged against the live chain", () => {
     expect(res.failures).toHaveLength(1);
     expect(res.failures?.[0]?.property).toBe("");
     const reason = res.failures?.[0]?.reason ?? "";
+    // What to do first, then why.
     expect(reason).toMatch(
-      /^fingerprints: none of them is a certificate of the chain 127\.0\.0\.1:\d+ presents up to its trust anchor/,
+      new RegExp(
+        `^fingerprints: Pin ${idp.rootFingerprint}, ${idp.intermediateFingerprint} \\(the anchor and the current intermediate\\), ` +
+          "or omit fingerprints to have them discovered: none of the pinned ones is a certificate of the chain 127\\.0\\.0\\.1:\\d+ presents up to its trust anchor",
+      ),
     );
     expect(reason).toContain("AuthenticationFail.OIDCToken.PublicKeyFingerprintMismatch");
     expect(reason).toContain(`${idp.leafFingerprint} (the server's own leaf certificate`);
@@ -405,7 +409,9 @@ describe("discovery you can trust", () => {
         expect(res.failures?.[0]?.property).toBe("");
         expect(res.inputs?.fingerprints).toBeUndefined();
         const reason = res.failures?.[0]?.reason ?? "";
-        expect(reason).toMatch(/^fingerprints: not given, and discovering them from /);
+        expect(reason).toMatch(
+          /^fingerprints: Give fingerprints explicitly, .*: they were not given, and discovering them from /,
+        );
         // The document's own connection failing never gets to ask for the document.
         const step = /failed: (discovery document|TLS connect|TLS identity): /.exec(reason)?.[1];
         if (t.documentOn() === undefined) expect(step).toBe("discovery document");

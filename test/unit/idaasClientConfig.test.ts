@@ -124,7 +124,15 @@ describe("validateIdaasClientConfig: the SDK's required fields, per method", () 
     expect(
       validateIdaasClientConfig(spec("CLIENT_SECRET_POST", { scope: "api://a|read api://b|read" }))[0]!
         .reason,
-    ).toContain("MultipleAudienceNotSupported");
+    ).toBe(
+      "must name one resource server (one config asks one; the SDK fails with MultipleAudienceNotSupported), but names 2: 'api://a', 'api://b'",
+    );
+    // 500 resource servers: the rule first, three of them, then the count.
+    const many = Array.from({ length: 500 }, (_, i) => `api://server-${i}|read`).join(" ");
+    const reason = validateIdaasClientConfig(spec("CLIENT_SECRET_POST", { scope: many }))[0]!.reason;
+    expect(reason).toMatch(
+      /^must name one resource server .* but names 500: 'api:\/\/server-0', 'api:\/\/server-1', 'api:\/\/server-2' and 497 more$/,
+    );
     expect(validateIdaasClientConfig(spec("CLIENT_SECRET_POST", { scope: "a|b|c" }))[0]!.reason).toContain(
       "InvalidScope",
     );

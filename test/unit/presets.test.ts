@@ -113,6 +113,33 @@ describe("githubActions", () => {
     ]);
   });
 
+  it("keeps its error short at any size: what to do first, 8 problems, quoted values cut", () => {
+    const thrown = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e as PresetError;
+      }
+      throw new Error("no error");
+    };
+    // One problem quoting a 100,000-character value: the rule follows the value, not 100 KB later.
+    const one = thrown(() => githubActions({ repository: "x".repeat(100_000), branches: ["main"] }));
+    expect(one.message.length).toBeLessThanOrEqual(240);
+    expect(one.message).toMatch(
+      /^trustPresets\.githubActions: repository: 'x+…' \(100000 characters\) must be owner\/name$/,
+    );
+    expect(one.problems[0]).toHaveLength(100_000 + "repository: '' must be owner/name".length);
+    // 5,000 bad environments and a bad repository: what to do first, 8 lines, then the count.
+    const many = thrown(() =>
+      githubActions({ repository: "acme", environments: Array.from({ length: 5000 }, () => "") }),
+    );
+    expect(many.problems).toHaveLength(5001);
+    expect(many.message.slice(0, 200)).toMatch(/correct these 5001 problems and run again/);
+    expect(many.message.split("\n")).toHaveLength(1 + 8 + 1);
+    expect(many.message).toMatch(/\.\.\.and 4993 more, not shown to keep this short$/);
+    expect(many.message.length).toBeLessThanOrEqual(2048);
+  });
+
   it("refuses a preset that names nothing to trust", () => {
     expect(() => githubActions({ repository: "acme/app" })).toThrow(/choose what may assume the role/);
   });
