@@ -67,6 +67,12 @@ export interface BindingSpec {
    */
   secretDerived?: Readonly<Record<string, readonly string[]>>;
   /**
+   * Inputs whose value is one text of many items (a directory's roster), by input name: the pieces
+   * a message may quote alone (a person's user name), masked whatever their length when the input is
+   * a Pulumi secret.
+   */
+  secretParts?: Readonly<Record<string, (value: unknown) => readonly string[]>>;
+  /**
    * Its delete changes nothing in the account (an inventory, a declaration of who may be
    * assigned): no account check is needed for it. The engine deletes such a resource before the
    * ones it names, so its delete starts the account look-up for theirs instead of waiting on it.
@@ -310,7 +316,7 @@ export function accountBound<T extends ProviderImpl>(spec: BindingSpec, impl: T)
       await configure(req);
     };
   }
-  return quieted(withSecretNames({ ...impl, ...bound } as T, spec.secretDerived));
+  return quieted(withSecretNames({ ...impl, ...bound } as T, spec.secretDerived, spec.secretParts));
 }
 
 /** Every method of `impl`, with the host's stderr echo of its errors left out (diagnostics.ts). */

@@ -169,15 +169,42 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
  */
 export function maskSecrets(text: string, knownSecrets: Iterable<string> = registeredSecrets): string {
   let out = text;
+  let lower = out.toLowerCase();
   for (const secret of knownSecrets) {
-    if (secret.length < 4) continue;
-    out = out.split(secret).join("***");
-    // As a URL or form body carries it: `a secret` as `a%20secret`.
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.split(encoded).join("***");
+    if (secret.length < SECRET_MIN) continue;
+    // In any case: RAM writes a role's name in lower case in its ARN, and a live name may differ
+    // in case from the one given. As a URL or form body carries it too: `a secret` as `a%20secret`.
+    const encoded = encodeURIComponent(secret).toLowerCase();
+    if (!lower.includes(secret.toLowerCase()) && !lower.includes(encoded)) continue;
+    out = out.replace(secretPattern(secret), "***");
+    lower = out.toLowerCase();
   }
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
+}
+
+/** The shortest value masked: a one-character secret would blank every word `a`, and tells nothing. */
+const SECRET_MIN = 2;
+/** Below this length a secret is masked only as a whole word (`bob`, not the `bob` of `bobcat`). */
+const SECRET_SUBSTRING_MIN = 4;
+
+const secretPatterns = new Map<string, RegExp>();
+
+/** The pattern that finds `secret` in a text (see {@link maskSecrets}), made once per value. */
+function secretPattern(secret: string): RegExp {
+  let pattern = secretPatterns.get(secret);
+  if (!pattern) {
+    const literal = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const encoded = encodeURIComponent(secret);
+    const either = encoded === secret ? literal(secret) : `${literal(secret)}|${literal(encoded)}`;
+    pattern = new RegExp(
+      secret.length < SECRET_SUBSTRING_MIN ? `(?<![A-Za-z0-9])(?:${either})(?![A-Za-z0-9])` : either,
+      "gi",
+    );
+    if (secretPatterns.size >= 100_000) secretPatterns.clear();
+    secretPatterns.set(secret, pattern);
+  }
+  return pattern;
 }
 
 // Secrets this process has resolved (access key secret, STS token). They are
@@ -198,7 +225,7 @@ export function isKnownSecret(value: string): boolean {
 
 /** Registers a secret value so that `maskSecrets` removes it from any text. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) registeredSecrets.add(value);
+  if (value && value.length >= SECRET_MIN) registeredSecrets.add(value);
 }
 
 /** Set (to anything but empty or `0`) to see stack traces of the errors written for people. */

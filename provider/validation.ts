@@ -394,15 +394,23 @@ function recorded<O>(
   inputs: Record<string, unknown>,
   names: readonly string[],
   derived: Readonly<Record<string, readonly string[]>>,
+  prior?: Record<string, unknown>,
 ): O {
   if (!outs || typeof outs !== "object") return outs;
   const { [SECRET_NAMES_KEY]: _n, [SECRET_OUTPUTS_KEY]: _s, ...rest } = outs as Record<string, unknown>;
   // A name whose input holds no value of its own (an empty marker) masks and seals nothing; one
   // the check took out of the inputs (folded into another) still seals what is derived from it.
   const holding = names.filter((n) => !(n in inputs) || secretValuesOf(inputs, [n], 1).length > 0);
-  if (holding.length === 0) return rest as O;
-  const keys = keysToSeal(rest, holding, secretValuesOf(inputs, holding), derived);
-  return { ...sealKeys(rest, keys), [SECRET_NAMES_KEY]: holding, [SECRET_OUTPUTS_KEY]: keys } as O;
+  // An update stopped half-way: its properties are the old state with part of the change, so
+  // what the old state kept secret (a value the program has since changed, or no longer marks
+  // secret) stays secret there, and stays recorded for the refresh or delete that runs no check.
+  const priorNames = prior ? namesIn(prior[SECRET_NAMES_KEY]) : [];
+  const all = [...new Set([...holding, ...priorNames])];
+  if (all.length === 0) return rest as O;
+  const values = [...secretValuesOf(inputs, holding), ...(prior ? secretValuesOf(prior, priorNames) : [])];
+  const priorSealed = prior ? namesIn(prior[SECRET_OUTPUTS_KEY]).filter((k) => rest[k] !== undefined) : [];
+  const keys = [...new Set([...keysToSeal(rest, all, values, derived), ...priorSealed])].sort();
+  return { ...sealKeys(rest, keys), [SECRET_NAMES_KEY]: all, [SECRET_OUTPUTS_KEY]: keys } as O;
 }
 
 interface SecretNamedProvider {
@@ -427,10 +435,14 @@ interface SecretNamedProvider {
  *
  * @param derived - outputs that hold an input's values in a form no value test finds (a
  *   directory's `ids`, made from its secret `people`), by input name: sealed with it.
+ * @param parts - for an input whose value is one text of many items (a directory's roster), the
+ *   pieces a message may quote alone (each person's user name and externalId), by input name:
+ *   each is masked like a whole secret value, whatever its length.
  */
 export function withSecretNames<T extends SecretNamedProvider>(
   impl: T,
   derived: Readonly<Record<string, readonly string[]>> = {},
+  parts: Readonly<Record<string, (value: unknown) => readonly string[]>> = {},
 ): T {
   type Rec = Record<string, unknown>;
   type PartialState = { id?: unknown; properties?: unknown };
@@ -447,17 +459,32 @@ export function withSecretNames<T extends SecretNamedProvider>(
   const remove = impl.delete?.bind(impl) as ((id: string, p: Rec) => Promise<void>) | undefined;
   const namesFor = (inputs: Rec): string[] =>
     checkedSecretNames.size === 0 ? [] : (checkedSecretNames.get(inputsDigest(inputs)) ?? []);
-  const masked = async <R>(f: () => Promise<R>, inputs?: Rec, names: readonly string[] = [], id?: string) => {
+  const masked = async <R>(
+    f: () => Promise<R>,
+    inputs?: Rec,
+    names: readonly string[] = [],
+    id?: string,
+    prior?: Rec,
+  ) => {
     try {
       return await f();
     } catch (err) {
       const e = err as PartialState | null;
       if (inputs && e && typeof e === "object" && e.properties && typeof e.properties === "object") {
-        e.properties = recorded(e.properties, inputs, names, derived);
-        if (typeof e.id === "string") e.id = cleanId(e.id, secretValuesOf(inputs, names, 1), id);
+        e.properties = recorded(e.properties, inputs, names, derived, prior);
+        const values = [
+          ...secretValuesOf(inputs, names, 1),
+          ...(prior ? secretValuesOf(prior, namesIn(prior[SECRET_NAMES_KEY]), 1) : []),
+        ];
+        if (typeof e.id === "string") e.id = cleanId(e.id, values, id);
       }
       throw maskError(err);
     }
+  };
+  /** Registers what a message may quote of the inputs `names` names, in pieces (`parts`). */
+  const registerParts = (record: Rec, names: readonly string[]) => {
+    for (const [input, split] of Object.entries(parts))
+      if (names.includes(input)) for (const piece of split(record[input])) registerSecret(piece);
   };
   const wrapped: SecretNamedProvider = {
     async create(inputs: Rec) {
@@ -472,13 +499,21 @@ export function withSecretNames<T extends SecretNamedProvider>(
   };
   if (check)
     wrapped.check = async (olds: Rec, news: Rec) => {
-      const r = await check(olds, news);
       const names = namesIn(news[SECRET_NAMES_KEY]);
+      // Before the check runs: a warning it prints (an unreachable issuer, an adoption) quotes names.
+      if (names.length > 0) {
+        rememberSecretInputs(news);
+        registerParts(news, names);
+      }
+      const r = await check(olds, news);
       if (names.length === 0 || !r.inputs || (r.failures?.length ?? 0) > 0) return r;
       // Matched by the inputs the create or update will be given: the engine hands them back plain.
+      // The oldest check is forgotten first; one checked again counts as new.
+      const digest = inputsDigest(r.inputs);
+      checkedSecretNames.delete(digest);
       if (checkedSecretNames.size >= CHECKED_NAMES_MAX)
         checkedSecretNames.delete(checkedSecretNames.keys().next().value as string);
-      checkedSecretNames.set(inputsDigest(r.inputs), names);
+      checkedSecretNames.set(digest, names);
       // What the check carried from the old outputs (a stable `arn`) is no input of the program's,
       // so the engine would store it plain: sealed as an output would be.
       const carried = Object.fromEntries(Object.entries(r.inputs).filter(([k]) => !(k in news)));
@@ -490,6 +525,7 @@ export function withSecretNames<T extends SecretNamedProvider>(
       const old = props ?? {};
       rememberSecretInputs(old);
       const names = namesIn(old[SECRET_NAMES_KEY]);
+      registerParts(old, names);
       const sealedKeys = namesIn(old[SECRET_OUTPUTS_KEY]);
       const r = await masked(() => read(id, props));
       if (r.id === "" || names.length === 0) return r;
@@ -515,13 +551,16 @@ export function withSecretNames<T extends SecretNamedProvider>(
   if (update)
     wrapped.update = async (id: string, olds: Rec, news: Rec) => {
       rememberSecretInputs(olds);
+      registerParts(olds, namesIn(olds[SECRET_NAMES_KEY]));
       const names = namesFor(news);
-      const r = await masked(() => update(id, olds, news), news, names, id);
+      registerParts(news, names);
+      const r = await masked(() => update(id, olds, news), news, names, id, olds);
       return { ...r, outs: recorded(r.outs, news, names, derived) };
     };
   if (remove)
     wrapped.delete = async (id: string, props: Rec) => {
       rememberSecretInputs(props);
+      registerParts(props, namesIn(props[SECRET_NAMES_KEY]));
       await masked(() => remove(id, props));
     };
   return { ...impl, ...wrapped } as T;

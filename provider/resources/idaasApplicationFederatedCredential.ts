@@ -518,6 +518,8 @@ export const IdaasApplicationFederatedCredentialProvider = accountBound(
   {
     kind: "IdaasApplicationFederatedCredential",
     identity: ["instanceId", "applicationId", "providerId", "type", "name"],
+    // `system:serviceaccount:<namespace>:<name>`: short names no value test finds in it.
+    secretDerived: { kubernetes: ["expectedSubject"], subject: ["expectedSubject"] },
     stable: ["credentialId"],
   },
   {

@@ -461,7 +461,13 @@ async function pendingApp(olds: IdaasResourceServerOutputs, since: number): Prom
 }
 
 export const IdaasResourceServerProvider = accountBound(
-  { kind: "IdaasResourceServer", identity: ["instanceId"], stable: ["applicationId"] },
+  {
+    kind: "IdaasResourceServer",
+    identity: ["instanceId"],
+    stable: ["applicationId"],
+    // Keyed by each scope's value: keys no value test reads.
+    secretDerived: { scopes: ["scopeIds"] },
+  },
   {
     configure,
 

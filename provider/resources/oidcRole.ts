@@ -910,7 +910,18 @@ export const OidcRoleProvider = accountBound(
   {
     kind: "OidcRole",
     // RAM writes the name into the ARN (in lower case): a secret name, a secret ARN.
-    secretDerived: { roleName: ["arn"] },
+    // The trust policy is written from the issuer, audiences, subjects and conditions: a short
+    // secret subject (`ci`) is a part of it no whole-value test finds.
+    secretDerived: {
+      roleName: ["arn"],
+      providerArn: ["trustPolicy"],
+      issuerUrl: ["trustPolicy"],
+      providerIssuerUrl: ["trustPolicy"],
+      audiences: ["trustPolicy"],
+      subjects: ["trustPolicy"],
+      subjectPatterns: ["trustPolicy"],
+      conditions: ["trustPolicy"],
+    },
     identity: ["roleName"],
     namesIgnoringCase: ["roleName"],
     stable: ["arn", "roleId", "createDate"],

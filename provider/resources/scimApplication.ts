@@ -337,6 +337,8 @@ export const ScimApplicationProvider = accountBound(
   {
     kind: "ScimApplication",
     identity: ["appName"],
+    // The display name defaults to the first 24 characters of the name: a prefix no value test finds.
+    secretDerived: { appName: ["displayName"] },
     namesIgnoringCase: ["appName"],
     stable: ["appId", "clientId", "createDate"],
   },

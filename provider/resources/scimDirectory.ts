@@ -412,6 +412,14 @@ export function rosterOf(entries: readonly DirectoryEntry[]): string {
   return rosterText(persons);
 }
 
+/** What a message may quote of one person of a roster: user name, display name, externalId. */
+function rosterPieces(value: unknown): string[] {
+  if (typeof value !== "string") return [];
+  const out: string[] = [];
+  for (const p of parseRoster(value).persons.values()) out.push(p.userName, p.displayName, p.externalId);
+  return out.filter((v) => v !== "");
+}
+
 /** The people of a state or inputs by slot, whether `people` is a roster or (older state) a map. */
 function personsOf(o: { people?: unknown; peopleByName?: unknown }): Map<Slot, Person> {
   if (typeof o.people === "string") return parseRoster(o.people).persons;
@@ -938,6 +946,8 @@ export const ScimDirectoryProvider = accountBound(
     secrets: ["clientSecret"],
     // Each person's externalId or user name, beside their SCIM id or pending record.
     secretDerived: { people: ["ids", "pending"] },
+    // A problem with one person names them (`alice: userName is taken ...`).
+    secretParts: { people: rosterPieces },
   },
   {
     configure,

@@ -17,7 +17,9 @@ import {
   IdaasFederatedCredentialProviderProvider as Fcp,
   type IdaasFederatedCredentialProviderOutputs,
 } from "../../provider/resources/idaasFederatedCredentialProvider";
+import { isSecretWire } from "../../provider/secretWire";
 import { named, namedIssuer, needsEiamInstance, onEmulator } from "../target";
+import { unsealed } from "./engine";
 import { configOf, startWired } from "./harness";
 
 /** The emulator's service name for EIAM 2021-12-01 (its request-log filter). */
@@ -350,6 +352,26 @@ eiam.describe("IdaasApplicationFederatedCredential", () => {
     await emulator.clearRequests();
     return res.outs;
   }
+
+  it("a service account the program marks secret: the expected subject made from it is stored as a secret too", async () => {
+    const check = await Afc.check(
+      {},
+      {
+        instanceId,
+        applicationId,
+        providerId,
+        name: named("orders-worker-sa"),
+        kubernetes: { namespace: "ci", serviceAccountName: "bot" },
+        secretInputs: ["kubernetes"],
+      },
+    );
+    expect(check.failures ?? []).toEqual([]);
+    const made = await Afc.create(unsealed(check.inputs) as never);
+    const outs = made.outs as unknown as Record<string, unknown>;
+    expect(unsealed(outs.expectedSubject)).toBe("system:serviceaccount:ci:bot");
+    expect(isSecretWire(outs.expectedSubject)).toBe(true);
+    expect(isSecretWire(outs.kubernetes)).toBe(true);
+  });
 
   it("creates a kubernetes credential in one call; outputs name, status and the expected subject", async () => {
     const res = await Afc.create(

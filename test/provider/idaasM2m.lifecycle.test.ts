@@ -30,7 +30,9 @@ import {
   type IdaasResourceServerOutputs,
   IdaasResourceServerProvider as Rs,
 } from "../../provider/resources/idaasResourceServer";
+import { isSecretWire } from "../../provider/secretWire";
 import { emulatorOnly, named, needsEiamInstance, onEmulator } from "../target";
+import { unsealed } from "./engine";
 import { configOf, startWired } from "./harness";
 
 const SERVICE = "eiam";
@@ -346,6 +348,27 @@ async function newRs(
 }
 
 eiam.describe("IdaasResourceServer", () => {
+  it("scopes the program marks secret: the scope ids, keyed by each short scope value, are stored as a secret too", async () => {
+    const check = await Rs.check(
+      {},
+      {
+        instanceId,
+        applicationName: named("orders-api"),
+        identifier: ORDERS,
+        scopes: [{ value: "read" }],
+        grants: [],
+        secretInputs: ["scopes"],
+      },
+    );
+    expect(check.failures ?? []).toEqual([]);
+    const made = await Rs.create(unsealed(check.inputs) as never);
+    const outs = made.outs as unknown as Record<string, unknown>;
+    expect(Object.keys(unsealed(outs.scopeIds) as object)).toEqual(["read"]);
+    expect(isSecretWire(outs.scopeIds)).toBe(true);
+    expect(isSecretWire(outs.scopes)).toBe(true);
+    expect(outs.secretOutputs).toEqual(["scopeIds", "scopes"]);
+  });
+
   it("create: app, enable, identifier, one call per scope, one grant call per client", async () => {
     const a = await newApp("a");
     const b = await newApp("b");

@@ -7,15 +7,17 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
+import { setWarningSink } from "../../provider/diagnostics";
 import { isKnownSecret } from "../../provider/errors";
 import { PENDING_ID_PREFIX } from "../../provider/lifecycle";
 import { ApplicationAssignmentProvider } from "../../provider/resources/applicationAssignment";
 import { IdaasM2mApplicationProvider } from "../../provider/resources/idaasM2mApplication";
 import { OFFICIAL_CLI_APP_IDS } from "../../provider/resources/officialCliApplication";
+import { OidcProviderProvider } from "../../provider/resources/oidcProvider";
 import { OidcRoleProvider } from "../../provider/resources/oidcRole";
 import { RamPolicyProvider } from "../../provider/resources/ramPolicy";
 import { ScimApplicationProvider } from "../../provider/resources/scimApplication";
-import { directoryMaps, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
+import { directoryMaps, rosterOf, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
 import { ScimUserProvider } from "../../provider/resources/scimUser";
 import { isSecretWire } from "../../provider/secretWire";
 import { destroy, type Held, refreshDiff, unsealed, up } from "./engine";
@@ -357,5 +359,126 @@ describe("outputs each resource makes from a short secret", () => {
     expect(isSealed(outs.displayName)).toBe(true);
     expect(isSealed(outs.userName)).toBe(true);
     await ScimUserProvider.delete(made.id, unsealed(outs));
+  });
+});
+
+describe("secrets in partial state and in errors", () => {
+  it("an update stopped half-way keeps what the old state held secret sealed and recorded, though the program no longer marks it", async () => {
+    const old = "a secret description that must stay hidden 4k2w";
+    const first = await up(RamPolicyProvider as never, undefined, {
+      policyName: "pn-partial-secret",
+      policyDocument: doc,
+      description: old,
+      secretInputs: ["description"],
+    });
+    expect(first.error).toBeUndefined();
+    // The new version is made, then the description's update fails past every retry: the partial
+    // state is the old one with the new version, the old description in it.
+    await emulator.injectFault({ service: "ram", action: "UpdatePolicyDescription", kind: "server-error" });
+    const second = await up(RamPolicyProvider as never, first.held, {
+      policyName: "pn-partial-secret",
+      policyDocument: doc.replace("oss:GetObject", "oss:PutObject"),
+      description: "a plain new description",
+    });
+    await emulator.clearFaults();
+    const err = second.error as { message: string; properties?: Record<string, unknown> };
+    expect(err.properties).toBeDefined();
+    const props = err.properties!;
+    expect(unsealed(props.description)).toBe(old);
+    expect(isSealed(props.description)).toBe(true);
+    expect(props.secretInputs).toEqual(["description"]);
+    expect(props.secretOutputs).toContain("description");
+    const plain = Object.entries(props).filter(([, v]) => !isSealed(v));
+    expect(JSON.stringify(plain)).not.toContain("must stay hidden");
+    expect(err.message).not.toContain("must stay hidden");
+    // The next run (no check marks it secret) finishes the update; the refresh before it keeps it sealed.
+    const read = await RamPolicyProvider.read(second.held!.id, second.held!.outs);
+    expect(isSealed((read.props as Record<string, unknown>).description)).toBe(true);
+  });
+
+  it("a secret roster's people are masked one by one in a failed sync's error and its partial state", async () => {
+    await ScimApplicationProvider.configure(configOf(config));
+    await ScimDirectoryProvider.configure(configOf(config));
+    const app = (await up(ScimApplicationProvider as never, undefined, { appName: "directory-sync" })).held
+      ?.outs as { clientId: string; clientSecret: string };
+    // A console-made user holds the name: the sync refuses that one person, naming them.
+    await emulator.console("ram", "CreateUser", { UserName: "alice" });
+    // The roster text, as the class builds `people` from a list.
+    const decl = {
+      people: rosterOf([
+        { userName: "alice", externalId: "e1" },
+        { userName: "jo", externalId: "emp-jo-2" },
+      ]),
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      secretInputs: ["people"],
+    };
+    const made = await up(ScimDirectoryProvider as never, undefined, decl);
+    const err = made.error as { message: string; properties?: Record<string, unknown>; reasons?: string[] };
+    expect(err).toBeDefined();
+    expect(err.message).toMatch(/\*\*\*: userName is taken by a RAM user without externalId/);
+    const printed = JSON.stringify([err.message, err.reasons ?? []]);
+    expect(printed).not.toMatch(/\balice\b|\be1\b/);
+    const plain = Object.entries(err.properties ?? {}).filter(([, v]) => !isSealed(v));
+    expect(JSON.stringify(plain)).not.toMatch(/\balice\b|emp-jo-2|"e1"/);
+  });
+});
+
+describe("outputs written from secret inputs no value test finds", () => {
+  it("a role's trust policy, written from a short secret audience, is sealed", async () => {
+    const decl = {
+      ...(await secretRole("plain-role-trusting-a-secret")),
+      audiences: ["ci-aud"],
+      secretInputs: ["audiences"],
+    };
+    const check = await OidcRoleProvider.check({}, decl);
+    expect(check.failures ?? []).toEqual([]);
+    const made = await OidcRoleProvider.create(unsealed(check.inputs) as never);
+    const outs = made.outs as unknown as Record<string, unknown>;
+    expect(String(unsealed(outs.trustPolicy))).toContain('"ci-aud"');
+    expect(isSealed(outs.trustPolicy)).toBe(true);
+    expect(isSealed(outs.roleName)).toBe(false);
+  });
+
+  it("a SCIM application's display name, the first 24 characters of a secret name, is sealed", async () => {
+    await ScimApplicationProvider.configure(configOf(config));
+    const appName = "corp-directory-sync-prod-eu-central";
+    const check = await ScimApplicationProvider.check({}, { appName, secretInputs: ["appName"] });
+    expect(check.failures ?? []).toEqual([]);
+    const made = await ScimApplicationProvider.create(unsealed(check.inputs) as never);
+    const outs = made.outs as unknown as Record<string, unknown>;
+    expect(unsealed(outs.displayName)).toBe(appName.slice(0, 24));
+    expect(isSealed(outs.displayName)).toBe(true);
+    // Carried into the next check's inputs, it is sealed there as well.
+    const again = await ScimApplicationProvider.check(unsealed(outs), { appName, secretInputs: ["appName"] });
+    const carried = (again.inputs ?? {}) as Record<string, unknown>;
+    if (carried.displayName !== undefined) expect(isSealed(carried.displayName)).toBe(true);
+  });
+});
+
+describe("a check's own warnings", () => {
+  it("mask the program's secret inputs: the check registers them before it runs", async () => {
+    await OidcProviderProvider.configure(configOf(config));
+    const warnings: string[] = [];
+    setWarningSink((text) => warnings.push(text));
+    try {
+      const r = await OidcProviderProvider.check(
+        {},
+        {
+          oidcProviderName: "secret-provider-name-5t",
+          // Nothing listens there: the pins cannot be checked, which the check says as a warning.
+          issuerUrl: "https://127.0.0.1:9",
+          clientIds: ["sts.aliyuncs.com"],
+          fingerprints: ["ab".repeat(20)],
+          secretInputs: ["oidcProviderName"],
+        },
+      );
+      expect(r.failures ?? []).toEqual([]);
+    } finally {
+      setWarningSink(undefined);
+    }
+    expect(warnings.join("\n")).toMatch(
+      /OidcProvider '\*\*\*' \(https:\/\/127\.0\.0\.1:9\): the fingerprints could not be checked/,
+    );
   });
 });

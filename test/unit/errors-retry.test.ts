@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { callApi, toApiError } from "../../provider/client/call";
-import { AlicloudApiError, maskSecrets, registerSecret } from "../../provider/errors";
+import { AlicloudApiError, maskSecrets, registerSecret, UserError } from "../../provider/errors";
 import { backoffDelay, isRetryable, parseRetryPolicy } from "../../provider/retry";
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
@@ -315,5 +315,27 @@ describe("a piece of a secret input quoted back by the service", () => {
       { description: "team Stringer-Bell-2024 owns it", secretInputs: ["description"] },
     );
     expect(maskSecrets("quoted Stringer-Bell-2024 back")).toBe("quoted *** back");
+  });
+});
+
+describe("secret values of any length, in any case", () => {
+  it("a short one is masked as a whole word, a longer one anywhere, both in any case; one character is not", () => {
+    const known = ["bob", "Deployer-Role-9Q", "x"];
+    expect(maskSecrets("user 'bob@acme.onaliyun.com' (BOB), not bobcat or kebob", known)).toBe(
+      "user '***@acme.onaliyun.com' (***), not bobcat or kebob",
+    );
+    // RAM writes a role's name in lower case in its ARN.
+    expect(maskSecrets("acs:ram::1:role/deployer-role-9q and Deployer-Role-9Q", known)).toBe(
+      "acs:ram::1:role/*** and ***",
+    );
+    // As a URL carries it.
+    expect(maskSecrets("RoleName=Deployer%2DRole-9Q", ["a secret"])).toBe("RoleName=Deployer%2DRole-9Q");
+    expect(maskSecrets("Description=a%20secret", ["a secret"])).toBe("Description=***");
+    expect(maskSecrets("a x b", known)).toBe("a x b");
+    // Registered: the process-wide list masks it in every message made after.
+    registerSecret("ed");
+    expect(new UserError("ed: userName is taken; Ed, edit it").message).toBe(
+      "***: userName is taken; ***, edit it",
+    );
   });
 });
