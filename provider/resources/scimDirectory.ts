@@ -487,6 +487,45 @@ function personFailures(map: "people" | "peopleByName", key: string, p: Person |
 }
 
 /** The slots of a directory's people (either form), or undefined when it has none recorded. */
+/**
+ * The people whose key changed but whose user name did not (a new externalId, or one added or
+ * dropped), by new slot to old: the same RAM user, so one PUT, not a delete and a create. Only a
+ * person who has a SCIM id (`hasId`) can be re-keyed. One rule for the update that does it and the
+ * deletion guard that counts what the update would delete.
+ */
+function rekeys(
+  before: ReadonlyMap<Slot, Person>,
+  after: ReadonlyMap<Slot, Person>,
+  hasId: (slot: Slot) => boolean,
+): Map<Slot, Slot> {
+  const rekeyed = new Map<Slot, Slot>();
+  const removedByName = new Map<string, Slot>();
+  for (const [s, p] of before) if (!after.has(s)) removedByName.set(p.userName.toLowerCase(), s);
+  for (const [s, p] of after) {
+    if (before.has(s)) continue;
+    const from = removedByName.get(p.userName.toLowerCase());
+    if (from !== undefined && hasId(from)) {
+      rekeyed.set(s, from);
+      removedByName.delete(p.userName.toLowerCase());
+    }
+  }
+  return rekeyed;
+}
+
+/**
+ * The slots of the people a directory held (`olds`), a re-keyed person's under the new slot they
+ * keep (`rekeys`): what the deletion guard compares with the new roster. Undefined when `olds`
+ * records no people.
+ */
+function keptKeysOf(olds: Record<string, unknown>, now: ReadonlyMap<Slot, Person>): string[] | undefined {
+  const keys = keysOf(olds);
+  if (keys === undefined) return undefined;
+  const ids = idSlots(olds);
+  const rekeyed = rekeys(personsOf(olds), now, (s) => ids.has(s));
+  const renamed = new Map([...rekeyed].map(([to, from]) => [from, to]));
+  return keys.map((k) => renamed.get(k) ?? k);
+}
+
 function keysOf(o: Record<string, unknown>): string[] | undefined {
   if (typeof o.people === "string") return [...parseRoster(o.people).persons.keys()];
   if (!isStringMap(o.people) || !isStringMap(o.peopleByName)) return undefined;
@@ -582,7 +621,8 @@ function checkDirectory(
   if (failures.length === 0) {
     const now = [...persons.keys()];
     // The same roster as before (every preview of an unchanged directory) deletes nobody.
-    const before = typeof olds.people === "string" && olds.people === inputs.people ? now : keysOf(olds);
+    const before =
+      typeof olds.people === "string" && olds.people === inputs.people ? now : keptKeysOf(olds, persons);
     failures.push(...deletionGuardFailures("people", before, now, settings));
   }
   return { inputs, failures, persons };
@@ -1074,17 +1114,7 @@ export const ScimDirectoryProvider = accountBound(
           (a.userName !== b.userName || a.displayName !== b.displayName || a.externalId !== b.externalId)
         );
       });
-      // A person whose key changed but whose user name did not (a new externalId, or one added or
-      // dropped) is the same RAM user: one PUT, not a delete and a create.
-      const rekeyed = new Map<Slot, Slot>();
-      const removedByName = new Map(removed.map((s) => [before.get(s)!.userName.toLowerCase(), s]));
-      for (const s of added) {
-        const from = removedByName.get(after.get(s)!.userName.toLowerCase());
-        if (from !== undefined && progress.ids.has(from)) {
-          rekeyed.set(s, from);
-          removedByName.delete(after.get(s)!.userName.toLowerCase());
-        }
-      }
+      const rekeyed = rekeys(before, after, (s) => progress.ids.has(s));
       const fromRekey = new Set(rekeyed.values());
       const limit = news.concurrency;
       // Deletes first: they free the user names that creates and renames may take. Pending people

@@ -212,6 +212,23 @@ describe("ScimDirectory sync", () => {
     expect((await scimUsers()).find((u) => u.userName === "user1")?.externalId).toBe("hr-1");
   });
 
+  it("people who gain an externalId are not deletions to the guard: the preview and the update agree", async () => {
+    // Four people without an externalId, guarded at 2 deletions.
+    const bare = people(4).map(({ externalId: _e, ...p }) => p);
+    const { id, outs } = await synced(bare);
+    const guarded = { ...outs, maxDeletions: 2 };
+    const keyed = people(4);
+    // All four re-keyed (same user names): nobody is deleted, so nothing to confirm.
+    expect(inputs(keyed, { maxDeletions: 2 }, guarded).failures).toEqual([]);
+    const res = await D.update(id, guarded, ok(keyed, { maxDeletions: 2 }));
+    expect(await calls()).toEqual({ ReplaceUser: 4 });
+    expect(Object.keys(directoryIds(res.outs).ids).sort()).toEqual(keyed.map((p) => p.externalId).sort());
+    // Three re-keyed under new user names are three deletions (and three creates): refused at 2.
+    const renamed = keyed.map((p, i) => (i < 3 ? { ...p, userName: `new${i}`, externalId: `hr-${i}` } : p));
+    const refused = inputs(renamed, { maxDeletions: 2 }, res.outs).failures;
+    expect(refused.map((f) => f.reason).join("\n")).toMatch(/would delete 3 people/);
+  });
+
   it("leaves alone users it never created, even on delete", async () => {
     await emulator.console("ram", "CreateUser", { UserName: "break.glass" });
     const { id, outs } = await synced(people(5));
