@@ -484,7 +484,9 @@ async function deleteRoleAndAttachments(s: Session, name: string): Promise<void>
 
 function scanOptions(inputs: FederationInventoryInputs, verdicts: RoleVerdicts) {
   return {
-    providers: inputs.covers.oidcProviders,
+    // A role's grant is judged in its issuer's grammar (admitsAnyWorkload), and the issuer is the
+    // provider's: providers are read for either kind too.
+    providers: inputs.covers.oidcProviders || inputs.covers.roles,
     // Providers are named with the roles trusting them, so roles are read for either kind.
     roles: inputs.covers.roles || inputs.covers.oidcProviders,
     appIds: inputs.covers.assignments ? inputs.cliAppIds : [],

@@ -212,6 +212,19 @@ describe("refresh (read)", () => {
     );
   });
 
+  it("covering roles alone, a role is judged in its provider's grammar: the issuer is read though providers are not covered", async () => {
+    // A pattern that would pin one GitHub repository, on an Authing provider: any Authing user.
+    await provider("authing-idp", "https://acme.authing.cn/oidc");
+    await emulator.console("ram", "CreateRole", {
+      RoleName: "authing-role",
+      AssumeRolePolicyDocument: trust("authing-idp", "repo:acme/app:*"),
+    });
+    const res = await P.read("federation-inventory", declared({ covers: { roles: true } }));
+    expect(res.props.unmanaged).toEqual([
+      `role 'authing-role' trusts acs:ram::${acct}:oidc-provider/authing-idp: any issuer, audience 'sts.aliyuncs.com', subject like 'repo:acme/app:*' (ANY user: it does not pin one workload)`,
+    ]);
+  });
+
   it("names a shadow provider, a shadow role and a shadow CLI login with what each trusts", async () => {
     await shadows();
     const res = await P.read("federation-inventory", declared());
