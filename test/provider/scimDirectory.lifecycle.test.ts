@@ -225,7 +225,11 @@ describe("ScimDirectory sync", () => {
     expect(Object.keys(directoryIds(res.outs).ids).sort()).toEqual(keyed.map((p) => p.externalId).sort());
     // Three re-keyed under new user names are three deletions (and three creates): refused at 2.
     const renamed = keyed.map((p, i) => (i < 3 ? { ...p, userName: `new${i}`, externalId: `hr-${i}` } : p));
-    const refused = inputs(renamed, { maxDeletions: 2 }, res.outs).failures;
+    const refused = inputs(
+      renamed,
+      { maxDeletions: 2 },
+      res.outs as unknown as Record<string, unknown>,
+    ).failures;
     expect(refused.map((f) => f.reason).join("\n")).toMatch(/would delete 3 people/);
   });
 
