@@ -151,10 +151,13 @@ export function destroyGuardRefusal(
 ): string | undefined {
   if (count <= s.maxDeletions || s.allowDestroy === true) return undefined;
   return (
-    `To delete this ${kind} and its ${count} ${what}, first set allowDestroy: true on it and run pulumi up, ` +
-    `then remove or destroy it (or set the retainOnDelete resource option to leave them in place). Refused: ` +
-    `deleting it would delete ${count} ${what}, more than maxDeletions (${s.maxDeletions}), and the last up did ` +
-    "not record allowDestroy: true. Nothing was deleted."
+    // What to do first: the engine puts the resource's whole URN (~130 characters) before it.
+    "Set allowDestroy: true on it and run pulumi up first, then remove or destroy it (or set the retainOnDelete " +
+    `resource option to leave them in place). Refused: deleting this ${kind} would delete its ${count} ${what}, ` +
+    `more than maxDeletions (${s.maxDeletions}), and the last up did not record allowDestroy: true. Nothing was deleted. ` +
+    "If it was replaced or renamed in an up that stopped " +
+    "before this delete, and another directory now holds these people, remove it from the state instead " +
+    "(pulumi state delete with its URN)."
   );
 }
 

@@ -234,8 +234,14 @@ it("refuses to destroy more than maxDeletions people until an up records allowDe
     () => "destroyed",
     () => sink.lines.join(""),
   );
-  expect(refused).toMatch(/To delete this ScimDirectory and its 6 people, first set allowDestroy: true/);
+  expect(refused).toMatch(
+    /Set allowDestroy: true on it and run pulumi up first.*deleting this ScimDirectory would delete its 6 people/,
+  );
   expect(refused).not.toMatch(/\bat Object\.delete\b/); // no stack trace
+  // As the engine prints it, behind the resource's URN: what to do within the first 200 characters.
+  const error = refused.slice(refused.indexOf("error: "));
+  expect(error.slice(0, 200)).toContain("Set allowDestroy: true");
+  expect(refused.length).toBeLessThanOrEqual(4096);
   expect((await calls()).DeleteUser).toBeUndefined();
   expect(await ramUsers()).toHaveLength(6);
   await h.stack.setConfig("allowDestroy", { value: "true" });

@@ -109,7 +109,7 @@ emulatorOnly("injects SCIM server errors").test(
     await h.emulator.clearFaults();
     // Refusal: two people, more than maxDeletions (1), and no allowDestroy recorded.
     const refused = await failing((o) => h.stack.destroy(o));
-    expect(refused).toMatch(/first set allowDestroy: true/);
+    expect(refused).toMatch(/Set allowDestroy: true on it and run pulumi up first/);
     expectNoSecret(refused, appSecret);
     // Delete: allowed now, and every SCIM delete fails.
     await h.stack.setConfig("allowDestroy", { value: "true" });

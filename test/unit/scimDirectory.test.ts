@@ -201,7 +201,7 @@ describe("the deletion guard", () => {
   it("refuses to let scimUsersFromDirectory's whole directory go unless an up recorded allowDestroy", async () => {
     const held = checkDirectoryGuardInputs({}, { keys: keys(101) }).inputs;
     await expect(DirectoryGuardProvider.delete("directory-guard", held)).rejects.toThrow(
-      /^To delete this directory \(scimUsersFromDirectory\) and its 101 people, first set allowDestroy: true/,
+      /^Set allowDestroy: true on it and run pulumi up first.*deleting this directory \(scimUsersFromDirectory\) would delete its 101 people/,
     );
     // Exactly maxDeletions, or allowDestroy recorded: let through. State from before allowDestroy: refused.
     await DirectoryGuardProvider.delete("directory-guard", { ...held, keys: keys(100) });
