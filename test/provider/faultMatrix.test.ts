@@ -35,6 +35,7 @@ import {
 } from "../../provider/resources/scimApplication";
 import { directoryMaps, ScimDirectoryProvider } from "../../provider/resources/scimDirectory";
 import { ScimUserProvider } from "../../provider/resources/scimUser";
+import { isSecretWire } from "../../provider/secretWire";
 import { destroy, type Held, type ProviderImpl, refreshDiff, up } from "./engine";
 import { configOf, FAULT_KINDS, startWired } from "./harness";
 
@@ -577,4 +578,154 @@ describe("fault matrix", () => {
     expect(cells).toBeGreaterThanOrEqual(200);
     expect(passed).toBe(cells);
   });
+});
+
+/**
+ * The fault matrix again, every row's likely secret inputs marked secret: at every call k of every
+ * operation, with every fault kind, nothing the provider hands the engine (the inputs a check adds,
+ * outputs, ids, partial state, errors, a refresh after the re-run) holds one of their values in
+ * plain text.
+ *
+ * The inputs of each row a program may well mark secret: names, descriptions, people, principals,
+ * client ids and secrets. A row with none (an application chosen by site) is left out.
+ */
+const SECRET_INPUTS: Record<string, string[]> = {
+  OidcProvider: ["oidcProviderName", "clientIds", "description"],
+  OidcRole: ["roleName", "subjects", "description"],
+  RamPolicy: ["policyName", "policyDocument", "description"],
+  ApplicationAssignment: ["principalName"],
+  ScimApplication: ["appName", "displayName"],
+  ScimUser: ["userName", "displayName", "externalId", "clientSecret"],
+  ScimDirectory: ["people", "peopleByName", "clientSecret"],
+  IdaasM2mApplication: ["applicationName", "description"],
+  IdaasResourceServer: ["applicationName", "identifier", "scopes"],
+  IdaasFederatedCredentialProvider: ["name"],
+  IdaasApplicationFederatedCredential: ["name", "kubernetes"],
+  FederationInventory: ["cliAssignments"],
+  IdaasClientConfig: ["clientId", "scope"],
+};
+
+/** The string values inside `v` (a secret input: a list, a map of people), 2 characters or more. */
+function stringsIn(v: unknown, depth = 0): string[] {
+  if (typeof v === "string") return v.length >= 2 ? [v] : [];
+  if (!v || typeof v !== "object" || depth > 8) return [];
+  return Object.values(v).flatMap((x) => stringsIn(x, depth + 1));
+}
+
+/** `p`, recording everything it hands the engine: check's carried inputs, outputs, ids, errors. */
+function recording(p: ProviderImpl, seen: Array<{ where: string; value: unknown }>): ProviderImpl {
+  const note = (where: string, value: unknown) => seen.push({ where, value });
+  const trap = async <R>(where: string, f: () => Promise<R>): Promise<R> => {
+    try {
+      return await f();
+    } catch (e) {
+      const x = e as { message?: unknown; id?: unknown; properties?: unknown };
+      note(`${where} error`, { message: x.message, id: x.id, properties: x.properties });
+      throw e;
+    }
+  };
+  return {
+    async check(olds, news) {
+      const r = await p.check(olds, news);
+      // What the program gave is stored as the program marked it; what the check added is ours.
+      const added = Object.entries((r.inputs ?? {}) as Record<string, unknown>).filter(([k]) => !(k in news));
+      note("check", Object.fromEntries(added));
+      return r;
+    },
+    diff: (id, olds, news) => p.diff(id, olds, news),
+    create: (inputs) =>
+      trap("create", async () => {
+        const r = await p.create(inputs);
+        note("create", { id: r.id, outs: r.outs });
+        return r;
+      }),
+    read: (id, props) =>
+      trap("read", async () => {
+        const r = await p.read(id, props);
+        note("read", r);
+        return r;
+      }),
+    update: (id, olds, news) =>
+      trap("update", async () => {
+        const r = await p.update(id, olds, news);
+        note("update", r);
+        return r;
+      }),
+    delete: (id, props) => trap("delete", () => p.delete(id, props)),
+  };
+}
+
+/**
+ * Where `seen` shows one of `secrets` in plain text, by the library's rule (validation.ts): a
+ * value of 8 characters or more anywhere (any case) outside a value stored as a secret; a shorter
+ * one as a whole value, as a whole word of an id, or as a whole word of an error's text.
+ */
+function plainSecrets(seen: Array<{ where: string; value: unknown }>, secrets: readonly string[]): string[] {
+  const long = secrets.filter((v) => v.length >= 8).map((v) => v.toLowerCase());
+  const short = new Set(secrets.filter((v) => v.length < 8).map((v) => v.toLowerCase()));
+  const word = (text: string, v: string) =>
+    new RegExp(`(?<![a-z0-9])${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![a-z0-9])`).test(text);
+  const found: string[] = [];
+  const walk = (where: string, v: unknown, key: string, depth: number) => {
+    if (isSecretWire(v)) return;
+    if (typeof v === "string") {
+      const t = v.toLowerCase();
+      const whole = key === "id" || key === "message";
+      for (const s of long) if (t.includes(s)) found.push(`${where}.${key} holds '${s}'`);
+      for (const s of short)
+        if ((t === s && s.length >= 4) || (whole && word(t, s))) found.push(`${where}.${key} holds '${s}'`);
+    } else if (v && typeof v === "object" && depth < 10)
+      for (const [k, x] of Object.entries(v)) walk(where, x, Array.isArray(v) ? key : k, depth + 1);
+  };
+  for (const { where, value } of seen) walk(where, value, "", 0);
+  return [...new Set(found)];
+}
+
+describe("fault matrix, with the inputs a program marks secret", () => {
+  // A new pin set changes nothing secret that the settings update does not (and each of its
+  // checks reads the issuer's chain: 30 s of the suite).
+  for (const row of ROWS.filter((r) => SECRET_INPUTS[r.resource]))
+    for (const op of opsOf(row).filter(
+      (o) => `${row.resource}: ${o.name}` !== "OidcProvider: update fingerprints",
+    ))
+      it(`${row.resource}: ${op.name}: no secret in plain text at any call k`, async () => {
+        const names = SECRET_INPUTS[row.resource]!;
+        const secretly =
+          (d: Decl): Decl =>
+          (c) => ({ ...d(c), secretInputs: names.filter((n) => n in d(c)) });
+        const marked: Row = {
+          ...row,
+          v1: secretly(row.v1),
+          updates: Object.fromEntries(Object.entries(row.updates).map(([k, d]) => [k, secretly(d)])),
+        };
+        const markedOp = opsOf(marked).find((o) => o.name === op.name)!;
+        let ctx = await fresh(row);
+        let held = await stateBefore(marked, markedOp, ctx);
+        await emulator.clearRequests();
+        const clean = await markedOp.run(marked, ctx, held);
+        expect(clean.error, String(clean.error)).toBeUndefined();
+        const calls = (await emulator.requests()).length;
+        const problems: string[] = [];
+        for (let k = 1; k <= calls; k++)
+          for (const [kind, faults] of Object.entries(FAULT_KINDS)) {
+            ctx = await fresh(row);
+            // The values the program marks secret, in the declarations before and after.
+            const decls = [marked.v1, markedOp.decl(marked)].filter((d): d is Decl => d !== undefined);
+            const secrets = [...new Set(decls.flatMap((d) => names.flatMap((n) => stringsIn(d(ctx)[n]))))];
+            held = await stateBefore(marked, markedOp, ctx);
+            const seen: Array<{ where: string; value: unknown }> = [];
+            const watched: Row = { ...marked, provider: recording(row.provider, seen) as Row["provider"] };
+            for (const f of faults(k)) await emulator.injectFault(f);
+            const first = await markedOp.run(watched, ctx, held);
+            await emulator.clearFaults();
+            // The next run (no check before a delete), and the refresh after it.
+            const decl = markedOp.decl(marked);
+            const second = decl
+              ? await up(watched.provider, first.held, decl(ctx))
+              : await destroy(watched.provider, first.held);
+            if (decl && second.held) await refreshDiff(watched.provider, second.held, decl(ctx));
+            for (const leak of plainSecrets(seen, secrets)) problems.push(`k=${k} ${kind}: ${leak}`);
+          }
+        expect([...new Set(problems)]).toEqual([]);
+      });
 });
