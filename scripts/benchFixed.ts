@@ -115,8 +115,8 @@ interface Measured {
   providerCpuMs: number;
   programCpuMs: number;
   calls: number;
-  /** The longest chain of calls each sent after the one before it was answered. */
-  inSequence: number;
+  /** The longest chain of calls each sent after the one before it was answered: its actions, in order. */
+  inSequence: string[];
   byKind: Record<string, number>;
   ok: boolean;
   note?: string;
@@ -215,17 +215,25 @@ async function round(
  * waits 1 ms less every other call). Two calls sent that far apart for any other reason count too:
  * an upper bound. Meaningful only with a latency well above a call's own time.
  */
-function longestChain(log: readonly RequestLogEntry[], latencyMs: number): number {
-  if (latencyMs < CHAIN_MIN_LATENCY_MS) return 0;
-  const times = log.map((r) => Date.parse(r.time)).sort((a, b) => a - b);
-  const chain: number[] = [];
-  for (let i = 0; i < times.length; i++) {
-    let before = 0;
+function longestChain(log: readonly RequestLogEntry[], latencyMs: number): string[] {
+  if (latencyMs < CHAIN_MIN_LATENCY_MS) return [];
+  const calls = log.map((r) => ({ at: Date.parse(r.time), action: r.action })).sort((a, b) => a.at - b.at);
+  // For each call, the longest chain ending in it and the call before it in that chain.
+  const length: number[] = [];
+  const previous: number[] = [];
+  for (let i = 0; i < calls.length; i++) {
+    let best = -1;
     for (let j = 0; j < i; j++)
-      if (times[j]! + latencyMs - 2 <= times[i]!) before = Math.max(before, chain[j]!);
-    chain.push(before + 1);
+      if (calls[j]!.at + latencyMs - 2 <= calls[i]!.at && (best === -1 || length[j]! > length[best]!))
+        best = j;
+    length.push(best === -1 ? 1 : length[best]! + 1);
+    previous.push(best);
   }
-  return Math.max(0, ...chain);
+  let end = -1;
+  for (let i = 0; i < calls.length; i++) if (end === -1 || length[i]! > length[end]!) end = i;
+  const path: string[] = [];
+  for (let i = end; i !== -1; i = previous[i]!) path.unshift(calls[i]!.action);
+  return path;
 }
 
 /** Each round's wall time, "0.00 " apiece. */
@@ -286,7 +294,7 @@ async function fixedTable(binDir: string, dir: string, latencyMs: number): Promi
       const quartile = (q: number) => paired[Math.round(q * (paired.length - 1))]!.toFixed(2);
       const sequence =
         latencyMs >= CHAIN_MIN_LATENCY_MS
-          ? `${last.inSequence} (${seconds(last.inSequence * latencyMs)} s)`
+          ? `${last.inSequence.length} (${seconds(last.inSequence.length * latencyMs)} s)`
           : "";
       console.log(
         [
@@ -311,6 +319,12 @@ async function fixedTable(binDir: string, dir: string, latencyMs: number): Promi
           console.log(`           !! ${command} failed: ${r[command].note}`);
           break;
         }
+    }
+    // The chain itself, so a reader can tell whether each link is forced (the account before any
+    // act, a role's policies detached before it goes, the engine's order of dependents).
+    for (const command of COMMANDS) {
+      const chain = ours[ours.length - 1]![command].inSequence;
+      if (chain.length > 1) console.log(`           in sequence, ${command}: ${chain.join(" -> ")}`);
     }
     console.log(`           load at each round's start: ${loads.join(", ")}; now ${load()}`);
   }
