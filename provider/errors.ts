@@ -163,59 +163,134 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
 ];
 
 /**
- * Removes anything that looks like a credential from a string. Applied to every
- * message we surface, because Alibaba and SDK messages sometimes echo request
- * parameters.
+ * Removes anything that looks like a credential from a string, and every secret value this process
+ * knows (or `knownSecrets`, when given). Applied to every message we surface, because Alibaba and
+ * SDK messages sometimes echo request parameters.
+ *
+ * A known value is found in any case (RAM writes a role's name in lower case in its ARN, and a live
+ * name may differ in case from the one given), as written or as a URL or form body carries it (`a
+ * secret` as `a%20secret`): one of 8 characters or more anywhere, a shorter one only as a whole
+ * word (`bob` in `user 'bob@x'`, not in `bobcat`; `1000` not inside an account id). Where found
+ * values overlap, the whole run goes. One pass over the text, whatever the number of values (a
+ * 10,000-person secret roster registers each person's names).
  */
-export function maskSecrets(text: string, knownSecrets: Iterable<string> = registeredSecrets): string {
-  let out = text;
-  let lower = out.toLowerCase();
-  for (const secret of knownSecrets) {
-    if (secret.length < SECRET_MIN) continue;
-    // In any case: RAM writes a role's name in lower case in its ARN, and a live name may differ
-    // in case from the one given. As a URL or form body carries it too: `a secret` as `a%20secret`.
-    const encoded = encodeURIComponent(secret).toLowerCase();
-    if (!lower.includes(secret.toLowerCase()) && !lower.includes(encoded)) continue;
-    out = out.replace(secretPattern(secret), "***");
-    lower = out.toLowerCase();
-  }
+export function maskSecrets(text: string, knownSecrets?: Iterable<string>): string {
+  const index = knownSecrets === undefined ? registered : SecretIndex.of(knownSecrets);
+  let out = index.mask(text);
   for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
 
 /** The shortest value masked: a one-character secret would blank every word `a`, and tells nothing. */
 const SECRET_MIN = 2;
-/** Below this length a secret is masked only as a whole word (`bob`, not the `bob` of `bobcat`). */
-const SECRET_SUBSTRING_MIN = 4;
+/** Below this length a secret is masked only as a whole word. */
+const SECRET_SUBSTRING_MIN = 8;
+/** Forms are found by their first this many characters (shorter forms: by themselves). */
+const PREFIX = 3;
 
-const secretPatterns = new Map<string, RegExp>();
+/** Secret values, lower-cased as written and URL-encoded, indexed for one pass over a text. */
+class SecretIndex {
+  private readonly byPrefix = new Map<string, string[]>();
+  /** Forms shorter than PREFIX (2 characters). */
+  private readonly tiny = new Set<string>();
+  private readonly forms = new Set<string>();
+  /** The values as written, and URL-encoded: for the slow way. */
+  private readonly written = new Set<string>();
+  /** The longest form: what may straddle a cut. */
+  longest = 0;
 
-/** The pattern that finds `secret` in a text (see {@link maskSecrets}), made once per value. */
-function secretPattern(secret: string): RegExp {
-  let pattern = secretPatterns.get(secret);
-  if (!pattern) {
-    const literal = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const encoded = encodeURIComponent(secret);
-    const either = encoded === secret ? literal(secret) : `${literal(secret)}|${literal(encoded)}`;
-    pattern = new RegExp(
-      secret.length < SECRET_SUBSTRING_MIN ? `(?<![A-Za-z0-9])(?:${either})(?![A-Za-z0-9])` : either,
-      "gi",
-    );
-    if (secretPatterns.size >= 100_000) secretPatterns.clear();
-    secretPatterns.set(secret, pattern);
+  static of(values: Iterable<string>): SecretIndex {
+    const index = new SecretIndex();
+    for (const v of values) index.add(v);
+    return index;
   }
-  return pattern;
+
+  add(value: string): void {
+    if (value.length < SECRET_MIN) return;
+    let encoded = value;
+    try {
+      encoded = encodeURIComponent(value);
+    } catch {
+      // A lone surrogate: it has no URL form.
+    }
+    this.written.add(value);
+    this.written.add(encoded);
+    for (const form of [value.toLowerCase(), encoded.toLowerCase()]) {
+      if (this.forms.has(form)) continue;
+      this.forms.add(form);
+      this.longest = Math.max(this.longest, form.length);
+      if (form.length < PREFIX) this.tiny.add(form);
+      else {
+        const key = form.slice(0, PREFIX);
+        const list = this.byPrefix.get(key);
+        if (list) list.push(form);
+        else this.byPrefix.set(key, [form]);
+      }
+    }
+  }
+
+  mask(text: string): string {
+    if (this.forms.size === 0) return text;
+    const lower = text.toLowerCase();
+    // A character whose lower case is longer (`İ`) shifts every position: the slow way.
+    if (lower.length !== text.length) return this.maskEach(text);
+    const ranges: Array<[number, number]> = [];
+    for (let i = 0; i + SECRET_MIN <= lower.length; i++) {
+      let best = 0;
+      const two = lower.slice(i, i + 2);
+      if (this.tiny.has(two) && wordAt(lower, i, 2)) best = 2;
+      for (const form of this.byPrefix.get(lower.slice(i, i + PREFIX)) ?? [])
+        if (
+          form.length > best &&
+          lower.startsWith(form, i) &&
+          (form.length >= SECRET_SUBSTRING_MIN || wordAt(lower, i, form.length))
+        )
+          best = form.length;
+      if (best === 0) continue;
+      const last = ranges[ranges.length - 1];
+      if (last && i <= last[1]) last[1] = Math.max(last[1], i + best);
+      else ranges.push([i, i + best]);
+    }
+    if (ranges.length === 0) return text;
+    let out = "";
+    let at = 0;
+    for (const [from, to] of ranges) {
+      out += `${text.slice(at, from)}***`;
+      at = to;
+    }
+    return out + text.slice(at);
+  }
+
+  /**
+   * One value after another, longest first (a shorter one inside it must not split it), as
+   * written and in lower case, each matched ignoring case.
+   */
+  private maskEach(text: string): string {
+    let out = text;
+    for (const form of [...new Set([...this.written, ...this.forms])].sort((a, b) => b.length - a.length)) {
+      const literal = form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const pattern =
+        form.length < SECRET_SUBSTRING_MIN ? `(?<![A-Za-z0-9])${literal}(?![A-Za-z0-9])` : literal;
+      out = out.replace(new RegExp(pattern, "gi"), "***");
+    }
+    return out;
+  }
 }
 
-// Secrets this process has resolved (access key secret, STS token). They are
-// masked wherever they appear verbatim, whatever the surrounding text.
+/** Whether `text` has a word of `length` characters at `at`: no letter or digit right before or after. */
+function wordAt(text: string, at: number, length: number): boolean {
+  const edge = (c: string | undefined) => c === undefined || !/[a-z0-9]/.test(c);
+  return edge(text[at - 1]) && edge(text[at + length]);
+}
+
+// Secrets this process holds: the credentials it resolved (access key secret, STS token), client
+// secrets it created or read, and the program's secret inputs its operations registered.
 const registeredSecrets = new Set<string>();
+const registered = new SecretIndex();
 
 /** The length of the longest secret this process holds (what may straddle a cut). */
 function longestSecret(): number {
-  let n = 0;
-  for (const s of registeredSecrets) n = Math.max(n, encodeURIComponent(s).length);
-  return n;
+  return registered.longest;
 }
 
 /** Whether `value` is a secret this process holds (a credential, a client secret it created or read). */
@@ -225,7 +300,9 @@ export function isKnownSecret(value: string): boolean {
 
 /** Registers a secret value so that `maskSecrets` removes it from any text. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= SECRET_MIN) registeredSecrets.add(value);
+  if (!value || value.length < SECRET_MIN || registeredSecrets.has(value)) return;
+  registeredSecrets.add(value);
+  registered.add(value);
 }
 
 /** Set (to anything but empty or `0`) to see stack traces of the errors written for people. */

@@ -412,12 +412,21 @@ export function rosterOf(entries: readonly DirectoryEntry[]): string {
   return rosterText(persons);
 }
 
-/** What a message may quote of one person of a roster: user name, display name, externalId. */
+/**
+ * What a message may quote of each person of a roster (or of a map of the older form, keyed by
+ * externalId or user name): user name, display name, externalId. A short number (`42`, an
+ * employee number) is left out: masked, it would blank every count and limit a message states.
+ */
 function rosterPieces(value: unknown): string[] {
-  if (typeof value !== "string") return [];
   const out: string[] = [];
-  for (const p of parseRoster(value).persons.values()) out.push(p.userName, p.displayName, p.externalId);
-  return out.filter((v) => v !== "");
+  if (typeof value === "string")
+    for (const p of parseRoster(value).persons.values()) out.push(p.userName, p.displayName, p.externalId);
+  else if (isStringMap(value))
+    for (const [key, v] of Object.entries(value)) {
+      const p = decodePerson(v, key);
+      out.push(key, ...(typeof p === "string" ? [v] : [p.userName, p.displayName]));
+    }
+  return out.filter((v) => v !== "" && !/^\d{1,7}$/.test(v));
 }
 
 /** The people of a state or inputs by slot, whether `people` is a roster or (older state) a map. */
@@ -520,8 +529,11 @@ function rekeys(
 function keptKeysOf(olds: Record<string, unknown>, now: ReadonlyMap<Slot, Person>): string[] | undefined {
   const keys = keysOf(olds);
   if (keys === undefined) return undefined;
+  // The engine gives a check the old inputs, which hold no SCIM ids: then any old person may be
+  // one the update re-keys. That counts no deletion the update would make: one without an id is
+  // never deleted by it either.
   const ids = idSlots(olds);
-  const rekeyed = rekeys(personsOf(olds), now, (s) => ids.has(s));
+  const rekeyed = rekeys(personsOf(olds), now, ids.size > 0 ? (s) => ids.has(s) : () => true);
   const renamed = new Map([...rekeyed].map(([to, from]) => [from, to]));
   return keys.map((k) => renamed.get(k) ?? k);
 }
@@ -987,7 +999,7 @@ export const ScimDirectoryProvider = accountBound(
     // Each person's externalId or user name, beside their SCIM id or pending record.
     secretDerived: { people: ["ids", "pending"] },
     // A problem with one person names them (`alice: userName is taken ...`).
-    secretParts: { people: rosterPieces },
+    secretParts: { people: rosterPieces, peopleByName: rosterPieces },
   },
   {
     configure,

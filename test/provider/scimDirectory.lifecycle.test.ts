@@ -218,19 +218,19 @@ describe("ScimDirectory sync", () => {
     const { id, outs } = await synced(bare);
     const guarded = { ...outs, maxDeletions: 2 };
     const keyed = people(4);
-    // All four re-keyed (same user names): nobody is deleted, so nothing to confirm.
+    // All four re-keyed (same user names): nobody is deleted, so nothing to confirm. The engine
+    // gives a check the old inputs (no SCIM ids in them), the recorded outputs to an update.
+    expect(inputs(keyed, { maxDeletions: 2 }, ok(bare, { maxDeletions: 2 })).failures).toEqual([]);
     expect(inputs(keyed, { maxDeletions: 2 }, guarded).failures).toEqual([]);
     const res = await D.update(id, guarded, ok(keyed, { maxDeletions: 2 }));
     expect(await calls()).toEqual({ ReplaceUser: 4 });
     expect(Object.keys(directoryIds(res.outs).ids).sort()).toEqual(keyed.map((p) => p.externalId).sort());
     // Three re-keyed under new user names are three deletions (and three creates): refused at 2.
     const renamed = keyed.map((p, i) => (i < 3 ? { ...p, userName: `new${i}`, externalId: `hr-${i}` } : p));
-    const refused = inputs(
-      renamed,
-      { maxDeletions: 2 },
-      res.outs as unknown as Record<string, unknown>,
-    ).failures;
-    expect(refused.map((f) => f.reason).join("\n")).toMatch(/would delete 3 people/);
+    for (const olds of [ok(keyed, { maxDeletions: 2 }), res.outs as unknown as Record<string, unknown>]) {
+      const refused = inputs(renamed, { maxDeletions: 2 }, olds).failures;
+      expect(refused.map((f) => f.reason).join("\n")).toMatch(/would delete 3 people/);
+    }
   });
 
   it("leaves alone users it never created, even on delete", async () => {

@@ -332,6 +332,19 @@ describe("secret values of any length, in any case", () => {
     expect(maskSecrets("RoleName=Deployer%2DRole-9Q", ["a secret"])).toBe("RoleName=Deployer%2DRole-9Q");
     expect(maskSecrets("Description=a%20secret", ["a secret"])).toBe("Description=***");
     expect(maskSecrets("a x b", known)).toBe("a x b");
+    // Values that overlap or hold one another go as one run, whatever order they came in.
+    expect(maskSecrets("'emp-jo-2' and jo; alice chen wu", ["jo", "emp-jo-2", "alice chen", "chen wu"])).toBe(
+      "'***' and ***; ***",
+    );
+    // A short value is a word of its own: not a part of an account id, a policy name or a number.
+    expect(
+      maskSecrets("account 1234561000, maxDeletions (1000); AliyunRAMReadOnlyAccess may read", [
+        "1000",
+        "read",
+      ]),
+    ).toBe("account 1234561000, maxDeletions (***); AliyunRAMReadOnlyAccess may ***");
+    // A text whose lower case is longer than itself (a dotted capital I) is masked all the same.
+    expect(maskSecrets("office İSTANBUL-OFFICE-2 closed", ["İstanbul-office-2"])).toBe("office *** closed");
     // Registered: the process-wide list masks it in every message made after.
     registerSecret("ed");
     expect(new UserError("ed: userName is taken; Ed, edit it").message).toBe(
