@@ -107,9 +107,15 @@ export function firstOf(items: readonly string[], max: number): string {
  * by value cannot see a secret input (`a%20secret`). The method and the URL without its query stay.
  */
 export function withoutQueries(text: string): string {
-  return text
-    .replace(/\s*(GET|POST|PUT|PATCH|DELETE|HEAD) (https?:\/\/[^\s?#]*)\S* failed\.?/g, " ($1 $2)")
-    .replace(/(https?:\/\/[^\s?#"'<>]*)\?[^\s"'<>]*/g, "$1?…");
+  return (
+    text
+      // The URL as the SDK's HTTP client words a timeout, with or without its origin.
+      .replace(
+        /\s*(GET|POST|PUT|PATCH|DELETE|HEAD) (https?:\/\/[^\s?#]*|\/[^\s?#]*)\S* failed\.?/g,
+        " ($1 $2)",
+      )
+      .replace(/(https?:\/\/[^\s?#"'<>]*)\?[^\s"'<>]*/g, "$1?…")
+  );
 }
 
 /**
@@ -215,7 +221,10 @@ class SecretIndex {
     }
     this.written.add(value);
     this.written.add(encoded);
-    for (const form of [value.toLowerCase(), encoded.toLowerCase()]) {
+    // As a JSON document quotes it too (a trust policy, a SCIM detail): `team"blue` as `team\"blue`.
+    const escaped = JSON.stringify(value).slice(1, -1);
+    this.written.add(escaped);
+    for (const form of [value.toLowerCase(), encoded.toLowerCase(), escaped.toLowerCase()]) {
       if (this.forms.has(form)) continue;
       this.forms.add(form);
       this.longest = Math.max(this.longest, form.length);

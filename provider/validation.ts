@@ -180,8 +180,11 @@ export function forEngine<R extends { inputs?: unknown; failures?: CheckFailure[
   return { ...result, inputs, failures };
 }
 
-/** At most this many values (and words) of one check's secret inputs are registered (a secret list of thousands). */
-const REGISTER_MAX = 100;
+/**
+ * At most this many values (and words) of one check's secret inputs are registered. Masking costs
+ * one pass over a text whatever the number registered (errors.ts), so the bound is for memory.
+ */
+const REGISTER_MAX = 10_000;
 
 function rememberSecretInputs(news: Record<string, unknown>): void {
   const values: string[] = [];
@@ -489,6 +492,8 @@ export function withSecretNames<T extends SecretNamedProvider>(
   const wrapped: SecretNamedProvider = {
     async create(inputs: Rec) {
       const names = namesFor(inputs);
+      for (const v of secretValuesOf(inputs, names, 2)) registerSecret(v);
+      registerParts(inputs, names);
       const r = await masked(() => create(inputs), inputs, names);
       return {
         ...r,
@@ -505,8 +510,17 @@ export function withSecretNames<T extends SecretNamedProvider>(
         rememberSecretInputs(news);
         registerParts(news, names);
       }
-      const r = await check(olds, news);
+      let r: { inputs?: Rec; failures?: unknown[] };
+      try {
+        r = await check(olds, news);
+      } catch (err) {
+        // A check that throws (the account refused, a look-up failed) may quote a secret input.
+        throw maskError(err);
+      }
       if (names.length === 0 || !r.inputs || (r.failures?.length ?? 0) > 0) return r;
+      // As the check wrote them (an issuer without its :443, a fingerprint without colons): what a
+      // later message quotes is the checked form.
+      for (const v of secretValuesOf(r.inputs, names, 2)) registerSecret(v);
       // Matched by the inputs the create or update will be given: the engine hands them back plain.
       // The oldest check is forgotten first; one checked again counts as new.
       const digest = inputsDigest(r.inputs);
@@ -592,7 +606,11 @@ export function presentFailures(
   for (const [i, f] of failures.entries()) {
     const property =
       f.property.length <= PROPERTY_MAX ? f.property : `${f.property.slice(0, PROPERTY_MAX - 1)}…`;
-    const reason = cut(shortQuotes(mask(property === "" ? f.reason : `${property}: ${f.reason}`)));
+    // Every value the process knows (registered before the check ran: short ones as whole words,
+    // in any case and escaped form), in the reason alone: the credential patterns would take
+    // `clientSecret: must` for a secret. Then this check's secret inputs (and a cut quote of one).
+    const said = maskSecrets(f.reason);
+    const reason = cut(shortQuotes(mask(property === "" ? said : `${property}: ${said}`)));
     const cost = ENGINE_PREFIX + reason.length;
     if (out.length > 0 && (out.length >= FAILURE_BUDGET.count || total + cost > FAILURE_BUDGET.total)) {
       out.push({

@@ -11,7 +11,7 @@
  * unless given. Format: docs/alibaba-api.md §7.4, https://www.alibabacloud.com/help/en/idaas/eiam/developer-reference/python-sdk
  */
 import { mkdir, readFile, rm } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { accountBound } from "../account";
 import { writeFileAtomic } from "../atomicWrite";
@@ -204,6 +204,13 @@ async function render(news: Record<string, unknown>): Promise<IdaasClientConfigO
   };
 }
 
+/** What a file error may quote of a path: the path as given and resolved, its directory and its name. */
+function pathPieces(value: unknown): string[] {
+  if (typeof value !== "string" || value === "") return [];
+  const full = resolve(value);
+  return [value, full, dirname(full), basename(full)].filter((p) => p.length >= 4 && p !== "/");
+}
+
 /** Writes atomically (a new temp file + rename), so a workload never reads half a file. */
 async function writeConfig(path: string, json: string): Promise<void> {
   const target = resolve(path);
@@ -220,7 +227,13 @@ async function fileText(path: string): Promise<string | undefined> {
 }
 
 export const IdaasClientConfigProvider = accountBound(
-  { kind: "IdaasClientConfig", identity: ["instanceId"] },
+  {
+    kind: "IdaasClientConfig",
+    identity: ["instanceId"],
+    // A file error names the directory, or a temporary file beside the target: each quotes a
+    // part of a secret path, not the path as given.
+    secretParts: { path: pathPieces },
+  },
   {
     configure,
 

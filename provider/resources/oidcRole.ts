@@ -12,7 +12,7 @@ import { accountBound, checkAccount, previewLookup } from "../account";
 import * as ram from "../client/ram";
 import { type Session, session, withOptions } from "../client/session";
 import { warn } from "../diagnostics";
-import { hasCode, hasCodePrefix, UserError } from "../errors";
+import { hasCode, hasCodePrefix, maskSecrets, UserError } from "../errors";
 import {
   adoptionNotice,
   claim,
@@ -777,7 +777,11 @@ const adminRefusal = (roleName: string, detached: readonly PolicyRef[]) =>
   `adopting the existing role '${roleName}' would detach ${detached.map((p) => p.name).join(" and ")}, ` +
   "an administrator-level policy it holds and `policies` does not list: whatever uses the role would lose it.";
 
-const clipDoc = (doc: string) => (doc.length > 400 ? `${doc.slice(0, 399)}…` : doc);
+/** A trust document for a message: masked before it is cut, so no cut leaves part of a secret. */
+const clipDoc = (doc: string) => {
+  const masked = maskSecrets(doc);
+  return masked.length > 400 ? `${masked.slice(0, 399)}…` : masked;
+};
 
 /**
  * At preview, for a new `OidcRole` with `adopt: true`: looks the role up and shows, as a warning,

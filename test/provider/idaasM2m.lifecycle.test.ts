@@ -535,6 +535,38 @@ eiam.describe("IdaasClientConfig", () => {
     await Cfg.delete("id", outs);
   });
 
+  it("a path the program marks secret: a file error names its directory masked", async () => {
+    // A file where a directory belongs: mkdir fails naming a directory of the path, not the path.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "af-cfg-secret-path-"));
+    try {
+      fs.writeFileSync(path.join(dir, "blocker"), "");
+      const secretPath = path.join(dir, "blocker", "acme-payments", "client-config.json");
+      const { inputs, failures } = await Cfg.check(
+        {},
+        {
+          instanceId,
+          clientId: "app_client",
+          scope: `${ORDERS}|orders:read`,
+          authnMethod: "OIDC",
+          clientDeployEnvironment: "KUBERNETES",
+          applicationFederatedCredentialName: "orders-worker-sa",
+          path: secretPath,
+          secretInputs: ["path"],
+        },
+      );
+      expect(failures).toEqual([]);
+      const err = await Cfg.create(unsealed(inputs) as Record<string, unknown>).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err?.message).toMatch(/ENOTDIR/);
+      expect(err?.message).not.toContain("acme-payments");
+      expect(err?.message).not.toContain(dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a secret where a name belongs is refused by what it is, not by its shape", async () => {
     const app = await newApp("cfgsecret");
     const secret = (

@@ -456,6 +456,30 @@ describe("outputs written from secret inputs no value test finds", () => {
   });
 });
 
+describe("a check that throws", () => {
+  it("masks the secret name its error quotes (the account refused before a look-up)", async () => {
+    await OidcRoleProvider.configure(
+      configOf({ ...config, "alicloud-federation:allowedAccountIds": "1111111111111111" }),
+    );
+    try {
+      const decl = {
+        ...(await secretRole("acme-payments-prod-deployer")),
+        // Not a well-known name: the check looks it up, after the account is checked.
+        policies: [{ type: "System", name: "AliyunSomethingRareAccess" }],
+      };
+      const err = await OidcRoleProvider.check({}, decl).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err?.message).toMatch(/refusing to create it in account/);
+      expect(err?.message).not.toContain("acme-payments-prod-deployer");
+      expect(String(err?.stack)).not.toContain("acme-payments-prod-deployer");
+    } finally {
+      await OidcRoleProvider.configure(configOf(config));
+    }
+  });
+});
+
 describe("a check's own warnings", () => {
   it("mask the program's secret inputs: the check registers them before it runs", async () => {
     await OidcProviderProvider.configure(configOf(config));

@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { callApi, toApiError } from "../../provider/client/call";
-import { AlicloudApiError, maskSecrets, registerSecret, UserError } from "../../provider/errors";
+import {
+  AlicloudApiError,
+  maskSecrets,
+  registerSecret,
+  UserError,
+  withoutQueries,
+} from "../../provider/errors";
 import { backoffDelay, isRetryable, parseRetryPolicy } from "../../provider/retry";
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
@@ -345,6 +351,9 @@ describe("secret values of any length, in any case", () => {
     ).toBe("account 1234561000, maxDeletions (***); AliyunRAMReadOnlyAccess may ***");
     // A text whose lower case is longer than itself (a dotted capital I) is masked all the same.
     expect(maskSecrets("office İSTANBUL-OFFICE-2 closed", ["İstanbul-office-2"])).toBe("office *** closed");
+    // As a JSON document quotes it, and as the SDK's HTTP client names a timed-out request.
+    expect(maskSecrets('{"oidc:sub":"team\\"blue-7"}', ['team"blue-7'])).toBe('{"oidc:sub":"***"}');
+    expect(withoutQueries("timeout: POST /?Action=CreateRole&RoleName=x failed.")).toBe("timeout: (POST /)");
     // Registered: the process-wide list masks it in every message made after.
     registerSecret("ed");
     expect(new UserError("ed: userName is taken; Ed, edit it").message).toBe(
