@@ -21,6 +21,12 @@ export interface ProviderImpl {
 export interface Held {
   id: string;
   outs: Record<string, unknown>;
+  /**
+   * The inputs the engine stores beside the outputs (the last check's, or what a refresh's read
+   * returned), which it gives the next check as its olds. Absent in a state a test builds by hand:
+   * the outputs stand in.
+   */
+  inputs?: Record<string, unknown>;
   /** Recorded from a partial-state error: the next run updates it. */
   initErrors: boolean;
   /** Replaced objects whose delete failed: the engine keeps them and deletes them next run. */
@@ -66,13 +72,14 @@ async function create(
       held: {
         id: r.id,
         outs: { ...unsealed(r.outs as Record<string, unknown>), __provider: PROVIDER_TEXT },
+        inputs,
         initErrors: false,
       },
     };
   } catch (error) {
     const ps = partial(error);
     return ps
-      ? { held: { id: ps.id, outs: ps.properties, initErrors: true }, error }
+      ? { held: { id: ps.id, outs: ps.properties, inputs, initErrors: true }, error }
       : { held: undefined, error };
   }
 }
@@ -83,7 +90,7 @@ export async function up(
   held: Held | undefined,
   news: Record<string, unknown>,
 ): Promise<{ held: Held | undefined; error?: unknown }> {
-  const inputs = await checked(p, held?.outs ?? {}, news);
+  const inputs = await checked(p, held?.inputs ?? held?.outs ?? {}, news);
   if (!held) return create(p, inputs);
   // The engine retries the deletes a replacement left pending before anything else.
   while (held.pendingDeletes && held.pendingDeletes.length > 0) {
@@ -121,19 +128,23 @@ export async function up(
     }
     return made;
   }
-  if (!d.changes && !held.initErrors) return { held };
+  // Nothing to do: the engine still records the new inputs.
+  if (!d.changes && !held.initErrors) return { held: { ...held, inputs } };
   try {
     const r = await p.update(held.id, held.outs, inputs);
     return {
       held: {
         id: held.id,
         outs: { ...unsealed(r.outs as Record<string, unknown>), __provider: PROVIDER_TEXT },
+        inputs,
         initErrors: false,
       },
     };
   } catch (error) {
     const ps = partial(error);
-    return ps ? { held: { id: held.id, outs: ps.properties, initErrors: true }, error } : { held, error };
+    return ps
+      ? { held: { id: held.id, outs: ps.properties, inputs, initErrors: true }, error }
+      : { held, error };
   }
 }
 
@@ -163,7 +174,10 @@ export async function refreshDiff(
   const read = await p.read(held.id, held.outs);
   if (read.id === "") return ["(gone)"];
   const props = { ...unsealed(read.props as Record<string, unknown>), __provider: PROVIDER_TEXT };
-  const inputs = await checked(p, props, news);
+  // The engine's stored inputs after the refresh: what the read returned, else the old ones.
+  const readInputs = (read as { inputs?: Record<string, unknown> }).inputs;
+  const olds = readInputs ? { ...unsealed(readInputs), __provider: PROVIDER_TEXT } : (held.inputs ?? props);
+  const inputs = await checked(p, olds, news);
   const d = await p.diff(read.id, props, inputs);
   return [...(d.replaces ?? []).map((r) => `replace ${r}`), ...(d.changes ? ["update"] : [])];
 }
