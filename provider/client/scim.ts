@@ -158,7 +158,8 @@ async function request(
     try {
       body = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      body = { detail: text.slice(0, 200) };
+      // Masked before it is cut: a cut through a secret would leave its first part.
+      body = { detail: maskSecrets(text.slice(0, 2000)).slice(0, 200) };
     }
   }
   if (res.status >= 400) {

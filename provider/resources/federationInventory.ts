@@ -32,7 +32,7 @@ import * as apps from "../client/imsApps";
 import * as ram from "../client/ram";
 import { type Session, session } from "../client/session";
 import { warn } from "../diagnostics";
-import { firstOf, hasCode, hasCodePrefix, UserError } from "../errors";
+import { firstOf, hasCode, hasCodePrefix, maskSecrets, UserError } from "../errors";
 import { type AccountScan, assignmentKey, type RoleVerdicts, scanAccount } from "../inventory";
 import { configure, deleteUnlessGone, diffFields, diffResult, Progress } from "../lifecycle";
 import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
@@ -508,7 +508,8 @@ const LINE_MAX = 160;
  */
 function listLines(items: readonly string[]): string[] {
   const cut = (line: string) => (line.length <= LINE_MAX ? line : `${line.slice(0, LINE_MAX - 1)}…`);
-  const shown = items.slice(0, LIST_MAX).map((line) => cut(`  - ${line}`));
+  // Masked before it is cut: a cut through a secret name would leave its first part.
+  const shown = items.slice(0, LIST_MAX).map((line) => cut(maskSecrets(`  - ${line}`)));
   if (items.length > shown.length) shown.push(`  ... and ${items.length - shown.length} more`);
   return shown;
 }
