@@ -17,6 +17,7 @@
  */
 import {
   AlicloudApiError,
+  maskKnown,
   maskSecrets,
   messageOf,
   UserError,
@@ -256,7 +257,9 @@ export function reportOnce(failure: RunFailure, what: string, verb: string): Run
     reported &&
     Date.now() - reported.at < REPORT_WINDOW_MS &&
     reported.failure.kind === failure.kind &&
-    reported.failure.summary === failure.summary
+    // Masked again with what the process knows now: a secret registered between the two (a later
+    // resource's check) must not make the same cause look like another.
+    maskKnown(reported.failure.summary) === maskKnown(failure.summary)
   )
     return new RunFailure(
       failure.kind,

@@ -134,7 +134,10 @@ export function withoutCliConfigContent(text: string): string {
 
 /** `text` without the request it names at all (`(POST <url>)`): for a message that says the URL apart. */
 export function withoutRequest(text: string): string {
-  return withoutQueries(text).replace(/\s*\((?:GET|POST|PUT|PATCH|DELETE|HEAD) https?:\/\/[^\s)]*\)/g, "");
+  return withoutQueries(text).replace(
+    /\s*\((?:GET|POST|PUT|PATCH|DELETE|HEAD) (?:https?:\/\/|\/)[^\s)]*\)/g,
+    "",
+  );
 }
 
 /** What a failure says: an error's message, anything else as text. */
@@ -187,21 +190,26 @@ export function maskSecrets(text: string, knownSecrets?: Iterable<string>): stri
   return out;
 }
 
+/**
+ * `text` with every secret value this process knows masked (as {@link maskSecrets} does), and
+ * nothing else: for a text that names a property (`clientSecret: ...`), which the credential
+ * patterns would take for a secret.
+ */
+export function maskKnown(text: string): string {
+  return registered.mask(text);
+}
+
 /** The shortest value masked: a one-character secret would blank every word `a`, and tells nothing. */
 const SECRET_MIN = 2;
 /** Below this length a secret is masked only as a whole word. */
 const SECRET_SUBSTRING_MIN = 8;
-/** Forms are found by their first this many characters (shorter forms: by themselves). */
-const PREFIX = 3;
 
 /** Secret values, lower-cased as written and URL-encoded, indexed for one pass over a text. */
 class SecretIndex {
-  private readonly byPrefix = new Map<string, string[]>();
-  /** Forms shorter than PREFIX (2 characters). */
-  private readonly tiny = new Set<string>();
-  private readonly forms = new Set<string>();
-  /** The values as written, and URL-encoded: for the slow way. */
-  private readonly written = new Set<string>();
+  /** Forms by their length: a text is looked up at each position once per length held. */
+  private readonly byLength = new Map<number, Set<string>>();
+  /** The lengths held, longest first: the first form found at a position is the longest. */
+  private lengths: number[] = [];
   /** The longest form: what may straddle a cut. */
   longest = 0;
 
@@ -219,42 +227,36 @@ class SecretIndex {
     } catch {
       // A lone surrogate: it has no URL form.
     }
-    this.written.add(value);
-    this.written.add(encoded);
     // As a JSON document quotes it too (a trust policy, a SCIM detail): `team"blue` as `team\"blue`.
     const escaped = JSON.stringify(value).slice(1, -1);
-    this.written.add(escaped);
-    for (const form of [value.toLowerCase(), encoded.toLowerCase(), escaped.toLowerCase()]) {
-      if (this.forms.has(form)) continue;
-      this.forms.add(form);
-      this.longest = Math.max(this.longest, form.length);
-      if (form.length < PREFIX) this.tiny.add(form);
-      else {
-        const key = form.slice(0, PREFIX);
-        const list = this.byPrefix.get(key);
-        if (list) list.push(form);
-        else this.byPrefix.set(key, [form]);
+    for (const form of new Set([fold(value), fold(encoded), fold(escaped)])) {
+      let set = this.byLength.get(form.length);
+      if (!set) {
+        set = new Set();
+        this.byLength.set(form.length, set);
+        this.lengths = [...this.byLength.keys()].sort((a, b) => b - a);
       }
+      set.add(form);
+      this.longest = Math.max(this.longest, form.length);
     }
   }
 
   mask(text: string): string {
-    if (this.forms.size === 0) return text;
-    const lower = text.toLowerCase();
-    // A character whose lower case is longer (`İ`) shifts every position: the slow way.
-    if (lower.length !== text.length) return this.maskEach(text);
+    if (this.lengths.length === 0) return text;
+    const lower = fold(text);
     const ranges: Array<[number, number]> = [];
     for (let i = 0; i + SECRET_MIN <= lower.length; i++) {
       let best = 0;
-      const two = lower.slice(i, i + 2);
-      if (this.tiny.has(two) && wordAt(lower, i, 2)) best = 2;
-      for (const form of this.byPrefix.get(lower.slice(i, i + PREFIX)) ?? [])
+      for (const length of this.lengths) {
+        if (i + length > lower.length) continue;
         if (
-          form.length > best &&
-          lower.startsWith(form, i) &&
-          (form.length >= SECRET_SUBSTRING_MIN || wordAt(lower, i, form.length))
-        )
-          best = form.length;
+          this.byLength.get(length)?.has(lower.slice(i, i + length)) &&
+          (length >= SECRET_SUBSTRING_MIN || wordAt(lower, i, length))
+        ) {
+          best = length;
+          break;
+        }
+      }
       if (best === 0) continue;
       const last = ranges[ranges.length - 1];
       if (last && i <= last[1]) last[1] = Math.max(last[1], i + best);
@@ -269,21 +271,22 @@ class SecretIndex {
     }
     return out + text.slice(at);
   }
+}
 
-  /**
-   * One value after another, longest first (a shorter one inside it must not split it), as
-   * written and in lower case, each matched ignoring case.
-   */
-  private maskEach(text: string): string {
-    let out = text;
-    for (const form of [...new Set([...this.written, ...this.forms])].sort((a, b) => b.length - a.length)) {
-      const literal = form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      const pattern =
-        form.length < SECRET_SUBSTRING_MIN ? `(?<![A-Za-z0-9])${literal}(?![A-Za-z0-9])` : literal;
-      out = out.replace(new RegExp(pattern, "gi"), "***");
-    }
-    return out;
+/**
+ * `text` in lower case, one character at a time, so that it keeps its length (and every position):
+ * `İ` becomes `i`, not `i̇`, and a Greek capital sigma `σ` wherever it stands. ASCII text, the
+ * common case, takes the fast way.
+ */
+function fold(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, controls included.
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  let out = "";
+  for (const ch of text) {
+    const lower = ch.toLowerCase();
+    out += lower.length === ch.length ? lower : ch.length === 1 ? lower.slice(0, 1) : ch;
   }
+  return out;
 }
 
 /** Whether `text` has a word of `length` characters at `at`: no letter or digit right before or after. */

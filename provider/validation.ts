@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { loadDependency } from "./deferredRequires";
-import { maskSecrets, registerSecret, shortQuotes } from "./errors";
+import { maskKnown, maskSecrets, registerSecret, shortQuotes } from "./errors";
 import { canonicalJson, PENDING_ID_PREFIX } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { once } from "./once";
@@ -604,8 +604,9 @@ export function presentFailures(
   const out: CheckFailure[] = [];
   let total = 0;
   for (const [i, f] of failures.entries()) {
-    const property =
-      f.property.length <= PROPERTY_MAX ? f.property : `${f.property.slice(0, PROPERTY_MAX - 1)}…`;
+    // A map key is a value too (`people["emp-7"]`): masked like one.
+    const named = maskKnown(f.property);
+    const property = named.length <= PROPERTY_MAX ? named : `${named.slice(0, PROPERTY_MAX - 1)}…`;
     // Every value the process knows (registered before the check ran: short ones as whole words,
     // in any case and escaped form), in the reason alone: the credential patterns would take
     // `clientSecret: must` for a secret. Then this check's secret inputs (and a cut quote of one).

@@ -17,6 +17,7 @@ import { accountBound } from "../account";
 import { writeFileAtomic } from "../atomicWrite";
 import * as eiam from "../client/eiam";
 import { session } from "../client/session";
+import { isKnownSecret, maskSecrets } from "../errors";
 import {
   buildIdaasClientConfig,
   ENV_VAR_FIELDS,
@@ -204,18 +205,33 @@ async function render(news: Record<string, unknown>): Promise<IdaasClientConfigO
   };
 }
 
-/** What a file error may quote of a path: the path as given and resolved, its directory and its name. */
-function pathPieces(value: unknown): string[] {
-  if (typeof value !== "string" || value === "") return [];
-  const full = resolve(value);
-  return [value, full, dirname(full), basename(full)].filter((p) => p.length >= 4 && p !== "/");
+/**
+ * `f()`, acting on the file at `path`: when the program marks the path secret, its error is masked
+ * of what a file error quotes of it (the path resolved, its directory, a temporary file beside it
+ * named after it), which are not the path as given. Only this error: registered for the process,
+ * a directory such as the working one would blank every message that names it.
+ */
+async function onFile<T>(path: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof Error && isKnownSecret(path)) {
+      const full = resolve(path);
+      const pieces = [path, full, dirname(full), basename(full)].filter((p) => p.length >= 4 && p !== "/");
+      err.message = maskSecrets(err.message, pieces);
+      if (err.stack) err.stack = maskSecrets(err.stack, pieces);
+    }
+    throw err;
+  }
 }
 
 /** Writes atomically (a new temp file + rename), so a workload never reads half a file. */
 async function writeConfig(path: string, json: string): Promise<void> {
   const target = resolve(path);
-  await mkdir(dirname(target), { recursive: true });
-  await writeFileAtomic(target, json, 0o644);
+  await onFile(path, async () => {
+    await mkdir(dirname(target), { recursive: true });
+    await writeFileAtomic(target, json, 0o644);
+  });
 }
 
 async function fileText(path: string): Promise<string | undefined> {
@@ -227,13 +243,7 @@ async function fileText(path: string): Promise<string | undefined> {
 }
 
 export const IdaasClientConfigProvider = accountBound(
-  {
-    kind: "IdaasClientConfig",
-    identity: ["instanceId"],
-    // A file error names the directory, or a temporary file beside the target: each quotes a
-    // part of a secret path, not the path as given.
-    secretParts: { path: pathPieces },
-  },
+  { kind: "IdaasClientConfig", identity: ["instanceId"] },
   {
     configure,
 
@@ -285,14 +295,15 @@ export const IdaasClientConfigProvider = accountBound(
     ): Promise<{ outs: IdaasClientConfigOutputs }> {
       const olds = readOlds(rawOlds);
       const outs = await render(news);
-      if (olds.path !== "" && olds.path !== outs.path) await rm(resolve(olds.path), { force: true });
+      if (olds.path !== "" && olds.path !== outs.path)
+        await onFile(olds.path, () => rm(resolve(olds.path), { force: true }));
       if (outs.path !== "") await writeConfig(outs.path, outs.json);
       return { outs };
     },
 
     async delete(_id: string, props: object): Promise<void> {
       const { path } = readOlds(props);
-      if (path !== "") await rm(resolve(path), { force: true });
+      if (path !== "") await onFile(path, () => rm(resolve(path), { force: true }));
     },
   },
 );

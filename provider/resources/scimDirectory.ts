@@ -414,8 +414,8 @@ export function rosterOf(entries: readonly DirectoryEntry[]): string {
 
 /**
  * What a message may quote of each person of a roster (or of a map of the older form, keyed by
- * externalId or user name): user name, display name, externalId. A short number (`42`, an
- * employee number) is left out: masked, it would blank every count and limit a message states.
+ * externalId or user name): user name, display name, externalId. A number of 1 to 3 digits is
+ * left out: masked (as a whole word), it would blank every count and limit a message states.
  */
 function rosterPieces(value: unknown): string[] {
   const out: string[] = [];
@@ -426,7 +426,7 @@ function rosterPieces(value: unknown): string[] {
       const p = decodePerson(v, key);
       out.push(key, ...(typeof p === "string" ? [v] : [p.userName, p.displayName]));
     }
-  return out.filter((v) => v !== "" && !/^\d{1,7}$/.test(v));
+  return out.filter((v) => v !== "" && !/^\d{1,3}$/.test(v));
 }
 
 /** The people of a state or inputs by slot, whether `people` is a roster or (older state) a map. */

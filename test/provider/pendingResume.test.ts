@@ -477,16 +477,21 @@ describe("a change of case in a role's name", () => {
   it("OidcRole: no replacement, and check still carries the role's ARN and account to dependents", async () => {
     await OidcRoleProvider.configure(configOf(config));
     const made = await up(OidcRoleProvider, undefined, ROLE);
-    const olds = made.held?.outs as Record<string, unknown>;
+    const outs = made.held?.outs as Record<string, unknown>;
+    // What the engine gives the check: the inputs a refresh stored (the read returns the stable
+    // outputs among them; the create's own inputs could not hold them yet).
+    const read = await OidcRoleProvider.read(made.held!.id, outs);
+    const olds = { ...(read.inputs as Record<string, unknown>), __provider: PROVIDER_TEXT };
+    expect(olds).toMatchObject({ arn: outs.arn, roleId: outs.roleId, accountId: outs.accountId });
     const checked = await OidcRoleProvider.check(olds, {
       ...ROLE,
       roleName: "Deployer",
       __provider: PROVIDER_TEXT,
     });
     expect(checked.failures ?? []).toEqual([]);
-    expect(checked.inputs).toMatchObject({ arn: olds.arn, roleId: olds.roleId, accountId: olds.accountId });
+    expect(checked.inputs).toMatchObject({ arn: outs.arn, roleId: outs.roleId, accountId: outs.accountId });
     expect(
-      await OidcRoleProvider.diff("deployer", olds, checked.inputs as Record<string, unknown>),
+      await OidcRoleProvider.diff("deployer", outs, checked.inputs as Record<string, unknown>),
     ).toMatchObject({
       changes: false,
       replaces: [],

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator";
+import { createScimUser } from "../../provider/client/scim";
 import { setWarningSink } from "../../provider/diagnostics";
 import { isKnownSecret } from "../../provider/errors";
 import { PENDING_ID_PREFIX } from "../../provider/lifecycle";
@@ -403,11 +404,14 @@ describe("secrets in partial state and in errors", () => {
       ?.outs as { clientId: string; clientSecret: string };
     // A console-made user holds the name: the sync refuses that one person, naming them.
     await emulator.console("ram", "CreateUser", { UserName: "alice" });
+    // Another directory's user holds an employee number: that person is refused, quoting it.
+    await createScimUser(app, { userName: "other.person", displayName: "Other", externalId: "123456" });
     // The roster text, as the class builds `people` from a list.
     const decl = {
       people: rosterOf([
         { userName: "alice", externalId: "e1" },
         { userName: "jo", externalId: "emp-jo-2" },
+        { userName: "cy", externalId: "123456" },
       ]),
       clientId: app.clientId,
       clientSecret: app.clientSecret,
@@ -417,8 +421,9 @@ describe("secrets in partial state and in errors", () => {
     const err = made.error as { message: string; properties?: Record<string, unknown>; reasons?: string[] };
     expect(err).toBeDefined();
     expect(err.message).toMatch(/\*\*\*: userName is taken by a RAM user without externalId/);
+    expect(err.message).toMatch(/\*\*\*: externalId '\*\*\*' is already held by RAM user 'other\.person'/);
     const printed = JSON.stringify([err.message, err.reasons ?? []]);
-    expect(printed).not.toMatch(/\balice\b|\be1\b/);
+    expect(printed).not.toMatch(/\balice\b|\be1\b|\bcy\b|123456/);
     const plain = Object.entries(err.properties ?? {}).filter(([, v]) => !isSealed(v));
     expect(JSON.stringify(plain)).not.toMatch(/\balice\b|emp-jo-2|"e1"/);
   });

@@ -106,4 +106,22 @@ describe("run-wide causes", () => {
     expect(isRepeat(other)).toBe(false);
     expect(other.message).toContain("Could not reach");
   });
+
+  it("the same cause is one cause though a secret it quotes was registered between the two", async () => {
+    const { RunFailure } = await import("../../provider/causes");
+    const { registerSecret } = await import("../../provider/errors");
+    resetReported();
+    const quoting = "STS refused the role acs:ram::1:role/payments-deployer-7q";
+    const first = reportOnce(
+      new RunFailure("oidc-token", quoting, quoting),
+      "OidcRole 'a'",
+      "read (refresh)",
+    );
+    // Another resource's check registers the name; the next failure's text is masked.
+    registerSecret("payments-deployer-7q");
+    const masked = "STS refused the role acs:ram::1:role/***";
+    const second = reportOnce(new RunFailure("oidc-token", masked, masked), "OidcRole 'b'", "read (refresh)");
+    expect(isRepeat(first)).toBe(false);
+    expect(isRepeat(second)).toBe(true);
+  });
 });

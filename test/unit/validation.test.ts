@@ -416,3 +416,13 @@ describe("a value too long and with characters not allowed: both are said", () =
     expect(f[1]?.reason).toMatch(/is not allowed: use /);
   });
 });
+
+describe("presentFailures: a known secret in a property's path", () => {
+  it("is masked there too (a map keyed by a secret externalId)", async () => {
+    const { registerSecret } = await import("../../provider/errors");
+    registerSecret("emp-7x");
+    expect(presentFailures([{ property: 'people["emp-7x"]', reason: "userName is bad" }], {}, [])).toEqual([
+      { property: "", reason: 'people["***"]: userName is bad' },
+    ]);
+  });
+});
