@@ -210,6 +210,8 @@ class SecretIndex {
   private readonly byLength = new Map<number, Set<string>>();
   /** The lengths held, longest first: the first form found at a position is the longest. */
   private lengths: number[] = [];
+  /** The first two characters of every form: a position that starts none is passed over at once. */
+  private readonly starts = new Set<string>();
   /** The longest form: what may straddle a cut. */
   longest = 0;
 
@@ -237,6 +239,7 @@ class SecretIndex {
         this.lengths = [...this.byLength.keys()].sort((a, b) => b - a);
       }
       set.add(form);
+      this.starts.add(form.slice(0, 2));
       this.longest = Math.max(this.longest, form.length);
     }
   }
@@ -246,6 +249,7 @@ class SecretIndex {
     const lower = fold(text);
     const ranges: Array<[number, number]> = [];
     for (let i = 0; i + SECRET_MIN <= lower.length; i++) {
+      if (!this.starts.has(lower.slice(i, i + 2))) continue;
       let best = 0;
       for (const length of this.lengths) {
         if (i + length > lower.length) continue;
