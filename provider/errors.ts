@@ -201,10 +201,16 @@ export function maskKnown(text: string): string {
 
 /** The shortest value masked: a one-character secret would blank every word `a`, and tells nothing. */
 const SECRET_MIN = 2;
-/** Below this length a secret is masked only as a whole word. */
-const SECRET_SUBSTRING_MIN = 8;
+/**
+ * From this length a secret value is looked for anywhere in a text; a shorter one only as a whole
+ * word ({@link wordAt}): in messages here, in ids and outputs by validation.ts.
+ */
+export const SECRET_SUBSTRING_MIN = 8;
 
-/** Secret values, lower-cased as written and URL-encoded, indexed for one pass over a text. */
+/**
+ * Secret values, each as written, URL-encoded and JSON-escaped, folded to lower case ({@link fold}),
+ * indexed for one pass over a text.
+ */
 class SecretIndex {
   /** Forms by their length: a text is looked up at each position once per length held. */
   private readonly byLength = new Map<number, Set<string>>();
@@ -293,8 +299,11 @@ function fold(text: string): string {
   return out;
 }
 
-/** Whether `text` has a word of `length` characters at `at`: no letter or digit right before or after. */
-function wordAt(text: string, at: number, length: number): boolean {
+/**
+ * Whether `text` (lower case) has a word of `length` characters at `at`: no letter or digit right
+ * before or after it.
+ */
+export function wordAt(text: string, at: number, length: number): boolean {
   const edge = (c: string | undefined) => c === undefined || !/[a-z0-9]/.test(c);
   return edge(text[at - 1]) && edge(text[at + length]);
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { loadDependency } from "./deferredRequires";
-import { maskKnown, maskSecrets, registerSecret, shortQuotes } from "./errors";
+import { maskKnown, maskSecrets, registerSecret, SECRET_SUBSTRING_MIN, shortQuotes, wordAt } from "./errors";
 import { canonicalJson, PENDING_ID_PREFIX } from "./lifecycle";
 import { containsUnknown } from "./normalize";
 import { once } from "./once";
@@ -294,15 +294,15 @@ const SCAN_MIN = 4;
 /**
  * From this length a secret value is looked for anywhere in a text; a shorter one only as a whole
  * word (`bob` in `user/bob@x`, not `7` in a numeric id) in an id, and only as a whole value in an
- * output (a secret description `prod` does not seal every ARN of a prod account).
+ * output (a secret description `prod` does not seal every ARN of a prod account). The same length
+ * as messages are masked by.
  */
-const SUBSTRING_MIN = 8;
+const SUBSTRING_MIN = SECRET_SUBSTRING_MIN;
 
-/** Whether `text` holds `value` (lower case) with no letter or digit right before or after it. */
+/** Whether `text` holds `value` (lower case) as a whole word ({@link wordAt}). */
 function hasWord(text: string, value: string): boolean {
-  const edge = (c: string | undefined) => c === undefined || !/[a-z0-9]/.test(c);
   for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1))
-    if (edge(text[at - 1]) && edge(text[at + value.length])) return true;
+    if (wordAt(text, at, value.length)) return true;
   return false;
 }
 
@@ -489,6 +489,11 @@ export function withSecretNames<T extends SecretNamedProvider>(
     for (const [input, split] of Object.entries(parts))
       if (names.includes(input)) for (const piece of split(record[input])) registerSecret(piece);
   };
+  /** Registers what `record` (inputs, or a state) names secret in its own `secretInputs`, pieces too. */
+  const rememberNamedIn = (record: Rec) => {
+    rememberSecretInputs(record);
+    registerParts(record, namesIn(record[SECRET_NAMES_KEY]));
+  };
   const wrapped: SecretNamedProvider = {
     async create(inputs: Rec) {
       const names = namesFor(inputs);
@@ -506,10 +511,7 @@ export function withSecretNames<T extends SecretNamedProvider>(
     wrapped.check = async (olds: Rec, news: Rec) => {
       const names = namesIn(news[SECRET_NAMES_KEY]);
       // Before the check runs: a warning it prints (an unreachable issuer, an adoption) quotes names.
-      if (names.length > 0) {
-        rememberSecretInputs(news);
-        registerParts(news, names);
-      }
+      rememberNamedIn(news);
       let r: { inputs?: Rec; failures?: unknown[] };
       try {
         r = await check(olds, news);
@@ -537,9 +539,8 @@ export function withSecretNames<T extends SecretNamedProvider>(
   if (read)
     wrapped.read = async (id: string, props?: Rec) => {
       const old = props ?? {};
-      rememberSecretInputs(old);
+      rememberNamedIn(old);
       const names = namesIn(old[SECRET_NAMES_KEY]);
-      registerParts(old, names);
       const sealedKeys = namesIn(old[SECRET_OUTPUTS_KEY]);
       const r = await masked(() => read(id, props));
       if (r.id === "" || names.length === 0) return r;
@@ -564,8 +565,7 @@ export function withSecretNames<T extends SecretNamedProvider>(
     };
   if (update)
     wrapped.update = async (id: string, olds: Rec, news: Rec) => {
-      rememberSecretInputs(olds);
-      registerParts(olds, namesIn(olds[SECRET_NAMES_KEY]));
+      rememberNamedIn(olds);
       const names = namesFor(news);
       registerParts(news, names);
       const r = await masked(() => update(id, olds, news), news, names, id, olds);
@@ -573,8 +573,7 @@ export function withSecretNames<T extends SecretNamedProvider>(
     };
   if (remove)
     wrapped.delete = async (id: string, props: Rec) => {
-      rememberSecretInputs(props);
-      registerParts(props, namesIn(props[SECRET_NAMES_KEY]));
+      rememberNamedIn(props);
       await masked(() => remove(id, props));
     };
   return { ...impl, ...wrapped } as T;

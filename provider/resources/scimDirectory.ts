@@ -527,19 +527,21 @@ function rekeys(
  * records no people.
  */
 function keptKeysOf(olds: Record<string, unknown>, now: ReadonlyMap<Slot, Person>): string[] | undefined {
-  const keys = keysOf(olds);
+  const held = personsOf(olds);
+  const keys = keysOf(olds, held);
   if (keys === undefined) return undefined;
   // The engine gives a check the old inputs, which hold no SCIM ids: then any old person may be
   // one the update re-keys. That counts no deletion the update would make: one without an id is
   // never deleted by it either.
   const ids = idSlots(olds);
-  const rekeyed = rekeys(personsOf(olds), now, ids.size > 0 ? (s) => ids.has(s) : () => true);
+  const rekeyed = rekeys(held, now, ids.size > 0 ? (s) => ids.has(s) : () => true);
   const renamed = new Map([...rekeyed].map(([to, from]) => [from, to]));
   return keys.map((k) => renamed.get(k) ?? k);
 }
 
-function keysOf(o: Record<string, unknown>): string[] | undefined {
-  if (typeof o.people === "string") return [...parseRoster(o.people).persons.keys()];
+/** The slots `o` records (`held`: its people, as `personsOf` read them), or undefined when none. */
+function keysOf(o: Record<string, unknown>, held: ReadonlyMap<Slot, Person>): string[] | undefined {
+  if (typeof o.people === "string") return [...held.keys()];
   if (!isStringMap(o.people) || !isStringMap(o.peopleByName)) return undefined;
   return [...Object.keys(o.people).map((k) => `e:${k}`), ...Object.keys(o.peopleByName).map((k) => `n:${k}`)];
 }
