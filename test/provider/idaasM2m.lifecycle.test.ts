@@ -475,6 +475,16 @@ eiam.describe("IdaasResourceServer", () => {
 });
 
 eiam.describe("IdaasClientConfig", () => {
+  /** The README example's declaration: a Kubernetes workload, no file. */
+  const readmeConfig = () => ({
+    instanceId,
+    clientId: "app_client",
+    scope: `${ORDERS}|orders:read`,
+    authnMethod: "OIDC",
+    clientDeployEnvironment: "KUBERNETES",
+    applicationFederatedCredentialName: "orders-worker-sa",
+  });
+
   it("create: one GetInstance for the issuer; the file holds names, not secrets; drift on disk is repaired", async () => {
     const file = path.join(dir, "reporting", "client-config.json");
     const inputs = checked<Record<string, unknown>>(checkIdaasClientConfigInputs, {
@@ -514,17 +524,7 @@ eiam.describe("IdaasClientConfig", () => {
   });
   it("without path (the README example) it is created, writes no file, and check passes its own inputs", async () => {
     const before = fs.readdirSync(process.cwd());
-    const { inputs, failures } = await Cfg.check(
-      {},
-      {
-        instanceId,
-        clientId: "app_client",
-        scope: `${ORDERS}|orders:read`,
-        authnMethod: "OIDC",
-        clientDeployEnvironment: "KUBERNETES",
-        applicationFederatedCredentialName: "orders-worker-sa",
-      },
-    );
+    const { inputs, failures } = await Cfg.check({}, readmeConfig());
     expect(failures).toEqual([]);
     const { outs } = await Cfg.create(inputs as Record<string, unknown>);
     expect(outs.path).toBe("");
@@ -537,34 +537,22 @@ eiam.describe("IdaasClientConfig", () => {
 
   it("a path the program marks secret: a file error names its directory masked", async () => {
     // A file where a directory belongs: mkdir fails naming a directory of the path, not the path.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "af-cfg-secret-path-"));
-    try {
-      fs.writeFileSync(path.join(dir, "blocker"), "");
-      const secretPath = path.join(dir, "blocker", "acme-payments", "client-config.json");
-      const { inputs, failures } = await Cfg.check(
-        {},
-        {
-          instanceId,
-          clientId: "app_client",
-          scope: `${ORDERS}|orders:read`,
-          authnMethod: "OIDC",
-          clientDeployEnvironment: "KUBERNETES",
-          applicationFederatedCredentialName: "orders-worker-sa",
-          path: secretPath,
-          secretInputs: ["path"],
-        },
-      );
-      expect(failures).toEqual([]);
-      const err = await Cfg.create(unsealed(inputs) as Record<string, unknown>).then(
-        () => undefined,
-        (e: Error) => e,
-      );
-      expect(err?.message).toMatch(/ENOTDIR/);
-      expect(err?.message).not.toContain("acme-payments");
-      expect(err?.message).not.toContain(dir);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const base = path.join(dir, "secret-path");
+    fs.mkdirSync(base, { recursive: true });
+    fs.writeFileSync(path.join(base, "blocker"), "");
+    const secretPath = path.join(base, "blocker", "acme-payments", "client-config.json");
+    const { inputs, failures } = await Cfg.check(
+      {},
+      { ...readmeConfig(), path: secretPath, secretInputs: ["path"] },
+    );
+    expect(failures).toEqual([]);
+    const err = await Cfg.create(unsealed(inputs) as Record<string, unknown>).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/ENOTDIR/);
+    expect(err?.message).not.toContain("acme-payments");
+    expect(err?.message).not.toContain(base);
   });
 
   it("a secret where a name belongs is refused by what it is, not by its shape", async () => {

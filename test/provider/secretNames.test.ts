@@ -42,6 +42,19 @@ const doc = JSON.stringify({
   Statement: [{ Effect: "Allow", Action: "oss:GetObject", Resource: "*" }],
 });
 
+/**
+ * A SCIM application made through its provider, with `consumer` (ScimDirectory, ScimUser)
+ * configured: the credentials the consumer syncs with.
+ */
+async function scimApp(consumer: {
+  configure(req: ReturnType<typeof configOf>): Promise<void>;
+}): Promise<{ clientId: string; clientSecret: string }> {
+  await ScimApplicationProvider.configure(configOf(config));
+  await consumer.configure(configOf(config));
+  const made = await up(ScimApplicationProvider as never, undefined, { appName: "directory-sync" });
+  return made.held?.outs as { clientId: string; clientSecret: string };
+}
+
 /** An OidcRole whose name the program marks secret. */
 const secretRole = async (roleName: string) => ({
   roleName,
@@ -233,10 +246,7 @@ describe("the recorded secrets hold across a refresh, a carried ARN, a pending c
   });
 
   it("a directory whose people are a secret stores the ids made from them as secrets too", async () => {
-    await ScimApplicationProvider.configure(configOf(config));
-    await ScimDirectoryProvider.configure(configOf(config));
-    const app = (await up(ScimApplicationProvider as never, undefined, { appName: "directory-sync" })).held
-      ?.outs as { clientId: string; clientSecret: string };
+    const app = await scimApp(ScimDirectoryProvider);
     const decl = {
       ...directoryMaps([{ userName: "secret-person-9x2", externalId: "emp-secret-77" }]),
       clientId: app.clientId,
@@ -342,10 +352,7 @@ describe("outputs each resource makes from a short secret", () => {
   });
 
   it("a SCIM user named by a secret: the display name that defaults to it is sealed", async () => {
-    await ScimApplicationProvider.configure(configOf(config));
-    await ScimUserProvider.configure(configOf(config));
-    const app = (await up(ScimApplicationProvider as never, undefined, { appName: "directory-sync" })).held
-      ?.outs as { clientId: string; clientSecret: string };
+    const app = await scimApp(ScimUserProvider);
     const decl = {
       userName: "ed",
       clientId: app.clientId,
@@ -398,10 +405,7 @@ describe("secrets in partial state and in errors", () => {
   });
 
   it("a secret roster's people are masked one by one in a failed sync's error and its partial state", async () => {
-    await ScimApplicationProvider.configure(configOf(config));
-    await ScimDirectoryProvider.configure(configOf(config));
-    const app = (await up(ScimApplicationProvider as never, undefined, { appName: "directory-sync" })).held
-      ?.outs as { clientId: string; clientSecret: string };
+    const app = await scimApp(ScimDirectoryProvider);
     // A console-made user holds the name: the sync refuses that one person, naming them.
     await emulator.console("ram", "CreateUser", { UserName: "alice" });
     // Another directory's user holds an employee number: that person is refused, quoting it.
