@@ -174,12 +174,19 @@ export async function checkAccount(
  * cannot be checked (no credentials, rejected, unreachable, not allowed) or the read fails, the
  * read is not made or its failure is dropped and `undefined` comes back; the operation that needs
  * the account reports the run-wide cause once (causes.ts), a check does not add a second error.
+ *
+ * Without `allowedAccountIds` every account is one the stack may create in, and a new object has
+ * no recorded account to compare: the read is sent beside the account's look-up instead of after
+ * its answer (the engine checks one resource after another, so on a first `up` each round trip
+ * here delays every check behind it), and its answer is still dropped if the look-up fails.
  */
 export async function previewLookup<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
     const { allowedAccountIds } = runtimeSettings();
-    const caller = await callerAccount();
-    if (allowedAccountIds && !allowedAccountIds.includes(caller)) return undefined;
+    const account = callerAccount();
+    if (!allowedAccountIds) return (await Promise.all([account, read()]))[1];
+    const caller = await account;
+    if (!allowedAccountIds.includes(caller)) return undefined;
     return await read();
   } catch {
     return undefined;

@@ -161,6 +161,36 @@ describe("account binding", () => {
     },
   );
 
+  emulatorOnly("a latency injected by the emulator").test(
+    "a new object's look-up at check goes out beside the account's look-up, and after it only when allowedAccountIds must judge the account",
+    async () => {
+      const check = (name: string) =>
+        P.check({}, { ...inputs(), oidcProviderName: name, issuerUrl: `https://${name}.example` });
+      const order = async () => (await emulator.requests()).map((r) => r.action);
+      // The account's answer comes 300 ms late: without an allow-list the look-up is answered first.
+      await emulator.injectFault({
+        service: "sts",
+        action: "GetCallerIdentity",
+        kind: "latency",
+        latencyMs: 300,
+      });
+      await emulator.clearRequests();
+      expect((await check("quick")).failures ?? []).toEqual([]);
+      expect(await order()).toEqual(["ListOIDCProviders", "GetCallerIdentity"]);
+      // With an allow-list the account is judged first; an account it does not list is not read.
+      for (const [allowed, after] of [
+        [emulator.accountId, ["GetCallerIdentity", "ListOIDCProviders"]],
+        [OTHER.accountId, ["GetCallerIdentity"]],
+      ] as const) {
+        await P.configure(configOf({ ...config, "alicloud-federation:allowedAccountIds": allowed }));
+        resetCallerAccount();
+        await emulator.clearRequests();
+        expect((await check("judged")).failures ?? []).toEqual([]);
+        expect(await order()).toEqual(after);
+      }
+    },
+  );
+
   it("a malformed allowedAccountIds is refused with the value and the expected form", async () => {
     await P.configure(configOf({ ...config, "alicloud-federation:allowedAccountIds": "prod" }));
     await expect(P.create(inputs())).rejects.toThrow(
