@@ -46,6 +46,7 @@ import { type CheckFailure, formatFailures } from "../validation";
 import {
   DEFAULT_MAX_DELETIONS,
   type DeletionGuardArgs,
+  type DeletionGuardSettings,
   deletionGuardFailures,
   destroyGuardRefusal,
   guardSettingFailures,
@@ -539,6 +540,21 @@ function keptKeysOf(olds: Record<string, unknown>, now: ReadonlyMap<Slot, Person
   return keys.map((k) => renamed.get(k) ?? k);
 }
 
+/**
+ * The deletion guard's refusal for an update from a state (`olds`: the people it holds, with their
+ * ids and pending creates) to `after`, or undefined: whom `update` deletes, counted as it deletes
+ * them (removed people not re-keyed, and pending creates no longer wanted). The check counts from
+ * the old inputs, which equal the state after a successful up; after a failed one the state is the
+ * people done so far, and this count, made by `diff` at preview and again before `update`'s first
+ * call, is what `up` does.
+ */
+function stateGuardRefusal(olds: Held, after: ReadonlyMap<Slot, Person>, s: DeletionGuardSettings) {
+  const rekeyed = rekeys(olds.persons, after, (slot) => olds.ids.has(slot));
+  const renamed = new Map([...rekeyed].map(([to, from]) => [from, to]));
+  const held = [...[...olds.persons.keys()].map((k) => renamed.get(k) ?? k), ...olds.pending.keys()];
+  return deletionGuardFailures("people", held, [...after.keys()], s)[0]?.reason;
+}
+
 /** The slots `o` records (`held`: its people, as `personsOf` read them), or undefined when none. */
 function keysOf(o: Record<string, unknown>, held: ReadonlyMap<Slot, Person>): string[] | undefined {
   if (typeof o.people === "string") return [...held.keys()];
@@ -703,6 +719,29 @@ const isStatus = (err: unknown, status: number) => AlicloudApiError.is(err) && e
 
 /** A problem with one person (a conflict), reported with the others; the sync goes on. */
 class PersonProblem extends Error {}
+
+/**
+ * A PUT that SCIM refused because another user holds the value it sets (409 `uniqueness`): a swap
+ * or a chain of renames within the directory, done once the others have moved (`Sync.putAll`).
+ */
+class ValueHeld extends Error {
+  constructor(
+    readonly field: scim.ConflictField,
+    readonly value: string,
+    readonly person: Person,
+    readonly detail: string,
+  ) {
+    super(`${field} '${value}' is held by another user`);
+  }
+
+  /** The problem to report when nothing this sync does frees the value. */
+  problem(): PersonProblem {
+    return new PersonProblem(
+      `${this.person.userName}: SCIM refused to set ${this.field} '${this.value}' (${this.detail || "409"}): another ` +
+        `RAM user holds it, and this sync does not move it away. Free it (rename or delete that user), or choose another ${this.field}.`,
+    );
+  }
+}
 
 /** What is in RAM for the directory so far: the outputs under construction. */
 class Progress {
@@ -915,17 +954,96 @@ class Sync {
     this.progress.gone(slot);
   }
 
-  /** Brings an existing person (by SCIM id) to `p`; one deleted out of band is created again. */
+  /**
+   * Brings an existing person (by SCIM id) to `p`; one deleted out of band is created again. A
+   * value another user holds is thrown as `ValueHeld`.
+   */
   async change(fromSlot: Slot, toSlot: Slot, id: string, p: Person): Promise<void> {
     try {
       const rec = await scim.replaceScimUser(this.creds, id, p);
       if (fromSlot !== toSlot) this.progress.gone(fromSlot);
       this.progress.done(toSlot, p, rec.id);
     } catch (err) {
+      const field = scim.conflictField(err);
+      if (field)
+        throw new ValueHeld(
+          field,
+          field === "userName" ? p.userName : p.externalId,
+          p,
+          (err as AlicloudApiError).detail,
+        );
       if (!isStatus(err, 404)) throw err;
       this.progress.gone(fromSlot);
       await this.add(toSlot, p);
     }
+  }
+
+  /**
+   * Every PUT of an update (`puts`: from slot, to slot), at most `limit` at a time. One refused
+   * because another person of the directory still holds the value (people swapping user names, or
+   * a chain a -> b -> c) is tried again once a round has moved others. A round that moves nobody
+   * is a cycle: one of its people is renamed to a free temporary name, recorded in state as such
+   * (a re-run after a crash renames them on), which frees the name the cycle waits for. A value no
+   * rename of this sync frees is a problem of its own, and the other people go on.
+   */
+  async putAll(
+    puts: ReadonlyArray<[Slot, Slot]>,
+    after: ReadonlyMap<Slot, Person>,
+    limit: number,
+  ): Promise<unknown[]> {
+    const errors: unknown[] = [];
+    let waiting = puts;
+    for (let round = 0; waiting.length > 0; round++) {
+      const held: Array<{ put: [Slot, Slot]; err: ValueHeld }> = [];
+      const failed = await inPool(waiting, limit, async ([from, to]) => {
+        const id = this.progress.ids.get(from);
+        try {
+          await (id === undefined ? this.add(to, after.get(to)!) : this.change(from, to, id, after.get(to)!));
+        } catch (err) {
+          if (!(err instanceof ValueHeld)) throw err;
+          held.push({ put: [from, to], err });
+        }
+      });
+      errors.push(...failed);
+      // An outage stops the sync: the next run tries them again.
+      if (held.length === 0 || failed.some((e) => !(e instanceof PersonProblem))) break;
+      let moved = held.length < waiting.length;
+      try {
+        moved ||= await this.breakCycle(held);
+      } catch (err) {
+        errors.push(err);
+        break;
+      }
+      if (!moved || round > puts.length) {
+        errors.push(...held.map(({ err }) => err.problem()));
+        break;
+      }
+      waiting = held.map(({ put }) => put);
+    }
+    return errors;
+  }
+
+  /**
+   * Renames one person of a cycle of user names out of the way (see `putAll`); false when no
+   * refused user name is held by another person waiting in `held`.
+   */
+  private async breakCycle(held: ReadonlyArray<{ put: [Slot, Slot]; err: ValueHeld }>): Promise<boolean> {
+    for (const { err } of held) {
+      if (err.field !== "userName") continue;
+      const wanted = err.value.toLowerCase();
+      const holder = held.find(
+        ({ put: [from] }) => this.progress.people.get(from)?.userName.toLowerCase() === wanted,
+      );
+      const id = holder && this.progress.ids.get(holder.put[0]);
+      if (!holder || id === undefined) continue;
+      const from = holder.put[0];
+      const now = this.progress.people.get(from)!;
+      const aside = { ...now, userName: `${now.userName.slice(0, 40)}.moving-${randomUUID().slice(0, 8)}` };
+      const rec = await scim.replaceScimUser(this.creds, id, aside);
+      this.progress.done(from, aside, rec.id);
+      return true;
+    }
+    return false;
   }
 
   async remove(slot: Slot, id: string | undefined, p: Person): Promise<void> {
@@ -1039,6 +1157,12 @@ export const ScimDirectoryProvider = accountBound(
       // (initErrors), so the diff is what keeps asking for that up.
       const pending = (rawOlds as { pending?: unknown }).pending;
       if (isStringMap(pending) && Object.keys(pending).length > 0) changes.push("pending");
+      // The guard once more, against the state: after a failed up it holds other people than the
+      // old inputs the check counted from (see stateGuardRefusal).
+      if (changes.length > 0 && typeof news.people === "string" && !containsUnknown(news)) {
+        const refusal = stateGuardRefusal(readOlds(rawOlds), personsOf(news), guardSettings(news));
+        if (refusal) throw new UserError(refusal);
+      }
       return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
     },
 
@@ -1113,6 +1237,8 @@ export const ScimDirectoryProvider = accountBound(
     ): Promise<{ outs: ScimDirectoryOutputs }> {
       const olds = readOlds(rawOlds);
       const news = requireInputs(rawNews);
+      const refusal = stateGuardRefusal(olds, news.persons, news);
+      if (refusal) throw new UserError(refusal);
       const creds = credentials(news);
       const progress = new Progress(news, olds);
       const sync = new Sync(creds, progress, news.adoptExisting);
@@ -1142,19 +1268,13 @@ export const ScimDirectoryProvider = accountBound(
           (s) => sync.remove(s, progress.ids.get(s), before.get(s)!),
         )),
       );
-      if (errors.length === 0) {
+      // A person who could not be deleted (a user with AccessKeys) does not hold the others back.
+      if (!errors.some((e) => !(e instanceof PersonProblem))) {
         const puts = [
           ...changed.map((s): [Slot, Slot] => [s, s]),
           ...[...rekeyed].map(([to, from]): [Slot, Slot] => [from, to]),
         ];
-        errors.push(
-          ...(await inPool(puts, limit, ([from, to]) => {
-            const userId = progress.ids.get(from);
-            return userId === undefined
-              ? sync.add(to, after.get(to)!)
-              : sync.change(from, to, userId, after.get(to)!);
-          })),
-        );
+        errors.push(...(await sync.putAll(puts, after, limit)));
       }
       if (errors.length === 0 || errors.every((e) => e instanceof PersonProblem))
         errors.push(

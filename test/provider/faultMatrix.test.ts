@@ -247,6 +247,15 @@ const ROWS: Row[] = [
         clientId: c.clientId,
         clientSecret: c.clientSecret,
       }),
+      // Two people swap user names: one of them steps aside to a temporary name first.
+      swap: (c) => ({
+        ...directoryMaps([
+          { userName: "bob", displayName: "Alice", externalId: "emp-1" },
+          { userName: "alice", displayName: "Bob", externalId: "emp-2" },
+        ]),
+        clientId: c.clientId,
+        clientSecret: c.clientSecret,
+      }),
     },
   },
   {

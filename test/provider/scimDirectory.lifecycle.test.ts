@@ -331,6 +331,106 @@ describe("ScimDirectory sync", () => {
     expect(names).toHaveLength(40);
   });
 
+  it("after a failed up the guard counts from the state, as up deletes: at preview (diff) and before update's first call", async () => {
+    const start = await D.create(ok(people(10), { maxDeletions: 3 }));
+    const seven = people(7);
+    // Up 1 drops 3 (within maxDeletions) and fails on the deletes: the engine then stores the
+    // 7-person roster as the inputs, and the 10 people still held as the state.
+    await emulator.injectFault({ service: "scim", action: "DeleteUser", kind: "server-error", ratio: 1 });
+    const err = (await D.update(start.id, start.outs, ok(seven, { maxDeletions: 3 })).catch(
+      (e) => e,
+    )) as Error & {
+      properties: ScimDirectoryOutputs;
+    };
+    await emulator.clearFaults();
+    expect(Object.keys(peopleMaps(err.properties).people)).toHaveLength(10);
+    // Up 2 drops 3 more: 3 against the old inputs, but 6 against the state, which up would delete.
+    const storedInputs = ok(seven, { maxDeletions: 3 });
+    const four = inputs(people(4), { maxDeletions: 3 }, storedInputs);
+    expect(four.failures).toEqual([]);
+    const refusal =
+      /^Set confirmDeletions: 6 to let these deletions through once.*would delete 6 people, more than maxDeletions \(3\)/;
+    await expect(D.diff(start.id, err.properties, four.inputs)).rejects.toThrow(refusal);
+    await emulator.clearRequests();
+    await expect(D.update(start.id, err.properties, four.inputs)).rejects.toThrow(refusal);
+    expect(await calls()).toEqual({});
+    expect(await scimUsers()).toHaveLength(10);
+    // Confirmed with the count the state gives, up deletes exactly those 6.
+    const confirmed = inputs(people(4), { maxDeletions: 3, confirmDeletions: 6 }, storedInputs).inputs;
+    expect((await D.diff(start.id, err.properties, confirmed)).changes).toBe(true);
+    await emulator.clearRequests();
+    await D.update(start.id, err.properties, confirmed);
+    expect(await calls()).toEqual({ DeleteUser: 6 });
+    expect((await scimUsers()).map((u) => u.userName).sort()).toEqual(["user0", "user1", "user2", "user3"]);
+  });
+
+  it("people who swap user names, or rename in a chain, are renamed in one up, each keeping their RAM user", async () => {
+    const { id, outs } = await synced(people(4));
+    const idsBefore = new Map((await scimUsers()).map((u) => [u.externalId, u.id]));
+    await emulator.clearRequests();
+    const [p0, p1, p2, p3] = people(4);
+    // 0 and 1 swap names; 2 takes 3's name, which 3 leaves for a new one (tried in that order).
+    const wanted = [
+      { ...p0!, userName: "user1" },
+      { ...p1!, userName: "user0" },
+      { ...p2!, userName: "user3" },
+      { ...p3!, userName: "user9" },
+    ];
+    const res = await D.update(id, outs, ok(wanted, { concurrency: 1 }));
+    // 4 renames and one step aside for the swap; nothing deleted or created.
+    expect(await calls()).toEqual({ ReplaceUser: 5 });
+    const live = await scimUsers();
+    expect(Object.fromEntries(live.map((u) => [u.externalId, u.userName]))).toEqual({
+      "emp-00000": "user1",
+      "emp-00001": "user0",
+      "emp-00002": "user3",
+      "emp-00003": "user9",
+    });
+    expect(new Map(live.map((u) => [u.externalId, u.id]))).toEqual(idsBefore);
+    expect(peopleMaps(res.outs).people).toEqual(peopleMaps(ok(wanted)).people);
+    expect(
+      (await D.diff(id, (await D.read(id, res.outs)).props, ok(wanted, { concurrency: 1 }))).changes,
+    ).toBe(false);
+  });
+
+  it("a name a user outside the directory holds is one person's problem; a refused delete holds back no rename", async () => {
+    const { id, outs } = await synced(people(3));
+    await emulator.console("ram", "CreateUser", { UserName: "taken.name" });
+    // user2 has a policy attached: RAM refuses to delete it over SCIM.
+    await emulator.console("ram", "AttachPolicyToUser", {
+      PolicyType: "System",
+      PolicyName: "AliyunOSSReadOnlyAccess",
+      UserName: "user2",
+    });
+    const [p0, p1] = people(2);
+    const wanted = [
+      { ...p0!, userName: "taken.name" },
+      { ...p1!, userName: "user1b" },
+      { userName: "user9", displayName: "User 9", externalId: "emp-00009" },
+    ];
+    const err = (await D.update(id, outs, ok(wanted)).catch((e) => e)) as Error & {
+      properties: ScimDirectoryOutputs;
+    };
+    expect(err.message).toMatch(/user2: RAM refused to delete the user/);
+    expect(err.message).toMatch(
+      /taken\.name: SCIM refused to set userName 'taken\.name' .*another RAM user holds it, and this sync does not move it away/,
+    );
+    // The rename and the new person went through; user0 and user2 stay as they were, in state too.
+    expect(peopleMaps(err.properties).people).toEqual({
+      "emp-00000": "user0 (User 0)",
+      "emp-00001": "user1b (User 1)",
+      "emp-00002": "user2 (User 2)",
+      "emp-00009": "user9 (User 9)",
+    });
+    expect((await scimUsers()).map((u) => u.userName).sort()).toEqual([
+      "taken.name",
+      "user0",
+      "user1b",
+      "user2",
+      "user9",
+    ]);
+  });
+
   it("a failed up does not record allowDestroy or a higher maxDeletions: only a successful one does", async () => {
     const start = await D.create(ok(people(4), { maxDeletions: 3 }));
     // This up would record allowDestroy and maxDeletions 50, and fails adding a fifth person.
