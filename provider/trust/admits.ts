@@ -12,7 +12,7 @@
  * Grammar: https://www.alibabacloud.com/help/en/ram/user-guide/policy-elements
  * OIDC keys: https://www.alibabacloud.com/help/en/ram/user-guide/create-a-ram-role-for-a-trusted-idp
  */
-import { stringLike, undecidableParts } from "./evaluate";
+import { partPlace, stringLike, undecidableParts } from "./evaluate";
 import { parseTrustPolicy, type TrustPolicy, type TrustStatement } from "./policy";
 import { type AnyWorkload, admitsAnyWorkload } from "./subjects";
 
@@ -105,7 +105,7 @@ export function summarizeFederatedTrust(doc: string | TrustPolicy): FederatedTru
   // Whatever the evaluator cannot decide (undocumented operators or keys, values it cannot read,
   // wildcard principals, elements outside the model) makes the summary undetermined.
   const problems: string[] = undecidableParts(policy).map(
-    (p) => `statement ${p.statement}${p.operator ? ` (${p.operator} ${p.key})` : ""}: ${p.reason}`,
+    (p) => `${partPlace(p)}${p.operator ? ` (${p.operator} ${p.key})` : ""}: ${p.reason}`,
   );
   let denyStatements = 0;
   policy.statements.forEach((st, i) => {

@@ -49,7 +49,7 @@ export type TrustOutcome = "allowed" | "explicitDeny" | "implicitDeny" | "undete
 
 /** What could not be decided, and where. */
 export interface UndeterminedPart {
-  /** 1-based, in the canonical statement order. */
+  /** 1-based, in the canonical statement order; 0 for the document itself (a member beside Version and Statement). */
   statement: number;
   /** The operator, when a condition is the cause. */
   operator?: string;
@@ -399,6 +399,19 @@ function checkStatement(
   return open ?? HOLDS;
 }
 
+/** Where an undetermined part is, in words: "statement 2", or "the document" for statement 0. */
+export function partPlace(part: UndeterminedPart): string {
+  return part.statement === 0 ? "the document" : `statement ${part.statement}`;
+}
+
+/** Members of the document beside Version and Statement: statement 0, the document itself. */
+function documentPart(other: Record<string, unknown>): UndeterminedPart {
+  return {
+    statement: 0,
+    reason: `it has ${Object.keys(other).join(", ")} beside Version and Statement, which is not evaluated`,
+  };
+}
+
 function undeterminedPart(i: number, f: Finding): UndeterminedPart {
   if (f.kind !== "open") return { statement: i + 1, reason: "" };
   return {
@@ -426,6 +439,14 @@ export function evaluateTrust(request: TrustRequest): TrustDecision {
     if (!(err instanceof AmbiguousPolicyError)) throw err;
     return { allowed: false, outcome: "undetermined", reason: `the policy ${err.message}`, misses: [] };
   }
+  if (policy.other)
+    return {
+      allowed: false,
+      outcome: "undetermined",
+      reason: `undetermined: the document has ${Object.keys(policy.other).join(", ")} beside Version and Statement, which this evaluator does not model`,
+      misses: [],
+      undetermined: documentPart(policy.other),
+    };
   const req = {
     providerArn: request.providerArn,
     claims: request.claims,
@@ -496,7 +517,7 @@ export function evaluateTrust(request: TrustRequest): TrustDecision {
  */
 export function undecidableParts(policy: string | TrustPolicy): UndeterminedPart[] {
   const model = typeof policy === "string" ? parseTrustPolicy(policy) : policy;
-  const out: UndeterminedPart[] = [];
+  const out: UndeterminedPart[] = model.other ? [documentPart(model.other)] : [];
   model.statements.forEach((st, i) => {
     const statement = i + 1;
     if (st.other)

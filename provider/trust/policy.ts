@@ -68,6 +68,8 @@ export interface TrustStatement {
 export interface TrustPolicy {
   version: string;
   statements: TrustStatement[];
+  /** Document members other than Version and Statement, kept as written so that they compare; never evaluated. */
+  other?: Record<string, unknown>;
 }
 
 /** A document RAM would refuse (`MalformedPolicyDocument`), with the reason. */
@@ -122,6 +124,7 @@ function field(obj: Record<string, unknown>, name: string): unknown {
 }
 
 const MODELLED = new Set(["effect", "action", "principal", "condition", "sid"]);
+const DOCUMENT_MEMBERS = new Set(["version", "statement"]);
 const PRINCIPAL_KINDS = new Set(["federated", "ram", "service"]);
 
 /**
@@ -247,7 +250,10 @@ export function parseTrustPolicy(doc: string | object): TrustPolicy {
   const list = Array.isArray(stRaw) ? stRaw : [stRaw];
   if (list.length === 0) throw new PolicyParseError("Statement must not be empty");
   const statements = list.map(parseStatement);
-  return { version: version ?? "1", statements: sortStatements(statements) };
+  const policy: TrustPolicy = { version: version ?? "1", statements: sortStatements(statements) };
+  const otherNames = Object.keys(root).filter((k) => !DOCUMENT_MEMBERS.has(k.toLowerCase()));
+  if (otherNames.length > 0) policy.other = Object.fromEntries(otherNames.map((k) => [k, root[k]]));
+  return policy;
 }
 
 function sortStatements(statements: TrustStatement[]): TrustStatement[] {
@@ -268,14 +274,19 @@ export function canonicalJson(value: unknown): string {
 
 /** The model written back as a RAM policy document (lists everywhere, empty parts left out). */
 function toDocument(model: TrustPolicy): object {
+  // Members outside the model are written as own members whatever their names: an assignment of
+  // `__proto__` to a plain object would set its prototype, and the member would drop out of the
+  // text compared with another document.
   return {
+    ...model.other,
     Version: model.version,
     Statement: model.statements.map((st) => {
-      const principal: Record<string, string[]> = {};
-      if (st.principals.federated.length > 0) principal.Federated = st.principals.federated;
-      if (st.principals.ram.length > 0) principal.RAM = st.principals.ram;
-      if (st.principals.service.length > 0) principal.Service = st.principals.service;
-      Object.assign(principal, st.principals.other);
+      const principal = Object.fromEntries([
+        ...(st.principals.federated.length > 0 ? [["Federated", st.principals.federated]] : []),
+        ...(st.principals.ram.length > 0 ? [["RAM", st.principals.ram]] : []),
+        ...(st.principals.service.length > 0 ? [["Service", st.principals.service]] : []),
+        ...Object.entries(st.principals.other ?? {}),
+      ]);
       return {
         ...st.other,
         Effect: st.effect,

@@ -10,7 +10,12 @@ import { parseFilter } from "../../emulator/services/scim/state";
 import { parseJwt } from "../../emulator/services/sts/oidc";
 import { checkOidcRoleInputs } from "../../provider/resources/oidcRole";
 import { evaluateTrust, undecidableParts } from "../../provider/trust/evaluate";
-import { buildOidcTrustPolicy, parseTrustPolicy } from "../../provider/trust/policy";
+import {
+  buildOidcTrustPolicy,
+  canonicalTrustPolicy,
+  parseTrustPolicy,
+  trustPoliciesEqual,
+} from "../../provider/trust/policy";
 import { INHERITED_NAMES } from "../../scripts/trustCases";
 
 const ARN = "acs:ram::1234567890123456:oidc-provider/ci";
@@ -55,6 +60,21 @@ describe("the library's simulator and OidcRole's check", () => {
     const policy = `{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Federated":"${ARN}"},"Condition":{"${name}":{"oidc:sub":"${SUB}"}}}]}`;
     expect(undecidableParts(policy)).toEqual([expect.objectContaining({ operator: name, key: "oidc:sub" })]);
     expect(evaluateTrust({ policy, providerArn: ARN, claims: { sub: SUB } }).outcome).toBe("undetermined");
+  });
+
+  it("a Principal member named __proto__ stays in the compared text: a live policy with one never equals the declared one", () => {
+    const declared = buildOidcTrustPolicy({
+      providerArn: ARN,
+      audiences: ["sts.aliyuncs.com"],
+      subjects: { equals: [SUB] },
+    });
+    const widened = declared.replace(`"Principal":{`, `"Principal":{"__proto__":["*"],`);
+    expect(widened).not.toBe(declared);
+    expect(canonicalTrustPolicy(widened)).toContain('"__proto__":["*"]');
+    expect(trustPoliciesEqual(declared, widened)).toBe(false);
+    expect(undecidableParts(widened)).toEqual([
+      expect.objectContaining({ reason: "its Principal has __proto__, which is not evaluated" }),
+    ]);
   });
 
   it("keeps an operator named __proto__ as a condition when parsing and generating", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluateTrust, stringLike } from "../../provider/trust/evaluate";
+import { evaluateTrust, stringLike, undecidableParts } from "../../provider/trust/evaluate";
 import {
   buildOidcTrustPolicy,
   canonicalTrustPolicy,
@@ -93,6 +93,23 @@ describe("trust policy comparison", () => {
     expect(trustPoliciesEqual(a, b)).toBe(true);
     const upper = { ...b, Statement: { ...b.Statement, Condition: { StringEquals: { "OIDC:AUD": "x" } } } };
     expect(trustPoliciesEqual(a, upper)).toBe(false);
+  });
+
+  it("a document member beside Version and Statement compares as written, and makes the policy undetermined", () => {
+    const widened = { ...JSON.parse(policy), Statement2: [] };
+    expect(trustPoliciesEqual(policy, widened)).toBe(false);
+    expect(canonicalTrustPolicy(widened)).toContain('"Statement2":[]');
+    expect(undecidableParts(JSON.stringify(widened))).toEqual([
+      { statement: 0, reason: "it has Statement2 beside Version and Statement, which is not evaluated" },
+    ]);
+    expect(evaluateTrust({ policy, providerArn: ARN, claims }).outcome).toBe("allowed");
+    expect(evaluateTrust({ policy: JSON.stringify(widened), providerArn: ARN, claims })).toMatchObject({
+      allowed: false,
+      outcome: "undetermined",
+      reason: expect.stringMatching(
+        /^undetermined: the document has Statement2 beside Version and Statement/,
+      ),
+    });
   });
 
   it("refuses malformed documents with a reason", () => {
