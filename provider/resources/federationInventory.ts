@@ -39,7 +39,7 @@ import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
 import { canonicalSet, containsUnknown } from "../normalize";
 import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
-import { describeGrant } from "../trust/admits";
+import { describeGrant, grantAdmitsAnyWorkload } from "../trust/admits";
 import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import type { ApplicationAssignment } from "./applicationAssignment";
 import { OFFICIAL_CLI_APP_IDS, type OfficialCliApplication, type Site } from "./officialCliApplication";
@@ -441,10 +441,20 @@ export function findUnmanaged(
         ...r.trust.problems.map((p) => `UNDETERMINED: ${p}`),
         ...(r.trust.denyStatements > 0 ? [`minus ${r.trust.denyStatements} Deny statement(s)`] : []),
       ];
+      // The verdict first: an error lists each object on one cut line, and the grant before it is long.
+      const wide = r.trust.grants
+        .map((g) => grantAdmitsAnyWorkload(g, issuerOf.get(g.principal))?.words.toUpperCase())
+        .filter((w) => w !== undefined);
+      const verdict = [
+        ...[...new Set(wide)].map((w) => `ADMITS ${w}`),
+        ...(r.trust.problems.length > 0 ? ["UNDETERMINED"] : []),
+      ];
       out.push({
         kind: "roles",
         name: r.roleName,
-        description: `role '${r.roleName}' trusts ${[...trusts, ...extra].join("; ") || "a federated principal"}`,
+        description:
+          `role '${r.roleName}'${verdict.length > 0 ? ` [${verdict.join(", ")}]` : ""} trusts ` +
+          `${[...trusts, ...extra].join("; ") || "a federated principal"}`,
         remove: (s) => deleteRoleAndAttachments(s, r.roleName),
       });
     }

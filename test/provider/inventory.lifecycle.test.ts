@@ -221,8 +221,13 @@ describe("refresh (read)", () => {
     });
     const res = await P.read("federation-inventory", declared({ covers: { roles: true } }));
     expect(res.props.unmanaged).toEqual([
-      `role 'authing-role' trusts acs:ram::${acct}:oidc-provider/authing-idp: any issuer, audience 'sts.aliyuncs.com', subject like 'repo:acme/app:*' (ANY user: it does not pin one workload)`,
+      `role 'authing-role' [ADMITS ANY USER] trusts acs:ram::${acct}:oidc-provider/authing-idp: any issuer, audience 'sts.aliyuncs.com', subject like 'repo:acme/app:*' (ANY user: it does not pin one workload)`,
     ]);
+    // An up's error cuts each listed object to one line: the verdict comes before the cut.
+    const roles = declared({ covers: { roles: true } });
+    const err = (await P.update("federation-inventory", roles, roles).catch((e) => e)) as Error;
+    const line = err.message.split("\n").find((l) => l.includes("authing-role"));
+    expect(line).toMatch(/^ {2}- role 'authing-role' \[ADMITS ANY USER\] trusts .*…$/);
   });
 
   it("names a shadow provider, a shadow role and a shadow CLI login with what each trusts", async () => {
@@ -230,7 +235,7 @@ describe("refresh (read)", () => {
     const res = await P.read("federation-inventory", declared());
     expect(res.props.unmanaged).toEqual([
       `oidc-provider 'shadow-idp': issuer https://evil.example.com, client IDs [sts.aliyuncs.com], fingerprints [${"a".repeat(40)}]; trusted by roles [shadow-role]`,
-      `role 'shadow-role' trusts acs:ram::${acct}:oidc-provider/shadow-idp: any issuer, audience 'sts.aliyuncs.com', ANY subject`,
+      `role 'shadow-role' [ADMITS ANY SUBJECT] trusts acs:ram::${acct}:oidc-provider/shadow-idp: any issuer, audience 'sts.aliyuncs.com', ANY subject`,
       `cli-assignment user 'mallory@${acct}.onaliyun.com' may log in to the CLI (application ${CLI_APP_CN})`,
     ]);
     // Each is also a warning, shown by the engine without --diff.
