@@ -52,7 +52,7 @@ export interface ScannedRole {
   policies?: ram.PolicyAttachment[];
 }
 
-export interface ScannedAssignment extends apps.AssignmentRecord {}
+export interface ScannedAssignment extends apps.ListedAssignment {}
 
 /**
  * Roles seen to trust no federated principal: role name (lower-case) to

@@ -103,7 +103,11 @@ function build(z: Zod) {
   const assignmentSchema = z
     .object({
       appId: z.string(),
-      principalType: z.enum(["user", "role"]),
+      principalType: z
+        .string()
+        .describe(
+          "user or role; any other value is a principal type the list gave that this library does not read (never managed, never removed).",
+        ),
       principalName: z.string(),
       managed,
     })

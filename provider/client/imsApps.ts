@@ -99,6 +99,21 @@ export interface AssignmentRecord {
   principalName: string;
 }
 
+/**
+ * An assignment as the list shows it: `principalType` lower-cased as given. It is `user` or `role`
+ * for every principal this library assigns; anything else (the list's shape is a guess) is kept,
+ * not dropped, so that an inventory reports it instead of passing over a login it cannot read.
+ */
+export interface ListedAssignment {
+  appId: string;
+  principalType: string;
+  principalName: string;
+}
+
+/** Whether a listed assignment is of a principal type this library can assign and remove. */
+export const isKnownAssignment = (a: ListedAssignment): a is AssignmentRecord =>
+  a.principalType === "user" || a.principalType === "role";
+
 export async function createApplicationAssignment(s: Session, a: AssignmentRecord): Promise<void> {
   await callImsRpc(s, "CreateApplicationAssignment", {
     AppId: a.appId,
@@ -121,8 +136,8 @@ export async function deleteApplicationAssignment(s: Session, a: AssignmentRecor
  * accepts both IMS paging (`Marker`/`IsTruncated`) and `NextToken`, and the
  * list under `ApplicationAssignments.ApplicationAssignment` or flat.
  */
-export async function listApplicationAssignments(s: Session, appId: string): Promise<AssignmentRecord[]> {
-  const out: AssignmentRecord[] = [];
+export async function listApplicationAssignments(s: Session, appId: string): Promise<ListedAssignment[]> {
+  const out: ListedAssignment[] = [];
   let marker: string | undefined;
   let nextToken: string | undefined;
   do {
@@ -141,11 +156,9 @@ export async function listApplicationAssignments(s: Session, appId: string): Pro
       : ((wrapped as { ApplicationAssignment?: unknown })?.ApplicationAssignment ?? []);
     for (const item of Array.isArray(items) ? items : []) {
       const r = item as Record<string, unknown>;
-      const type = String(r.PrincipalType ?? "").toLowerCase();
-      if (type !== "user" && type !== "role") continue;
       out.push({
         appId: String(r.AppId ?? appId),
-        principalType: type,
+        principalType: String(r.PrincipalType ?? "").toLowerCase(),
         principalName: String(r.PrincipalName ?? ""),
       });
     }

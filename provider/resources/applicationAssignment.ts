@@ -191,9 +191,9 @@ async function resolvePrincipal(s: Session, desired: ApplicationAssignmentInputs
 
 // One list call per application per operation: a refresh of N assignments of
 // the same app shares it. Any write in this process invalidates it.
-const listings = new Map<string, Promise<apps.AssignmentRecord[]>>();
+const listings = new Map<string, Promise<apps.ListedAssignment[]>>();
 
-function listAssignments(s: Session, appId: string): Promise<apps.AssignmentRecord[]> {
+function listAssignments(s: Session, appId: string): Promise<apps.ListedAssignment[]> {
   let p = listings.get(appId);
   if (!p) {
     p = apps.listApplicationAssignments(s, appId);

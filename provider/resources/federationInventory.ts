@@ -396,7 +396,8 @@ export interface UnmanagedObject {
   kind: keyof InventoryKinds;
   name: string;
   description: string;
-  remove: (s: Session) => Promise<void>;
+  /** How to remove it; none when what it is cannot be said (it is named, never removed). */
+  remove?: (s: Session) => Promise<void>;
 }
 
 /** Declared names that are tolerated although not declared any more: their own resources are deleting them. */
@@ -463,6 +464,17 @@ export function findUnmanaged(
     const declared = new Set([...desired.cliAssignments, ...accepted.cliAssignments]);
     for (const appId of desired.cliAppIds) {
       for (const a of scan.assignments[appId] ?? []) {
+        if (!apps.isKnownAssignment(a)) {
+          // Not a user or a role: who it lets log in cannot be said, so it is named, never removed.
+          out.push({
+            kind: "assignments",
+            name: `${a.principalType || "?"} ${a.principalName}`,
+            description:
+              `cli-assignment [UNDETERMINED] of principal type '${a.principalType}' named '${a.principalName}' may ` +
+              `let someone log in to the CLI (application ${appId}); this library reads user and role assignments only: remove it in the console if nobody declared it`,
+          });
+          continue;
+        }
         const key = assignmentKey(a.principalType, a.principalName);
         if (declared.has(key) || grace.cliAssignments.has(key)) continue;
         out.push({
@@ -573,9 +585,9 @@ async function apply(
   // Logins first (assignments), then roles, then the providers they trusted.
   const removalOrder: Record<keyof InventoryKinds, number> = { assignments: 0, roles: 1, oidcProviders: 2 };
   const enforced = found
-    .filter((u) => desired.enforce[u.kind])
+    .filter((u) => desired.enforce[u.kind] && u.remove)
     .sort((a, b) => removalOrder[a.kind] - removalOrder[b.kind]);
-  const remaining = found.filter((u) => !desired.enforce[u.kind]);
+  const remaining = found.filter((u) => !enforced.includes(u));
   const refusal = removalGuardRefusal(resource, enforced, desired);
   if (refusal) throw new UserError(refusal);
   const removed: UnmanagedObject[] = [];
@@ -597,7 +609,7 @@ async function apply(
   );
   return progress.run(async (p) => {
     for (const u of enforced) {
-      await u.remove(s);
+      await u.remove?.(s);
       removed.push(u);
       p.set({ unmanaged: found.filter((f) => !removed.includes(f)).map((f) => f.description) });
     }

@@ -8,10 +8,17 @@ import type { Emulator } from "../../emulator";
 import { resetCallerAccount } from "../../provider/account";
 import { session } from "../../provider/client/session";
 import { setWarningSink } from "../../provider/diagnostics";
-import { scanAccount, VERDICT_MAX_AGE_MS, VERDICT_MIN_AGE_MS } from "../../provider/inventory";
+import {
+  type AccountScan,
+  scanAccount,
+  VERDICT_MAX_AGE_MS,
+  VERDICT_MIN_AGE_MS,
+} from "../../provider/inventory";
 import {
   checkApplicationAssignmentsExclusiveInputs,
   checkFederationInventoryInputs,
+  type FederationInventoryInputs,
+  findUnmanaged,
   FederationInventoryProvider as P,
   ApplicationAssignmentsExclusiveProvider as X,
 } from "../../provider/resources/federationInventory";
@@ -228,6 +235,27 @@ describe("refresh (read)", () => {
     const err = (await P.update("federation-inventory", roles, roles).catch((e) => e)) as Error;
     const line = err.message.split("\n").find((l) => l.includes("authing-role"));
     expect(line).toMatch(/^ {2}- role 'authing-role' \[ADMITS ANY USER\] trusts .*…$/);
+  });
+
+  it("a listed assignment of a principal type other than user or role is named UNDETERMINED and never removed", () => {
+    const scan: AccountScan = {
+      providers: [],
+      federatedRoles: [],
+      assignments: {
+        [CLI_APP_CN]: [
+          { appId: CLI_APP_CN, principalType: "ramgroup", principalName: "everyone" },
+          { appId: CLI_APP_CN, principalType: "user", principalName: "alice" },
+        ],
+      },
+      verdicts: {},
+      roleCount: 0,
+      rolesRead: 0,
+    };
+    const found = findUnmanaged(scan, declared({ mode: "enforce" }) as unknown as FederationInventoryInputs);
+    expect(found.map((f) => f.description)).toEqual([
+      `cli-assignment [UNDETERMINED] of principal type 'ramgroup' named 'everyone' may let someone log in to the CLI (application ${CLI_APP_CN}); this library reads user and role assignments only: remove it in the console if nobody declared it`,
+    ]);
+    expect(found[0]?.remove).toBeUndefined();
   });
 
   it("names a shadow provider, a shadow role and a shadow CLI login with what each trusts", async () => {
