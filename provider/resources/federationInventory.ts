@@ -138,6 +138,12 @@ export interface DeclaredInventory {
   /** Assignments: `user:<name>` / `role:<name>`, or `{ principalType, principalName }`. */
   cliAssignments?: Array<string | DeclaredPrincipal>;
   /**
+   * The official applications (AppIds, digits) whose assignments the declaring inventory covers,
+   * as `declared` exports it: its `cliAssignments` are accepted for those applications only.
+   * Omitted in a literal list, which is taken to mean every application this inventory covers.
+   */
+  cliAppIds?: string[];
+  /**
    * The account the declaring stack's inventory scans (digits), as `declared` exports it. Omitted
    * in a literal list, which is taken to mean this account.
    */
@@ -148,6 +154,7 @@ export interface DeclaredInventory {
 interface Accepted {
   oidcProviders: string[];
   roles: string[];
+  /** Assignment keys (`user:alice`), each for the applications its declaration covers (`<AppId>/user:alice`) or for any (`user:alice`). */
   cliAssignments: string[];
   /** The accounts the declaring inventories scan, where they say (`DeclaredInventory.accountId`). */
   accounts: string[];
@@ -285,6 +292,11 @@ const rules = lazyRules((z) => {
               oidcProviders: z.array(providerName, { error: "must be a list" }).optional(),
               roles: z.array(roleName, { error: "must be a list" }).optional(),
               cliAssignments: z.array(principal, { error: "must be a list" }).optional(),
+              cliAppIds: z
+                .array(z.string().regex(/^\d{1,32}$/, "must be an AppId (digits)"), {
+                  error: "must be a list",
+                })
+                .optional(),
               accountId: z
                 .string({ error: "must be an account id (digits)" })
                 .regex(/^\d{1,32}$/, "must be an account id (digits)")
@@ -355,12 +367,19 @@ export function checkFederationInventoryInputs(news: Record<string, unknown>): {
       oidcProviders?: string[];
       roles?: string[];
       cliAssignments?: string[];
+      cliAppIds?: string[];
       accountId?: string;
     }>;
+    // A declaration that says which applications it covers vouches for their assignments only: an
+    // assignment to another application is nobody's declaration, and nobody else scans it.
+    const scoped = (o: (typeof list)[number]) =>
+      (o.cliAssignments ?? []).flatMap((key) =>
+        o.cliAppIds ? o.cliAppIds.map((app) => `${app}/${key}`) : [key],
+      );
     inputs.accepted = {
       oidcProviders: canonicalSet(list.flatMap((o) => o.oidcProviders ?? [])),
       roles: canonicalSet(list.flatMap((o) => (o.roles ?? []).map((r) => r.toLowerCase()))),
-      cliAssignments: canonicalSet(list.flatMap((o) => o.cliAssignments ?? [])),
+      cliAssignments: canonicalSet(list.flatMap(scoped)),
       accounts: canonicalSet(list.flatMap((o) => (o.accountId === undefined ? [] : [o.accountId]))),
     } satisfies Accepted;
   }
@@ -476,7 +495,7 @@ export function findUnmanaged(
           continue;
         }
         const key = assignmentKey(a.principalType, a.principalName);
-        if (declared.has(key) || grace.cliAssignments.has(key)) continue;
+        if (declared.has(key) || declared.has(`${appId}/${key}`) || grace.cliAssignments.has(key)) continue;
         out.push({
           kind: "assignments",
           name: `${a.principalType} ${a.principalName}`,
@@ -926,11 +945,12 @@ export class FederationInventory extends pulumi.dynamic.Resource {
   get declared(): pulumi.Output<DeclaredInventory> {
     const out = this as unknown as Record<string, pulumi.Output<string[]>>;
     return pulumi
-      .all([out.oidcProviders!, out.roles!, out.cliAssignments!, this.accountId])
-      .apply(([oidcProviders, roles, cliAssignments, accountId]) => ({
+      .all([out.oidcProviders!, out.roles!, out.cliAssignments!, out.cliAppIds!, this.accountId])
+      .apply(([oidcProviders, roles, cliAssignments, cliAppIds, accountId]) => ({
         oidcProviders,
         roles,
         cliAssignments,
+        cliAppIds,
         ...(accountId ? { accountId } : {}),
       }));
   }

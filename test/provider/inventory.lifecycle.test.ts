@@ -497,6 +497,43 @@ describe("other stacks' declarations (acceptDeclaredBy)", () => {
     ]);
   });
 
+  it("an export that names the applications it covers vouches for their assignments only", () => {
+    const INTL = "4103531455503354461";
+    const { inputs, failures } = checkFederationInventoryInputs({
+      cliAppIds: [CLI_APP_CN, INTL],
+      acceptDeclaredBy: [
+        { cliAssignments: ["user:alice"], cliAppIds: [CLI_APP_CN] },
+        { cliAssignments: ["role:ops"] },
+      ],
+    });
+    expect(failures).toEqual([]);
+    expect((inputs.accepted as { cliAssignments: string[] }).cliAssignments).toEqual([
+      `${CLI_APP_CN}/user:alice`,
+      "role:ops",
+    ]);
+    const listed = (appId: string) => [
+      { appId, principalType: "user", principalName: "alice" },
+      { appId, principalType: "role", principalName: "ops" },
+    ];
+    const scan: AccountScan = {
+      providers: [],
+      federatedRoles: [],
+      assignments: { [CLI_APP_CN]: listed(CLI_APP_CN), [INTL]: listed(INTL) },
+      verdicts: {},
+      roleCount: 0,
+      rolesRead: 0,
+    };
+    // alice is declared for the cn application by the stack that covers it; on intl nobody declares her.
+    expect(
+      findUnmanaged(scan, inputs as unknown as FederationInventoryInputs).map((u) => u.description),
+    ).toEqual([`cli-assignment user 'alice' may log in to the CLI (application ${INTL})`]);
+    expect(
+      checkFederationInventoryInputs({ acceptDeclaredBy: [{ cliAppIds: ["cli"] }] }).failures.map(
+        (f) => f.property,
+      ),
+    ).toEqual(["acceptDeclaredBy[0].cliAppIds[0]"]);
+  });
+
   it("state written before accounts were recorded plans no change, until an export names its account", async () => {
     const literal = declared({ acceptDeclaredBy: [{ roles: ["ops"] }] });
     const { accounts: _accounts, ...before } = literal.accepted as Record<string, unknown>;
