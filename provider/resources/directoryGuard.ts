@@ -12,6 +12,7 @@
  * preview, before anything is deleted.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { warn } from "../diagnostics";
 import { UserError } from "../errors";
 import { containsUnknown } from "../normalize";
 import { withSecretInputs } from "../secretInputs";
@@ -138,6 +139,28 @@ export function deletionGuardFailures(
 }
 
 /**
+ * A warning when `confirmDeletions` is set but this update has nothing for it to let through (its
+ * deletions are within `maxDeletions`), or undefined. A confirmation left in the program would let
+ * a later deletion of exactly that many people through without asking: a truncated export that
+ * happens to drop as many people as the last confirmed removal.
+ */
+export function idleConfirmation(
+  oldKeys: readonly string[] | undefined,
+  newKeys: readonly string[],
+  s: DeletionGuardSettings,
+): string | undefined {
+  if (s.confirmDeletions === undefined) return undefined;
+  const kept = new Set(newKeys);
+  const deleted = oldKeys === undefined ? 0 : oldKeys.filter((k) => !kept.has(k)).length;
+  if (deleted > s.maxDeletions) return undefined;
+  return (
+    `Remove confirmDeletions (${s.confirmDeletions}) from the program: this update deletes ${deleted} ` +
+    `${deleted === 1 ? "person" : "people"}, within maxDeletions (${s.maxDeletions}), so there is nothing for it to ` +
+    `confirm; left in place, it lets a later update that deletes exactly ${s.confirmDeletions} people through without asking.`
+  );
+}
+
+/**
  * Why deleting a whole directory of `count` people must not go ahead, or undefined: more than
  * `maxDeletions` people and no `allowDestroy: true` recorded by an earlier `up`. Checked in
  * `delete`, the one step a removal from the program, a `destroy` and a replacement all reach
@@ -171,7 +194,7 @@ export interface DirectoryGuardInputs extends DeletionGuardSettings {
 export function checkDirectoryGuardInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+): { inputs: Record<string, unknown>; failures: CheckFailure[]; notice?: string } {
   const failures = guardSettingFailures(news);
   const keys = news.keys;
   if (containsUnknown(keys)) return { inputs: news, failures };
@@ -184,7 +207,8 @@ export function checkDirectoryGuardInputs(
   const settings = guardSettings(news);
   const oldKeys = Array.isArray(olds.keys) ? (olds.keys as string[]) : undefined;
   if (failures.length === 0) failures.push(...deletionGuardFailures("directory", oldKeys, sorted, settings));
-  return { inputs: { ...news, ...settings, keys: sorted }, failures };
+  const notice = failures.length === 0 ? idleConfirmation(oldKeys, sorted, settings) : undefined;
+  return { inputs: { ...news, ...settings, keys: sorted }, failures, ...(notice ? { notice } : {}) };
 }
 
 const sameKeys = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -200,7 +224,9 @@ export const DirectoryGuardProvider = {
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.CheckResult> {
-    return forEngine(checkDirectoryGuardInputs(olds, news), news);
+    const { notice, ...checked } = checkDirectoryGuardInputs(olds, news);
+    if (notice) await warn(`DirectoryGuard: ${notice}`);
+    return forEngine(checked, news);
   },
   async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
     const changed = ["keys", "maxDeletions", "confirmDeletions", "allowEmpty", "allowDestroy"].some(

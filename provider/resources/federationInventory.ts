@@ -598,17 +598,25 @@ async function apply(
   const s = session();
   const scan = await scanAccount(s, scanOptions(desired, verdicts));
   const found = findUnmanaged(scan, desired, grace);
-  const start: FederationInventoryOutputs = { ...desired, unmanaged: [], roleVerdicts: scan.verdicts };
-  if (found.length === 0) return start;
-  if (desired.mode === "report") throw new Error(explain(resource, found, [], "report"));
   // Logins first (assignments), then roles, then the providers they trusted.
   const removalOrder: Record<keyof InventoryKinds, number> = { assignments: 0, roles: 1, oidcProviders: 2 };
   const enforced = found
     .filter((u) => desired.enforce[u.kind] && u.remove)
     .sort((a, b) => removalOrder[a.kind] - removalOrder[b.kind]);
+  const max = desired.maxRemovals ?? DEFAULT_MAX_REMOVALS;
+  if (desired.confirmRemovals !== undefined && enforced.length <= max)
+    await warn(
+      `${resource}: remove confirmRemovals (${desired.confirmRemovals}) from the program: this up removes ${enforced.length}, ` +
+        `within maxRemovals (${max}), so there is nothing for it to confirm; left in place, it lets a later removal of exactly ` +
+        `${desired.confirmRemovals} objects through without asking.`,
+    );
+  const start: FederationInventoryOutputs = { ...desired, unmanaged: [], roleVerdicts: scan.verdicts };
+  if (found.length === 0) return start;
+  if (desired.mode === "report") throw new Error(explain(resource, found, [], "report"));
   const remaining = found.filter((u) => !enforced.includes(u));
   const refusal = removalGuardRefusal(resource, enforced, desired);
   if (refusal) throw new UserError(refusal);
+
   const removed: UnmanagedObject[] = [];
   // Recorded if this run fails: the declarations dropped in this update stay in state with the
   // new ones, so the next run still tolerates what their own resources are about to delete (the

@@ -51,6 +51,7 @@ import {
   destroyGuardRefusal,
   guardSettingFailures,
   guardSettings,
+  idleConfirmation,
 } from "./directoryGuard";
 import type { ScimApplication } from "./scimApplication";
 
@@ -572,16 +573,22 @@ function keysOf(o: Record<string, unknown>, held: ReadonlyMap<Slot, Person>): st
 export function checkScimDirectoryInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
-  const { inputs, failures } = checkDirectory(olds, news);
-  return { inputs, failures };
+): { inputs: Record<string, unknown>; failures: CheckFailure[]; notice?: string } {
+  const { inputs, failures, notice } = checkDirectory(olds, news);
+  return { inputs, failures, ...(notice ? { notice } : {}) };
 }
 
 /** `checkScimDirectoryInputs`, with the people it read (none while they are unknown). */
 function checkDirectory(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): { inputs: Record<string, unknown>; failures: CheckFailure[]; persons?: Map<Slot, Person> } {
+): {
+  inputs: Record<string, unknown>;
+  failures: CheckFailure[];
+  persons?: Map<Slot, Person>;
+  /** A warning for the preview (`idleConfirmation`). */
+  notice?: string;
+} {
   const failures: CheckFailure[] = guardSettingFailures(news);
   const inputs: Record<string, unknown> = { ...news };
   const c = news.concurrency;
@@ -654,6 +661,8 @@ function checkDirectory(
     const before =
       typeof olds.people === "string" && olds.people === inputs.people ? now : keptKeysOf(olds, persons);
     failures.push(...deletionGuardFailures("people", before, now, settings));
+    const notice = failures.length === 0 ? idleConfirmation(before, now, settings) : undefined;
+    if (notice) return { inputs, failures, persons, notice };
   }
   return { inputs, failures, persons };
 }
@@ -1128,7 +1137,9 @@ export const ScimDirectoryProvider = accountBound(
       olds: Record<string, unknown>,
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.CheckResult> {
-      return checkScimDirectoryInputs(olds, news);
+      const { notice, ...checked } = checkScimDirectoryInputs(olds, news);
+      if (notice) await warn(`ScimDirectory: ${notice}`);
+      return checked;
     },
 
     async diff(

@@ -700,6 +700,13 @@ describe("up (update) in enforce mode", () => {
     });
     await P.update("federation-inventory", olds, confirmed).catch((e) => e);
     expect(await writes()).toEqual(["DeleteApplicationAssignment", "DeleteOIDCProvider"]);
+    // Left in the program, the confirmation has nothing to confirm at the next up: said, to remove it.
+    warnings.length = 0;
+    await P.update("federation-inventory", olds, confirmed).catch((e) => e);
+    expect(warnings).toEqual([
+      "FederationInventory: remove confirmRemovals (2) from the program: this up removes 0, within maxRemovals (2), so there " +
+        "is nothing for it to confirm; left in place, it lets a later removal of exactly 2 objects through without asking.",
+    ]);
   });
 
   it("removes roles (policies detached first) and providers only when enforced per kind", async () => {

@@ -65,14 +65,14 @@ function inputs(
   extra: Record<string, unknown> = {},
   olds: Record<string, unknown> = {},
 ) {
-  const { inputs, failures } = checkScimDirectoryInputs(olds, {
+  const { inputs, failures, notice } = checkScimDirectoryInputs(olds, {
     ...directoryMaps(entries),
     clientId: a.clientId,
     clientSecret: a.clientSecret,
     __provider: PROVIDER,
     ...extra,
   });
-  return { inputs, failures };
+  return { inputs, failures, notice };
 }
 const ok = (entries: DirectoryEntry[], extra: Record<string, unknown> = {}) => {
   const { inputs: i, failures } = inputs(entries, extra);
@@ -615,6 +615,41 @@ describe("ScimDirectory check: the deletion guard at preview", () => {
     );
     expect(inputs(people(5), { maxDeletions: 0 }, olds(6)).failures[0]?.reason).toMatch(/delete 1 people/);
     expect(inputs(people(6), { maxDeletions: 0 }, olds(6)).failures).toEqual([]);
+  });
+
+  it("a confirmation with nothing to confirm is a warning at every preview until it is removed", async () => {
+    const warned: string[] = [];
+    setWarningSink((m) => warned.push(m));
+    try {
+      // The up that uses it: no warning.
+      expect(inputs(people(150), { confirmDeletions: 101 }, olds(251)).notice).toBeUndefined();
+      // Every preview after it: the confirmation is still in the program, and idle.
+      const after = inputs(
+        people(150),
+        { confirmDeletions: 101 },
+        ok(people(150), { confirmDeletions: 101 }),
+      );
+      expect(after.failures).toEqual([]);
+      await D.check!(ok(people(150), { confirmDeletions: 101 }), {
+        ...directoryMaps(people(149)),
+        clientId: a.clientId,
+        clientSecret: a.clientSecret,
+        confirmDeletions: 101,
+      });
+      expect(warned).toEqual([
+        "ScimDirectory: Remove confirmDeletions (101) from the program: this update deletes 1 person, within maxDeletions (100), " +
+          "so there is nothing for it to confirm; left in place, it lets a later update that deletes exactly 101 people through without asking.",
+      ]);
+      warned.length = 0;
+      await D.check!(ok(people(150)), {
+        ...directoryMaps(people(149)),
+        clientId: a.clientId,
+        clientSecret: a.clientSecret,
+      });
+      expect(warned).toEqual([]);
+    } finally {
+      setWarningSink(undefined);
+    }
   });
 
   it("keeps what the engine prints short at any size: 10,000 bad people, a 150-person removal", async () => {

@@ -215,6 +215,15 @@ describe("the deletion guard", () => {
     ).toBe(true);
   });
 
+  it("DirectoryGuard's check says when confirmDeletions has nothing to confirm", () => {
+    const olds = checkDirectoryGuardInputs({}, { keys: keys(150) }).inputs;
+    expect(checkDirectoryGuardInputs(olds, { keys: keys(49), confirmDeletions: 101 }).notice).toBeUndefined();
+    expect(checkDirectoryGuardInputs(olds, { keys: keys(150), confirmDeletions: 101 }).notice).toMatch(
+      /^Remove confirmDeletions \(101\) from the program: this update deletes 0 people, within maxDeletions \(100\)/,
+    );
+    expect(checkDirectoryGuardInputs(olds, { keys: keys(150) }).notice).toBeUndefined();
+  });
+
   it("guards scimUsersFromDirectory through DirectoryGuard's check, from the second run on", () => {
     expect(checkDirectoryGuardInputs({}, { keys: keys(3) }).failures).toEqual([]);
     expect(checkDirectoryGuardInputs({}, { keys: [] }).failures[0]?.reason).toMatch(/empty/);
