@@ -1055,7 +1055,10 @@ class Sync {
     return false;
   }
 
-  async remove(slot: Slot, id: string | undefined, p: Person): Promise<void> {
+  async remove(slot: Slot, known: string | undefined, p: Person): Promise<void> {
+    // A person whose SCIM id the state does not hold (an id line that could not be read) is looked
+    // up as a lost create is: the same user name and externalId, nobody else. Not found: gone.
+    const id = known ?? (await this.findPending(p))?.id;
     // Another directory took this user over in this deployment (a replacement, or the person moved
     // between directories): it is theirs now, so it leaves this state without being deleted.
     if (id !== undefined && takeClaim(scimUserClaim(id))) {

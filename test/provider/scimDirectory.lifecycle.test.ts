@@ -364,6 +364,21 @@ describe("ScimDirectory sync", () => {
     expect((await scimUsers()).map((u) => u.userName).sort()).toEqual(["user0", "user1", "user2", "user3"]);
   });
 
+  it("a person removed whose SCIM id the state lost is looked up by user name and externalId and deleted, not stranded", async () => {
+    const { id, outs } = await synced(people(3));
+    const lost = {
+      ...outs,
+      ids: outs.ids
+        .split("\n")
+        .filter((l) => !l.includes("emp-00002"))
+        .join("\n"),
+    };
+    expect(directoryIds(lost).ids["emp-00002"]).toBeUndefined();
+    await D.update(id, lost, ok(people(2)));
+    expect(await calls()).toEqual({ ListUsers: 1, DeleteUser: 1 });
+    expect((await scimUsers()).map((u) => u.userName).sort()).toEqual(["user0", "user1"]);
+  });
+
   it("people who swap user names, or rename in a chain, are renamed in one up, each keeping their RAM user", async () => {
     const { id, outs } = await synced(people(4));
     const idsBefore = new Map((await scimUsers()).map((u) => [u.externalId, u.id]));
