@@ -233,7 +233,12 @@ interface OperatorSpec {
 const op = (test: Test, negated = false): OperatorSpec => ({ test, negated });
 
 const exact = strings((c, v) => c === v);
-const like = strings((c, v) => stringLike(v, c));
+/**
+ * What one `?` matches in text outside ASCII (a code point, a UTF-16 unit, a byte) is not
+ * documented: a pattern with `?` against such text cannot be decided, whichever way it would go.
+ */
+const NON_ASCII = /[^\x00-\x7f]/;
+const like = strings((c, v) => (v.includes("?") && NON_ASCII.test(c) ? undefined : stringLike(v, c)));
 const numEq = compareWith(numberOf, (a, b) => a === b);
 const dateEq = compareWith(instantOf, (a, b) => a === b);
 
@@ -354,6 +359,11 @@ function checkAction(st: TrustStatement, action: string): Finding {
 function checkPrincipal(st: TrustStatement, providerArn: string): Finding {
   const fed = st.principals.federated;
   if (fed.includes(providerArn)) return HOLDS;
+  // Whether RAM compares a provider's ARN ignoring case is not documented (its role ARNs are
+  // lower-cased): one that differs only in case might be the same provider.
+  const cased = fed.find((f) => f.toLowerCase() === providerArn.toLowerCase());
+  if (cased)
+    return { kind: "open", why: `its Federated principal '${cased}' differs from ${providerArn} only in case` };
   const wild = fed.find((f) => f.includes("*") || f.includes("?"));
   if (wild) return { kind: "open", why: `its Federated principal '${wild}' has a wildcard` };
   // The kinds are alternatives: one RAM does not document might be the one that admits the token.

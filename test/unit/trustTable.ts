@@ -171,6 +171,18 @@ c(
   {},
   "implicit-deny",
 );
+c(
+  "StringLike: ? against a non-ASCII subject cannot be decided",
+  sub("StringLike", "repo:acme/app:ref:refs/heads/?"),
+  { sub: "repo:acme/app:ref:refs/heads/\u{1F600}" },
+  "undetermined",
+);
+c(
+  "StringLike: * (no ?) matches non-ASCII text",
+  sub("StringLike", "repo:acme/app:*"),
+  { sub: "repo:acme/app:ref:refs/heads/\u00e9" },
+  "allow",
+);
 c("StringLike: * alone", sub("StringLike", "*"), {}, "allow");
 c("StringLike: * matches the empty string", sub("StringLike", "*"), { sub: "" }, "allow");
 c("StringLike: a missing claim fails", sub("StringLike", "*"), { sub: undefined }, "implicit-deny");
@@ -461,7 +473,19 @@ const fed = (Federated: unknown) => doc(allowSt(undefined, { Principal: { Federa
 d("another provider", fed(OTHER), {}, "implicit-deny");
 d("a list with the provider", fed([OTHER, ARN]), {}, "allow");
 d("a wildcard provider", fed("acs:ram::1234567890123456:oidc-provider/*"), {}, "undetermined");
-d("a provider named in other case", fed(ARN.toUpperCase()), {}, "implicit-deny");
+d("a provider named in other case", fed(ARN.toUpperCase()), {}, "undetermined");
+d(
+  "a Deny with ? against a non-ASCII subject, beside an Allow",
+  doc(allowSt(), denySt(sub("StringLike", "repo:acme/app:ref:refs/heads/?"))),
+  { sub: "repo:acme/app:ref:refs/heads/\u{1F600}" },
+  "undetermined",
+);
+d(
+  "a document member beside Version and Statement",
+  JSON.stringify({ Version: "1", Statement: [allowSt()], Extra: [] }),
+  {},
+  "undetermined",
+);
 d(
   "a RAM principal only",
   doc(allowSt(undefined, { Principal: { RAM: "acs:ram::1234567890123456:root" } })),

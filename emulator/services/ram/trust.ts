@@ -314,7 +314,8 @@ const ignoringCase = stringCompare((c, v) =>
   isAscii(c) && isAscii(v) ? asciiLower(c) === asciiLower(v) : undefined,
 );
 const equal = stringCompare((c, v) => c === v);
-const like = stringCompare((c, v) => globMatch(v, c));
+// What one `?` matches in text outside ASCII (code point, UTF-16 unit, byte) is not documented.
+const like = stringCompare((c, v) => (v.includes("?") && !isAscii(c) ? undefined : globMatch(v, c)));
 const numEq = numeric((a, b) => a === b);
 const dateEq = dated((a, b) => a === b);
 const ipIn: Compare = (c, v) => {
@@ -451,9 +452,11 @@ function statementApplies(st: JsonObject, q: TrustQuestion): Tri {
         federated.map((f) =>
           f === q.providerArn
             ? YES
-            : /[*?]/.test(f)
-              ? unknown(`the Federated principal ${f} has a wildcard`)
-              : no(""),
+            : f.toLowerCase() === q.providerArn.toLowerCase()
+              ? unknown(`the Federated principal ${f} differs from ${q.providerArn} only in case`)
+              : /[*?]/.test(f)
+                ? unknown(`the Federated principal ${f} has a wildcard`)
+                : no(""),
         ),
         federated.length === 0
           ? "it trusts no OIDC provider"
@@ -486,7 +489,14 @@ export function decideTrust(text: string, q: TrustQuestion): TrustVerdict {
       outcome: "undetermined",
       reason: `the document names "${twice}" twice in one object, and RAM does not document which one it reads`,
     };
-  const statements = statementsOf(JSON.parse(text));
+  const doc = JSON.parse(text);
+  const statements = statementsOf(doc);
+  const beside = Object.keys(doc).filter((k) => !["version", "statement"].includes(k.toLowerCase()));
+  if (beside.length > 0)
+    return {
+      outcome: "undetermined",
+      reason: `the document has ${beside.join(", ")} beside Version and Statement, which this emulator does not evaluate`,
+    };
   const results = statements.map((st) => ({
     effect: element(st, "Effect", "statement"),
     t: statementApplies(st, q),
