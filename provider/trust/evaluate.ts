@@ -210,7 +210,8 @@ const strings =
     typeof claim === "string" && typeof value === "string" ? cmp(claim, value) : undefined;
 
 /** ASCII letters fold; other scripts have no documented folding in RAM, so they are undecided. */
-const foldAscii = (s: string) => ([...s].every((ch) => ch.charCodeAt(0) < 128) ? s.toLowerCase() : undefined);
+const isAscii = (s: string) => [...s].every((ch) => ch.charCodeAt(0) < 128);
+const foldAscii = (s: string) => (isAscii(s) ? s.toLowerCase() : undefined);
 
 const sameIgnoringCase = strings((c, v) => {
   const a = foldAscii(c);
@@ -237,8 +238,7 @@ const exact = strings((c, v) => c === v);
  * What one `?` matches in text outside ASCII (a code point, a UTF-16 unit, a byte) is not
  * documented: a pattern with `?` against such text cannot be decided, whichever way it would go.
  */
-const NON_ASCII = /[^\x00-\x7f]/;
-const like = strings((c, v) => (v.includes("?") && NON_ASCII.test(c) ? undefined : stringLike(v, c)));
+const like = strings((c, v) => (v.includes("?") && !isAscii(c) ? undefined : stringLike(v, c)));
 const numEq = compareWith(numberOf, (a, b) => a === b);
 const dateEq = compareWith(instantOf, (a, b) => a === b);
 
@@ -363,7 +363,10 @@ function checkPrincipal(st: TrustStatement, providerArn: string): Finding {
   // lower-cased): one that differs only in case might be the same provider.
   const cased = fed.find((f) => f.toLowerCase() === providerArn.toLowerCase());
   if (cased)
-    return { kind: "open", why: `its Federated principal '${cased}' differs from ${providerArn} only in case` };
+    return {
+      kind: "open",
+      why: `its Federated principal '${cased}' differs from ${providerArn} only in case`,
+    };
   const wild = fed.find((f) => f.includes("*") || f.includes("?"));
   if (wild) return { kind: "open", why: `its Federated principal '${wild}' has a wildcard` };
   // The kinds are alternatives: one RAM does not document might be the one that admits the token.
