@@ -219,6 +219,11 @@ function grantReport(
           subject,
           audience,
           allowed: d.allowed && accepted,
+          outcome: !accepted
+            ? "refused"
+            : d.outcome === "allowed" || d.outcome === "undetermined"
+              ? d.outcome
+              : "refused",
           reason: accepted
             ? d.reason
             : `'${audience}' is not a client ID of ${provider.name}: STS refuses the token`,
@@ -296,6 +301,9 @@ const mark = (managedFlag: boolean | null) =>
   managedFlag === null ? "" : managedFlag ? "  [managed by this stack]" : "  [NOT managed by this stack]";
 
 /** The report for a person: per provider, who can obtain credentials for which role. */
+/** How a token check reads in the text report. */
+const CHECK_WORD = { allowed: "ALLOWS", refused: "refuses", undetermined: "UNDETERMINED for" } as const;
+
 export function formatTrustReport(r: TrustReport): string {
   const out: string[] = [];
   out.push(`Federation trust report (${r.endpoint}, ${r.generatedAt})`);
@@ -319,7 +327,7 @@ export function formatTrustReport(r: TrustReport): string {
         lines.push(`      note: audience '${a}' is not a client ID: STS refuses it`);
       for (const c of g.checks)
         lines.push(
-          `      ${c.allowed ? "ALLOWS" : "refuses"} sub=${c.subject} aud=${c.audience}${c.allowed ? "" : ` (${c.reason})`}`,
+          `      ${CHECK_WORD[c.outcome]} sub=${c.subject} aud=${c.audience}${c.allowed ? "" : ` (${c.reason})`}`,
         );
     }
     for (const p of role.problems) lines.push(`      UNDETERMINED: ${p}`);

@@ -24,6 +24,11 @@ function build(z: Zod) {
       allowed: z
         .boolean()
         .describe("What the trust simulator decides for a token with the provider's issuer."),
+      outcome: z
+        .enum(["allowed", "refused", "undetermined"])
+        .describe(
+          "allowed; refused; or undetermined: the policy might let the token in, and allowed is false only because nothing could decide it.",
+        ),
       reason: z.string(),
     })
     .strict();

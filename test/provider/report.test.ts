@@ -120,6 +120,54 @@ describe("trustReport", () => {
     });
   });
 
+  it("a token check the simulator cannot decide says so, in the JSON and the text, instead of 'refuses'", async () => {
+    const sub = "repo:acme/guarded:ref:refs/heads/main";
+    const fed = { Federated: [`acs:ram::${acct}:oidc-provider/idp-0`] };
+    await emulator.console("ram", "CreateRole", {
+      RoleName: "guarded",
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: "1",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Principal: fed,
+            Condition: { StringEquals: { "oidc:sub": sub } },
+          },
+          // An operator outside the documented 21: whether this Deny applies cannot be decided.
+          {
+            Effect: "Deny",
+            Action: "sts:AssumeRole",
+            Principal: fed,
+            Condition: { StringEqualsIfExists: { "oidc:sub": sub } },
+          },
+        ],
+      }),
+    });
+    try {
+      const r = await trustReport({ session: session() });
+      const grant = r.roles
+        .find((role) => role.roleName === "guarded")
+        ?.grants.find((g) => g.subjects.equals.includes(sub));
+      expect(grant?.checks).toEqual([
+        {
+          subject: sub,
+          audience: "sts.aliyuncs.com",
+          allowed: false,
+          outcome: "undetermined",
+          reason: expect.stringMatching(
+            /^undetermined: statement \d allows it, but Deny statement \d cannot be decided/,
+          ),
+        },
+      ]);
+      expect(formatTrustReport(r)).toContain(
+        `UNDETERMINED for sub=${sub} aud=sts.aliyuncs.com (undetermined:`,
+      );
+    } finally {
+      await emulator.console("ram", "DeleteRole", { RoleName: "guarded" });
+    }
+  });
+
   it("lists the CLI logins, and which the stack manages", () => {
     expect(report.cliAssignments).toEqual([
       {
