@@ -382,8 +382,10 @@ export function directoryIds(o: { ids?: unknown; idsByName?: unknown }): {
 function idSlots(o: { ids?: unknown; idsByName?: unknown }): Map<Slot, string> {
   const out = new Map<Slot, string>();
   if (typeof o.ids !== "string") {
-    if (isStringMap(o.ids)) for (const [k, v] of Object.entries(o.ids)) out.set(`e:${k}`, v);
-    if (isStringMap(o.idsByName)) for (const [k, v] of Object.entries(o.idsByName)) out.set(`n:${k}`, v);
+    // An empty id is no id: a person written without one (see Progress.outputs) stays unknown.
+    if (isStringMap(o.ids)) for (const [k, v] of Object.entries(o.ids)) if (v) out.set(`e:${k}`, v);
+    if (isStringMap(o.idsByName))
+      for (const [k, v] of Object.entries(o.idsByName)) if (v) out.set(`n:${k}`, v);
     return out;
   }
   for (const line of o.ids.split("\n").slice(1)) {
@@ -393,7 +395,7 @@ function idSlots(o: { ids?: unknown; idsByName?: unknown }): Map<Slot, string> {
     const key = byName ? readToken(line, first[1] + 1) : first;
     if (!key || line[key[1]] !== " ") continue;
     const id = readToken(line, key[1] + 1);
-    if (!id || id[1] !== line.length) continue;
+    if (!id || id[1] !== line.length || id[0] === "") continue;
     out.set(`${byName ? "n" : "e"}:${key[0]}`, id[0]);
   }
   return out;
@@ -550,10 +552,14 @@ function keptKeysOf(olds: Record<string, unknown>, now: ReadonlyMap<Slot, Person
  * call, is what `up` does.
  */
 function stateGuardRefusal(olds: Held, after: ReadonlyMap<Slot, Person>, s: DeletionGuardSettings) {
+  return deletionGuardFailures("people", heldKeys(olds, after), [...after.keys()], s)[0]?.reason;
+}
+
+/** The slots a state holds, a re-keyed person's under their new slot, and its pending creates. */
+function heldKeys(olds: Held, after: ReadonlyMap<Slot, Person>): Slot[] {
   const rekeyed = rekeys(olds.persons, after, (slot) => olds.ids.has(slot));
   const renamed = new Map([...rekeyed].map(([to, from]) => [from, to]));
-  const held = [...[...olds.persons.keys()].map((k) => renamed.get(k) ?? k), ...olds.pending.keys()];
-  return deletionGuardFailures("people", held, [...after.keys()], s)[0]?.reason;
+  return [...[...olds.persons.keys()].map((k) => renamed.get(k) ?? k), ...olds.pending.keys()];
 }
 
 /** The slots `o` records (`held`: its people, as `personsOf` read them), or undefined when none. */
@@ -573,9 +579,9 @@ function keysOf(o: Record<string, unknown>, held: ReadonlyMap<Slot, Person>): st
 export function checkScimDirectoryInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
-): { inputs: Record<string, unknown>; failures: CheckFailure[]; notice?: string } {
-  const { inputs, failures, notice } = checkDirectory(olds, news);
-  return { inputs, failures, ...(notice ? { notice } : {}) };
+): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  const { inputs, failures } = checkDirectory(olds, news);
+  return { inputs, failures };
 }
 
 /** `checkScimDirectoryInputs`, with the people it read (none while they are unknown). */
@@ -586,8 +592,6 @@ function checkDirectory(
   inputs: Record<string, unknown>;
   failures: CheckFailure[];
   persons?: Map<Slot, Person>;
-  /** A warning for the preview (`idleConfirmation`). */
-  notice?: string;
 } {
   const failures: CheckFailure[] = guardSettingFailures(news);
   const inputs: Record<string, unknown> = { ...news };
@@ -660,9 +664,11 @@ function checkDirectory(
     // The same roster as before (every preview of an unchanged directory) deletes nobody.
     const before =
       typeof olds.people === "string" && olds.people === inputs.people ? now : keptKeysOf(olds, persons);
-    failures.push(...deletionGuardFailures("people", before, now, settings));
-    const notice = failures.length === 0 ? idleConfirmation(before, now, settings) : undefined;
-    if (notice) return { inputs, failures, persons, notice };
+    // Only an empty directory is refused here. How many people an update deletes is counted by diff
+    // (at preview) and update from the state, as update deletes them (stateGuardRefusal): after a
+    // failed up the old inputs the engine gives a check are not what the state holds.
+    const emptyOnly = { ...settings, maxDeletions: Number.POSITIVE_INFINITY };
+    failures.push(...deletionGuardFailures("people", before, now, emptyOnly));
   }
   return { inputs, failures, persons };
 }
@@ -1023,7 +1029,8 @@ class Sync {
         errors.push(err);
         break;
       }
-      if (!moved || round > puts.length) {
+      // Each round moves someone or steps one person of a cycle aside: 2 rounds a PUT at most.
+      if (!moved || round > 2 * puts.length) {
         errors.push(...held.map(({ err }) => err.problem()));
         break;
       }
@@ -1033,19 +1040,33 @@ class Sync {
   }
 
   /**
-   * Renames one person of a cycle of user names out of the way (see `putAll`); false when no
-   * refused user name is held by another person waiting in `held`.
+   * Renames one person of a cycle of user names out of the way (see `putAll`): one whose name
+   * another waiting person wants, while they wait, through others, for a name the first holds.
+   * False when no refused user name leads round to a cycle (a name held outside the directory).
    */
   private async breakCycle(held: ReadonlyArray<{ put: [Slot, Slot]; err: ValueHeld }>): Promise<boolean> {
-    for (const { err } of held) {
-      if (err.field !== "userName") continue;
-      const wanted = err.value.toLowerCase();
-      const holder = held.find(
-        ({ put: [from] }) => this.progress.people.get(from)?.userName.toLowerCase() === wanted,
-      );
-      const id = holder && this.progress.ids.get(holder.put[0]);
-      if (!holder || id === undefined) continue;
-      const from = holder.put[0];
+    type Waiting = (typeof held)[number];
+    const byName = new Map<string, Waiting>();
+    for (const h of held) {
+      const now = this.progress.people.get(h.put[0]);
+      if (now) byName.set(now.userName.toLowerCase(), h);
+    }
+    const next = (h: Waiting) =>
+      h.err.field === "userName" ? byName.get(h.err.value.toLowerCase()) : undefined;
+    const leadsNowhere = new Set<Waiting>();
+    for (const start of held) {
+      const path = new Set<Waiting>([start]);
+      let at = next(start);
+      while (at && !path.has(at) && !leadsNowhere.has(at)) {
+        path.add(at);
+        at = next(at);
+      }
+      const id = at && path.has(at) ? this.progress.ids.get(at.put[0]) : undefined;
+      if (!at || id === undefined) {
+        for (const h of path) leadsNowhere.add(h);
+        continue;
+      }
+      const from = at.put[0];
       const now = this.progress.people.get(from)!;
       const aside = { ...now, userName: `${now.userName.slice(0, 40)}.moving-${randomUUID().slice(0, 8)}` };
       const rec = await scim.replaceScimUser(this.creds, id, aside);
@@ -1058,7 +1079,7 @@ class Sync {
   async remove(slot: Slot, known: string | undefined, p: Person): Promise<void> {
     // A person whose SCIM id the state does not hold (an id line that could not be read) is looked
     // up as a lost create is: the same user name and externalId, nobody else. Not found: gone.
-    const id = known ?? (await this.findPending(p))?.id;
+    const id = known || (await this.findPending(p))?.id;
     // Another directory took this user over in this deployment (a replacement, or the person moved
     // between directories): it is theirs now, so it leaves this state without being deleted.
     if (id !== undefined && takeClaim(scimUserClaim(id))) {
@@ -1140,9 +1161,7 @@ export const ScimDirectoryProvider = accountBound(
       olds: Record<string, unknown>,
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.CheckResult> {
-      const { notice, ...checked } = checkScimDirectoryInputs(olds, news);
-      if (notice) await warn(`ScimDirectory: ${notice}`);
-      return checked;
+      return checkScimDirectoryInputs(olds, news);
     },
 
     async diff(
@@ -1172,10 +1191,20 @@ export const ScimDirectoryProvider = accountBound(
       const pending = (rawOlds as { pending?: unknown }).pending;
       if (isStringMap(pending) && Object.keys(pending).length > 0) changes.push("pending");
       // The guard once more, against the state: after a failed up it holds other people than the
-      // old inputs the check counted from (see stateGuardRefusal).
-      if (changes.length > 0 && typeof news.people === "string" && !containsUnknown(news)) {
-        const refusal = stateGuardRefusal(readOlds(rawOlds), personsOf(news), guardSettings(news));
+      // old inputs the check counted from (see stateGuardRefusal). And a confirmation with nothing
+      // to confirm, counted the same way, is said at every preview until it is removed.
+      const settings = guardSettings(news);
+      const counted = changes.length > 0 || settings.confirmDeletions !== undefined;
+      const known = !["people", "maxDeletions", "confirmDeletions", "allowEmpty"].some((k) =>
+        containsUnknown(news[k]),
+      );
+      if (counted && known && typeof news.people === "string") {
+        const after = personsOf(news);
+        const held = heldKeys(readOlds(rawOlds), after);
+        const refusal = deletionGuardFailures("people", held, [...after.keys()], settings)[0]?.reason;
         if (refusal) throw new UserError(refusal);
+        const idle = idleConfirmation(held, [...after.keys()], settings);
+        if (idle) await warn(`ScimDirectory: ${idle}`);
       }
       return { changes: changes.length > 0, replaces: [], deleteBeforeReplace: false };
     },
@@ -1258,6 +1287,14 @@ export const ScimDirectoryProvider = accountBound(
       const sync = new Sync(creds, progress, news.adoptExisting);
       const before = new Map(progress.people);
       const after = news.persons;
+      // A person the state holds without a SCIM id (an id line that could not be read) and the new
+      // roster drops or re-keys is looked up first (same user name and externalId), so that a re-key
+      // stays one PUT of the same RAM user, not a delete and a create.
+      for (const [slot, p] of before)
+        if (!after.has(slot) && !progress.ids.has(slot)) {
+          const found = await sync.findPending(p);
+          if (found) progress.ids.set(slot, found.id);
+        }
       const removed = [...before.keys()].filter((s) => !after.has(s));
       const added = [...after.keys()].filter((s) => !before.has(s));
       const changed = [...after.keys()].filter((s) => {

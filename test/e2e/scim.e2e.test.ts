@@ -204,6 +204,50 @@ it("a response lost mid-sync, then a re-run: everyone exactly once, nothing dupl
   expect(after.summary.resourceChanges).toEqual({ same: 3 });
 }, 240_000);
 
+it("after an up that failed half-way, the guard counts from what the state holds: refused at preview, then exactly those", async () => {
+  const six = fs.readFileSync(csv, "utf8");
+  const drop = (...names: string[]) =>
+    six
+      .split("\n")
+      .filter((l) => !names.some((n) => l.startsWith(`${n},`)))
+      .join("\n");
+  await h.stack.setConfig("maxDeletions", { value: "2" });
+  await h.stack.up();
+  // Up 1 drops two people (within the guard) and fails on the deletes: nobody is deleted.
+  await h.emulator.injectFault({ service: "scim", action: "DeleteUser", kind: "server-error", ratio: 1 });
+  fs.writeFileSync(csv, drop("erin.li", "faisal.rahman"));
+  expect(
+    await h.stack.up().then(
+      () => "completed",
+      (e: Error) => e.message,
+    ),
+  ).toMatch(/ScimDirectory: the sync stopped/);
+  await h.emulator.clearFaults();
+  // Up 2 drops two more: two against the roster of up 1, four against the state, which up deletes.
+  fs.writeFileSync(csv, drop("erin.li", "faisal.rahman", "grace.ho", "dmitri.ivanov"));
+  await h.emulator.clearRequests();
+  const sink = outputSink();
+  const refused = await h.stack.preview({ onOutput: sink.onOutput }).then(
+    () => "previewed",
+    () => sink.lines.join(""),
+  );
+  expect(refused).toMatch(/Set confirmDeletions: 4 .*would delete 4 people, more than maxDeletions \(2\)/s);
+  const line = refused.split("\n").find((l) => l.includes("error:") && l.includes("confirmDeletions")) ?? "";
+  expect(line.trimStart().slice(0, 200)).toContain("Set confirmDeletions: 4");
+  expect(refused.length).toBeLessThan(4096);
+  expect(refused).not.toMatch(/\bat (async )?Object\./); // no stack trace
+  expect(await calls()).toEqual({});
+  await h.stack.setConfig("confirmDeletions", { value: "4" });
+  await h.stack.up();
+  expect((await ramUsers()).map((u) => u.userName).sort()).toEqual(["alice.chen", "bob.kumar"]);
+  // Back to the six, for the tests after this one.
+  await h.stack.removeConfig("confirmDeletions");
+  await h.stack.removeConfig("maxDeletions");
+  fs.writeFileSync(csv, six);
+  await h.stack.up();
+  expect(await ramUsers()).toHaveLength(6);
+}, 300_000);
+
 it("up --replace of the directory keeps everyone: the new one takes them over, the old one deletes nobody", async () => {
   await h.stack.setConfig("maxDeletions", { value: "2" });
   await h.stack.up();

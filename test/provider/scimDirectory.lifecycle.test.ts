@@ -65,14 +65,14 @@ function inputs(
   extra: Record<string, unknown> = {},
   olds: Record<string, unknown> = {},
 ) {
-  const { inputs, failures, notice } = checkScimDirectoryInputs(olds, {
+  const { inputs, failures } = checkScimDirectoryInputs(olds, {
     ...directoryMaps(entries),
     clientId: a.clientId,
     clientSecret: a.clientSecret,
     __provider: PROVIDER,
     ...extra,
   });
-  return { inputs, failures, notice };
+  return { inputs, failures };
 }
 const ok = (entries: DirectoryEntry[], extra: Record<string, unknown> = {}) => {
   const { inputs: i, failures } = inputs(entries, extra);
@@ -221,16 +221,18 @@ describe("ScimDirectory sync", () => {
     // All four re-keyed (same user names): nobody is deleted, so nothing to confirm. The engine
     // gives a check the old inputs (no SCIM ids in them), the recorded outputs to an update.
     expect(inputs(keyed, { maxDeletions: 2 }, ok(bare, { maxDeletions: 2 })).failures).toEqual([]);
-    expect(inputs(keyed, { maxDeletions: 2 }, guarded).failures).toEqual([]);
+    expect((await D.diff(id, guarded, ok(keyed, { maxDeletions: 2 }))).changes).toBe(true);
     const res = await D.update(id, guarded, ok(keyed, { maxDeletions: 2 }));
     expect(await calls()).toEqual({ ReplaceUser: 4 });
     expect(Object.keys(directoryIds(res.outs).ids).sort()).toEqual(keyed.map((p) => p.externalId).sort());
     // Three re-keyed under new user names are three deletions (and three creates): refused at 2.
     const renamed = keyed.map((p, i) => (i < 3 ? { ...p, userName: `new${i}`, externalId: `hr-${i}` } : p));
-    for (const olds of [ok(keyed, { maxDeletions: 2 }), res.outs as unknown as Record<string, unknown>]) {
-      const refused = inputs(renamed, { maxDeletions: 2 }, olds).failures;
-      expect(refused.map((f) => f.reason).join("\n")).toMatch(/would delete 3 people/);
-    }
+    await expect(D.diff(id, res.outs, ok(renamed, { maxDeletions: 2 }))).rejects.toThrow(
+      /would delete 3 people/,
+    );
+    await expect(D.update(id, res.outs, ok(renamed, { maxDeletions: 2 }))).rejects.toThrow(
+      /would delete 3 people/,
+    );
   });
 
   it("leaves alone users it never created, even on delete", async () => {
@@ -406,6 +408,22 @@ describe("ScimDirectory sync", () => {
     expect(
       (await D.diff(id, (await D.read(id, res.outs)).props, ok(wanted, { concurrency: 1 }))).changes,
     ).toBe(false);
+  });
+
+  it("three swaps at once converge in one up; a chain ending at a name held outside steps nobody aside", async () => {
+    const { id, outs } = await synced(people(6));
+    const swapped = people(6).map((p, i) => ({ ...p, userName: `user${i % 2 === 0 ? i + 1 : i - 1}` }));
+    const res = await D.update(id, outs, ok(swapped));
+    expect(Object.fromEntries((await scimUsers()).map((u) => [u.externalId, u.userName]))).toEqual(
+      Object.fromEntries(swapped.map((p) => [p.externalId, p.userName])),
+    );
+    // user0 wants a name a console user holds; user1 wants user0's name: no cycle, nobody moves aside.
+    await emulator.console("ram", "CreateUser", { UserName: "held.outside" });
+    const [p0, p1, ...rest] = swapped;
+    const wanted = [{ ...p0!, userName: "held.outside" }, { ...p1!, userName: p0!.userName }, ...rest];
+    const err = (await D.update(id, res.outs, ok(wanted)).catch((e) => e)) as Error;
+    expect(err.message).toMatch(/SCIM refused to set userName 'held\.outside'/);
+    expect((await scimUsers()).map((u) => u.userName)).not.toContainEqual(expect.stringMatching(/moving/));
   });
 
   it("a name a user outside the directory holds is one person's problem; a refused delete holds back no rename", async () => {
@@ -613,54 +631,52 @@ describe("ScimDirectory conflicts name the field SCIM reported", () => {
 
 describe("ScimDirectory check: the deletion guard at preview", () => {
   const olds = (n: number) => ok(people(n));
-  it("refuses more than maxDeletions, naming the count and the confirmation", () => {
-    const { failures } = inputs(people(150), {}, olds(251));
-    expect(failures).toEqual([
-      {
-        property: "",
-        reason: expect.stringMatching(
-          /^Set confirmDeletions: 101 .*would delete 101 people, more than maxDeletions \(100\)/,
-        ),
-      },
-    ]);
-    expect(inputs(people(151), {}, olds(251)).failures).toEqual([]); // exactly 100: allowed
-    expect(inputs(people(150), { confirmDeletions: 101 }, olds(251)).failures).toEqual([]);
-    expect(inputs(people(150), { confirmDeletions: 100 }, olds(251)).failures[0]?.reason).toMatch(
+  it("refuses more than maxDeletions at preview (diff, counted from the state), naming the count and the confirmation", async () => {
+    const refusal = (
+      entries: DirectoryEntry[],
+      extra: Record<string, unknown>,
+      state: Record<string, unknown>,
+    ) =>
+      D.diff("people", state, ok(entries, extra)).then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
+    expect(await refusal(people(150), {}, olds(251))).toMatch(
+      /^Set confirmDeletions: 101 .*would delete 101 people, more than maxDeletions \(100\)/,
+    );
+    // The check counts nothing: the old inputs it is given are not the state after a failed up.
+    expect(inputs(people(150), {}, olds(251)).failures).toEqual([]);
+    expect(await refusal(people(151), {}, olds(251))).toBeUndefined(); // exactly 100: allowed
+    expect(await refusal(people(150), { confirmDeletions: 101 }, olds(251))).toBeUndefined();
+    expect(await refusal(people(150), { confirmDeletions: 100 }, olds(251))).toMatch(
       /confirmDeletions is 100, which does not match/,
     );
-    expect(inputs(people(5), { maxDeletions: 0 }, olds(6)).failures[0]?.reason).toMatch(/delete 1 people/);
-    expect(inputs(people(6), { maxDeletions: 0 }, olds(6)).failures).toEqual([]);
+    expect(await refusal(people(5), { maxDeletions: 0 }, olds(6))).toMatch(/delete 1 people/);
+    expect(await refusal(people(6), { maxDeletions: 0 }, olds(6))).toBeUndefined();
   });
 
   it("a confirmation with nothing to confirm is a warning at every preview until it is removed", async () => {
+    const { id, outs } = await synced(people(5));
     const warned: string[] = [];
     setWarningSink((m) => warned.push(m));
     try {
+      const plan = (entries: DirectoryEntry[], extra: Record<string, unknown>) =>
+        D.diff(id, { ...outs, maxDeletions: 2 }, ok(entries, { maxDeletions: 2, ...extra }));
       // The up that uses it: no warning.
-      expect(inputs(people(150), { confirmDeletions: 101 }, olds(251)).notice).toBeUndefined();
-      // Every preview after it: the confirmation is still in the program, and idle.
-      const after = inputs(
-        people(150),
-        { confirmDeletions: 101 },
-        ok(people(150), { confirmDeletions: 101 }),
+      await plan(people(2), { confirmDeletions: 3 });
+      expect(warned).toEqual([]);
+      // Left in the program with nothing to confirm: said, counted from the state as up deletes.
+      await plan(people(4), { confirmDeletions: 3 });
+      await plan(people(5), { confirmDeletions: 3 });
+      expect(warned).toEqual(
+        [1, 0].map(
+          (n) =>
+            `ScimDirectory: Remove confirmDeletions (3) from the program: this update deletes ${n} ${n === 1 ? "person" : "people"}, within maxDeletions (2), ` +
+            "so there is nothing for it to confirm; left in place, it lets a later update that deletes exactly 3 people through without asking.",
+        ),
       );
-      expect(after.failures).toEqual([]);
-      await D.check!(ok(people(150), { confirmDeletions: 101 }), {
-        ...directoryMaps(people(149)),
-        clientId: a.clientId,
-        clientSecret: a.clientSecret,
-        confirmDeletions: 101,
-      });
-      expect(warned).toEqual([
-        "ScimDirectory: Remove confirmDeletions (101) from the program: this update deletes 1 person, within maxDeletions (100), " +
-          "so there is nothing for it to confirm; left in place, it lets a later update that deletes exactly 101 people through without asking.",
-      ]);
       warned.length = 0;
-      await D.check!(ok(people(150)), {
-        ...directoryMaps(people(149)),
-        clientId: a.clientId,
-        clientSecret: a.clientSecret,
-      });
+      await plan(people(4), {});
       expect(warned).toEqual([]);
     } finally {
       setWarningSink(undefined);
@@ -686,11 +702,13 @@ describe("ScimDirectory check: the deletion guard at preview", () => {
     const many = (await D.check({}, news)).failures ?? [];
     expect(printed(many, news)).toBeLessThan(4096);
     expect(many.at(-1)?.reason).toMatch(/^Fix the problems above and run preview again: \d+ more not shown/);
+    // A 150-person removal is refused by the diff, whose error the engine prints alone.
     const big = ok(people(10_000));
-    const removal = (await D.check(big, { ...ok(people(9_850)), __provider: PROVIDER })).failures ?? [];
-    expect(removal).toHaveLength(1);
-    expect(removal[0]!.reason.slice(0, 100)).toContain("Set confirmDeletions: 150");
-    expect(printed(removal, { people: big.people })).toBeLessThan(4096);
+    const removal = (await D.diff("people", big, { ...ok(people(9_850)), __provider: PROVIDER }).catch(
+      (e) => e,
+    )) as Error;
+    expect(removal.message.slice(0, 100)).toContain("Set confirmDeletions: 150");
+    expect(2 * (100 + removal.message.length)).toBeLessThan(4096);
   });
 
   it("refuses an empty directory unless allowEmpty", () => {

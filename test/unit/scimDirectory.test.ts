@@ -92,8 +92,9 @@ describe("the ids text", () => {
   it("reads back as the same ids, whatever the externalIds and user names hold (property)", () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: 20 })),
-        fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: 20 })),
+        // SCIM ids are never empty: an empty one reads as no id (the next test).
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ minLength: 1, maxLength: 20 })),
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ minLength: 1, maxLength: 20 })),
         (ids, idsByName) => {
           const slots = new Map([
             ...Object.entries(ids).map(([k, v]): [string, string] => [`e:${k}`, v]),
@@ -104,6 +105,21 @@ describe("the ids text", () => {
       ),
       { seed: 24, numRuns: 500 },
     );
+  });
+
+  it("reads an empty id, which a person whose id was lost is written with, as no id", () => {
+    const text = idsText(
+      new Map([
+        ["e:emp-1", "1"],
+        ["e:emp-2", ""],
+        ["n:carol", ""],
+      ]),
+    );
+    expect(directoryIds({ ids: text })).toEqual({ ids: { "emp-1": "1" }, idsByName: {} });
+    expect(directoryIds({ ids: { "emp-1": "1", "emp-2": "" }, idsByName: { carol: "" } })).toEqual({
+      ids: { "emp-1": "1" },
+      idsByName: {},
+    });
   });
 
   it("is a header, then one sorted line per person; the maps earlier versions wrote read the same", () => {
