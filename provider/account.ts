@@ -88,6 +88,7 @@ let cached: { key: string; account: Promise<string> } | undefined;
 /** Forgets the account asked so far (tests switch credentials within one process). */
 export function resetCallerAccount(): void {
   cached = undefined;
+  settled = undefined;
   resetReported();
 }
 
@@ -105,6 +106,21 @@ export function callerAccount(): Promise<string> {
     });
   }
   return cached.account;
+}
+
+let settled: { key: string; ready: Promise<unknown> } | undefined;
+
+/** The credentials in use, resolved once per settings (a failure is not kept: the next call asks again). */
+function credentialReady(): Promise<unknown> {
+  const settings = runtimeSettings();
+  if (!settled || settled.key !== settings.identityKey) {
+    const ready = settings.credential.getCredential();
+    settled = { key: settings.identityKey, ready };
+    ready.catch(() => {
+      if (settled?.ready === ready) settled = undefined;
+    });
+  }
+  return settled.ready;
 }
 
 type Operation = "create" | "refresh" | "update" | "delete";
@@ -183,9 +199,13 @@ export async function checkAccount(
 export async function previewLookup<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
     const { allowedAccountIds } = runtimeSettings();
-    const account = callerAccount();
-    if (!allowedAccountIds) return (await Promise.all([account, read()]))[1];
-    const caller = await account;
+    if (!allowedAccountIds) {
+      // The credential chain settles its source on the first call; two first calls at once could
+      // each find it half-settled (the second one tries only the source the first is trying).
+      await credentialReady();
+      return (await Promise.all([callerAccount(), read()]))[1];
+    }
+    const caller = await callerAccount();
     if (!allowedAccountIds.includes(caller)) return undefined;
     return await read();
   } catch {
