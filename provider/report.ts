@@ -17,7 +17,13 @@ import { scanAccount } from "./inventory";
 import { OFFICIAL_CLI_APP_IDS } from "./officialCli";
 import type { TrustReport } from "./reportSchema";
 import { isSecretWire } from "./secretWire";
-import { describeGrant, type FederatedGrant, grantAdmitsAnyWorkload } from "./trust/admits";
+import {
+  arnKey,
+  caseOnlyArnProblems,
+  describeGrant,
+  type FederatedGrant,
+  grantAdmitsAnyWorkload,
+} from "./trust/admits";
 import { evaluateTrust } from "./trust/evaluate";
 import { isAdministratorLevel } from "./trust/privilege";
 
@@ -153,7 +159,8 @@ export async function trustReport(opts: TrustReportOptions = {}): Promise<TrustR
   const m = opts.managed;
   const has = (list: string[] | undefined, v: string, fold: boolean) =>
     m === undefined ? null : (list ?? []).some((x) => (fold ? x.toLowerCase() === v.toLowerCase() : x === v));
-  const byArn = new Map(scan.providers.map((p) => [p.arn, p]));
+  const byArn = new Map(scan.providers.map((p) => [arnKey(p.arn), p]));
+  const providerArns = scan.providers.map((p) => p.arn);
   const maxChecks = opts.maxChecks ?? 20;
 
   const roles = scan.federatedRoles.map((r) => {
@@ -161,10 +168,12 @@ export async function trustReport(opts: TrustReportOptions = {}): Promise<TrustR
       roleName: r.roleName,
       arn: r.arn,
       managed: has(m?.roles, r.roleName, true),
-      determined: r.trust.determined,
-      problems: r.trust.problems,
+      determined: r.trust.determined && caseOnlyArnProblems(r.trust, providerArns).length === 0,
+      problems: [...r.trust.problems, ...caseOnlyArnProblems(r.trust, providerArns)],
       denyStatements: r.trust.denyStatements,
-      grants: r.trust.grants.map((g) => grantReport(g, r.trustPolicy, byArn.get(g.principal), maxChecks)),
+      grants: r.trust.grants.map((g) =>
+        grantReport(g, r.trustPolicy, byArn.get(arnKey(g.principal)), maxChecks),
+      ),
       policies: (r.policies ?? []).map((p) => ({ type: p.policyType, name: p.policyName })),
     };
     return { ...role, dangers: dangersOf(role) };
@@ -176,7 +185,9 @@ export async function trustReport(opts: TrustReportOptions = {}): Promise<TrustR
     clientIds: p.clientIds,
     fingerprints: p.fingerprints,
     managed: has(m?.oidcProviders, p.name, false),
-    trustedBy: roles.filter((r) => r.grants.some((g) => g.principal === p.arn)).map((r) => r.roleName),
+    trustedBy: roles
+      .filter((r) => r.grants.some((g) => arnKey(g.principal) === arnKey(p.arn)))
+      .map((r) => r.roleName),
   }));
   const cliAssignments = appIds.flatMap((appId) =>
     (scan.assignments[appId] ?? []).map((a) => ({
@@ -313,7 +324,7 @@ export function formatTrustReport(r: TrustReport): string {
   const roleLines = (role: TrustReport["roles"][number], only?: string) => {
     const lines = [`    role ${role.roleName}${mark(role.managed)}`, `      arn: ${role.arn}`];
     for (const g of role.grants) {
-      if (only !== undefined && g.principal !== only) continue;
+      if (only !== undefined && arnKey(g.principal) !== arnKey(only)) continue;
       if (only === undefined) lines.push(`      trusts ${g.principal}`);
       lines.push(
         `      issuer: ${g.issuers.length === 0 ? "any (the provider's)" : g.issuers.join(", ")}`,
@@ -327,7 +338,7 @@ export function formatTrustReport(r: TrustReport): string {
         lines.push(`      note: audience '${a}' is not a client ID: STS refuses it`);
       for (const c of g.checks)
         lines.push(
-          `      ${CHECK_WORD[c.outcome]} sub=${c.subject} aud=${c.audience}${c.allowed ? "" : ` (${c.reason})`}`,
+          `      ${CHECK_WORD[c.outcome ?? (c.allowed ? "allowed" : "refused")]} sub=${c.subject} aud=${c.audience}${c.allowed ? "" : ` (${c.reason})`}`,
         );
     }
     for (const p of role.problems) lines.push(`      UNDETERMINED: ${p}`);
@@ -342,13 +353,13 @@ export function formatTrustReport(r: TrustReport): string {
     out.push("", `OIDC provider ${p.name}${mark(p.managed)}`);
     out.push(`  issuer: ${p.issuerUrl}`, `  client IDs: ${p.clientIds.join(", ") || "none"}`);
     out.push(`  fingerprints: ${p.fingerprints.join(", ") || "none"}`);
-    const trusting = r.roles.filter((role) => role.grants.some((g) => g.principal === p.arn));
+    const trusting = r.roles.filter((role) => role.grants.some((g) => arnKey(g.principal) === arnKey(p.arn)));
     out.push(trusting.length === 0 ? "  no role trusts it" : `  roles whose trust admits its tokens:`);
     for (const role of trusting) out.push(...roleLines(role, p.arn));
   }
-  const known = new Set(r.oidcProviders.map((p) => p.arn));
+  const known = new Set(r.oidcProviders.map((p) => arnKey(p.arn)));
   const others = r.roles.filter(
-    (role) => role.grants.some((g) => !known.has(g.principal)) || role.grants.length === 0,
+    (role) => role.grants.some((g) => !known.has(arnKey(g.principal))) || role.grants.length === 0,
   );
   if (others.length > 0) {
     out.push(

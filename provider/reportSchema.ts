@@ -26,8 +26,9 @@ function build(z: Zod) {
         .describe("What the trust simulator decides for a token with the provider's issuer."),
       outcome: z
         .enum(["allowed", "refused", "undetermined"])
+        .optional()
         .describe(
-          "allowed; refused; or undetermined: the policy might let the token in, and allowed is false only because nothing could decide it.",
+          "allowed; refused; or undetermined: the policy might let the token in, and allowed is false only because nothing could decide it. Absent from reports written before it was added.",
         ),
       reason: z.string(),
     })

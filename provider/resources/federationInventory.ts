@@ -39,7 +39,7 @@ import { OIDC, RAM_ROLE, RAM_USER } from "../limits";
 import { canonicalSet, containsUnknown } from "../normalize";
 import { withSecretInputs } from "../secretInputs";
 import { providerShim } from "../shim";
-import { describeGrant, grantAdmitsAnyWorkload } from "../trust/admits";
+import { arnKey, caseOnlyArnProblems, describeGrant, grantAdmitsAnyWorkload } from "../trust/admits";
 import { type CheckFailure, lazyRules, requireChecked, validateFields } from "../validation";
 import type { ApplicationAssignment } from "./applicationAssignment";
 import { OFFICIAL_CLI_APP_IDS, type OfficialCliApplication, type Site } from "./officialCliApplication";
@@ -372,9 +372,16 @@ export function checkFederationInventoryInputs(news: Record<string, unknown>): {
     }>;
     // A declaration that says which applications it covers vouches for their assignments only: an
     // assignment to another application is nobody's declaration, and nobody else scans it.
+    // One that covers every application this inventory scans vouches as an unscoped one does.
+    const mine =
+      Array.isArray(inputs.cliAppIds) && !containsUnknown(inputs.cliAppIds)
+        ? (inputs.cliAppIds as string[])
+        : undefined;
     const scoped = (o: (typeof list)[number]) =>
       (o.cliAssignments ?? []).flatMap((key) =>
-        o.cliAppIds ? o.cliAppIds.map((app) => `${app}/${key}`) : [key],
+        !o.cliAppIds || mine?.every((app) => o.cliAppIds?.includes(app))
+          ? [key]
+          : o.cliAppIds.map((app) => `${app}/${key}`),
       );
     inputs.accepted = {
       oidcProviders: canonicalSet(list.flatMap((o) => o.oidcProviders ?? [])),
@@ -430,17 +437,19 @@ export function findUnmanaged(
   grace: Grace = noGrace(),
 ): UnmanagedObject[] {
   const out: UnmanagedObject[] = [];
+  // By ARN ignoring case: a grant naming a provider in other case is the provider's, undetermined.
   const trustedBy = new Map<string, string[]>();
-  const issuerOf = new Map(scan.providers.map((p) => [p.arn, p.issuerUrl]));
+  const issuerOf = new Map(scan.providers.map((p) => [arnKey(p.arn), p.issuerUrl]));
+  const providerArns = scan.providers.map((p) => p.arn);
   for (const r of scan.federatedRoles)
     for (const g of r.trust.grants)
-      trustedBy.set(g.principal, [...(trustedBy.get(g.principal) ?? []), r.roleName]);
+      trustedBy.set(arnKey(g.principal), [...(trustedBy.get(arnKey(g.principal)) ?? []), r.roleName]);
   const accepted = desired.accepted ?? NOTHING_ACCEPTED;
   if (desired.covers.oidcProviders) {
     const declared = new Set([...desired.oidcProviders, ...accepted.oidcProviders]);
     for (const p of scan.providers) {
       if (declared.has(p.name) || grace.oidcProviders.has(p.name)) continue;
-      const roles = trustedBy.get(p.arn) ?? [];
+      const roles = trustedBy.get(arnKey(p.arn)) ?? [];
       out.push({
         kind: "oidcProviders",
         name: p.name,
@@ -456,25 +465,26 @@ export function findUnmanaged(
     for (const r of scan.federatedRoles) {
       const key = r.roleName.toLowerCase();
       if (declared.has(key) || grace.roles.has(key)) continue;
-      const trusts = r.trust.grants.map((g) => describeGrant(g, issuerOf.get(g.principal)));
+      const trusts = r.trust.grants.map((g) => describeGrant(g, issuerOf.get(arnKey(g.principal))));
+      const problems = [...r.trust.problems, ...caseOnlyArnProblems(r.trust, providerArns)];
       const extra = [
-        ...r.trust.problems.map((p) => `UNDETERMINED: ${p}`),
+        ...problems.map((p) => `UNDETERMINED: ${p}`),
         ...(r.trust.denyStatements > 0 ? [`minus ${r.trust.denyStatements} Deny statement(s)`] : []),
       ];
       // The verdict first: an error lists each object on one cut line, and the grant before it is long.
       const wide = r.trust.grants
-        .map((g) => grantAdmitsAnyWorkload(g, issuerOf.get(g.principal))?.words.toUpperCase())
+        .map((g) => grantAdmitsAnyWorkload(g, issuerOf.get(arnKey(g.principal)))?.words.toUpperCase())
         .filter((w) => w !== undefined);
       const verdict = [
         ...[...new Set(wide)].map((w) => `ADMITS ${w}`),
-        ...(r.trust.problems.length > 0 ? ["UNDETERMINED"] : []),
+        ...(problems.length > 0 ? ["UNDETERMINED"] : []),
       ];
       out.push({
         kind: "roles",
         name: r.roleName,
         description:
-          `role '${r.roleName}'${verdict.length > 0 ? ` [${verdict.join(", ")}]` : ""} trusts ` +
-          `${[...trusts, ...extra].join("; ") || "a federated principal"}`,
+          `${verdict.length > 0 ? `[${verdict.join(", ")}] ` : ""}role '${r.roleName}' trusts ` +
+          [trusts.length > 0 ? trusts.join("; ") : "a federated principal", ...extra].join("; "),
         remove: (s) => deleteRoleAndAttachments(s, r.roleName),
       });
     }
@@ -576,7 +586,10 @@ function explain(
           // What this up removed first: it must never hide behind "... and N more".
           ...listLines([
             ...removed.map((u) => `undeclared, removed (enforced): ${u.description}`),
-            ...remaining.map((u) => `undeclared, reported (its kind is not enforced): ${u.description}`),
+            ...remaining.map(
+              (u) =>
+                `undeclared, reported (${u.remove === undefined ? "it cannot be removed here" : "its kind is not enforced"}): ${u.description}`,
+            ),
           ]),
         ]
   ).join("\n");

@@ -86,6 +86,27 @@ function grantOf(st: TrustStatement, principal: string, index: number): Federate
   return grant;
 }
 
+/**
+ * The grants of `trust` whose principal names one of `providerArns` only in other case: whether RAM
+ * compares a provider ARN ignoring case is not documented, so each is a problem (undetermined), and
+ * a reader looks the provider up ignoring case (`arnKey`).
+ */
+export function caseOnlyArnProblems(trust: FederatedTrustSummary, providerArns: readonly string[]): string[] {
+  const exact = new Set(providerArns);
+  const byKey = new Map(providerArns.map((a) => [arnKey(a), a]));
+  return trust.grants.flatMap((g) => {
+    const arn = byKey.get(arnKey(g.principal));
+    return arn !== undefined && !exact.has(g.principal)
+      ? [
+          `statement ${g.statement}: it trusts ${g.principal}, which differs from the provider ${arn} only in case`,
+        ]
+      : [];
+  });
+}
+
+/** How a provider is looked up by the ARN a grant names: ignoring case (see caseOnlyArnProblems). */
+export const arnKey = (arn: string): string => arn.toLowerCase();
+
 /** Summarizes what a trust policy (text as RAM stores it, or parsed) admits through federation. */
 export function summarizeFederatedTrust(doc: string | TrustPolicy): FederatedTrustSummary {
   let policy: TrustPolicy;
@@ -126,7 +147,8 @@ export function summarizeFederatedTrust(doc: string | TrustPolicy): FederatedTru
         Object.keys(st.other ?? {}).some((k) => k.toLowerCase() === "notprincipal")),
   );
   return {
-    federated: grants.length > 0 || openPrincipal,
+    // A document member outside the model may change anything: read at every scan too.
+    federated: grants.length > 0 || openPrincipal || policy.other !== undefined,
     determined: problems.length === 0,
     problems,
     grants,

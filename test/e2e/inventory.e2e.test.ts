@@ -88,7 +88,7 @@ it("names a shadow provider, a role trusting it and a CLI login in preview --ref
   expect(res.passed).toBe(false);
   expect(res.output).toContain("oidc-provider 'shadow-idp': issuer https://evil.example.com");
   expect(res.output).toContain(
-    `role 'shadow-role' [ADMITS ANY SUBJECT] trusts acs:ram::${acct}:oidc-provider/shadow-idp: any issuer, audience 'sts.aliyuncs.com', ANY subject`,
+    `[ADMITS ANY SUBJECT] role 'shadow-role' trusts acs:ram::${acct}:oidc-provider/shadow-idp: any issuer, audience 'sts.aliyuncs.com', ANY subject`,
   );
   expect(res.output).toContain(`cli-assignment user 'mallory@${acct}.onaliyun.com'`);
   expect(res.output).toMatch(/FederationInventory federation update \[diff: ~unmanaged\]/);

@@ -228,13 +228,13 @@ describe("refresh (read)", () => {
     });
     const res = await P.read("federation-inventory", declared({ covers: { roles: true } }));
     expect(res.props.unmanaged).toEqual([
-      `role 'authing-role' [ADMITS ANY USER] trusts acs:ram::${acct}:oidc-provider/authing-idp: any issuer, audience 'sts.aliyuncs.com', subject like 'repo:acme/app:*' (ANY user: it does not pin one workload)`,
+      `[ADMITS ANY USER] role 'authing-role' trusts acs:ram::${acct}:oidc-provider/authing-idp: any issuer, audience 'sts.aliyuncs.com', subject like 'repo:acme/app:*' (ANY user: it does not pin one workload)`,
     ]);
     // An up's error cuts each listed object to one line: the verdict comes before the cut.
     const roles = declared({ covers: { roles: true } });
     const err = (await P.update("federation-inventory", roles, roles).catch((e) => e)) as Error;
     const line = err.message.split("\n").find((l) => l.includes("authing-role"));
-    expect(line).toMatch(/^ {2}- role 'authing-role' \[ADMITS ANY USER\] trusts .*…$/);
+    expect(line).toMatch(/^ {2}- \[ADMITS ANY USER\] role 'authing-role' trusts .*…$/);
   });
 
   it("a listed assignment of a principal type other than user or role is named UNDETERMINED and never removed", () => {
@@ -258,12 +258,43 @@ describe("refresh (read)", () => {
     expect(found[0]?.remove).toBeUndefined();
   });
 
+  it("a role naming a provider's ARN in other case, or with a document member outside the model, is named UNDETERMINED", async () => {
+    await provider("case-idp", "https://case.example.com");
+    await emulator.console("ram", "CreateRole", {
+      RoleName: "cased-role",
+      AssumeRolePolicyDocument: trust("CASE-IDP", "repo:acme/app:ref:refs/heads/main"),
+    });
+    // No Federated principal at all, but a member beside Version and Statement: read, not skipped.
+    await emulator.console("ram", "CreateRole", {
+      RoleName: "odd-role",
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: "1",
+        Statement: [
+          { Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: ["ecs.aliyuncs.com"] } },
+        ],
+        Extra: {},
+      }),
+    });
+    const res = await P.read("federation-inventory", declared());
+    expect(res.props.unmanaged).toEqual([
+      expect.stringMatching(/^oidc-provider 'case-idp': .*; trusted by roles \[cased-role\]$/),
+      expect.stringMatching(
+        new RegExp(
+          `^\\[UNDETERMINED\\] role 'cased-role' trusts .*UNDETERMINED: statement 1: it trusts acs:ram::${acct}:oidc-provider/CASE-IDP, which differs from the provider acs:ram::${acct}:oidc-provider/case-idp only in case`,
+        ),
+      ),
+      expect.stringMatching(
+        /^\[UNDETERMINED\] role 'odd-role' trusts a federated principal; UNDETERMINED: the document: it has Extra/,
+      ),
+    ]);
+  });
+
   it("names a shadow provider, a shadow role and a shadow CLI login with what each trusts", async () => {
     await shadows();
     const res = await P.read("federation-inventory", declared());
     expect(res.props.unmanaged).toEqual([
       `oidc-provider 'shadow-idp': issuer https://evil.example.com, client IDs [sts.aliyuncs.com], fingerprints [${"a".repeat(40)}]; trusted by roles [shadow-role]`,
-      `role 'shadow-role' [ADMITS ANY SUBJECT] trusts acs:ram::${acct}:oidc-provider/shadow-idp: any issuer, audience 'sts.aliyuncs.com', ANY subject`,
+      `[ADMITS ANY SUBJECT] role 'shadow-role' trusts acs:ram::${acct}:oidc-provider/shadow-idp: any issuer, audience 'sts.aliyuncs.com', ANY subject`,
       `cli-assignment user 'mallory@${acct}.onaliyun.com' may log in to the CLI (application ${CLI_APP_CN})`,
     ]);
     // Each is also a warning, shown by the engine without --diff.
@@ -504,12 +535,15 @@ describe("other stacks' declarations (acceptDeclaredBy)", () => {
       acceptDeclaredBy: [
         { cliAssignments: ["user:alice"], cliAppIds: [CLI_APP_CN] },
         { cliAssignments: ["role:ops"] },
+        // Covering every application this inventory scans: unscoped, as before cliAppIds existed.
+        { cliAssignments: ["user:bob"], cliAppIds: [INTL, CLI_APP_CN] },
       ],
     });
     expect(failures).toEqual([]);
     expect((inputs.accepted as { cliAssignments: string[] }).cliAssignments).toEqual([
       `${CLI_APP_CN}/user:alice`,
       "role:ops",
+      "user:bob",
     ]);
     const listed = (appId: string) => [
       { appId, principalType: "user", principalName: "alice" },
@@ -633,7 +667,7 @@ describe("other stacks' declarations (acceptDeclaredBy)", () => {
     );
     expect(res.props.unmanaged).toEqual([
       expect.stringMatching(/^oidc-provider 'shadow-idp'/),
-      expect.stringMatching(/^role 'shadow-role'/),
+      expect.stringMatching(/^\[ADMITS ANY SUBJECT\] role 'shadow-role'/),
       expect.stringMatching(/^cli-assignment user 'mallory@/),
     ]);
     // Said first, then each object as any refresh names it.
@@ -663,7 +697,7 @@ describe("up (update) in enforce mode", () => {
     expect(err.properties.__provider).toBe("shim");
     expect(err.properties.unmanaged).toEqual([
       expect.stringMatching(/^oidc-provider 'shadow-idp'/),
-      expect.stringMatching(/^role 'shadow-role'/),
+      expect.stringMatching(/^\[ADMITS ANY SUBJECT\] role 'shadow-role'/),
     ]);
     expect(err.message).toMatch(/removed \(enforced\): cli-assignment user 'mallory@/);
     const left = (await emulator.console("ims", "ListApplicationAssignments", { AppId: CLI_APP_CN })) as {

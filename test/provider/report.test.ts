@@ -168,6 +168,39 @@ describe("trustReport", () => {
     }
   });
 
+  it("a role naming a provider's ARN in other case is listed under that provider, undetermined", async () => {
+    await emulator.console("ram", "CreateRole", {
+      RoleName: "cased",
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: "1",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Principal: { Federated: [`acs:ram::${acct}:oidc-provider/IDP-0`] },
+            Condition: { StringEquals: { "oidc:sub": "repo:acme/cased:ref:refs/heads/main" } },
+          },
+        ],
+      }),
+    });
+    try {
+      const r = await trustReport({ session: session() });
+      const role = r.roles.find((x) => x.roleName === "cased");
+      expect(role).toMatchObject({
+        determined: false,
+        problems: [
+          expect.stringMatching(
+            /^statement 1: it trusts .*IDP-0, which differs from the provider .*idp-0 only in case/,
+          ),
+        ],
+      });
+      expect(role?.grants[0]).toMatchObject({ provider: "idp-0", checks: [{ outcome: "undetermined" }] });
+      expect(r.oidcProviders.find((p) => p.name === "idp-0")?.trustedBy).toContain("cased");
+    } finally {
+      await emulator.console("ram", "DeleteRole", { RoleName: "cased" });
+    }
+  });
+
   it("lists the CLI logins, and which the stack manages", () => {
     expect(report.cliAssignments).toEqual([
       {
