@@ -4,8 +4,9 @@
  * that deletes more than a threshold until an admin confirms):
  * https://learn.microsoft.com/en-us/entra/identity/hybrid/connect/how-to-connect-sync-feature-prevent-accidental-deletes
  *
- * `deletionGuardFailures` is the rule, shared by `ScimDirectory` (in its
- * `check`) and by `scimUsersFromDirectory`, whose people are separate
+ * `deletionGuardFailures` is the rule, shared by `ScimDirectory` (its check
+ * asks for a confirmation, its diff and update count exactly from the state)
+ * and by `scimUsersFromDirectory`, whose people are separate
  * resources that no single `check` sees: it declares a `DirectoryGuard`, a
  * resource with no API calls that remembers the directory's keys in state so
  * that its `check` can compare the previous directory with the new one at

@@ -13,7 +13,7 @@
  *
  * https://www.alibabacloud.com/help/en/ram/user-guide/synchronize-accounts-from-an-enterprise-internal-system-to-ram-based-on-scim
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { accountBound } from "../account";
 import * as scim from "../client/scim";
@@ -549,17 +549,32 @@ function keptKeysOf(olds: Record<string, unknown>, now: ReadonlyMap<Slot, Person
  * them (removed people not re-keyed, and pending creates no longer wanted). The check counts from
  * the old inputs, which equal the state after a successful up; after a failed one the state is the
  * people done so far, and this count, made by `diff` at preview and again before `update`'s first
- * call, is what `up` does.
+ * call, is what `up` does. So the check asks for a confirmation, and the exact count is this one.
  */
 function stateGuardRefusal(olds: Held, after: ReadonlyMap<Slot, Person>, s: DeletionGuardSettings) {
   return deletionGuardFailures("people", heldKeys(olds, after), [...after.keys()], s)[0]?.reason;
 }
 
-/** The slots a state holds, a re-keyed person's under their new slot, and its pending creates. */
+/**
+ * The slots a state holds, a re-keyed person's under their new slot, and its pending creates. A
+ * person without a known id counts as re-keyable: update looks them up first and re-keys them if
+ * found, and deletes nobody it cannot find.
+ */
 function heldKeys(olds: Held, after: ReadonlyMap<Slot, Person>): Slot[] {
-  const rekeyed = rekeys(olds.persons, after, (slot) => olds.ids.has(slot));
+  const rekeyed = rekeys(olds.persons, after, () => true);
   const renamed = new Map([...rekeyed].map(([to, from]) => [from, to]));
   return [...[...olds.persons.keys()].map((k) => renamed.get(k) ?? k), ...olds.pending.keys()];
+}
+
+/** The inputs checks of this process returned (planKey): the plans a diff judges the guard for. */
+const planned = new Set<string>();
+
+/** A checked roster with its guard settings, as one short key. */
+function planKey(inputs: Record<string, unknown>): string {
+  const s = guardSettings(inputs);
+  return createHash("sha256")
+    .update(`${String(inputs.people)}\0${s.maxDeletions}\0${s.confirmDeletions ?? ""}\0${s.allowEmpty}`)
+    .digest("hex");
 }
 
 /** The slots `o` records (`held`: its people, as `personsOf` read them), or undefined when none. */
@@ -664,17 +679,19 @@ function checkDirectory(
     // The same roster as before (every preview of an unchanged directory) deletes nobody.
     const before =
       typeof olds.people === "string" && olds.people === inputs.people ? now : keptKeysOf(olds, persons);
-    // Only an empty directory is refused here. How many people an update deletes is counted by diff
-    // (at preview) and update from the state, as update deletes them (stateGuardRefusal): after a
-    // failed up the old inputs the engine gives a check are not what the state holds.
-    const emptyOnly = { ...settings, maxDeletions: Number.POSITIVE_INFINITY };
-    failures.push(...deletionGuardFailures("people", before, now, emptyOnly));
+    // Counted from the old inputs: what the state holds after a successful up. After a failed one it
+    // holds others, and diff (at preview) and update count exactly from it (stateGuardRefusal); so
+    // once a confirmation is given, its exact value is theirs to judge, or the two counts could ask
+    // for two values no setting satisfies. A replacement, which no diff sees, needs one all the same.
+    const asked =
+      settings.confirmDeletions === undefined ? settings : { ...settings, maxDeletions: Infinity };
+    failures.push(...deletionGuardFailures("people", before, now, asked));
   }
   return { inputs, failures, persons };
 }
 
 function requireInputs(raw: Record<string, unknown>): Desired {
-  // The guard ran in check at preview and again before this update; here only the values matter.
+  // The guard ran in check and diff at preview, and runs again in update; here only the values matter.
   const { inputs, failures, persons } = checkDirectory({}, { ...raw, allowEmpty: true });
   if (containsUnknown(inputs) || !persons)
     failures.push({ property: "(inputs)", reason: "contain values unknown at apply" });
@@ -1161,7 +1178,9 @@ export const ScimDirectoryProvider = accountBound(
       olds: Record<string, unknown>,
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.CheckResult> {
-      return checkScimDirectoryInputs(olds, news);
+      const checked = checkScimDirectoryInputs(olds, news);
+      if (checked.failures.length === 0) planned.add(planKey(checked.inputs));
+      return checked;
     },
 
     async diff(
@@ -1193,8 +1212,11 @@ export const ScimDirectoryProvider = accountBound(
       // The guard once more, against the state: after a failed up it holds other people than the
       // old inputs the check counted from (see stateGuardRefusal). And a confirmation with nothing
       // to confirm, counted the same way, is said at every preview until it is removed.
+      // Only for inputs a check of this process returned: a refresh diffs the refreshed state with
+      // the stored inputs, and plans no deletion to refuse or confirm.
       const settings = guardSettings(news);
-      const counted = changes.length > 0 || settings.confirmDeletions !== undefined;
+      const counted =
+        (changes.length > 0 || settings.confirmDeletions !== undefined) && planned.has(planKey(news));
       const known = !["people", "maxDeletions", "confirmDeletions", "allowEmpty"].some((k) =>
         containsUnknown(news[k]),
       );
@@ -1290,11 +1312,12 @@ export const ScimDirectoryProvider = accountBound(
       // A person the state holds without a SCIM id (an id line that could not be read) and the new
       // roster drops or re-keys is looked up first (same user name and externalId), so that a re-key
       // stays one PUT of the same RAM user, not a delete and a create.
-      for (const [slot, p] of before)
-        if (!after.has(slot) && !progress.ids.has(slot)) {
-          const found = await sync.findPending(p);
-          if (found) progress.ids.set(slot, found.id);
-        }
+      const idless = [...before].filter(([slot]) => !after.has(slot) && !progress.ids.has(slot));
+      const lookups = await inPool(idless, news.concurrency, async ([slot, p]) => {
+        const found = await sync.findPending(p);
+        if (found) progress.ids.set(slot, found.id);
+      });
+      if (lookups.length > 0) throw lookups[0];
       const removed = [...before.keys()].filter((s) => !after.has(s));
       const added = [...after.keys()].filter((s) => !before.has(s));
       const changed = [...after.keys()].filter((s) => {

@@ -227,9 +227,9 @@ describe("ScimDirectory sync", () => {
     expect(Object.keys(directoryIds(res.outs).ids).sort()).toEqual(keyed.map((p) => p.externalId).sort());
     // Three re-keyed under new user names are three deletions (and three creates): refused at 2.
     const renamed = keyed.map((p, i) => (i < 3 ? { ...p, userName: `new${i}`, externalId: `hr-${i}` } : p));
-    await expect(D.diff(id, res.outs, ok(renamed, { maxDeletions: 2 }))).rejects.toThrow(
-      /would delete 3 people/,
-    );
+    const renamedNews = ok(renamed, { maxDeletions: 2 });
+    await D.check({}, renamedNews); // the diff judges the guard for what a check returned
+    await expect(D.diff(id, res.outs, renamedNews)).rejects.toThrow(/would delete 3 people/);
     await expect(D.update(id, res.outs, ok(renamed, { maxDeletions: 2 }))).rejects.toThrow(
       /would delete 3 people/,
     );
@@ -352,6 +352,7 @@ describe("ScimDirectory sync", () => {
     expect(four.failures).toEqual([]);
     const refusal =
       /^Set confirmDeletions: 6 to let these deletions through once.*would delete 6 people, more than maxDeletions \(3\)/;
+    await D.check(storedInputs, four.inputs);
     await expect(D.diff(start.id, err.properties, four.inputs)).rejects.toThrow(refusal);
     await emulator.clearRequests();
     await expect(D.update(start.id, err.properties, four.inputs)).rejects.toThrow(refusal);
@@ -637,15 +638,21 @@ describe("ScimDirectory check: the deletion guard at preview", () => {
       extra: Record<string, unknown>,
       state: Record<string, unknown>,
     ) =>
-      D.diff("people", state, ok(entries, extra)).then(
-        () => undefined,
-        (e: Error) => e.message,
-      );
+      D.check({}, ok(entries, extra))
+        .then(() => D.diff("people", state, ok(entries, extra)))
+        .then(
+          () => undefined,
+          (e: Error) => e.message,
+        );
     expect(await refusal(people(150), {}, olds(251))).toMatch(
       /^Set confirmDeletions: 101 .*would delete 101 people, more than maxDeletions \(100\)/,
     );
-    // The check counts nothing: the old inputs it is given are not the state after a failed up.
-    expect(inputs(people(150), {}, olds(251)).failures).toEqual([]);
+    // The check asks for a confirmation, counted from the old inputs; its exact value is the diff's
+    // to judge, from the state (after a failed up the two differ).
+    expect(inputs(people(150), {}, olds(251)).failures[0]?.reason).toMatch(/^Set confirmDeletions: 101 /);
+    expect(inputs(people(150), { confirmDeletions: 7 }, olds(251)).failures).toEqual([]);
+    // A refresh diffs the refreshed state with inputs no check of the process returned: nothing to refuse.
+    expect((await D.diff("people", olds(251), ok(people(149)))).changes).toBe(true);
     expect(await refusal(people(151), {}, olds(251))).toBeUndefined(); // exactly 100: allowed
     expect(await refusal(people(150), { confirmDeletions: 101 }, olds(251))).toBeUndefined();
     expect(await refusal(people(150), { confirmDeletions: 100 }, olds(251))).toMatch(
@@ -661,7 +668,9 @@ describe("ScimDirectory check: the deletion guard at preview", () => {
     setWarningSink((m) => warned.push(m));
     try {
       const plan = (entries: DirectoryEntry[], extra: Record<string, unknown>) =>
-        D.diff(id, { ...outs, maxDeletions: 2 }, ok(entries, { maxDeletions: 2, ...extra }));
+        D.check({}, ok(entries, { maxDeletions: 2, ...extra })).then(() =>
+          D.diff(id, { ...outs, maxDeletions: 2 }, ok(entries, { maxDeletions: 2, ...extra })),
+        );
       // The up that uses it: no warning.
       await plan(people(2), { confirmDeletions: 3 });
       expect(warned).toEqual([]);
@@ -704,6 +713,7 @@ describe("ScimDirectory check: the deletion guard at preview", () => {
     expect(many.at(-1)?.reason).toMatch(/^Fix the problems above and run preview again: \d+ more not shown/);
     // A 150-person removal is refused by the diff, whose error the engine prints alone.
     const big = ok(people(10_000));
+    await D.check({}, { ...ok(people(9_850)), __provider: PROVIDER });
     const removal = (await D.diff("people", big, { ...ok(people(9_850)), __provider: PROVIDER }).catch(
       (e) => e,
     )) as Error;
