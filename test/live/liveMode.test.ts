@@ -134,7 +134,7 @@ describe("npm run test:live", () => {
         (f) => f.startsWith("test/provider/") || f === "test/e2e/stackConfig.e2e.test.ts",
       ).join(","),
     });
-    expect(run.out).toMatch(/Tests\s+103 passed \| 24 skipped \(127\)/);
+    expect(run.out).toMatch(/Tests\s+103 passed \| 25 skipped \(128\)/);
     expect(run.status).toBe(0);
     const prefix = /prefix (aflive-\d{12}-[0-9a-f]{4}-)/.exec(run.out)?.[1] ?? "";
     expect(prefixTime(prefix)).toBeInstanceOf(Date);
