@@ -567,7 +567,20 @@ function heldKeys(olds: Held, after: ReadonlyMap<Slot, Person>): Slot[] {
 }
 
 /** The inputs checks of this process returned (planKey): the plans a diff judges the guard for. */
-const planned = new Set<string>();
+const planned = new Map<string, number>();
+
+/**
+ * Whether a check of this process returned these inputs, and one such check is used up: another
+ * directory's refresh with the same roster (`up --refresh --run-program`) finds none left.
+ */
+function takePlan(news: Record<string, unknown>): boolean {
+  const key = planKey(news);
+  const n = planned.get(key) ?? 0;
+  if (n === 0) return false;
+  if (n === 1) planned.delete(key);
+  else planned.set(key, n - 1);
+  return true;
+}
 
 /** A checked roster with its guard settings, as one short key. */
 function planKey(inputs: Record<string, unknown>): string {
@@ -674,7 +687,13 @@ function checkDirectory(
   const settings = guardSettings(news);
   Object.assign(inputs, settings);
   if (!("confirmDeletions" in settings)) delete inputs.confirmDeletions;
-  if (failures.length === 0) {
+  // A setting unknown at preview (another resource's output) stays unknown: counting with its
+  // default could refuse what the real value allows; update counts with the real one.
+  const unknown = (["maxDeletions", "confirmDeletions", "allowEmpty"] as const).filter((k) =>
+    containsUnknown(news[k]),
+  );
+  for (const k of unknown) inputs[k] = news[k];
+  if (failures.length === 0 && unknown.length === 0) {
     const now = [...persons.keys()];
     // The same roster as before (every preview of an unchanged directory) deletes nobody.
     const before =
@@ -1179,7 +1198,10 @@ export const ScimDirectoryProvider = accountBound(
       news: Record<string, unknown>,
     ): Promise<pulumi.dynamic.CheckResult> {
       const checked = checkScimDirectoryInputs(olds, news);
-      if (checked.failures.length === 0) planned.add(planKey(checked.inputs));
+      if (checked.failures.length === 0) {
+        const key = planKey(checked.inputs);
+        planned.set(key, (planned.get(key) ?? 0) + 1);
+      }
       return checked;
     },
 
@@ -1215,8 +1237,7 @@ export const ScimDirectoryProvider = accountBound(
       // Only for inputs a check of this process returned: a refresh diffs the refreshed state with
       // the stored inputs, and plans no deletion to refuse or confirm.
       const settings = guardSettings(news);
-      const counted =
-        (changes.length > 0 || settings.confirmDeletions !== undefined) && planned.has(planKey(news));
+      const counted = (changes.length > 0 || settings.confirmDeletions !== undefined) && takePlan(news);
       const known = !["people", "maxDeletions", "confirmDeletions", "allowEmpty"].some((k) =>
         containsUnknown(news[k]),
       );

@@ -11,6 +11,7 @@ import { resetCallerAccount } from "../../provider/account";
 import { listAllScimUsers, resetScimTokens } from "../../provider/client/scim";
 import { setWarningSink } from "../../provider/diagnostics";
 import type { DirectoryEntry } from "../../provider/directory";
+import { UNKNOWN } from "../../provider/normalize";
 import {
   ScimApplicationProvider as App,
   checkScimApplicationInputs,
@@ -647,12 +648,18 @@ describe("ScimDirectory check: the deletion guard at preview", () => {
     expect(await refusal(people(150), {}, olds(251))).toMatch(
       /^Set confirmDeletions: 101 .*would delete 101 people, more than maxDeletions \(100\)/,
     );
+    // Each check plans one diff: another diff of the same inputs (another directory's refresh) judges nothing.
+    expect((await D.diff("people", olds(251), ok(people(150)))).changes).toBe(true);
     // The check asks for a confirmation, counted from the old inputs; its exact value is the diff's
     // to judge, from the state (after a failed up the two differ).
     expect(inputs(people(150), {}, olds(251)).failures[0]?.reason).toMatch(/^Set confirmDeletions: 101 /);
     expect(inputs(people(150), { confirmDeletions: 7 }, olds(251)).failures).toEqual([]);
     // A refresh diffs the refreshed state with inputs no check of the process returned: nothing to refuse.
     expect((await D.diff("people", olds(251), ok(people(149)))).changes).toBe(true);
+    // A guard setting unknown at preview is not replaced by its default: nothing is counted until up.
+    const pending = inputs(people(150), { maxDeletions: UNKNOWN }, olds(251));
+    expect(pending.failures).toEqual([]);
+    expect(pending.inputs.maxDeletions).toBe(UNKNOWN);
     expect(await refusal(people(151), {}, olds(251))).toBeUndefined(); // exactly 100: allowed
     expect(await refusal(people(150), { confirmDeletions: 101 }, olds(251))).toBeUndefined();
     expect(await refusal(people(150), { confirmDeletions: 100 }, olds(251))).toMatch(
