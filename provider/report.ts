@@ -164,12 +164,13 @@ export async function trustReport(opts: TrustReportOptions = {}): Promise<TrustR
   const maxChecks = opts.maxChecks ?? 20;
 
   const roles = scan.federatedRoles.map((r) => {
+    const cased = caseOnlyArnProblems(r.trust, providerArns);
     const role = {
       roleName: r.roleName,
       arn: r.arn,
       managed: has(m?.roles, r.roleName, true),
-      determined: r.trust.determined && caseOnlyArnProblems(r.trust, providerArns).length === 0,
-      problems: [...r.trust.problems, ...caseOnlyArnProblems(r.trust, providerArns)],
+      determined: r.trust.determined && cased.length === 0,
+      problems: [...r.trust.problems, ...cased],
       denyStatements: r.trust.denyStatements,
       grants: r.trust.grants.map((g) =>
         grantReport(g, r.trustPolicy, byArn.get(arnKey(g.principal)), maxChecks),
@@ -311,10 +312,10 @@ export function failOnFindings(r: TrustReport, kinds: readonly string[]): string
 const mark = (managedFlag: boolean | null) =>
   managedFlag === null ? "" : managedFlag ? "  [managed by this stack]" : "  [NOT managed by this stack]";
 
-/** The report for a person: per provider, who can obtain credentials for which role. */
 /** How a token check reads in the text report. */
 const CHECK_WORD = { allowed: "ALLOWS", refused: "refuses", undetermined: "UNDETERMINED for" } as const;
 
+/** The report for a person: per provider, who can obtain credentials for which role. */
 export function formatTrustReport(r: TrustReport): string {
   const out: string[] = [];
   out.push(`Federation trust report (${r.endpoint}, ${r.generatedAt})`);

@@ -616,13 +616,8 @@ async function apply(
   const enforced = found
     .filter((u) => desired.enforce[u.kind] && u.remove)
     .sort((a, b) => removalOrder[a.kind] - removalOrder[b.kind]);
-  const max = desired.maxRemovals ?? DEFAULT_MAX_REMOVALS;
-  if (desired.confirmRemovals !== undefined && enforced.length <= max)
-    await warn(
-      `${resource}: remove confirmRemovals (${desired.confirmRemovals}) from the program: this up removes ${enforced.length}, ` +
-        `within maxRemovals (${max}), so there is nothing for it to confirm; left in place, it lets a later removal of exactly ` +
-        `${desired.confirmRemovals} objects through without asking.`,
-    );
+  const idle = idleRemovalConfirmation(resource, enforced, desired);
+  if (idle) await warn(idle);
   const start: FederationInventoryOutputs = { ...desired, unmanaged: [], roleVerdicts: scan.verdicts };
   if (found.length === 0) return start;
   if (desired.mode === "report") throw new Error(explain(resource, found, [], "report"));
@@ -684,6 +679,9 @@ function foreignRefusal(resource: string, foreign: { accounts: string[]; account
   );
 }
 
+/** The removal guard's settings: `maxRemovals` (default DEFAULT_MAX_REMOVALS) and a confirmation. */
+type RemovalGuardSettings = { maxRemovals?: number; confirmRemovals?: number };
+
 /**
  * Why an enforcing `up` must not remove `enforced`, or undefined: more than `maxRemovals` and not
  * confirmed with the exact count. A mass removal is what a wrong account, a stack that forgot its
@@ -692,7 +690,7 @@ function foreignRefusal(resource: string, foreign: { accounts: string[]; account
 export function removalGuardRefusal(
   resource: string,
   enforced: readonly UnmanagedObject[],
-  s: { maxRemovals?: number; confirmRemovals?: number },
+  s: RemovalGuardSettings,
 ): string | undefined {
   const max = s.maxRemovals ?? DEFAULT_MAX_REMOVALS;
   if (enforced.length <= max || s.confirmRemovals === enforced.length) return undefined;
@@ -702,6 +700,25 @@ export function removalGuardRefusal(
       `undeclared objects, more than maxRemovals (${max}); nothing was removed:`,
     ...listLines(enforced.map((u) => u.description)),
   ].join("\n");
+}
+
+/**
+ * A warning when `confirmRemovals` is set but this up has nothing for it to let through (its
+ * removals are within `maxRemovals`), or undefined: left in the program, it would let a later
+ * removal of exactly that count through without asking.
+ */
+function idleRemovalConfirmation(
+  resource: string,
+  enforced: readonly UnmanagedObject[],
+  s: RemovalGuardSettings,
+): string | undefined {
+  const max = s.maxRemovals ?? DEFAULT_MAX_REMOVALS;
+  if (s.confirmRemovals === undefined || enforced.length > max) return undefined;
+  return (
+    `${resource}: remove confirmRemovals (${s.confirmRemovals}) from the program: this up removes ${enforced.length}, ` +
+    `within maxRemovals (${max}), so there is nothing for it to confirm; left in place, it lets a later removal of exactly ` +
+    `${s.confirmRemovals} objects through without asking.`
+  );
 }
 
 function makeProvider(resource: string, check: typeof checkFederationInventoryInputs) {

@@ -551,9 +551,16 @@ function keptKeysOf(olds: Record<string, unknown>, now: ReadonlyMap<Slot, Person
  * people done so far, and this count, made by `diff` at preview and again before `update`'s first
  * call, is what `up` does. So the check asks for a confirmation, and the exact count is this one.
  */
-function stateGuardRefusal(olds: Held, after: ReadonlyMap<Slot, Person>, s: DeletionGuardSettings) {
-  return deletionGuardFailures("people", heldKeys(olds, after), [...after.keys()], s)[0]?.reason;
+function stateGuardRefusal(
+  held: readonly Slot[],
+  after: ReadonlyMap<Slot, Person>,
+  s: DeletionGuardSettings,
+): string | undefined {
+  return deletionGuardFailures("people", held, [...after.keys()], s)[0]?.reason;
 }
+
+/** The inputs the deletion guard counts with: one unknown at preview leaves the count to update. */
+const GUARD_FIELDS = ["maxDeletions", "confirmDeletions", "allowEmpty"] as const;
 
 /**
  * The slots a state holds, a re-keyed person's under their new slot, and its pending creates. A
@@ -689,9 +696,7 @@ function checkDirectory(
   if (!("confirmDeletions" in settings)) delete inputs.confirmDeletions;
   // A setting unknown at preview (another resource's output) stays unknown: counting with its
   // default could refuse what the real value allows; update counts with the real one.
-  const unknown = (["maxDeletions", "confirmDeletions", "allowEmpty"] as const).filter((k) =>
-    containsUnknown(news[k]),
-  );
+  const unknown = GUARD_FIELDS.filter((k) => containsUnknown(news[k]));
   for (const k of unknown) inputs[k] = news[k];
   if (failures.length === 0 && unknown.length === 0) {
     const now = [...persons.keys()];
@@ -1238,13 +1243,11 @@ export const ScimDirectoryProvider = accountBound(
       // the stored inputs, and plans no deletion to refuse or confirm.
       const settings = guardSettings(news);
       const counted = (changes.length > 0 || settings.confirmDeletions !== undefined) && takePlan(news);
-      const known = !["people", "maxDeletions", "confirmDeletions", "allowEmpty"].some((k) =>
-        containsUnknown(news[k]),
-      );
+      const known = ![...GUARD_FIELDS, "people"].some((k) => containsUnknown(news[k]));
       if (counted && known && typeof news.people === "string") {
         const after = personsOf(news);
         const held = heldKeys(readOlds(rawOlds), after);
-        const refusal = deletionGuardFailures("people", held, [...after.keys()], settings)[0]?.reason;
+        const refusal = stateGuardRefusal(held, after, settings);
         if (refusal) throw new UserError(refusal);
         const idle = idleConfirmation(held, [...after.keys()], settings);
         if (idle) await warn(`ScimDirectory: ${idle}`);
@@ -1323,7 +1326,7 @@ export const ScimDirectoryProvider = accountBound(
     ): Promise<{ outs: ScimDirectoryOutputs }> {
       const olds = readOlds(rawOlds);
       const news = requireInputs(rawNews);
-      const refusal = stateGuardRefusal(olds, news.persons, news);
+      const refusal = stateGuardRefusal(heldKeys(olds, news.persons), news.persons, news);
       if (refusal) throw new UserError(refusal);
       const creds = credentials(news);
       const progress = new Progress(news, olds);
