@@ -48,6 +48,10 @@ const ISSUER = "https://token.actions.githubusercontent.com";
 type Ctx = Record<string, string>;
 type Decl = (ctx: Ctx) => Record<string, unknown>;
 
+/** The run after a failed one: the same declaration again, or the destroy again when there is none. */
+const rerun = (p: ProviderImpl, held: Held | undefined, decl: Decl | undefined, ctx: Ctx) =>
+  decl ? up(p, held, decl(ctx)) : destroy(p, held);
+
 /** One row: a resource, what it needs first, its declaration and each kind of update. */
 interface Row {
   resource: string;
@@ -537,9 +541,7 @@ describe("fault matrix", () => {
             await emulator.clearFaults();
             // The re-run, from whatever state the failed run left.
             const decl = op.decl(row);
-            const second = decl
-              ? await up(row.provider, first.held, decl(ctx))
-              : await destroy(row.provider, first.held);
+            const second = await rerun(row.provider, first.held, decl, ctx);
             const before0 = problems.length;
             if (second.error) problems.push(`${cell}: the re-run failed: ${(second.error as Error).message}`);
             else {
@@ -729,9 +731,7 @@ describe("fault matrix, with the inputs a program marks secret", () => {
             await emulator.clearFaults();
             // The next run (no check before a delete), and the refresh after it.
             const decl = markedOp.decl(marked);
-            const second = decl
-              ? await up(watched.provider, first.held, decl(ctx))
-              : await destroy(watched.provider, first.held);
+            const second = await rerun(watched.provider, first.held, decl, ctx);
             if (decl && second.held) await refreshDiff(watched.provider, second.held, decl(ctx));
             for (const leak of plainSecrets(seen, secrets)) problems.push(`k=${k} ${kind}: ${leak}`);
           }

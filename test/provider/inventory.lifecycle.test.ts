@@ -55,6 +55,16 @@ const trust = (provider: string, sub: string) =>
     ],
   });
 
+/** A scan that found nothing but these CLI assignments (for `findUnmanaged`, which is pure). */
+const scanOfAssignments = (assignments: AccountScan["assignments"]): AccountScan => ({
+  providers: [],
+  federatedRoles: [],
+  assignments,
+  verdicts: {},
+  roleCount: 0,
+  rolesRead: 0,
+});
+
 async function provider(name: string, issuer: string): Promise<void> {
   await emulator.console("ims", "CreateOIDCProvider", {
     OIDCProviderName: name,
@@ -238,19 +248,12 @@ describe("refresh (read)", () => {
   });
 
   it("a listed assignment of a principal type other than user or role is named UNDETERMINED and never removed", () => {
-    const scan: AccountScan = {
-      providers: [],
-      federatedRoles: [],
-      assignments: {
-        [CLI_APP_CN]: [
-          { appId: CLI_APP_CN, principalType: "ramgroup", principalName: "everyone" },
-          { appId: CLI_APP_CN, principalType: "user", principalName: "alice" },
-        ],
-      },
-      verdicts: {},
-      roleCount: 0,
-      rolesRead: 0,
-    };
+    const scan = scanOfAssignments({
+      [CLI_APP_CN]: [
+        { appId: CLI_APP_CN, principalType: "ramgroup", principalName: "everyone" },
+        { appId: CLI_APP_CN, principalType: "user", principalName: "alice" },
+      ],
+    });
     const found = findUnmanaged(scan, declared({ mode: "enforce" }) as unknown as FederationInventoryInputs);
     expect(found.map((f) => f.description)).toEqual([
       `cli-assignment [UNDETERMINED] of principal type 'ramgroup' named 'everyone' may let someone log in to the CLI (application ${CLI_APP_CN}); this library reads user and role assignments only: remove it in the console if nobody declared it`,
@@ -549,14 +552,7 @@ describe("other stacks' declarations (acceptDeclaredBy)", () => {
       { appId, principalType: "user", principalName: "alice" },
       { appId, principalType: "role", principalName: "ops" },
     ];
-    const scan: AccountScan = {
-      providers: [],
-      federatedRoles: [],
-      assignments: { [CLI_APP_CN]: listed(CLI_APP_CN), [INTL]: listed(INTL) },
-      verdicts: {},
-      roleCount: 0,
-      rolesRead: 0,
-    };
+    const scan = scanOfAssignments({ [CLI_APP_CN]: listed(CLI_APP_CN), [INTL]: listed(INTL) });
     // alice is declared for the cn application by the stack that covers it; on intl nobody declares her.
     expect(
       findUnmanaged(scan, inputs as unknown as FederationInventoryInputs).map((u) => u.description),

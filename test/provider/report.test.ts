@@ -61,6 +61,19 @@ beforeAll(async () => {
 });
 afterAll(async () => emulator?.close());
 
+/** The report of the account with one more role, made for it and deleted after (the other tests read the account without it). */
+async function reportWithRole(roleName: string, statements: object[]): Promise<TrustReport> {
+  await emulator.console("ram", "CreateRole", {
+    RoleName: roleName,
+    AssumeRolePolicyDocument: JSON.stringify({ Version: "1", Statement: statements }),
+  });
+  try {
+    return await trustReport({ session: session() });
+  } finally {
+    await emulator.console("ram", "DeleteRole", { RoleName: roleName });
+  }
+}
+
 describe("trustReport", () => {
   it("only reads: lists, one GetRole per role, one ListPoliciesForRole per federated role", async () => {
     const calls = (await emulator.requests()).map((r) => r.action);
@@ -123,82 +136,58 @@ describe("trustReport", () => {
   it("a token check the simulator cannot decide says so, in the JSON and the text, instead of 'refuses'", async () => {
     const sub = "repo:acme/guarded:ref:refs/heads/main";
     const fed = { Federated: [`acs:ram::${acct}:oidc-provider/idp-0`] };
-    await emulator.console("ram", "CreateRole", {
-      RoleName: "guarded",
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: "1",
-        Statement: [
-          {
-            Effect: "Allow",
-            Action: "sts:AssumeRole",
-            Principal: fed,
-            Condition: { StringEquals: { "oidc:sub": sub } },
-          },
-          // An operator outside the documented 21: whether this Deny applies cannot be decided.
-          {
-            Effect: "Deny",
-            Action: "sts:AssumeRole",
-            Principal: fed,
-            Condition: { StringEqualsIfExists: { "oidc:sub": sub } },
-          },
-        ],
-      }),
-    });
-    try {
-      const r = await trustReport({ session: session() });
-      const grant = r.roles
-        .find((role) => role.roleName === "guarded")
-        ?.grants.find((g) => g.subjects.equals.includes(sub));
-      expect(grant?.checks).toEqual([
-        {
-          subject: sub,
-          audience: "sts.aliyuncs.com",
-          allowed: false,
-          outcome: "undetermined",
-          reason: expect.stringMatching(
-            /^undetermined: statement \d allows it, but Deny statement \d cannot be decided/,
-          ),
-        },
-      ]);
-      expect(formatTrustReport(r)).toContain(
-        `UNDETERMINED for sub=${sub} aud=sts.aliyuncs.com (undetermined:`,
-      );
-    } finally {
-      await emulator.console("ram", "DeleteRole", { RoleName: "guarded" });
-    }
+    const r = await reportWithRole("guarded", [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: fed,
+        Condition: { StringEquals: { "oidc:sub": sub } },
+      },
+      // An operator outside the documented 21: whether this Deny applies cannot be decided.
+      {
+        Effect: "Deny",
+        Action: "sts:AssumeRole",
+        Principal: fed,
+        Condition: { StringEqualsIfExists: { "oidc:sub": sub } },
+      },
+    ]);
+    const grant = r.roles
+      .find((role) => role.roleName === "guarded")
+      ?.grants.find((g) => g.subjects.equals.includes(sub));
+    expect(grant?.checks).toEqual([
+      {
+        subject: sub,
+        audience: "sts.aliyuncs.com",
+        allowed: false,
+        outcome: "undetermined",
+        reason: expect.stringMatching(
+          /^undetermined: statement \d allows it, but Deny statement \d cannot be decided/,
+        ),
+      },
+    ]);
+    expect(formatTrustReport(r)).toContain(`UNDETERMINED for sub=${sub} aud=sts.aliyuncs.com (undetermined:`);
   });
 
   it("a role naming a provider's ARN in other case is listed under that provider, undetermined", async () => {
-    await emulator.console("ram", "CreateRole", {
-      RoleName: "cased",
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: "1",
-        Statement: [
-          {
-            Effect: "Allow",
-            Action: "sts:AssumeRole",
-            Principal: { Federated: [`acs:ram::${acct}:oidc-provider/IDP-0`] },
-            Condition: { StringEquals: { "oidc:sub": "repo:acme/cased:ref:refs/heads/main" } },
-          },
-        ],
-      }),
+    const r = await reportWithRole("cased", [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Federated: [`acs:ram::${acct}:oidc-provider/IDP-0`] },
+        Condition: { StringEquals: { "oidc:sub": "repo:acme/cased:ref:refs/heads/main" } },
+      },
+    ]);
+    const role = r.roles.find((x) => x.roleName === "cased");
+    expect(role).toMatchObject({
+      determined: false,
+      problems: [
+        expect.stringMatching(
+          /^statement 1: it trusts .*IDP-0, which differs from the provider .*idp-0 only in case/,
+        ),
+      ],
     });
-    try {
-      const r = await trustReport({ session: session() });
-      const role = r.roles.find((x) => x.roleName === "cased");
-      expect(role).toMatchObject({
-        determined: false,
-        problems: [
-          expect.stringMatching(
-            /^statement 1: it trusts .*IDP-0, which differs from the provider .*idp-0 only in case/,
-          ),
-        ],
-      });
-      expect(role?.grants[0]).toMatchObject({ provider: "idp-0", checks: [{ outcome: "undetermined" }] });
-      expect(r.oidcProviders.find((p) => p.name === "idp-0")?.trustedBy).toContain("cased");
-    } finally {
-      await emulator.console("ram", "DeleteRole", { RoleName: "cased" });
-    }
+    expect(role?.grants[0]).toMatchObject({ provider: "idp-0", checks: [{ outcome: "undetermined" }] });
+    expect(r.oidcProviders.find((p) => p.name === "idp-0")?.trustedBy).toContain("cased");
   });
 
   it("lists the CLI logins, and which the stack manages", () => {
