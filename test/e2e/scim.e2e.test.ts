@@ -240,6 +240,14 @@ it("after an up that failed half-way, the guard counts from what the state holds
   await h.stack.setConfig("confirmDeletions", { value: "4" });
   await h.stack.up();
   expect((await ramUsers()).map((u) => u.userName).sort()).toEqual(["alice.chen", "bob.kumar"]);
+  // Left in the program, the confirmation has nothing to confirm: every preview says to remove it.
+  const idle = outputSink();
+  await h.stack.preview({ onOutput: idle.onOutput });
+  const said = idle.lines.join("");
+  expect(said).toMatch(
+    /warning: ScimDirectory: Remove confirmDeletions \(4\) from the program: this update deletes 0 people/,
+  );
+  expect(said.length).toBeLessThan(4096);
   // Back to the six, for the tests after this one.
   await h.stack.removeConfig("confirmDeletions");
   await h.stack.removeConfig("maxDeletions");
